@@ -1,0 +1,117 @@
+//! The core crate's one error type.
+//!
+//! Every variant is a situation a person can act on, so each carries a stable [`Error::code`]
+//! that the desktop shell maps to a Japanese sentence. Messages are English (logs, CLI) and never
+//! contain personal data: only paths, counts and versions.
+use std::path::PathBuf;
+
+/// Result with the core [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in the core crate.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Neither a key file nor a database exists in the data directory: run `madoguchi init`.
+    #[error("no store in {0}: create one with `madoguchi init`")]
+    NotInitialised(PathBuf),
+    /// `init` found a store (or part of one) already there; it never overwrites.
+    #[error("a store already exists in {0}; refusing to overwrite it")]
+    AlreadyInitialised(PathBuf),
+    /// The database exists but its wrapped key file does not.
+    #[error("key file {0} is missing; the database cannot be opened without it")]
+    KeyFileMissing(PathBuf),
+    /// The key file exists but the database does not (it was moved or deleted).
+    #[error("database {0} is missing, although its key file is present")]
+    DatabaseMissing(PathBuf),
+    /// The passphrase does not unwrap the key file.
+    #[error("wrong passphrase")]
+    WrongPassphrase,
+    /// The key file is not a readable age file holding a Madoguchi data key.
+    #[error("key file {path} is corrupt: {reason}")]
+    KeyFileCorrupt {
+        /// The key file.
+        path: PathBuf,
+        /// What is wrong with it, in words.
+        reason: String,
+    },
+    /// The key file unwrapped, but it belongs to another store.
+    #[error("key file belongs to store {key_store_id}, but the database is store {db_store_id}")]
+    KeyMismatch {
+        /// Store id sealed in the key file.
+        key_store_id: String,
+        /// Store id recorded in the database.
+        db_store_id: String,
+    },
+    /// The database cannot be decrypted or read with the store's key: damaged, or not this store's.
+    #[error("database {path} is unreadable (corrupt, or not encrypted with this store's key): {reason}")]
+    DatabaseCorrupt {
+        /// The database file.
+        path: PathBuf,
+        /// What SQLite said.
+        reason: String,
+    },
+    /// The database was written by a newer Madoguchi; opening it here could damage it.
+    #[error("the store's schema is version {found}, but this Madoguchi only knows up to {known}: update Madoguchi")]
+    SchemaTooNew {
+        /// Highest migration recorded in the database.
+        found: u32,
+        /// Highest migration embedded in this build.
+        known: u32,
+    },
+    /// A passphrase that is too weak to protect the key.
+    #[error("the passphrase must be at least {min} characters")]
+    PassphraseTooShort {
+        /// Minimum length in characters.
+        min: usize,
+    },
+    /// Input that breaks a rule of the domain (empty name, bad date…).
+    #[error("invalid input: {0}")]
+    Invalid(String),
+    /// A record that was asked for does not exist.
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// The OS gave no standard place for application data, and none was given.
+    #[error("no data directory: set MADOGUCHI_DATA_DIR or pass --data-dir")]
+    NoDataDir,
+    /// A file-system operation failed.
+    #[error("{context}: {source}")]
+    Io {
+        /// What was being done.
+        context: String,
+        /// The OS error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// SQLite failed in a way not covered above.
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+}
+
+impl Error {
+    /// A stable, machine-readable code (the UI translates it; never change one casually).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::NotInitialised(_) => "not_initialised",
+            Error::AlreadyInitialised(_) => "already_initialised",
+            Error::KeyFileMissing(_) => "key_file_missing",
+            Error::DatabaseMissing(_) => "database_missing",
+            Error::WrongPassphrase => "wrong_passphrase",
+            Error::KeyFileCorrupt { .. } => "key_file_corrupt",
+            Error::KeyMismatch { .. } => "key_mismatch",
+            Error::DatabaseCorrupt { .. } => "database_corrupt",
+            Error::SchemaTooNew { .. } => "schema_too_new",
+            Error::PassphraseTooShort { .. } => "passphrase_too_short",
+            Error::Invalid(_) => "invalid_input",
+            Error::NotFound(_) => "not_found",
+            Error::NoDataDir => "no_data_dir",
+            Error::Io { .. } => "io",
+            Error::Sqlite(_) => "database",
+        }
+    }
+
+    pub(crate) fn io(context: impl Into<String>) -> impl FnOnce(std::io::Error) -> Error {
+        let context = context.into();
+        move |source| Error::Io { context, source }
+    }
+}

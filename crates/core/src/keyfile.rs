@@ -1,0 +1,174 @@
+//! The wrapped data key: `key.age` in the data directory.
+//!
+//! The file is a standard age file encrypted to an scrypt recipient (the site passphrase). Its
+//! plaintext is 52 bytes: the magic `MDK1`, the 16-byte store id, and the 32-byte data key. The
+//! store id lets a key file from another store be told apart from a damaged database.
+//!
+//! Changing the passphrase rewrites only this file (write to a temporary file, fsync, rename),
+//! never the database; a crash leaves either the old or the new key file, never neither.
+use std::{
+    fs,
+    io::{Read, Write},
+    path::Path,
+};
+
+use uuid::Uuid;
+use zeroize::Zeroizing;
+
+use crate::{
+    secret::{DataKey, Passphrase, DATA_KEY_LEN},
+    Error, Result,
+};
+
+const MAGIC: &[u8; 4] = b"MDK1";
+const PAYLOAD_LEN: usize = MAGIC.len() + 16 + DATA_KEY_LEN;
+/// Refuse key files that ask for more scrypt work than this (2^22 ≈ 16× the default).
+const MAX_WORK_FACTOR: u8 = 22;
+
+/// scrypt cost for wrapping the key (age's `log_n`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KdfCost(u8);
+
+impl KdfCost {
+    /// age's own default (2^18): about a second on a counter PC, once a day.
+    pub const STANDARD: KdfCost = KdfCost(18);
+
+    /// A cheap cost for tests that create many stores. Never use it for a real store.
+    pub fn insecure_for_tests() -> KdfCost {
+        KdfCost(10)
+    }
+}
+
+/// The unwrapped contents of a key file.
+pub(crate) struct KeyMaterial {
+    pub store_id: Uuid,
+    pub key: DataKey,
+}
+
+/// Wraps `key` for `store_id` with `passphrase` and writes it atomically to `path`.
+pub(crate) fn write(path: &Path, passphrase: &Passphrase, material: &KeyMaterial, cost: KdfCost) -> Result<()> {
+    let mut payload = Zeroizing::new(Vec::with_capacity(PAYLOAD_LEN));
+    payload.extend_from_slice(MAGIC);
+    payload.extend_from_slice(material.store_id.as_bytes());
+    payload.extend_from_slice(material.key.as_bytes());
+
+    let mut recipient = age::scrypt::Recipient::new(passphrase.to_secret());
+    recipient.set_work_factor(cost.0);
+    let wrapped = age::encrypt(&recipient, &payload).map_err(|e| Error::Io {
+        context: "wrapping the data key".into(),
+        source: std::io::Error::other(e.to_string()),
+    })?;
+    write_atomically(path, &wrapped)
+}
+
+/// Reads and unwraps the key file at `path`.
+pub(crate) fn read(path: &Path, passphrase: &Passphrase) -> Result<KeyMaterial> {
+    let bytes = fs::read(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => Error::KeyFileMissing(path.to_owned()),
+        _ => Error::Io { context: format!("reading {}", path.display()), source: e },
+    })?;
+    let corrupt = |reason: &str| Error::KeyFileCorrupt { path: path.to_owned(), reason: reason.to_owned() };
+
+    let decryptor = age::Decryptor::new_buffered(&bytes[..])
+        .map_err(|e| corrupt(&format!("not an age file ({e})")))?;
+    let mut identity = age::scrypt::Identity::new(passphrase.to_secret());
+    identity.set_max_work_factor(MAX_WORK_FACTOR);
+    let mut reader = decryptor.decrypt(std::iter::once(&identity as &dyn age::Identity)).map_err(|e| match e {
+        // The scrypt stanza's AEAD failed: the passphrase is not the one the file was made with.
+        age::DecryptError::DecryptionFailed | age::DecryptError::KeyDecryptionFailed => Error::WrongPassphrase,
+        age::DecryptError::NoMatchingKeys => corrupt("not wrapped with a passphrase"),
+        other => corrupt(&other.to_string()),
+    })?;
+    let mut payload = Zeroizing::new(Vec::with_capacity(PAYLOAD_LEN));
+    reader.read_to_end(&mut payload).map_err(|_| corrupt("damaged contents"))?;
+
+    if payload.len() != PAYLOAD_LEN || &payload[..4] != MAGIC {
+        return Err(corrupt("not a Madoguchi data key"));
+    }
+    let store_id = Uuid::from_slice(&payload[4..20]).map_err(|_| corrupt("bad store id"))?;
+    let key = DataKey::from_bytes(&payload[20..]).ok_or_else(|| corrupt("bad key length"))?;
+    Ok(KeyMaterial { store_id, key })
+}
+
+/// Replaces the passphrase that wraps the key; the database is not touched.
+pub(crate) fn rewrap(path: &Path, old: &Passphrase, new: &Passphrase, cost: KdfCost) -> Result<()> {
+    new.check_strength()?;
+    let material = read(path, old)?;
+    write(path, new, &material, cost)
+}
+
+/// Writes `bytes` to `path` via a sibling temporary file, fsyncs it and renames it into place.
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = path.with_extension("age.tmp");
+    let ctx = |what: &str| format!("{what} {}", tmp.display());
+    let mut file = fs::File::create(&tmp).map_err(Error::io(ctx("creating")))?;
+    file.write_all(bytes).map_err(Error::io(ctx("writing")))?;
+    file.sync_all().map_err(Error::io(ctx("syncing")))?;
+    drop(file);
+    fs::rename(&tmp, path).map_err(Error::io(format!("replacing {}", path.display())))?;
+    if let Some(dir) = path.parent() {
+        // Persist the rename itself (best effort: not every platform can open a directory).
+        if let Ok(d) = fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pass(s: &str) -> Passphrase {
+        Passphrase::new(s.to_owned())
+    }
+
+    fn sample() -> KeyMaterial {
+        KeyMaterial { store_id: Uuid::now_v7(), key: DataKey::generate() }
+    }
+
+    #[test]
+    fn round_trip_and_wrong_passphrase() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("key.age");
+        let m = sample();
+        write(&path, &pass("correct horse"), &m, KdfCost::insecure_for_tests()).unwrap();
+        let back = read(&path, &pass("correct horse")).unwrap();
+        assert_eq!(back.store_id, m.store_id);
+        assert_eq!(back.key.as_bytes(), m.key.as_bytes());
+        assert!(matches!(read(&path, &pass("battery staple")), Err(Error::WrongPassphrase)));
+    }
+
+    #[test]
+    fn rewrap_keeps_the_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("key.age");
+        let m = sample();
+        write(&path, &pass("first passphrase"), &m, KdfCost::insecure_for_tests()).unwrap();
+        rewrap(&path, &pass("first passphrase"), &pass("second passphrase"), KdfCost::insecure_for_tests()).unwrap();
+        assert!(matches!(read(&path, &pass("first passphrase")), Err(Error::WrongPassphrase)));
+        assert_eq!(read(&path, &pass("second passphrase")).unwrap().key.as_bytes(), m.key.as_bytes());
+        assert!(!path.with_extension("age.tmp").exists());
+    }
+
+    #[test]
+    fn damage_is_reported_as_corrupt_not_as_wrong_passphrase() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("key.age");
+        write(&path, &pass("correct horse"), &sample(), KdfCost::insecure_for_tests()).unwrap();
+        let good = fs::read(&path).unwrap();
+
+        fs::write(&path, b"hello, not age").unwrap();
+        assert!(matches!(read(&path, &pass("correct horse")), Err(Error::KeyFileCorrupt { .. })));
+
+        // Flip a byte of the payload (after the header): the stream MAC fails.
+        let mut bad = good.clone();
+        let last = bad.len() - 1;
+        bad[last] ^= 1;
+        fs::write(&path, &bad).unwrap();
+        assert!(matches!(read(&path, &pass("correct horse")), Err(Error::KeyFileCorrupt { .. })));
+
+        fs::remove_file(&path).unwrap();
+        assert!(matches!(read(&path, &pass("correct horse")), Err(Error::KeyFileMissing(_))));
+    }
+}

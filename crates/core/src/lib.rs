@@ -1,0 +1,21 @@
+//! Madoguchi's domain and encrypted store, usable without Tauri or a network.
+//!
+//! Everything the desktop app can do, a test can do through this API and the CLI can drive.
+//! Personal data lives only in the SQLCipher store ([`Store`]), whose key exists on disk only
+//! wrapped with the site passphrase ([`keyfile`]); see `docs/architecture.md`.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod data_dir;
+pub mod demo;
+pub mod doctor;
+mod error;
+pub mod keyfile;
+pub mod secret;
+pub mod store;
+
+pub use data_dir::DataDir;
+pub use error::{Error, Result};
+pub use keyfile::KdfCost;
+pub use secret::{Passphrase, Personal};
+pub use store::{NewStore, Store, StoreStatus};

@@ -1,0 +1,259 @@
+//! The encrypted store of one seat: a SQLCipher database plus its wrapped key.
+//!
+//! [`Store::create`] makes a new one and [`Store::open`] unlocks an existing one; neither ever
+//! overwrites or re-initialises files it did not just create. Reads and writes of each table or
+//! aggregate live in their own module (`applicants.rs`, …) as `impl Store` blocks.
+mod applicants;
+mod connection;
+pub mod migrate;
+
+use std::{fs, path::Path};
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension};
+use serde::Serialize;
+use uuid::Uuid;
+
+pub use applicants::{Applicant, ApplicantId, NewApplicant};
+
+use crate::{
+    data_dir::DataDir,
+    keyfile::{self, KdfCost, KeyMaterial},
+    secret::{DataKey, Passphrase},
+    Error, Result,
+};
+
+/// What `init` needs to know about the store being made.
+#[derive(Debug, Clone)]
+pub struct NewStore {
+    /// The site, e.g. 「川西市 マイナンバーカード特設窓口」.
+    pub site_name: String,
+    /// This seat, e.g. 「窓口1」 or 「受付」.
+    pub seat_name: String,
+}
+
+/// The store's identity (no personal data).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct StoreMeta {
+    /// Random id, also sealed in the key file.
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub store_id: Uuid,
+    /// The site.
+    pub site_name: String,
+    /// This seat.
+    pub seat_name: String,
+    /// When `init` ran.
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub created_at: DateTime<Utc>,
+}
+
+/// Row counts shown on the status screen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct StoreCounts {
+    /// Applicants on record.
+    pub applicants: u32,
+}
+
+/// A summary of an unlocked store.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct StoreStatus {
+    /// Site, seat, id.
+    pub meta: StoreMeta,
+    /// Schema version of the database.
+    pub schema_version: u32,
+    /// Highest schema version this build knows.
+    pub known_schema_version: u32,
+    /// SQLCipher version in use.
+    pub cipher_version: String,
+    /// Size of the database and its WAL, in bytes.
+    pub database_bytes: u32,
+    /// Row counts.
+    pub counts: StoreCounts,
+}
+
+/// An unlocked store.
+pub struct Store {
+    conn: Connection,
+    dir: DataDir,
+    meta: StoreMeta,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("dir", &self.dir).field("meta", &self.meta).finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// Creates a new store in `dir`, refusing if any store file is already there.
+    pub fn create(dir: &DataDir, passphrase: &Passphrase, new: &NewStore, cost: KdfCost) -> Result<Store> {
+        passphrase.check_strength()?;
+        let site_name = required_label("site name", &new.site_name)?;
+        let seat_name = required_label("seat name", &new.seat_name)?;
+        let (db, key_path) = (dir.database(), dir.key_file());
+        if [&db, &wal_path(&db), &key_path].iter().any(|p| p.exists()) {
+            return Err(Error::AlreadyInitialised(dir.root().to_owned()));
+        }
+        dir.ensure_exists()?;
+
+        let material = KeyMaterial { store_id: Uuid::now_v7(), key: DataKey::generate() };
+        keyfile::write(&key_path, passphrase, &material, cost)?;
+        let meta = StoreMeta { store_id: material.store_id, site_name, seat_name, created_at: Utc::now() };
+        let built = (|| {
+            let mut conn = connection::open(&db, Some(&material.key), connection::Mode::Create)?;
+            migrate::migrate(&mut conn)?;
+            conn.execute(
+                "INSERT INTO store_meta (id, store_id, site_name, seat_name, created_at) VALUES (1, ?1, ?2, ?3, ?4)",
+                (meta.store_id.to_string(), &meta.site_name, &meta.seat_name, meta.created_at.to_rfc3339()),
+            )?;
+            Ok(conn)
+        })();
+        match built {
+            Ok(conn) => {
+                tracing::info!(store_id = %meta.store_id, "created store");
+                Ok(Store { conn, dir: dir.clone(), meta })
+            }
+            Err(e) => {
+                // Only files this call created (checked absent above); they hold no data yet.
+                for path in [key_path, wal_path(&db), db.with_extension("db-shm"), db] {
+                    let _ = fs::remove_file(path);
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// Unlocks the existing store in `dir` with the site passphrase and brings its schema up
+    /// to date. Nothing on disk changes unless the passphrase is right and the schema is known.
+    pub fn open(dir: &DataDir, passphrase: &Passphrase) -> Result<Store> {
+        let (db, key_path) = (dir.database(), dir.key_file());
+        match (key_path.exists(), db.exists()) {
+            (false, false) => return Err(Error::NotInitialised(dir.root().to_owned())),
+            (false, true) => return Err(Error::KeyFileMissing(key_path)),
+            (true, false) => return Err(Error::DatabaseMissing(db)),
+            (true, true) => {}
+        }
+        Self::unlock(dir, passphrase, true)
+    }
+
+    /// Unlocks without applying migrations, for `doctor`, which must not change the store.
+    pub(crate) fn open_without_migrating(dir: &DataDir, passphrase: &Passphrase) -> Result<Store> {
+        Self::unlock(dir, passphrase, false)
+    }
+
+    fn unlock(dir: &DataDir, passphrase: &Passphrase, apply_migrations: bool) -> Result<Store> {
+        let material = keyfile::read(&dir.key_file(), passphrase)?;
+        let mut conn = connection::open(&dir.database(), Some(&material.key), connection::Mode::Existing)?;
+        if apply_migrations {
+            migrate::migrate(&mut conn)?;
+        }
+        let expected_id = Some(material.store_id);
+        let meta = read_meta(&conn)?.ok_or_else(|| Error::DatabaseCorrupt {
+            path: dir.database(),
+            reason: "store identity row is missing".into(),
+        })?;
+        if let Some(expected) = expected_id.filter(|id| *id != meta.store_id) {
+            return Err(Error::KeyMismatch { key_store_id: expected.to_string(), db_store_id: meta.store_id.to_string() });
+        }
+        Ok(Store { conn, dir: dir.clone(), meta })
+    }
+
+    /// Rewraps the data key under a new passphrase; the database itself is not rewritten.
+    pub fn change_passphrase(dir: &DataDir, old: &Passphrase, new: &Passphrase, cost: KdfCost) -> Result<()> {
+        if !dir.key_file().exists() && !dir.database().exists() {
+            return Err(Error::NotInitialised(dir.root().to_owned()));
+        }
+        keyfile::rewrap(&dir.key_file(), old, new, cost)
+    }
+
+    /// The store's identity.
+    pub fn meta(&self) -> &StoreMeta {
+        &self.meta
+    }
+
+    /// The data directory this store lives in.
+    pub fn data_dir(&self) -> &DataDir {
+        &self.dir
+    }
+
+    /// Schema, sizes and counts for the status screen and `doctor`.
+    pub fn status(&self) -> Result<StoreStatus> {
+        let db = self.dir.database();
+        let size = |p: &Path| fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+        Ok(StoreStatus {
+            meta: self.meta.clone(),
+            schema_version: migrate::current_version(&self.conn)?,
+            known_schema_version: migrate::known_version(),
+            cipher_version: connection::cipher_version(&self.conn)?,
+            database_bytes: u32::try_from(size(&db) + size(&wal_path(&db))).unwrap_or(u32::MAX),
+            counts: StoreCounts { applicants: self.applicant_count()? },
+        })
+    }
+
+    /// Runs SQLite's integrity check over every (decrypted) page; returns the problems found.
+    pub fn integrity_problems(&self) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
+        let rows = stmt.query_map([], |row| row.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows.into_iter().filter(|r| r != "ok").collect())
+    }
+
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+/// Benchmark support: the same store code on a database with encryption off, so the cost of
+/// SQLCipher can be measured in one run. Never compiled into the app.
+#[cfg(feature = "bench-support")]
+#[doc(hidden)]
+pub mod bench_support {
+    use super::*;
+
+    /// Opens (creating if needed) a store at `dir`, encrypted with a fresh key or not at all.
+    pub fn scratch_store(dir: &DataDir, encrypted: bool) -> Result<Store> {
+        dir.ensure_exists()?;
+        let key = encrypted.then(DataKey::generate);
+        let mut conn = connection::open(&dir.database(), key.as_ref(), connection::Mode::Create)?;
+        migrate::migrate(&mut conn)?;
+        let meta = StoreMeta { store_id: Uuid::now_v7(), site_name: "bench".into(), seat_name: "bench".into(), created_at: Utc::now() };
+        Ok(Store { conn, dir: dir.clone(), meta })
+    }
+}
+
+fn read_meta(conn: &Connection) -> Result<Option<StoreMeta>> {
+    let row = conn
+        .query_row("SELECT store_id, site_name, seat_name, created_at FROM store_meta WHERE id = 1", [], |row| {
+            Ok((row.get::<_, String>(0)?, row.get(1)?, row.get(2)?, row.get::<_, String>(3)?))
+        })
+        .optional()?;
+    let Some((id, site_name, seat_name, created)) = row else { return Ok(None) };
+    let bad = |what: &str| Error::Invalid(format!("store_meta.{what} is malformed"));
+    Ok(Some(StoreMeta {
+        store_id: id.parse().map_err(|_| bad("store_id"))?,
+        site_name,
+        seat_name,
+        created_at: DateTime::parse_from_rfc3339(&created).map_err(|_| bad("created_at"))?.with_timezone(&Utc),
+    }))
+}
+
+fn wal_path(db: &Path) -> std::path::PathBuf {
+    db.with_extension("db-wal")
+}
+
+/// Trims a required label and checks it is non-empty and not absurdly long.
+pub(crate) fn required_label(what: &str, value: &str) -> Result<String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(Error::Invalid(format!("{what} is empty")));
+    }
+    if value.chars().count() > 100 {
+        return Err(Error::Invalid(format!("{what} is longer than 100 characters")));
+    }
+    Ok(value.to_owned())
+}
