@@ -1,1 +1,50 @@
-fn main(){}
+//! `madoguchi`: the command-line side of Madoguchi (store set-up and checks; later the hub,
+//! the wipe and exports). One module per subcommand under `cmd/`, each a struct with `run`.
+#![forbid(unsafe_code)]
+
+mod cmd;
+mod passphrase;
+
+use std::{path::PathBuf, process::ExitCode};
+
+use clap::{Parser, Subcommand};
+use madoguchi_core::DataDir;
+
+/// Madoguchi: the special My Number Card counter system.
+#[derive(Debug, Parser)]
+#[command(name = "madoguchi", version, about)]
+struct Cli {
+    /// The data directory (default: the OS's place for application data).
+    #[arg(long, global = true, env = madoguchi_core::data_dir::DATA_DIR_ENV, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    Init(cmd::init::Init),
+    Doctor(cmd::doctor::Doctor),
+    ChangePassphrase(cmd::change_passphrase::ChangePassphrase),
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let result = DataDir::resolve(cli.data_dir).map_err(anyhow::Error::from).and_then(|dir| match cli.command {
+        Command::Init(c) => c.run(&dir),
+        Command::Doctor(c) => c.run(&dir),
+        Command::ChangePassphrase(c) => c.run(&dir),
+    });
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,4 @@
+//! One module per subcommand.
+pub mod change_passphrase;
+pub mod doctor;
+pub mod init;

@@ -1,0 +1,101 @@
+//! The `madoguchi` command end to end, against temporary data directories.
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+const PASS: &str = "site passphrase 1";
+
+fn madoguchi(dir: &std::path::Path) -> Command {
+    let mut cmd = Command::cargo_bin("madoguchi").unwrap();
+    cmd.env("MADOGUCHI_DATA_DIR", dir).env_remove("MADOGUCHI_NEW_PASSPHRASE").env("MADOGUCHI_PASSPHRASE", PASS);
+    cmd
+}
+
+fn init(dir: &std::path::Path) {
+    madoguchi(dir)
+        .args(["init", "--site", "テスト市 特設窓口", "--seat", "窓口1", "--demo"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("created store"));
+}
+
+#[test]
+fn version_is_printed() {
+    Command::cargo_bin("madoguchi")
+        .unwrap()
+        .arg("--version")
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with(format!("madoguchi {}", env!("CARGO_PKG_VERSION"))));
+}
+
+#[test]
+fn init_then_doctor_is_healthy() {
+    let tmp = tempfile::tempdir().unwrap();
+    init(tmp.path());
+    madoguchi(tmp.path())
+        .arg("doctor")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("[ok  ] unlock").and(predicate::str::contains("[ok  ] schema")))
+        .stdout(predicate::str::contains("FAIL").not());
+}
+
+#[test]
+fn init_refuses_to_overwrite() {
+    let tmp = tempfile::tempdir().unwrap();
+    init(tmp.path());
+    let before = std::fs::read(tmp.path().join("key.age")).unwrap();
+    madoguchi(tmp.path())
+        .args(["init", "--site", "x", "--seat", "y"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("already exists"));
+    assert_eq!(std::fs::read(tmp.path().join("key.age")).unwrap(), before);
+}
+
+#[test]
+fn doctor_fails_with_reasons() {
+    let tmp = tempfile::tempdir().unwrap();
+    // Nothing there yet.
+    madoguchi(&tmp.path().join("none")).arg("doctor").assert().failure().stdout(predicate::str::contains("does not exist"));
+
+    init(tmp.path());
+    madoguchi(tmp.path())
+        .arg("doctor")
+        .env("MADOGUCHI_PASSPHRASE", "not the passphrase")
+        .assert()
+        .failure()
+        .stdout(predicate::str::contains("[FAIL] unlock").and(predicate::str::contains("wrong passphrase")));
+
+    std::fs::remove_file(tmp.path().join("key.age")).unwrap();
+    madoguchi(tmp.path())
+        .arg("doctor")
+        .assert()
+        .failure()
+        .stdout(predicate::str::contains("[FAIL] key file"));
+}
+
+#[test]
+fn doctor_json_is_machine_readable() {
+    let tmp = tempfile::tempdir().unwrap();
+    init(tmp.path());
+    let out = madoguchi(tmp.path()).args(["doctor", "--json"]).output().unwrap();
+    assert!(out.status.success());
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(report["checks"].as_array().unwrap().iter().all(|c| c["status"] != "fail"));
+}
+
+#[test]
+fn change_passphrase_rewraps_the_key() {
+    let tmp = tempfile::tempdir().unwrap();
+    init(tmp.path());
+    let db_before = std::fs::read(tmp.path().join("store.db")).unwrap();
+    madoguchi(tmp.path())
+        .arg("change-passphrase")
+        .env("MADOGUCHI_NEW_PASSPHRASE", "a brand new passphrase")
+        .assert()
+        .success();
+    assert_eq!(std::fs::read(tmp.path().join("store.db")).unwrap(), db_before, "the database is not rewritten");
+    madoguchi(tmp.path()).arg("doctor").assert().failure();
+    madoguchi(tmp.path()).arg("doctor").env("MADOGUCHI_PASSPHRASE", "a brand new passphrase").assert().success();
+}
