@@ -1,1 +1,52 @@
+//! The Madoguchi desktop shell: a Tauri window over `madoguchi-core`.
+//!
+//! This crate only routes: commands unpack arguments, call core, and translate errors into
+//! `{ code, message }` for the UI. No business logic lives here.
+#![forbid(unsafe_code)]
 
+mod commands;
+mod error;
+mod state;
+
+use madoguchi_core::DataDir;
+use tauri::{WebviewUrl, WebviewWindowBuilder};
+
+pub use error::{AppError, AppErrorCode, ShellErrorCode};
+pub use state::{LockState, StoreState};
+
+/// Starts the desktop app on the data directory from `MADOGUCHI_DATA_DIR` or the OS default.
+pub fn run() {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()))
+        .init();
+    let data_dir = match DataDir::resolve(None) {
+        Ok(dir) => dir,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::exit(1);
+        }
+    };
+    tauri::Builder::default()
+        .manage(state::AppState::new(data_dir))
+        .invoke_handler(tauri::generate_handler![
+            commands::lock_state,
+            commands::unlock,
+            commands::store_status,
+            commands::lock,
+        ])
+        .setup(|app| {
+            let dir = state::data_dir(app.handle());
+            // The WebView's storage goes inside the data directory (so the wipe finds it) and is
+            // ephemeral (incognito) so nothing the page shows is cached on disk.
+            WebviewWindowBuilder::new(app, "main", WebviewUrl::App("index.html".into()))
+                .title("窓口 Madoguchi")
+                .inner_size(1366.0, 768.0)
+                .min_inner_size(1024.0, 640.0)
+                .data_directory(dir.webview_dir())
+                .incognito(true)
+                .build()?;
+            Ok(())
+        })
+        .run(tauri::generate_context!())
+        .expect("error while running the Madoguchi app");
+}

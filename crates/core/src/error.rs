@@ -90,28 +90,79 @@ pub enum Error {
 
 impl Error {
     /// A stable, machine-readable code (the UI translates it; never change one casually).
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Error::NotInitialised(_) => "not_initialised",
-            Error::AlreadyInitialised(_) => "already_initialised",
-            Error::KeyFileMissing(_) => "key_file_missing",
-            Error::DatabaseMissing(_) => "database_missing",
-            Error::WrongPassphrase => "wrong_passphrase",
-            Error::KeyFileCorrupt { .. } => "key_file_corrupt",
-            Error::KeyMismatch { .. } => "key_mismatch",
-            Error::DatabaseCorrupt { .. } => "database_corrupt",
-            Error::SchemaTooNew { .. } => "schema_too_new",
-            Error::PassphraseTooShort { .. } => "passphrase_too_short",
-            Error::Invalid(_) => "invalid_input",
-            Error::NotFound(_) => "not_found",
-            Error::NoDataDir => "no_data_dir",
-            Error::Io { .. } => "io",
-            Error::Sqlite(_) => "database",
+            Error::NotInitialised(_) => ErrorCode::NotInitialised,
+            Error::AlreadyInitialised(_) => ErrorCode::AlreadyInitialised,
+            Error::KeyFileMissing(_) => ErrorCode::KeyFileMissing,
+            Error::DatabaseMissing(_) => ErrorCode::DatabaseMissing,
+            Error::WrongPassphrase => ErrorCode::WrongPassphrase,
+            Error::KeyFileCorrupt { .. } => ErrorCode::KeyFileCorrupt,
+            Error::KeyMismatch { .. } => ErrorCode::KeyMismatch,
+            Error::DatabaseCorrupt { .. } => ErrorCode::DatabaseCorrupt,
+            Error::SchemaTooNew { .. } => ErrorCode::SchemaTooNew,
+            Error::PassphraseTooShort { .. } => ErrorCode::PassphraseTooShort,
+            Error::Invalid(_) => ErrorCode::InvalidInput,
+            Error::NotFound(_) => ErrorCode::NotFound,
+            Error::NoDataDir => ErrorCode::NoDataDir,
+            Error::Io { .. } => ErrorCode::Io,
+            Error::Sqlite(_) => ErrorCode::Database,
         }
     }
 
     pub(crate) fn io(context: impl Into<String>) -> impl FnOnce(std::io::Error) -> Error {
         let context = context.into();
         move |source| Error::Io { context, source }
+    }
+}
+
+/// The stable code of each [`Error`] variant, as the UI receives it (`snake_case`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ErrorCode {
+    /// See [`Error::NotInitialised`].
+    NotInitialised,
+    /// See [`Error::AlreadyInitialised`].
+    AlreadyInitialised,
+    /// See [`Error::KeyFileMissing`].
+    KeyFileMissing,
+    /// See [`Error::DatabaseMissing`].
+    DatabaseMissing,
+    /// See [`Error::WrongPassphrase`].
+    WrongPassphrase,
+    /// See [`Error::KeyFileCorrupt`].
+    KeyFileCorrupt,
+    /// See [`Error::KeyMismatch`].
+    KeyMismatch,
+    /// See [`Error::DatabaseCorrupt`].
+    DatabaseCorrupt,
+    /// See [`Error::SchemaTooNew`].
+    SchemaTooNew,
+    /// See [`Error::PassphraseTooShort`].
+    PassphraseTooShort,
+    /// See [`Error::Invalid`].
+    InvalidInput,
+    /// See [`Error::NotFound`].
+    NotFound,
+    /// See [`Error::NoDataDir`].
+    NoDataDir,
+    /// See [`Error::Io`].
+    Io,
+    /// See [`Error::Sqlite`].
+    Database,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_stable_snake_case() {
+        let json = serde_json::to_string(&Error::WrongPassphrase.code()).unwrap();
+        assert_eq!(json, "\"wrong_passphrase\"");
+        let json = serde_json::to_string(&Error::SchemaTooNew { found: 2, known: 1 }.code()).unwrap();
+        assert_eq!(json, "\"schema_too_new\"");
     }
 }

@@ -9,7 +9,7 @@
 pub mod data_dir;
 pub mod demo;
 pub mod doctor;
-mod error;
+pub mod error;
 pub mod keyfile;
 pub mod secret;
 pub mod store;

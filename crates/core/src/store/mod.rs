@@ -224,6 +224,21 @@ pub mod bench_support {
         let meta = StoreMeta { store_id: Uuid::now_v7(), site_name: "bench".into(), seat_name: "bench".into(), created_at: Utc::now() };
         Ok(Store { conn, dir: dir.clone(), meta })
     }
+
+    /// Runs `f` inside one transaction (bulk loading for the benchmarks).
+    pub fn in_transaction<T>(store: &Store, f: impl FnOnce() -> Result<T>) -> Result<T> {
+        store.conn.execute_batch("BEGIN IMMEDIATE")?;
+        match f() {
+            Ok(v) => {
+                store.conn.execute_batch("COMMIT")?;
+                Ok(v)
+            }
+            Err(e) => {
+                store.conn.execute_batch("ROLLBACK")?;
+                Err(e)
+            }
+        }
+    }
 }
 
 fn read_meta(conn: &Connection) -> Result<Option<StoreMeta>> {

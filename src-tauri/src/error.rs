@@ -1,0 +1,65 @@
+//! The one error type the UI sees: `{ code, message }`.
+//!
+//! `code` is a fixed set (core's [`ErrorCode`] plus the shell's own); the UI turns each into a
+//! Japanese sentence (`ui/src/locales/ja/errors.json`). `message` is English detail for logs.
+//! A test pins the JSON shape.
+use madoguchi_core::error::ErrorCode;
+use serde::Serialize;
+
+/// Errors that only the shell knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
+#[serde(rename_all = "snake_case")]
+pub enum ShellErrorCode {
+    /// The command needs an unlocked store.
+    Locked,
+}
+
+/// Every error code the UI can receive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
+#[serde(untagged)]
+pub enum AppErrorCode {
+    /// From core.
+    Core(ErrorCode),
+    /// From the shell.
+    Shell(ShellErrorCode),
+}
+
+/// An error as sent to the UI.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct AppError {
+    /// Stable code.
+    pub code: AppErrorCode,
+    /// English detail (never personal data).
+    pub message: String,
+}
+
+impl From<madoguchi_core::Error> for AppError {
+    fn from(e: madoguchi_core::Error) -> Self {
+        tracing::warn!(code = ?e.code(), "command failed: {e}");
+        AppError { code: AppErrorCode::Core(e.code()), message: e.to_string() }
+    }
+}
+
+impl AppError {
+    pub(crate) fn locked() -> Self {
+        AppError { code: AppErrorCode::Shell(ShellErrorCode::Locked), message: "the store is locked".into() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_shape_is_pinned() {
+        let e = AppError::from(madoguchi_core::Error::WrongPassphrase);
+        assert_eq!(
+            serde_json::to_value(&e).unwrap(),
+            serde_json::json!({ "code": "wrong_passphrase", "message": "wrong passphrase" })
+        );
+        assert_eq!(serde_json::to_value(AppError::locked()).unwrap()["code"], "locked");
+    }
+}

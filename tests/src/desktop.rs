@@ -1,0 +1,165 @@
+//! Real-window end-to-end harness: the built desktop app under Xvfb, driven over WebDriver
+//! (tauri-driver in front of WebKitWebDriver), with screenshots saved for review.
+//!
+//! Each [`Desktop`] starts its own Xvfb display and driver on free ports and kills exactly
+//! those processes when dropped, so tests can run in parallel and leave nothing behind.
+use std::{
+    io::{BufRead, BufReader},
+    net::TcpListener,
+    path::{Path, PathBuf},
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use anyhow::{bail, Context, Result};
+use fantoccini::{elements::Element, Client, ClientBuilder, Locator};
+
+/// A running app in a real window.
+pub struct Desktop {
+    /// The WebDriver session (the app's one window).
+    pub client: Client,
+    out: PathBuf,
+    xvfb: Child,
+    driver: Child,
+}
+
+/// The desktop app binary: `MADOGUCHI_APP_BIN`, or `madoguchi-app` next to this test's target dir.
+pub fn app_binary() -> Result<PathBuf> {
+    if let Some(path) = std::env::var_os("MADOGUCHI_APP_BIN") {
+        return Ok(path.into());
+    }
+    // target/debug/deps/<test> -> target/debug/madoguchi-app
+    let exe = std::env::current_exe()?;
+    let path = exe.parent().and_then(Path::parent).context("target dir")?.join("madoguchi-app");
+    if !path.exists() {
+        bail!("{} is not built: run `cargo build -p madoguchi-app` (scripts/test.sh does)", path.display());
+    }
+    Ok(path)
+}
+
+fn require(tool: &str) -> Result<()> {
+    let found = std::env::var_os("PATH")
+        .map(|paths| std::env::split_paths(&paths).any(|dir| dir.join(tool).exists()))
+        .unwrap_or(false);
+    if !found {
+        bail!("{tool} is not on PATH: run scripts/test.sh, which installs it");
+    }
+    Ok(())
+}
+
+fn free_port() -> Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+impl Desktop {
+    /// Starts the app on `data_dir` in a 1366×768 virtual screen; screenshots go to
+    /// `test-output/<test>/`.
+    pub async fn launch(test: &str, data_dir: &Path) -> Result<Desktop> {
+        for tool in ["Xvfb", "tauri-driver", "WebKitWebDriver"] {
+            require(tool)?;
+        }
+        let app = app_binary()?;
+
+        // Xvfb picks a free display and writes its number to the fd we give it.
+        let mut xvfb = Command::new("Xvfb")
+            .args(["-displayfd", "1", "-screen", "0", "1366x768x24", "-nolisten", "tcp"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .context("starting Xvfb")?;
+        let mut line = String::new();
+        BufReader::new(xvfb.stdout.take().unwrap()).read_line(&mut line)?;
+        let display = format!(":{}", line.trim());
+
+        let (port, native_port) = (free_port()?, free_port()?);
+        let driver = Command::new("tauri-driver")
+            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .env("DISPLAY", &display)
+            .env("MADOGUCHI_DATA_DIR", data_dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn();
+        let driver = match driver {
+            Ok(d) => d,
+            Err(e) => {
+                let _ = xvfb.kill();
+                return Err(e).context("starting tauri-driver");
+            }
+        };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if Instant::now() > deadline {
+                Desktop::stop_processes(xvfb, driver);
+                bail!("tauri-driver did not listen on {port}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+
+        let mut caps = serde_json::Map::new();
+        caps.insert("browserName".into(), "wry".into());
+        caps.insert("tauri:options".into(), serde_json::json!({ "application": app }));
+        let client = ClientBuilder::rustls()?.capabilities(caps).connect(&format!("http://127.0.0.1:{port}")).await;
+        let client = match client {
+            Ok(c) => c,
+            Err(e) => {
+                Desktop::stop_processes(xvfb, driver);
+                return Err(e).context("starting the app through WebDriver");
+            }
+        };
+        Ok(Desktop { client, out: crate::output_dir(test), xvfb, driver })
+    }
+
+    fn stop_processes(mut xvfb: Child, mut driver: Child) {
+        let _ = driver.kill();
+        let _ = driver.wait();
+        let _ = xvfb.kill();
+        let _ = xvfb.wait();
+    }
+
+    /// Waits (up to 15 s) for the element matching `css`.
+    pub async fn find(&self, css: &str) -> Result<Element> {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(15))
+            .for_element(Locator::Css(css))
+            .await
+            .with_context(|| format!("waiting for {css}"))
+    }
+
+    /// Waits (up to 15 s) until the element matching `css` contains `text`; returns its text.
+    pub async fn wait_for_text(&self, css: &str, text: &str) -> Result<String> {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            if let Ok(el) = self.client.find(Locator::Css(css)).await {
+                if let Ok(found) = el.text().await {
+                    if found.contains(text) {
+                        return Ok(found);
+                    }
+                    if Instant::now() > deadline {
+                        bail!("{css} shows {found:?}, not {text:?}");
+                    }
+                }
+            }
+            if Instant::now() > deadline {
+                bail!("{css} never appeared");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Saves a PNG screenshot as `test-output/<test>/<name>.png` and returns its path.
+    pub async fn screenshot(&self, name: &str) -> Result<PathBuf> {
+        let png = self.client.screenshot().await?;
+        let path = self.out.join(format!("{name}.png"));
+        std::fs::write(&path, png)?;
+        Ok(path)
+    }
+
+    /// Ends the session (closing the app) and stops the driver and display.
+    pub async fn close(self) -> Result<()> {
+        let Desktop { client, xvfb, driver, .. } = self;
+        let closed = client.close().await;
+        Desktop::stop_processes(xvfb, driver);
+        closed.context("closing the WebDriver session")
+    }
+}
