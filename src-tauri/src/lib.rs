@@ -36,14 +36,15 @@ pub fn run() {
         ])
         .setup(|app| {
             let dir = state::data_dir(app.handle());
-            // The WebView's storage goes inside the data directory (so the wipe finds it) and is
-            // ephemeral (incognito) so nothing the page shows is cached on disk.
+            // The WebView's own storage goes inside the data directory, so the wipe finds it.
+            // Not `incognito`: WebKit's ephemeral context refuses WebDriver automation, and the
+            // real-window tests must run the configuration counter PCs run. The UI keeps nothing
+            // in web storage (see docs/architecture.md).
             WebviewWindowBuilder::new(app, "main", WebviewUrl::App("index.html".into()))
                 .title("窓口 Madoguchi")
                 .inner_size(1366.0, 768.0)
                 .min_inner_size(1024.0, 640.0)
                 .data_directory(dir.webview_dir())
-                .incognito(true)
                 .build()?;
             Ok(())
         })

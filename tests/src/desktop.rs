@@ -11,6 +11,8 @@ use std::{
     time::{Duration, Instant},
 };
 
+use std::os::unix::process::CommandExt;
+
 use anyhow::{bail, Context, Result};
 use fantoccini::{elements::Element, Client, ClientBuilder, Locator};
 
@@ -72,7 +74,9 @@ impl Desktop {
         let display = format!(":{}", line.trim());
 
         let (port, native_port) = (free_port()?, free_port()?);
+        // Its own process group, so stopping it also stops the WebKitWebDriver it starts.
         let driver = Command::new("tauri-driver")
+            .process_group(0)
             .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
             .env("DISPLAY", &display)
             .env("MADOGUCHI_DATA_DIR", data_dir)
@@ -96,7 +100,7 @@ impl Desktop {
         }
 
         let mut caps = serde_json::Map::new();
-        caps.insert("browserName".into(), "wry".into());
+        // No browserName: WebKitWebDriver rejects "wry" before launch, and reports it itself.
         caps.insert("tauri:options".into(), serde_json::json!({ "application": app }));
         let client = ClientBuilder::rustls()?.capabilities(caps).connect(&format!("http://127.0.0.1:{port}")).await;
         let client = match client {
@@ -110,7 +114,8 @@ impl Desktop {
     }
 
     fn stop_processes(mut xvfb: Child, mut driver: Child) {
-        let _ = driver.kill();
+        // The driver's whole group (tauri-driver, WebKitWebDriver, the app), then the display.
+        let _ = Command::new("kill").args(["-KILL", "--", &format!("-{}", driver.id())]).status();
         let _ = driver.wait();
         let _ = xvfb.kill();
         let _ = xvfb.wait();

@@ -18,4 +18,4 @@ pub use data_dir::DataDir;
 pub use error::{Error, Result};
 pub use keyfile::KdfCost;
 pub use secret::{Passphrase, Personal};
-pub use store::{NewStore, Store, StoreStatus};
+pub use store::{Applicant, ApplicantId, NewApplicant, NewStore, Store, StoreStatus};
