@@ -51,8 +51,10 @@ ensure_ui_built() {
   ensure_node
   cd "$REPO/ui"
   if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    say "Installing UI packages (npm ci)"
-    npm ci --no-audit --no-fund
+    say "Installing UI packages"
+    # `npm install`, not `npm ci`: npm 11.19 writes lock files without other platforms'
+    # optional packages and then its own `npm ci` rejects them. The locked versions still hold.
+    npm install --no-audit --no-fund
   fi
   say "Building the UI"
   npm run build --silent
