@@ -21,8 +21,23 @@ pub struct Desktop {
     /// The WebDriver session (the app's one window).
     pub client: Client,
     out: PathBuf,
+    _processes: Processes,
+}
+
+/// The display and driver this harness started; stopped on drop, also when a test panics.
+struct Processes {
     xvfb: Child,
     driver: Child,
+}
+
+impl Drop for Processes {
+    fn drop(&mut self) {
+        // The driver's whole group (tauri-driver, WebKitWebDriver, the app), then the display.
+        let _ = Command::new("kill").args(["-KILL", "--", &format!("-{}", self.driver.id())]).status();
+        let _ = self.driver.wait();
+        let _ = self.xvfb.kill();
+        let _ = self.xvfb.wait();
+    }
 }
 
 /// The desktop app binary: `MADOGUCHI_APP_BIN`, or `madoguchi-app` next to this test's target dir.
@@ -87,13 +102,14 @@ impl Desktop {
             Ok(d) => d,
             Err(e) => {
                 let _ = xvfb.kill();
+                let _ = xvfb.wait();
                 return Err(e).context("starting tauri-driver");
             }
         };
+        let processes = Processes { xvfb, driver };
         let deadline = Instant::now() + Duration::from_secs(20);
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
             if Instant::now() > deadline {
-                Desktop::stop_processes(xvfb, driver);
                 bail!("tauri-driver did not listen on {port}");
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
@@ -102,23 +118,12 @@ impl Desktop {
         let mut caps = serde_json::Map::new();
         // No browserName: WebKitWebDriver rejects "wry" before launch, and reports it itself.
         caps.insert("tauri:options".into(), serde_json::json!({ "application": app }));
-        let client = ClientBuilder::rustls()?.capabilities(caps).connect(&format!("http://127.0.0.1:{port}")).await;
-        let client = match client {
-            Ok(c) => c,
-            Err(e) => {
-                Desktop::stop_processes(xvfb, driver);
-                return Err(e).context("starting the app through WebDriver");
-            }
-        };
-        Ok(Desktop { client, out: crate::output_dir(test), xvfb, driver })
-    }
-
-    fn stop_processes(mut xvfb: Child, mut driver: Child) {
-        // The driver's whole group (tauri-driver, WebKitWebDriver, the app), then the display.
-        let _ = Command::new("kill").args(["-KILL", "--", &format!("-{}", driver.id())]).status();
-        let _ = driver.wait();
-        let _ = xvfb.kill();
-        let _ = xvfb.wait();
+        let client = ClientBuilder::rustls()?
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .context("starting the app through WebDriver")?;
+        Ok(Desktop { client, out: crate::output_dir(test), _processes: processes })
     }
 
     /// Waits (up to 15 s) for the element matching `css`.
@@ -160,11 +165,8 @@ impl Desktop {
         Ok(path)
     }
 
-    /// Ends the session (closing the app) and stops the driver and display.
+    /// Ends the session (closing the app); the driver and display stop when `self` drops.
     pub async fn close(self) -> Result<()> {
-        let Desktop { client, xvfb, driver, .. } = self;
-        let closed = client.close().await;
-        Desktop::stop_processes(xvfb, driver);
-        closed.context("closing the WebDriver session")
+        self.client.clone().close().await.context("closing the WebDriver session")
     }
 }

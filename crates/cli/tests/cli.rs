@@ -99,3 +99,16 @@ fn change_passphrase_rewraps_the_key() {
     madoguchi(tmp.path()).arg("doctor").assert().failure();
     madoguchi(tmp.path()).arg("doctor").env("MADOGUCHI_PASSPHRASE", "a brand new passphrase").assert().success();
 }
+
+#[test]
+fn init_refuses_a_directory_with_foreign_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("someones-notes.txt"), b"keep me").unwrap();
+    madoguchi(tmp.path())
+        .args(["init", "--site", "x", "--seat", "y"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("not Madoguchi's"));
+    assert!(!tmp.path().join("key.age").exists());
+    assert_eq!(std::fs::read(tmp.path().join("someones-notes.txt")).unwrap(), b"keep me");
+}

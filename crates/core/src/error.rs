@@ -18,6 +18,10 @@ pub enum Error {
     /// `init` found a store (or part of one) already there; it never overwrites.
     #[error("a store already exists in {0}; refusing to overwrite it")]
     AlreadyInitialised(PathBuf),
+    /// `init` was pointed at a directory holding files that are not Madoguchi's; the data
+    /// directory must be Madoguchi's alone (the wipe removes all of it).
+    #[error("{0} holds files that are not Madoguchi's; choose an empty or new directory")]
+    DataDirNotEmpty(PathBuf),
     /// The database exists but its wrapped key file does not.
     #[error("key file {0} is missing; the database cannot be opened without it")]
     KeyFileMissing(PathBuf),
@@ -94,6 +98,7 @@ impl Error {
         match self {
             Error::NotInitialised(_) => ErrorCode::NotInitialised,
             Error::AlreadyInitialised(_) => ErrorCode::AlreadyInitialised,
+            Error::DataDirNotEmpty(_) => ErrorCode::DataDirNotEmpty,
             Error::KeyFileMissing(_) => ErrorCode::KeyFileMissing,
             Error::DatabaseMissing(_) => ErrorCode::DatabaseMissing,
             Error::WrongPassphrase => ErrorCode::WrongPassphrase,
@@ -126,6 +131,8 @@ pub enum ErrorCode {
     NotInitialised,
     /// See [`Error::AlreadyInitialised`].
     AlreadyInitialised,
+    /// See [`Error::DataDirNotEmpty`].
+    DataDirNotEmpty,
     /// See [`Error::KeyFileMissing`].
     KeyFileMissing,
     /// See [`Error::DatabaseMissing`].

@@ -171,4 +171,44 @@ mod tests {
         fs::remove_file(&path).unwrap();
         assert!(matches!(read(&path, &pass("correct horse")), Err(Error::KeyFileMissing(_))));
     }
+
+    mod properties {
+        use proptest::prelude::*;
+
+        use super::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(24))]
+
+            /// Any passphrase (any script, any length ≥ 8) wraps and unwraps the same key.
+            #[test]
+            fn any_passphrase_round_trips(p in "\\PC{8,40}") {
+                let dir = tempfile::tempdir().unwrap();
+                let path = dir.path().join("key.age");
+                let m = sample();
+                write(&path, &pass(&p), &m, KdfCost::insecure_for_tests()).unwrap();
+                let back = read(&path, &pass(&p)).unwrap();
+                prop_assert_eq!(back.key.as_bytes(), m.key.as_bytes());
+            }
+
+            /// Flipping any bit of the key file never yields a key: it is reported as corrupt
+            /// or as a wrong passphrase (a flip inside the scrypt stanza is indistinguishable).
+            #[test]
+            fn no_corruption_is_accepted(at in any::<prop::sample::Index>(), bit in 0u8..8) {
+                let dir = tempfile::tempdir().unwrap();
+                let path = dir.path().join("key.age");
+                write(&path, &pass("correct horse"), &sample(), KdfCost::insecure_for_tests()).unwrap();
+                let mut bytes = fs::read(&path).unwrap();
+                let i = at.index(bytes.len());
+                bytes[i] ^= 1 << bit;
+                fs::write(&path, &bytes).unwrap();
+                match read(&path, &pass("correct horse")) {
+                    Err(Error::KeyFileCorrupt { .. }) | Err(Error::WrongPassphrase) => {}
+                    Err(other) => prop_assert!(false, "unexpected error {other:?}"),
+                    Ok(_) => prop_assert!(false, "a corrupted key file was accepted (byte {i})"),
+                }
+            }
+        }
+    }
 }
+

@@ -100,6 +100,9 @@ impl Store {
         if [&db, &wal_path(&db), &key_path].iter().any(|p| p.exists()) {
             return Err(Error::AlreadyInitialised(dir.root().to_owned()));
         }
+        if dir.inventory()?.iter().any(|f| f.kind.is_none()) {
+            return Err(Error::DataDirNotEmpty(dir.root().to_owned()));
+        }
         dir.ensure_exists()?;
 
         let material = KeyMaterial { store_id: Uuid::now_v7(), key: DataKey::generate() };
