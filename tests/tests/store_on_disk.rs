@@ -201,3 +201,15 @@ fn committed_rows_survive_kill_9() {
     assert!(count >= committed, "{count} rows survived, {committed} were reported committed");
     assert!(store.integrity_problems().unwrap().is_empty());
 }
+
+#[cfg(unix)]
+#[test]
+fn the_directory_and_key_file_are_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("seat");
+    drop(new_store(&root));
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&root), 0o700);
+    assert_eq!(mode(&DataDir::at(&root).key_file()), 0o600);
+}

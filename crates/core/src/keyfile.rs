@@ -101,7 +101,11 @@ pub(crate) fn rewrap(path: &Path, old: &Passphrase, new: &Passphrase, cost: KdfC
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     let tmp = path.with_extension("age.tmp");
     let ctx = |what: &str| format!("{what} {}", tmp.display());
-    let mut file = fs::File::create(&tmp).map_err(Error::io(ctx("creating")))?;
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600); // owner only, like the directory
+    let mut file = options.open(&tmp).map_err(Error::io(ctx("creating")))?;
     file.write_all(bytes).map_err(Error::io(ctx("writing")))?;
     file.sync_all().map_err(Error::io(ctx("syncing")))?;
     drop(file);

@@ -70,7 +70,8 @@ impl Store {
     /// One applicant by id.
     pub fn applicant(&self, id: ApplicantId) -> Result<Applicant> {
         self.conn()
-            .query_row(&format!("{SELECT} WHERE id = ?1"), [id.0.to_string()], from_row)
+            .prepare_cached(&format!("{SELECT} WHERE id = ?1"))?
+            .query_row([id.0.to_string()], from_row)
             .optional()?
             .ok_or(Error::NotFound("applicant"))
     }
