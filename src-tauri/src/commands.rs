@@ -1,8 +1,16 @@
 //! Tauri commands: unpack, call core, translate. Nothing else.
-use madoguchi_core::{Passphrase, Store, StoreStatus};
+use chrono::{NaiveDate, NaiveTime};
+use madoguchi_core::{
+    calendar::Closure,
+    reservation::{BookingRules, PlanKind, Procedure, ReservationStatus, SlotPlan},
+    reservation_number::ReservationNumber,
+    store::{DayBoard, PlanSettings, ReservationSummary},
+    Passphrase, Store, StoreStatus,
+};
 use tauri::State;
 
 use crate::{
+    dto::{BookPersonRequest, BookRequest},
     error::AppError,
     state::{AppState, LockState, StoreState},
 };
@@ -26,7 +34,7 @@ pub fn lock_state(state: State<'_, AppState>) -> LockState {
 /// Unlocks the store with the site passphrase and returns its status.
 #[tauri::command]
 pub fn unlock(state: State<'_, AppState>, passphrase: String) -> CmdResult<StoreStatus> {
-    let store = Store::open(state.data_dir(), &Passphrase::new(passphrase))?;
+    let store = crate::state::with_test_clock(Store::open(state.data_dir(), &Passphrase::new(passphrase))?);
     let status = store.status()?;
     *state.store() = Some(store);
     Ok(status)
@@ -42,4 +50,99 @@ pub fn store_status(state: State<'_, AppState>) -> CmdResult<StoreStatus> {
 #[tauri::command]
 pub fn lock(state: State<'_, AppState>) {
     state.store().take();
+}
+
+/// Runs `f` on the unlocked store.
+fn with_store<T>(state: &State<'_, AppState>, f: impl FnOnce(&Store) -> madoguchi_core::Result<T>) -> CmdResult<T> {
+    Ok(f(state.store().as_ref().ok_or_else(AppError::locked)?)?)
+}
+
+/// The board of one day (`YYYY-MM-DD`).
+#[tauri::command]
+pub fn day_board(state: State<'_, AppState>, day: NaiveDate) -> CmdResult<DayBoard> {
+    with_store(&state, |s| s.day_board(day))
+}
+
+/// Books a visit.
+#[tauri::command]
+pub fn book(state: State<'_, AppState>, request: BookRequest) -> CmdResult<ReservationSummary> {
+    with_store(&state, |s| s.book(request.day, request.starts, request.channel, BookPersonRequest::people(request.people), &request.notes))
+}
+
+/// A walk-in arriving now: placed in the next free place today, or queued.
+#[tauri::command]
+pub fn walk_in(state: State<'_, AppState>, people: Vec<BookPersonRequest>) -> CmdResult<ReservationSummary> {
+    with_store(&state, |s| s.walk_in(s.now(), BookPersonRequest::people(people)))
+}
+
+/// Moves a booking, or seats a queued walk-in.
+#[tauri::command]
+pub fn reschedule(state: State<'_, AppState>, number: ReservationNumber, day: NaiveDate, starts: NaiveTime) -> CmdResult<ReservationSummary> {
+    with_store(&state, |s| s.reschedule(number, day, starts))
+}
+
+/// Search by number, phone, name (kana or kanji) or date.
+#[tauri::command]
+pub fn search(state: State<'_, AppState>, query: String) -> CmdResult<Vec<ReservationSummary>> {
+    with_store(&state, |s| s.search(&query, 50))
+}
+
+/// Check-in, cancel or no-show.
+#[tauri::command]
+pub fn set_reservation_status(state: State<'_, AppState>, number: ReservationNumber, status: ReservationStatus) -> CmdResult<ReservationSummary> {
+    with_store(&state, |s| match status {
+        ReservationStatus::CheckedIn => s.check_in(number),
+        ReservationStatus::Cancelled => s.cancel(number),
+        ReservationStatus::NoShow => s.no_show(number),
+        ReservationStatus::Booked | ReservationStatus::Queued => {
+            Err(madoguchi_core::Error::NotAllowed(format!("a reservation cannot be set to {}", status.code())))
+        }
+    })
+}
+
+/// Slot plans, rules, durations, holiday sessions, closures and the follow-up list.
+#[tauri::command]
+pub fn plan_settings(state: State<'_, AppState>) -> CmdResult<PlanSettings> {
+    with_store(&state, Store::plan_settings)
+}
+
+/// Replaces a slot plan; returns the bookings that no longer fit.
+#[tauri::command]
+pub fn set_slot_plan(state: State<'_, AppState>, kind: PlanKind, plan: SlotPlan) -> CmdResult<Vec<ReservationSummary>> {
+    with_store(&state, |s| s.set_slot_plan(kind, plan))
+}
+
+/// Sets (or clears) one band's capacity on one day; returns the bookings that no longer fit.
+#[tauri::command]
+pub fn set_capacity(
+    state: State<'_, AppState>,
+    day: NaiveDate,
+    band_starts: NaiveTime,
+    capacity: Option<u32>,
+) -> CmdResult<Vec<ReservationSummary>> {
+    with_store(&state, |s| s.set_capacity(day, band_starts, capacity))
+}
+
+/// Designates (note) or removes (null) a holiday session.
+#[tauri::command]
+pub fn set_holiday_session(state: State<'_, AppState>, day: NaiveDate, note: Option<String>) -> CmdResult<Vec<ReservationSummary>> {
+    with_store(&state, |s| s.set_holiday_session(day, note.as_deref()))
+}
+
+/// Records (or with null removes) a closure; returns the bookings to call and rebook.
+#[tauri::command]
+pub fn set_closure(state: State<'_, AppState>, day: NaiveDate, closure: Option<Closure>) -> CmdResult<Vec<ReservationSummary>> {
+    with_store(&state, |s| s.set_closure(day, closure))
+}
+
+/// Changes the city's booking rules.
+#[tauri::command]
+pub fn set_booking_rules(state: State<'_, AppState>, rules: BookingRules) -> CmdResult<()> {
+    with_store(&state, |s| s.set_booking_rules(rules))
+}
+
+/// Changes how long a procedure takes.
+#[tauri::command]
+pub fn set_procedure_minutes(state: State<'_, AppState>, procedure: Procedure, minutes: u32) -> CmdResult<()> {
+    with_store(&state, |s| s.set_procedure_minutes(procedure, minutes))
 }

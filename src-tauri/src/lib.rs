@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 
 mod commands;
+mod dto;
 mod error;
 mod state;
 
@@ -33,6 +34,19 @@ pub fn run() {
             commands::unlock,
             commands::store_status,
             commands::lock,
+            commands::day_board,
+            commands::book,
+            commands::search,
+            commands::set_reservation_status,
+            commands::walk_in,
+            commands::reschedule,
+            commands::plan_settings,
+            commands::set_slot_plan,
+            commands::set_capacity,
+            commands::set_holiday_session,
+            commands::set_closure,
+            commands::set_booking_rules,
+            commands::set_procedure_minutes,
         ])
         .setup(|app| {
             let dir = state::data_dir(app.handle());

@@ -53,3 +53,19 @@ pub struct LockState {
     /// The data directory (a path the app owns; never holds personal data in its name).
     pub data_dir: String,
 }
+
+/// Debug builds only: `MADOGUCHI_CLOCK=YYYY-MM-DDTHH:MM:SS` starts the store's clock at that
+/// local time (it then runs normally), so end-to-end tests can check people in on a weekday
+/// whatever day they run. Release builds always use the real clock.
+pub(crate) fn with_test_clock(store: Store) -> Store {
+    if !cfg!(debug_assertions) {
+        return store;
+    }
+    let Some(start) = std::env::var("MADOGUCHI_CLOCK").ok().and_then(|v| chrono::NaiveDateTime::parse_from_str(&v, "%Y-%m-%dT%H:%M:%S").ok())
+    else {
+        return store;
+    };
+    let began = std::time::Instant::now();
+    tracing::warn!("MADOGUCHI_CLOCK set: the store's clock starts at {start}");
+    store.with_clock(std::sync::Arc::new(move || start + began.elapsed()))
+}

@@ -72,6 +72,11 @@ impl Desktop {
     /// Starts the app on `data_dir` in a 1366×768 virtual screen; screenshots go to
     /// `test-output/<test>/`.
     pub async fn launch(test: &str, data_dir: &Path) -> Result<Desktop> {
+        Self::launch_with_env(test, data_dir, &[]).await
+    }
+
+    /// As [`Desktop::launch`], with extra environment for the app (e.g. `MADOGUCHI_CLOCK`).
+    pub async fn launch_with_env(test: &str, data_dir: &Path, env: &[(&str, &str)]) -> Result<Desktop> {
         for tool in ["Xvfb", "tauri-driver", "WebKitWebDriver"] {
             require(tool)?;
         }
@@ -95,6 +100,7 @@ impl Desktop {
             .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
             .env("DISPLAY", &display)
             .env("MADOGUCHI_DATA_DIR", data_dir)
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn();

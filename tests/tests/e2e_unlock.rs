@@ -21,8 +21,9 @@ async fn unlock_a_demo_store_and_read_its_status() -> anyhow::Result<()> {
         app.screenshot("01-wrong-passphrase").await?;
         assert_eq!(input.prop("value").await?.unwrap_or_default(), "");
 
-        // The right one: the status from core.
+        // The right one, then the status screen, rendered from core.
         input.send_keys(&format!("{PASSPHRASE}{}", char::from(Key::Enter))).await?;
+        app.find("a[href='#status']").await?.click().await?;
         let status = app.wait_for_text("[data-testid=status]", "40 件").await?;
         for expected in ["テスト市 特設窓口", "窓口1", "SQLCipher 4.", "申請者の登録数"] {
             assert!(status.contains(expected), "status shows {expected:?}: {status}");

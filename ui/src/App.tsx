@@ -3,14 +3,27 @@ import { useCallback, useEffect, useState } from "react";
 import type { Backend } from "./api/backend";
 import type { LockState } from "./bindings/LockState";
 import type { StoreStatus } from "./bindings/StoreStatus";
-import { t } from "./i18n";
+import { type TextKey, t } from "./i18n";
+import { BoardScreen } from "./screens/BoardScreen";
+import { BookingScreen } from "./screens/BookingScreen";
 import { NoStoreScreen } from "./screens/NoStoreScreen";
+import { SearchScreen } from "./screens/SearchScreen";
 import { StatusScreen } from "./screens/StatusScreen";
 import { UnlockScreen } from "./screens/UnlockScreen";
+
+type Screen = "board" | "book" | "search" | "status";
+/** The navigation, in order; Alt+1… selects them. */
+const SCREENS: [Screen, TextKey][] = [
+  ["board", "nav.board"],
+  ["book", "nav.book"],
+  ["search", "nav.search"],
+  ["status", "nav.status"],
+];
 
 export function App({ backend }: { backend: Backend }) {
   const [lock, setLock] = useState<LockState | null>(null);
   const [status, setStatus] = useState<StoreStatus | null>(null);
+  const [screen, setScreen] = useState<Screen>("board");
 
   const refresh = useCallback(async () => {
     const state = await backend.lockState();
@@ -24,15 +37,20 @@ export function App({ backend }: { backend: Backend }) {
 
   const doLock = useCallback(async () => {
     await backend.lock();
+    setScreen("board");
     await refresh();
   }, [backend, refresh]);
 
-  // Ctrl+L locks from anywhere (staff leaving the seat).
+  // Ctrl+L locks from anywhere (staff leaving the seat); Alt+1… switch screens.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.ctrlKey && e.key.toLowerCase() === "l" && status) {
+      if (!status) return;
+      if (e.ctrlKey && e.key.toLowerCase() === "l") {
         e.preventDefault();
         void doLock();
+      } else if (e.altKey && /^[1-9]$/.test(e.key) && SCREENS[Number(e.key) - 1]) {
+        e.preventDefault();
+        setScreen(SCREENS[Number(e.key) - 1][0]);
       }
     };
     window.addEventListener("keydown", onKey);
@@ -53,9 +71,21 @@ export function App({ backend }: { backend: Backend }) {
       <div className="body">
         {status && (
           <nav className="sidenav" aria-label={t("nav.label")}>
-            <a className="active" href="#status" aria-current="page">
-              {t("nav.status")}
-            </a>
+            {SCREENS.map(([id, label], i) => (
+              <a
+                key={id}
+                href={`#${id}`}
+                className={screen === id ? "active" : undefined}
+                aria-current={screen === id ? "page" : undefined}
+                title={`Alt+${i + 1}`}
+                onClick={(e) => {
+                  e.preventDefault();
+                  setScreen(id);
+                }}
+              >
+                {t(label)}
+              </a>
+            ))}
             <button type="button" className="lock" onClick={() => void doLock()} title="Ctrl+L">
               {t("nav.lock")}
             </button>
@@ -67,7 +97,10 @@ export function App({ backend }: { backend: Backend }) {
           {lock?.state === "locked" && (
             <UnlockScreen backend={backend} dataDir={lock.dataDir} onUnlocked={() => void refresh()} />
           )}
-          {lock?.state === "unlocked" && status && <StatusScreen status={status} />}
+          {lock?.state === "unlocked" && status && screen === "board" && <BoardScreen backend={backend} />}
+          {lock?.state === "unlocked" && status && screen === "book" && <BookingScreen backend={backend} />}
+          {lock?.state === "unlocked" && status && screen === "search" && <SearchScreen backend={backend} />}
+          {lock?.state === "unlocked" && status && screen === "status" && <StatusScreen status={status} />}
         </main>
       </div>
     </div>

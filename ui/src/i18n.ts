@@ -1,16 +1,23 @@
 // UI text lives in locale files (Japanese first); components ask for keys, never hold strings.
 import common from "./locales/ja/common.json";
 import errors from "./locales/ja/errors.json";
+import reservations from "./locales/ja/reservations.json";
 
-export type TextKey = keyof typeof common;
+const texts = { ...common, ...reservations };
+export type TextKey = keyof typeof texts;
 export type ErrorKey = keyof typeof errors;
 
 /** The text for `key`, with `{name}` placeholders filled from `vars`. */
 export function t(key: TextKey, vars: Record<string, string | number> = {}): string {
-  return common[key].replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? `{${name}}`));
+  return texts[key].replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? `{${name}}`));
 }
 
 /** The Japanese sentence for an error code (unknown codes get a generic sentence). */
 export function errorText(code: string): string {
   return (errors as Record<string, string>)[code] ?? errors.unknown;
+}
+
+/** Text for a key built at run time (enum codes such as `procedure.card_issue`). */
+export function tCode(prefix: string, code: string): string {
+  return (texts as Record<string, string>)[`${prefix}.${code}`] ?? code;
 }

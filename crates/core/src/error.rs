@@ -72,6 +72,40 @@ pub enum Error {
     /// Input that breaks a rule of the domain (empty name, bad date…).
     #[error("invalid input: {0}")]
     Invalid(String),
+    /// No free place: the slot (or one of the slots a booking needs) is full.
+    #[error("no free place on {day} at {starts}")]
+    SlotFull {
+        /// Day, YYYY-MM-DD.
+        day: String,
+        /// The full slot, HH:MM.
+        starts: String,
+    },
+    /// The operation is not allowed in the current state (cancel a no-show, book a closed day…).
+    #[error("not allowed: {0}")]
+    NotAllowed(String),
+    /// The counter is closed that day (weekend, holiday, year end, closure).
+    #[error("the counter is closed on {day}")]
+    DayClosed {
+        /// Day, YYYY-MM-DD.
+        day: String,
+    },
+    /// The city's rules do not allow booking that day yet, or any more.
+    #[error("bookings are taken from {first} to {last}")]
+    OutsideBookingWindow {
+        /// First day that can be booked today, YYYY-MM-DD.
+        first: String,
+        /// Last day that can be booked today, YYYY-MM-DD.
+        last: String,
+    },
+    /// One booking per person: this person already holds one.
+    #[error("this person already holds booking {number}")]
+    AlreadyBooked {
+        /// The booking they hold.
+        number: String,
+    },
+    /// A reservation number that is malformed or fails its check digit.
+    #[error("not a valid reservation number")]
+    BadReservationNumber,
     /// A record that was asked for does not exist.
     #[error("{0} not found")]
     NotFound(&'static str),
@@ -108,7 +142,13 @@ impl Error {
             Error::SchemaTooNew { .. } => ErrorCode::SchemaTooNew,
             Error::PassphraseTooShort { .. } => ErrorCode::PassphraseTooShort,
             Error::Invalid(_) => ErrorCode::InvalidInput,
+            Error::SlotFull { .. } => ErrorCode::SlotFull,
+            Error::NotAllowed(_) => ErrorCode::NotAllowed,
             Error::NotFound(_) => ErrorCode::NotFound,
+            Error::DayClosed { .. } => ErrorCode::DayClosed,
+            Error::OutsideBookingWindow { .. } => ErrorCode::OutsideBookingWindow,
+            Error::AlreadyBooked { .. } => ErrorCode::AlreadyBooked,
+            Error::BadReservationNumber => ErrorCode::BadReservationNumber,
             Error::NoDataDir => ErrorCode::NoDataDir,
             Error::Io { .. } => ErrorCode::Io,
             Error::Sqlite(_) => ErrorCode::Database,
@@ -151,8 +191,20 @@ pub enum ErrorCode {
     PassphraseTooShort,
     /// See [`Error::Invalid`].
     InvalidInput,
+    /// See [`Error::SlotFull`].
+    SlotFull,
+    /// See [`Error::NotAllowed`].
+    NotAllowed,
     /// See [`Error::NotFound`].
     NotFound,
+    /// See [`Error::DayClosed`].
+    DayClosed,
+    /// See [`Error::OutsideBookingWindow`].
+    OutsideBookingWindow,
+    /// See [`Error::AlreadyBooked`].
+    AlreadyBooked,
+    /// See [`Error::BadReservationNumber`].
+    BadReservationNumber,
     /// See [`Error::NoDataDir`].
     NoDataDir,
     /// See [`Error::Io`].

@@ -6,13 +6,17 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod calendar;
 pub mod data_dir;
 pub mod demo;
 pub mod doctor;
 pub mod error;
 pub mod keyfile;
+pub mod reservation;
+pub mod reservation_number;
 pub mod secret;
 pub mod store;
+pub mod text;
 
 pub use data_dir::DataDir;
 pub use error::{Error, Result};

@@ -1,7 +1,18 @@
 // The seam in front of IPC: components talk to a Backend, never to Tauri directly, so they can
 // be tested with a fake (vitest) and run for real in the desktop window.
 import type { AppError } from "../bindings/AppError";
+import type { BookingRules } from "../bindings/BookingRules";
+import type { BookPersonRequest } from "../bindings/BookPersonRequest";
+import type { BookRequest } from "../bindings/BookRequest";
+import type { Closure } from "../bindings/Closure";
+import type { PlanKind } from "../bindings/PlanKind";
+import type { PlanSettings } from "../bindings/PlanSettings";
+import type { Procedure } from "../bindings/Procedure";
+import type { SlotPlan } from "../bindings/SlotPlan";
+import type { DayBoard } from "../bindings/DayBoard";
 import type { LockState } from "../bindings/LockState";
+import type { ReservationStatus } from "../bindings/ReservationStatus";
+import type { ReservationSummary } from "../bindings/ReservationSummary";
 import type { StoreStatus } from "../bindings/StoreStatus";
 
 export interface Backend {
@@ -9,6 +20,22 @@ export interface Backend {
   unlock(passphrase: string): Promise<StoreStatus>;
   storeStatus(): Promise<StoreStatus>;
   lock(): Promise<void>;
+  dayBoard(day: string): Promise<DayBoard>;
+  book(request: BookRequest): Promise<ReservationSummary>;
+  search(query: string): Promise<ReservationSummary[]>;
+  setReservationStatus(number: string, status: ReservationStatus): Promise<ReservationSummary>;
+  /** A walk-in arriving now: the next free place today, or the visible queue. */
+  walkIn(people: BookPersonRequest[]): Promise<ReservationSummary>;
+  /** Moves a booking, or seats a queued walk-in (times are HH:MM). */
+  reschedule(number: string, day: string, starts: string): Promise<ReservationSummary>;
+  planSettings(): Promise<PlanSettings>;
+  /** Plan changes return the bookings that no longer fit (never dropped: to call and rebook). */
+  setSlotPlan(kind: PlanKind, plan: SlotPlan): Promise<ReservationSummary[]>;
+  setCapacity(day: string, bandStarts: string, capacity: number | null): Promise<ReservationSummary[]>;
+  setHolidaySession(day: string, note: string | null): Promise<ReservationSummary[]>;
+  setClosure(day: string, closure: Closure | null): Promise<ReservationSummary[]>;
+  setBookingRules(rules: BookingRules): Promise<void>;
+  setProcedureMinutes(procedure: Procedure, minutes: number): Promise<void>;
 }
 
 /** True if `e` has the `{ code, message }` shape every command error has. */
@@ -19,4 +46,22 @@ export function isAppError(e: unknown): e is AppError {
 /** The error code of anything a Backend call threw. */
 export function errorCode(e: unknown): string {
   return isAppError(e) ? String(e.code) : "unknown";
+}
+
+/** Today in the counter's local time, as YYYY-MM-DD. */
+export function today(): string {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+}
+
+/** "09:00:00" or "09:00" → "09:00". */
+export function hhmm(time: string): string {
+  return time.slice(0, 5);
+}
+
+/** `day` moved by `n` days, as YYYY-MM-DD. */
+export function addDays(day: string, n: number): string {
+  const [y, m, d] = day.split("-").map(Number);
+  const date = new Date(Date.UTC(y, m - 1, d + n));
+  return date.toISOString().slice(0, 10);
 }

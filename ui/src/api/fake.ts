@@ -1,8 +1,20 @@
-// An in-memory Backend for component tests.
+// An in-memory Backend for component tests: a small model of the core rules (capacity per
+// slot, closures, the follow-up list), not a copy of them. The core's own tests prove the rules.
 import type { AppError } from "../bindings/AppError";
-import type { StoreStatus } from "../bindings/StoreStatus";
+import type { BookingRules } from "../bindings/BookingRules";
+import type { BookPersonRequest } from "../bindings/BookPersonRequest";
+import type { BookRequest } from "../bindings/BookRequest";
+import type { Closure } from "../bindings/Closure";
+import type { DayBoard } from "../bindings/DayBoard";
+import type { PlanKind } from "../bindings/PlanKind";
+import type { PlanSettings } from "../bindings/PlanSettings";
+import type { Procedure } from "../bindings/Procedure";
+import type { ReservationStatus } from "../bindings/ReservationStatus";
+import type { ReservationSummary } from "../bindings/ReservationSummary";
+import type { SlotPlan } from "../bindings/SlotPlan";
 import type { StoreState } from "../bindings/StoreState";
-import type { Backend } from "./backend";
+import type { StoreStatus } from "../bindings/StoreStatus";
+import { hhmm, today, type Backend } from "./backend";
 
 export const sampleStatus: StoreStatus = {
   meta: {
@@ -18,6 +30,11 @@ export const sampleStatus: StoreStatus = {
   counts: { applicants: 40 },
 };
 
+function fail(code: string, message: string): never {
+  const e: AppError = { code: code as AppError["code"], message };
+  throw e;
+}
+
 export class FakeBackend implements Backend {
   state: StoreState;
   constructor(
@@ -31,21 +48,170 @@ export class FakeBackend implements Backend {
     return { state: this.state, dataDir: "/tmp/madoguchi-test" };
   }
   async unlock(passphrase: string) {
-    if (passphrase !== this.passphrase) {
-      const e: AppError = { code: "wrong_passphrase", message: "wrong passphrase" };
-      throw e;
-    }
+    if (passphrase !== this.passphrase) fail("wrong_passphrase", "wrong passphrase");
     this.state = "unlocked";
     return this.status;
   }
   async storeStatus() {
-    if (this.state !== "unlocked") {
-      const e: AppError = { code: "locked", message: "the store is locked" };
-      throw e;
-    }
+    if (this.state !== "unlocked") fail("locked", "the store is locked");
     return this.status;
   }
   async lock() {
     this.state = "locked";
   }
+
+  // Every day 9:00–12:00 open, 15-minute slots, one band of 2 places.
+  reservations: ReservationSummary[] = [];
+  settings: PlanSettings = {
+    regular: { slotMinutes: 15, bands: [{ starts: "09:00:00", ends: "12:00:00", capacity: 2 }] },
+    holidaySession: { slotMinutes: 15, bands: [{ starts: "09:00:00", ends: "12:00:00", capacity: 2 }] },
+    rules: { daysAhead: 45, minDaysBefore: 0, lateMinutes: 5, oneBookingPerPerson: true },
+    procedureMinutes: [
+      ["card_issue", 30],
+      ["card_reissue", 30],
+      ["details_change", 15],
+      ["certificate_issue", 15],
+      ["certificate_renewal", 15],
+    ],
+    holidaySessions: [],
+    closures: [],
+    needsFollowUp: [],
+  };
+  capacityOverrides = new Map<string, number>();
+
+  private capacity(day: string): number {
+    return this.capacityOverrides.get(day) ?? this.settings.regular.bands[0].capacity;
+  }
+  async dayBoard(day: string): Promise<DayBoard> {
+    const closure = this.settings.closures.find((c) => c.day === day)?.closure ?? null;
+    if (closure && closure.from === null && closure.until === null) {
+      return { day, status: { kind: "closed", reason: { kind: "closure", closure } }, bands: [], slots: [], reservations: this.on(day) };
+    }
+    const slots = Array.from({ length: 12 }, (_, i) => {
+      const starts = `${String(9 + Math.floor(i / 4)).padStart(2, "0")}:${String((i % 4) * 15).padStart(2, "0")}:00`;
+      const taken = this.reservations.filter((r) => r.day === day && r.starts === starts && holdsPlace(r.status)).length;
+      return { starts, capacity: this.capacity(day), taken };
+    });
+    const band = { ...this.settings.regular.bands[0], capacity: this.capacity(day) };
+    return {
+      day,
+      status: { kind: "open", opens: "09:00:00", closes: "12:00:00", session: "regular", closure },
+      bands: [band],
+      slots,
+      reservations: this.on(day),
+    };
+  }
+  private on(day: string) {
+    return this.reservations.filter((r) => r.day === day);
+  }
+  async book(request: BookRequest): Promise<ReservationSummary> {
+    const board = await this.dayBoard(request.day);
+    if (board.status.kind === "closed") fail("day_closed", "closed");
+    const slot = board.slots.find((s) => hhmm(s.starts) === hhmm(request.starts));
+    if (!slot || slot.taken >= slot.capacity) fail("slot_full", "full");
+    return this.add(request.day, slot.starts, request.channel, "booked", request.people, request.notes);
+  }
+  private add(day: string, starts: string, channel: ReservationSummary["channel"], status: ReservationStatus, people: BookPersonRequest[], notes: string) {
+    const n = this.reservations.length;
+    const r: ReservationSummary = {
+      id: `id-${n}`,
+      number: `1000-${String(n).padStart(4, "0")}`,
+      day,
+      starts,
+      slots: 1,
+      channel,
+      status,
+      notes,
+      checkedInAt: status === "booked" ? null : `${day}T09:00:00`,
+      late: false,
+      people: people.map((p) => ({
+        nameKanji: p.nameKanji,
+        nameKana: p.nameKana,
+        phone: p.phone ?? null,
+        applicantType: p.applicantType,
+        procedures: p.procedures,
+      })),
+    };
+    this.reservations.push(r);
+    return r;
+  }
+  async walkIn(people: BookPersonRequest[]) {
+    const day = today();
+    const board = await this.dayBoard(day);
+    const free = board.slots.find((s) => s.taken < s.capacity);
+    return this.add(day, free?.starts ?? "09:00:00", "walk_in", free ? "checked_in" : "queued", people, "");
+  }
+  async reschedule(number: string, day: string, starts: string) {
+    const r = this.find(number);
+    const board = await this.dayBoard(day);
+    const slot = board.slots.find((s) => hhmm(s.starts) === hhmm(starts));
+    if (!slot || slot.taken >= slot.capacity) fail("slot_full", "full");
+    r.day = day;
+    r.starts = slot.starts;
+    if (r.status === "queued") r.status = "checked_in";
+    return r;
+  }
+  async search(query: string) {
+    const q = query.replace(/[-\s]/g, "");
+    return this.reservations.filter((r) => r.number.replace("-", "") === q || r.people.some((p) => p.phone === q || p.nameKana.startsWith(query)));
+  }
+  private find(number: string) {
+    const r = this.reservations.find((x) => x.number === number);
+    if (!r) fail("not_found", "reservation not found");
+    return r;
+  }
+  async setReservationStatus(number: string, status: ReservationStatus) {
+    const r = this.find(number);
+    r.status = status;
+    return r;
+  }
+  async planSettings() {
+    return structuredClone(this.settings);
+  }
+  /** Bookings on `day` beyond its capacity (latest first out), as the core lists them. */
+  private overbooked(day: string): ReservationSummary[] {
+    const closure = this.settings.closures.find((c) => c.day === day);
+    const cap = closure ? 0 : this.capacity(day);
+    const bySlot = new Map<string, ReservationSummary[]>();
+    for (const r of this.on(day).filter((x) => holdsPlace(x.status))) bySlot.set(r.starts, [...(bySlot.get(r.starts) ?? []), r]);
+    return [...bySlot.values()].flatMap((rs) => rs.slice(cap));
+  }
+  async setSlotPlan(kind: PlanKind, plan: SlotPlan) {
+    if (kind === "regular") this.settings.regular = plan;
+    else this.settings.holidaySession = plan;
+    return [...new Set(this.reservations.map((r) => r.day))].flatMap((d) => this.overbooked(d));
+  }
+  async setCapacity(day: string, _bandStarts: string, capacity: number | null) {
+    if (capacity === null) this.capacityOverrides.delete(day);
+    else this.capacityOverrides.set(day, capacity);
+    return this.overbooked(day);
+  }
+  async setHolidaySession(day: string, note: string | null) {
+    this.settings.holidaySessions = this.settings.holidaySessions.filter((s) => s.day !== day);
+    if (note !== null) this.settings.holidaySessions.push({ day, note });
+    return [];
+  }
+  async setClosure(day: string, closure: Closure | null) {
+    this.settings.closures = this.settings.closures.filter((c) => c.day !== day);
+    if (closure === null) return [];
+    const affected = this.on(day).filter((r) => holdsPlace(r.status));
+    this.settings.closures.push({
+      day,
+      closure,
+      recordedAt: "2026-11-24T01:00:00Z",
+      affected: affected.map((reservation) => ({ reservation, needsCall: true })),
+    });
+    return affected;
+  }
+  async setBookingRules(rules: BookingRules) {
+    if (rules.daysAhead < 1) fail("invalid_input", "days ahead must be 1 to 366");
+    this.settings.rules = rules;
+  }
+  async setProcedureMinutes(procedure: Procedure, minutes: number) {
+    this.settings.procedureMinutes = this.settings.procedureMinutes.map(([p, m]) => [p, p === procedure ? minutes : m]);
+  }
+}
+
+function holdsPlace(status: ReservationStatus) {
+  return status === "booked" || status === "checked_in";
 }

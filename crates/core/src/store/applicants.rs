@@ -5,7 +5,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use super::{required_label, Store};
-use crate::{secret::Personal, Error, Result};
+use crate::{secret::Personal, text, Error, Result};
 
 /// An applicant's id (UUIDv7).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -13,7 +13,8 @@ use crate::{secret::Personal, Error, Result};
 pub struct ApplicantId(pub Uuid);
 
 /// A new applicant, as typed at the counter or on the phone.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct NewApplicant {
     /// Name in kanji (or as written).
     pub name_kanji: Personal,
@@ -45,16 +46,22 @@ pub struct Applicant {
 impl Store {
     /// Records a new applicant.
     pub fn add_applicant(&self, new: &NewApplicant) -> Result<Applicant> {
+        self.insert_applicant_with_id(Uuid::now_v7(), new)
+    }
+
+    /// Records a new applicant under an id chosen by the caller (a booking made on another
+    /// seat carries its applicants' ids, so every store agrees on them).
+    pub(crate) fn insert_applicant_with_id(&self, id: Uuid, new: &NewApplicant) -> Result<Applicant> {
         let applicant = Applicant {
-            id: ApplicantId(Uuid::now_v7()),
+            id: ApplicantId(id),
             name_kanji: Personal::new(required_label("name", new.name_kanji.expose())?),
             name_kana: Personal::new(required_label("kana name", new.name_kana.expose())?),
             phone: new.phone.as_ref().map(normalise_phone).transpose()?,
             birth_date: new.birth_date.as_ref().map(check_date).transpose()?,
         };
         self.conn().execute(
-            "INSERT INTO applicants (id, name_kanji, name_kana, phone, birth_date, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT INTO applicants (id, name_kanji, name_kana, phone, birth_date, created_at, kana_key, name_key)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             (
                 applicant.id.0.to_string(),
                 applicant.name_kanji.expose(),
@@ -62,6 +69,8 @@ impl Store {
                 applicant.phone.as_ref().map(Personal::expose),
                 applicant.birth_date.as_ref().map(Personal::expose),
                 Utc::now().to_rfc3339(),
+                text::fold_kana(applicant.name_kana.expose()),
+                text::fold_kana(applicant.name_kanji.expose()),
             ),
         )?;
         Ok(applicant)
@@ -106,22 +115,11 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Applicant> {
     })
 }
 
-/// Keeps the digits of a phone number (full-width digits folded to ASCII), so `090-1234-5678`,
-/// `09012345678` and `０９０ １２３４ ５６７８` are one number.
+/// The digits of a phone number in any notation (see [`text::phone_digits`]).
 fn normalise_phone(phone: &Personal) -> Result<Personal> {
-    let digits: String = phone
-        .expose()
-        .chars()
-        .filter_map(|c| match c {
-            '0'..='9' => Some(c),
-            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32),
-            _ => None,
-        })
-        .collect();
-    if !(10..=11).contains(&digits.len()) {
-        return Err(Error::Invalid("a phone number has 10 or 11 digits".into()));
-    }
-    Ok(Personal::new(digits))
+    text::phone_digits(phone.expose())
+        .map(Personal::new)
+        .ok_or_else(|| Error::Invalid("a phone number has 10 or 11 digits and starts with 0".into()))
 }
 
 fn check_date(date: &Personal) -> Result<Personal> {

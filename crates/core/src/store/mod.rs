@@ -4,8 +4,10 @@
 //! overwrites or re-initialises files it did not just create. Reads and writes of each table or
 //! aggregate live in their own module (`applicants.rs`, …) as `impl Store` blocks.
 mod applicants;
+mod calendar;
 mod connection;
 pub mod migrate;
+mod reservations;
 
 use std::{fs, path::Path};
 
@@ -15,6 +17,8 @@ use serde::Serialize;
 use uuid::Uuid;
 
 pub use applicants::{Applicant, ApplicantId, NewApplicant};
+pub use calendar::{AffectedReservation, ClosureRecord};
+pub use reservations::{DayBoard, HolidaySessionDay, Outcome, PersonSummary, PlanSettings, ReservationSummary, SlotInfo};
 
 use crate::{
     data_dir::DataDir,
@@ -82,7 +86,15 @@ pub struct Store {
     conn: Connection,
     dir: DataDir,
     meta: StoreMeta,
+    /// Hybrid logical clock stamping this seat's mutations (id derived from the store id).
+    hlc: uhlc::HLC,
+    /// The seat's local wall clock (city rules are in local days and times); replaceable so
+    /// tests do not depend on the day they run.
+    clock: Clock,
 }
+
+/// A source of the local date and time.
+pub type Clock = std::sync::Arc<dyn Fn() -> chrono::NaiveDateTime + Send + Sync>;
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -120,7 +132,7 @@ impl Store {
         match built {
             Ok(conn) => {
                 tracing::info!(store_id = %meta.store_id, "created store");
-                Ok(Store { conn, dir: dir.clone(), meta })
+                Ok(Store::assemble(conn, dir, meta))
             }
             Err(e) => {
                 // Only files this call created (checked absent above); they hold no data yet.
@@ -164,7 +176,30 @@ impl Store {
         if let Some(expected) = expected_id.filter(|id| *id != meta.store_id) {
             return Err(Error::KeyMismatch { key_store_id: expected.to_string(), db_store_id: meta.store_id.to_string() });
         }
-        Ok(Store { conn, dir: dir.clone(), meta })
+        Ok(Store::assemble(conn, dir, meta))
+    }
+
+    fn assemble(conn: Connection, dir: &DataDir, meta: StoreMeta) -> Store {
+        let id = uhlc::ID::try_from(meta.store_id.as_u128().max(1)).unwrap_or_else(|_| uhlc::ID::rand());
+        // Bounded drift: a peer's timestamp more than 5 s ahead of our clock is rejected.
+        let hlc = uhlc::HLCBuilder::new().with_id(id).with_max_delta(std::time::Duration::from_secs(5)).build();
+        Store { conn, dir: dir.clone(), meta, hlc, clock: std::sync::Arc::new(|| chrono::Local::now().naive_local()) }
+    }
+
+    /// Replaces the wall clock (tests, training sessions on a fixed day).
+    pub fn with_clock(mut self, clock: Clock) -> Store {
+        self.clock = clock;
+        self
+    }
+
+    /// Local date and time now.
+    pub fn now(&self) -> chrono::NaiveDateTime {
+        (self.clock)()
+    }
+
+    /// Today, local.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.now().date()
     }
 
     /// Rewraps the data key under a new passphrase; the database itself is not rewritten.
@@ -225,7 +260,11 @@ pub mod bench_support {
         let mut conn = connection::open(&dir.database(), key.as_ref(), connection::Mode::Create)?;
         migrate::migrate(&mut conn)?;
         let meta = StoreMeta { store_id: Uuid::now_v7(), site_name: "bench".into(), seat_name: "bench".into(), created_at: Utc::now() };
-        Ok(Store { conn, dir: dir.clone(), meta })
+        conn.execute(
+            "INSERT OR IGNORE INTO store_meta (id, store_id, site_name, seat_name, created_at) VALUES (1, ?1, 'bench', 'bench', ?2)",
+            (meta.store_id.to_string(), meta.created_at.to_rfc3339()),
+        )?;
+        Ok(Store::assemble(conn, dir, meta))
     }
 
     /// Runs `f` inside one transaction (bulk loading for the benchmarks).
@@ -258,6 +297,21 @@ fn read_meta(conn: &Connection) -> Result<Option<StoreMeta>> {
         seat_name,
         created_at: DateTime::parse_from_rfc3339(&created).map_err(|_| bad("created_at"))?.with_timezone(&Utc),
     }))
+}
+
+/// How days and times are stored (TEXT columns, sortable).
+pub(crate) const DATE: &str = "%Y-%m-%d";
+/// See [`DATE`].
+pub(crate) const TIME: &str = "%H:%M";
+/// Local date and time as stored (check-in times).
+pub(crate) const DATETIME: &str = "%Y-%m-%dT%H:%M:%S";
+
+pub(crate) fn parse_date(s: &str) -> Result<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(s, DATE).map_err(|_| Error::Invalid(format!("bad stored date {s:?}")))
+}
+
+pub(crate) fn parse_time(s: &str) -> Result<chrono::NaiveTime> {
+    chrono::NaiveTime::parse_from_str(s, TIME).map_err(|_| Error::Invalid(format!("bad stored time {s:?}")))
 }
 
 fn wal_path(db: &Path) -> std::path::PathBuf {

@@ -1,0 +1,72 @@
+//! End to end in a real window: book by phone, read back the number, find it by phone number,
+//! check it in on the board. Screenshots of the booking flow and the board.
+use fantoccini::{key::Key, Locator};
+use madoguchi_tests::{desktop::Desktop, new_store, PASSPHRASE};
+
+/// Tomorrow's date as the UI defaults it (the booking form opens on the next day).
+fn next_open_weekday() -> chrono::NaiveDate {
+    let mut day = chrono::Local::now().date_naive() + chrono::Days::new(1);
+    let calendar = madoguchi_core::calendar::BusinessCalendar::new(madoguchi_core::calendar::Holidays::bundled().clone());
+    while !calendar.is_open(day) {
+        day = day + chrono::Days::new(1);
+    }
+    day
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn book_by_phone_find_it_and_check_it_in() -> anyhow::Result<()> {
+    let data = tempfile::tempdir()?;
+    drop(new_store(data.path()));
+    let day = next_open_weekday();
+    // The app's clock starts at 10:03 on that day, so the check-in is on the booked day.
+    let clock = format!("{}T10:03:00", day.format("%Y-%m-%d"));
+    let app = Desktop::launch_with_env("e2e_reservations", data.path(), &[("MADOGUCHI_CLOCK", &clock)]).await?;
+
+    app.find("#passphrase").await?.send_keys(&format!("{PASSPHRASE}{}", char::from(Key::Enter))).await?;
+    app.find("a[href='#book']").await?.click().await?;
+
+    // The booking flow: applicant, procedure, day, slot.
+    app.find("input[name=nameKanji0]").await?.send_keys("見本 花子").await?;
+    app.find("input[name=nameKana0]").await?.send_keys("ミホン ハナコ").await?;
+    app.find("input[name=phone0]").await?.send_keys("090-0000-4321").await?;
+    app.find("input[name=card_issue0]").await?.click().await?;
+    let day_input = app.find("input[name=day]").await?;
+    app.client
+        .execute(
+            "const el = arguments[0]; const set = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set; \
+             set.call(el, arguments[1]); el.dispatchEvent(new Event('input', { bubbles: true }));",
+            vec![serde_json::to_value(&day_input)?, day.format("%Y-%m-%d").to_string().into()],
+        )
+        .await?;
+    app.find("button[data-slot='10:30']").await?.click().await?;
+    app.screenshot("01-booking-flow").await?;
+    app.client.find(Locator::Css("button[type=submit]")).await?.click().await?;
+
+    let number = app.wait_for_text("[data-testid=reservation-number]", "-").await?;
+    assert_eq!(number.len(), 9, "reads back a number like 1234-5678: {number}");
+    app.screenshot("02-booked").await?;
+
+    // Find it by phone number in another notation.
+    app.find("a[href='#search']").await?.click().await?;
+    app.find("input[type=search]").await?.send_keys("０９０００００４３２１").await?;
+    let found = app.wait_for_text("[data-testid=reservation-table]", &number).await?;
+    assert!(found.contains("ミホン ハナコ") && found.contains("カード交付"), "{found}");
+    app.screenshot("03-search").await?;
+
+    // Check it in on the board of that day.
+    app.find("a[href='#board']").await?.click().await?;
+    let board_day = app.find("input[type=date]").await?;
+    app.client
+        .execute(
+            "const el = arguments[0]; const set = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set; \
+             set.call(el, arguments[1]); el.dispatchEvent(new Event('input', { bubbles: true }));",
+            vec![serde_json::to_value(&board_day)?, day.format("%Y-%m-%d").to_string().into()],
+        )
+        .await?;
+    let row = format!("[data-number='{number}']");
+    app.wait_for_text(&row, "予約済").await?;
+    app.find(&format!("{row} button")).await?.click().await?;
+    app.wait_for_text(&row, "受付済").await?;
+    app.screenshot("04-board").await?;
+    app.close().await
+}

@@ -1,0 +1,182 @@
+// Today's board: the day's status (open, holiday session, closed and why, part closed), the
+// slots with places free and each slot's reservations with check-in, the people waiting in
+// serving order (late arrivals after those on time), and walk-ins queued for a place.
+import { useCallback, useEffect, useState } from "react";
+import { addDays, type Backend, errorCode, hhmm, today } from "../api/backend";
+import type { DayBoard } from "../bindings/DayBoard";
+import type { DayStatus } from "../bindings/DayStatus";
+import type { ReservationStatus } from "../bindings/ReservationStatus";
+import type { ReservationSummary } from "../bindings/ReservationSummary";
+import { errorText, t, tCode } from "../i18n";
+
+export function BoardScreen({ backend }: { backend: Backend }) {
+  const [day, setDay] = useState(today());
+  const [board, setBoard] = useState<DayBoard | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const load = useCallback(async () => {
+    try {
+      setBoard(await backend.dayBoard(day));
+      setError(null);
+    } catch (e) {
+      setError(errorText(errorCode(e)));
+    }
+  }, [backend, day]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  async function act(action: () => Promise<unknown>) {
+    try {
+      await action();
+      await load();
+    } catch (e) {
+      setError(errorText(errorCode(e)));
+    }
+  }
+  const setStatus = (r: ReservationSummary, status: ReservationStatus) => act(() => backend.setReservationStatus(r.number, status));
+
+  /** Seats a queued walk-in in the first slot with a free place that has not ended yet. */
+  function seat(r: ReservationSummary) {
+    const now = day === today() ? new Date().toTimeString().slice(0, 5) : "00:00";
+    const slot = board?.slots.find((s) => s.taken < s.capacity && hhmm(s.starts) >= now);
+    if (!slot) {
+      setError(errorText("slot_full"));
+      return;
+    }
+    void act(() => backend.reschedule(r.number, day, hhmm(slot.starts)));
+  }
+
+  const open = board && board.slots.length > 0;
+  const queued = board?.reservations.filter((r) => r.status === "queued") ?? [];
+  const waiting = (board?.reservations.filter((r) => r.status === "checked_in") ?? []).sort(servingOrder);
+  return (
+    <section className="card" aria-labelledby="board-title">
+      <h1 id="board-title">{t("board.title")}</h1>
+      <div className="toolbar">
+        <button type="button" onClick={() => setDay(addDays(day, -1))}>{t("board.prev")}</button>
+        <label className="inline">
+          {t("board.day")}
+          <input type="date" value={day} onChange={(e) => e.target.value && setDay(e.target.value)} />
+        </label>
+        <button type="button" onClick={() => setDay(addDays(day, 1))}>{t("board.next")}</button>
+        {board?.status.kind === "open" && board.status.session === "holiday_session" && <span className="badge ok">{t("board.session")}</span>}
+      </div>
+      {error && <p className="error" role="alert">{error}</p>}
+      {board && <DayNotice status={board.status} />}
+      {queued.length > 0 && (
+        <div className="notice" data-testid="walk-in-queue">
+          <h2>{t("board.queue", { n: queued.length })}</h2>
+          <ol>
+            {queued.map((r) => (
+              <li key={r.id} data-number={r.number}>
+                <span className="mono">{r.checkedInAt?.slice(11, 16)}</span> <span className="kana">{r.people[0]?.nameKana}</span>{" "}
+                {r.people.flatMap((p) => p.procedures).map((p) => tCode("procedure", p)).join("・")}{" "}
+                <button type="button" className="small" onClick={() => seat(r)}>{t("board.seat")}</button>
+                <button type="button" className="small secondary" onClick={() => void setStatus(r, "cancelled")}>{t("board.left")}</button>
+              </li>
+            ))}
+          </ol>
+        </div>
+      )}
+      {waiting.length > 0 && (
+        <div className="waiting" data-testid="serving-order">
+          <h2>{t("board.waiting")}</h2>
+          <ol>
+            {waiting.map((r) => (
+              <li key={r.id}>
+                <span className="mono">{hhmm(r.starts)}</span> <span className="kana">{r.people[0]?.nameKana}</span>
+                {r.late && <span className="badge full">{t("board.late")}</span>}
+              </li>
+            ))}
+          </ol>
+        </div>
+      )}
+      {open && (
+        <table className="grid board" data-testid="board">
+          <thead>
+            <tr>
+              <th>{t("board.time")}</th>
+              <th>{t("board.places")}</th>
+              <th>{t("board.reservations")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {board.slots.map((slot) => {
+              const starting = board.reservations.filter((r) => r.starts === slot.starts && r.status !== "queued");
+              const free = Math.max(0, slot.capacity - slot.taken);
+              return (
+                <tr key={slot.starts} className={free === 0 ? "full" : undefined}>
+                  <td className="mono">{hhmm(slot.starts)}</td>
+                  <td>
+                    {slot.capacity === 0 ? (
+                      <span className="badge full">{t("board.stopped")}</span>
+                    ) : (
+                      <>
+                        <span className={free === 0 ? "badge full" : "badge ok"}>{t("board.free", { free })}</span>
+                        <span className="muted">{t("board.of", { capacity: slot.capacity })}</span>
+                      </>
+                    )}
+                  </td>
+                  <td>
+                    {starting.map((r) => (
+                      <div key={r.id} className="booking" data-number={r.number}>
+                        <span className="mono">{r.number}</span>
+                        <span className="kana">{r.people.map((p) => p.nameKana).join("・")}</span>
+                        {r.channel === "walk_in" && <span className="badge">{tCode("channel", "walk_in")}</span>}
+                        <span className={`badge status-${r.status}`}>{tCode("status", r.status)}</span>
+                        {r.late && <span className="badge full">{t("board.late")}</span>}
+                        {r.status === "booked" && (
+                          <>
+                            <button type="button" className="small" onClick={() => void setStatus(r, "checked_in")}>
+                              {t("board.checkIn")}
+                            </button>
+                            <button type="button" className="small secondary" onClick={() => void setStatus(r, "no_show")}>
+                              {t("board.noShow")}
+                            </button>
+                          </>
+                        )}
+                      </div>
+                    ))}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+/** Why the counter is closed, or which part of the day is stopped. */
+function DayNotice({ status }: { status: DayStatus }) {
+  if (status.kind === "open") {
+    if (!status.closure) return null;
+    const c = status.closure;
+    return (
+      <p className="error" data-testid="partly-closed">
+        {t("board.partlyClosed", { from: c.from ? hhmm(c.from) : hhmm(status.opens), until: c.until ? hhmm(c.until) : hhmm(status.closes) })}
+        {tCode("closureReason", c.reason)} {c.note}
+      </p>
+    );
+  }
+  const r = status.reason;
+  const text =
+    r.kind === "national_holiday"
+      ? t("board.closedHoliday", { name: r.name })
+      : r.kind === "closure"
+        ? `${t("board.closedClosure")}${tCode("closureReason", r.closure.reason)} ${r.closure.note}`
+        : tCode("closedReason", r.kind);
+  return (
+    <p className="muted" data-testid="closed">
+      {text}
+    </p>
+  );
+}
+
+/** Those on time by booked time, then late arrivals; ties by check-in time. */
+function servingOrder(a: ReservationSummary, b: ReservationSummary): number {
+  return Number(a.late) - Number(b.late) || a.starts.localeCompare(b.starts) || (a.checkedInAt ?? "").localeCompare(b.checkedInAt ?? "");
+}

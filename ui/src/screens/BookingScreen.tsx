@@ -1,0 +1,195 @@
+// The booking flow: applicant(s) → procedures → day and slot (free places per slot) → the
+// confirmation that reads back the reservation number. Keyboard: Tab through, Enter books.
+import { type FormEvent, useEffect, useState } from "react";
+import { addDays, type Backend, errorCode, today } from "../api/backend";
+import type { ApplicantType } from "../bindings/ApplicantType";
+import type { BookPersonRequest } from "../bindings/BookPersonRequest";
+import type { Channel } from "../bindings/Channel";
+import type { DayBoard } from "../bindings/DayBoard";
+import type { Procedure } from "../bindings/Procedure";
+import type { ReservationSummary } from "../bindings/ReservationSummary";
+import { errorText, t, tCode } from "../i18n";
+
+const PROCEDURES: Procedure[] = ["card_issue", "card_reissue", "details_change", "certificate_issue", "certificate_renewal"];
+const APPLICANT_TYPES: ApplicantType[] = ["self", "legal_representative", "proxy"];
+
+const emptyPerson = (): BookPersonRequest => ({
+  nameKanji: "",
+  nameKana: "",
+  phone: "",
+  birthDate: "",
+  applicantType: "self",
+  procedures: [],
+});
+
+export function BookingScreen({ backend }: { backend: Backend }) {
+  const [people, setPeople] = useState<BookPersonRequest[]>([emptyPerson()]);
+  const [channel, setChannel] = useState<Channel>("phone");
+  const [notes, setNotes] = useState("");
+  const [day, setDay] = useState(addDays(today(), 1));
+  const [board, setBoard] = useState<DayBoard | null>(null);
+  const [slot, setSlot] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [done, setDone] = useState<ReservationSummary | null>(null);
+
+  useEffect(() => {
+    setSlot(null);
+    backend.dayBoard(day).then(setBoard, (e) => setError(errorText(errorCode(e))));
+  }, [backend, day, done]);
+
+  const update = (i: number, patch: Partial<BookPersonRequest>) =>
+    setPeople((ps) => ps.map((p, k) => (k === i ? { ...p, ...patch } : p)));
+
+  const toggle = (i: number, procedure: Procedure) =>
+    update(i, {
+      procedures: people[i].procedures.includes(procedure)
+        ? people[i].procedures.filter((p) => p !== procedure)
+        : [...people[i].procedures, procedure],
+    });
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (people.some((p) => !p.nameKanji.trim() || !p.nameKana.trim() || p.procedures.length === 0)) {
+      setError(t("book.required"));
+      return;
+    }
+    if (!slot && channel !== "walk_in") {
+      setError(t("book.slot"));
+      return;
+    }
+    try {
+      setDone(channel === "walk_in" ? await backend.walkIn(people) : await backend.book({ day, starts: slot ?? "", channel, people, notes }));
+      setError(null);
+    } catch (err) {
+      setError(errorText(errorCode(err)));
+    }
+  }
+
+  if (done) {
+    return (
+      <section className="card narrow" aria-labelledby="done-title">
+        <h1 id="done-title">{done.channel === "walk_in" ? t("book.walkInDone") : t("book.done")}</h1>
+        {done.status === "queued" && <p className="error" data-testid="queued">{t("book.queued")}</p>}
+        <p className="lead">{t("book.numberLead")}</p>
+        <p className="number" data-testid="reservation-number">{done.number}</p>
+        <p>
+          {done.day} {done.status === "queued" ? "" : done.starts.slice(0, 5)}　{done.people.map((p) => p.nameKanji).join("・")}
+        </p>
+        <button
+          type="button"
+          autoFocus
+          onClick={() => {
+            setDone(null);
+            setPeople([emptyPerson()]);
+            setNotes("");
+          }}
+        >
+          {t("book.another")}
+        </button>
+      </section>
+    );
+  }
+
+  return (
+    <form className="card" onSubmit={submit} aria-labelledby="book-title">
+      <h1 id="book-title">{t("book.title")}</h1>
+      {people.map((p, i) => (
+        <fieldset key={i} className="person">
+          <legend>{t("book.person", { n: i + 1 })}</legend>
+          <div className="row">
+            <label>
+              {t("book.nameKanji")}
+              <input type="text" name={`nameKanji${i}`} value={p.nameKanji} autoFocus={i === 0} onChange={(e) => update(i, { nameKanji: e.target.value })} />
+            </label>
+            <label>
+              {t("book.nameKana")}
+              <input type="text" name={`nameKana${i}`} value={p.nameKana} onChange={(e) => update(i, { nameKana: e.target.value })} />
+            </label>
+            <label>
+              {t("book.phone")}
+              <input type="tel" name={`phone${i}`} value={p.phone ?? ""} onChange={(e) => update(i, { phone: e.target.value })} />
+            </label>
+            <label>
+              {t("book.birthDate")}
+              <input type="date" name={`birthDate${i}`} value={p.birthDate ?? ""} onChange={(e) => update(i, { birthDate: e.target.value })} />
+            </label>
+            <label>
+              {t("book.applicantType")}
+              <select value={p.applicantType} onChange={(e) => update(i, { applicantType: e.target.value as ApplicantType })}>
+                {APPLICANT_TYPES.map((a) => (
+                  <option key={a} value={a}>{tCode("applicantType", a)}</option>
+                ))}
+              </select>
+            </label>
+          </div>
+          <div className="checks" role="group" aria-label={t("book.procedures")}>
+            {PROCEDURES.map((proc) => (
+              <label key={proc} className="check">
+                <input type="checkbox" name={`${proc}${i}`} checked={p.procedures.includes(proc)} onChange={() => toggle(i, proc)} />
+                {tCode("procedure", proc)}
+              </label>
+            ))}
+          </div>
+          {i > 0 && (
+            <button type="button" className="small secondary" onClick={() => setPeople((ps) => ps.filter((_, k) => k !== i))}>
+              {t("book.removePerson")}
+            </button>
+          )}
+        </fieldset>
+      ))}
+      <button type="button" className="secondary" onClick={() => setPeople((ps) => [...ps, { ...emptyPerson(), phone: ps[0].phone }])}>
+        {t("book.addPerson")}
+      </button>
+      <div className="row">
+        <label>
+          {t("book.channel")}
+          <select value={channel} onChange={(e) => setChannel(e.target.value as Channel)}>
+            <option value="phone">{tCode("channel", "phone")}</option>
+            <option value="counter">{tCode("channel", "counter")}</option>
+            <option value="walk_in">{tCode("channel", "walk_in")}</option>
+          </select>
+        </label>
+        {channel !== "walk_in" && (
+        <label>
+          {t("book.day")}
+          <input type="date" name="day" value={day} onChange={(e) => e.target.value && setDay(e.target.value)} />
+        </label>
+        )}
+        <label className="grow">
+          {t("book.notes")}
+          <input type="text" value={notes} onChange={(e) => setNotes(e.target.value)} />
+        </label>
+      </div>
+      {channel === "walk_in" ? (
+        <p className="muted">{t("book.walkInNote")}</p>
+      ) : (
+      <>
+      <p className="muted">{t("book.slot")}</p>
+      {board && board.slots.length === 0 && <p className="muted">{t("book.noSlots")}</p>}
+      <div className="slots" role="radiogroup" aria-label={t("book.slot")}>
+        {board?.slots.map((s) => {
+          const free = Math.max(0, s.capacity - s.taken);
+          return (
+            <button
+              key={s.starts}
+              type="button"
+              role="radio"
+              aria-checked={slot === s.starts}
+              data-slot={s.starts.slice(0, 5)}
+              className={slot === s.starts ? "slot selected" : "slot"}
+              disabled={free === 0}
+              onClick={() => setSlot(s.starts)}
+            >
+              <span className="mono">{s.starts.slice(0, 5)}</span>
+              <span className="small">{t("book.slotFree", { free })}</span>
+            </button>
+          );
+        })}
+      </div>
+      </>
+      )}
+      {error && <p className="error" role="alert">{error}</p>}
+      <button type="submit">{t("book.submit")}</button>
+    </form>
+  );
+}
