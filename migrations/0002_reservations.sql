@@ -77,7 +77,9 @@ INSERT INTO booking_rules VALUES (1, 45, 0, 5, 1);
 -- Search keys for applicants (folded kana, folded name) so search is an index lookup.
 ALTER TABLE applicants ADD COLUMN kana_key TEXT NOT NULL DEFAULT '';
 ALTER TABLE applicants ADD COLUMN name_key TEXT NOT NULL DEFAULT '';
-CREATE INDEX applicants_kana_key ON applicants (kana_key);
+-- One booking per person: same folded kana and the same phone (or birth date).
+CREATE INDEX applicants_kana_key ON applicants (kana_key, phone);
+CREATE INDEX applicants_kana_birth ON applicants (kana_key, birth_date);
 CREATE INDEX applicants_name_key ON applicants (name_key);
 
 -- A reservation: one visit at one place in the day's slots, for one or more people.
@@ -96,7 +98,8 @@ CREATE TABLE reservations (
     checked_in_at TEXT,                     -- local time YYYY-MM-DDTHH:MM:SS
     late          INTEGER NOT NULL DEFAULT 0 -- checked in later than the lateness rule allows
 ) STRICT;
-CREATE INDEX reservations_day ON reservations (day, starts);
+-- Covers the per-day capacity count (places held by status, start and length).
+CREATE INDEX reservations_day ON reservations (day, status, starts, slots);
 
 -- The people of a reservation (a household booking has several), each with their procedures.
 CREATE TABLE reservation_people (
@@ -108,6 +111,19 @@ CREATE TABLE reservation_people (
     PRIMARY KEY (reservation_id, position)
 ) STRICT;
 CREATE INDEX reservation_people_applicant ON reservation_people (applicant_id);
+
+-- Search keys: one row per key of each person of a reservation ('k:' folded kana, 'n:' folded
+-- name, 'p:' phone digits) with the reservation's month and day. Search walks the months
+-- newest first, one short range scan of the covering index each, and stops once it has enough:
+-- a common prefix costs one month's matches, not the whole store's.
+CREATE TABLE search_keys (
+    month          TEXT NOT NULL,           -- YYYY-MM
+    key            TEXT NOT NULL,
+    day            TEXT NOT NULL,
+    reservation_id TEXT NOT NULL REFERENCES reservations (id)
+) STRICT;
+CREATE INDEX search_keys_month_key ON search_keys (month, key, day, reservation_id);
+CREATE INDEX search_keys_reservation ON search_keys (reservation_id);
 
 -- Every change made on this seat, as the intent that sync will push to the hub, which
 -- re-executes it authoritatively. Append-only; `state` moves pending -> applied | conflict.

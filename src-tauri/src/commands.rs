@@ -28,13 +28,17 @@ pub fn lock_state(state: State<'_, AppState>) -> LockState {
     } else {
         StoreState::NoStore
     };
-    LockState { state: store_state, data_dir: dir.root().display().to_string() }
+    LockState {
+        state: store_state,
+        data_dir: dir.root().display().to_string(),
+    }
 }
 
 /// Unlocks the store with the site passphrase and returns its status.
 #[tauri::command]
 pub fn unlock(state: State<'_, AppState>, passphrase: String) -> CmdResult<StoreStatus> {
-    let store = crate::state::with_test_clock(Store::open(state.data_dir(), &Passphrase::new(passphrase))?);
+    let store =
+        crate::state::with_test_clock(Store::open(state.data_dir(), &Passphrase::new(passphrase))?);
     let status = store.status()?;
     *state.store() = Some(store);
     Ok(status)
@@ -43,7 +47,11 @@ pub fn unlock(state: State<'_, AppState>, passphrase: String) -> CmdResult<Store
 /// The unlocked store's status.
 #[tauri::command]
 pub fn store_status(state: State<'_, AppState>) -> CmdResult<StoreStatus> {
-    Ok(state.store().as_ref().ok_or_else(AppError::locked)?.status()?)
+    Ok(state
+        .store()
+        .as_ref()
+        .ok_or_else(AppError::locked)?
+        .status()?)
 }
 
 /// Closes the store; the key leaves memory.
@@ -53,7 +61,10 @@ pub fn lock(state: State<'_, AppState>) {
 }
 
 /// Runs `f` on the unlocked store.
-fn with_store<T>(state: &State<'_, AppState>, f: impl FnOnce(&Store) -> madoguchi_core::Result<T>) -> CmdResult<T> {
+fn with_store<T>(
+    state: &State<'_, AppState>,
+    f: impl FnOnce(&Store) -> madoguchi_core::Result<T>,
+) -> CmdResult<T> {
     Ok(f(state.store().as_ref().ok_or_else(AppError::locked)?)?)
 }
 
@@ -66,18 +77,36 @@ pub fn day_board(state: State<'_, AppState>, day: NaiveDate) -> CmdResult<DayBoa
 /// Books a visit.
 #[tauri::command]
 pub fn book(state: State<'_, AppState>, request: BookRequest) -> CmdResult<ReservationSummary> {
-    with_store(&state, |s| s.book(request.day, request.starts, request.channel, BookPersonRequest::people(request.people), &request.notes))
+    with_store(&state, |s| {
+        s.book(
+            request.day,
+            request.starts,
+            request.channel,
+            BookPersonRequest::people(request.people),
+            &request.notes,
+        )
+    })
 }
 
 /// A walk-in arriving now: placed in the next free place today, or queued.
 #[tauri::command]
-pub fn walk_in(state: State<'_, AppState>, people: Vec<BookPersonRequest>) -> CmdResult<ReservationSummary> {
-    with_store(&state, |s| s.walk_in(s.now(), BookPersonRequest::people(people)))
+pub fn walk_in(
+    state: State<'_, AppState>,
+    people: Vec<BookPersonRequest>,
+) -> CmdResult<ReservationSummary> {
+    with_store(&state, |s| {
+        s.walk_in(s.now(), BookPersonRequest::people(people))
+    })
 }
 
 /// Moves a booking, or seats a queued walk-in.
 #[tauri::command]
-pub fn reschedule(state: State<'_, AppState>, number: ReservationNumber, day: NaiveDate, starts: NaiveTime) -> CmdResult<ReservationSummary> {
+pub fn reschedule(
+    state: State<'_, AppState>,
+    number: ReservationNumber,
+    day: NaiveDate,
+    starts: NaiveTime,
+) -> CmdResult<ReservationSummary> {
     with_store(&state, |s| s.reschedule(number, day, starts))
 }
 
@@ -89,13 +118,20 @@ pub fn search(state: State<'_, AppState>, query: String) -> CmdResult<Vec<Reserv
 
 /// Check-in, cancel or no-show.
 #[tauri::command]
-pub fn set_reservation_status(state: State<'_, AppState>, number: ReservationNumber, status: ReservationStatus) -> CmdResult<ReservationSummary> {
+pub fn set_reservation_status(
+    state: State<'_, AppState>,
+    number: ReservationNumber,
+    status: ReservationStatus,
+) -> CmdResult<ReservationSummary> {
     with_store(&state, |s| match status {
         ReservationStatus::CheckedIn => s.check_in(number),
         ReservationStatus::Cancelled => s.cancel(number),
         ReservationStatus::NoShow => s.no_show(number),
         ReservationStatus::Booked | ReservationStatus::Queued => {
-            Err(madoguchi_core::Error::NotAllowed(format!("a reservation cannot be set to {}", status.code())))
+            Err(madoguchi_core::Error::NotAllowed(format!(
+                "a reservation cannot be set to {}",
+                status.code()
+            )))
         }
     })
 }
@@ -108,7 +144,11 @@ pub fn plan_settings(state: State<'_, AppState>) -> CmdResult<PlanSettings> {
 
 /// Replaces a slot plan; returns the bookings that no longer fit.
 #[tauri::command]
-pub fn set_slot_plan(state: State<'_, AppState>, kind: PlanKind, plan: SlotPlan) -> CmdResult<Vec<ReservationSummary>> {
+pub fn set_slot_plan(
+    state: State<'_, AppState>,
+    kind: PlanKind,
+    plan: SlotPlan,
+) -> CmdResult<Vec<ReservationSummary>> {
     with_store(&state, |s| s.set_slot_plan(kind, plan))
 }
 
@@ -125,13 +165,21 @@ pub fn set_capacity(
 
 /// Designates (note) or removes (null) a holiday session.
 #[tauri::command]
-pub fn set_holiday_session(state: State<'_, AppState>, day: NaiveDate, note: Option<String>) -> CmdResult<Vec<ReservationSummary>> {
+pub fn set_holiday_session(
+    state: State<'_, AppState>,
+    day: NaiveDate,
+    note: Option<String>,
+) -> CmdResult<Vec<ReservationSummary>> {
     with_store(&state, |s| s.set_holiday_session(day, note.as_deref()))
 }
 
 /// Records (or with null removes) a closure; returns the bookings to call and rebook.
 #[tauri::command]
-pub fn set_closure(state: State<'_, AppState>, day: NaiveDate, closure: Option<Closure>) -> CmdResult<Vec<ReservationSummary>> {
+pub fn set_closure(
+    state: State<'_, AppState>,
+    day: NaiveDate,
+    closure: Option<Closure>,
+) -> CmdResult<Vec<ReservationSummary>> {
     with_store(&state, |s| s.set_closure(day, closure))
 }
 
@@ -143,6 +191,10 @@ pub fn set_booking_rules(state: State<'_, AppState>, rules: BookingRules) -> Cmd
 
 /// Changes how long a procedure takes.
 #[tauri::command]
-pub fn set_procedure_minutes(state: State<'_, AppState>, procedure: Procedure, minutes: u32) -> CmdResult<()> {
+pub fn set_procedure_minutes(
+    state: State<'_, AppState>,
+    procedure: Procedure,
+    minutes: u32,
+) -> CmdResult<()> {
     with_store(&state, |s| s.set_procedure_minutes(procedure, minutes))
 }

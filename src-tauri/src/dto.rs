@@ -28,13 +28,23 @@ pub struct BookPersonRequest {
 
 impl BookPersonRequest {
     /// The people of a request as core's booking takes them.
-    pub fn people(people: Vec<BookPersonRequest>) -> Vec<(NewApplicant, ApplicantType, Vec<Procedure>)> {
-        people.into_iter().map(|p| (p.applicant(), p.applicant_type, p.procedures)).collect()
+    pub fn people(
+        people: Vec<BookPersonRequest>,
+    ) -> Vec<(NewApplicant, ApplicantType, Vec<Procedure>)> {
+        people
+            .into_iter()
+            .map(|p| (p.applicant(), p.applicant_type, p.procedures))
+            .collect()
     }
 
     /// The applicant as core takes it (empty optional fields count as absent).
     pub fn applicant(&self) -> NewApplicant {
-        let optional = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(Personal::new);
+        let optional = |v: &Option<String>| {
+            v.as_deref()
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(Personal::new)
+        };
         NewApplicant {
             name_kanji: Personal::new(self.name_kanji.clone()),
             name_kana: Personal::new(self.name_kana.clone()),

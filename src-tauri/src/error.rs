@@ -39,13 +39,19 @@ pub struct AppError {
 impl From<madoguchi_core::Error> for AppError {
     fn from(e: madoguchi_core::Error) -> Self {
         tracing::warn!(code = ?e.code(), "command failed: {e}");
-        AppError { code: AppErrorCode::Core(e.code()), message: e.to_string() }
+        AppError {
+            code: AppErrorCode::Core(e.code()),
+            message: e.to_string(),
+        }
     }
 }
 
 impl AppError {
     pub(crate) fn locked() -> Self {
-        AppError { code: AppErrorCode::Shell(ShellErrorCode::Locked), message: "the store is locked".into() }
+        AppError {
+            code: AppErrorCode::Shell(ShellErrorCode::Locked),
+            message: "the store is locked".into(),
+        }
     }
 }
 
@@ -60,6 +66,9 @@ mod tests {
             serde_json::to_value(&e).unwrap(),
             serde_json::json!({ "code": "wrong_passphrase", "message": "wrong passphrase" })
         );
-        assert_eq!(serde_json::to_value(AppError::locked()).unwrap()["code"], "locked");
+        assert_eq!(
+            serde_json::to_value(AppError::locked()).unwrap()["code"],
+            "locked"
+        );
     }
 }

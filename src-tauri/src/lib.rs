@@ -18,7 +18,9 @@ pub use state::{LockState, StoreState};
 /// Starts the desktop app on the data directory from `MADOGUCHI_DATA_DIR` or the OS default.
 pub fn run() {
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
+        )
         .init();
     let data_dir = match DataDir::resolve(None) {
         Ok(dir) => dir,

@@ -12,7 +12,10 @@ pub(crate) struct AppState {
 
 impl AppState {
     pub(crate) fn new(data_dir: DataDir) -> Self {
-        AppState { data_dir, store: Mutex::new(None) }
+        AppState {
+            data_dir,
+            store: Mutex::new(None),
+        }
     }
 
     pub(crate) fn data_dir(&self) -> &DataDir {
@@ -22,7 +25,9 @@ impl AppState {
     /// The store slot; a poisoned lock (a panic mid-command) is recovered, as the store itself
     /// is transactional.
     pub(crate) fn store(&self) -> std::sync::MutexGuard<'_, Option<Store>> {
-        self.store.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.store
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -61,7 +66,9 @@ pub(crate) fn with_test_clock(store: Store) -> Store {
     if !cfg!(debug_assertions) {
         return store;
     }
-    let Some(start) = std::env::var("MADOGUCHI_CLOCK").ok().and_then(|v| chrono::NaiveDateTime::parse_from_str(&v, "%Y-%m-%dT%H:%M:%S").ok())
+    let Some(start) = std::env::var("MADOGUCHI_CLOCK")
+        .ok()
+        .and_then(|v| chrono::NaiveDateTime::parse_from_str(&v, "%Y-%m-%dT%H:%M:%S").ok())
     else {
         return store;
     };

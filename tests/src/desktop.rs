@@ -33,7 +33,9 @@ struct Processes {
 impl Drop for Processes {
     fn drop(&mut self) {
         // The driver's whole group (tauri-driver, WebKitWebDriver, the app), then the display.
-        let _ = Command::new("kill").args(["-KILL", "--", &format!("-{}", self.driver.id())]).status();
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{}", self.driver.id())])
+            .status();
         let _ = self.driver.wait();
         let _ = self.xvfb.kill();
         let _ = self.xvfb.wait();
@@ -47,9 +49,16 @@ pub fn app_binary() -> Result<PathBuf> {
     }
     // target/debug/deps/<test> -> target/debug/madoguchi-app
     let exe = std::env::current_exe()?;
-    let path = exe.parent().and_then(Path::parent).context("target dir")?.join("madoguchi-app");
+    let path = exe
+        .parent()
+        .and_then(Path::parent)
+        .context("target dir")?
+        .join("madoguchi-app");
     if !path.exists() {
-        bail!("{} is not built: run `cargo build -p madoguchi-app` (scripts/test.sh does)", path.display());
+        bail!(
+            "{} is not built: run `cargo build -p madoguchi-app` (scripts/test.sh does)",
+            path.display()
+        );
     }
     Ok(path)
 }
@@ -76,7 +85,11 @@ impl Desktop {
     }
 
     /// As [`Desktop::launch`], with extra environment for the app (e.g. `MADOGUCHI_CLOCK`).
-    pub async fn launch_with_env(test: &str, data_dir: &Path, env: &[(&str, &str)]) -> Result<Desktop> {
+    pub async fn launch_with_env(
+        test: &str,
+        data_dir: &Path,
+        env: &[(&str, &str)],
+    ) -> Result<Desktop> {
         for tool in ["Xvfb", "tauri-driver", "WebKitWebDriver"] {
             require(tool)?;
         }
@@ -84,7 +97,15 @@ impl Desktop {
 
         // Xvfb picks a free display and writes its number to the fd we give it.
         let mut xvfb = Command::new("Xvfb")
-            .args(["-displayfd", "1", "-screen", "0", "1366x768x24", "-nolisten", "tcp"])
+            .args([
+                "-displayfd",
+                "1",
+                "-screen",
+                "0",
+                "1366x768x24",
+                "-nolisten",
+                "tcp",
+            ])
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -97,7 +118,12 @@ impl Desktop {
         // Its own process group, so stopping it also stops the WebKitWebDriver it starts.
         let driver = Command::new("tauri-driver")
             .process_group(0)
-            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
             .env("DISPLAY", &display)
             .env("MADOGUCHI_DATA_DIR", data_dir)
             .envs(env.iter().copied())
@@ -123,13 +149,20 @@ impl Desktop {
 
         let mut caps = serde_json::Map::new();
         // No browserName: WebKitWebDriver rejects "wry" before launch, and reports it itself.
-        caps.insert("tauri:options".into(), serde_json::json!({ "application": app }));
+        caps.insert(
+            "tauri:options".into(),
+            serde_json::json!({ "application": app }),
+        );
         let client = ClientBuilder::rustls()?
             .capabilities(caps)
             .connect(&format!("http://127.0.0.1:{port}"))
             .await
             .context("starting the app through WebDriver")?;
-        Ok(Desktop { client, out: crate::output_dir(test), _processes: processes })
+        Ok(Desktop {
+            client,
+            out: crate::output_dir(test),
+            _processes: processes,
+        })
     }
 
     /// Waits (up to 15 s) for the element matching `css`.
@@ -173,6 +206,10 @@ impl Desktop {
 
     /// Ends the session (closing the app); the driver and display stop when `self` drops.
     pub async fn close(self) -> Result<()> {
-        self.client.clone().close().await.context("closing the WebDriver session")
+        self.client
+            .clone()
+            .close()
+            .await
+            .context("closing the WebDriver session")
     }
 }

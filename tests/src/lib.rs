@@ -23,7 +23,10 @@ pub fn new_store(root: &Path) -> Store {
     Store::create(
         &DataDir::at(root),
         &passphrase(),
-        &NewStore { site_name: "テスト市 特設窓口".into(), seat_name: "窓口1".into() },
+        &NewStore {
+            site_name: "テスト市 特設窓口".into(),
+            seat_name: "窓口1".into(),
+        },
         KdfCost::insecure_for_tests(),
     )
     .expect("create store")
@@ -50,16 +53,25 @@ pub fn raw_key_hex(root: &Path, passphrase: &str) -> String {
     let wrapped = std::fs::read(DataDir::at(root).key_file()).expect("key file");
     let identity = age::scrypt::Identity::new(SecretString::from(passphrase.to_owned()));
     let decryptor = age::Decryptor::new_buffered(&wrapped[..]).expect("age header");
-    let mut reader = decryptor.decrypt(std::iter::once(&identity as &dyn age::Identity)).expect("unwrap");
+    let mut reader = decryptor
+        .decrypt(std::iter::once(&identity as &dyn age::Identity))
+        .expect("unwrap");
     let mut payload = Vec::new();
     reader.read_to_end(&mut payload).unwrap();
-    assert_eq!(&payload[..4], b"MDK1", "documented key-file layout: magic, store id, key");
+    assert_eq!(
+        &payload[..4],
+        b"MDK1",
+        "documented key-file layout: magic, store id, key"
+    );
     payload[20..52].iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The repository root (the tests package is one level below it).
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_owned()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_owned()
 }
 
 pub mod desktop;

@@ -6,7 +6,9 @@ use madoguchi_tests::{desktop::Desktop, new_store, PASSPHRASE};
 /// Tomorrow's date as the UI defaults it (the booking form opens on the next day).
 fn next_open_weekday() -> chrono::NaiveDate {
     let mut day = chrono::Local::now().date_naive() + chrono::Days::new(1);
-    let calendar = madoguchi_core::calendar::BusinessCalendar::new(madoguchi_core::calendar::Holidays::bundled().clone());
+    let calendar = madoguchi_core::calendar::BusinessCalendar::new(
+        madoguchi_core::calendar::Holidays::bundled().clone(),
+    );
     while !calendar.is_open(day) {
         day = day + chrono::Days::new(1);
     }
@@ -20,15 +22,32 @@ async fn book_by_phone_find_it_and_check_it_in() -> anyhow::Result<()> {
     let day = next_open_weekday();
     // The app's clock starts at 10:03 on that day, so the check-in is on the booked day.
     let clock = format!("{}T10:03:00", day.format("%Y-%m-%d"));
-    let app = Desktop::launch_with_env("e2e_reservations", data.path(), &[("MADOGUCHI_CLOCK", &clock)]).await?;
+    let app = Desktop::launch_with_env(
+        "e2e_reservations",
+        data.path(),
+        &[("MADOGUCHI_CLOCK", &clock)],
+    )
+    .await?;
 
-    app.find("#passphrase").await?.send_keys(&format!("{PASSPHRASE}{}", char::from(Key::Enter))).await?;
+    app.find("#passphrase")
+        .await?
+        .send_keys(&format!("{PASSPHRASE}{}", char::from(Key::Enter)))
+        .await?;
     app.find("a[href='#book']").await?.click().await?;
 
     // The booking flow: applicant, procedure, day, slot.
-    app.find("input[name=nameKanji0]").await?.send_keys("見本 花子").await?;
-    app.find("input[name=nameKana0]").await?.send_keys("ミホン ハナコ").await?;
-    app.find("input[name=phone0]").await?.send_keys("090-0000-4321").await?;
+    app.find("input[name=nameKanji0]")
+        .await?
+        .send_keys("見本 花子")
+        .await?;
+    app.find("input[name=nameKana0]")
+        .await?
+        .send_keys("ミホン ハナコ")
+        .await?;
+    app.find("input[name=phone0]")
+        .await?
+        .send_keys("090-0000-4321")
+        .await?;
     app.find("input[name=card_issue0]").await?.click().await?;
     let day_input = app.find("input[name=day]").await?;
     app.client
@@ -40,17 +59,35 @@ async fn book_by_phone_find_it_and_check_it_in() -> anyhow::Result<()> {
         .await?;
     app.find("button[data-slot='10:30']").await?.click().await?;
     app.screenshot("01-booking-flow").await?;
-    app.client.find(Locator::Css("button[type=submit]")).await?.click().await?;
+    app.client
+        .find(Locator::Css("button[type=submit]"))
+        .await?
+        .click()
+        .await?;
 
-    let number = app.wait_for_text("[data-testid=reservation-number]", "-").await?;
-    assert_eq!(number.len(), 9, "reads back a number like 1234-5678: {number}");
+    let number = app
+        .wait_for_text("[data-testid=reservation-number]", "-")
+        .await?;
+    assert_eq!(
+        number.len(),
+        9,
+        "reads back a number like 1234-5678: {number}"
+    );
     app.screenshot("02-booked").await?;
 
     // Find it by phone number in another notation.
     app.find("a[href='#search']").await?.click().await?;
-    app.find("input[type=search]").await?.send_keys("０９０００００４３２１").await?;
-    let found = app.wait_for_text("[data-testid=reservation-table]", &number).await?;
-    assert!(found.contains("ミホン ハナコ") && found.contains("カード交付"), "{found}");
+    app.find("input[type=search]")
+        .await?
+        .send_keys("０９０００００４３２１")
+        .await?;
+    let found = app
+        .wait_for_text("[data-testid=reservation-table]", &number)
+        .await?;
+    assert!(
+        found.contains("ミホン ハナコ") && found.contains("カード交付"),
+        "{found}"
+    );
     app.screenshot("03-search").await?;
 
     // Check it in on the board of that day.

@@ -16,24 +16,43 @@ async fn unlock_a_demo_store_and_read_its_status() -> anyhow::Result<()> {
         app.wait_for_text("h1", "ストアの解錠").await?;
 
         // A wrong passphrase: a Japanese error, and the field is cleared.
-        input.send_keys(&format!("not the passphrase{}", char::from(Key::Enter))).await?;
-        app.wait_for_text("[role=alert]", "合言葉が違います").await?;
+        input
+            .send_keys(&format!("not the passphrase{}", char::from(Key::Enter)))
+            .await?;
+        app.wait_for_text("[role=alert]", "合言葉が違います")
+            .await?;
         app.screenshot("01-wrong-passphrase").await?;
         assert_eq!(input.prop("value").await?.unwrap_or_default(), "");
 
         // The right one, then the status screen, rendered from core.
-        input.send_keys(&format!("{PASSPHRASE}{}", char::from(Key::Enter))).await?;
+        input
+            .send_keys(&format!("{PASSPHRASE}{}", char::from(Key::Enter)))
+            .await?;
         app.find("a[href='#status']").await?.click().await?;
         let status = app.wait_for_text("[data-testid=status]", "40 件").await?;
-        for expected in ["テスト市 特設窓口", "窓口1", "SQLCipher 4.", "申請者の登録数"] {
-            assert!(status.contains(expected), "status shows {expected:?}: {status}");
+        for expected in [
+            "テスト市 特設窓口",
+            "窓口1",
+            "SQLCipher 4.",
+            "申請者の登録数",
+        ] {
+            assert!(
+                status.contains(expected),
+                "status shows {expected:?}: {status}"
+            );
         }
         app.wait_for_text("h1", "ストアの状態").await?;
         let shot = app.screenshot("02-status").await?;
-        assert!(std::fs::metadata(&shot)?.len() > 10_000, "a real screenshot");
+        assert!(
+            std::fs::metadata(&shot)?.len() > 10_000,
+            "a real screenshot"
+        );
 
         // Ctrl+L locks again.
-        app.find("body").await?.send_keys(&format!("{}l", char::from(Key::Control))).await?;
+        app.find("body")
+            .await?
+            .send_keys(&format!("{}l", char::from(Key::Control)))
+            .await?;
         app.wait_for_text("h1", "ストアの解錠").await?;
         anyhow::Ok(())
     }

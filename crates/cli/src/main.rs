@@ -31,15 +31,19 @@ enum Command {
 
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
+        )
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
-    let result = DataDir::resolve(cli.data_dir).map_err(anyhow::Error::from).and_then(|dir| match cli.command {
-        Command::Init(c) => c.run(&dir),
-        Command::Doctor(c) => c.run(&dir),
-        Command::ChangePassphrase(c) => c.run(&dir),
-    });
+    let result = DataDir::resolve(cli.data_dir)
+        .map_err(anyhow::Error::from)
+        .and_then(|dir| match cli.command {
+            Command::Init(c) => c.run(&dir),
+            Command::Doctor(c) => c.run(&dir),
+            Command::ChangePassphrase(c) => c.run(&dir),
+        });
     match result {
         Ok(code) => code,
         Err(e) => {

@@ -30,7 +30,8 @@ pub fn new(env: &str, prompt: &str) -> Result<Passphrase> {
     if let Ok(value) = std::env::var(env) {
         return Ok(Passphrase::new(value));
     }
-    let first = rpassword::prompt_password(prompt).with_context(|| format!("no passphrase: set {env} or run in a terminal"))?;
+    let first = rpassword::prompt_password(prompt)
+        .with_context(|| format!("no passphrase: set {env} or run in a terminal"))?;
     let again = rpassword::prompt_password("Type it again: ")?;
     if first != again {
         bail!("the two passphrases differ");

@@ -6,13 +6,22 @@ const PASS: &str = "site passphrase 1";
 
 fn madoguchi(dir: &std::path::Path) -> Command {
     let mut cmd = Command::cargo_bin("madoguchi").unwrap();
-    cmd.env("MADOGUCHI_DATA_DIR", dir).env_remove("MADOGUCHI_NEW_PASSPHRASE").env("MADOGUCHI_PASSPHRASE", PASS);
+    cmd.env("MADOGUCHI_DATA_DIR", dir)
+        .env_remove("MADOGUCHI_NEW_PASSPHRASE")
+        .env("MADOGUCHI_PASSPHRASE", PASS);
     cmd
 }
 
 fn init(dir: &std::path::Path) {
     madoguchi(dir)
-        .args(["init", "--site", "テスト市 特設窓口", "--seat", "窓口1", "--demo"])
+        .args([
+            "init",
+            "--site",
+            "テスト市 特設窓口",
+            "--seat",
+            "窓口1",
+            "--demo",
+        ])
         .assert()
         .success()
         .stdout(predicate::str::contains("created store"));
@@ -25,7 +34,10 @@ fn version_is_printed() {
         .arg("--version")
         .assert()
         .success()
-        .stdout(predicate::str::starts_with(format!("madoguchi {}", env!("CARGO_PKG_VERSION"))));
+        .stdout(predicate::str::starts_with(format!(
+            "madoguchi {}",
+            env!("CARGO_PKG_VERSION")
+        )));
 }
 
 #[test]
@@ -36,7 +48,10 @@ fn init_then_doctor_is_healthy() {
         .arg("doctor")
         .assert()
         .success()
-        .stdout(predicate::str::contains("[ok  ] unlock").and(predicate::str::contains("[ok  ] schema")))
+        .stdout(
+            predicate::str::contains("[ok  ] unlock")
+                .and(predicate::str::contains("[ok  ] schema")),
+        )
         .stdout(predicate::str::contains("FAIL").not());
 }
 
@@ -57,7 +72,11 @@ fn init_refuses_to_overwrite() {
 fn doctor_fails_with_reasons() {
     let tmp = tempfile::tempdir().unwrap();
     // Nothing there yet.
-    madoguchi(&tmp.path().join("none")).arg("doctor").assert().failure().stdout(predicate::str::contains("does not exist"));
+    madoguchi(&tmp.path().join("none"))
+        .arg("doctor")
+        .assert()
+        .failure()
+        .stdout(predicate::str::contains("does not exist"));
 
     init(tmp.path());
     madoguchi(tmp.path())
@@ -65,7 +84,10 @@ fn doctor_fails_with_reasons() {
         .env("MADOGUCHI_PASSPHRASE", "not the passphrase")
         .assert()
         .failure()
-        .stdout(predicate::str::contains("[FAIL] unlock").and(predicate::str::contains("wrong passphrase")));
+        .stdout(
+            predicate::str::contains("[FAIL] unlock")
+                .and(predicate::str::contains("wrong passphrase")),
+        );
 
     std::fs::remove_file(tmp.path().join("key.age")).unwrap();
     madoguchi(tmp.path())
@@ -79,10 +101,17 @@ fn doctor_fails_with_reasons() {
 fn doctor_json_is_machine_readable() {
     let tmp = tempfile::tempdir().unwrap();
     init(tmp.path());
-    let out = madoguchi(tmp.path()).args(["doctor", "--json"]).output().unwrap();
+    let out = madoguchi(tmp.path())
+        .args(["doctor", "--json"])
+        .output()
+        .unwrap();
     assert!(out.status.success());
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert!(report["checks"].as_array().unwrap().iter().all(|c| c["status"] != "fail"));
+    assert!(report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| c["status"] != "fail"));
 }
 
 #[test]
@@ -95,9 +124,17 @@ fn change_passphrase_rewraps_the_key() {
         .env("MADOGUCHI_NEW_PASSPHRASE", "a brand new passphrase")
         .assert()
         .success();
-    assert_eq!(std::fs::read(tmp.path().join("store.db")).unwrap(), db_before, "the database is not rewritten");
+    assert_eq!(
+        std::fs::read(tmp.path().join("store.db")).unwrap(),
+        db_before,
+        "the database is not rewritten"
+    );
     madoguchi(tmp.path()).arg("doctor").assert().failure();
-    madoguchi(tmp.path()).arg("doctor").env("MADOGUCHI_PASSPHRASE", "a brand new passphrase").assert().success();
+    madoguchi(tmp.path())
+        .arg("doctor")
+        .env("MADOGUCHI_PASSPHRASE", "a brand new passphrase")
+        .assert()
+        .success();
 }
 
 #[test]
@@ -110,5 +147,8 @@ fn init_refuses_a_directory_with_foreign_files() {
         .failure()
         .stderr(predicate::str::contains("not Madoguchi's"));
     assert!(!tmp.path().join("key.age").exists());
-    assert_eq!(std::fs::read(tmp.path().join("someones-notes.txt")).unwrap(), b"keep me");
+    assert_eq!(
+        std::fs::read(tmp.path().join("someones-notes.txt")).unwrap(),
+        b"keep me"
+    );
 }

@@ -23,7 +23,9 @@ fn bench(c: &mut Criterion) {
         let store = bench_support::scratch_store(&DataDir::at(tmp.path()), encrypted).unwrap();
         const ROWS: usize = 20_000;
         let ids: Vec<ApplicantId> = bench_support::in_transaction(&store, || {
-            (0..ROWS).map(|i| store.add_applicant(&applicant(i)).map(|a| a.id)).collect()
+            (0..ROWS)
+                .map(|i| store.add_applicant(&applicant(i)).map(|a| a.id))
+                .collect()
         })
         .unwrap();
 
@@ -67,7 +69,9 @@ fn bench(c: &mut Criterion) {
         group.bench_function(format!("{label}/by-phone"), |b| {
             b.iter(|| {
                 k = (k + 7919) % ROWS;
-                store.applicants_by_phone(&Personal::new(format!("090{:08}", k))).unwrap()
+                store
+                    .applicants_by_phone(&Personal::new(format!("090{:08}", k)))
+                    .unwrap()
             })
         });
         group.finish();

@@ -35,7 +35,9 @@ impl Holidays {
     /// The list shipped with the app.
     pub fn bundled() -> &'static Holidays {
         static BUNDLED: OnceLock<Holidays> = OnceLock::new();
-        BUNDLED.get_or_init(|| Holidays::from_csv(BUNDLED_CSV).expect("the bundled holiday list parses (tested)"))
+        BUNDLED.get_or_init(|| {
+            Holidays::from_csv(BUNDLED_CSV).expect("the bundled holiday list parses (tested)")
+        })
     }
 
     /// Parses the Cabinet Office CSV layout: a header line, then `YYYY/M/D,名称` per line.
@@ -47,7 +49,9 @@ impl Holidays {
             if line.is_empty() {
                 continue;
             }
-            let (date, name) = line.split_once(',').ok_or_else(|| Error::Invalid(format!("holiday list line {}: no comma", n + 1)))?;
+            let (date, name) = line
+                .split_once(',')
+                .ok_or_else(|| Error::Invalid(format!("holiday list line {}: no comma", n + 1)))?;
             let date = NaiveDate::parse_from_str(date.trim(), "%Y/%m/%d")
                 .map_err(|e| Error::Invalid(format!("holiday list line {}: {e}", n + 1)))?;
             days.insert(date, name.trim().to_owned());
@@ -55,7 +59,11 @@ impl Holidays {
         let (Some(first), Some(last)) = (days.keys().next(), days.keys().next_back()) else {
             return Err(Error::Invalid("the holiday list is empty".into()));
         };
-        Ok(Holidays { first_year: first.year(), last_year: last.year(), days })
+        Ok(Holidays {
+            first_year: first.year(),
+            last_year: last.year(),
+            days,
+        })
     }
 
     /// The holiday's name, if `day` is one.
@@ -114,17 +122,27 @@ pub struct Closure {
 impl Closure {
     /// A closure of the whole day.
     pub fn all_day(reason: ClosureReason, note: impl Into<String>) -> Self {
-        Closure { reason, note: note.into(), from: None, until: None }
+        Closure {
+            reason,
+            note: note.into(),
+            from: None,
+            until: None,
+        }
     }
 
     /// The closed period within the day's hours.
     pub fn period(&self, opens: NaiveTime, closes: NaiveTime) -> (NaiveTime, NaiveTime) {
-        (self.from.unwrap_or(opens).max(opens), self.until.unwrap_or(closes).min(closes))
+        (
+            self.from.unwrap_or(opens).max(opens),
+            self.until.unwrap_or(closes).min(closes),
+        )
     }
 
     fn validate(&self) -> Result<()> {
         match (self.from, self.until) {
-            (Some(f), Some(u)) if u <= f => Err(Error::Invalid("a closed period must end after it starts".into())),
+            (Some(f), Some(u)) if u <= f => Err(Error::Invalid(
+                "a closed period must end after it starts".into(),
+            )),
             _ => Ok(()),
         }
     }
@@ -209,14 +227,20 @@ fn is_weekend(day: NaiveDate) -> bool {
 impl BusinessCalendar {
     /// A calendar with national holidays only.
     pub fn new(holidays: Holidays) -> Self {
-        BusinessCalendar { holidays, sessions: BTreeMap::new(), closures: BTreeMap::new() }
+        BusinessCalendar {
+            holidays,
+            sessions: BTreeMap::new(),
+            closures: BTreeMap::new(),
+        }
     }
 
     /// Designates a holiday session (休日交付). Only a day the counter is otherwise closed for
     /// the week's rhythm (a Saturday, Sunday or national holiday) can be one.
     pub fn add_holiday_session(&mut self, day: NaiveDate) -> Result<()> {
         if !is_weekend(day) && self.holidays.name(day).is_none() {
-            return Err(Error::Invalid(format!("{day} is a weekday: holiday sessions are on Saturdays, Sundays or holidays")));
+            return Err(Error::Invalid(format!(
+                "{day} is a weekday: holiday sessions are on Saturdays, Sundays or holidays"
+            )));
         }
         self.sessions.insert(day, ());
         Ok(())
@@ -243,16 +267,26 @@ impl BusinessCalendar {
     /// What the counter does on `day`.
     pub fn day(&self, day: NaiveDate) -> DayStatus {
         if !self.holidays.covers(day) {
-            return DayStatus::Closed { reason: ClosedReason::NoCalendarData };
+            return DayStatus::Closed {
+                reason: ClosedReason::NoCalendarData,
+            };
         }
         let session = if self.sessions.contains_key(&day) {
             Session::HolidaySession
         } else if is_year_end(day) {
-            return DayStatus::Closed { reason: ClosedReason::YearEnd };
+            return DayStatus::Closed {
+                reason: ClosedReason::YearEnd,
+            };
         } else if let Some(name) = self.holidays.name(day) {
-            return DayStatus::Closed { reason: ClosedReason::NationalHoliday { name: name.to_owned() } };
+            return DayStatus::Closed {
+                reason: ClosedReason::NationalHoliday {
+                    name: name.to_owned(),
+                },
+            };
         } else if is_weekend(day) {
-            return DayStatus::Closed { reason: ClosedReason::Weekend };
+            return DayStatus::Closed {
+                reason: ClosedReason::Weekend,
+            };
         } else {
             Session::Regular
         };
@@ -260,12 +294,24 @@ impl BusinessCalendar {
             Some(c) => {
                 let (from, until) = c.period(OPENS, CLOSES);
                 if from <= OPENS && until >= CLOSES {
-                    DayStatus::Closed { reason: ClosedReason::Closure { closure: c.clone() } }
+                    DayStatus::Closed {
+                        reason: ClosedReason::Closure { closure: c.clone() },
+                    }
                 } else {
-                    DayStatus::Open { opens: OPENS, closes: CLOSES, session, closure: Some(c.clone()) }
+                    DayStatus::Open {
+                        opens: OPENS,
+                        closes: CLOSES,
+                        session,
+                        closure: Some(c.clone()),
+                    }
                 }
             }
-            None => DayStatus::Open { opens: OPENS, closes: CLOSES, session, closure: None },
+            None => DayStatus::Open {
+                opens: OPENS,
+                closes: CLOSES,
+                session,
+                closure: None,
+            },
         }
     }
 
@@ -311,20 +357,66 @@ mod tests {
     /// The national holidays of 2026–2028 as the Cabinet Office published them, written out
     /// independently of the shipped file.
     const KNOWN: &[(i32, u32, u32)] = &[
-        (2026, 1, 1), (2026, 1, 12), (2026, 2, 11), (2026, 2, 23), (2026, 3, 20), (2026, 4, 29), (2026, 5, 3),
-        (2026, 5, 4), (2026, 5, 5), (2026, 5, 6), (2026, 7, 20), (2026, 8, 11), (2026, 9, 21), (2026, 9, 22),
-        (2026, 9, 23), (2026, 10, 12), (2026, 11, 3), (2026, 11, 23),
-        (2027, 1, 1), (2027, 1, 11), (2027, 2, 11), (2027, 2, 23), (2027, 3, 21), (2027, 3, 22), (2027, 4, 29),
-        (2027, 5, 3), (2027, 5, 4), (2027, 5, 5), (2027, 7, 19), (2027, 8, 11), (2027, 9, 20), (2027, 9, 23),
-        (2027, 10, 11), (2027, 11, 3), (2027, 11, 23),
-        (2028, 1, 1), (2028, 1, 10), (2028, 2, 11), (2028, 2, 23), (2028, 3, 20), (2028, 4, 29), (2028, 5, 3),
-        (2028, 5, 4), (2028, 5, 5), (2028, 7, 17), (2028, 8, 11), (2028, 9, 18), (2028, 9, 22), (2028, 10, 9),
-        (2028, 11, 3), (2028, 11, 23),
+        (2026, 1, 1),
+        (2026, 1, 12),
+        (2026, 2, 11),
+        (2026, 2, 23),
+        (2026, 3, 20),
+        (2026, 4, 29),
+        (2026, 5, 3),
+        (2026, 5, 4),
+        (2026, 5, 5),
+        (2026, 5, 6),
+        (2026, 7, 20),
+        (2026, 8, 11),
+        (2026, 9, 21),
+        (2026, 9, 22),
+        (2026, 9, 23),
+        (2026, 10, 12),
+        (2026, 11, 3),
+        (2026, 11, 23),
+        (2027, 1, 1),
+        (2027, 1, 11),
+        (2027, 2, 11),
+        (2027, 2, 23),
+        (2027, 3, 21),
+        (2027, 3, 22),
+        (2027, 4, 29),
+        (2027, 5, 3),
+        (2027, 5, 4),
+        (2027, 5, 5),
+        (2027, 7, 19),
+        (2027, 8, 11),
+        (2027, 9, 20),
+        (2027, 9, 23),
+        (2027, 10, 11),
+        (2027, 11, 3),
+        (2027, 11, 23),
+        (2028, 1, 1),
+        (2028, 1, 10),
+        (2028, 2, 11),
+        (2028, 2, 23),
+        (2028, 3, 20),
+        (2028, 4, 29),
+        (2028, 5, 3),
+        (2028, 5, 4),
+        (2028, 5, 5),
+        (2028, 7, 17),
+        (2028, 8, 11),
+        (2028, 9, 18),
+        (2028, 9, 22),
+        (2028, 10, 9),
+        (2028, 11, 3),
+        (2028, 11, 23),
     ];
 
     #[test]
     fn the_bundled_list_matches_the_known_holidays_of_2026_to_2028() {
-        let listed: Vec<NaiveDate> = Holidays::bundled().iter().map(|(d, _)| d).filter(|d| (2026..=2028).contains(&d.year())).collect();
+        let listed: Vec<NaiveDate> = Holidays::bundled()
+            .iter()
+            .map(|(d, _)| d)
+            .filter(|d| (2026..=2028).contains(&d.year()))
+            .collect();
         let known: Vec<NaiveDate> = KNOWN.iter().map(|&(y, m, day)| d(y, m, day)).collect();
         assert_eq!(listed, known);
         assert!(Holidays::bundled().last_year() >= 2028);
@@ -335,23 +427,45 @@ mod tests {
         let c = calendar();
         // 振替休日: 2026-05-03 is a Sunday, so 05-06 (Wed) is off; 2027-03-21 Sunday → 03-22.
         for day in [d(2026, 5, 6), d(2027, 3, 22)] {
-            assert_eq!(c.day(day), DayStatus::Closed { reason: ClosedReason::NationalHoliday { name: "休日".into() } }, "{day}");
+            assert_eq!(
+                c.day(day),
+                DayStatus::Closed {
+                    reason: ClosedReason::NationalHoliday {
+                        name: "休日".into()
+                    }
+                },
+                "{day}"
+            );
         }
         // 国民の休日: 2026-09-22 sits between 敬老の日 and 秋分の日.
         assert!(!c.is_open(d(2026, 9, 22)));
         // Every listed 休日 directly follows a holiday (checks the shipped file is sane).
         for (day, name) in Holidays::bundled().iter().filter(|(_, n)| *n == "休日") {
-            assert!(Holidays::bundled().name(day.pred_opt().unwrap()).is_some(), "{day} {name} follows a holiday");
+            assert!(
+                Holidays::bundled().name(day.pred_opt().unwrap()).is_some(),
+                "{day} {name} follows a holiday"
+            );
         }
     }
 
     #[test]
     fn year_end_closure_runs_from_12_29_to_1_3() {
         let c = calendar();
-        for day in [d(2026, 12, 29), d(2026, 12, 30), d(2026, 12, 31), d(2027, 1, 2), d(2027, 1, 3)] {
+        for day in [
+            d(2026, 12, 29),
+            d(2026, 12, 30),
+            d(2026, 12, 31),
+            d(2027, 1, 2),
+            d(2027, 1, 3),
+        ] {
             assert!(!c.is_open(day), "{day}");
         }
-        assert_eq!(c.day(d(2026, 12, 29)), DayStatus::Closed { reason: ClosedReason::YearEnd });
+        assert_eq!(
+            c.day(d(2026, 12, 29)),
+            DayStatus::Closed {
+                reason: ClosedReason::YearEnd
+            }
+        );
         assert!(c.is_open(d(2026, 12, 28)), "Monday 12/28 is open");
         assert!(c.is_open(d(2027, 1, 4)), "Monday 1/4 is open");
         assert_eq!(c.next_open_day(d(2026, 12, 29)), Some(d(2027, 1, 4)));
@@ -362,24 +476,67 @@ mod tests {
     #[test]
     fn weekdays_open_weekends_close_and_sessions_open_weekends() {
         let mut c = calendar();
-        assert!(matches!(c.day(d(2026, 11, 24)), DayStatus::Open { session: Session::Regular, .. }));
-        assert_eq!(c.day(d(2026, 11, 28)), DayStatus::Closed { reason: ClosedReason::Weekend });
+        assert!(matches!(
+            c.day(d(2026, 11, 24)),
+            DayStatus::Open {
+                session: Session::Regular,
+                ..
+            }
+        ));
+        assert_eq!(
+            c.day(d(2026, 11, 28)),
+            DayStatus::Closed {
+                reason: ClosedReason::Weekend
+            }
+        );
         c.add_holiday_session(d(2026, 11, 28)).unwrap();
-        assert!(matches!(c.day(d(2026, 11, 28)), DayStatus::Open { session: Session::HolidaySession, .. }));
-        assert!(c.add_holiday_session(d(2026, 11, 24)).is_err(), "a weekday cannot be a holiday session");
+        assert!(matches!(
+            c.day(d(2026, 11, 28)),
+            DayStatus::Open {
+                session: Session::HolidaySession,
+                ..
+            }
+        ));
+        assert!(
+            c.add_holiday_session(d(2026, 11, 24)).is_err(),
+            "a weekday cannot be a holiday session"
+        );
     }
 
     #[test]
     fn closures_close_all_or_part_of_a_day() {
         let mut c = calendar();
         let day = d(2026, 11, 24);
-        c.add_closure(day, Closure::all_day(ClosureReason::Disaster, "暴風警報")).unwrap();
-        assert!(matches!(c.day(day), DayStatus::Closed { reason: ClosedReason::Closure { .. } }));
+        c.add_closure(day, Closure::all_day(ClosureReason::Disaster, "暴風警報"))
+            .unwrap();
+        assert!(matches!(
+            c.day(day),
+            DayStatus::Closed {
+                reason: ClosedReason::Closure { .. }
+            }
+        ));
         let t = |h| NaiveTime::from_hms_opt(h, 0, 0).unwrap();
-        let outage = Closure { reason: ClosureReason::SystemOutage, note: "J-LIS".into(), from: Some(t(10)), until: Some(t(12)) };
+        let outage = Closure {
+            reason: ClosureReason::SystemOutage,
+            note: "J-LIS".into(),
+            from: Some(t(10)),
+            until: Some(t(12)),
+        };
         c.add_closure(day, outage.clone()).unwrap();
-        assert_eq!(c.day(day), DayStatus::Open { opens: t(9), closes: t(17), session: Session::Regular, closure: Some(outage) });
-        let backwards = Closure { from: Some(t(12)), until: Some(t(10)), ..Closure::all_day(ClosureReason::Other, "") };
+        assert_eq!(
+            c.day(day),
+            DayStatus::Open {
+                opens: t(9),
+                closes: t(17),
+                session: Session::Regular,
+                closure: Some(outage)
+            }
+        );
+        let backwards = Closure {
+            from: Some(t(12)),
+            until: Some(t(10)),
+            ..Closure::all_day(ClosureReason::Other, "")
+        };
         assert!(c.add_closure(day, backwards).is_err());
         // A closure does not change city hall's business days (report deadlines).
         assert!(c.is_business_day(day));
@@ -388,16 +545,32 @@ mod tests {
     #[test]
     fn business_days_skip_weekends_holidays_and_the_year_end() {
         let c = calendar();
-        assert_eq!(c.add_business_days(d(2026, 11, 20), 1), d(2026, 11, 24), "Fri → Tue over Sat, Sun and 勤労感謝の日");
+        assert_eq!(
+            c.add_business_days(d(2026, 11, 20), 1),
+            d(2026, 11, 24),
+            "Fri → Tue over Sat, Sun and 勤労感謝の日"
+        );
         assert_eq!(c.add_business_days(d(2026, 12, 28), 1), d(2027, 1, 4));
         assert_eq!(c.add_business_days(d(2026, 11, 22), 0), d(2026, 11, 24));
-        assert_eq!(c.add_business_days(d(2026, 4, 30), 7), d(2026, 5, 14), "over Golden Week");
+        assert_eq!(
+            c.add_business_days(d(2026, 4, 30), 7),
+            d(2026, 5, 14),
+            "over Golden Week"
+        );
     }
 
     #[test]
     fn beyond_the_list_nothing_is_guessed() {
-        assert_eq!(calendar().day(d(2031, 6, 2)), DayStatus::Closed { reason: ClosedReason::NoCalendarData });
+        assert_eq!(
+            calendar().day(d(2031, 6, 2)),
+            DayStatus::Closed {
+                reason: ClosedReason::NoCalendarData
+            }
+        );
         assert!(Holidays::from_csv("header\n").is_err());
-        assert!(Holidays::from_csv("header\n2026-01-01,元日\n").is_err(), "wrong date layout");
+        assert!(
+            Holidays::from_csv("header\n2026-01-01,元日\n").is_err(),
+            "wrong date layout"
+        );
     }
 }

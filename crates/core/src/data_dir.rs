@@ -111,7 +111,8 @@ impl DataDir {
 
     /// Creates the root (owner-only on Unix) if it does not exist.
     pub fn ensure_exists(&self) -> Result<()> {
-        fs::create_dir_all(&self.root).map_err(Error::io(format!("creating {}", self.root.display())))?;
+        fs::create_dir_all(&self.root)
+            .map_err(Error::io(format!("creating {}", self.root.display())))?;
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -133,7 +134,12 @@ impl DataDir {
     }
 }
 
-fn walk(root: &Path, dir: &Path, inherited: Option<FileKind>, out: &mut Vec<FileEntry>) -> Result<()> {
+fn walk(
+    root: &Path,
+    dir: &Path,
+    inherited: Option<FileKind>,
+    out: &mut Vec<FileEntry>,
+) -> Result<()> {
     let entries = fs::read_dir(dir).map_err(Error::io(format!("listing {}", dir.display())))?;
     for entry in entries {
         let entry = entry.map_err(Error::io(format!("listing {}", dir.display())))?;
@@ -141,13 +147,22 @@ fn walk(root: &Path, dir: &Path, inherited: Option<FileKind>, out: &mut Vec<File
         let relative = path.strip_prefix(root).unwrap_or(&path).to_owned();
         let kind = inherited.or_else(|| {
             let name = relative.to_str()?;
-            KNOWN_ENTRIES.iter().find(|(n, _, _)| *n == name).map(|(_, k, _)| *k)
+            KNOWN_ENTRIES
+                .iter()
+                .find(|(n, _, _)| *n == name)
+                .map(|(_, k, _)| *k)
         });
-        let meta = entry.metadata().map_err(Error::io(format!("reading {}", path.display())))?;
+        let meta = entry
+            .metadata()
+            .map_err(Error::io(format!("reading {}", path.display())))?;
         if meta.is_dir() {
             walk(root, &path, kind, out)?;
         } else {
-            out.push(FileEntry { relative, size: meta.len(), kind });
+            out.push(FileEntry {
+                relative,
+                size: meta.len(),
+                kind,
+            });
         }
     }
     Ok(())
@@ -166,7 +181,10 @@ mod tests {
         fs::write(dir.webview_dir().join("a/b"), b"yy").unwrap();
         fs::write(tmp.path().join("stray.txt"), b"zzz").unwrap();
         let inv = dir.inventory().unwrap();
-        let kinds: Vec<_> = inv.iter().map(|e| (e.relative.to_str().unwrap().to_owned(), e.kind, e.size)).collect();
+        let kinds: Vec<_> = inv
+            .iter()
+            .map(|e| (e.relative.to_str().unwrap().to_owned(), e.kind, e.size))
+            .collect();
         assert_eq!(
             kinds,
             vec![
@@ -179,6 +197,9 @@ mod tests {
 
     #[test]
     fn explicit_path_wins() {
-        assert_eq!(DataDir::resolve(Some("/x/y".into())).unwrap().root(), Path::new("/x/y"));
+        assert_eq!(
+            DataDir::resolve(Some("/x/y".into())).unwrap().root(),
+            Path::new("/x/y")
+        );
     }
 }

@@ -48,7 +48,11 @@ impl DoctorReport {
     }
 
     fn push(&mut self, name: &'static str, status: CheckStatus, detail: impl Into<String>) {
-        self.checks.push(Check { name, status, detail: detail.into() });
+        self.checks.push(Check {
+            name,
+            status,
+            detail: detail.into(),
+        });
     }
 }
 
@@ -62,7 +66,11 @@ pub fn doctor(dir: &DataDir, passphrase: Option<&Passphrase>) -> DoctorReport {
     let mut report = DoctorReport { checks: Vec::new() };
     let root = dir.root();
     if !root.is_dir() {
-        report.push("data directory", Fail, format!("{} does not exist: run `madoguchi init`", root.display()));
+        report.push(
+            "data directory",
+            Fail,
+            format!("{} does not exist: run `madoguchi init`", root.display()),
+        );
         return report;
     }
     report.push("data directory", Ok, root.display().to_string());
@@ -75,15 +83,29 @@ pub fn doctor(dir: &DataDir, passphrase: Option<&Passphrase>) -> DoctorReport {
         Some(buf)
     };
     match head(&dir.key_file(), 256) {
-        None => report.push("key file", Fail, format!("{} is missing or unreadable", dir.key_file().display())),
+        None => report.push(
+            "key file",
+            Fail,
+            format!("{} is missing or unreadable", dir.key_file().display()),
+        ),
         Some(h) if h.starts_with(AGE_HEADER) && h.windows(9).any(|w| w == b"-> scrypt") => {
             report.push("key file", Ok, "age, wrapped with the site passphrase")
         }
-        Some(_) => report.push("key file", Fail, "not an age file wrapped with a passphrase"),
+        Some(_) => report.push(
+            "key file",
+            Fail,
+            "not an age file wrapped with a passphrase",
+        ),
     }
     match head(&dir.database(), SQLITE_HEADER.len()) {
-        None => report.push("database", Fail, format!("{} is missing or unreadable", dir.database().display())),
-        Some(h) if h == SQLITE_HEADER => report.push("database", Fail, "the database is NOT encrypted"),
+        None => report.push(
+            "database",
+            Fail,
+            format!("{} is missing or unreadable", dir.database().display()),
+        ),
+        Some(h) if h == SQLITE_HEADER => {
+            report.push("database", Fail, "the database is NOT encrypted")
+        }
         Some(_) => report.push("database", Ok, "encrypted (no plaintext SQLite header)"),
     }
 
@@ -92,7 +114,15 @@ pub fn doctor(dir: &DataDir, passphrase: Option<&Passphrase>) -> DoctorReport {
         Some(passphrase) => match Store::open_without_migrating(dir, passphrase) {
             Err(e) => report.push("unlock", Fail, e.to_string()),
             Result::Ok(store) => {
-                report.push("unlock", Ok, format!("site {} / seat {}", store.meta().site_name, store.meta().seat_name));
+                report.push(
+                    "unlock",
+                    Ok,
+                    format!(
+                        "site {} / seat {}",
+                        store.meta().site_name,
+                        store.meta().seat_name
+                    ),
+                );
                 match store.status() {
                     Result::Ok(s) if s.schema_version == s.known_schema_version => {
                         report.push("schema", Ok, format!("version {}", s.schema_version))
@@ -100,17 +130,26 @@ pub fn doctor(dir: &DataDir, passphrase: Option<&Passphrase>) -> DoctorReport {
                     Result::Ok(s) if s.schema_version > s.known_schema_version => report.push(
                         "schema",
                         Fail,
-                        format!("version {} is newer than this build ({}): update Madoguchi", s.schema_version, s.known_schema_version),
+                        format!(
+                            "version {} is newer than this build ({}): update Madoguchi",
+                            s.schema_version, s.known_schema_version
+                        ),
                     ),
                     Result::Ok(s) => report.push(
                         "schema",
                         Warn,
-                        format!("version {}; upgraded to {} at the next unlock", s.schema_version, migrate::known_version()),
+                        format!(
+                            "version {}; upgraded to {} at the next unlock",
+                            s.schema_version,
+                            migrate::known_version()
+                        ),
                     ),
                     Err(e) => report.push("schema", Fail, e.to_string()),
                 }
                 match store.integrity_problems() {
-                    Result::Ok(p) if p.is_empty() => report.push("integrity", Ok, "every page decrypts and checks out"),
+                    Result::Ok(p) if p.is_empty() => {
+                        report.push("integrity", Ok, "every page decrypts and checks out")
+                    }
                     Result::Ok(p) => report.push("integrity", Fail, p.join("; ")),
                     Err(e) => report.push("integrity", Fail, e.to_string()),
                 }
@@ -119,20 +158,34 @@ pub fn doctor(dir: &DataDir, passphrase: Option<&Passphrase>) -> DoctorReport {
     }
 
     match fs2::available_space(root) {
-        Result::Ok(free) if free < MIN_FREE_BYTES => report.push("free disk", Fail, format!("{} MiB free", free >> 20)),
-        Result::Ok(free) if free < WARN_FREE_BYTES => report.push("free disk", Warn, format!("{} MiB free", free >> 20)),
+        Result::Ok(free) if free < MIN_FREE_BYTES => {
+            report.push("free disk", Fail, format!("{} MiB free", free >> 20))
+        }
+        Result::Ok(free) if free < WARN_FREE_BYTES => {
+            report.push("free disk", Warn, format!("{} MiB free", free >> 20))
+        }
         Result::Ok(free) => report.push("free disk", Ok, format!("{} MiB free", free >> 20)),
         Err(e) => report.push("free disk", Warn, format!("unknown: {e}")),
     }
 
     match dir.inventory() {
         Result::Ok(files) => {
-            let unknown: Vec<String> =
-                files.iter().filter(|f| f.kind.is_none()).map(|f| f.relative.display().to_string()).collect();
+            let unknown: Vec<String> = files
+                .iter()
+                .filter(|f| f.kind.is_none())
+                .map(|f| f.relative.display().to_string())
+                .collect();
             if unknown.is_empty() {
                 report.push("files", Ok, format!("{} files, all known", files.len()));
             } else {
-                report.push("files", Warn, format!("unknown files in the data directory: {}", unknown.join(", ")));
+                report.push(
+                    "files",
+                    Warn,
+                    format!(
+                        "unknown files in the data directory: {}",
+                        unknown.join(", ")
+                    ),
+                );
             }
         }
         Err(e) => report.push("files", Fail, e.to_string()),

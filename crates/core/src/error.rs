@@ -48,7 +48,9 @@ pub enum Error {
         db_store_id: String,
     },
     /// The database cannot be decrypted or read with the store's key: damaged, or not this store's.
-    #[error("database {path} is unreadable (corrupt, or not encrypted with this store's key): {reason}")]
+    #[error(
+        "database {path} is unreadable (corrupt, or not encrypted with this store's key): {reason}"
+    )]
     DatabaseCorrupt {
         /// The database file.
         path: PathBuf,
@@ -221,7 +223,8 @@ mod tests {
     fn codes_are_stable_snake_case() {
         let json = serde_json::to_string(&Error::WrongPassphrase.code()).unwrap();
         assert_eq!(json, "\"wrong_passphrase\"");
-        let json = serde_json::to_string(&Error::SchemaTooNew { found: 2, known: 1 }.code()).unwrap();
+        let json =
+            serde_json::to_string(&Error::SchemaTooNew { found: 2, known: 1 }.code()).unwrap();
         assert_eq!(json, "\"schema_too_new\"");
     }
 }

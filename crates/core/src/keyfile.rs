@@ -46,7 +46,12 @@ pub(crate) struct KeyMaterial {
 }
 
 /// Wraps `key` for `store_id` with `passphrase` and writes it atomically to `path`.
-pub(crate) fn write(path: &Path, passphrase: &Passphrase, material: &KeyMaterial, cost: KdfCost) -> Result<()> {
+pub(crate) fn write(
+    path: &Path,
+    passphrase: &Passphrase,
+    material: &KeyMaterial,
+    cost: KdfCost,
+) -> Result<()> {
     let mut payload = Zeroizing::new(Vec::with_capacity(PAYLOAD_LEN));
     payload.extend_from_slice(MAGIC);
     payload.extend_from_slice(material.store_id.as_bytes());
@@ -65,22 +70,34 @@ pub(crate) fn write(path: &Path, passphrase: &Passphrase, material: &KeyMaterial
 pub(crate) fn read(path: &Path, passphrase: &Passphrase) -> Result<KeyMaterial> {
     let bytes = fs::read(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => Error::KeyFileMissing(path.to_owned()),
-        _ => Error::Io { context: format!("reading {}", path.display()), source: e },
+        _ => Error::Io {
+            context: format!("reading {}", path.display()),
+            source: e,
+        },
     })?;
-    let corrupt = |reason: &str| Error::KeyFileCorrupt { path: path.to_owned(), reason: reason.to_owned() };
+    let corrupt = |reason: &str| Error::KeyFileCorrupt {
+        path: path.to_owned(),
+        reason: reason.to_owned(),
+    };
 
     let decryptor = age::Decryptor::new_buffered(&bytes[..])
         .map_err(|e| corrupt(&format!("not an age file ({e})")))?;
     let mut identity = age::scrypt::Identity::new(passphrase.to_secret());
     identity.set_max_work_factor(MAX_WORK_FACTOR);
-    let mut reader = decryptor.decrypt(std::iter::once(&identity as &dyn age::Identity)).map_err(|e| match e {
-        // The scrypt stanza's AEAD failed: the passphrase is not the one the file was made with.
-        age::DecryptError::DecryptionFailed | age::DecryptError::KeyDecryptionFailed => Error::WrongPassphrase,
-        age::DecryptError::NoMatchingKeys => corrupt("not wrapped with a passphrase"),
-        other => corrupt(&other.to_string()),
-    })?;
+    let mut reader = decryptor
+        .decrypt(std::iter::once(&identity as &dyn age::Identity))
+        .map_err(|e| match e {
+            // The scrypt stanza's AEAD failed: the passphrase is not the one the file was made with.
+            age::DecryptError::DecryptionFailed | age::DecryptError::KeyDecryptionFailed => {
+                Error::WrongPassphrase
+            }
+            age::DecryptError::NoMatchingKeys => corrupt("not wrapped with a passphrase"),
+            other => corrupt(&other.to_string()),
+        })?;
     let mut payload = Zeroizing::new(Vec::with_capacity(PAYLOAD_LEN));
-    reader.read_to_end(&mut payload).map_err(|_| corrupt("damaged contents"))?;
+    reader
+        .read_to_end(&mut payload)
+        .map_err(|_| corrupt("damaged contents"))?;
 
     if payload.len() != PAYLOAD_LEN || &payload[..4] != MAGIC {
         return Err(corrupt("not a Madoguchi data key"));
@@ -128,7 +145,10 @@ mod tests {
     }
 
     fn sample() -> KeyMaterial {
-        KeyMaterial { store_id: Uuid::now_v7(), key: DataKey::generate() }
+        KeyMaterial {
+            store_id: Uuid::now_v7(),
+            key: DataKey::generate(),
+        }
     }
 
     #[test]
@@ -136,11 +156,20 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("key.age");
         let m = sample();
-        write(&path, &pass("correct horse"), &m, KdfCost::insecure_for_tests()).unwrap();
+        write(
+            &path,
+            &pass("correct horse"),
+            &m,
+            KdfCost::insecure_for_tests(),
+        )
+        .unwrap();
         let back = read(&path, &pass("correct horse")).unwrap();
         assert_eq!(back.store_id, m.store_id);
         assert_eq!(back.key.as_bytes(), m.key.as_bytes());
-        assert!(matches!(read(&path, &pass("battery staple")), Err(Error::WrongPassphrase)));
+        assert!(matches!(
+            read(&path, &pass("battery staple")),
+            Err(Error::WrongPassphrase)
+        ));
     }
 
     #[test]
@@ -148,10 +177,31 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("key.age");
         let m = sample();
-        write(&path, &pass("first passphrase"), &m, KdfCost::insecure_for_tests()).unwrap();
-        rewrap(&path, &pass("first passphrase"), &pass("second passphrase"), KdfCost::insecure_for_tests()).unwrap();
-        assert!(matches!(read(&path, &pass("first passphrase")), Err(Error::WrongPassphrase)));
-        assert_eq!(read(&path, &pass("second passphrase")).unwrap().key.as_bytes(), m.key.as_bytes());
+        write(
+            &path,
+            &pass("first passphrase"),
+            &m,
+            KdfCost::insecure_for_tests(),
+        )
+        .unwrap();
+        rewrap(
+            &path,
+            &pass("first passphrase"),
+            &pass("second passphrase"),
+            KdfCost::insecure_for_tests(),
+        )
+        .unwrap();
+        assert!(matches!(
+            read(&path, &pass("first passphrase")),
+            Err(Error::WrongPassphrase)
+        ));
+        assert_eq!(
+            read(&path, &pass("second passphrase"))
+                .unwrap()
+                .key
+                .as_bytes(),
+            m.key.as_bytes()
+        );
         assert!(!path.with_extension("age.tmp").exists());
     }
 
@@ -159,21 +209,36 @@ mod tests {
     fn damage_is_reported_as_corrupt_not_as_wrong_passphrase() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("key.age");
-        write(&path, &pass("correct horse"), &sample(), KdfCost::insecure_for_tests()).unwrap();
+        write(
+            &path,
+            &pass("correct horse"),
+            &sample(),
+            KdfCost::insecure_for_tests(),
+        )
+        .unwrap();
         let good = fs::read(&path).unwrap();
 
         fs::write(&path, b"hello, not age").unwrap();
-        assert!(matches!(read(&path, &pass("correct horse")), Err(Error::KeyFileCorrupt { .. })));
+        assert!(matches!(
+            read(&path, &pass("correct horse")),
+            Err(Error::KeyFileCorrupt { .. })
+        ));
 
         // Flip a byte of the payload (after the header): the stream MAC fails.
         let mut bad = good.clone();
         let last = bad.len() - 1;
         bad[last] ^= 1;
         fs::write(&path, &bad).unwrap();
-        assert!(matches!(read(&path, &pass("correct horse")), Err(Error::KeyFileCorrupt { .. })));
+        assert!(matches!(
+            read(&path, &pass("correct horse")),
+            Err(Error::KeyFileCorrupt { .. })
+        ));
 
         fs::remove_file(&path).unwrap();
-        assert!(matches!(read(&path, &pass("correct horse")), Err(Error::KeyFileMissing(_))));
+        assert!(matches!(
+            read(&path, &pass("correct horse")),
+            Err(Error::KeyFileMissing(_))
+        ));
     }
 
     mod properties {
@@ -215,4 +280,3 @@ mod tests {
         }
     }
 }
-

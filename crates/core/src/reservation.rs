@@ -106,7 +106,10 @@ coded_enum! {
 impl ReservationStatus {
     /// Whether the reservation holds its place in the slots (a queued walk-in holds none).
     pub fn holds_place(self) -> bool {
-        matches!(self, ReservationStatus::Booked | ReservationStatus::CheckedIn)
+        matches!(
+            self,
+            ReservationStatus::Booked | ReservationStatus::CheckedIn
+        )
     }
 }
 
@@ -141,23 +144,37 @@ impl SlotPlan {
     /// and aligned to the slot length.
     pub fn validate(&self) -> Result<()> {
         if !(5..=120).contains(&self.slot_minutes) {
-            return Err(Error::Invalid("slot length must be 5 to 120 minutes".into()));
+            return Err(Error::Invalid(
+                "slot length must be 5 to 120 minutes".into(),
+            ));
         }
         let mut previous_end: Option<NaiveTime> = None;
         for band in &self.bands {
             if band.ends <= band.starts {
-                return Err(Error::Invalid(format!("band {} ends before it starts", band.starts.format("%H:%M"))));
+                return Err(Error::Invalid(format!(
+                    "band {} ends before it starts",
+                    band.starts.format("%H:%M")
+                )));
             }
             if previous_end.is_some_and(|end| band.starts < end) {
-                return Err(Error::Invalid(format!("band {} overlaps the one before", band.starts.format("%H:%M"))));
+                return Err(Error::Invalid(format!(
+                    "band {} overlaps the one before",
+                    band.starts.format("%H:%M")
+                )));
             }
             for t in [band.starts, band.ends] {
                 if minute_of_day(t) % self.slot_minutes != 0 || t.second() != 0 {
-                    return Err(Error::Invalid(format!("{} is not on a {}-minute slot boundary", t.format("%H:%M"), self.slot_minutes)));
+                    return Err(Error::Invalid(format!(
+                        "{} is not on a {}-minute slot boundary",
+                        t.format("%H:%M"),
+                        self.slot_minutes
+                    )));
                 }
             }
             if band.capacity > 50 {
-                return Err(Error::Invalid("a band has at most 50 places per slot".into()));
+                return Err(Error::Invalid(
+                    "a band has at most 50 places per slot".into(),
+                ));
             }
             previous_end = Some(band.ends);
         }
@@ -172,7 +189,10 @@ impl SlotPlan {
     /// Slot starts between `opens` and `closes` that fall in a band.
     pub fn slot_starts(&self, opens: NaiveTime, closes: NaiveTime) -> Vec<NaiveTime> {
         let mut out = Vec::new();
-        let (mut m, end) = (minute_of_day(opens).div_ceil(self.slot_minutes) * self.slot_minutes, minute_of_day(closes));
+        let (mut m, end) = (
+            minute_of_day(opens).div_ceil(self.slot_minutes) * self.slot_minutes,
+            minute_of_day(closes),
+        );
         while m + self.slot_minutes <= end {
             let t = time_of_minute(m);
             if self.band_at(t).is_some() {
@@ -238,6 +258,37 @@ pub struct Book {
     pub arrived_at: Option<NaiveDateTime>,
 }
 
+impl Book {
+    /// A booking with fresh ids (UUIDv7) for the reservation and each person.
+    pub fn new(
+        number: ReservationNumber,
+        day: NaiveDate,
+        starts: NaiveTime,
+        channel: Channel,
+        people: Vec<(NewApplicant, ApplicantType, Vec<Procedure>)>,
+        notes: &str,
+    ) -> Book {
+        Book {
+            id: Uuid::now_v7(),
+            number,
+            day,
+            starts,
+            channel,
+            people: people
+                .into_iter()
+                .map(|(applicant, applicant_type, procedures)| BookPerson {
+                    applicant_id: Uuid::now_v7(),
+                    applicant,
+                    applicant_type,
+                    procedures,
+                })
+                .collect(),
+            notes: notes.to_owned(),
+            arrived_at: None,
+        }
+    }
+}
+
 /// The city's booking rules (settings, changed by the manager).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
@@ -256,7 +307,12 @@ pub struct BookingRules {
 
 impl Default for BookingRules {
     fn default() -> Self {
-        BookingRules { days_ahead: 45, min_days_before: 0, late_minutes: 5, one_booking_per_person: true }
+        BookingRules {
+            days_ahead: 45,
+            min_days_before: 0,
+            late_minutes: 5,
+            one_booking_per_person: true,
+        }
     }
 }
 
@@ -267,7 +323,9 @@ impl BookingRules {
             return Err(Error::Invalid("days ahead must be 1 to 366".into()));
         }
         if self.min_days_before > 60 || self.min_days_before > self.days_ahead {
-            return Err(Error::Invalid("the booking deadline must be 0 to 60 days and within the window".into()));
+            return Err(Error::Invalid(
+                "the booking deadline must be 0 to 60 days and within the window".into(),
+            ));
         }
         if self.late_minutes > 120 {
             return Err(Error::Invalid("lateness must be 0 to 120 minutes".into()));
@@ -277,7 +335,10 @@ impl BookingRules {
 
     /// The days a phone or counter booking made on `today` may be for, inclusive.
     pub fn window(&self, today: NaiveDate) -> (NaiveDate, NaiveDate) {
-        (today + chrono::Days::new(self.min_days_before.into()), today + chrono::Days::new(self.days_ahead.into()))
+        (
+            today + chrono::Days::new(self.min_days_before.into()),
+            today + chrono::Days::new(self.days_ahead.into()),
+        )
     }
 }
 
@@ -390,7 +451,18 @@ mod tests {
     fn plan() -> SlotPlan {
         SlotPlan {
             slot_minutes: 15,
-            bands: vec![Band { starts: t(9, 0), ends: t(12, 0), capacity: 4 }, Band { starts: t(13, 0), ends: t(17, 0), capacity: 4 }],
+            bands: vec![
+                Band {
+                    starts: t(9, 0),
+                    ends: t(12, 0),
+                    capacity: 4,
+                },
+                Band {
+                    starts: t(13, 0),
+                    ends: t(17, 0),
+                    capacity: 4,
+                },
+            ],
         }
     }
 
@@ -399,7 +471,10 @@ mod tests {
         let starts = plan().slot_starts(t(9, 0), t(17, 0));
         assert_eq!(starts.len(), 12 + 16);
         assert_eq!(starts[0], t(9, 0));
-        assert!(!starts.contains(&t(12, 0)), "no slots in the gap between bands");
+        assert!(
+            !starts.contains(&t(12, 0)),
+            "no slots in the gap between bands"
+        );
         assert_eq!(*starts.last().unwrap(), t(16, 45));
         // A shortened day.
         assert_eq!(plan().slot_starts(t(9, 0), t(10, 0)).len(), 4);
@@ -429,7 +504,10 @@ mod tests {
         for p in Procedure::ALL {
             assert_eq!(Procedure::from_code(p.code()).unwrap(), *p);
         }
-        assert_eq!(serde_json::to_string(&ApplicantType::ApplicantSelf).unwrap(), "\"self\"");
+        assert_eq!(
+            serde_json::to_string(&ApplicantType::ApplicantSelf).unwrap(),
+            "\"self\""
+        );
         assert!(Channel::from_code("fax").is_err());
     }
 }

@@ -30,7 +30,9 @@ const DAMM: [[u8; 10]; 10] = [
 ];
 
 fn damm(digits: impl IntoIterator<Item = u8>) -> u8 {
-    digits.into_iter().fold(0, |interim, d| DAMM[interim as usize][d as usize])
+    digits
+        .into_iter()
+        .fold(0, |interim, d| DAMM[interim as usize][d as usize])
 }
 
 fn digits_of(n: u32, count: u32) -> impl Iterator<Item = u8> {
@@ -56,11 +58,15 @@ impl ReservationNumber {
 
     /// A stored number, checked.
     pub fn from_i64(n: i64) -> Result<Self> {
-        u32::try_from(n).ok().and_then(Self::checked).ok_or_else(|| Error::Invalid(format!("stored reservation number {n} is not valid")))
+        u32::try_from(n)
+            .ok()
+            .and_then(Self::checked)
+            .ok_or_else(|| Error::Invalid(format!("stored reservation number {n} is not valid")))
     }
 
     fn checked(n: u32) -> Option<Self> {
-        ((10_000_000..100_000_000).contains(&n) && damm(digits_of(n, 8)) == 0).then_some(ReservationNumber(n))
+        ((10_000_000..100_000_000).contains(&n) && damm(digits_of(n, 8)) == 0)
+            .then_some(ReservationNumber(n))
     }
 }
 
@@ -132,25 +138,51 @@ mod tests {
         let shown = n.to_string();
         assert_eq!(shown.len(), 9);
         assert_eq!(&shown[..4], "1234");
-        for form in [shown.clone(), shown.replace('-', ""), shown.replace('-', " "), to_full_width(&shown)] {
+        for form in [
+            shown.clone(),
+            shown.replace('-', ""),
+            shown.replace('-', " "),
+            to_full_width(&shown),
+        ] {
             assert_eq!(form.parse::<ReservationNumber>().unwrap(), n, "{form}");
         }
         assert_eq!(ReservationNumber::from_i64(n.as_i64()).unwrap(), n);
         assert_eq!(serde_json::to_string(&n).unwrap(), format!("\"{shown}\""));
-        assert_eq!(serde_json::from_str::<ReservationNumber>(&format!("\"{shown}\"")).unwrap(), n);
+        assert_eq!(
+            serde_json::from_str::<ReservationNumber>(&format!("\"{shown}\"")).unwrap(),
+            n
+        );
     }
 
     #[test]
     fn malformed_input_is_refused() {
-        for bad in ["", "1234-567", "1234-56789", "abcd-efgh", "0123-4567x", "090-1234-5678"] {
+        for bad in [
+            "",
+            "1234-567",
+            "1234-56789",
+            "abcd-efgh",
+            "0123-4567x",
+            "090-1234-5678",
+        ] {
             assert!(bad.parse::<ReservationNumber>().is_err(), "{bad}");
         }
         assert!(ReservationNumber::from_i64(-1).is_err());
-        assert!(ReservationNumber::from_i64(1_234_567).is_err(), "seven digits");
+        assert!(
+            ReservationNumber::from_i64(1_234_567).is_err(),
+            "seven digits"
+        );
     }
 
     fn to_full_width(s: &str) -> String {
-        s.chars().map(|c| if c.is_ascii_digit() { char::from_u32(c as u32 - 0x30 + 0xFF10).unwrap() } else { c }).collect()
+        s.chars()
+            .map(|c| {
+                if c.is_ascii_digit() {
+                    char::from_u32(c as u32 - 0x30 + 0xFF10).unwrap()
+                } else {
+                    c
+                }
+            })
+            .collect()
     }
 
     proptest! {
@@ -193,7 +225,10 @@ mod tests {
                 let digit = n / place % 10;
                 for replacement in (0..10).filter(|d| *d != digit) {
                     let typo = n - digit * place + replacement * place;
-                    assert!(ReservationNumber::checked(typo).is_none(), "{typo} accepted for {n}");
+                    assert!(
+                        ReservationNumber::checked(typo).is_none(),
+                        "{typo} accepted for {n}"
+                    );
                 }
             }
         }

@@ -64,7 +64,9 @@ impl Passphrase {
     /// when one is tried: a short wrong guess is simply wrong).
     pub fn check_strength(&self) -> crate::Result<()> {
         if self.0.expose_secret().chars().count() < MIN_PASSPHRASE_CHARS {
-            return Err(crate::Error::PassphraseTooShort { min: MIN_PASSPHRASE_CHARS });
+            return Err(crate::Error::PassphraseTooShort {
+                min: MIN_PASSPHRASE_CHARS,
+            });
         }
         Ok(())
     }
@@ -118,12 +120,17 @@ mod tests {
     #[test]
     fn key_pragma_is_hex_of_the_key() {
         let key = DataKey::from_bytes(&[0xab; 32]).unwrap();
-        assert_eq!(*key.key_pragma(), format!("PRAGMA key = \"x'{}'\";", "ab".repeat(32)));
+        assert_eq!(
+            *key.key_pragma(),
+            format!("PRAGMA key = \"x'{}'\";", "ab".repeat(32))
+        );
     }
 
     #[test]
     fn short_passphrases_are_refused_when_set() {
         assert!(Passphrase::new("short".into()).check_strength().is_err());
-        assert!(Passphrase::new("長い合言葉ですよね".into()).check_strength().is_ok());
+        assert!(Passphrase::new("長い合言葉ですよね".into())
+            .check_strength()
+            .is_ok());
     }
 }

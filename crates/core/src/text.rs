@@ -26,7 +26,9 @@ fn fold_once(text: &str) -> String {
         .filter(|c| !c.is_whitespace() && !matches!(c, '・' | '･' | '.' | ','))
         .map(|c| match c {
             // Hiragana ぁ..ゖ and the iteration marks ゝゞ sit 0x60 below their katakana.
-            '\u{3041}'..='\u{3096}' | '\u{309D}' | '\u{309E}' => char::from_u32(c as u32 + 0x60).unwrap_or(c),
+            '\u{3041}'..='\u{3096}' | '\u{309D}' | '\u{309E}' => {
+                char::from_u32(c as u32 + 0x60).unwrap_or(c)
+            }
             c => c,
         })
         .collect()
@@ -34,7 +36,11 @@ fn fold_once(text: &str) -> String {
 
 /// Characters people put between the digits of a phone number (after NFKC).
 fn is_phone_separator(c: char) -> bool {
-    c.is_whitespace() || matches!(c, '-' | '‐' | '‑' | '‒' | '–' | '—' | '―' | '−' | 'ー' | '(' | ')' | '.' | '/')
+    c.is_whitespace()
+        || matches!(
+            c,
+            '-' | '‐' | '‑' | '‒' | '–' | '—' | '―' | '−' | 'ー' | '(' | ')' | '.' | '/'
+        )
 }
 
 /// The digits of `text` if it is written like (part of) a phone number: digits in any width
@@ -88,8 +94,20 @@ mod tests {
 
     #[test]
     fn phone_notations_fold_to_digits() {
-        for form in ["090-1234-5678", "09012345678", "０９０１２３４５６７８", "090 1234 5678", "(090)1234-5678", "０９０－１２３４－５６７８", "090ー1234ー5678"] {
-            assert_eq!(phone_digits(form).as_deref(), Some("09012345678"), "{form:?}");
+        for form in [
+            "090-1234-5678",
+            "09012345678",
+            "０９０１２３４５６７８",
+            "090 1234 5678",
+            "(090)1234-5678",
+            "０９０－１２３４－５６７８",
+            "090ー1234ー5678",
+        ] {
+            assert_eq!(
+                phone_digits(form).as_deref(),
+                Some("09012345678"),
+                "{form:?}"
+            );
         }
         assert_eq!(phone_digits("072-740-1111").as_deref(), Some("0727401111"));
         for bad in ["12-34", "9012345678", "090-1234-567a", "", "090123456789"] {

@@ -7,7 +7,11 @@ use madoguchi_core::{DataDir, NewApplicant, Passphrase, Personal, Store};
 
 fn main() {
     let root = std::env::args().nth(1).expect("data dir");
-    let store = Store::open(&DataDir::at(root), &Passphrase::new(madoguchi_tests::PASSPHRASE.into())).expect("open");
+    let store = Store::open(
+        &DataDir::at(root),
+        &Passphrase::new(madoguchi_tests::PASSPHRASE.into()),
+    )
+    .expect("open");
     let mut stdout = std::io::stdout().lock();
     for i in 0u64.. {
         store

@@ -20,7 +20,11 @@ pub struct Doctor {
 
 impl Doctor {
     pub fn run(self, dir: &DataDir) -> Result<ExitCode> {
-        let passphrase = if self.no_unlock { None } else { passphrase::get(PASSPHRASE_ENV, "Site passphrase: ")? };
+        let passphrase = if self.no_unlock {
+            None
+        } else {
+            passphrase::get(PASSPHRASE_ENV, "Site passphrase: ")?
+        };
         let report = madoguchi_core::doctor::doctor(dir, passphrase.as_ref());
         if self.json {
             println!("{}", serde_json::to_string_pretty(&report)?);
@@ -34,6 +38,10 @@ impl Doctor {
                 println!("[{mark}] {:<15} {}", check.name, check.detail);
             }
         }
-        Ok(if report.healthy() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+        Ok(if report.healthy() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::FAILURE
+        })
     }
 }

@@ -24,14 +24,26 @@ pub struct Init {
 impl Init {
     pub fn run(self, dir: &DataDir) -> Result<ExitCode> {
         let passphrase = passphrase::new(PASSPHRASE_ENV, "New site passphrase: ")?;
-        let store = Store::create(dir, &passphrase, &NewStore { site_name: self.site, seat_name: self.seat }, KdfCost::STANDARD)?;
+        let store = Store::create(
+            dir,
+            &passphrase,
+            &NewStore {
+                site_name: self.site,
+                seat_name: self.seat,
+            },
+            KdfCost::STANDARD,
+        )?;
         if self.demo {
             // Two weeks of fictional bookings from today, about 60% full.
             let today = chrono::Local::now().date_naive();
             let n = demo::seed_reservations(&store, today, 14, 0.6, 42)?;
             println!("added {n} fictional reservations");
         }
-        println!("created store {} in {}", store.meta().store_id, dir.root().display());
+        println!(
+            "created store {} in {}",
+            store.meta().store_id,
+            dir.root().display()
+        );
         Ok(ExitCode::SUCCESS)
     }
 }

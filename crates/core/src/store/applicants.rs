@@ -51,7 +51,11 @@ impl Store {
 
     /// Records a new applicant under an id chosen by the caller (a booking made on another
     /// seat carries its applicants' ids, so every store agrees on them).
-    pub(crate) fn insert_applicant_with_id(&self, id: Uuid, new: &NewApplicant) -> Result<Applicant> {
+    pub(crate) fn insert_applicant_with_id(
+        &self,
+        id: Uuid,
+        new: &NewApplicant,
+    ) -> Result<Applicant> {
         let applicant = Applicant {
             id: ApplicantId(id),
             name_kanji: Personal::new(required_label("name", new.name_kanji.expose())?),
@@ -88,14 +92,18 @@ impl Store {
     /// Applicants with this phone number (any notation).
     pub fn applicants_by_phone(&self, phone: &Personal) -> Result<Vec<Applicant>> {
         let phone = normalise_phone(phone)?;
-        let mut stmt = self.conn().prepare_cached(&format!("{SELECT} WHERE phone = ?1 ORDER BY id"))?;
+        let mut stmt = self
+            .conn()
+            .prepare_cached(&format!("{SELECT} WHERE phone = ?1 ORDER BY id"))?;
         let rows = stmt.query_map([phone.expose()], from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// How many applicants are on record.
     pub fn applicant_count(&self) -> Result<u32> {
-        Ok(self.conn().query_row("SELECT count(*) FROM applicants", [], |row| row.get(0))?)
+        Ok(self
+            .conn()
+            .query_row("SELECT count(*) FROM applicants", [], |row| row.get(0))?)
     }
 }
 
@@ -103,9 +111,13 @@ const SELECT: &str = "SELECT id, name_kanji, name_kana, phone, birth_date FROM a
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Applicant> {
     let id: String = row.get(0)?;
-    let id = Uuid::parse_str(&id)
-        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))?;
-    let personal = |i| row.get::<_, Option<String>>(i).map(|v| v.map(Personal::new));
+    let id = Uuid::parse_str(&id).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+    })?;
+    let personal = |i| {
+        row.get::<_, Option<String>>(i)
+            .map(|v| v.map(Personal::new))
+    };
     Ok(Applicant {
         id: ApplicantId(id),
         name_kanji: Personal::new(row.get::<_, String>(1)?),
@@ -119,7 +131,9 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Applicant> {
 fn normalise_phone(phone: &Personal) -> Result<Personal> {
     text::phone_digits(phone.expose())
         .map(Personal::new)
-        .ok_or_else(|| Error::Invalid("a phone number has 10 or 11 digits and starts with 0".into()))
+        .ok_or_else(|| {
+            Error::Invalid("a phone number has 10 or 11 digits and starts with 0".into())
+        })
 }
 
 fn check_date(date: &Personal) -> Result<Personal> {
@@ -135,7 +149,10 @@ mod tests {
     #[test]
     fn phone_notations_fold_to_digits() {
         for p in ["090-1234-5678", "09012345678", "０９０ １２３４ ５６７８"] {
-            assert_eq!(normalise_phone(&Personal::new(p)).unwrap().expose(), "09012345678");
+            assert_eq!(
+                normalise_phone(&Personal::new(p)).unwrap().expose(),
+                "09012345678"
+            );
         }
         assert!(normalise_phone(&Personal::new("12-34")).is_err());
     }

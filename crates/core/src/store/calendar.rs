@@ -46,7 +46,9 @@ impl Store {
     /// The calendar: national holidays, 12/29–1/3, holiday sessions and closures.
     pub fn calendar(&self) -> Result<BusinessCalendar> {
         let mut calendar = BusinessCalendar::new(Holidays::bundled().clone());
-        let mut stmt = self.conn().prepare_cached("SELECT day FROM holiday_sessions")?;
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT day FROM holiday_sessions")?;
         for day in stmt.query_map([], |r| r.get::<_, String>(0))? {
             calendar.add_holiday_session(parse_date(&day?)?)?;
         }
@@ -58,8 +60,12 @@ impl Store {
 
     /// Holiday sessions from `from` on, with their notes.
     pub fn holiday_sessions(&self, from: NaiveDate) -> Result<Vec<(NaiveDate, String)>> {
-        let mut stmt = self.conn().prepare_cached("SELECT day, note FROM holiday_sessions WHERE day >= ?1 ORDER BY day")?;
-        let rows = stmt.query_map([from.format(DATE).to_string()], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT day, note FROM holiday_sessions WHERE day >= ?1 ORDER BY day",
+        )?;
+        let rows = stmt.query_map([from.format(DATE).to_string()], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?;
         rows.map(|row| {
             let (day, note) = row?;
             Ok((parse_date(&day)?, note))
@@ -69,7 +75,8 @@ impl Store {
 
     /// Closures (incident records) from `from` on, with the bookings each one hit.
     pub fn closures(&self, from: NaiveDate) -> Result<Vec<ClosureRecord>> {
-        let still_affected: Vec<uuid::Uuid> = self.overbooked(from)?.into_iter().map(|r| r.id).collect();
+        let still_affected: Vec<uuid::Uuid> =
+            self.overbooked(from)?.into_iter().map(|r| r.id).collect();
         let mut out = Vec::new();
         for (day, closure, recorded_at) in self.closure_rows(from)? {
             let affected = self
@@ -85,7 +92,12 @@ impl Store {
                     reservation,
                 })
                 .collect();
-            out.push(ClosureRecord { day, closure, recorded_at, affected });
+            out.push(ClosureRecord {
+                day,
+                closure,
+                recorded_at,
+                affected,
+            });
         }
         Ok(out)
     }
@@ -106,16 +118,30 @@ impl Store {
         })?;
         rows.map(|row| {
             let (day, reason, note, from, until, recorded_at) = row?;
-            let reason: ClosureReason = serde_json::from_value(serde_json::Value::String(reason))
-                .map_err(|e| Error::Invalid(format!("stored closure reason: {e}")))?;
+            let reason: ClosureReason =
+                serde_json::from_value(serde_json::Value::String(reason))
+                    .map_err(|e| Error::Invalid(format!("stored closure reason: {e}")))?;
             let from = from.as_deref().map(parse_time).transpose()?;
             let until = until.as_deref().map(parse_time).transpose()?;
-            Ok((parse_date(&day)?, Closure { reason, note, from, until }, recorded_at))
+            Ok((
+                parse_date(&day)?,
+                Closure {
+                    reason,
+                    note,
+                    from,
+                    until,
+                },
+                recorded_at,
+            ))
         })
         .collect()
     }
 
-    pub(super) fn apply_holiday_session(&self, day: NaiveDate, note: Option<&str>) -> Result<Outcome> {
+    pub(super) fn apply_holiday_session(
+        &self,
+        day: NaiveDate,
+        note: Option<&str>,
+    ) -> Result<Outcome> {
         let d = day.format(DATE).to_string();
         match note {
             Some(note) => {
@@ -126,18 +152,27 @@ impl Store {
                     params![d, note],
                 )?
             }
-            None => self.conn().execute("DELETE FROM holiday_sessions WHERE day = ?1", [d])?,
+            None => self
+                .conn()
+                .execute("DELETE FROM holiday_sessions WHERE day = ?1", [d])?,
         };
-        Ok(Outcome::PlanChanged { needs_follow_up: self.overbooked_on(day)? })
+        Ok(Outcome::PlanChanged {
+            needs_follow_up: self.overbooked_on(day)?,
+        })
     }
 
-    pub(super) fn apply_closure(&self, day: NaiveDate, closure: Option<&Closure>) -> Result<Outcome> {
+    pub(super) fn apply_closure(
+        &self,
+        day: NaiveDate,
+        closure: Option<&Closure>,
+    ) -> Result<Outcome> {
         let d = day.format(DATE).to_string();
         match closure {
             Some(c) => {
                 // Validates the period.
                 BusinessCalendar::new(Holidays::bundled().clone()).add_closure(day, c.clone())?;
-                let reason = serde_json::to_value(c.reason).map_err(|e| Error::Invalid(e.to_string()))?;
+                let reason =
+                    serde_json::to_value(c.reason).map_err(|e| Error::Invalid(e.to_string()))?;
                 let fmt = |t: Option<NaiveTime>| t.map(|t| t.format(TIME).to_string());
                 self.conn().execute(
                     "INSERT INTO closures (day, reason, note, closed_from, closed_until, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
@@ -147,7 +182,8 @@ impl Store {
                 )?;
             }
             None => {
-                self.conn().execute("DELETE FROM closures WHERE day = ?1", [&d])?;
+                self.conn()
+                    .execute("DELETE FROM closures WHERE day = ?1", [&d])?;
             }
         };
         let needs_follow_up = self.overbooked_on(day)?;

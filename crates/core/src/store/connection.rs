@@ -28,15 +28,21 @@ pub(crate) fn open(path: &Path, key: Option<&DataKey>, mode: Mode) -> Result<Con
     }
     let conn = Connection::open_with_flags(path, flags).map_err(|e| corrupt(path, e))?;
     if let Some(key) = key {
-        conn.execute_batch(&key.key_pragma()).map_err(|e| corrupt(path, e))?;
+        conn.execute_batch(&key.key_pragma())
+            .map_err(|e| corrupt(path, e))?;
     }
     // The first real read decrypts page 1: this is where a wrong key or a damaged file shows.
-    conn.query_row("SELECT count(*) FROM sqlite_master", [], |row| row.get::<_, i64>(0))
-        .map_err(|e| corrupt(path, e))?;
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |row| {
+        row.get::<_, i64>(0)
+    })
+    .map_err(|e| corrupt(path, e))?;
 
     let journal: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
     if !journal.eq_ignore_ascii_case("wal") {
-        return Err(Error::DatabaseCorrupt { path: path.to_owned(), reason: format!("cannot enable WAL (got {journal})") });
+        return Err(Error::DatabaseCorrupt {
+            path: path.to_owned(),
+            reason: format!("cannot enable WAL (got {journal})"),
+        });
     }
     conn.execute_batch(
         "PRAGMA foreign_keys = ON;
@@ -52,13 +58,18 @@ pub(crate) fn open(path: &Path, key: Option<&DataKey>, mode: Mode) -> Result<Con
 
 /// The SQLCipher version linked in (empty if SQLCipher is absent, which must never happen).
 pub(crate) fn cipher_version(conn: &Connection) -> Result<String> {
-    Ok(conn.query_row("PRAGMA cipher_version", [], |row| row.get(0)).unwrap_or_default())
+    Ok(conn
+        .query_row("PRAGMA cipher_version", [], |row| row.get(0))
+        .unwrap_or_default())
 }
 
 fn corrupt(path: &Path, e: rusqlite::Error) -> Error {
     match e.sqlite_error_code() {
         Some(ErrorCode::NotADatabase) | Some(ErrorCode::DatabaseCorrupt) => {
-            Error::DatabaseCorrupt { path: path.to_owned(), reason: e.to_string() }
+            Error::DatabaseCorrupt {
+                path: path.to_owned(),
+                reason: e.to_string(),
+            }
         }
         _ => Error::Sqlite(e),
     }

@@ -44,7 +44,11 @@ pub(crate) fn current_version(conn: &Connection) -> Result<u32> {
     if !has_ledger {
         return Ok(0);
     }
-    Ok(conn.query_row("SELECT coalesce(max(version), 0) FROM schema_migrations", [], |row| row.get(0))?)
+    Ok(conn.query_row(
+        "SELECT coalesce(max(version), 0) FROM schema_migrations",
+        [],
+        |row| row.get(0),
+    )?)
 }
 
 /// Applies every migration the store does not have yet; returns how many were applied.
@@ -66,7 +70,11 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<usize> {
             (migration.version, migration.name, Utc::now().to_rfc3339()),
         )?;
         tx.commit()?;
-        tracing::info!(version = migration.version, name = migration.name, "applied migration");
+        tracing::info!(
+            version = migration.version,
+            name = migration.name,
+            "applied migration"
+        );
         applied += 1;
     }
     Ok(applied)
@@ -99,7 +107,14 @@ mod tests {
         assert_eq!(migrate(&mut conn).unwrap(), MIGRATIONS.len());
         assert_eq!(migrate(&mut conn).unwrap(), 0);
         assert_eq!(current_version(&conn).unwrap(), known_version());
-        conn.execute("INSERT INTO schema_migrations VALUES (?1, 'future', 'x')", [known_version() + 1]).unwrap();
-        assert!(matches!(migrate(&mut conn), Err(Error::SchemaTooNew { .. })));
+        conn.execute(
+            "INSERT INTO schema_migrations VALUES (?1, 'future', 'x')",
+            [known_version() + 1],
+        )
+        .unwrap();
+        assert!(matches!(
+            migrate(&mut conn),
+            Err(Error::SchemaTooNew { .. })
+        ));
     }
 }

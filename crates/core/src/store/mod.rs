@@ -18,7 +18,9 @@ use uuid::Uuid;
 
 pub use applicants::{Applicant, ApplicantId, NewApplicant};
 pub use calendar::{AffectedReservation, ClosureRecord};
-pub use reservations::{DayBoard, HolidaySessionDay, Outcome, PersonSummary, PlanSettings, ReservationSummary, SlotInfo};
+pub use reservations::{
+    DayBoard, HolidaySessionDay, Outcome, PersonSummary, PlanSettings, ReservationSummary, SlotInfo,
+};
 
 use crate::{
     data_dir::DataDir,
@@ -98,13 +100,21 @@ pub type Clock = std::sync::Arc<dyn Fn() -> chrono::NaiveDateTime + Send + Sync>
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store").field("dir", &self.dir).field("meta", &self.meta).finish_non_exhaustive()
+        f.debug_struct("Store")
+            .field("dir", &self.dir)
+            .field("meta", &self.meta)
+            .finish_non_exhaustive()
     }
 }
 
 impl Store {
     /// Creates a new store in `dir`, refusing if any store file is already there.
-    pub fn create(dir: &DataDir, passphrase: &Passphrase, new: &NewStore, cost: KdfCost) -> Result<Store> {
+    pub fn create(
+        dir: &DataDir,
+        passphrase: &Passphrase,
+        new: &NewStore,
+        cost: KdfCost,
+    ) -> Result<Store> {
         passphrase.check_strength()?;
         let site_name = required_label("site name", &new.site_name)?;
         let seat_name = required_label("seat name", &new.seat_name)?;
@@ -117,9 +127,17 @@ impl Store {
         }
         dir.ensure_exists()?;
 
-        let material = KeyMaterial { store_id: Uuid::now_v7(), key: DataKey::generate() };
+        let material = KeyMaterial {
+            store_id: Uuid::now_v7(),
+            key: DataKey::generate(),
+        };
         keyfile::write(&key_path, passphrase, &material, cost)?;
-        let meta = StoreMeta { store_id: material.store_id, site_name, seat_name, created_at: Utc::now() };
+        let meta = StoreMeta {
+            store_id: material.store_id,
+            site_name,
+            seat_name,
+            created_at: Utc::now(),
+        };
         let built = (|| {
             let mut conn = connection::open(&db, Some(&material.key), connection::Mode::Create)?;
             migrate::migrate(&mut conn)?;
@@ -164,7 +182,11 @@ impl Store {
 
     fn unlock(dir: &DataDir, passphrase: &Passphrase, apply_migrations: bool) -> Result<Store> {
         let material = keyfile::read(&dir.key_file(), passphrase)?;
-        let mut conn = connection::open(&dir.database(), Some(&material.key), connection::Mode::Existing)?;
+        let mut conn = connection::open(
+            &dir.database(),
+            Some(&material.key),
+            connection::Mode::Existing,
+        )?;
         if apply_migrations {
             migrate::migrate(&mut conn)?;
         }
@@ -174,16 +196,29 @@ impl Store {
             reason: "store identity row is missing".into(),
         })?;
         if let Some(expected) = expected_id.filter(|id| *id != meta.store_id) {
-            return Err(Error::KeyMismatch { key_store_id: expected.to_string(), db_store_id: meta.store_id.to_string() });
+            return Err(Error::KeyMismatch {
+                key_store_id: expected.to_string(),
+                db_store_id: meta.store_id.to_string(),
+            });
         }
         Ok(Store::assemble(conn, dir, meta))
     }
 
     fn assemble(conn: Connection, dir: &DataDir, meta: StoreMeta) -> Store {
-        let id = uhlc::ID::try_from(meta.store_id.as_u128().max(1)).unwrap_or_else(|_| uhlc::ID::rand());
+        let id =
+            uhlc::ID::try_from(meta.store_id.as_u128().max(1)).unwrap_or_else(|_| uhlc::ID::rand());
         // Bounded drift: a peer's timestamp more than 5 s ahead of our clock is rejected.
-        let hlc = uhlc::HLCBuilder::new().with_id(id).with_max_delta(std::time::Duration::from_secs(5)).build();
-        Store { conn, dir: dir.clone(), meta, hlc, clock: std::sync::Arc::new(|| chrono::Local::now().naive_local()) }
+        let hlc = uhlc::HLCBuilder::new()
+            .with_id(id)
+            .with_max_delta(std::time::Duration::from_secs(5))
+            .build();
+        Store {
+            conn,
+            dir: dir.clone(),
+            meta,
+            hlc,
+            clock: std::sync::Arc::new(|| chrono::Local::now().naive_local()),
+        }
     }
 
     /// Replaces the wall clock (tests, training sessions on a fixed day).
@@ -203,7 +238,12 @@ impl Store {
     }
 
     /// Rewraps the data key under a new passphrase; the database itself is not rewritten.
-    pub fn change_passphrase(dir: &DataDir, old: &Passphrase, new: &Passphrase, cost: KdfCost) -> Result<()> {
+    pub fn change_passphrase(
+        dir: &DataDir,
+        old: &Passphrase,
+        new: &Passphrase,
+        cost: KdfCost,
+    ) -> Result<()> {
         if !dir.key_file().exists() && !dir.database().exists() {
             return Err(Error::NotInitialised(dir.root().to_owned()));
         }
@@ -230,14 +270,18 @@ impl Store {
             known_schema_version: migrate::known_version(),
             cipher_version: connection::cipher_version(&self.conn)?,
             database_bytes: u32::try_from(size(&db) + size(&wal_path(&db))).unwrap_or(u32::MAX),
-            counts: StoreCounts { applicants: self.applicant_count()? },
+            counts: StoreCounts {
+                applicants: self.applicant_count()?,
+            },
         })
     }
 
     /// Runs SQLite's integrity check over every (decrypted) page; returns the problems found.
     pub fn integrity_problems(&self) -> Result<Vec<String>> {
         let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
-        let rows = stmt.query_map([], |row| row.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+        let rows = stmt
+            .query_map([], |row| row.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows.into_iter().filter(|r| r != "ok").collect())
     }
 
@@ -259,7 +303,12 @@ pub mod bench_support {
         let key = encrypted.then(DataKey::generate);
         let mut conn = connection::open(&dir.database(), key.as_ref(), connection::Mode::Create)?;
         migrate::migrate(&mut conn)?;
-        let meta = StoreMeta { store_id: Uuid::now_v7(), site_name: "bench".into(), seat_name: "bench".into(), created_at: Utc::now() };
+        let meta = StoreMeta {
+            store_id: Uuid::now_v7(),
+            site_name: "bench".into(),
+            seat_name: "bench".into(),
+            created_at: Utc::now(),
+        };
         conn.execute(
             "INSERT OR IGNORE INTO store_meta (id, store_id, site_name, seat_name, created_at) VALUES (1, ?1, 'bench', 'bench', ?2)",
             (meta.store_id.to_string(), meta.created_at.to_rfc3339()),
@@ -285,17 +334,30 @@ pub mod bench_support {
 
 fn read_meta(conn: &Connection) -> Result<Option<StoreMeta>> {
     let row = conn
-        .query_row("SELECT store_id, site_name, seat_name, created_at FROM store_meta WHERE id = 1", [], |row| {
-            Ok((row.get::<_, String>(0)?, row.get(1)?, row.get(2)?, row.get::<_, String>(3)?))
-        })
+        .query_row(
+            "SELECT store_id, site_name, seat_name, created_at FROM store_meta WHERE id = 1",
+            [],
+            |row| {
+                Ok((
+                    row.get::<_, String>(0)?,
+                    row.get(1)?,
+                    row.get(2)?,
+                    row.get::<_, String>(3)?,
+                ))
+            },
+        )
         .optional()?;
-    let Some((id, site_name, seat_name, created)) = row else { return Ok(None) };
+    let Some((id, site_name, seat_name, created)) = row else {
+        return Ok(None);
+    };
     let bad = |what: &str| Error::Invalid(format!("store_meta.{what} is malformed"));
     Ok(Some(StoreMeta {
         store_id: id.parse().map_err(|_| bad("store_id"))?,
         site_name,
         seat_name,
-        created_at: DateTime::parse_from_rfc3339(&created).map_err(|_| bad("created_at"))?.with_timezone(&Utc),
+        created_at: DateTime::parse_from_rfc3339(&created)
+            .map_err(|_| bad("created_at"))?
+            .with_timezone(&Utc),
     }))
 }
 
@@ -307,11 +369,13 @@ pub(crate) const TIME: &str = "%H:%M";
 pub(crate) const DATETIME: &str = "%Y-%m-%dT%H:%M:%S";
 
 pub(crate) fn parse_date(s: &str) -> Result<chrono::NaiveDate> {
-    chrono::NaiveDate::parse_from_str(s, DATE).map_err(|_| Error::Invalid(format!("bad stored date {s:?}")))
+    chrono::NaiveDate::parse_from_str(s, DATE)
+        .map_err(|_| Error::Invalid(format!("bad stored date {s:?}")))
 }
 
 pub(crate) fn parse_time(s: &str) -> Result<chrono::NaiveTime> {
-    chrono::NaiveTime::parse_from_str(s, TIME).map_err(|_| Error::Invalid(format!("bad stored time {s:?}")))
+    chrono::NaiveTime::parse_from_str(s, TIME)
+        .map_err(|_| Error::Invalid(format!("bad stored time {s:?}")))
 }
 
 fn wal_path(db: &Path) -> std::path::PathBuf {
@@ -325,7 +389,9 @@ pub(crate) fn required_label(what: &str, value: &str) -> Result<String> {
         return Err(Error::Invalid(format!("{what} is empty")));
     }
     if value.chars().count() > 100 {
-        return Err(Error::Invalid(format!("{what} is longer than 100 characters")));
+        return Err(Error::Invalid(format!(
+            "{what} is longer than 100 characters"
+        )));
     }
     Ok(value.to_owned())
 }

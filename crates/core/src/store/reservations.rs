@@ -17,11 +17,14 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use super::{parse_date, parse_time, Store, DATE, DATETIME, TIME};
+
+/// Month of a day as stored in `search_keys`.
+const MONTH: &str = "%Y-%m";
 use crate::{
     calendar::{DayStatus, Session},
     reservation::{
-        minute_of_day, time_of_minute, ApplicantType, Band, Book, BookPerson, BookingRules, Channel, Mutation, PlanKind,
-        Procedure, ReservationStatus, SlotPlan,
+        minute_of_day, time_of_minute, ApplicantType, Band, Book, BookingRules, Channel, Mutation,
+        PlanKind, Procedure, ReservationStatus, SlotPlan,
     },
     reservation_number::ReservationNumber,
     secret::Personal,
@@ -163,27 +166,78 @@ impl SlotInfo {
     }
 }
 
-
 impl Store {
     /// Applies one mutation in one transaction and records it in the mutation log.
     pub fn execute(&self, mutation: &Mutation) -> Result<Outcome> {
+        self.execute_batch(std::slice::from_ref(mutation))?
+            .pop()
+            .expect("one result per mutation")
+    }
+
+    /// Applies mutations in order in one transaction, each in its own savepoint: one that
+    /// breaks a rule is rolled back alone and its error returned in its place; the others
+    /// commit together (one fsync). The hub answers a pushed batch this way; seeding uses it too.
+    /// The outer `Result` fails only when the transaction itself cannot be made or committed.
+    pub fn execute_batch(&self, mutations: &[Mutation]) -> Result<Vec<Result<Outcome>>> {
         let tx = Transaction::new_unchecked(self.conn(), TransactionBehavior::Immediate)?;
-        let outcome = match mutation {
+        let mut results = Vec::with_capacity(mutations.len());
+        for mutation in mutations {
+            self.conn().execute_batch("SAVEPOINT mutation")?;
+            match self
+                .apply(mutation)
+                .and_then(|outcome| self.log_mutation(mutation).map(|()| outcome))
+            {
+                Ok(outcome) => {
+                    self.conn().execute_batch("RELEASE mutation")?;
+                    results.push(Ok(outcome));
+                }
+                Err(e) => {
+                    self.conn()
+                        .execute_batch("ROLLBACK TO mutation; RELEASE mutation")?;
+                    results.push(Err(e));
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(results)
+    }
+
+    fn apply(&self, mutation: &Mutation) -> Result<Outcome> {
+        Ok(match mutation {
             Mutation::Book(book) => self.apply_book(book)?,
-            Mutation::Cancel { number } => self.apply_transition(*number, ReservationStatus::Cancelled)?,
+            Mutation::Cancel { number } => {
+                self.apply_transition(*number, ReservationStatus::Cancelled)?
+            }
             Mutation::CheckIn { number, at } => self.apply_check_in(*number, *at)?,
-            Mutation::NoShow { number } => self.apply_transition(*number, ReservationStatus::NoShow)?,
-            Mutation::Reschedule { number, day, starts } => self.apply_reschedule(*number, *day, *starts)?,
+            Mutation::NoShow { number } => {
+                self.apply_transition(*number, ReservationStatus::NoShow)?
+            }
+            Mutation::Reschedule {
+                number,
+                day,
+                starts,
+            } => self.apply_reschedule(*number, *day, *starts)?,
             Mutation::SetSlotPlan { kind, plan } => self.apply_slot_plan(*kind, plan)?,
-            Mutation::SetCapacity { day, band_starts, capacity } => self.apply_capacity(*day, *band_starts, *capacity)?,
-            Mutation::SetHolidaySession { day, note } => self.apply_holiday_session(*day, note.as_deref())?,
+            Mutation::SetCapacity {
+                day,
+                band_starts,
+                capacity,
+            } => self.apply_capacity(*day, *band_starts, *capacity)?,
+            Mutation::SetHolidaySession { day, note } => {
+                self.apply_holiday_session(*day, note.as_deref())?
+            }
             Mutation::SetClosure { day, closure } => self.apply_closure(*day, closure.as_ref())?,
             Mutation::SetProcedureMinutes { procedure, minutes } => {
                 if !(1..=240).contains(minutes) {
                     return Err(Error::Invalid("a procedure takes 1 to 240 minutes".into()));
                 }
-                self.conn().execute("UPDATE procedures SET minutes = ?2 WHERE code = ?1", params![procedure.code(), minutes])?;
-                Outcome::PlanChanged { needs_follow_up: Vec::new() }
+                self.conn().execute(
+                    "UPDATE procedures SET minutes = ?2 WHERE code = ?1",
+                    params![procedure.code(), minutes],
+                )?;
+                Outcome::PlanChanged {
+                    needs_follow_up: Vec::new(),
+                }
             }
             Mutation::SetBookingRules { rules } => {
                 rules.validate()?;
@@ -191,12 +245,11 @@ impl Store {
                     "UPDATE booking_rules SET days_ahead = ?1, min_days_before = ?2, late_minutes = ?3, one_booking_per_person = ?4",
                     params![rules.days_ahead, rules.min_days_before, rules.late_minutes, rules.one_booking_per_person],
                 )?;
-                Outcome::PlanChanged { needs_follow_up: Vec::new() }
+                Outcome::PlanChanged {
+                    needs_follow_up: Vec::new(),
+                }
             }
-        };
-        self.log_mutation(mutation)?;
-        tx.commit()?;
-        Ok(outcome)
+        })
     }
 
     /// Books a visit by phone or at the counter: the city's rules are checked against today
@@ -223,24 +276,8 @@ impl Store {
         notes: &str,
         arrived_at: Option<NaiveDateTime>,
     ) -> Result<ReservationSummary> {
-        let book = Book {
-            id: Uuid::now_v7(),
-            number: self.fresh_number()?,
-            day,
-            starts,
-            channel,
-            people: people
-                .into_iter()
-                .map(|(applicant, applicant_type, procedures)| BookPerson {
-                    applicant_id: Uuid::now_v7(),
-                    applicant,
-                    applicant_type,
-                    procedures,
-                })
-                .collect(),
-            notes: notes.to_owned(),
-            arrived_at,
-        };
+        let mut book = Book::new(self.fresh_number()?, day, starts, channel, people, notes);
+        book.arrived_at = arrived_at;
         match self.execute(&Mutation::Book(book))? {
             Outcome::Reservation(r) => Ok(r),
             Outcome::PlanChanged { .. } => unreachable!("a booking returns its reservation"),
@@ -256,7 +293,13 @@ impl Store {
         people: Vec<(crate::store::NewApplicant, ApplicantType, Vec<Procedure>)>,
     ) -> Result<ReservationSummary> {
         let day = now.date();
-        self.check_booking_rules(day, now.time(), Channel::WalkIn, people.iter().map(|(a, _, _)| a), None)?;
+        self.check_booking_rules(
+            day,
+            now.time(),
+            Channel::WalkIn,
+            people.iter().map(|(a, _, _)| a),
+            None,
+        )?;
         let minutes = self.combined_minutes(people.iter().map(|(_, _, p)| p.as_slice()))?;
         let (_, plan, slots) = self.day_slots(day)?;
         let need = plan.slots_for(minutes);
@@ -268,12 +311,22 @@ impl Store {
             .find(|(i, _)| fits(&slots, *i, need as usize, plan.slot_minutes))
             .map(|(_, s)| s.starts);
         let arrival = time_of_minute(from);
-        self.book_unchecked(day, start.unwrap_or(arrival), Channel::WalkIn, people, "", Some(now))
+        self.book_unchecked(
+            day,
+            start.unwrap_or(arrival),
+            Channel::WalkIn,
+            people,
+            "",
+            Some(now),
+        )
     }
 
     /// Walk-ins waiting for a place on `day`, in arrival order.
     pub fn walk_in_queue(&self, day: NaiveDate) -> Result<Vec<ReservationSummary>> {
-        self.summaries("WHERE r.day = ?1 AND r.status = 'queued' ORDER BY r.checked_in_at, r.id", [day.format(DATE).to_string()])
+        self.summaries(
+            "WHERE r.day = ?1 AND r.status = 'queued' ORDER BY r.checked_in_at, r.id",
+            [day.format(DATE).to_string()],
+        )
     }
 
     /// The order in which checked-in people on `day` are served: those on time by booked
@@ -318,10 +371,16 @@ impl Store {
         if channel != Channel::WalkIn {
             let (first, last) = rules.window(today);
             if day < first || day > last {
-                return Err(Error::OutsideBookingWindow { first: first.format(DATE).to_string(), last: last.format(DATE).to_string() });
+                return Err(Error::OutsideBookingWindow {
+                    first: first.format(DATE).to_string(),
+                    last: last.format(DATE).to_string(),
+                });
             }
             if day == today && starts < now.time() {
-                return Err(Error::NotAllowed(format!("{} has already passed", starts.format(TIME))));
+                return Err(Error::NotAllowed(format!(
+                    "{} has already passed",
+                    starts.format(TIME)
+                )));
             }
         } else if day != today {
             return Err(Error::NotAllowed("a walk-in is for today".into()));
@@ -329,7 +388,9 @@ impl Store {
         if rules.one_booking_per_person {
             for applicant in applicants {
                 if let Some(number) = self.active_booking_of(applicant, today, except)? {
-                    return Err(Error::AlreadyBooked { number: number.to_string() });
+                    return Err(Error::AlreadyBooked {
+                        number: number.to_string(),
+                    });
                 }
             }
         }
@@ -342,7 +403,10 @@ impl Store {
         today: NaiveDate,
         except: Option<ReservationNumber>,
     ) -> Result<Option<ReservationNumber>> {
-        let phone = applicant.phone.as_ref().and_then(|p| text::phone_digits(p.expose()));
+        let phone = applicant
+            .phone
+            .as_ref()
+            .and_then(|p| text::phone_digits(p.expose()));
         let birth = applicant.birth_date.as_ref().map(|b| b.expose().to_owned());
         if phone.is_none() && birth.is_none() {
             return Ok(None); // a name alone does not identify a person
@@ -350,11 +414,15 @@ impl Store {
         let number: Option<i64> = self
             .conn()
             .prepare_cached(
-                "SELECT r.number FROM applicants a
-                 JOIN reservation_people p ON p.applicant_id = a.id
-                 JOIN reservations r ON r.id = p.reservation_id
-                 WHERE a.kana_key = ?1 AND (a.phone = ?2 OR a.birth_date = ?3)
-                   AND r.status IN ('booked', 'checked_in', 'queued') AND r.day >= ?4 AND r.number != ?5
+                // Drive from the two index lookups (CROSS JOIN fixes the order), then look at
+                // those few people's reservations.
+                "SELECT r.number FROM (
+                     SELECT id FROM applicants WHERE kana_key = ?1 AND phone = ?2
+                     UNION SELECT id FROM applicants WHERE kana_key = ?1 AND birth_date = ?3
+                 ) AS a
+                 CROSS JOIN reservation_people p ON p.applicant_id = a.id
+                 CROSS JOIN reservations r ON r.id = p.reservation_id
+                 WHERE r.status IN ('booked', 'checked_in', 'queued') AND r.day >= ?4 AND r.number != ?5
                  LIMIT 1",
             )?
             .query_row(
@@ -372,7 +440,10 @@ impl Store {
 
     /// Checks the applicant in now (late if past the lateness rule).
     pub fn check_in(&self, number: ReservationNumber) -> Result<ReservationSummary> {
-        self.reservation_outcome(Mutation::CheckIn { number, at: self.now() })
+        self.reservation_outcome(Mutation::CheckIn {
+            number,
+            at: self.now(),
+        })
     }
 
     /// Marks a no-show.
@@ -381,34 +452,69 @@ impl Store {
     }
 
     /// Moves a booking (inside the booking window), or seats a queued walk-in in a place today.
-    pub fn reschedule(&self, number: ReservationNumber, day: NaiveDate, starts: NaiveTime) -> Result<ReservationSummary> {
+    pub fn reschedule(
+        &self,
+        number: ReservationNumber,
+        day: NaiveDate,
+        starts: NaiveTime,
+    ) -> Result<ReservationSummary> {
         let current = self.reservation(number)?;
         if current.status == ReservationStatus::Booked && current.channel != Channel::WalkIn {
-            self.check_booking_rules(day, starts, current.channel, std::iter::empty(), Some(number))?;
+            self.check_booking_rules(
+                day,
+                starts,
+                current.channel,
+                std::iter::empty(),
+                Some(number),
+            )?;
         }
-        self.reservation_outcome(Mutation::Reschedule { number, day, starts })
+        self.reservation_outcome(Mutation::Reschedule {
+            number,
+            day,
+            starts,
+        })
     }
 
     fn reservation_outcome(&self, mutation: Mutation) -> Result<ReservationSummary> {
         match self.execute(&mutation)? {
             Outcome::Reservation(r) => Ok(r),
-            Outcome::PlanChanged { .. } => unreachable!("reservation mutations return the reservation"),
+            Outcome::PlanChanged { .. } => {
+                unreachable!("reservation mutations return the reservation")
+            }
         }
     }
 
     /// The slot plan of a kind of day.
     pub fn slot_plan(&self, kind: PlanKind) -> Result<SlotPlan> {
-        let slot_minutes: u32 =
-            self.conn().query_row("SELECT slot_minutes FROM slot_plans WHERE kind = ?1", [kind.code()], |r| r.get(0))?;
-        let mut stmt = self.conn().prepare_cached("SELECT starts, ends, capacity FROM slot_bands WHERE kind = ?1 ORDER BY starts")?;
+        let slot_minutes: u32 = self.conn().query_row(
+            "SELECT slot_minutes FROM slot_plans WHERE kind = ?1",
+            [kind.code()],
+            |r| r.get(0),
+        )?;
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT starts, ends, capacity FROM slot_bands WHERE kind = ?1 ORDER BY starts",
+        )?;
         let bands = stmt
-            .query_map([kind.code()], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, u32>(2)?)))?
+            .query_map([kind.code()], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, u32>(2)?,
+                ))
+            })?
             .map(|row| {
                 let (starts, ends, capacity) = row?;
-                Ok(Band { starts: parse_time(&starts)?, ends: parse_time(&ends)?, capacity })
+                Ok(Band {
+                    starts: parse_time(&starts)?,
+                    ends: parse_time(&ends)?,
+                    capacity,
+                })
             })
             .collect::<Result<Vec<_>>>()?;
-        Ok(SlotPlan { slot_minutes, bands })
+        Ok(SlotPlan {
+            slot_minutes,
+            bands,
+        })
     }
 
     /// The slots of `day` with capacity and places taken; empty when the counter is closed.
@@ -428,19 +534,35 @@ impl Store {
                 let bands = plan
                     .bands
                     .into_iter()
-                    .map(|b| Band { capacity: overrides.get(&b.starts.format(TIME).to_string()).copied().unwrap_or(b.capacity), ..b })
+                    .map(|b| Band {
+                        capacity: overrides
+                            .get(&b.starts.format(TIME).to_string())
+                            .copied()
+                            .unwrap_or(b.capacity),
+                        ..b
+                    })
                     .collect();
                 (bands, slots)
             }
             Err(Error::DayClosed { .. }) => (Vec::new(), Vec::new()),
             Err(e) => return Err(e),
         };
-        Ok(DayBoard { day, status: self.calendar()?.day(day), bands, slots, reservations: self.reservations_on(day)? })
+        Ok(DayBoard {
+            day,
+            status: self.calendar()?.day(day),
+            bands,
+            slots,
+            reservations: self.reservations_on(day)?,
+        })
     }
 
     fn capacity_overrides(&self, day: NaiveDate) -> Result<HashMap<String, u32>> {
-        let mut stmt = self.conn().prepare_cached("SELECT starts, capacity FROM capacity_overrides WHERE day = ?1")?;
-        let rows = stmt.query_map([day.format(DATE).to_string()], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT starts, capacity FROM capacity_overrides WHERE day = ?1")?;
+        let rows = stmt.query_map([day.format(DATE).to_string()], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -452,7 +574,11 @@ impl Store {
             holiday_session: self.slot_plan(PlanKind::HolidaySession)?,
             rules: self.booking_rules()?,
             procedure_minutes: self.procedure_minutes()?.into_iter().collect(),
-            holiday_sessions: self.holiday_sessions(today)?.into_iter().map(|(day, note)| HolidaySessionDay { day, note }).collect(),
+            holiday_sessions: self
+                .holiday_sessions(today)?
+                .into_iter()
+                .map(|(day, note)| HolidaySessionDay { day, note })
+                .collect(),
             closures: self.closures(today - chrono::Days::new(31))?,
             needs_follow_up: self.overbooked(today)?,
         })
@@ -460,32 +586,52 @@ impl Store {
 
     /// Changes how long a procedure takes.
     pub fn set_procedure_minutes(&self, procedure: Procedure, minutes: u32) -> Result<()> {
-        self.execute(&Mutation::SetProcedureMinutes { procedure, minutes }).map(drop)
+        self.execute(&Mutation::SetProcedureMinutes { procedure, minutes })
+            .map(drop)
     }
 
     /// The reservations of a day, in time order.
     pub fn reservations_on(&self, day: NaiveDate) -> Result<Vec<ReservationSummary>> {
-        self.summaries("WHERE r.day = ?1 ORDER BY r.starts, r.id", [day.format(DATE).to_string()])
+        self.summaries(
+            "WHERE r.day = ?1 ORDER BY r.starts, r.id",
+            [day.format(DATE).to_string()],
+        )
     }
 
     /// One reservation by number.
     pub fn reservation(&self, number: ReservationNumber) -> Result<ReservationSummary> {
-        self.summaries("WHERE r.number = ?1", [number.as_i64()])?.into_iter().next().ok_or(Error::NotFound("reservation"))
+        self.summaries("WHERE r.number = ?1", [number.as_i64()])?
+            .into_iter()
+            .next()
+            .ok_or(Error::NotFound("reservation"))
     }
 
     /// Bookings holding a place on `day` that no longer fit its slots (see [`Store::overbooked`]).
     pub fn overbooked_on(&self, day: NaiveDate) -> Result<Vec<ReservationSummary>> {
         let (capacity, slot_minutes): (HashMap<u32, u32>, u32) = match self.day_slots(day) {
-            Ok((_, plan, slots)) => (slots.iter().map(|s| (minute_of_day(s.starts), s.capacity)).collect(), plan.slot_minutes),
+            Ok((_, plan, slots)) => (
+                slots
+                    .iter()
+                    .map(|s| (minute_of_day(s.starts), s.capacity))
+                    .collect(),
+                plan.slot_minutes,
+            ),
             Err(Error::DayClosed { .. }) => (HashMap::new(), 1), // closed: every booking needs follow-up
             Err(e) => return Err(e),
         };
         // Oldest bookings keep their place (UUIDv7 ids sort by creation time).
         let mut held: HashMap<u32, u32> = HashMap::new();
         let mut out = Vec::new();
-        for r in self.summaries("WHERE r.day = ?1 AND r.status IN ('booked', 'checked_in') ORDER BY r.id", [day.format(DATE).to_string()])? {
-            let covered: Vec<u32> = (0..r.slots).map(|i| minute_of_day(r.starts) + i * slot_minutes).collect();
-            let fits = covered.iter().all(|m| held.get(m).copied().unwrap_or(0) < capacity.get(m).copied().unwrap_or(0));
+        for r in self.summaries(
+            "WHERE r.day = ?1 AND r.status IN ('booked', 'checked_in') ORDER BY r.id",
+            [day.format(DATE).to_string()],
+        )? {
+            let covered: Vec<u32> = (0..r.slots)
+                .map(|i| minute_of_day(r.starts) + i * slot_minutes)
+                .collect();
+            let fits = covered
+                .iter()
+                .all(|m| held.get(m).copied().unwrap_or(0) < capacity.get(m).copied().unwrap_or(0));
             if fits {
                 for m in covered {
                     *held.entry(m).or_default() += 1;
@@ -521,18 +667,38 @@ impl Store {
     }
 
     /// Sets (or clears) one band's capacity on one day; returns the bookings that no longer fit.
-    pub fn set_capacity(&self, day: NaiveDate, band_starts: NaiveTime, capacity: Option<u32>) -> Result<Vec<ReservationSummary>> {
-        self.plan_outcome(Mutation::SetCapacity { day, band_starts, capacity })
+    pub fn set_capacity(
+        &self,
+        day: NaiveDate,
+        band_starts: NaiveTime,
+        capacity: Option<u32>,
+    ) -> Result<Vec<ReservationSummary>> {
+        self.plan_outcome(Mutation::SetCapacity {
+            day,
+            band_starts,
+            capacity,
+        })
     }
 
     /// Designates (or with `None` removes) a holiday session; returns bookings that no longer fit.
-    pub fn set_holiday_session(&self, day: NaiveDate, note: Option<&str>) -> Result<Vec<ReservationSummary>> {
-        self.plan_outcome(Mutation::SetHolidaySession { day, note: note.map(str::to_owned) })
+    pub fn set_holiday_session(
+        &self,
+        day: NaiveDate,
+        note: Option<&str>,
+    ) -> Result<Vec<ReservationSummary>> {
+        self.plan_outcome(Mutation::SetHolidaySession {
+            day,
+            note: note.map(str::to_owned),
+        })
     }
 
     /// Closes or shortens a day (or with `None` reopens it); returns the bookings affected,
     /// to be called and rebooked.
-    pub fn set_closure(&self, day: NaiveDate, closure: Option<crate::calendar::Closure>) -> Result<Vec<ReservationSummary>> {
+    pub fn set_closure(
+        &self,
+        day: NaiveDate,
+        closure: Option<crate::calendar::Closure>,
+    ) -> Result<Vec<ReservationSummary>> {
         self.plan_outcome(Mutation::SetClosure { day, closure })
     }
 
@@ -545,11 +711,14 @@ impl Store {
 
     /// Mutations not yet acknowledged by the hub, oldest first.
     pub fn pending_mutations(&self) -> Result<Vec<(u64, Mutation)>> {
-        let mut stmt = self.conn().prepare_cached("SELECT seq, payload FROM mutations WHERE state = 'pending' ORDER BY seq")?;
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT seq, payload FROM mutations WHERE state = 'pending' ORDER BY seq",
+        )?;
         let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
         rows.map(|row| {
             let (seq, payload) = row?;
-            let mutation = serde_json::from_str(&payload).map_err(|e| Error::Invalid(format!("mutation {seq}: {e}")))?;
+            let mutation = serde_json::from_str(&payload)
+                .map_err(|e| Error::Invalid(format!("mutation {seq}: {e}")))?;
             Ok((seq as u64, mutation))
         })
         .collect()
@@ -559,7 +728,9 @@ impl Store {
 
     fn apply_book(&self, book: &Book) -> Result<Outcome> {
         if book.people.is_empty() {
-            return Err(Error::Invalid("a reservation needs at least one person".into()));
+            return Err(Error::Invalid(
+                "a reservation needs at least one person".into(),
+            ));
         }
         let minutes = self.combined_minutes(book.people.iter().map(|p| p.procedures.as_slice()))?;
         let (_, plan, slots) = self.day_slots(book.day)?;
@@ -603,17 +774,43 @@ impl Store {
                  VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![book.id.to_string(), position as i64, person.applicant_id.to_string(), person.applicant_type.code(), procedures.join(",")],
             )?;
+            let a = &person.applicant;
+            let keys = [
+                Some(format!("k:{}", text::fold_kana(a.name_kana.expose()))),
+                Some(format!("n:{}", text::fold_kana(a.name_kanji.expose()))),
+                a.phone
+                    .as_ref()
+                    .and_then(|p| text::phone_digits(p.expose()))
+                    .map(|p| format!("p:{p}")),
+            ];
+            for key in keys.into_iter().flatten() {
+                self.conn().execute(
+                    "INSERT INTO search_keys (month, key, day, reservation_id) VALUES (?1, ?2, ?3, ?4)",
+                    params![book.day.format(MONTH).to_string(), key, book.day.format(DATE).to_string(), book.id.to_string()],
+                )?;
+            }
         }
         Ok(Outcome::Reservation(self.reservation(book.number)?))
     }
 
-    fn apply_transition(&self, number: ReservationNumber, to: ReservationStatus) -> Result<Outcome> {
+    fn apply_transition(
+        &self,
+        number: ReservationNumber,
+        to: ReservationStatus,
+    ) -> Result<Outcome> {
         use ReservationStatus::*;
         let current = self.reservation(number)?.status;
         // A booking is cancelled or missed; a queued walk-in may leave.
-        let allowed = matches!((current, to), (Booked, Cancelled | NoShow) | (Queued, Cancelled));
+        let allowed = matches!(
+            (current, to),
+            (Booked, Cancelled | NoShow) | (Queued, Cancelled)
+        );
         if !allowed {
-            return Err(Error::NotAllowed(format!("a reservation that is {} cannot become {}", current.code(), to.code())));
+            return Err(Error::NotAllowed(format!(
+                "a reservation that is {} cannot become {}",
+                current.code(),
+                to.code()
+            )));
         }
         self.conn().execute(
             "UPDATE reservations SET status = ?2, updated_at = ?3 WHERE number = ?1",
@@ -625,10 +822,16 @@ impl Store {
     fn apply_check_in(&self, number: ReservationNumber, at: NaiveDateTime) -> Result<Outcome> {
         let current = self.reservation(number)?;
         if current.status != ReservationStatus::Booked {
-            return Err(Error::NotAllowed(format!("a reservation that is {} cannot be checked in", current.status.code())));
+            return Err(Error::NotAllowed(format!(
+                "a reservation that is {} cannot be checked in",
+                current.status.code()
+            )));
         }
         if at.date() != current.day {
-            return Err(Error::NotAllowed(format!("this booking is for {}", current.day.format(DATE))));
+            return Err(Error::NotAllowed(format!(
+                "this booking is for {}",
+                current.day.format(DATE)
+            )));
         }
         let late_minutes = self.booking_rules()?.late_minutes;
         let late = minute_of_day(at.time()) > minute_of_day(current.starts) + late_minutes;
@@ -639,15 +842,29 @@ impl Store {
         Ok(Outcome::Reservation(self.reservation(number)?))
     }
 
-    fn apply_reschedule(&self, number: ReservationNumber, day: NaiveDate, starts: NaiveTime) -> Result<Outcome> {
+    fn apply_reschedule(
+        &self,
+        number: ReservationNumber,
+        day: NaiveDate,
+        starts: NaiveTime,
+    ) -> Result<Outcome> {
         let current = self.reservation(number)?;
-        if !matches!(current.status, ReservationStatus::Booked | ReservationStatus::Queued) {
-            return Err(Error::NotAllowed(format!("a reservation that is {} cannot be moved", current.status.code())));
+        if !matches!(
+            current.status,
+            ReservationStatus::Booked | ReservationStatus::Queued
+        ) {
+            return Err(Error::NotAllowed(format!(
+                "a reservation that is {} cannot be moved",
+                current.status.code()
+            )));
         }
         if current.status == ReservationStatus::Queued && day != current.day {
-            return Err(Error::NotAllowed("a queued walk-in is seated on the day they came".into()));
+            return Err(Error::NotAllowed(
+                "a queued walk-in is seated on the day they came".into(),
+            ));
         }
-        let minutes = self.combined_minutes(current.people.iter().map(|p| p.procedures.as_slice()))?;
+        let minutes =
+            self.combined_minutes(current.people.iter().map(|p| p.procedures.as_slice()))?;
         let (_, plan, mut slots) = self.day_slots(day)?;
         // Its own places do not count against the move (a queued walk-in holds none).
         if current.day == day && current.status.holds_place() {
@@ -659,40 +876,85 @@ impl Store {
             "UPDATE reservations SET day = ?2, starts = ?3, slots = ?4, updated_at = ?5,
                  status = CASE status WHEN 'queued' THEN 'checked_in' ELSE status END
              WHERE number = ?1",
-            params![number.as_i64(), day.format(DATE).to_string(), starts.format(TIME).to_string(), need, Utc::now().to_rfc3339()],
+            params![
+                number.as_i64(),
+                day.format(DATE).to_string(),
+                starts.format(TIME).to_string(),
+                need,
+                Utc::now().to_rfc3339()
+            ],
+        )?;
+        self.conn().execute(
+            "UPDATE search_keys SET month = ?3, day = ?2 WHERE reservation_id = ?1",
+            params![
+                current.id.to_string(),
+                day.format(DATE).to_string(),
+                day.format(MONTH).to_string()
+            ],
         )?;
         Ok(Outcome::Reservation(self.reservation(number)?))
     }
 
     fn apply_slot_plan(&self, kind: PlanKind, plan: &SlotPlan) -> Result<Outcome> {
         plan.validate()?;
-        self.conn().execute("UPDATE slot_plans SET slot_minutes = ?2 WHERE kind = ?1", params![kind.code(), plan.slot_minutes])?;
-        self.conn().execute("DELETE FROM slot_bands WHERE kind = ?1", [kind.code()])?;
+        self.conn().execute(
+            "UPDATE slot_plans SET slot_minutes = ?2 WHERE kind = ?1",
+            params![kind.code(), plan.slot_minutes],
+        )?;
+        self.conn()
+            .execute("DELETE FROM slot_bands WHERE kind = ?1", [kind.code()])?;
         for band in &plan.bands {
             self.conn().execute(
                 "INSERT INTO slot_bands (kind, starts, ends, capacity) VALUES (?1, ?2, ?3, ?4)",
-                params![kind.code(), band.starts.format(TIME).to_string(), band.ends.format(TIME).to_string(), band.capacity],
+                params![
+                    kind.code(),
+                    band.starts.format(TIME).to_string(),
+                    band.ends.format(TIME).to_string(),
+                    band.capacity
+                ],
             )?;
         }
-        Ok(Outcome::PlanChanged { needs_follow_up: self.overbooked(self.today())? })
+        Ok(Outcome::PlanChanged {
+            needs_follow_up: self.overbooked(self.today())?,
+        })
     }
 
-    fn apply_capacity(&self, day: NaiveDate, band_starts: NaiveTime, capacity: Option<u32>) -> Result<Outcome> {
+    fn apply_capacity(
+        &self,
+        day: NaiveDate,
+        band_starts: NaiveTime,
+        capacity: Option<u32>,
+    ) -> Result<Outcome> {
         let plan = self.slot_plan(self.plan_kind(day)?)?;
         if !plan.bands.iter().any(|b| b.starts == band_starts) {
-            return Err(Error::Invalid(format!("no band starts at {}", band_starts.format(TIME))));
+            return Err(Error::Invalid(format!(
+                "no band starts at {}",
+                band_starts.format(TIME)
+            )));
         }
-        let (d, s) = (day.format(DATE).to_string(), band_starts.format(TIME).to_string());
+        let (d, s) = (
+            day.format(DATE).to_string(),
+            band_starts.format(TIME).to_string(),
+        );
         match capacity {
-            Some(c) if c > 50 => return Err(Error::Invalid("a band has at most 50 places per slot".into())),
+            Some(c) if c > 50 => {
+                return Err(Error::Invalid(
+                    "a band has at most 50 places per slot".into(),
+                ))
+            }
             Some(c) => self.conn().execute(
                 "INSERT INTO capacity_overrides (day, starts, capacity) VALUES (?1, ?2, ?3)
                  ON CONFLICT (day, starts) DO UPDATE SET capacity = excluded.capacity",
                 params![d, s, c],
             )?,
-            None => self.conn().execute("DELETE FROM capacity_overrides WHERE day = ?1 AND starts = ?2", params![d, s])?,
+            None => self.conn().execute(
+                "DELETE FROM capacity_overrides WHERE day = ?1 AND starts = ?2",
+                params![d, s],
+            )?,
         };
-        Ok(Outcome::PlanChanged { needs_follow_up: self.overbooked_on(day)? })
+        Ok(Outcome::PlanChanged {
+            needs_follow_up: self.overbooked_on(day)?,
+        })
     }
 
     fn log_mutation(&self, mutation: &Mutation) -> Result<()> {
@@ -714,13 +976,16 @@ impl Store {
 
     // ---- helpers ----
 
-    fn fresh_number(&self) -> Result<ReservationNumber> {
+    /// A reservation number not used in this store yet.
+    pub fn fresh_number(&self) -> Result<ReservationNumber> {
         let mut rng = rand::thread_rng();
         for _ in 0..100 {
             let number = ReservationNumber::random(&mut rng);
-            let used: bool = self
-                .conn()
-                .query_row("SELECT EXISTS (SELECT 1 FROM reservations WHERE number = ?1)", [number.as_i64()], |r| r.get(0))?;
+            let used: bool = self.conn().query_row(
+                "SELECT EXISTS (SELECT 1 FROM reservations WHERE number = ?1)",
+                [number.as_i64()],
+                |r| r.get(0),
+            )?;
             if !used {
                 return Ok(number);
             }
@@ -733,16 +998,23 @@ impl Store {
         let mut total = 0;
         for procedures in people {
             if procedures.is_empty() {
-                return Err(Error::Invalid("each person needs at least one procedure".into()));
+                return Err(Error::Invalid(
+                    "each person needs at least one procedure".into(),
+                ));
             }
-            total += procedures.iter().map(|p| durations.get(p).copied().unwrap_or(15)).sum::<u32>();
+            total += procedures
+                .iter()
+                .map(|p| durations.get(p).copied().unwrap_or(15))
+                .sum::<u32>();
         }
         Ok(total)
     }
 
     /// Minutes per procedure (configurable in the store).
     pub fn procedure_minutes(&self) -> Result<BTreeMap<Procedure, u32>> {
-        let mut stmt = self.conn().prepare_cached("SELECT code, minutes FROM procedures")?;
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT code, minutes FROM procedures")?;
         let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?)))?;
         rows.map(|row| {
             let (code, minutes) = row?;
@@ -753,20 +1025,43 @@ impl Store {
 
     fn plan_kind(&self, day: NaiveDate) -> Result<PlanKind> {
         match self.calendar()?.day(day) {
-            DayStatus::Open { session: Session::HolidaySession, .. } => Ok(PlanKind::HolidaySession),
+            DayStatus::Open {
+                session: Session::HolidaySession,
+                ..
+            } => Ok(PlanKind::HolidaySession),
             DayStatus::Open { .. } => Ok(PlanKind::Regular),
-            DayStatus::Closed { .. } => Err(Error::DayClosed { day: day.format(DATE).to_string() }),
+            DayStatus::Closed { .. } => Err(Error::DayClosed {
+                day: day.format(DATE).to_string(),
+            }),
         }
     }
 
     /// The day's plan and slots with capacity (overrides applied) and places taken.
     fn day_slots(&self, day: NaiveDate) -> Result<(PlanKind, SlotPlan, Vec<SlotInfo>)> {
         let (opens, closes, kind, closure) = match self.calendar()?.day(day) {
-            DayStatus::Open { opens, closes, session, closure } => {
-                let kind = if session == Session::HolidaySession { PlanKind::HolidaySession } else { PlanKind::Regular };
-                (opens, closes, kind, closure.map(|c| c.period(opens, closes)))
+            DayStatus::Open {
+                opens,
+                closes,
+                session,
+                closure,
+            } => {
+                let kind = if session == Session::HolidaySession {
+                    PlanKind::HolidaySession
+                } else {
+                    PlanKind::Regular
+                };
+                (
+                    opens,
+                    closes,
+                    kind,
+                    closure.map(|c| c.period(opens, closes)),
+                )
             }
-            DayStatus::Closed { .. } => return Err(Error::DayClosed { day: day.format(DATE).to_string() }),
+            DayStatus::Closed { .. } => {
+                return Err(Error::DayClosed {
+                    day: day.format(DATE).to_string(),
+                })
+            }
         };
         let plan = self.slot_plan(kind)?;
         let d = day.format(DATE).to_string();
@@ -775,16 +1070,28 @@ impl Store {
             .slot_starts(opens, closes)
             .into_iter()
             .map(|starts| {
-                let band = plan.band_at(starts).expect("slot_starts only yields slots inside bands");
-                let mut capacity = overrides.get(&band.starts.format(TIME).to_string()).copied().unwrap_or(band.capacity);
+                let band = plan
+                    .band_at(starts)
+                    .expect("slot_starts only yields slots inside bands");
+                let mut capacity = overrides
+                    .get(&band.starts.format(TIME).to_string())
+                    .copied()
+                    .unwrap_or(band.capacity);
                 // A slot that overlaps a closed period (an outage, maintenance) takes nobody.
                 if let Some((from, until)) = closure {
-                    let (s, e) = (minute_of_day(starts), minute_of_day(starts) + plan.slot_minutes);
+                    let (s, e) = (
+                        minute_of_day(starts),
+                        minute_of_day(starts) + plan.slot_minutes,
+                    );
                     if s < minute_of_day(until) && e > minute_of_day(from) {
                         capacity = 0;
                     }
                 }
-                SlotInfo { starts, capacity, taken: 0 }
+                SlotInfo {
+                    starts,
+                    capacity,
+                    taken: 0,
+                }
             })
             .collect();
         let mut stmt =
@@ -803,7 +1110,11 @@ impl Store {
         Ok((kind, plan, slots))
     }
 
-    pub(super) fn summaries<P: rusqlite::Params>(&self, filter: &str, params: P) -> Result<Vec<ReservationSummary>> {
+    pub(super) fn summaries<P: rusqlite::Params>(
+        &self,
+        filter: &str,
+        params: P,
+    ) -> Result<Vec<ReservationSummary>> {
         let sql = format!(
             "SELECT r.id, r.number, r.day, r.starts, r.slots, r.channel, r.status, r.notes,
                     a.name_kanji, a.name_kana, a.phone, p.applicant_type, p.procedures, r.checked_in_at, r.late
@@ -812,12 +1123,17 @@ impl Store {
              JOIN applicants a ON a.id = p.applicant_id
              {filter}, p.position"
         );
-        let sql = if filter.contains("ORDER BY") { sql } else { sql.replace(", p.position", " ORDER BY r.id, p.position") };
+        let sql = if filter.contains("ORDER BY") {
+            sql
+        } else {
+            sql.replace(", p.position", " ORDER BY r.id, p.position")
+        };
         let mut stmt = self.conn().prepare_cached(&sql)?;
         let mut rows = stmt.query(params)?;
         let mut out: Vec<ReservationSummary> = Vec::new();
         while let Some(row) = rows.next()? {
-            let id = Uuid::parse_str(&row.get::<_, String>(0)?).map_err(|e| Error::Invalid(e.to_string()))?;
+            let id = Uuid::parse_str(&row.get::<_, String>(0)?)
+                .map_err(|e| Error::Invalid(e.to_string()))?;
             let person = PersonSummary {
                 name_kanji: Personal::new(row.get::<_, String>(8)?),
                 name_kana: Personal::new(row.get::<_, String>(9)?),
@@ -870,71 +1186,128 @@ impl Store {
         }
         match query.parse::<ReservationNumber>() {
             Ok(number) => {
-                return self.reservation(number).map(|r| vec![r]).or_else(|e| match e {
-                    Error::NotFound(_) => Ok(Vec::new()),
-                    e => Err(e),
-                })
+                return self
+                    .reservation(number)
+                    .map(|r| vec![r])
+                    .or_else(|e| match e {
+                        Error::NotFound(_) => Ok(Vec::new()),
+                        e => Err(e),
+                    })
             }
             // Eight digits not starting with 0 can only be a reservation number: say it is mistyped.
-            Err(_) if text::phone_prefix_digits(query).is_none() && looks_like_reservation_number(query) => {
+            Err(_)
+                if text::phone_prefix_digits(query).is_none()
+                    && looks_like_reservation_number(query) =>
+            {
                 return Err(Error::BadReservationNumber)
             }
             Err(_) => {}
         }
-        let ids = if let Some(digits) = text::phone_prefix_digits(query) {
-            self.reservation_ids_by_applicant("a.phone >= ?1 AND a.phone < ?1 || 'a'", &digits, limit)?
-        } else {
-            let key = text::fold_kana(query);
-            self.reservation_ids_by_applicant(
-                "(a.kana_key >= ?1 AND a.kana_key < ?1 || char(1114111)) OR (a.name_key >= ?1 AND a.name_key < ?1 || char(1114111))",
-                &key,
-                limit,
-            )?
+        let (first, second) = match text::phone_prefix_digits(query) {
+            Some(digits) => (format!("p:{digits}"), None),
+            None => {
+                let key = text::fold_kana(query);
+                (format!("k:{key}"), Some(format!("n:{key}")))
+            }
         };
-        let mut out = Vec::with_capacity(ids.len());
-        for id in ids {
-            out.extend(self.summaries("WHERE r.id = ?1", [id])?);
+        // Month by month, newest first: one short range scan of the covering index per month,
+        // until `limit` reservations are found; then the summaries of just those in one query.
+        let keys: Vec<String> = std::iter::once(first).chain(second).collect();
+        let (Some(newest), Some(oldest)) = self.conn().query_row(
+            // Two subqueries: SQLite answers a lone min() or max() from the index, not both at once.
+            "SELECT (SELECT max(month) FROM search_keys), (SELECT min(month) FROM search_keys)",
+            [],
+            |r| {
+                Ok((
+                    r.get::<_, Option<String>>(0)?,
+                    r.get::<_, Option<String>>(1)?,
+                ))
+            },
+        )?
+        else {
+            return Ok(Vec::new());
+        };
+        let mut found: Vec<(String, String)> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        let mut month = parse_date(&format!("{newest}-01"))?;
+        // One query per key kind: an OR of two ranges would defeat the index.
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT reservation_id, day FROM search_keys WHERE month = ?1 AND key >= ?2 AND key < ?2 || char(1114111)",
+        )?;
+        while month.format(MONTH).to_string() >= oldest && (found.len() as i64) < limit {
+            for key in &keys {
+                let rows = stmt.query_map(params![month.format(MONTH).to_string(), key], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })?;
+                for row in rows {
+                    let row: (String, String) = row?;
+                    if seen.insert(row.0.clone()) {
+                        found.push(row);
+                    }
+                }
+            }
+            month = month - chrono::Months::new(1);
         }
-        Ok(out)
-    }
-
-    fn reservation_ids_by_applicant(&self, condition: &str, key: &str, limit: i64) -> Result<Vec<String>> {
-        let sql = format!(
-            "SELECT DISTINCT r.id, r.day FROM applicants a
-             JOIN reservation_people p ON p.applicant_id = a.id
-             JOIN reservations r ON r.id = p.reservation_id
-             WHERE {condition} ORDER BY r.day DESC, r.id DESC LIMIT ?2"
-        );
-        let mut stmt = self.conn().prepare_cached(&sql)?;
-        let rows = stmt.query_map(params![key, limit], |r| r.get::<_, String>(0))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        found.sort_by(|a, b| b.1.cmp(&a.1).then(b.0.cmp(&a.0)));
+        found.truncate(limit as usize);
+        let ids: Vec<String> = found.into_iter().map(|(id, _)| id).collect();
+        let ids = serde_json::to_string(&ids).map_err(|e| Error::Invalid(e.to_string()))?;
+        self.summaries(
+            "WHERE r.id IN (SELECT value FROM json_each(?1)) ORDER BY r.day DESC, r.id DESC",
+            [ids],
+        )
     }
 }
 
+/// Eight digits (any width, maybe hyphenated) not starting with 0: only a reservation number.
 fn looks_like_reservation_number(query: &str) -> bool {
-    let digits: String = query.chars().filter_map(|c| c.to_digit(10).map(|d| char::from_digit(d, 10).unwrap_or('0'))).collect();
-    digits.len() == 8 && !digits.starts_with('0') && query.chars().all(|c| c.is_numeric() || matches!(c, '-' | '－' | ' ' | '　'))
+    let digits: Vec<u32> = query.chars().filter_map(|c| c.to_digit(10)).collect();
+    digits.len() == 8
+        && digits[0] != 0
+        && query
+            .chars()
+            .all(|c| c.is_numeric() || matches!(c, '-' | '－' | ' ' | '　'))
 }
 
 /// Whether `need` consecutive slots from index `i` are all free and contiguous.
 fn fits(slots: &[SlotInfo], i: usize, need: usize, slot_minutes: u32) -> bool {
-    let Some(run) = slots.get(i..i + need) else { return false };
+    let Some(run) = slots.get(i..i + need) else {
+        return false;
+    };
     let first = minute_of_day(run[0].starts);
-    run.iter().enumerate().all(|(k, s)| s.free() > 0 && minute_of_day(s.starts) == first + k as u32 * slot_minutes)
+    run.iter()
+        .enumerate()
+        .all(|(k, s)| s.free() > 0 && minute_of_day(s.starts) == first + k as u32 * slot_minutes)
 }
 
-fn check_room(day: NaiveDate, slots: &[SlotInfo], starts: NaiveTime, need: u32, slot_minutes: u32) -> Result<()> {
+fn check_room(
+    day: NaiveDate,
+    slots: &[SlotInfo],
+    starts: NaiveTime,
+    need: u32,
+    slot_minutes: u32,
+) -> Result<()> {
     let Some(i) = slots.iter().position(|s| s.starts == starts) else {
-        return Err(Error::NotAllowed(format!("{} is not a bookable slot on {day}", starts.format(TIME))));
+        return Err(Error::NotAllowed(format!(
+            "{} is not a bookable slot on {day}",
+            starts.format(TIME)
+        )));
     };
     for k in 0..need as usize {
         let expected = time_of_minute(minute_of_day(starts) + k as u32 * slot_minutes);
         match slots.get(i + k) {
             Some(s) if s.starts == expected && s.free() > 0 => {}
             Some(s) if s.starts == expected => {
-                return Err(Error::SlotFull { day: day.format(DATE).to_string(), starts: s.starts.format(TIME).to_string() })
+                return Err(Error::SlotFull {
+                    day: day.format(DATE).to_string(),
+                    starts: s.starts.format(TIME).to_string(),
+                })
             }
-            _ => return Err(Error::NotAllowed(format!("the visit does not fit before the band ends ({need} slots needed)"))),
+            _ => {
+                return Err(Error::NotAllowed(format!(
+                    "the visit does not fit before the band ends ({need} slots needed)"
+                )))
+            }
         }
     }
     Ok(())
