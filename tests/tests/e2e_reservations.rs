@@ -3,6 +3,12 @@
 use fantoccini::{key::Key, Locator};
 use madoguchi_tests::{desktop::Desktop, new_store, PASSPHRASE};
 
+/// Sets an input's value the way React notices (date and time inputs take no typed keys in
+/// WebKitWebDriver).
+const SET_VALUE: &str = "const el = arguments[0]; \
+    const set = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set; \
+    set.call(el, arguments[1]); el.dispatchEvent(new Event('input', { bubbles: true }));";
+
 /// Tomorrow's date as the UI defaults it (the booking form opens on the next day).
 fn next_open_weekday() -> chrono::NaiveDate {
     let mut day = chrono::Local::now().date_naive() + chrono::Days::new(1);
@@ -52,9 +58,11 @@ async fn book_by_phone_find_it_and_check_it_in() -> anyhow::Result<()> {
     let day_input = app.find("input[name=day]").await?;
     app.client
         .execute(
-            "const el = arguments[0]; const set = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set; \
-             set.call(el, arguments[1]); el.dispatchEvent(new Event('input', { bubbles: true }));",
-            vec![serde_json::to_value(&day_input)?, day.format("%Y-%m-%d").to_string().into()],
+            SET_VALUE,
+            vec![
+                serde_json::to_value(&day_input)?,
+                day.format("%Y-%m-%d").to_string().into(),
+            ],
         )
         .await?;
     app.find("button[data-slot='10:30']").await?.click().await?;
@@ -95,9 +103,11 @@ async fn book_by_phone_find_it_and_check_it_in() -> anyhow::Result<()> {
     let board_day = app.find("input[type=date]").await?;
     app.client
         .execute(
-            "const el = arguments[0]; const set = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set; \
-             set.call(el, arguments[1]); el.dispatchEvent(new Event('input', { bubbles: true }));",
-            vec![serde_json::to_value(&board_day)?, day.format("%Y-%m-%d").to_string().into()],
+            SET_VALUE,
+            vec![
+                serde_json::to_value(&board_day)?,
+                day.format("%Y-%m-%d").to_string().into(),
+            ],
         )
         .await?;
     let row = format!("[data-number='{number}']");
@@ -105,5 +115,39 @@ async fn book_by_phone_find_it_and_check_it_in() -> anyhow::Result<()> {
     app.find(&format!("{row} button")).await?.click().await?;
     app.wait_for_text(&row, "受付済").await?;
     app.screenshot("04-board").await?;
+
+    // A J-LIS outage from 10:00 to 12:00 that day: the booking is listed to be called.
+    app.find("a[href='#plan']").await?.click().await?;
+    for (name, value) in [
+        ("closureDay", day.format("%Y-%m-%d").to_string()),
+        ("closureFrom", "10:00".into()),
+        ("closureUntil", "12:00".into()),
+    ] {
+        let input = app.find(&format!("input[name={name}]")).await?;
+        app.client
+            .execute(SET_VALUE, vec![serde_json::to_value(&input)?, value.into()])
+            .await?;
+    }
+    app.find("input[name=closureNote]")
+        .await?
+        .send_keys("J-LIS 障害（試験）")
+        .await?;
+    app.find("[data-testid=closure-form] button[type=submit]")
+        .await?
+        .click()
+        .await?;
+    let incident = app.wait_for_text("[data-testid=incident]", &number).await?;
+    assert!(
+        incident.contains("要連絡") && incident.contains("10:00〜12:00"),
+        "{incident}"
+    );
+    let record = app.find("[data-testid=incident]").await?;
+    app.client
+        .execute(
+            "arguments[0].scrollIntoView({ block: 'center' });",
+            vec![serde_json::to_value(&record)?],
+        )
+        .await?;
+    app.screenshot("05-outage-record").await?;
     app.close().await
 }

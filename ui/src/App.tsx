@@ -7,16 +7,18 @@ import { type TextKey, t } from "./i18n";
 import { BoardScreen } from "./screens/BoardScreen";
 import { BookingScreen } from "./screens/BookingScreen";
 import { NoStoreScreen } from "./screens/NoStoreScreen";
+import { PlanSettingsScreen } from "./screens/PlanSettingsScreen";
 import { SearchScreen } from "./screens/SearchScreen";
 import { StatusScreen } from "./screens/StatusScreen";
 import { UnlockScreen } from "./screens/UnlockScreen";
 
-type Screen = "board" | "book" | "search" | "status";
+type Screen = "board" | "book" | "search" | "plan" | "status";
 /** The navigation, in order; Alt+1… selects them. */
 const SCREENS: [Screen, TextKey][] = [
   ["board", "nav.board"],
   ["book", "nav.book"],
   ["search", "nav.search"],
+  ["plan", "nav.plan"],
   ["status", "nav.status"],
 ];
 
@@ -100,6 +102,7 @@ export function App({ backend }: { backend: Backend }) {
           {lock?.state === "unlocked" && status && screen === "board" && <BoardScreen backend={backend} />}
           {lock?.state === "unlocked" && status && screen === "book" && <BookingScreen backend={backend} />}
           {lock?.state === "unlocked" && status && screen === "search" && <SearchScreen backend={backend} />}
+          {lock?.state === "unlocked" && status && screen === "plan" && <PlanSettingsScreen backend={backend} />}
           {lock?.state === "unlocked" && status && screen === "status" && <StatusScreen status={status} />}
         </main>
       </div>

@@ -11,7 +11,6 @@ use serde::Serialize;
 use super::{parse_date, parse_time, reservations::Outcome, ReservationSummary, Store, DATE, TIME};
 use crate::{
     calendar::{BusinessCalendar, Closure, ClosureReason, Holidays},
-    reservation::ReservationStatus,
     Error, Result,
 };
 
@@ -38,7 +37,8 @@ pub struct ClosureRecord {
 pub struct AffectedReservation {
     /// The booking as it is now.
     pub reservation: ReservationSummary,
-    /// True while it still sits in the closed period: call and rebook.
+    /// True while it still holds a place in the closed period (booked, or checked in and
+    /// waiting): call or tell them, and rebook.
     pub needs_call: bool,
 }
 
@@ -87,7 +87,7 @@ impl Store {
                 .into_iter()
                 .map(|reservation| AffectedReservation {
                     needs_call: reservation.day == day
-                        && reservation.status == ReservationStatus::Booked
+                        && reservation.status.holds_place()
                         && still_affected.contains(&reservation.id),
                     reservation,
                 })
