@@ -10,6 +10,7 @@ export type AffectedReservation = {
  */
 reservation: ReservationSummary, 
 /**
- * True while it still sits in the closed period: call and rebook.
+ * True while it still holds a place in the closed period (booked, or checked in and
+ * waiting): call or tell them, and rebook.
  */
 needsCall: boolean, };
