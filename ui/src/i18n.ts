@@ -3,8 +3,9 @@ import common from "./locales/ja/common.json";
 import errors from "./locales/ja/errors.json";
 import plan from "./locales/ja/plan.json";
 import reservations from "./locales/ja/reservations.json";
+import settings from "./locales/ja/settings.json";
 
-const texts = { ...common, ...reservations, ...plan };
+const texts = { ...common, ...reservations, ...plan, ...settings };
 export type TextKey = keyof typeof texts;
 export type ErrorKey = keyof typeof errors;
 

@@ -34,6 +34,8 @@ pub enum FileKind {
     WebView,
     /// Log files (never personal data).
     Logs,
+    /// The city's override of the document checklist rules (no personal data).
+    ChecklistRules,
 }
 
 /// The entries the app may create directly under the root: (name, kind, is a directory).
@@ -45,6 +47,7 @@ pub const KNOWN_ENTRIES: &[(&str, FileKind, bool)] = &[
     ("key.age.tmp", FileKind::KeyFileTemp, false),
     ("webview", FileKind::WebView, true),
     ("logs", FileKind::Logs, true),
+    ("checklist-rules.toml", FileKind::ChecklistRules, false),
 ];
 
 /// One file found under the data directory.
@@ -97,6 +100,11 @@ impl DataDir {
     /// The wrapped data key.
     pub fn key_file(&self) -> PathBuf {
         self.root.join("key.age")
+    }
+
+    /// The city's override of the checklist rules, if it placed one.
+    pub fn checklist_rules(&self) -> PathBuf {
+        self.root.join("checklist-rules.toml")
     }
 
     /// Where the desktop WebView keeps its storage.

@@ -105,6 +105,16 @@ pub enum Error {
         /// The booking they hold.
         number: String,
     },
+    /// A checklist rules file that cannot be used; the last good rules stay in force.
+    #[error("checklist rules {path}{}: {message}", line.map(|l| format!(" line {l}")).unwrap_or_default())]
+    RulesInvalid {
+        /// The file (or "bundled").
+        path: String,
+        /// 1-based line of the problem, when known.
+        line: Option<usize>,
+        /// What is wrong.
+        message: String,
+    },
     /// A reservation number that is malformed or fails its check digit.
     #[error("not a valid reservation number")]
     BadReservationNumber,
@@ -151,6 +161,7 @@ impl Error {
             Error::OutsideBookingWindow { .. } => ErrorCode::OutsideBookingWindow,
             Error::AlreadyBooked { .. } => ErrorCode::AlreadyBooked,
             Error::BadReservationNumber => ErrorCode::BadReservationNumber,
+            Error::RulesInvalid { .. } => ErrorCode::RulesInvalid,
             Error::NoDataDir => ErrorCode::NoDataDir,
             Error::Io { .. } => ErrorCode::Io,
             Error::Sqlite(_) => ErrorCode::Database,
@@ -207,6 +218,8 @@ pub enum ErrorCode {
     AlreadyBooked,
     /// See [`Error::BadReservationNumber`].
     BadReservationNumber,
+    /// See [`Error::RulesInvalid`].
+    RulesInvalid,
     /// See [`Error::NoDataDir`].
     NoDataDir,
     /// See [`Error::Io`].

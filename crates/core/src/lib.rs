@@ -7,6 +7,7 @@
 #![deny(missing_docs)]
 
 pub mod calendar;
+pub mod checklist;
 pub mod data_dir;
 pub mod demo;
 pub mod doctor;

@@ -103,6 +103,13 @@ coded_enum! {
     }
 }
 
+impl Default for ApplicantType {
+    /// Most people come themselves.
+    fn default() -> Self {
+        ApplicantType::ApplicantSelf
+    }
+}
+
 impl ReservationStatus {
     /// Whether the reservation holds its place in the slots (a queued walk-in holds none).
     pub fn holds_place(self) -> bool {

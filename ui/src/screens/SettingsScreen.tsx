@@ -1,0 +1,798 @@
+// 予約枠の設定 (manager): the city's booking rules, procedure durations, the weekday and
+// holiday-session slot plans, per-day capacity (繁閑), holiday sessions, and temporary closures
+// (J-LIS outages…) with their incident records. A change never drops a booking: those that no
+// longer fit come back from the backend and are listed where the change was made, and every
+// booking still waiting for a call is listed at the top (planSettings().needsFollowUp).
+import { type FormEvent, type ReactNode, useCallback, useEffect, useRef, useState } from "react";
+import { type Backend, errorCode, hhmm, today } from "../api/backend";
+import type { Band } from "../bindings/Band";
+import type { BookingRules } from "../bindings/BookingRules";
+import type { ClosedReason } from "../bindings/ClosedReason";
+import type { ClosureReason } from "../bindings/ClosureReason";
+import type { ClosureRecord } from "../bindings/ClosureRecord";
+import type { DayBoard } from "../bindings/DayBoard";
+import type { PlanKind } from "../bindings/PlanKind";
+import type { PlanSettings } from "../bindings/PlanSettings";
+import type { Procedure } from "../bindings/Procedure";
+import type { ReservationSummary } from "../bindings/ReservationSummary";
+import type { SlotPlan } from "../bindings/SlotPlan";
+import { errorText, t, tCode } from "../i18n";
+import "./settings.css";
+
+type Section = "rules" | "minutes" | "plan" | "capacity" | "sessions" | "closure";
+/** The outcome of the last action, shown in the section it came from. */
+type Feedback = { section: Section; ok: boolean; text: string };
+/** Bookings the last change returned (no longer fitting, or hit by a closure). */
+type Returned = { section: Section; rows: ReservationSummary[] };
+
+interface RunOptions {
+  /** The success message, given what the change returned. */
+  okText?: (rows: ReservationSummary[] | null) => string;
+  /** Whether to show the returned bookings (false for changes that only free places). */
+  showRows?: boolean;
+}
+
+/** What every section needs from the screen: run a change, report a mistake, show outcomes. */
+interface Ctx {
+  busy: boolean;
+  feedback: Feedback | null;
+  returned: Returned | null;
+  run: (section: Section, action: () => Promise<ReservationSummary[] | void>, options?: RunOptions) => Promise<boolean>;
+  invalid: (section: Section, text: string) => void;
+}
+
+const REASONS: ClosureReason[] = ["system_outage", "maintenance", "disaster", "other"];
+
+export function SettingsScreen({ backend }: { backend: Backend }) {
+  const [settings, setSettings] = useState<PlanSettings | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [feedback, setFeedback] = useState<Feedback | null>(null);
+  const [returned, setReturned] = useState<Returned | null>(null);
+  const [busy, setBusy] = useState(false);
+  /** Bumped on every reload, so the day board (繁閑) reloads too. */
+  const [version, setVersion] = useState(0);
+
+  const load = useCallback(async () => {
+    try {
+      setSettings(await backend.planSettings());
+      setLoadError(null);
+      setVersion((v) => v + 1);
+    } catch (e) {
+      setLoadError(errorText(errorCode(e)));
+    }
+  }, [backend]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const run: Ctx["run"] = async (section, action, options = {}) => {
+    setBusy(true);
+    try {
+      const result = await action();
+      const rows = Array.isArray(result) ? result : null;
+      if (rows && options.showRows !== false) setReturned({ section, rows });
+      setFeedback({ section, ok: true, text: options.okText ? options.okText(rows) : t("settings.saved") });
+      return true;
+    } catch (e) {
+      setFeedback({ section, ok: false, text: errorText(errorCode(e)) });
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  };
+  const invalid: Ctx["invalid"] = (section, text) => setFeedback({ section, ok: false, text });
+  const ctx: Ctx = { busy, feedback, returned, run, invalid };
+
+  return (
+    <section className="card settings-screen" aria-labelledby="settings-title">
+      <h1 id="settings-title">{t("settings.title")}</h1>
+      <p className="lead muted small">{t("settings.lead")}</p>
+      {loadError && (
+        <p className="error" role="alert">
+          {loadError}
+        </p>
+      )}
+      {settings && (
+        <>
+          {settings.needsFollowUp.length > 0 && (
+            <div className="followup" data-testid="needs-follow-up">
+              <h2>{t("settings.needsFollowUp", { n: settings.needsFollowUp.length })}</h2>
+              <p className="small">{t("settings.needsFollowUpLead")}</p>
+              <ReservationTable rows={settings.needsFollowUp} />
+            </div>
+          )}
+          <div className="settings-pair">
+            <RulesSection rules={settings.rules} ctx={ctx} backend={backend} />
+            <MinutesSection minutes={settings.procedureMinutes} ctx={ctx} backend={backend} />
+          </div>
+          <PlanSection settings={settings} ctx={ctx} backend={backend} />
+          <div className="settings-pair">
+            <CapacitySection settings={settings} version={version} ctx={ctx} backend={backend} />
+            <SessionsSection settings={settings} ctx={ctx} backend={backend} />
+          </div>
+          <ClosureSection settings={settings} ctx={ctx} backend={backend} />
+        </>
+      )}
+    </section>
+  );
+}
+
+interface SectionProps {
+  ctx: Ctx;
+  backend: Backend;
+}
+
+/** A titled block of the screen. */
+function Block({ id, title, testId, children }: { id: string; title: string; testId?: string; children: ReactNode }) {
+  return (
+    <section className="settings-block" aria-labelledby={id} data-testid={testId}>
+      <h2 id={id}>{title}</h2>
+      {children}
+    </section>
+  );
+}
+
+/** The last action's message, if it came from `section`. */
+function Outcome({ ctx, section }: { ctx: Ctx; section: Section }) {
+  const f = ctx.feedback;
+  if (!f || f.section !== section) return null;
+  return f.ok ? (
+    <p className="ok" role="status">
+      {f.text}
+    </p>
+  ) : (
+    <p className="error" role="alert">
+      {f.text}
+    </p>
+  );
+}
+
+/** The bookings a plan, capacity or holiday-session change pushed out of their slots. */
+function FollowUp({ ctx, section }: { ctx: Ctx; section: Section }) {
+  const r = ctx.returned;
+  if (!r || r.section !== section || r.rows.length === 0) return null;
+  return (
+    <div className="followup" data-testid="follow-up">
+      <h3>{t("settings.followUpTitle", { n: r.rows.length })}</h3>
+      <ReservationTable rows={r.rows} />
+    </div>
+  );
+}
+
+/** Number, day, time, kana name and phone: what staff need to call and rebook. */
+function ReservationTable({ rows, calls }: { rows: ReservationSummary[]; calls?: boolean[] }) {
+  return (
+    <table className="grid compact">
+      <thead>
+        <tr>
+          <th>{t("settings.col.number")}</th>
+          <th>{t("settings.col.day")}</th>
+          <th>{t("settings.col.time")}</th>
+          <th>{t("settings.col.name")}</th>
+          <th>{t("settings.col.phone")}</th>
+          {calls && <th>{t("settings.col.call")}</th>}
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r, i) => (
+          <tr key={r.id} data-number={r.number}>
+            <td className="mono">{r.number}</td>
+            <td>{dayLabel(r.day)}</td>
+            <td className="mono">{hhmm(r.starts)}</td>
+            <td>{r.people[0]?.nameKana ?? ""}</td>
+            <td className="mono">{r.people[0]?.phone ?? ""}</td>
+            {calls && (
+              <td>
+                <span className={calls[i] ? "badge full" : "badge ok"}>{calls[i] ? t("settings.needsCall") : t("settings.handled")}</span>
+              </td>
+            )}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+// 1. Booking rules.
+
+interface RulesDraft {
+  daysAhead: string;
+  minDaysBefore: string;
+  lateMinutes: string;
+  oneBookingPerPerson: boolean;
+}
+
+function RulesSection({ rules, ctx, backend }: SectionProps & { rules: BookingRules }) {
+  const [draft, setDraft] = useDraft<RulesDraft>({
+    daysAhead: String(rules.daysAhead),
+    minDaysBefore: String(rules.minDaysBefore),
+    lateMinutes: String(rules.lateMinutes),
+    oneBookingPerPerson: rules.oneBookingPerPerson,
+  });
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    const daysAhead = wholeNumber(draft.daysAhead);
+    const minDaysBefore = wholeNumber(draft.minDaysBefore);
+    const lateMinutes = wholeNumber(draft.lateMinutes);
+    if (daysAhead === null || minDaysBefore === null || lateMinutes === null) return ctx.invalid("rules", t("settings.wholeNumber"));
+    const next = { daysAhead, minDaysBefore, lateMinutes, oneBookingPerPerson: draft.oneBookingPerPerson };
+    void ctx.run("rules", () => backend.setBookingRules(next));
+  }
+  const field = (name: "daysAhead" | "minDaysBefore" | "lateMinutes", label: string) => (
+    <label>
+      {label}
+      <input
+        type="number"
+        name={name}
+        min={0}
+        step={1}
+        inputMode="numeric"
+        value={draft[name]}
+        onChange={(e) => setDraft({ ...draft, [name]: e.target.value })}
+      />
+    </label>
+  );
+  return (
+    <Block id="settings-rules" title={t("settings.rules")}>
+      <form data-testid="rules-form" onSubmit={submit}>
+        <div className="fields">
+          {field("daysAhead", t("settings.daysAhead"))}
+          {field("minDaysBefore", t("settings.minDaysBefore"))}
+          {field("lateMinutes", t("settings.lateMinutes"))}
+          <label className="check">
+            <input
+              type="checkbox"
+              name="oneBookingPerPerson"
+              checked={draft.oneBookingPerPerson}
+              onChange={(e) => setDraft({ ...draft, oneBookingPerPerson: e.target.checked })}
+            />
+            {t("settings.oneBookingPerPerson")}
+          </label>
+        </div>
+        <button type="submit" disabled={ctx.busy}>
+          {t("settings.save")}
+        </button>
+        <Outcome ctx={ctx} section="rules" />
+      </form>
+    </Block>
+  );
+}
+
+// 2. Minutes per procedure.
+
+function MinutesSection({ minutes, ctx, backend }: SectionProps & { minutes: [Procedure, number][] }) {
+  const [draft, setDraft] = useDraft<[Procedure, string][]>(minutes.map(([p, m]) => [p, String(m)]));
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    const parsed = draft.map(([p, m]) => [p, wholeNumber(m)] as const);
+    if (parsed.some(([, m]) => m === null)) return ctx.invalid("minutes", t("settings.wholeNumber"));
+    const changed = parsed.filter(([p, m]) => minutes.find(([q]) => q === p)?.[1] !== m);
+    void ctx.run("minutes", async () => {
+      for (const [p, m] of changed) await backend.setProcedureMinutes(p, m as number);
+    });
+  }
+  return (
+    <Block id="settings-minutes" title={t("settings.durations")}>
+      <form data-testid="minutes-form" onSubmit={submit}>
+        <div className="fields">
+          {draft.map(([procedure, value], i) => (
+            <label key={procedure}>
+              {t("settings.minutesOf", { procedure: tCode("procedure", procedure) })}
+              <input
+                type="number"
+                name={`minutes-${procedure}`}
+                min={1}
+                step={1}
+                inputMode="numeric"
+                value={value}
+                onChange={(e) => setDraft(draft.map((row, k) => (k === i ? [procedure, e.target.value] : row)))}
+              />
+            </label>
+          ))}
+        </div>
+        <button type="submit" disabled={ctx.busy}>
+          {t("settings.save")}
+        </button>
+        <Outcome ctx={ctx} section="minutes" />
+      </form>
+    </Block>
+  );
+}
+
+// 3. Slot plans (weekday / holiday session).
+
+interface BandDraft {
+  starts: string;
+  ends: string;
+  capacity: string;
+}
+interface PlanDraft {
+  slotMinutes: string;
+  bands: BandDraft[];
+}
+
+function toPlanDraft(plan: SlotPlan): PlanDraft {
+  return {
+    slotMinutes: String(plan.slotMinutes),
+    bands: plan.bands.map((b) => ({ starts: hhmm(b.starts), ends: hhmm(b.ends), capacity: String(b.capacity) })),
+  };
+}
+
+/** The plan to send, or the sentence saying what is wrong with the draft. */
+function parsePlan(draft: PlanDraft): SlotPlan | string {
+  const slotMinutes = wholeNumber(draft.slotMinutes);
+  if (slotMinutes === null || slotMinutes === 0) return t("settings.wholeNumber");
+  const bands: Band[] = [];
+  for (const b of draft.bands) {
+    const capacity = wholeNumber(b.capacity);
+    if (capacity === null) return t("settings.wholeNumber");
+    if (!isTime(b.starts) || !isTime(b.ends) || hhmm(b.ends) <= hhmm(b.starts)) return t("settings.bandOrder");
+    bands.push({ starts: hhmm(b.starts), ends: hhmm(b.ends), capacity });
+  }
+  bands.sort((a, b) => a.starts.localeCompare(b.starts));
+  if (bands.some((b, i) => i > 0 && b.starts < bands[i - 1].ends)) return t("settings.bandOverlap");
+  return { slotMinutes, bands };
+}
+
+function PlanSection({ settings, ctx, backend }: SectionProps & { settings: PlanSettings }) {
+  const [kind, setKind] = useState<PlanKind>("regular");
+  const [drafts, setDrafts] = useDraft<Record<PlanKind, PlanDraft>>({
+    regular: toPlanDraft(settings.regular),
+    holiday_session: toPlanDraft(settings.holidaySession),
+  });
+  const draft = drafts[kind];
+  const setDraft = (next: PlanDraft) => setDrafts({ ...drafts, [kind]: next });
+  const setBand = (i: number, patch: Partial<BandDraft>) => setDraft({ ...draft, bands: draft.bands.map((b, k) => (k === i ? { ...b, ...patch } : b)) });
+  const form = useRef<HTMLFormElement>(null);
+  const [focusRow, setFocusRow] = useState<number | null>(null);
+  useEffect(() => {
+    if (focusRow === null) return;
+    form.current?.querySelector<HTMLInputElement>(`input[name="bandStarts${focusRow}"]`)?.focus();
+    setFocusRow(null);
+  }, [focusRow]);
+
+  function addBand() {
+    const last = draft.bands[draft.bands.length - 1];
+    const starts = last && isTime(last.ends) ? hhmm(last.ends) : "09:00";
+    setDraft({ ...draft, bands: [...draft.bands, { starts, ends: plusHour(starts), capacity: last?.capacity ?? "1" }] });
+    setFocusRow(draft.bands.length);
+  }
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    const plan = parsePlan(draft);
+    if (typeof plan === "string") return ctx.invalid("plan", plan);
+    void ctx.run("plan", () => backend.setSlotPlan(kind, plan), { okText: outText });
+  }
+  return (
+    <Block id="settings-plan" title={t("settings.plan")}>
+      <form data-testid="plan-form" ref={form} onSubmit={submit}>
+        <div className="fields">
+          <label>
+            {t("settings.planKind")}
+            <select name="planKind" value={kind} onChange={(e) => setKind(e.target.value as PlanKind)}>
+              <option value="regular">{t("settings.planKind.regular")}</option>
+              <option value="holiday_session">{t("settings.planKind.holiday_session")}</option>
+            </select>
+          </label>
+          <label>
+            {t("settings.slotMinutes")}
+            <input
+              type="number"
+              name="slotMinutes"
+              min={1}
+              step={1}
+              inputMode="numeric"
+              value={draft.slotMinutes}
+              onChange={(e) => setDraft({ ...draft, slotMinutes: e.target.value })}
+            />
+          </label>
+        </div>
+        {draft.bands.length === 0 ? (
+          <p className="muted">{t("settings.noBands")}</p>
+        ) : (
+          <table className="grid compact bands">
+            <thead>
+              <tr>
+                <th>{t("settings.bandStarts")}</th>
+                <th>{t("settings.bandEnds")}</th>
+                <th>{t("settings.bandCapacity")}</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {draft.bands.map((b, i) => (
+                <tr key={i}>
+                  <td>
+                    <input
+                      type="time"
+                      name={`bandStarts${i}`}
+                      aria-label={t("settings.bandStartsRow", { n: i + 1 })}
+                      value={b.starts}
+                      onChange={(e) => setBand(i, { starts: e.target.value })}
+                    />
+                  </td>
+                  <td>
+                    <input
+                      type="time"
+                      name={`bandEnds${i}`}
+                      aria-label={t("settings.bandEndsRow", { n: i + 1 })}
+                      value={b.ends}
+                      onChange={(e) => setBand(i, { ends: e.target.value })}
+                    />
+                  </td>
+                  <td>
+                    <input
+                      type="number"
+                      name={`bandCapacity${i}`}
+                      aria-label={t("settings.bandCapacityRow", { n: i + 1 })}
+                      min={0}
+                      step={1}
+                      inputMode="numeric"
+                      value={b.capacity}
+                      onChange={(e) => setBand(i, { capacity: e.target.value })}
+                    />
+                  </td>
+                  <td>
+                    <button
+                      type="button"
+                      className="small secondary"
+                      aria-label={t("settings.removeBandRow", { n: i + 1 })}
+                      onClick={() => setDraft({ ...draft, bands: draft.bands.filter((_, k) => k !== i) })}
+                    >
+                      {t("settings.removeBand")}
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        <div className="actions">
+          <button type="button" className="secondary" onClick={addBand}>
+            {t("settings.addBand")}
+          </button>
+          <button type="submit" disabled={ctx.busy}>
+            {t("settings.save")}
+          </button>
+        </div>
+        <Outcome ctx={ctx} section="plan" />
+      </form>
+      <FollowUp ctx={ctx} section="plan" />
+    </Block>
+  );
+}
+
+// 4. Capacity of one day (繁閑).
+
+function CapacitySection({ settings, version, ctx, backend }: SectionProps & { settings: PlanSettings; version: number }) {
+  const [day, setDay] = useState(today());
+  const [board, setBoard] = useState<DayBoard | null>(null);
+  const [boardError, setBoardError] = useState<string | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    backend.dayBoard(day).then(
+      (b) => {
+        if (!live) return;
+        setBoard(b);
+        setBoardError(null);
+      },
+      (e: unknown) => {
+        if (!live) return;
+        setBoard(null);
+        setBoardError(errorText(errorCode(e)));
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [backend, day, version]);
+
+  const shown = board?.day === day ? board : null;
+  const [drafts, setDrafts] = useDraft<Record<string, string>>(Object.fromEntries((shown?.bands ?? []).map((b) => [b.starts, String(b.capacity)])));
+  const plan =
+    shown?.status.kind === "open" ? (shown.status.session === "holiday_session" ? settings.holidaySession : settings.regular) : null;
+
+  function save(e: FormEvent, band: Band) {
+    e.preventDefault();
+    const n = wholeNumber(drafts[band.starts] ?? "");
+    if (n === null) return ctx.invalid("capacity", t("settings.wholeNumber"));
+    void ctx.run("capacity", () => backend.setCapacity(day, hhmm(band.starts), n), { okText: outText });
+  }
+  return (
+    <Block id="settings-capacity" title={t("settings.dayCapacity")} testId="capacity-form">
+      <p className="muted small">{t("settings.dayCapacityLead")}</p>
+      <label className="inline">
+        {t("settings.day")}
+        <input type="date" name="capacityDay" value={day} onChange={(e) => e.target.value && setDay(e.target.value)} />
+      </label>
+      {boardError && (
+        <p className="error" role="alert">
+          {boardError}
+        </p>
+      )}
+      {shown?.status.kind === "closed" && (
+        <p className="closed-day" data-testid="day-closed">
+          {closedText(shown.status.reason)}
+        </p>
+      )}
+      {shown?.bands.map((band) => {
+        const planned = plan?.bands.find((b) => hhmm(b.starts) === hhmm(band.starts))?.capacity;
+        const label = t("settings.bandLabel", { starts: hhmm(band.starts), ends: hhmm(band.ends) });
+        return (
+          <form key={band.starts} className="band-capacity" data-band={hhmm(band.starts)} onSubmit={(e) => save(e, band)}>
+            <label>
+              {label}
+              <input
+                type="number"
+                name={`capacity-${hhmm(band.starts)}`}
+                min={0}
+                step={1}
+                inputMode="numeric"
+                value={drafts[band.starts] ?? ""}
+                onChange={(e) => setDrafts({ ...drafts, [band.starts]: e.target.value })}
+              />
+            </label>
+            {planned !== undefined && <span className="muted small">{t("settings.planCapacity", { n: planned })}</span>}
+            {planned !== undefined && planned !== band.capacity && <span className="badge full">{t("settings.overridden")}</span>}
+            <button type="submit" className="small" disabled={ctx.busy}>
+              {t("settings.save")}
+            </button>
+            <button
+              type="button"
+              className="small secondary"
+              disabled={ctx.busy}
+              onClick={() => void ctx.run("capacity", () => backend.setCapacity(day, hhmm(band.starts), null), { okText: outText })}
+            >
+              {t("settings.resetBand")}
+            </button>
+          </form>
+        );
+      })}
+      <Outcome ctx={ctx} section="capacity" />
+      <FollowUp ctx={ctx} section="capacity" />
+    </Block>
+  );
+}
+
+// 5. Holiday sessions.
+
+function SessionsSection({ settings, ctx, backend }: SectionProps & { settings: PlanSettings }) {
+  const [day, setDay] = useState("");
+  const [note, setNote] = useState("");
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (!day) return ctx.invalid("sessions", t("settings.dayRequired"));
+    if (await ctx.run("sessions", () => backend.setHolidaySession(day, note.trim()), { okText: outText })) {
+      setDay("");
+      setNote("");
+    }
+  }
+  return (
+    <Block id="settings-sessions" title={t("settings.sessions")} testId="sessions">
+      <p className="muted small">{t("settings.sessionsLead")}</p>
+      {settings.holidaySessions.length === 0 ? (
+        <p className="muted">{t("settings.noSessions")}</p>
+      ) : (
+        <ul className="sessions">
+          {settings.holidaySessions.map((s) => (
+            <li key={s.day} data-day={s.day}>
+              <span className="mono">{dayLabel(s.day)}</span> {s.note}
+              <button
+                type="button"
+                className="small secondary"
+                aria-label={t("settings.removeSessionOf", { day: s.day })}
+                disabled={ctx.busy}
+                onClick={() => void ctx.run("sessions", () => backend.setHolidaySession(s.day, null), { okText: outText })}
+              >
+                {t("settings.removeSession")}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <form className="fields" data-testid="session-form" onSubmit={(e) => void submit(e)}>
+        <label>
+          {t("settings.sessionDay")}
+          <input type="date" name="sessionDay" value={day} onChange={(e) => setDay(e.target.value)} />
+        </label>
+        <label className="grow">
+          {t("settings.sessionNote")}
+          <input type="text" name="sessionNote" value={note} onChange={(e) => setNote(e.target.value)} />
+        </label>
+        <button type="submit" disabled={ctx.busy}>
+          {t("settings.addSession")}
+        </button>
+      </form>
+      <Outcome ctx={ctx} section="sessions" />
+      <FollowUp ctx={ctx} section="sessions" />
+    </Block>
+  );
+}
+
+// 6. Closures and their incident records.
+
+function ClosureSection({ settings, ctx, backend }: SectionProps & { settings: PlanSettings }) {
+  const [day, setDay] = useState("");
+  const [reason, setReason] = useState<ClosureReason>("system_outage");
+  const [from, setFrom] = useState("");
+  const [until, setUntil] = useState("");
+  const [note, setNote] = useState("");
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (!day) return ctx.invalid("closure", t("settings.dayRequired"));
+    if (from && until && hhmm(until) <= hhmm(from)) return ctx.invalid("closure", t("settings.closureOrder"));
+    const closure = { reason, note: note.trim(), from: from ? hhmm(from) : null, until: until ? hhmm(until) : null };
+    if (await ctx.run("closure", () => backend.setClosure(day, closure), { okText: () => t("settings.closureRecorded") })) {
+      setFrom("");
+      setUntil("");
+      setNote("");
+    }
+  }
+  const returned = ctx.returned?.section === "closure" ? ctx.returned.rows : null;
+  return (
+    <Block id="settings-closures" title={t("settings.closures")}>
+      <form data-testid="closure-form" onSubmit={(e) => void submit(e)}>
+        <div className="fields">
+          <label>
+            {t("settings.closureDay")}
+            <input type="date" name="closureDay" value={day} onChange={(e) => setDay(e.target.value)} />
+          </label>
+          <label>
+            {t("settings.closureReason")}
+            <select name="closureReason" value={reason} onChange={(e) => setReason(e.target.value as ClosureReason)}>
+              {REASONS.map((r) => (
+                <option key={r} value={r}>
+                  {tCode("closureReason", r)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {t("settings.closureFrom")}
+            <input type="time" name="closureFrom" value={from} onChange={(e) => setFrom(e.target.value)} />
+          </label>
+          <label>
+            {t("settings.closureUntil")}
+            <input type="time" name="closureUntil" value={until} onChange={(e) => setUntil(e.target.value)} />
+          </label>
+          <label className="grow">
+            {t("settings.closureNote")}
+            <input type="text" name="closureNote" value={note} onChange={(e) => setNote(e.target.value)} />
+          </label>
+        </div>
+        <p className="muted small hint">{t("settings.closureTimesHint")}</p>
+        <button type="submit" disabled={ctx.busy}>
+          {t("settings.recordClosure")}
+        </button>
+        <Outcome ctx={ctx} section="closure" />
+      </form>
+      {returned &&
+        (returned.length > 0 ? (
+          <div className="followup" data-testid="affected">
+            <h3>{t("settings.affected", { n: returned.length })}</h3>
+            <ReservationTable rows={returned} />
+          </div>
+        ) : (
+          <p className="muted" data-testid="affected">
+            {t("settings.affectedNone")}
+          </p>
+        ))}
+      <div className="records" data-testid="closures">
+        <h3>{t("settings.records")}</h3>
+        {settings.closures.length === 0 ? (
+          <p className="muted">{t("settings.noClosures")}</p>
+        ) : (
+          settings.closures.map((c) => <Incident key={c.day} record={c} ctx={ctx} backend={backend} />)
+        )}
+      </div>
+    </Block>
+  );
+}
+
+function Incident({ record, ctx, backend }: SectionProps & { record: ClosureRecord }) {
+  const c = record.closure;
+  const period =
+    c.from === null && c.until === null
+      ? t("settings.allDay")
+      : t("settings.period", { from: c.from ? hhmm(c.from) : t("settings.fromOpening"), until: c.until ? hhmm(c.until) : t("settings.untilClosing") });
+  return (
+    <div className="incident" data-testid="incident" data-day={record.day}>
+      <h4>
+        <span className="mono">{dayLabel(record.day)}</span> <span className="badge full">{tCode("closureReason", c.reason)}</span>{" "}
+        <span>{period}</span>
+      </h4>
+      {c.note && <p className="note">{c.note}</p>}
+      <p className="muted small">{t("settings.recordedAt", { at: localTime(record.recordedAt) })}</p>
+      {record.affected.length === 0 ? (
+        <p className="muted small">{t("settings.noAffected")}</p>
+      ) : (
+        <>
+          <p className="small strong">{t("settings.affectedRecord")}</p>
+          <ReservationTable rows={record.affected.map((a) => a.reservation)} calls={record.affected.map((a) => a.needsCall)} />
+        </>
+      )}
+      <button
+        type="button"
+        className="small secondary"
+        aria-label={t("settings.liftClosureOf", { day: record.day })}
+        disabled={ctx.busy}
+        onClick={() => void ctx.run("closure", () => backend.setClosure(record.day, null), { okText: () => t("settings.closureLifted"), showRows: false })}
+      >
+        {t("settings.liftClosure")}
+      </button>
+    </div>
+  );
+}
+
+// Helpers.
+
+/**
+ * A draft that follows `source`: edits stay until the stored values change (after a save and
+ * reload), then the draft is the new stored values. Reloads that change nothing keep the edits.
+ */
+function useDraft<T>(source: T): [T, (next: T) => void] {
+  const key = JSON.stringify(source);
+  const [state, setState] = useState({ key, draft: source });
+  let current = state;
+  if (state.key !== key) {
+    current = { key, draft: source };
+    setState(current);
+  }
+  return [current.draft, (draft: T) => setState({ key, draft })];
+}
+
+/** A whole number typed by staff, or null. */
+function wholeNumber(text: string): number | null {
+  const s = text.trim();
+  return /^\d{1,6}$/.test(s) ? Number(s) : null;
+}
+
+function isTime(text: string): boolean {
+  return /^\d{2}:\d{2}/.test(text);
+}
+
+/** "HH:MM" one hour later (capped at 23:59). */
+function plusHour(time: string): string {
+  const [h, m] = hhmm(time).split(":").map(Number);
+  return h >= 23 ? "23:59" : `${String(h + 1).padStart(2, "0")}:${String(m).padStart(2, "0")}`;
+}
+
+/** The success message of a change that may push bookings out. */
+function outText(rows: ReservationSummary[] | null): string {
+  if (rows === null) return t("settings.saved");
+  return rows.length === 0 ? t("settings.savedNoneOut") : t("settings.savedSomeOut", { n: rows.length });
+}
+
+/** "2026-12-05" → "2026-12-05（土）". */
+function dayLabel(day: string): string {
+  const [y, m, d] = day.split("-").map(Number);
+  const w = new Date(Date.UTC(y, m - 1, d)).getUTCDay();
+  const names = t("settings.weekdays");
+  return Number.isNaN(w) ? day : t("settings.dayWithWeekday", { day, w: names[w] });
+}
+
+/** An RFC 3339 UTC time as local "YYYY-MM-DD HH:MM". */
+function localTime(at: string): string {
+  const d = new Date(at);
+  if (Number.isNaN(d.getTime())) return at;
+  const p = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
+/** Why a day is closed, in a few words. */
+function closedText(reason: ClosedReason): string {
+  switch (reason.kind) {
+    case "national_holiday":
+      return t("settings.dayClosedHoliday", { name: reason.name });
+    case "closure":
+      return t("settings.dayClosedClosure", { reason: tCode("closureReason", reason.closure.reason) });
+    case "weekend":
+    case "year_end":
+    case "no_calendar_data":
+      return tCode("closedReason", reason.kind);
+    default:
+      return t("settings.dayClosed");
+  }
+}
