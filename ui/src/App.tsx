@@ -7,7 +7,7 @@ import { type TextKey, t } from "./i18n";
 import { BoardScreen } from "./screens/BoardScreen";
 import { BookingScreen } from "./screens/BookingScreen";
 import { NoStoreScreen } from "./screens/NoStoreScreen";
-import { PlanSettingsScreen } from "./screens/PlanSettingsScreen";
+import { SettingsScreen } from "./screens/SettingsScreen";
 import { SearchScreen } from "./screens/SearchScreen";
 import { StatusScreen } from "./screens/StatusScreen";
 import { UnlockScreen } from "./screens/UnlockScreen";
@@ -102,7 +102,7 @@ export function App({ backend }: { backend: Backend }) {
           {lock?.state === "unlocked" && status && screen === "board" && <BoardScreen backend={backend} />}
           {lock?.state === "unlocked" && status && screen === "book" && <BookingScreen backend={backend} />}
           {lock?.state === "unlocked" && status && screen === "search" && <SearchScreen backend={backend} />}
-          {lock?.state === "unlocked" && status && screen === "plan" && <PlanSettingsScreen backend={backend} />}
+          {lock?.state === "unlocked" && status && screen === "plan" && <SettingsScreen backend={backend} />}
           {lock?.state === "unlocked" && status && screen === "status" && <StatusScreen status={status} />}
         </main>
       </div>

@@ -1,11 +1,10 @@
 // UI text lives in locale files (Japanese first); components ask for keys, never hold strings.
 import common from "./locales/ja/common.json";
 import errors from "./locales/ja/errors.json";
-import plan from "./locales/ja/plan.json";
 import reservations from "./locales/ja/reservations.json";
 import settings from "./locales/ja/settings.json";
 
-const texts = { ...common, ...reservations, ...plan, ...settings };
+const texts = { ...common, ...reservations, ...settings };
 export type TextKey = keyof typeof texts;
 export type ErrorKey = keyof typeof errors;
 

@@ -637,3 +637,19 @@ pub struct IntakeScript {
     /// Rules version.
     pub rules_version: String,
 }
+
+/// What the counter decided for one person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum CheckOutcome {
+    /// Everything is there: the case goes on to the forms and the handoff.
+    Ready,
+    /// Something is missing: the citizen comes again.
+    Revisit {
+        /// Why, in words staff chose.
+        reason: String,
+        /// The items still missing (what to bring next time).
+        missing: Vec<String>,
+    },
+}

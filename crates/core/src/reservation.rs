@@ -263,6 +263,25 @@ pub struct Book {
     /// place is free at `starts` any more (for example when the hub re-executes it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arrived_at: Option<NaiveDateTime>,
+    /// Answers to the phone intake script, per person (stored as their phone checklist).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub intake: Vec<PhoneIntake>,
+    /// A second visit: the reservation whose checklist this one continues.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revisit_of: Option<ReservationNumber>,
+}
+
+/// What one person answered to the phone intake script.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct PhoneIntake {
+    /// Which person of the booking (0-based).
+    pub position: u32,
+    /// Answers to the facts.
+    pub facts: std::collections::BTreeMap<String, bool>,
+    /// Items confirmed orally (or said to be missing).
+    pub marks: std::collections::BTreeMap<String, crate::checklist::Mark>,
 }
 
 impl Book {
@@ -292,6 +311,8 @@ impl Book {
                 .collect(),
             notes: notes.to_owned(),
             arrived_at: None,
+            intake: Vec::new(),
+            revisit_of: None,
         }
     }
 }
@@ -419,6 +440,30 @@ pub enum Mutation {
         /// Minutes, 1–240.
         minutes: u32,
     },
+    /// Record one person's checklist at one stage (facts, marks, identity documents shown).
+    RecordChecklist {
+        /// Which reservation.
+        number: ReservationNumber,
+        /// Which person (0-based).
+        position: u32,
+        /// Phone or counter.
+        stage: crate::checklist::Stage,
+        /// Facts, marks and documents (procedures and type come from the reservation).
+        input: crate::checklist::CaseInput,
+        /// When (local time).
+        at: NaiveDateTime,
+    },
+    /// Record what the counter decided for one person: ready, or revisit with a reason.
+    RecordCheckOutcome {
+        /// Which reservation.
+        number: ReservationNumber,
+        /// Which person (0-based).
+        position: u32,
+        /// The decision.
+        outcome: crate::checklist::CheckOutcome,
+        /// When (local time).
+        at: NaiveDateTime,
+    },
     /// Close the counter or shorten a day (maintenance, disaster, J-LIS outage), or reopen it.
     SetClosure {
         /// Day.
@@ -443,6 +488,8 @@ impl Mutation {
             Mutation::SetClosure { .. } => "set_closure",
             Mutation::SetBookingRules { .. } => "set_booking_rules",
             Mutation::SetProcedureMinutes { .. } => "set_procedure_minutes",
+            Mutation::RecordChecklist { .. } => "record_checklist",
+            Mutation::RecordCheckOutcome { .. } => "record_check_outcome",
         }
     }
 }

@@ -1,62 +1,15 @@
 //! Reservations through the core API: booking rules, lifecycle, plan changes, search, and the
 //! capacity invariant as a property test.
-use std::sync::Arc;
-
-use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::NaiveTime;
 use madoguchi_core::{
     calendar::{Closure, ClosureReason},
-    reservation::{
-        ApplicantType, BookingRules, Channel, Mutation, PlanKind, Procedure, ReservationStatus,
-    },
-    store::NewApplicant,
-    DataDir, Error, KdfCost, NewStore, Passphrase, Personal, Store,
+    reservation::{BookingRules, Channel, Mutation, PlanKind, Procedure, ReservationStatus},
+    Error, Personal,
 };
 use proptest::prelude::*;
 
-/// A store whose clock reads 08:30 on [`DAY`], so the tests do not depend on when they run.
-fn store() -> (tempfile::TempDir, Store) {
-    store_at(d(DAY).and_hms_opt(8, 30, 0).unwrap())
-}
-
-fn store_at(now: NaiveDateTime) -> (tempfile::TempDir, Store) {
-    let tmp = tempfile::tempdir().unwrap();
-    let store = Store::create(
-        &DataDir::at(tmp.path()),
-        &Passphrase::new("test passphrase".into()),
-        &NewStore {
-            site_name: "テスト市".into(),
-            seat_name: "窓口1".into(),
-        },
-        KdfCost::insecure_for_tests(),
-    )
-    .unwrap()
-    .with_clock(Arc::new(move || now));
-    (tmp, store)
-}
-
-fn d(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-}
-
-fn t(h: u32, m: u32) -> NaiveTime {
-    NaiveTime::from_hms_opt(h, m, 0).unwrap()
-}
-
-fn person(i: usize, procedures: &[Procedure]) -> (NewApplicant, ApplicantType, Vec<Procedure>) {
-    (
-        NewApplicant {
-            name_kanji: Personal::new(format!("山田 太郎{i}")),
-            name_kana: Personal::new(format!("ヤマダ タロウ{i}")),
-            phone: Some(Personal::new(format!("090-0000-{:04}", i % 10_000))),
-            birth_date: None,
-        },
-        ApplicantType::ApplicantSelf,
-        procedures.to_vec(),
-    )
-}
-
-/// A Tuesday on which the counter is open.
-const DAY: &str = "2026-12-01";
+mod common;
+use common::{d, person, store, store_at, t, DAY};
 
 #[test]
 fn a_booking_takes_the_slots_its_procedures_need() {

@@ -73,6 +73,7 @@ export function SettingsScreen({ backend }: { backend: Backend }) {
       const rows = Array.isArray(result) ? result : null;
       if (rows && options.showRows !== false) setReturned({ section, rows });
       setFeedback({ section, ok: true, text: options.okText ? options.okText(rows) : t("settings.saved") });
+      await load();
       return true;
     } catch (e) {
       setFeedback({ section, ok: false, text: errorText(errorCode(e)) });

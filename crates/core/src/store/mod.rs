@@ -5,6 +5,7 @@
 //! aggregate live in their own module (`applicants.rs`, …) as `impl Store` blocks.
 mod applicants;
 mod calendar;
+mod checklists;
 mod connection;
 pub mod migrate;
 mod reservations;
@@ -18,6 +19,7 @@ use uuid::Uuid;
 
 pub use applicants::{Applicant, ApplicantId, NewApplicant};
 pub use calendar::{AffectedReservation, ClosureRecord};
+pub use checklists::{PersonChecklist, ReservationChecklist};
 pub use reservations::{
     DayBoard, HolidaySessionDay, Outcome, PersonSummary, PlanSettings, ReservationSummary, SlotInfo,
 };
@@ -93,6 +95,8 @@ pub struct Store {
     /// The seat's local wall clock (city rules are in local days and times); replaceable so
     /// tests do not depend on the day they run.
     clock: Clock,
+    /// Checklist rules in force: the bundled ones, or the city's override when it is valid.
+    rules: crate::checklist::Rules,
 }
 
 /// A source of the local date and time.
@@ -212,12 +216,21 @@ impl Store {
             .with_id(id)
             .with_max_delta(std::time::Duration::from_secs(5))
             .build();
+        let (rules, error) = crate::checklist::Rules::load_override(
+            &dir.checklist_rules(),
+            crate::checklist::Rules::bundled(),
+        );
+        if let Some(e) = error {
+            // No personal data in a rules file: the path and the problem are safe to log.
+            tracing::warn!("{e}; using the bundled checklist rules");
+        }
         Store {
             conn,
             dir: dir.clone(),
             meta,
             hlc,
             clock: std::sync::Arc::new(|| chrono::Local::now().naive_local()),
+            rules,
         }
     }
 

@@ -227,6 +227,19 @@ impl Store {
                 self.apply_holiday_session(*day, note.as_deref())?
             }
             Mutation::SetClosure { day, closure } => self.apply_closure(*day, closure.as_ref())?,
+            Mutation::RecordChecklist {
+                number,
+                position,
+                stage,
+                input,
+                at,
+            } => self.apply_record_checklist(*number, *position, *stage, input, *at)?,
+            Mutation::RecordCheckOutcome {
+                number,
+                position,
+                outcome,
+                at,
+            } => self.apply_check_outcome(*number, *position, outcome, *at)?,
             Mutation::SetProcedureMinutes { procedure, minutes } => {
                 if !(1..=240).contains(minutes) {
                     return Err(Error::Invalid("a procedure takes 1 to 240 minutes".into()));
@@ -790,6 +803,7 @@ impl Store {
                 )?;
             }
         }
+        self.apply_intake(book)?;
         Ok(Outcome::Reservation(self.reservation(book.number)?))
     }
 
