@@ -2,9 +2,10 @@
 use chrono::{NaiveDate, NaiveTime};
 use madoguchi_core::{
     calendar::Closure,
-    reservation::{BookingRules, PlanKind, Procedure, ReservationStatus, SlotPlan},
+    checklist::{CaseInput, CheckOutcome, IntakeScript, Stage},
+    reservation::{ApplicantType, BookingRules, PlanKind, Procedure, ReservationStatus, SlotPlan},
     reservation_number::ReservationNumber,
-    store::{DayBoard, PlanSettings, ReservationSummary},
+    store::{DayBoard, PlanSettings, ReservationChecklist, ReservationSummary},
     Passphrase, Store, StoreStatus,
 };
 use tauri::State;
@@ -78,12 +79,14 @@ pub fn day_board(state: State<'_, AppState>, day: NaiveDate) -> CmdResult<DayBoa
 #[tauri::command]
 pub fn book(state: State<'_, AppState>, request: BookRequest) -> CmdResult<ReservationSummary> {
     with_store(&state, |s| {
-        s.book(
+        s.book_with_intake(
             request.day,
             request.starts,
             request.channel,
             BookPersonRequest::people(request.people),
             &request.notes,
+            request.intake,
+            request.revisit_of,
         )
     })
 }
@@ -197,4 +200,54 @@ pub fn set_procedure_minutes(
     minutes: u32,
 ) -> CmdResult<()> {
     with_store(&state, |s| s.set_procedure_minutes(procedure, minutes))
+}
+
+/// The phone intake script for these procedures, given the facts answered so far.
+#[tauri::command]
+pub fn intake_script(
+    state: State<'_, AppState>,
+    procedures: Vec<Procedure>,
+    applicant_type: ApplicantType,
+    facts: std::collections::BTreeMap<String, bool>,
+) -> CmdResult<IntakeScript> {
+    with_store(&state, |s| {
+        Ok(s.checklist_rules()
+            .intake_script(&procedures, applicant_type, &facts))
+    })
+}
+
+/// A reservation's checklists (phone and counter), judged by the rules in force.
+#[tauri::command]
+pub fn checklist(
+    state: State<'_, AppState>,
+    number: ReservationNumber,
+) -> CmdResult<ReservationChecklist> {
+    with_store(&state, |s| s.checklist(number))
+}
+
+/// Records one person's checklist at a stage.
+#[tauri::command]
+pub fn record_checklist(
+    state: State<'_, AppState>,
+    number: ReservationNumber,
+    position: u32,
+    stage: Stage,
+    input: CaseInput,
+) -> CmdResult<ReservationChecklist> {
+    with_store(&state, |s| {
+        s.record_checklist(number, position, stage, input)
+    })
+}
+
+/// Records the counter's decision for one person.
+#[tauri::command]
+pub fn record_check_outcome(
+    state: State<'_, AppState>,
+    number: ReservationNumber,
+    position: u32,
+    outcome: CheckOutcome,
+) -> CmdResult<ReservationChecklist> {
+    with_store(&state, |s| {
+        s.record_check_outcome(number, position, outcome)
+    })
 }

@@ -1,7 +1,8 @@
 //! Request shapes the UI sends (responses are core types). TypeScript types are generated.
 use chrono::{NaiveDate, NaiveTime};
 use madoguchi_core::{
-    reservation::{ApplicantType, Channel, Procedure},
+    reservation::{ApplicantType, Channel, PhoneIntake, Procedure},
+    reservation_number::ReservationNumber,
     store::NewApplicant,
     Personal,
 };
@@ -71,4 +72,12 @@ pub struct BookRequest {
     pub people: Vec<BookPersonRequest>,
     /// Staff notes.
     pub notes: String,
+    /// Phone intake answers, per person.
+    #[serde(default)]
+    #[ts(as = "Option<Vec<PhoneIntake>>", optional)]
+    pub intake: Vec<PhoneIntake>,
+    /// For a second visit: the first reservation.
+    #[serde(default)]
+    #[ts(optional)]
+    pub revisit_of: Option<ReservationNumber>,
 }

@@ -49,6 +49,10 @@ pub fn run() {
             commands::set_closure,
             commands::set_booking_rules,
             commands::set_procedure_minutes,
+            commands::intake_script,
+            commands::checklist,
+            commands::record_checklist,
+            commands::record_check_outcome,
         ])
         .setup(|app| {
             let dir = state::data_dir(app.handle());

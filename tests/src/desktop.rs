@@ -77,7 +77,34 @@ fn free_port() -> Result<u16> {
     Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
+/// Sets an input's value the way React notices (date and time inputs take no typed keys in
+/// WebKitWebDriver). Arguments: the element, the value.
+pub const SET_VALUE: &str = "const el = arguments[0]; \
+    const set = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set; \
+    set.call(el, arguments[1]); el.dispatchEvent(new Event('input', { bubbles: true }));";
+
+/// The first day after today on which the counter opens (end-to-end tests book it).
+pub fn next_open_weekday() -> chrono::NaiveDate {
+    let mut day = chrono::Local::now().date_naive() + chrono::Days::new(1);
+    let calendar = madoguchi_core::calendar::BusinessCalendar::new(
+        madoguchi_core::calendar::Holidays::bundled().clone(),
+    );
+    while !calendar.is_open(day) {
+        day = day + chrono::Days::new(1);
+    }
+    day
+}
+
 impl Desktop {
+    /// Sets the value of the input matching `css` (see [`SET_VALUE`]).
+    pub async fn set_value(&self, css: &str, value: &str) -> Result<()> {
+        let input = self.find(css).await?;
+        self.client
+            .execute(SET_VALUE, vec![serde_json::to_value(&input)?, value.into()])
+            .await?;
+        Ok(())
+    }
+
     /// Starts the app on `data_dir` in a 1366×768 virtual screen; screenshots go to
     /// `test-output/<test>/`.
     pub async fn launch(test: &str, data_dir: &Path) -> Result<Desktop> {

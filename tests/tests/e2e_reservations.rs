@@ -1,25 +1,10 @@
 //! End to end in a real window: book by phone, read back the number, find it by phone number,
 //! check it in on the board. Screenshots of the booking flow and the board.
 use fantoccini::{key::Key, Locator};
-use madoguchi_tests::{desktop::Desktop, new_store, PASSPHRASE};
-
-/// Sets an input's value the way React notices (date and time inputs take no typed keys in
-/// WebKitWebDriver).
-const SET_VALUE: &str = "const el = arguments[0]; \
-    const set = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set; \
-    set.call(el, arguments[1]); el.dispatchEvent(new Event('input', { bubbles: true }));";
-
-/// Tomorrow's date as the UI defaults it (the booking form opens on the next day).
-fn next_open_weekday() -> chrono::NaiveDate {
-    let mut day = chrono::Local::now().date_naive() + chrono::Days::new(1);
-    let calendar = madoguchi_core::calendar::BusinessCalendar::new(
-        madoguchi_core::calendar::Holidays::bundled().clone(),
-    );
-    while !calendar.is_open(day) {
-        day = day + chrono::Days::new(1);
-    }
-    day
-}
+use madoguchi_tests::{
+    desktop::{next_open_weekday, Desktop, SET_VALUE},
+    new_store, PASSPHRASE,
+};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn book_by_phone_find_it_and_check_it_in() -> anyhow::Result<()> {
@@ -112,7 +97,10 @@ async fn book_by_phone_find_it_and_check_it_in() -> anyhow::Result<()> {
         .await?;
     let row = format!("[data-number='{number}']");
     app.wait_for_text(&row, "予約済").await?;
-    app.find(&format!("{row} button")).await?.click().await?;
+    app.find(&format!("{row} button[data-action=check-in]"))
+        .await?
+        .click()
+        .await?;
     app.wait_for_text(&row, "受付済").await?;
     app.screenshot("04-board").await?;
 

@@ -6,18 +6,20 @@ import type { StoreStatus } from "./bindings/StoreStatus";
 import { type TextKey, t } from "./i18n";
 import { BoardScreen } from "./screens/BoardScreen";
 import { BookingScreen } from "./screens/BookingScreen";
+import { ChecklistScreen } from "./screens/ChecklistScreen";
 import { NoStoreScreen } from "./screens/NoStoreScreen";
 import { SettingsScreen } from "./screens/SettingsScreen";
 import { SearchScreen } from "./screens/SearchScreen";
 import { StatusScreen } from "./screens/StatusScreen";
 import { UnlockScreen } from "./screens/UnlockScreen";
 
-type Screen = "board" | "book" | "search" | "plan" | "status";
+type Screen = "board" | "book" | "checklist" | "search" | "plan" | "status";
 /** The navigation, in order; Alt+1… selects them. */
 const SCREENS: [Screen, TextKey][] = [
   ["board", "nav.board"],
   ["book", "nav.book"],
   ["search", "nav.search"],
+  ["checklist", "nav.checklist"],
   ["plan", "nav.plan"],
   ["status", "nav.status"],
 ];
@@ -26,6 +28,11 @@ export function App({ backend }: { backend: Backend }) {
   const [lock, setLock] = useState<LockState | null>(null);
   const [status, setStatus] = useState<StoreStatus | null>(null);
   const [screen, setScreen] = useState<Screen>("board");
+  const [checklistNumber, setChecklistNumber] = useState<string | null>(null);
+  const openChecklist = useCallback((number: string) => {
+    setChecklistNumber(number);
+    setScreen("checklist");
+  }, []);
 
   const refresh = useCallback(async () => {
     const state = await backend.lockState();
@@ -99,8 +106,11 @@ export function App({ backend }: { backend: Backend }) {
           {lock?.state === "locked" && (
             <UnlockScreen backend={backend} dataDir={lock.dataDir} onUnlocked={() => void refresh()} />
           )}
-          {lock?.state === "unlocked" && status && screen === "board" && <BoardScreen backend={backend} />}
+          {lock?.state === "unlocked" && status && screen === "board" && <BoardScreen backend={backend} onOpenChecklist={openChecklist} />}
           {lock?.state === "unlocked" && status && screen === "book" && <BookingScreen backend={backend} />}
+          {lock?.state === "unlocked" && status && screen === "checklist" && (
+            <ChecklistScreen key={checklistNumber ?? ""} backend={backend} number={checklistNumber} />
+          )}
           {lock?.state === "unlocked" && status && screen === "search" && <SearchScreen backend={backend} />}
           {lock?.state === "unlocked" && status && screen === "plan" && <SettingsScreen backend={backend} />}
           {lock?.state === "unlocked" && status && screen === "status" && <StatusScreen status={status} />}

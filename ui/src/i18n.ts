@@ -1,10 +1,11 @@
 // UI text lives in locale files (Japanese first); components ask for keys, never hold strings.
+import checklist from "./locales/ja/checklist.json";
 import common from "./locales/ja/common.json";
 import errors from "./locales/ja/errors.json";
 import reservations from "./locales/ja/reservations.json";
 import settings from "./locales/ja/settings.json";
 
-const texts = { ...common, ...reservations, ...settings };
+const texts = { ...common, ...checklist, ...reservations, ...settings };
 export type TextKey = keyof typeof texts;
 export type ErrorKey = keyof typeof errors;
 

@@ -274,6 +274,23 @@ fn holder_identity_needs_one_a_or_two_b() {
 }
 
 #[test]
+fn the_second_visit_of_a_document_inquiry_needs_the_answer_form_and_one_id() {
+    let case = counter_case(
+        &[CardIssue],
+        ApplicantSelf,
+        &["document_inquiry"],
+        &[("holder_id_with_answer", vec![doc("health_insurance")])],
+    );
+    assert!(rules().evaluate(&case, Stage::Counter).ready);
+    let mut without_answer = case.clone();
+    without_answer.marks.remove("second_visit_answer");
+    assert_eq!(
+        rules().evaluate(&without_answer, Stage::Counter).missing,
+        vec!["second_visit_answer"]
+    );
+}
+
+#[test]
 fn an_expired_id_does_not_count_and_says_so() {
     let expired = PresentedDocument {
         document: "driving_licence".into(),
@@ -505,8 +522,8 @@ fn a_city_override_changes_a_rule_and_a_broken_one_keeps_the_last_good_rules() {
             "version = \"city 2026-12\"",
         )
         .replace(
-            "combos = [{ a = 1 }, { b = 2 }]\nsource = \"soumu_manual\"",
-            "combos = [{ a = 1 }, { b = 2, photo = 1 }]\nsource = \"soumu_manual\"",
+            "combos = [{ a = 1 }, { b = 2 }]\nunless",
+            "combos = [{ a = 1 }, { b = 2, photo = 1 }]\nunless",
         );
     std::fs::write(&path, &text).unwrap();
     let (city, error) = Rules::load_override(&path, rules());
@@ -575,4 +592,26 @@ fn a_city_override_changes_a_rule_and_a_broken_one_keeps_the_last_good_rules() {
         Rules::load_override(&path, rules()).0.version,
         rules().version
     );
+}
+
+#[test]
+fn the_japanese_rules_page_lists_every_item_and_source() {
+    let page = include_str!("../../../docs/checklist-rules.ja.md");
+    assert!(
+        page.contains(&rules().version),
+        "docs/checklist-rules.ja.md is for another version of the rules"
+    );
+    for item in &rules().items {
+        assert!(
+            page.contains(&item.label) && page.contains(&item.explain),
+            "{} is not in the docs page",
+            item.id
+        );
+    }
+    for source in rules().sources.values() {
+        assert!(
+            page.contains(source.as_str()),
+            "{source} is not in the docs page"
+        );
+    }
 }

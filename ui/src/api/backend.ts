@@ -4,7 +4,13 @@ import type { AppError } from "../bindings/AppError";
 import type { BookingRules } from "../bindings/BookingRules";
 import type { BookPersonRequest } from "../bindings/BookPersonRequest";
 import type { BookRequest } from "../bindings/BookRequest";
+import type { ApplicantType } from "../bindings/ApplicantType";
+import type { CaseInput } from "../bindings/CaseInput";
+import type { CheckOutcome } from "../bindings/CheckOutcome";
 import type { Closure } from "../bindings/Closure";
+import type { IntakeScript } from "../bindings/IntakeScript";
+import type { ReservationChecklist } from "../bindings/ReservationChecklist";
+import type { Stage } from "../bindings/Stage";
 import type { PlanKind } from "../bindings/PlanKind";
 import type { PlanSettings } from "../bindings/PlanSettings";
 import type { Procedure } from "../bindings/Procedure";
@@ -36,6 +42,11 @@ export interface Backend {
   setClosure(day: string, closure: Closure | null): Promise<ReservationSummary[]>;
   setBookingRules(rules: BookingRules): Promise<void>;
   setProcedureMinutes(procedure: Procedure, minutes: number): Promise<void>;
+  /** The phone intake script for these procedures, given the facts answered so far. */
+  intakeScript(procedures: Procedure[], applicantType: ApplicantType, facts: Record<string, boolean>): Promise<IntakeScript>;
+  checklist(number: string): Promise<ReservationChecklist>;
+  recordChecklist(number: string, position: number, stage: Stage, input: CaseInput): Promise<ReservationChecklist>;
+  recordCheckOutcome(number: string, position: number, outcome: CheckOutcome): Promise<ReservationChecklist>;
 }
 
 /** True if `e` has the `{ code, message }` shape every command error has. */

@@ -4,7 +4,15 @@ import type { AppError } from "../bindings/AppError";
 import type { BookingRules } from "../bindings/BookingRules";
 import type { BookPersonRequest } from "../bindings/BookPersonRequest";
 import type { BookRequest } from "../bindings/BookRequest";
+import type { ApplicantType } from "../bindings/ApplicantType";
+import type { CaseInput } from "../bindings/CaseInput";
+import type { CheckOutcome } from "../bindings/CheckOutcome";
 import type { Closure } from "../bindings/Closure";
+import type { Evaluation } from "../bindings/Evaluation";
+import type { IntakeScript } from "../bindings/IntakeScript";
+import type { ItemCheck } from "../bindings/ItemCheck";
+import type { ReservationChecklist } from "../bindings/ReservationChecklist";
+import type { Stage } from "../bindings/Stage";
 import type { DayBoard } from "../bindings/DayBoard";
 import type { PlanKind } from "../bindings/PlanKind";
 import type { PlanSettings } from "../bindings/PlanSettings";
@@ -109,7 +117,9 @@ export class FakeBackend implements Backend {
     if (board.status.kind === "closed") fail("day_closed", "closed");
     const slot = board.slots.find((s) => hhmm(s.starts) === hhmm(request.starts));
     if (!slot || slot.taken >= slot.capacity) fail("slot_full", "full");
-    return this.add(request.day, slot.starts, request.channel, "booked", request.people, request.notes);
+    const r = this.add(request.day, slot.starts, request.channel, "booked", request.people, request.notes);
+    for (const i of request.intake ?? []) this.cases.set(`${r.number}/${i.position}/phone`, { facts: i.facts, marks: i.marks, documents: {} });
+    return r;
   }
   private add(day: string, starts: string, channel: ReservationSummary["channel"], status: ReservationStatus, people: BookPersonRequest[], notes: string) {
     const n = this.reservations.length;
@@ -207,9 +217,85 @@ export class FakeBackend implements Backend {
     if (rules.daysAhead < 1) fail("invalid_input", "days ahead must be 1 to 366");
     this.settings.rules = rules;
   }
+  cases = new Map<string, Recorded>();
+  outcomes = new Map<string, CheckOutcome>();
+  async intakeScript(_procedures: Procedure[], _type: ApplicantType, _facts: Record<string, boolean>): Promise<IntakeScript> {
+    return {
+      facts: [{ id: "has_old_cards", question: "通知カードをお持ちですか？", procedures: [], applicant_types: [] }],
+      items: FAKE_ITEMS.map((i) => ({ item: i.item, question: `${i.label}をお持ちですか？`, explain: i.explain })),
+      rulesVersion: "fake",
+    };
+  }
+  async checklist(number: string): Promise<ReservationChecklist> {
+    const reservation = this.find(number);
+    const script = await this.intakeScript([], "self", {});
+    return {
+      reservation,
+      revisitOf: null,
+      documents: FAKE_DOCUMENTS,
+      people: reservation.people.map((p, position) => {
+        const phone = this.cases.get(`${number}/${position}/phone`);
+        const counter = this.cases.get(`${number}/${position}/counter`) ?? { facts: phone?.facts ?? {}, marks: {}, documents: {} };
+        const counterInput = { procedures: p.procedures, applicantType: p.applicantType, ...counter };
+        return {
+          position,
+          nameKana: p.nameKana,
+          applicantType: p.applicantType,
+          procedures: p.procedures,
+          phone: phone ? fakeEvaluate(phone, "phone") : null,
+          counterInput,
+          counter: fakeEvaluate(counter, "counter"),
+          carriedOver: false,
+          outcome: this.outcomes.get(`${number}/${position}`) ?? null,
+          script,
+        };
+      }),
+    };
+  }
+  async recordChecklist(number: string, position: number, stage: Stage, input: CaseInput) {
+    this.cases.set(`${number}/${position}/${stage}`, { facts: input.facts, marks: input.marks, documents: input.documents });
+    return this.checklist(number);
+  }
+  async recordCheckOutcome(number: string, position: number, outcome: CheckOutcome) {
+    const current = (await this.checklist(number)).people[position];
+    if (outcome.outcome === "ready" && !current.counter.ready) fail("not_allowed", "items still missing");
+    if (outcome.outcome === "revisit" && !outcome.reason.trim()) fail("invalid_input", "a revisit needs a reason");
+    this.outcomes.set(`${number}/${position}`, outcome);
+    return this.checklist(number);
+  }
   async setProcedureMinutes(procedure: Procedure, minutes: number) {
     this.settings.procedureMinutes = this.settings.procedureMinutes.map(([p, m]) => [p, p === procedure ? minutes : m]);
   }
+}
+
+// The checklist model: two items for every procedure (the postcard, and an ID judged as one A
+// or two B documents), one fact. Enough to drive the screens; the core tests the real rules.
+type Recorded = Pick<CaseInput, "facts" | "marks" | "documents">;
+const FAKE_DOCUMENTS = [
+  { id: "driving_licence", name: "運転免許証", class: "A" as const, photo: true },
+  { id: "health_insurance", name: "健康保険証", class: "B" as const, photo: false },
+  { id: "pension_book", name: "年金手帳", class: "B" as const, photo: false },
+];
+const FAKE_ITEMS = [
+  { item: "notice_postcard", label: "交付通知書（はがき）", kind: "document" as const, explain: "市から届いたはがき" },
+  { item: "holder_id", label: "ご本人の本人確認書類", kind: "identity" as const, explain: "A 1点、または B 2点" },
+];
+
+function fakeEvaluate(input: Recorded, stage: Stage): Evaluation {
+  const items: ItemCheck[] = FAKE_ITEMS.map((i) => {
+    const mark = input.marks[i.item] ?? "unknown";
+    let ok: boolean;
+    if (i.kind === "identity" && stage === "counter") {
+      const docs = (input.documents[i.item] ?? []).filter((d) => !d.expired).map((d) => FAKE_DOCUMENTS.find((k) => k.id === d.document));
+      ok = docs.some((d) => d?.class === "A") || docs.length >= 2;
+    } else {
+      ok = stage === "phone" ? mark === "confirmed_orally" || mark === "presented" : mark === "presented";
+    }
+    if (mark === "missing") ok = false;
+    return { ...i, mark, state: ok ? { state: "satisfied" } : { state: "missing", reason: `不足：${i.label}。${i.explain}` } };
+  });
+  const missing = items.filter((i) => i.state.state === "missing").map((i) => i.item);
+  return { ready: missing.length === 0, missing, items, rulesVersion: "fake" };
 }
 
 function holdsPlace(status: ReservationStatus) {

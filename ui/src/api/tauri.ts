@@ -20,4 +20,8 @@ export const tauriBackend: Backend = {
   setClosure: (day, closure) => invoke("set_closure", { day, closure }),
   setBookingRules: (rules) => invoke("set_booking_rules", { rules }),
   setProcedureMinutes: (procedure, minutes) => invoke("set_procedure_minutes", { procedure, minutes }),
+  intakeScript: (procedures, applicantType, facts) => invoke("intake_script", { procedures, applicantType, facts }),
+  checklist: (number) => invoke("checklist", { number }),
+  recordChecklist: (number, position, stage, input) => invoke("record_checklist", { number, position, stage, input }),
+  recordCheckOutcome: (number, position, outcome) => invoke("record_check_outcome", { number, position, outcome }),
 };

@@ -9,7 +9,7 @@ import type { ReservationStatus } from "../bindings/ReservationStatus";
 import type { ReservationSummary } from "../bindings/ReservationSummary";
 import { errorText, t, tCode } from "../i18n";
 
-export function BoardScreen({ backend }: { backend: Backend }) {
+export function BoardScreen({ backend, onOpenChecklist }: { backend: Backend; onOpenChecklist?: (number: string) => void }) {
   const [day, setDay] = useState(today());
   const [board, setBoard] = useState<DayBoard | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -127,9 +127,14 @@ export function BoardScreen({ backend }: { backend: Backend }) {
                         {r.channel === "walk_in" && <span className="badge">{tCode("channel", "walk_in")}</span>}
                         <span className={`badge status-${r.status}`}>{tCode("status", r.status)}</span>
                         {r.late && <span className="badge full">{t("board.late")}</span>}
+                        {onOpenChecklist && (r.status === "booked" || r.status === "checked_in") && (
+                          <button type="button" className="small secondary" data-action="checklist" onClick={() => onOpenChecklist(r.number)}>
+                            {t("board.checklist")}
+                          </button>
+                        )}
                         {r.status === "booked" && (
                           <>
-                            <button type="button" className="small" onClick={() => void setStatus(r, "checked_in")}>
+                            <button type="button" className="small" data-action="check-in" onClick={() => void setStatus(r, "checked_in")}>
                               {t("board.checkIn")}
                             </button>
                             <button type="button" className="small secondary" onClick={() => void setStatus(r, "no_show")}>

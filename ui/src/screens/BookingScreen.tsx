@@ -8,6 +8,9 @@ import type { Channel } from "../bindings/Channel";
 import type { DayBoard } from "../bindings/DayBoard";
 import type { Procedure } from "../bindings/Procedure";
 import type { ReservationSummary } from "../bindings/ReservationSummary";
+import type { IntakeScript } from "../bindings/IntakeScript";
+import type { PhoneIntake } from "../bindings/PhoneIntake";
+import { IntakePanel } from "../components/IntakePanel";
 import { errorText, t, tCode } from "../i18n";
 
 const PROCEDURES: Procedure[] = ["card_issue", "card_reissue", "details_change", "certificate_issue", "certificate_renewal"];
@@ -26,11 +29,16 @@ export function BookingScreen({ backend }: { backend: Backend }) {
   const [people, setPeople] = useState<BookPersonRequest[]>([emptyPerson()]);
   const [channel, setChannel] = useState<Channel>("phone");
   const [notes, setNotes] = useState("");
+  const [revisitOf, setRevisitOf] = useState("");
   const [day, setDay] = useState(addDays(today(), 1));
   const [board, setBoard] = useState<DayBoard | null>(null);
   const [slot, setSlot] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<ReservationSummary | null>(null);
+  // Phone intake answers and the scripts they were given against, per person.
+  const [intake, setIntake] = useState<PhoneIntake[]>([]);
+  const [scripts, setScripts] = useState<(IntakeScript | undefined)[]>([]);
+  const intakeOf = (i: number): PhoneIntake => intake[i] ?? { position: i, facts: {}, marks: {} };
 
   useEffect(() => {
     setSlot(null);
@@ -58,7 +66,12 @@ export function BookingScreen({ backend }: { backend: Backend }) {
       return;
     }
     try {
-      setDone(channel === "walk_in" ? await backend.walkIn(people) : await backend.book({ day, starts: slot ?? "", channel, people, notes }));
+      const answered = people.map((_, i) => intakeOf(i)).filter((x) => Object.keys(x.marks).length > 0 || Object.keys(x.facts).length > 0);
+      setDone(
+        channel === "walk_in"
+          ? await backend.walkIn(people)
+          : await backend.book({ day, starts: slot ?? "", channel, people, notes, intake: answered, revisitOf: revisitOf.trim() || undefined }),
+      );
       setError(null);
     } catch (err) {
       setError(errorText(errorCode(err)));
@@ -71,6 +84,21 @@ export function BookingScreen({ backend }: { backend: Backend }) {
         <h1 id="done-title">{done.channel === "walk_in" ? t("book.walkInDone") : t("book.done")}</h1>
         {done.status === "queued" && <p className="error" data-testid="queued">{t("book.queued")}</p>}
         <p className="lead">{t("book.numberLead")}</p>
+        {done.channel !== "walk_in" && scripts.some(Boolean) && (
+          <div className="notice" data-testid="bring-list">
+            <h2>{t("intake.bring")}</h2>
+            <ul>
+              {scripts.flatMap((sc, i) =>
+                (sc?.items ?? []).map((line) => (
+                  <li key={`${i}-${line.item}`}>
+                    {people.length > 1 ? `${people[i]?.nameKana}：` : ""}
+                    {line.question.replace(/をお持ちですか？$|、よろしいですか？$|がかかります。よろしいですか？$/, "")}
+                  </li>
+                )),
+              )}
+            </ul>
+          </div>
+        )}
         <p className="number" data-testid="reservation-number">{done.number}</p>
         <p>
           {done.day} {done.status === "queued" ? "" : done.starts.slice(0, 5)}　{done.people.map((p) => p.nameKanji).join("・")}
@@ -80,8 +108,11 @@ export function BookingScreen({ backend }: { backend: Backend }) {
           autoFocus
           onClick={() => {
             setDone(null);
+            setIntake([]);
+            setScripts([]);
             setPeople([emptyPerson()]);
             setNotes("");
+            setRevisitOf("");
           }}
         >
           {t("book.another")}
@@ -130,6 +161,18 @@ export function BookingScreen({ backend }: { backend: Backend }) {
               </label>
             ))}
           </div>
+          {channel !== "walk_in" && (
+            <IntakePanel
+              backend={backend}
+              position={i}
+              name={p.nameKana}
+              procedures={p.procedures}
+              applicantType={p.applicantType}
+              value={intakeOf(i)}
+              onChange={(v) => setIntake((all) => Object.assign([...all], { [i]: v }))}
+              onScript={(sc) => setScripts((all) => Object.assign([...all], { [i]: sc }))}
+            />
+          )}
           {i > 0 && (
             <button type="button" className="small secondary" onClick={() => setPeople((ps) => ps.filter((_, k) => k !== i))}>
               {t("book.removePerson")}
@@ -154,6 +197,12 @@ export function BookingScreen({ backend }: { backend: Backend }) {
           {t("book.day")}
           <input type="date" name="day" value={day} onChange={(e) => e.target.value && setDay(e.target.value)} />
         </label>
+        )}
+        {channel !== "walk_in" && (
+          <label>
+            {t("book.revisitOf")}
+            <input type="text" name="revisitOf" value={revisitOf} placeholder="1234-5678" onChange={(e) => setRevisitOf(e.target.value)} />
+          </label>
         )}
         <label className="grow">
           {t("book.notes")}

@@ -1,0 +1,225 @@
+// The counter checklist: for each person of a reservation, tick what is presented (and which
+// identity documents, and whether they have expired), see at once what is missing and why,
+// then mark the case ready or a revisit with its reason and what to bring next time.
+// Every change is recorded at once (who and when live in the store).
+import { type FormEvent, useCallback, useEffect, useState } from "react";
+import { type Backend, errorCode } from "../api/backend";
+import type { CaseInput } from "../bindings/CaseInput";
+import type { DocumentKind } from "../bindings/DocumentKind";
+import type { ItemCheck } from "../bindings/ItemCheck";
+import type { Mark } from "../bindings/Mark";
+import type { PersonChecklist } from "../bindings/PersonChecklist";
+import type { PresentedDocument } from "../bindings/PresentedDocument";
+import type { ReservationChecklist } from "../bindings/ReservationChecklist";
+import { errorText, t, tCode } from "../i18n";
+
+export function ChecklistScreen({ backend, number: initial }: { backend: Backend; number: string | null }) {
+  const [query, setQuery] = useState(initial ?? "");
+  const [number, setNumber] = useState(initial);
+  const [data, setData] = useState<ReservationChecklist | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const run = useCallback(async (action: () => Promise<ReservationChecklist>) => {
+    try {
+      setData(await action());
+      setError(null);
+    } catch (e) {
+      setError(errorText(errorCode(e)));
+    }
+  }, []);
+
+  useEffect(() => {
+    if (number) void run(() => backend.checklist(number));
+  }, [backend, number, run]);
+
+  return (
+    <section className="card" aria-labelledby="check-title">
+      <h1 id="check-title">{t("check.title")}</h1>
+      <form
+        className="toolbar"
+        onSubmit={(e: FormEvent) => {
+          e.preventDefault();
+          setNumber(query.trim());
+        }}
+      >
+        <label className="inline">
+          {t("check.number")}
+          <input name="checkNumber" value={query} onChange={(e) => setQuery(e.target.value)} autoFocus={!initial} />
+        </label>
+        <button type="submit">{t("check.open")}</button>
+      </form>
+      {error && <p className="error" role="alert">{error}</p>}
+      {data && (
+        <>
+          <p className="muted">
+            <span className="mono">{data.reservation.number}</span> {data.reservation.day} {data.reservation.starts.slice(0, 5)}　
+            {t("check.rules", { version: data.people[0]?.counter.rulesVersion ?? "" })}
+          </p>
+          {data.revisitOf && <p className="badge ok">{t("check.carried", { number: data.revisitOf })}</p>}
+          {data.people.map((p) => (
+            <PersonCard
+              key={p.position}
+              person={p}
+              documents={data.documents}
+              onRecord={(input) => run(() => backend.recordChecklist(data.reservation.number, p.position, "counter", input))}
+              onReady={() => run(() => backend.recordCheckOutcome(data.reservation.number, p.position, { outcome: "ready" }))}
+              onRevisit={(reason) =>
+                run(() => backend.recordCheckOutcome(data.reservation.number, p.position, { outcome: "revisit", reason, missing: p.counter.missing }))
+              }
+            />
+          ))}
+        </>
+      )}
+    </section>
+  );
+}
+
+type PersonProps = {
+  person: PersonChecklist;
+  documents: DocumentKind[];
+  onRecord: (input: CaseInput) => Promise<void>;
+  onReady: () => Promise<void>;
+  onRevisit: (reason: string) => Promise<void>;
+};
+
+function PersonCard({ person, documents, onRecord, onReady, onRevisit }: PersonProps) {
+  const input = person.counterInput;
+  const missing = person.counter.items.filter((i) => i.state.state === "missing");
+  const [reason, setReason] = useState("");
+  useEffect(() => setReason(missing.map((i) => i.label).join("、")), [missing.length]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const setMark = (item: string, mark: Mark) => onRecord({ ...input, marks: { ...input.marks, [item]: mark } });
+  const setFact = (fact: string, value: boolean) => onRecord({ ...input, facts: { ...input.facts, [fact]: value } });
+  const setDocs = (item: string, docs: PresentedDocument[]) =>
+    onRecord({ ...input, marks: { ...input.marks, [item]: docs.length ? "presented" : "unknown" }, documents: { ...input.documents, [item]: docs } });
+
+  return (
+    <fieldset className="person" data-testid={`checklist-${person.position}`}>
+      <legend>{t("check.person", { name: person.nameKana, type: tCode("applicantType", person.applicantType) })}</legend>
+      <p className="muted">
+        {person.procedures.map((p) => tCode("procedure", p)).join("・")}　
+        {person.phone ? t("check.phoneDone") : t("check.phoneNone")}
+      </p>
+      {person.carriedOver && <p className="badge ok">{t("check.carried", { number: "" })}</p>}
+      {person.script.facts.length > 0 && (
+        <div className="checks" role="group" aria-label={t("check.facts")}>
+          {person.script.facts.map((f) => (
+            <label key={f.id} className="check">
+              <input type="checkbox" name={`fact-${f.id}`} checked={input.facts[f.id] ?? false} onChange={(e) => void setFact(f.id, e.target.checked)} />
+              {f.question}
+            </label>
+          ))}
+        </div>
+      )}
+      <table className="grid checklist">
+        <tbody>
+          {person.counter.items.map((item) => (
+            <ItemRow key={item.item} item={item} documents={documents} presented={input.documents[item.item] ?? []} onMark={setMark} onDocs={setDocs} />
+          ))}
+        </tbody>
+      </table>
+      {person.outcome ? (
+        <p className={person.outcome.outcome === "ready" ? "badge ok" : "badge full"} data-testid="outcome">
+          {person.outcome.outcome === "ready" ? t("check.outcomeReady") : t("check.outcomeRevisit", { reason: person.outcome.reason })}
+        </p>
+      ) : null}
+      {person.outcome?.outcome === "revisit" && (
+        <div className="notice" data-testid="next-time">
+          <h2>{t("check.nextTime")}</h2>
+          <ul>
+            {person.counter.items
+              .filter((i) => person.outcome?.outcome === "revisit" && person.outcome.missing.includes(i.item))
+              .map((i) => (
+                <li key={i.item}>
+                  <strong>{i.label}</strong>：{i.explain}
+                </li>
+              ))}
+          </ul>
+        </div>
+      )}
+      <p className={person.counter.ready ? "ok" : "error"} data-testid="verdict">
+        {person.counter.ready ? t("check.ready") : t("check.notReady", { n: missing.length })}
+      </p>
+      <div className="toolbar">
+        <button type="button" disabled={!person.counter.ready} onClick={() => void onReady()}>
+          {t("check.markReady")}
+        </button>
+        {!person.counter.ready && (
+          <form
+            className="inline"
+            onSubmit={(e: FormEvent) => {
+              e.preventDefault();
+              void onRevisit(reason);
+            }}
+          >
+            <label className="inline">
+              {t("check.revisitReason")}
+              <input name="revisitReason" value={reason} onChange={(e) => setReason(e.target.value)} />
+            </label>
+            <button type="submit" className="secondary">{t("check.markRevisit")}</button>
+          </form>
+        )}
+      </div>
+    </fieldset>
+  );
+}
+
+type ItemProps = {
+  item: ItemCheck;
+  documents: DocumentKind[];
+  presented: PresentedDocument[];
+  onMark: (item: string, mark: Mark) => void;
+  onDocs: (item: string, docs: PresentedDocument[]) => void;
+};
+
+function ItemRow({ item, documents, presented, onMark, onDocs }: ItemProps) {
+  const state = item.state;
+  const toggleDoc = (id: string, on: boolean) =>
+    onDocs(item.item, on ? [...presented, { document: id, expired: false }] : presented.filter((d) => d.document !== id));
+  const toggleExpired = (id: string, expired: boolean) => onDocs(item.item, presented.map((d) => (d.document === id ? { ...d, expired } : d)));
+  return (
+    <tr data-item={item.item} className={state.state === "missing" ? "full" : undefined}>
+      <td>
+        <strong>{item.label}</strong>
+        {state.state === "missing" && <div className="error small">{state.reason}</div>}
+      </td>
+      <td>
+        {item.kind === "identity" ? (
+          <div className="checks" role="group" aria-label={t("check.documents")}>
+            {documents.map((d) => {
+              const shown = presented.find((p) => p.document === d.id);
+              return (
+                <span key={d.id} className="doc">
+                  <label className="check">
+                    <input type="checkbox" name={`${item.item}-${d.id}`} checked={!!shown} onChange={(e) => toggleDoc(d.id, e.target.checked)} />
+                    {d.class} {d.name}
+                  </label>
+                  {shown && (
+                    <label className="check small">
+                      <input type="checkbox" name={`${item.item}-${d.id}-expired`} checked={shown.expired} onChange={(e) => toggleExpired(d.id, e.target.checked)} />
+                      {t("check.expired")}
+                    </label>
+                  )}
+                </span>
+              );
+            })}
+          </div>
+        ) : (
+          <span className="marks">
+            <button type="button" className={item.mark === "presented" ? "small" : "small secondary"} aria-pressed={item.mark === "presented"} onClick={() => onMark(item.item, "presented")}>
+              {t("check.presented")}
+            </button>
+            <button type="button" className={item.mark === "missing" ? "small" : "small secondary"} aria-pressed={item.mark === "missing"} onClick={() => onMark(item.item, "missing")}>
+              {t("check.missing")}
+            </button>
+          </span>
+        )}
+      </td>
+      <td>
+        {state.state === "satisfied" && <span className="badge ok">{t("check.ok")}</span>}
+        {state.state === "to_return" && <span className="badge">{t("check.toReturn")}</span>}
+        {state.state === "missing" && <span className="badge full">{t("check.missing")}</span>}
+      </td>
+    </tr>
+  );
+}
