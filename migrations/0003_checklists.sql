@@ -42,3 +42,10 @@ CREATE TABLE checklist_outcomes (
 
 -- A second visit points at the first; its checklist starts from the first one's.
 ALTER TABLE reservations ADD COLUMN revisit_of TEXT REFERENCES reservations (id);
+
+-- The city's last good checklist rules file, so a broken override falls back to it (not to the
+-- national defaults) even after a restart.
+CREATE TABLE checklist_rules_cache (
+    id   INTEGER PRIMARY KEY CHECK (id = 1),
+    text TEXT NOT NULL
+) STRICT;

@@ -92,6 +92,10 @@ pub(crate) fn read(path: &Path, passphrase: &Passphrase) -> Result<KeyMaterial> 
                 Error::WrongPassphrase
             }
             age::DecryptError::NoMatchingKeys => corrupt("not wrapped with a passphrase"),
+            // Not through age's Display: it overflows a shift for an absurd (damaged) work factor.
+            age::DecryptError::ExcessiveWork { required, .. } => corrupt(&format!(
+                "scrypt work factor 2^{required} is beyond any this app writes"
+            )),
             other => corrupt(&other.to_string()),
         })?;
     let mut payload = Zeroizing::new(Vec::with_capacity(PAYLOAD_LEN));
@@ -238,6 +242,33 @@ mod tests {
         assert!(matches!(
             read(&path, &pass("correct horse")),
             Err(Error::KeyFileMissing(_))
+        ));
+    }
+
+    /// A damaged work factor in the scrypt stanza (found by the property below: age's
+    /// own message for it overflowed) is reported as corrupt, not a panic.
+    #[test]
+    fn an_absurd_work_factor_is_corrupt() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("key.age");
+        write(
+            &path,
+            &pass("correct horse"),
+            &sample(),
+            KdfCost::insecure_for_tests(),
+        )
+        .unwrap();
+        let text = fs::read(&path).unwrap();
+        let header_end = text.windows(4).position(|w| w == b"\n---").unwrap();
+        let header = String::from_utf8(text[..header_end].to_vec()).unwrap();
+        let damaged = header.replace(" 10\n", " 90\n");
+        assert_ne!(damaged, header, "the stanza carries the work factor");
+        let mut bytes = damaged.into_bytes();
+        bytes.extend_from_slice(&text[header_end..]);
+        fs::write(&path, &bytes).unwrap();
+        assert!(matches!(
+            read(&path, &pass("correct horse")),
+            Err(Error::KeyFileCorrupt { .. })
         ));
     }
 

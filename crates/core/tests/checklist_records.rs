@@ -179,3 +179,45 @@ fn intake_for_a_person_who_is_not_in_the_booking_is_refused_and_nothing_is_booke
     assert!(matches!(err, Error::Invalid(_)), "{err:?}");
     assert!(s.reservations_on(d(DAY)).unwrap().is_empty());
 }
+
+#[test]
+fn the_store_uses_a_valid_city_override_and_reports_a_broken_one() {
+    use madoguchi_core::{DataDir, Passphrase, Store};
+    let (tmp, s) = store();
+    let bundled = s.status().unwrap().checklist_rules;
+    drop(s);
+    let dir = DataDir::at(tmp.path());
+    let open = || Store::open(&dir, &Passphrase::new("test passphrase".into())).unwrap();
+    let rules = include_str!("../../../assets/checklist/rules.toml");
+
+    std::fs::write(
+        dir.checklist_rules(),
+        rules.replace(&format!("version = \"{bundled}\""), "version = \"city v2\""),
+    )
+    .unwrap();
+    let status = open().status().unwrap();
+    assert_eq!(
+        (
+            status.checklist_rules.as_str(),
+            status.checklist_rules_error
+        ),
+        ("city v2", None)
+    );
+
+    std::fs::write(dir.checklist_rules(), "version = \"city v3\"\n[[items]\n").unwrap();
+    let status = open().status().unwrap();
+    assert_eq!(
+        status.checklist_rules, "city v2",
+        "falls back to the last good rules, even after a restart"
+    );
+    let error = status.checklist_rules_error.unwrap();
+    assert!(
+        error.contains("checklist-rules.toml") && error.contains("line 2"),
+        "{error}"
+    );
+    // The data directory check knows the file.
+    assert!(dir.inventory().unwrap().iter().all(|f| f.kind.is_some()));
+    // Removing the override goes back to the national defaults.
+    std::fs::remove_file(dir.checklist_rules()).unwrap();
+    assert_eq!(open().status().unwrap().checklist_rules, bundled);
+}

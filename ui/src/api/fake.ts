@@ -36,6 +36,8 @@ export const sampleStatus: StoreStatus = {
   cipherVersion: "4.10.0 community",
   databaseBytes: 65536,
   counts: { applicants: 40 },
+  checklistRules: "fake rules",
+  checklistRulesError: null,
 };
 
 function fail(code: string, message: string): never {

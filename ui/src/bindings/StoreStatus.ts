@@ -29,4 +29,12 @@ databaseBytes: number,
 /**
  * Row counts.
  */
-counts: StoreCounts, };
+counts: StoreCounts, 
+/**
+ * Version of the checklist rules in force.
+ */
+checklistRules: string, 
+/**
+ * Why the city's rules file was not used, if it was not (the last good rules are used).
+ */
+checklistRulesError: string | null, };

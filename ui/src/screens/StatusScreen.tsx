@@ -19,6 +19,7 @@ export function StatusScreen({ status }: { status: StoreStatus }) {
     ["status.size", bytes(status.databaseBytes)],
     ["status.createdAt", dateTime.format(new Date(status.meta.createdAt))],
     ["status.storeId", status.meta.storeId],
+    ["status.checklistRules", status.checklistRules],
   ];
   return (
     <section className="card" aria-labelledby="status-title">
@@ -33,6 +34,11 @@ export function StatusScreen({ status }: { status: StoreStatus }) {
           </div>
         ))}
       </dl>
+      {status.checklistRulesError && (
+        <p className="error" role="alert" data-testid="rules-error">
+          {t("status.checklistRulesError")} {status.checklistRulesError}
+        </p>
+      )}
     </section>
   );
 }

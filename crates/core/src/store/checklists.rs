@@ -60,6 +60,45 @@ pub struct ReservationChecklist {
     pub documents: Vec<crate::checklist::DocumentKind>,
 }
 
+/// The rules to use when a store opens: the city's override if it is valid (remembered as the
+/// last good one), else the last good override, else the bundled rules.
+pub(super) fn load_rules(
+    conn: &rusqlite::Connection,
+    dir: &crate::DataDir,
+) -> (Rules, Option<Error>) {
+    let cached: Option<String> = conn
+        .query_row("SELECT text FROM checklist_rules_cache", [], |r| r.get(0))
+        .optional()
+        .ok()
+        .flatten();
+    let last_good = cached
+        .as_deref()
+        .and_then(|text| Rules::parse(text, "last good rules").ok())
+        .unwrap_or_else(|| Rules::bundled().clone());
+    let path = dir.checklist_rules();
+    // Write only when something changed: opening a store must not write to it.
+    if !path.exists() {
+        // No override (any more): the national defaults, and nothing to fall back to later.
+        if cached.is_some() {
+            if let Err(e) = conn.execute("DELETE FROM checklist_rules_cache", []) {
+                tracing::warn!("could not forget the checklist rules: {e}");
+            }
+        }
+        return (Rules::bundled().clone(), None);
+    }
+    let (rules, error) = Rules::load_override(&path, &last_good);
+    match std::fs::read_to_string(&path) {
+        Ok(text) if error.is_none() && cached.as_deref() != Some(text.as_str()) => {
+            let sql = "INSERT INTO checklist_rules_cache (id, text) VALUES (1, ?1) ON CONFLICT (id) DO UPDATE SET text = excluded.text";
+            if let Err(e) = conn.execute(sql, [text]) {
+                tracing::warn!("could not remember the checklist rules: {e}");
+            }
+        }
+        _ => {}
+    }
+    (rules, error)
+}
+
 impl Store {
     /// The checklist rules in force (bundled, or the city's override).
     pub fn checklist_rules(&self) -> &Rules {
@@ -68,8 +107,9 @@ impl Store {
 
     /// Re-reads the city's override; a broken file is reported and the rules in force stay.
     pub fn reload_checklist_rules(&mut self) -> Result<()> {
-        let (rules, error) = Rules::load_override(&self.dir.checklist_rules(), &self.rules);
+        let (rules, error) = load_rules(&self.conn, &self.dir);
         self.rules = rules;
+        self.rules_error = error.as_ref().map(|e| e.to_string());
         error.map_or(Ok(()), Err)
     }
 

@@ -83,6 +83,10 @@ pub struct StoreStatus {
     pub database_bytes: u32,
     /// Row counts.
     pub counts: StoreCounts,
+    /// Version of the checklist rules in force.
+    pub checklist_rules: String,
+    /// Why the city's rules file was not used, if it was not (the last good rules are used).
+    pub checklist_rules_error: Option<String>,
 }
 
 /// An unlocked store.
@@ -97,6 +101,8 @@ pub struct Store {
     clock: Clock,
     /// Checklist rules in force: the bundled ones, or the city's override when it is valid.
     rules: crate::checklist::Rules,
+    /// Why the city's override was not used, when it was not.
+    rules_error: Option<String>,
 }
 
 /// A source of the local date and time.
@@ -216,14 +222,12 @@ impl Store {
             .with_id(id)
             .with_max_delta(std::time::Duration::from_secs(5))
             .build();
-        let (rules, error) = crate::checklist::Rules::load_override(
-            &dir.checklist_rules(),
-            crate::checklist::Rules::bundled(),
-        );
-        if let Some(e) = error {
+        let (rules, error) = checklists::load_rules(&conn, dir);
+        let rules_error = error.map(|e| {
             // No personal data in a rules file: the path and the problem are safe to log.
-            tracing::warn!("{e}; using the bundled checklist rules");
-        }
+            tracing::warn!("{e}; keeping the last good checklist rules");
+            e.to_string()
+        });
         Store {
             conn,
             dir: dir.clone(),
@@ -231,6 +235,7 @@ impl Store {
             hlc,
             clock: std::sync::Arc::new(|| chrono::Local::now().naive_local()),
             rules,
+            rules_error,
         }
     }
 
@@ -286,6 +291,8 @@ impl Store {
             counts: StoreCounts {
                 applicants: self.applicant_count()?,
             },
+            checklist_rules: self.rules.version.clone(),
+            checklist_rules_error: self.rules_error.clone(),
         })
     }
 
