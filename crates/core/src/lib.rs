@@ -18,6 +18,7 @@ pub mod reservation_number;
 pub mod secret;
 pub mod store;
 pub mod text;
+pub mod visit;
 
 pub use data_dir::DataDir;
 pub use error::{Error, Result};

@@ -464,6 +464,28 @@ pub enum Mutation {
         /// When (local time).
         at: NaiveDateTime,
     },
+    /// One step of a case's counter workflow (call, verify, prepare, hand over, acknowledge…).
+    VisitStep {
+        /// Which reservation.
+        number: ReservationNumber,
+        /// Which person (0-based).
+        position: u32,
+        /// The step.
+        step: crate::visit::VisitStep,
+        /// When (local time).
+        at: NaiveDateTime,
+    },
+    /// The back office's count of application forms for a day (申請書の枚数).
+    SetFormCount {
+        /// Day.
+        day: NaiveDate,
+        /// Forms counted.
+        count: u32,
+        /// Explanation of any difference.
+        note: String,
+        /// When (local time).
+        at: NaiveDateTime,
+    },
     /// Close the counter or shorten a day (maintenance, disaster, J-LIS outage), or reopen it.
     SetClosure {
         /// Day.
@@ -490,6 +512,8 @@ impl Mutation {
             Mutation::SetProcedureMinutes { .. } => "set_procedure_minutes",
             Mutation::RecordChecklist { .. } => "record_checklist",
             Mutation::RecordCheckOutcome { .. } => "record_check_outcome",
+            Mutation::VisitStep { .. } => "visit_step",
+            Mutation::SetFormCount { .. } => "set_form_count",
         }
     }
 }

@@ -9,6 +9,7 @@ mod checklists;
 mod connection;
 pub mod migrate;
 mod reservations;
+mod visits;
 
 use std::{fs, path::Path};
 
@@ -23,6 +24,7 @@ pub use checklists::{PersonChecklist, ReservationChecklist};
 pub use reservations::{
     DayBoard, HolidaySessionDay, Outcome, PersonSummary, PlanSettings, ReservationSummary, SlotInfo,
 };
+pub use visits::{CaseView, Reconciliation, VisitEvent};
 
 use crate::{
     data_dir::DataDir,

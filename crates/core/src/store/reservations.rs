@@ -227,6 +227,18 @@ impl Store {
                 self.apply_holiday_session(*day, note.as_deref())?
             }
             Mutation::SetClosure { day, closure } => self.apply_closure(*day, closure.as_ref())?,
+            Mutation::VisitStep {
+                number,
+                position,
+                step,
+                at,
+            } => self.apply_visit_step(*number, *position, step, *at)?,
+            Mutation::SetFormCount {
+                day,
+                count,
+                note,
+                at,
+            } => self.apply_form_count(*day, *count, note, *at)?,
             Mutation::RecordChecklist {
                 number,
                 position,
@@ -804,6 +816,9 @@ impl Store {
             }
         }
         self.apply_intake(book)?;
+        if let (ReservationStatus::CheckedIn, Some(at)) = (status, book.arrived_at) {
+            self.open_cases(book.number, at)?;
+        }
         Ok(Outcome::Reservation(self.reservation(book.number)?))
     }
 
@@ -853,6 +868,7 @@ impl Store {
             "UPDATE reservations SET status = 'checked_in', checked_in_at = ?2, late = ?3, updated_at = ?4 WHERE number = ?1",
             params![number.as_i64(), at.format(DATETIME).to_string(), late, Utc::now().to_rfc3339()],
         )?;
+        self.open_cases(number, at)?;
         Ok(Outcome::Reservation(self.reservation(number)?))
     }
 
@@ -906,6 +922,10 @@ impl Store {
                 day.format(MONTH).to_string()
             ],
         )?;
+        if current.status == ReservationStatus::Queued {
+            // Seated: their case starts from when they arrived.
+            self.open_cases(number, current.checked_in_at.unwrap_or_else(|| self.now()))?;
+        }
         Ok(Outcome::Reservation(self.reservation(number)?))
     }
 

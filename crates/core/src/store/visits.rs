@@ -1,0 +1,434 @@
+//! The counter workflow in the store: each case (person of a checked-in reservation) from
+//! waiting to completed / revisit / cancelled, with every step kept (who handed what to whom
+//! and when), live queue figures, the handoff queue for city staff, and the daily reconciliation
+//! of application forms.
+use chrono::{NaiveDate, NaiveDateTime};
+use rusqlite::{params, OptionalExtension};
+use serde::Serialize;
+
+use super::{reservations::Outcome, Store, DATE, DATETIME};
+use crate::{
+    reservation::{Mutation, Procedure},
+    reservation_number::ReservationNumber,
+    secret::Personal,
+    visit::{self, VisitFacts, VisitState, VisitStep},
+    Error, Result,
+};
+
+/// One case as the queue, seat and handoff screens show it.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct CaseView {
+    /// Reservation number.
+    pub number: ReservationNumber,
+    /// Person in the reservation (0-based).
+    pub position: u32,
+    /// Name in kana.
+    pub name_kana: Personal,
+    /// Procedures.
+    pub procedures: Vec<Procedure>,
+    /// Where it stands.
+    pub state: VisitState,
+    /// Booked slot start (HH:MM:SS).
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub starts: chrono::NaiveTime,
+    /// Checked in late (served after those on time).
+    pub late: bool,
+    /// Seat it was called to.
+    pub seat_no: Option<u32>,
+    /// City staff holding the bundle.
+    pub handed_to: Option<String>,
+    /// Check-in time.
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub checked_in_at: NaiveDateTime,
+    /// Called time.
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub called_at: Option<NaiveDateTime>,
+    /// Handed-over time.
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub handed_at: Option<NaiveDateTime>,
+    /// Minutes waited: check-in → called, or → now while waiting.
+    pub waiting_minutes: i64,
+    /// Minutes of service: called → handed over (or → now while at the seat).
+    pub service_minutes: Option<i64>,
+    /// Why it ended as a revisit or cancellation.
+    pub end_reason: String,
+}
+
+/// One step as recorded (the chain of custody).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct VisitEvent {
+    /// The step with its details.
+    pub step: VisitStep,
+    /// The state after it.
+    pub state_after: VisitState,
+    /// When.
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub at: NaiveDateTime,
+    /// Which seat (PC) recorded it.
+    pub seat: String,
+}
+
+/// The application forms of a day: the back office's count against the handoffs.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct Reconciliation {
+    /// Day.
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub day: NaiveDate,
+    /// Forms counted by the back office (none entered yet: `None`).
+    pub counted: Option<u32>,
+    /// Forms in the bundles handed to city staff that day.
+    pub recorded: u32,
+    /// counted − recorded (0 when they match).
+    pub difference: Option<i64>,
+    /// The back office's explanation.
+    pub note: String,
+    /// The bundles behind `recorded`: reservation number, person, forms.
+    pub cases: Vec<(ReservationNumber, u32, u32)>,
+    /// Bundles handed over and not yet acknowledged by city staff.
+    pub unacknowledged: Vec<CaseView>,
+}
+
+impl Store {
+    /// Takes one step of a case now (seat and time recorded).
+    pub fn visit_step(
+        &self,
+        number: ReservationNumber,
+        position: u32,
+        step: VisitStep,
+    ) -> Result<CaseView> {
+        self.execute(&Mutation::VisitStep {
+            number,
+            position,
+            step,
+            at: self.now(),
+        })?;
+        self.case(number, position)
+    }
+
+    /// Calls the next waiting person of today (on time first, then late, by booked time) to
+    /// `seat_no`; `None` when nobody waits.
+    pub fn call_next(&self, seat_no: u32) -> Result<Option<CaseView>> {
+        let Some(next) = self
+            .cases_on(self.today())?
+            .into_iter()
+            .find(|c| c.state == VisitState::Waiting)
+        else {
+            return Ok(None);
+        };
+        self.visit_step(next.number, next.position, VisitStep::Call { seat_no })
+            .map(Some)
+    }
+
+    /// One case.
+    pub fn case(&self, number: ReservationNumber, position: u32) -> Result<CaseView> {
+        let id = self.reservation(number)?.id.to_string();
+        self.case_views(
+            "WHERE v.reservation_id = ?1 AND v.position = ?2",
+            params![id, position],
+        )?
+        .into_iter()
+        .next()
+        .ok_or(Error::NotFound("case (the reservation is not checked in)"))
+    }
+
+    /// Every case of `day` in serving order (on time first, then late; by booked time, then
+    /// check-in), with live waiting and service minutes.
+    pub fn cases_on(&self, day: NaiveDate) -> Result<Vec<CaseView>> {
+        self.case_views("WHERE v.day = ?1", params![day.format(DATE).to_string()])
+    }
+
+    /// Bundles held by city staff and not yet acknowledged (the handoff queue; at day end, the
+    /// ones to chase).
+    pub fn handoff_queue(&self, day: NaiveDate) -> Result<Vec<CaseView>> {
+        Ok(self
+            .cases_on(day)?
+            .into_iter()
+            .filter(|c| c.state == VisitState::HandedOver)
+            .collect())
+    }
+
+    /// The steps of one case, oldest first.
+    pub fn case_history(
+        &self,
+        number: ReservationNumber,
+        position: u32,
+    ) -> Result<Vec<VisitEvent>> {
+        let id = self.reservation(number)?.id.to_string();
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT step, state_after, at, seat FROM visit_events WHERE reservation_id = ?1 AND position = ?2 ORDER BY rowid",
+        )?;
+        let rows = stmt.query_map(params![id, position], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        })?;
+        rows.map(|row| {
+            let (step, state, at, seat) = row?;
+            Ok(VisitEvent {
+                step: serde_json::from_str(&step)
+                    .map_err(|e| Error::Invalid(format!("stored step: {e}")))?,
+                state_after: state_from_code(&state)?,
+                at: parse_datetime(&at)?,
+                seat,
+            })
+        })
+        .collect()
+    }
+
+    /// Records the back office's count of application forms for `day`.
+    pub fn set_form_count(&self, day: NaiveDate, count: u32, note: &str) -> Result<Reconciliation> {
+        self.execute(&Mutation::SetFormCount {
+            day,
+            count,
+            note: note.to_owned(),
+            at: self.now(),
+        })?;
+        self.reconcile(day)
+    }
+
+    /// The day's count of application forms against the bundles handed to city staff.
+    pub fn reconcile(&self, day: NaiveDate) -> Result<Reconciliation> {
+        let d = day.format(DATE).to_string();
+        let forms: std::collections::HashMap<Procedure, u32> = {
+            let mut stmt = self
+                .conn()
+                .prepare_cached("SELECT code, forms FROM procedures")?;
+            let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?)))?;
+            rows.map(|row| {
+                let (code, n) = row?;
+                Ok((Procedure::from_code(&code)?, n))
+            })
+            .collect::<Result<_>>()?
+        };
+        // A bundle counts once it has been handed over, whatever happened after (returned
+        // items come back into the same bundle).
+        let cases: Vec<(ReservationNumber, u32, u32)> = self
+            .cases_on(day)?
+            .into_iter()
+            .filter(|c| c.handed_at.is_some())
+            .map(|c| {
+                (
+                    c.number,
+                    c.position,
+                    c.procedures
+                        .iter()
+                        .map(|p| forms.get(p).copied().unwrap_or(1))
+                        .sum(),
+                )
+            })
+            .collect();
+        let recorded = cases.iter().map(|c| c.2).sum();
+        let entered: Option<(u32, String)> = self
+            .conn()
+            .prepare_cached("SELECT count, note FROM form_counts WHERE day = ?1")?
+            .query_row([&d], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        let (counted, note) = match entered {
+            Some((c, n)) => (Some(c), n),
+            None => (None, String::new()),
+        };
+        Ok(Reconciliation {
+            day,
+            counted,
+            recorded,
+            difference: counted.map(|c| i64::from(c) - i64::from(recorded)),
+            note,
+            cases,
+            unacknowledged: self.handoff_queue(day)?,
+        })
+    }
+
+    /// Inside a check-in (or a walk-in seated): one waiting case per person.
+    pub(super) fn open_cases(&self, number: ReservationNumber, at: NaiveDateTime) -> Result<()> {
+        let r = self.reservation(number)?;
+        for position in 0..r.people.len() {
+            self.conn().execute(
+                "INSERT OR IGNORE INTO visits (reservation_id, position, day, state, checked_in_at, last_at)
+                 VALUES (?1, ?2, ?3, 'waiting', ?4, ?4)",
+                params![r.id.to_string(), position as u32, r.day.format(DATE).to_string(), at.format(DATETIME).to_string()],
+            )?;
+        }
+        Ok(())
+    }
+
+    pub(super) fn apply_visit_step(
+        &self,
+        number: ReservationNumber,
+        position: u32,
+        step: &VisitStep,
+        at: NaiveDateTime,
+    ) -> Result<Outcome> {
+        let r = self.reservation(number)?;
+        let id = r.id.to_string();
+        let (state, handed_to, last_at): (String, Option<String>, String) = self
+            .conn()
+            .query_row(
+                "SELECT state, handed_to, last_at FROM visits WHERE reservation_id = ?1 AND position = ?2",
+                params![id, position],
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+            )
+            .optional()?
+            .ok_or(Error::NotFound("case (the reservation is not checked in)"))?;
+        let checklist_ready: bool = self.conn().query_row(
+            "SELECT EXISTS (SELECT 1 FROM checklist_outcomes WHERE reservation_id = ?1 AND position = ?2 AND outcome = 'ready')",
+            params![id, position],
+            |row| row.get(0),
+        )?;
+        let facts = VisitFacts {
+            checklist_ready,
+            handed_to,
+            last_at: Some(parse_datetime(&last_at)?),
+        };
+        let after = visit::next(state_from_code(&state)?, &facts, step, at)?;
+        let t = at.format(DATETIME).to_string();
+        let (set, value): (&str, Option<String>) = match step {
+            VisitStep::Call { seat_no } => {
+                ("seat_no = ?5, called_at = ?4", Some(seat_no.to_string()))
+            }
+            VisitStep::HandOver { to } => (
+                "handed_to = ?5, handed_at = coalesce(handed_at, ?4)",
+                Some(to.clone()),
+            ),
+            VisitStep::Acknowledge { .. } => ("acknowledged_at = ?4", None),
+            VisitStep::ReturnItems { .. } => ("handed_to = NULL, acknowledged_at = NULL", None),
+            VisitStep::Complete => ("ended_at = ?4", None),
+            VisitStep::Revisit { reason } | VisitStep::Cancel { reason } => {
+                ("ended_at = ?4, end_reason = ?5", Some(reason.clone()))
+            }
+            _ => ("last_at = last_at", None),
+        };
+        let sql = format!("UPDATE visits SET state = ?3, last_at = ?4, {set} WHERE reservation_id = ?1 AND position = ?2");
+        match value {
+            Some(v) => self
+                .conn()
+                .execute(&sql, params![id, position, after.code(), t, v])?,
+            None => self
+                .conn()
+                .execute(&sql, params![id, position, after.code(), t])?,
+        };
+        self.conn().execute(
+            "INSERT INTO visit_events (reservation_id, position, step, state_after, at, seat) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                id,
+                position,
+                serde_json::to_string(step).map_err(|e| Error::Invalid(e.to_string()))?,
+                after.code(),
+                t,
+                self.meta().seat_name
+            ],
+        )?;
+        Ok(Outcome::Reservation(r))
+    }
+
+    pub(super) fn apply_form_count(
+        &self,
+        day: NaiveDate,
+        count: u32,
+        note: &str,
+        at: NaiveDateTime,
+    ) -> Result<Outcome> {
+        self.conn().execute(
+            "INSERT INTO form_counts (day, count, note, entered_by, entered_at) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (day) DO UPDATE SET count = excluded.count, note = excluded.note,
+                 entered_by = excluded.entered_by, entered_at = excluded.entered_at",
+            params![day.format(DATE).to_string(), count, note, self.meta().seat_name, at.format(DATETIME).to_string()],
+        )?;
+        Ok(Outcome::PlanChanged {
+            needs_follow_up: Vec::new(),
+        })
+    }
+
+    fn case_views<P: rusqlite::Params>(&self, filter: &str, params: P) -> Result<Vec<CaseView>> {
+        let sql = format!(
+            "SELECT r.number, v.position, v.state, v.seat_no, v.handed_to, v.checked_in_at, v.called_at, v.handed_at,
+                    v.end_reason, r.late, r.starts, r.day
+             FROM visits v JOIN reservations r ON r.id = v.reservation_id
+             {filter}
+             ORDER BY r.late, r.starts, v.checked_in_at, r.id, v.position"
+        );
+        let now = self.now();
+        let mut stmt = self.conn().prepare_cached(&sql)?;
+        let rows = stmt.query_map(params, |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, u32>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<u32>>(3)?,
+                r.get::<_, Option<String>>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, Option<String>>(6)?,
+                r.get::<_, Option<String>>(7)?,
+                r.get::<_, String>(8)?,
+                r.get::<_, bool>(9)?,
+                r.get::<_, String>(10)?,
+                r.get::<_, String>(11)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (
+                number,
+                position,
+                state,
+                seat_no,
+                handed_to,
+                checked_in,
+                called,
+                handed,
+                end_reason,
+                late,
+                starts,
+                _day,
+            ) = row?;
+            let number = ReservationNumber::from_i64(number)?;
+            let person = self
+                .reservation(number)?
+                .people
+                .into_iter()
+                .nth(position as usize)
+                .ok_or(Error::NotFound("person"))?;
+            let checked_in_at = parse_datetime(&checked_in)?;
+            let called_at = called.as_deref().map(parse_datetime).transpose()?;
+            let handed_at = handed.as_deref().map(parse_datetime).transpose()?;
+            let state = state_from_code(&state)?;
+            let minutes = |from: NaiveDateTime, to: NaiveDateTime| (to - from).num_minutes().max(0);
+            out.push(CaseView {
+                number,
+                position,
+                name_kana: person.name_kana,
+                procedures: person.procedures,
+                state,
+                starts: super::parse_time(&starts)?,
+                late,
+                seat_no,
+                handed_to,
+                checked_in_at,
+                called_at,
+                handed_at,
+                waiting_minutes: minutes(checked_in_at, called_at.unwrap_or(now)),
+                service_minutes: called_at.map(|c| minutes(c, handed_at.unwrap_or(now))),
+                end_reason,
+            });
+        }
+        Ok(out)
+    }
+}
+
+fn parse_datetime(s: &str) -> Result<NaiveDateTime> {
+    NaiveDateTime::parse_from_str(s, DATETIME)
+        .map_err(|e| Error::Invalid(format!("stored time {s:?}: {e}")))
+}
+
+fn state_from_code(code: &str) -> Result<VisitState> {
+    serde_json::from_value(serde_json::Value::String(code.to_owned()))
+        .map_err(|e| Error::Invalid(format!("stored visit state: {e}")))
+}

@@ -1,0 +1,369 @@
+//! The counter workflow in the store: a full visit from check-in to city staff's
+//! acknowledgment and completion, a revisit, refused steps, queue figures, the chain of custody,
+//! and the day's reconciliation of application forms (matching and not).
+use std::sync::{Arc, Mutex};
+
+use chrono::{Duration, NaiveDateTime};
+use madoguchi_core::{
+    checklist::{CaseInput, CheckOutcome, Mark, PresentedDocument, Stage},
+    reservation::{Channel, Procedure},
+    reservation_number::ReservationNumber,
+    visit::{VisitState, VisitStep},
+    DataDir, Error, KdfCost, NewStore, Passphrase, Store,
+};
+
+mod common;
+use common::{d, person, t, DAY};
+
+/// A store whose clock the test moves.
+fn store_with_clock() -> (tempfile::TempDir, Store, Arc<Mutex<NaiveDateTime>>) {
+    let tmp = tempfile::tempdir().unwrap();
+    let now = Arc::new(Mutex::new(d(DAY).and_hms_opt(8, 30, 0).unwrap()));
+    let clock = now.clone();
+    let store = Store::create(
+        &DataDir::at(tmp.path()),
+        &Passphrase::new("test passphrase".into()),
+        &NewStore {
+            site_name: "テスト市".into(),
+            seat_name: "窓口2".into(),
+        },
+        KdfCost::insecure_for_tests(),
+    )
+    .unwrap()
+    .with_clock(Arc::new(move || *clock.lock().unwrap()));
+    (tmp, store, now)
+}
+
+fn at(clock: &Arc<Mutex<NaiveDateTime>>, h: u32, m: u32) {
+    *clock.lock().unwrap() = d(DAY).and_hms_opt(h, m, 0).unwrap();
+}
+
+/// Marks the checklist complete and ready (a driving licence and the postcard).
+fn ready(s: &Store, number: ReservationNumber) {
+    let input = CaseInput {
+        marks: [("notice_postcard".to_string(), Mark::Presented)].into(),
+        documents: [(
+            "holder_id".to_string(),
+            vec![PresentedDocument {
+                document: "driving_licence".into(),
+                expired: false,
+            }],
+        )]
+        .into(),
+        ..CaseInput::default()
+    };
+    s.record_checklist(number, 0, Stage::Counter, input)
+        .unwrap();
+    s.record_check_outcome(number, 0, CheckOutcome::Ready)
+        .unwrap();
+}
+
+#[test]
+fn a_full_visit_from_check_in_to_acknowledgment_with_its_chain_of_custody() {
+    let (_tmp, s, clock) = store_with_clock();
+    let r = s
+        .book(
+            d(DAY),
+            t(10, 0),
+            Channel::Phone,
+            vec![person(1, &[Procedure::CardIssue])],
+            "",
+        )
+        .unwrap();
+    at(&clock, 9, 50);
+    s.check_in(r.number).unwrap();
+    assert_eq!(s.case(r.number, 0).unwrap().state, VisitState::Waiting);
+
+    at(&clock, 10, 2);
+    let called = s.call_next(2).unwrap().unwrap();
+    assert_eq!(
+        (called.number, called.seat_no, called.waiting_minutes),
+        (r.number, Some(2), 12)
+    );
+    assert!(s.call_next(3).unwrap().is_none(), "nobody else waits");
+
+    // The checklist must be ready before it is verified.
+    let err = s
+        .visit_step(r.number, 0, VisitStep::VerifyChecklist)
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::NotAllowed(m) if m.contains("checklist")),
+        "{err:?}"
+    );
+    ready(&s, r.number);
+    at(&clock, 10, 8);
+    s.visit_step(r.number, 0, VisitStep::VerifyChecklist)
+        .unwrap();
+    at(&clock, 10, 15);
+    s.visit_step(r.number, 0, VisitStep::CheckForms).unwrap();
+    s.visit_step(
+        r.number,
+        0,
+        VisitStep::PrepareBundle {
+            items: vec!["交付申請書".into(), "本人確認書類の写し".into()],
+        },
+    )
+    .unwrap();
+    at(&clock, 10, 20);
+    let handed = s
+        .visit_step(
+            r.number,
+            0,
+            VisitStep::HandOver {
+                to: "市職員 田中".into(),
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        (handed.state, handed.service_minutes),
+        (VisitState::HandedOver, Some(18))
+    );
+    assert_eq!(s.handoff_queue(d(DAY)).unwrap().len(), 1);
+
+    // Only the one it was handed to acknowledges; then city staff complete.
+    assert!(s
+        .visit_step(
+            r.number,
+            0,
+            VisitStep::Acknowledge {
+                by: "市職員 佐藤".into()
+            }
+        )
+        .is_err());
+    at(&clock, 10, 21);
+    s.visit_step(
+        r.number,
+        0,
+        VisitStep::Acknowledge {
+            by: "市職員 田中".into(),
+        },
+    )
+    .unwrap();
+    assert!(s.handoff_queue(d(DAY)).unwrap().is_empty());
+    at(&clock, 10, 40);
+    assert_eq!(
+        s.visit_step(r.number, 0, VisitStep::Complete)
+            .unwrap()
+            .state,
+        VisitState::Completed
+    );
+    assert!(
+        s.visit_step(r.number, 0, VisitStep::Cancel { reason: "x".into() })
+            .is_err(),
+        "ended"
+    );
+
+    let history = s.case_history(r.number, 0).unwrap();
+    let states: Vec<_> = history.iter().map(|e| e.state_after).collect();
+    assert_eq!(
+        states,
+        vec![
+            VisitState::Called,
+            VisitState::ChecklistVerified,
+            VisitState::FormsChecked,
+            VisitState::BundlePrepared,
+            VisitState::HandedOver,
+            VisitState::Acknowledged,
+            VisitState::Completed
+        ]
+    );
+    assert!(history.iter().all(|e| e.seat == "窓口2"));
+    assert!(history.windows(2).all(|w| w[0].at <= w[1].at));
+    assert_eq!(
+        history[4].step,
+        VisitStep::HandOver {
+            to: "市職員 田中".into()
+        }
+    );
+    let kinds: Vec<_> = s
+        .pending_mutations()
+        .unwrap()
+        .into_iter()
+        .map(|(_, m)| m.kind())
+        .collect();
+    assert_eq!(kinds.iter().filter(|k| **k == "visit_step").count(), 7);
+}
+
+#[test]
+fn a_revisit_ends_the_case_with_its_reason_and_late_arrivals_wait_their_turn() {
+    let (_tmp, s, clock) = store_with_clock();
+    let early = s
+        .book(
+            d(DAY),
+            t(9, 0),
+            Channel::Phone,
+            vec![person(1, &[Procedure::CardIssue])],
+            "",
+        )
+        .unwrap();
+    let later = s
+        .book(
+            d(DAY),
+            t(9, 15),
+            Channel::Phone,
+            vec![person(2, &[Procedure::CardIssue])],
+            "",
+        )
+        .unwrap();
+    at(&clock, 9, 10);
+    s.check_in(early.number).unwrap(); // ten minutes late
+    s.check_in(later.number).unwrap(); // early for 9:15
+    let order: Vec<_> = s
+        .cases_on(d(DAY))
+        .unwrap()
+        .into_iter()
+        .map(|c| c.number)
+        .collect();
+    assert_eq!(
+        order,
+        vec![later.number, early.number],
+        "late arrivals after those on time"
+    );
+    let first = s.call_next(1).unwrap().unwrap();
+    assert_eq!(first.number, later.number);
+    let revisit = s
+        .visit_step(
+            later.number,
+            0,
+            VisitStep::Revisit {
+                reason: "本人確認書類が不足".into(),
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        (revisit.state, revisit.end_reason.as_str()),
+        (VisitState::Revisit, "本人確認書類が不足")
+    );
+    assert!(s
+        .visit_step(later.number, 0, VisitStep::Revisit { reason: " ".into() })
+        .is_err());
+}
+
+#[test]
+fn the_form_count_is_reconciled_against_the_handoffs_including_a_mismatch() {
+    let (_tmp, s, clock) = store_with_clock();
+    let one = s
+        .book(
+            d(DAY),
+            t(10, 0),
+            Channel::Phone,
+            vec![person(1, &[Procedure::CardIssue])],
+            "",
+        )
+        .unwrap();
+    let two = s
+        .book(
+            d(DAY),
+            t(10, 0),
+            Channel::Phone,
+            vec![person(
+                2,
+                &[Procedure::CardIssue, Procedure::CertificateRenewal],
+            )],
+            "",
+        )
+        .unwrap();
+    at(&clock, 9, 55);
+    for r in [&one, &two] {
+        s.check_in(r.number).unwrap();
+        s.call_next(1).unwrap();
+        let input = CaseInput {
+            marks: [
+                ("notice_postcard".to_string(), Mark::Presented),
+                ("card_itself".to_string(), Mark::Presented),
+                ("pins_known".to_string(), Mark::ConfirmedOrally),
+            ]
+            .into(),
+            documents: [(
+                "holder_id".to_string(),
+                vec![PresentedDocument {
+                    document: "passport".into(),
+                    expired: false,
+                }],
+            )]
+            .into(),
+            ..CaseInput::default()
+        };
+        s.record_checklist(r.number, 0, Stage::Counter, input)
+            .unwrap();
+        s.record_check_outcome(r.number, 0, CheckOutcome::Ready)
+            .unwrap();
+        for step in [
+            VisitStep::VerifyChecklist,
+            VisitStep::CheckForms,
+            VisitStep::PrepareBundle {
+                items: vec!["申請書".into()],
+            },
+            VisitStep::HandOver {
+                to: "市職員 田中".into(),
+            },
+        ] {
+            s.visit_step(r.number, 0, step).unwrap();
+        }
+    }
+    s.visit_step(
+        one.number,
+        0,
+        VisitStep::Acknowledge {
+            by: "市職員 田中".into(),
+        },
+    )
+    .unwrap();
+
+    let before = s.reconcile(d(DAY)).unwrap();
+    assert_eq!(
+        (before.counted, before.recorded, before.difference),
+        (None, 3, None),
+        "1 + 2 forms"
+    );
+    assert_eq!(
+        before
+            .unacknowledged
+            .iter()
+            .map(|c| c.number)
+            .collect::<Vec<_>>(),
+        vec![two.number],
+        "day end: still to acknowledge"
+    );
+
+    let matched = s.set_form_count(d(DAY), 3, "").unwrap();
+    assert_eq!(matched.difference, Some(0));
+    let off = s.set_form_count(d(DAY), 4, "書き損じ 1 枚を含む").unwrap();
+    assert_eq!(
+        (off.counted, off.difference, off.note.as_str()),
+        (Some(4), Some(1), "書き損じ 1 枚を含む")
+    );
+    assert_eq!(off.cases.len(), 2);
+    // Another day has nothing recorded.
+    assert_eq!(s.reconcile(d(DAY) + Duration::days(1)).unwrap().recorded, 0);
+}
+
+#[test]
+fn a_walk_in_joins_the_same_flow() {
+    let (_tmp, s, clock) = store_with_clock();
+    at(&clock, 11, 2);
+    let w = s
+        .walk_in(s.now(), vec![person(5, &[Procedure::CertificateRenewal])])
+        .unwrap();
+    let case = s.case(w.number, 0).unwrap();
+    assert_eq!(
+        (case.state, case.checked_in_at),
+        (VisitState::Waiting, d(DAY).and_hms_opt(11, 2, 0).unwrap())
+    );
+    assert!(
+        s.case(
+            s.book(
+                d(DAY),
+                t(14, 0),
+                Channel::Phone,
+                vec![person(6, &[Procedure::CardIssue])],
+                ""
+            )
+            .unwrap()
+            .number,
+            0
+        )
+        .is_err(),
+        "not checked in: no case"
+    );
+}
