@@ -5,7 +5,11 @@ use madoguchi_core::{
     checklist::{CaseInput, CheckOutcome, IntakeScript, Stage},
     reservation::{ApplicantType, BookingRules, PlanKind, Procedure, ReservationStatus, SlotPlan},
     reservation_number::ReservationNumber,
-    store::{DayBoard, PlanSettings, ReservationChecklist, ReservationSummary},
+    store::{
+        CaseView, DayBoard, PlanSettings, ProcedureBundle, Reconciliation, ReservationChecklist,
+        ReservationSummary, VisitEvent,
+    },
+    visit::VisitStep,
     Passphrase, Store, StoreStatus,
 };
 use tauri::State;
@@ -202,6 +206,12 @@ pub fn set_procedure_minutes(
     with_store(&state, |s| s.set_procedure_minutes(procedure, minutes))
 }
 
+/// Changes what the city specifies for a procedure's case bundle.
+#[tauri::command]
+pub fn set_procedure_bundle(state: State<'_, AppState>, bundle: ProcedureBundle) -> CmdResult<()> {
+    with_store(&state, |s| s.set_procedure_bundle(bundle))
+}
+
 /// The phone intake script for these procedures, given the facts answered so far.
 #[tauri::command]
 pub fn intake_script(
@@ -250,4 +260,47 @@ pub fn record_check_outcome(
     with_store(&state, |s| {
         s.record_check_outcome(number, position, outcome)
     })
+}
+
+/// The store's local time now (`YYYY-MM-DDTHH:MM:SS`): screens ask for "today" here, not the
+/// WebView's clock, so every seat agrees with the store it writes to.
+#[tauri::command]
+pub fn store_now(state: State<'_, AppState>) -> CmdResult<String> {
+    with_store(&state, |s| Ok(s.now().format("%Y-%m-%dT%H:%M:%S").to_string()))
+}
+
+/// Every case of a day, in serving order, with live waiting and service minutes.
+#[tauri::command]
+pub fn cases_on(state: State<'_, AppState>, day: NaiveDate) -> CmdResult<Vec<CaseView>> {
+    with_store(&state, |s| s.cases_on(day))
+}
+
+/// Calls the next waiting person to a seat (none waiting: null).
+#[tauri::command]
+pub fn call_next(state: State<'_, AppState>, seat_no: u32) -> CmdResult<Option<CaseView>> {
+    with_store(&state, |s| s.call_next(seat_no))
+}
+
+/// Takes one step of a case's workflow.
+#[tauri::command]
+pub fn visit_step(state: State<'_, AppState>, number: ReservationNumber, position: u32, step: VisitStep) -> CmdResult<CaseView> {
+    with_store(&state, |s| s.visit_step(number, position, step))
+}
+
+/// The steps of one case (chain of custody).
+#[tauri::command]
+pub fn case_history(state: State<'_, AppState>, number: ReservationNumber, position: u32) -> CmdResult<Vec<VisitEvent>> {
+    with_store(&state, |s| s.case_history(number, position))
+}
+
+/// The day's application forms: the back office's count against the handoffs.
+#[tauri::command]
+pub fn reconcile(state: State<'_, AppState>, day: NaiveDate) -> CmdResult<Reconciliation> {
+    with_store(&state, |s| s.reconcile(day))
+}
+
+/// Records the back office's count of application forms.
+#[tauri::command]
+pub fn set_form_count(state: State<'_, AppState>, day: NaiveDate, count: u32, note: String) -> CmdResult<Reconciliation> {
+    with_store(&state, |s| s.set_form_count(day, count, &note))
 }

@@ -53,6 +53,14 @@ pub fn run() {
             commands::checklist,
             commands::record_checklist,
             commands::record_check_outcome,
+            commands::store_now,
+            commands::cases_on,
+            commands::call_next,
+            commands::visit_step,
+            commands::case_history,
+            commands::reconcile,
+            commands::set_form_count,
+            commands::set_procedure_bundle,
         ])
         .setup(|app| {
             let dir = state::data_dir(app.handle());

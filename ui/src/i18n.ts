@@ -4,8 +4,9 @@ import common from "./locales/ja/common.json";
 import errors from "./locales/ja/errors.json";
 import reservations from "./locales/ja/reservations.json";
 import settings from "./locales/ja/settings.json";
+import visits from "./locales/ja/visits.json";
 
-const texts = { ...common, ...checklist, ...reservations, ...settings };
+const texts = { ...common, ...checklist, ...reservations, ...settings, ...visits };
 export type TextKey = keyof typeof texts;
 export type ErrorKey = keyof typeof errors;
 

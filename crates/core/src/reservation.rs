@@ -475,6 +475,16 @@ pub enum Mutation {
         /// When (local time).
         at: NaiveDateTime,
     },
+    /// Set what the city specifies for a procedure's case bundle: the documents it must hold
+    /// and how many application forms it counts as (申請書の枚数).
+    SetProcedureBundle {
+        /// Which procedure.
+        procedure: Procedure,
+        /// Application forms per case, 0–10.
+        forms: u32,
+        /// Document names the bundle must hold.
+        items: Vec<String>,
+    },
     /// The back office's count of application forms for a day (申請書の枚数).
     SetFormCount {
         /// Day.
@@ -514,6 +524,7 @@ impl Mutation {
             Mutation::RecordCheckOutcome { .. } => "record_check_outcome",
             Mutation::VisitStep { .. } => "visit_step",
             Mutation::SetFormCount { .. } => "set_form_count",
+            Mutation::SetProcedureBundle { .. } => "set_procedure_bundle",
         }
     }
 }

@@ -9,6 +9,7 @@ use madoguchi_core::{
     reservation::{Channel, Procedure},
     reservation_number::ReservationNumber,
     visit::{VisitState, VisitStep},
+    store::ProcedureBundle,
     DataDir, Error, KdfCost, NewStore, Passphrase, Store,
 };
 
@@ -96,11 +97,28 @@ fn a_full_visit_from_check_in_to_acknowledgment_with_its_chain_of_custody() {
         .unwrap();
     at(&clock, 10, 15);
     s.visit_step(r.number, 0, VisitStep::CheckForms).unwrap();
+    // A bundle short of the city's list for the procedure is refused, naming how many lack.
+    let needed = s.case(r.number, 0).unwrap().bundle_items;
+    assert_eq!(needed, s.bundle_items(&[Procedure::CardIssue]).unwrap());
+    assert!(needed.len() >= 2, "{needed:?}");
+    let err = s
+        .visit_step(
+            r.number,
+            0,
+            VisitStep::PrepareBundle {
+                items: needed[1..].to_vec(),
+            },
+        )
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::NotAllowed(m) if m.contains("lacks 1")),
+        "{err:?}"
+    );
     s.visit_step(
         r.number,
         0,
         VisitStep::PrepareBundle {
-            items: vec!["交付申請書".into(), "本人確認書類の写し".into()],
+            items: needed.clone(),
         },
     )
     .unwrap();
@@ -288,12 +306,11 @@ fn the_form_count_is_reconciled_against_the_handoffs_including_a_mismatch() {
             .unwrap();
         s.record_check_outcome(r.number, 0, CheckOutcome::Ready)
             .unwrap();
+        let items = s.case(r.number, 0).unwrap().bundle_items;
         for step in [
             VisitStep::VerifyChecklist,
             VisitStep::CheckForms,
-            VisitStep::PrepareBundle {
-                items: vec!["申請書".into()],
-            },
+            VisitStep::PrepareBundle { items },
             VisitStep::HandOver {
                 to: "市職員 田中".into(),
             },
@@ -366,4 +383,52 @@ fn a_walk_in_joins_the_same_flow() {
         .is_err(),
         "not checked in: no case"
     );
+}
+
+#[test]
+fn the_city_sets_each_procedures_bundle_and_form_count() {
+    let (_tmp, s, _clock) = store_with_clock();
+    let both = s
+        .bundle_items(&[Procedure::CardIssue, Procedure::CardReissue])
+        .unwrap();
+    let shared = "本人確認記録票".to_string();
+    assert_eq!(
+        both.iter().filter(|i| **i == shared).count(),
+        1,
+        "a document both procedures need is listed once: {both:?}"
+    );
+    s.set_procedure_bundle(ProcedureBundle {
+        procedure: Procedure::CertificateRenewal,
+        forms: 2,
+        items: vec![" 更新申請書 ".into(), "".into(), "委任状".into()],
+    })
+    .unwrap();
+    let renewal = s
+        .procedure_bundles()
+        .unwrap()
+        .into_iter()
+        .find(|b| b.procedure == Procedure::CertificateRenewal)
+        .unwrap();
+    assert_eq!(
+        (renewal.forms, renewal.items),
+        (2, vec!["更新申請書".to_string(), "委任状".to_string()]),
+        "trimmed, blanks dropped"
+    );
+    for bad in [
+        ProcedureBundle {
+            procedure: Procedure::CardIssue,
+            forms: 11,
+            items: vec!["x".into()],
+        },
+        ProcedureBundle {
+            procedure: Procedure::CardIssue,
+            forms: 1,
+            items: vec![" ".into()],
+        },
+    ] {
+        assert!(matches!(
+            s.set_procedure_bundle(bad).unwrap_err(),
+            Error::Invalid(_)
+        ));
+    }
 }

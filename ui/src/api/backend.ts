@@ -6,6 +6,10 @@ import type { BookPersonRequest } from "../bindings/BookPersonRequest";
 import type { BookRequest } from "../bindings/BookRequest";
 import type { ApplicantType } from "../bindings/ApplicantType";
 import type { CaseInput } from "../bindings/CaseInput";
+import type { CaseView } from "../bindings/CaseView";
+import type { Reconciliation } from "../bindings/Reconciliation";
+import type { VisitEvent } from "../bindings/VisitEvent";
+import type { VisitStep } from "../bindings/VisitStep";
 import type { CheckOutcome } from "../bindings/CheckOutcome";
 import type { Closure } from "../bindings/Closure";
 import type { IntakeScript } from "../bindings/IntakeScript";
@@ -14,6 +18,7 @@ import type { Stage } from "../bindings/Stage";
 import type { PlanKind } from "../bindings/PlanKind";
 import type { PlanSettings } from "../bindings/PlanSettings";
 import type { Procedure } from "../bindings/Procedure";
+import type { ProcedureBundle } from "../bindings/ProcedureBundle";
 import type { SlotPlan } from "../bindings/SlotPlan";
 import type { DayBoard } from "../bindings/DayBoard";
 import type { LockState } from "../bindings/LockState";
@@ -42,11 +47,21 @@ export interface Backend {
   setClosure(day: string, closure: Closure | null): Promise<ReservationSummary[]>;
   setBookingRules(rules: BookingRules): Promise<void>;
   setProcedureMinutes(procedure: Procedure, minutes: number): Promise<void>;
+  setProcedureBundle(bundle: ProcedureBundle): Promise<void>;
   /** The phone intake script for these procedures, given the facts answered so far. */
   intakeScript(procedures: Procedure[], applicantType: ApplicantType, facts: Record<string, boolean>): Promise<IntakeScript>;
   checklist(number: string): Promise<ReservationChecklist>;
   recordChecklist(number: string, position: number, stage: Stage, input: CaseInput): Promise<ReservationChecklist>;
   recordCheckOutcome(number: string, position: number, outcome: CheckOutcome): Promise<ReservationChecklist>;
+  /** The store's local time now (YYYY-MM-DDTHH:MM:SS): "today" comes from here. */
+  now(): Promise<string>;
+  /** Every case of a day in serving order, with live waiting and service minutes. */
+  casesOn(day: string): Promise<CaseView[]>;
+  callNext(seatNo: number): Promise<CaseView | null>;
+  visitStep(number: string, position: number, step: VisitStep): Promise<CaseView>;
+  caseHistory(number: string, position: number): Promise<VisitEvent[]>;
+  reconcile(day: string): Promise<Reconciliation>;
+  setFormCount(day: string, count: number, note: string): Promise<Reconciliation>;
 }
 
 /** True if `e` has the `{ code, message }` shape every command error has. */

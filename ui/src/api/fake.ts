@@ -13,10 +13,15 @@ import type { IntakeScript } from "../bindings/IntakeScript";
 import type { ItemCheck } from "../bindings/ItemCheck";
 import type { ReservationChecklist } from "../bindings/ReservationChecklist";
 import type { Stage } from "../bindings/Stage";
+import type { CaseView } from "../bindings/CaseView";
+import type { Reconciliation } from "../bindings/Reconciliation";
+import type { VisitState } from "../bindings/VisitState";
+import type { VisitStep } from "../bindings/VisitStep";
 import type { DayBoard } from "../bindings/DayBoard";
 import type { PlanKind } from "../bindings/PlanKind";
 import type { PlanSettings } from "../bindings/PlanSettings";
 import type { Procedure } from "../bindings/Procedure";
+import type { ProcedureBundle } from "../bindings/ProcedureBundle";
 import type { ReservationStatus } from "../bindings/ReservationStatus";
 import type { ReservationSummary } from "../bindings/ReservationSummary";
 import type { SlotPlan } from "../bindings/SlotPlan";
@@ -82,6 +87,13 @@ export class FakeBackend implements Backend {
       ["details_change", 15],
       ["certificate_issue", 15],
       ["certificate_renewal", 15],
+    ],
+    bundles: [
+      { procedure: "card_issue", forms: 1, items: ["交付通知書（はがき）", "本人確認記録票"] },
+      { procedure: "card_reissue", forms: 1, items: ["再交付申請書", "本人確認記録票"] },
+      { procedure: "details_change", forms: 1, items: ["記載事項変更届"] },
+      { procedure: "certificate_issue", forms: 1, items: ["電子証明書発行申請書"] },
+      { procedure: "certificate_renewal", forms: 1, items: ["電子証明書更新申請書"] },
     ],
     holidaySessions: [],
     closures: [],
@@ -175,7 +187,98 @@ export class FakeBackend implements Backend {
   async setReservationStatus(number: string, status: ReservationStatus) {
     const r = this.find(number);
     r.status = status;
+    if (status === "checked_in") {
+      r.people.forEach((p, position) =>
+        this.caseList.push({
+          number, position, nameKana: p.nameKana, procedures: p.procedures, state: "waiting", starts: r.starts, late: false,
+          seatNo: null, handedTo: null, checkedInAt: `${r.day}T09:00:00`, calledAt: null, handedAt: null,
+          waitingMinutes: 0, serviceMinutes: null, endReason: "",
+          bundleItems: this.bundleItems(p.procedures),
+        }),
+      );
+    }
     return r;
+  }
+
+  // Cases: the workflow's happy path and its main refusals, enough to drive the screens.
+  caseList: CaseView[] = [];
+  formCounts = new Map<string, { count: number; note: string }>();
+  async casesOn(day: string) {
+    return this.caseList.filter((c) => this.find(c.number).day === day);
+  }
+  async callNext(seatNo: number) {
+    const next = this.caseList.find((c) => c.state === "waiting");
+    return next ? this.visitStep(next.number, next.position, { step: "call", seat_no: seatNo }) : null;
+  }
+  async visitStep(number: string, position: number, step: VisitStep) {
+    const c = this.caseList.find((x) => x.number === number && x.position === position);
+    if (!c) fail("not_found", "case");
+    const to = (s: VisitState) => {
+      c.state = s;
+      return c;
+    };
+    const ready = this.outcomes.get(`${number}/${position}`)?.outcome === "ready";
+    switch (step.step) {
+      case "call":
+        if (c.state !== "waiting") break;
+        c.seatNo = step.seat_no;
+        c.calledAt = "2026-12-01T10:00:00";
+        return to("called");
+      case "verify_checklist":
+        if (c.state === "called" && ready) return to("checklist_verified");
+        break;
+      case "check_forms":
+        if (c.state === "checklist_verified") return to("forms_checked");
+        break;
+      case "prepare_bundle":
+        if (c.state === "forms_checked" && c.bundleItems.every((i) => step.items.includes(i))) return to("bundle_prepared");
+        break;
+      case "hand_over":
+        if (c.state === "bundle_prepared" && step.to.trim()) {
+          c.handedTo = step.to;
+          c.handedAt = "2026-12-01T10:20:00";
+          return to("handed_over");
+        }
+        break;
+      case "acknowledge":
+        if (c.state === "handed_over" && step.by === c.handedTo) return to("acknowledged");
+        break;
+      case "complete":
+        if (c.state === "acknowledged") return to("completed");
+        break;
+      case "revisit":
+      case "cancel":
+        if (["waiting", "called", "checklist_verified", "forms_checked", "bundle_prepared"].includes(c.state) && step.reason.trim()) {
+          c.endReason = step.reason;
+          return to(step.step === "revisit" ? "revisit" : "cancelled");
+        }
+        break;
+      case "return_items":
+        if (c.state === "handed_over" || c.state === "acknowledged") return to("bundle_prepared");
+        break;
+    }
+    fail("not_allowed", `cannot ${step.step} a case that is ${c.state}`);
+  }
+  async caseHistory() {
+    return [];
+  }
+  async reconcile(day: string): Promise<Reconciliation> {
+    const handed = (await this.casesOn(day)).filter((c) => c.handedAt);
+    const entered = this.formCounts.get(day);
+    const recorded = handed.reduce((n, c) => n + c.procedures.length, 0);
+    return {
+      day,
+      counted: entered?.count ?? null,
+      recorded,
+      difference: entered ? entered.count - recorded : null,
+      note: entered?.note ?? "",
+      cases: handed.map((c) => [c.number, c.position, c.procedures.length]),
+      unacknowledged: handed.filter((c) => c.state === "handed_over"),
+    };
+  }
+  async setFormCount(day: string, count: number, note: string) {
+    this.formCounts.set(day, { count, note });
+    return this.reconcile(day);
   }
   async planSettings() {
     return structuredClone(this.settings);
@@ -267,6 +370,20 @@ export class FakeBackend implements Backend {
   }
   async setProcedureMinutes(procedure: Procedure, minutes: number) {
     this.settings.procedureMinutes = this.settings.procedureMinutes.map(([p, m]) => [p, p === procedure ? minutes : m]);
+  }
+  async setProcedureBundle(bundle: ProcedureBundle) {
+    const items = bundle.items.map((i) => i.trim()).filter(Boolean);
+    if (items.length === 0 || bundle.forms > 10) fail("invalid_input", "bundle");
+    this.settings.bundles = this.settings.bundles.map((b) => (b.procedure === bundle.procedure ? { ...bundle, items } : b));
+  }
+  /** The city's documents for these procedures, each once. */
+  bundleItems(procedures: Procedure[]): string[] {
+    const items = this.settings.bundles.filter((b) => procedures.includes(b.procedure)).flatMap((b) => b.items);
+    return [...new Set(items)];
+  }
+  /** The fake store's clock: a fixed morning. */
+  async now() {
+    return `${today()}T10:00:00`;
   }
 }
 

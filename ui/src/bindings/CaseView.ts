@@ -59,12 +59,16 @@ handedAt: string | null,
 /**
  * Minutes waited: check-in → called, or → now while waiting.
  */
-waitingMinutes: bigint, 
+waitingMinutes: number, 
 /**
  * Minutes of service: called → handed over (or → now while at the seat).
  */
-serviceMinutes: bigint | null, 
+serviceMinutes: number | null, 
 /**
  * Why it ended as a revisit or cancellation.
  */
-endReason: string, };
+endReason: string, 
+/**
+ * The documents its bundle must hold (the city's list for its procedures).
+ */
+bundleItems: Array<string>, };

@@ -3,6 +3,7 @@ import type { BookingRules } from "./BookingRules";
 import type { ClosureRecord } from "./ClosureRecord";
 import type { HolidaySessionDay } from "./HolidaySessionDay";
 import type { Procedure } from "./Procedure";
+import type { ProcedureBundle } from "./ProcedureBundle";
 import type { ReservationSummary } from "./ReservationSummary";
 import type { SlotPlan } from "./SlotPlan";
 
@@ -26,6 +27,10 @@ rules: BookingRules,
  * Minutes per procedure.
  */
 procedureMinutes: Array<[Procedure, number]>, 
+/**
+ * What the city specifies for each procedure's case bundle.
+ */
+bundles: Array<ProcedureBundle>, 
 /**
  * Holiday sessions from today on.
  */

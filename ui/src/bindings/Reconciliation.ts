@@ -21,7 +21,7 @@ recorded: number,
 /**
  * counted − recorded (0 when they match).
  */
-difference: bigint | null, 
+difference: number | null, 
 /**
  * The back office's explanation.
  */

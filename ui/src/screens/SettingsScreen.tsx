@@ -14,12 +14,13 @@ import type { DayBoard } from "../bindings/DayBoard";
 import type { PlanKind } from "../bindings/PlanKind";
 import type { PlanSettings } from "../bindings/PlanSettings";
 import type { Procedure } from "../bindings/Procedure";
+import type { ProcedureBundle } from "../bindings/ProcedureBundle";
 import type { ReservationSummary } from "../bindings/ReservationSummary";
 import type { SlotPlan } from "../bindings/SlotPlan";
 import { errorText, t, tCode } from "../i18n";
 import "./settings.css";
 
-type Section = "rules" | "minutes" | "plan" | "capacity" | "sessions" | "closure";
+type Section = "rules" | "minutes" | "bundles" | "plan" | "capacity" | "sessions" | "closure";
 /** The outcome of the last action, shown in the section it came from. */
 type Feedback = { section: Section; ok: boolean; text: string };
 /** Bookings the last change returned (no longer fitting, or hit by a closure). */
@@ -113,6 +114,7 @@ export function SettingsScreen({ backend }: { backend: Backend }) {
             <SessionsSection settings={settings} ctx={ctx} backend={backend} />
           </div>
           <ClosureSection settings={settings} ctx={ctx} backend={backend} />
+          <BundlesSection bundles={settings.bundles} ctx={ctx} backend={backend} />
         </>
       )}
     </section>
@@ -296,6 +298,63 @@ function MinutesSection({ minutes, ctx, backend }: SectionProps & { minutes: [Pr
           {t("settings.save")}
         </button>
         <Outcome ctx={ctx} section="minutes" />
+      </form>
+    </Block>
+  );
+}
+
+// 2b. What the city specifies for each procedure's case bundle (one document a line) and how
+// many application forms a case counts as in the daily reconciliation.
+
+function BundlesSection({ bundles, ctx, backend }: SectionProps & { bundles: ProcedureBundle[] }) {
+  const [draft, setDraft] = useDraft(bundles.map((b) => ({ procedure: b.procedure, forms: String(b.forms), items: b.items.join("\n") })));
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    const parsed = draft.map((d) => ({ procedure: d.procedure, forms: wholeNumber(d.forms), items: d.items.split("\n").map((i) => i.trim()).filter(Boolean) }));
+    if (parsed.some((b) => b.forms === null || b.items.length === 0)) return ctx.invalid("bundles", t("settings.bundleInvalid"));
+    const changed = parsed.filter((b) => {
+      const was = bundles.find((x) => x.procedure === b.procedure);
+      return was?.forms !== b.forms || was.items.join("\n") !== b.items.join("\n");
+    });
+    void ctx.run("bundles", async () => {
+      for (const b of changed) await backend.setProcedureBundle({ ...b, forms: b.forms as number });
+    });
+  }
+  return (
+    <Block id="settings-bundles" title={t("settings.bundles")}>
+      <p className="small muted">{t("settings.bundlesLead")}</p>
+      <form data-testid="bundles-form" onSubmit={submit}>
+        <div className="fields bundles">
+          {draft.map((d, i) => (
+            <fieldset key={d.procedure}>
+              <legend>{tCode("procedure", d.procedure)}</legend>
+              <label>
+                {t("settings.bundleItems")}
+                <textarea
+                  name={`bundle-${d.procedure}`}
+                  rows={4}
+                  value={d.items}
+                  onChange={(e) => setDraft(draft.map((row, k) => (k === i ? { ...row, items: e.target.value } : row)))}
+                />
+              </label>
+              <label>
+                {t("settings.bundleForms")}
+                <input
+                  type="number"
+                  name={`forms-${d.procedure}`}
+                  min={0}
+                  max={10}
+                  value={d.forms}
+                  onChange={(e) => setDraft(draft.map((row, k) => (k === i ? { ...row, forms: e.target.value } : row)))}
+                />
+              </label>
+            </fieldset>
+          ))}
+        </div>
+        <button type="submit" disabled={ctx.busy}>
+          {t("settings.save")}
+        </button>
+        <Outcome ctx={ctx} section="bundles" />
       </form>
     </Block>
   );

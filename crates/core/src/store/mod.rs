@@ -24,7 +24,7 @@ pub use checklists::{PersonChecklist, ReservationChecklist};
 pub use reservations::{
     DayBoard, HolidaySessionDay, Outcome, PersonSummary, PlanSettings, ReservationSummary, SlotInfo,
 };
-pub use visits::{CaseView, Reconciliation, VisitEvent};
+pub use visits::{CaseView, ProcedureBundle, Reconciliation, VisitEvent};
 
 use crate::{
     data_dir::DataDir,

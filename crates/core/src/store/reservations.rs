@@ -137,6 +137,8 @@ pub struct PlanSettings {
     pub rules: BookingRules,
     /// Minutes per procedure.
     pub procedure_minutes: Vec<(Procedure, u32)>,
+    /// What the city specifies for each procedure's case bundle.
+    pub bundles: Vec<crate::store::ProcedureBundle>,
     /// Holiday sessions from today on.
     pub holiday_sessions: Vec<HolidaySessionDay>,
     /// Closures (incident records) of the last month and ahead.
@@ -239,6 +241,11 @@ impl Store {
                 note,
                 at,
             } => self.apply_form_count(*day, *count, note, *at)?,
+            Mutation::SetProcedureBundle {
+                procedure,
+                forms,
+                items,
+            } => self.apply_procedure_bundle(*procedure, *forms, items)?,
             Mutation::RecordChecklist {
                 number,
                 position,
@@ -599,6 +606,7 @@ impl Store {
             holiday_session: self.slot_plan(PlanKind::HolidaySession)?,
             rules: self.booking_rules()?,
             procedure_minutes: self.procedure_minutes()?.into_iter().collect(),
+            bundles: self.procedure_bundles()?,
             holiday_sessions: self
                 .holiday_sessions(today)?
                 .into_iter()

@@ -4,7 +4,7 @@
 //! of application forms.
 use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::{params, OptionalExtension};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{reservations::Outcome, Store, DATE, DATETIME};
 use crate::{
@@ -49,11 +49,26 @@ pub struct CaseView {
     #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub handed_at: Option<NaiveDateTime>,
     /// Minutes waited: check-in → called, or → now while waiting.
-    pub waiting_minutes: i64,
+    pub waiting_minutes: u32,
     /// Minutes of service: called → handed over (or → now while at the seat).
-    pub service_minutes: Option<i64>,
+    pub service_minutes: Option<u32>,
     /// Why it ended as a revisit or cancellation.
     pub end_reason: String,
+    /// The documents its bundle must hold (the city's list for its procedures).
+    pub bundle_items: Vec<String>,
+}
+
+/// What the city specifies for one procedure's case bundle (seed 000 §5(2)イ-E).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct ProcedureBundle {
+    /// The procedure.
+    pub procedure: Procedure,
+    /// Application forms one case of it produces (申請書の枚数), for the daily count.
+    pub forms: u32,
+    /// Documents the bundle must hold, in the order staff put them together.
+    pub items: Vec<String>,
 }
 
 /// One step as recorded (the chain of custody).
@@ -85,7 +100,7 @@ pub struct Reconciliation {
     /// Forms in the bundles handed to city staff that day.
     pub recorded: u32,
     /// counted − recorded (0 when they match).
-    pub difference: Option<i64>,
+    pub difference: Option<i32>,
     /// The back office's explanation.
     pub note: String,
     /// The bundles behind `recorded`: reservation number, person, forms.
@@ -198,17 +213,11 @@ impl Store {
     /// The day's count of application forms against the bundles handed to city staff.
     pub fn reconcile(&self, day: NaiveDate) -> Result<Reconciliation> {
         let d = day.format(DATE).to_string();
-        let forms: std::collections::HashMap<Procedure, u32> = {
-            let mut stmt = self
-                .conn()
-                .prepare_cached("SELECT code, forms FROM procedures")?;
-            let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?)))?;
-            rows.map(|row| {
-                let (code, n) = row?;
-                Ok((Procedure::from_code(&code)?, n))
-            })
-            .collect::<Result<_>>()?
-        };
+        let forms: std::collections::HashMap<Procedure, u32> = self
+            .procedure_bundles()?
+            .into_iter()
+            .map(|b| (b.procedure, b.forms))
+            .collect();
         // A bundle counts once it has been handed over, whatever happened after (returned
         // items come back into the same bundle).
         let cases: Vec<(ReservationNumber, u32, u32)> = self
@@ -240,10 +249,77 @@ impl Store {
             day,
             counted,
             recorded,
-            difference: counted.map(|c| i64::from(c) - i64::from(recorded)),
+            difference: counted.map(|c| c as i32 - recorded as i32),
             note,
             cases,
             unacknowledged: self.handoff_queue(day)?,
+        })
+    }
+
+    /// The city's bundle list and form count of every procedure.
+    pub fn procedure_bundles(&self) -> Result<Vec<ProcedureBundle>> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT code, forms, bundle_items FROM procedures ORDER BY rowid")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, u32>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
+        rows.map(|row| {
+            let (code, forms, items) = row?;
+            Ok(ProcedureBundle {
+                procedure: Procedure::from_code(&code)?,
+                forms,
+                items: serde_json::from_str(&items)
+                    .map_err(|e| Error::Invalid(format!("stored bundle list: {e}")))?,
+            })
+        })
+        .collect()
+    }
+
+    /// Changes what the city specifies for a procedure's bundle.
+    pub fn set_procedure_bundle(&self, bundle: ProcedureBundle) -> Result<()> {
+        self.execute(&Mutation::SetProcedureBundle {
+            procedure: bundle.procedure,
+            forms: bundle.forms,
+            items: bundle.items,
+        })
+        .map(drop)
+    }
+
+    /// The documents a bundle for these procedures must hold: each procedure's list in order,
+    /// a document shared by two procedures once.
+    pub fn bundle_items(&self, procedures: &[Procedure]) -> Result<Vec<String>> {
+        let bundles = self.procedure_bundles()?;
+        Ok(merged_items(&bundles, procedures))
+    }
+
+    pub(super) fn apply_procedure_bundle(
+        &self,
+        procedure: Procedure,
+        forms: u32,
+        items: &[String],
+    ) -> Result<Outcome> {
+        if forms > 10 {
+            return Err(Error::Invalid("a case counts 0 to 10 application forms".into()));
+        }
+        let items: Vec<&str> = items.iter().map(|i| i.trim()).filter(|i| !i.is_empty()).collect();
+        if items.is_empty() {
+            return Err(Error::Invalid("a bundle lists at least one document".into()));
+        }
+        self.conn().execute(
+            "UPDATE procedures SET forms = ?2, bundle_items = ?3 WHERE code = ?1",
+            params![
+                procedure.code(),
+                forms,
+                serde_json::to_string(&items).map_err(|e| Error::Invalid(e.to_string()))?
+            ],
+        )?;
+        Ok(Outcome::PlanChanged {
+            needs_follow_up: Vec::new(),
         })
     }
 
@@ -289,6 +365,23 @@ impl Store {
             last_at: Some(parse_datetime(&last_at)?),
         };
         let after = visit::next(state_from_code(&state)?, &facts, step, at)?;
+        if let VisitStep::PrepareBundle { items } = step {
+            let person = r
+                .people
+                .get(position as usize)
+                .ok_or(Error::NotFound("person"))?;
+            let missing: Vec<String> = self
+                .bundle_items(&person.procedures)?
+                .into_iter()
+                .filter(|need| !items.contains(need))
+                .collect();
+            if !missing.is_empty() {
+                return Err(Error::NotAllowed(format!(
+                    "the bundle lacks {} of the city's documents",
+                    missing.len()
+                )));
+            }
+        }
         let t = at.format(DATETIME).to_string();
         let (set, value): (&str, Option<String>) = match step {
             VisitStep::Call { seat_no } => {
@@ -356,6 +449,7 @@ impl Store {
              ORDER BY r.late, r.starts, v.checked_in_at, r.id, v.position"
         );
         let now = self.now();
+        let bundles = self.procedure_bundles()?;
         let mut stmt = self.conn().prepare_cached(&sql)?;
         let rows = stmt.query_map(params, |r| {
             Ok((
@@ -400,11 +494,12 @@ impl Store {
             let called_at = called.as_deref().map(parse_datetime).transpose()?;
             let handed_at = handed.as_deref().map(parse_datetime).transpose()?;
             let state = state_from_code(&state)?;
-            let minutes = |from: NaiveDateTime, to: NaiveDateTime| (to - from).num_minutes().max(0);
+            let minutes = |from: NaiveDateTime, to: NaiveDateTime| u32::try_from((to - from).num_minutes().max(0)).unwrap_or(u32::MAX);
             out.push(CaseView {
                 number,
                 position,
                 name_kana: person.name_kana,
+                bundle_items: merged_items(&bundles, &person.procedures),
                 procedures: person.procedures,
                 state,
                 starts: super::parse_time(&starts)?,
@@ -421,6 +516,19 @@ impl Store {
         }
         Ok(out)
     }
+}
+
+/// Each procedure's documents in order, a document shared by two procedures once.
+fn merged_items(bundles: &[ProcedureBundle], procedures: &[Procedure]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for b in bundles.iter().filter(|b| procedures.contains(&b.procedure)) {
+        for item in &b.items {
+            if !out.contains(item) {
+                out.push(item.clone());
+            }
+        }
+    }
+    out
 }
 
 fn parse_datetime(s: &str) -> Result<NaiveDateTime> {

@@ -1,0 +1,96 @@
+// The counter workflow on the fake backend: a seat calls the next person (F2), verifies the
+// checklist, puts the city's bundle together, hands it to a named city staff member; city
+// staff acknowledge and complete; reception sees the figures; the day end shows a mismatch.
+import { render, screen, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { App } from "../App";
+import { today } from "../api/backend";
+import { FakeBackend } from "../api/fake";
+
+async function checkedInCase(): Promise<FakeBackend> {
+  const backend = new FakeBackend();
+  const r = await backend.book({
+    day: today(),
+    starts: "10:00",
+    channel: "phone",
+    people: [{ nameKanji: "見本 花子", nameKana: "ミホン ハナコ", phone: null, birthDate: null, applicantType: "self", procedures: ["card_issue"] }],
+    notes: "",
+    intake: [],
+  } as unknown as Parameters<FakeBackend["book"]>[0]);
+  await backend.setReservationStatus(r.number, "checked_in");
+  render(<App backend={backend} />);
+  await userEvent.type(await screen.findByLabelText("サイトの合言葉"), "correct horse{Enter}");
+  await userEvent.click(await screen.findByRole("link", { name: "窓口（席）" }));
+  return backend;
+}
+
+test("a case goes from the seat to city staff and is completed; out-of-order steps are not offered", async () => {
+  const backend = await checkedInCase();
+  expect(await screen.findByTestId("waiting-count")).toHaveTextContent("お待ちの方 1 人");
+  await userEvent.keyboard("{F2}");
+  const current = await screen.findByTestId("current-case");
+  expect(current).toHaveTextContent("ミホン ハナコ");
+  expect(current).toHaveAttribute("data-state", "called");
+
+  // Not ready yet: the store refuses, the screen says so in Japanese.
+  await userEvent.click(within(current).getByRole("button", { name: "書類確認済みにする" }));
+  expect(await screen.findByRole("alert")).toHaveTextContent("できません");
+  backend.outcomes.set("1000-0000/0", { outcome: "ready" } as never);
+  await userEvent.click(within(current).getByRole("button", { name: "書類確認済みにする" }));
+  await userEvent.click(await screen.findByRole("button", { name: "申請書の記入・確認済みにする" }));
+
+  // The bundle: every city document must be ticked before it can be marked prepared.
+  const bundle = await screen.findByTestId("bundle");
+  const prepare = within(bundle).getByRole("button", { name: "書類一式を準備済みにする" });
+  await userEvent.click(within(bundle).getByLabelText("交付通知書（はがき）"));
+  expect(prepare).toBeDisabled();
+  await userEvent.click(within(bundle).getByLabelText("本人確認記録票"));
+  await userEvent.click(prepare);
+  await userEvent.type(await screen.findByLabelText("手交する市職員"), "市職員 田中{Enter}");
+  expect(await screen.findByTestId("seat-idle")).toBeInTheDocument();
+
+  // City staff: only the one it was handed to can acknowledge.
+  await userEvent.click(screen.getByRole("link", { name: "手交・受領" }));
+  const queue = await screen.findByTestId("handoff-queue");
+  await userEvent.type(within(queue).getByLabelText("受領する市職員"), "市職員 佐藤");
+  await userEvent.click(within(queue).getByRole("button", { name: "受領を確認する" }));
+  expect(await screen.findByRole("alert")).toBeInTheDocument();
+  await userEvent.clear(within(queue).getByLabelText("受領する市職員"));
+  await userEvent.type(within(queue).getByLabelText("受領する市職員"), "市職員 田中");
+  await userEvent.click(within(queue).getByRole("button", { name: "受領を確認する" }));
+  await userEvent.click(await within(await screen.findByTestId("acknowledged")).findByRole("button", { name: "交付完了にする" }));
+  expect(backend.caseList[0].state).toBe("completed");
+
+  // Reception sees the day's figures.
+  await userEvent.click(screen.getByRole("link", { name: "待合状況" }));
+  const figures = await screen.findByTestId("queue-figures");
+  expect(within(figures).getByText("お待ちの方").nextSibling).toHaveTextContent("0 人");
+  expect(await screen.findByTestId("case-table")).toHaveTextContent("完了");
+});
+
+test("a revisit needs a reason and ends the case", async () => {
+  const backend = await checkedInCase();
+  await userEvent.click(await screen.findByRole("button", { name: "次の方を呼ぶ" }));
+  const current = await screen.findByTestId("current-case");
+  await userEvent.click(within(current).getByText("再来庁・取消"));
+  const revisit = within(current).getByRole("button", { name: "再来庁にする" });
+  expect(revisit).toBeDisabled();
+  await userEvent.type(within(current).getByLabelText("理由"), "本人確認書類が不足");
+  await userEvent.click(revisit);
+  expect(await screen.findByTestId("seat-idle")).toBeInTheDocument();
+  expect(backend.caseList[0]).toMatchObject({ state: "revisit", endReason: "本人確認書類が不足" });
+});
+
+test("the day-end count is reconciled, a difference is shown", async () => {
+  const backend = await checkedInCase();
+  backend.caseList[0].handedAt = `${today()}T10:20:00`;
+  backend.caseList[0].state = "handed_over";
+  backend.caseList[0].handedTo = "市職員 田中";
+  await userEvent.click(screen.getByRole("link", { name: "日次照合" }));
+  expect(await screen.findByTestId("recorded")).toHaveTextContent("1 枚");
+  expect(screen.getByTestId("unacknowledged")).toHaveTextContent("市職員 田中");
+  await userEvent.type(screen.getByLabelText("数えた枚数"), "2");
+  await userEvent.type(screen.getByLabelText("差の説明"), "書き損じ1枚");
+  await userEvent.click(screen.getByRole("button", { name: "枚数を記録する" }));
+  expect(await screen.findByTestId("difference")).toHaveTextContent("差が +1 枚あります");
+});
