@@ -18,4 +18,5 @@ if [ ! -e "$MADOGUCHI_DATA_DIR/key.age" ]; then
     --site "デモ市 マイナンバーカード特設窓口" --seat "窓口1" --demo
 fi
 say "Starting Madoguchi. Demo passphrase (合言葉): $DEMO_PASSPHRASE"
+say "Demo staff (職員番号 / 暗証番号): M001 / 1234 manager, S001 / 1111 counter staff, C001 / 2222 city staff"
 exec "$TARGET/debug/madoguchi-app"

@@ -18,9 +18,10 @@ pub fn passphrase() -> Passphrase {
     Passphrase::new(PASSPHRASE.to_owned())
 }
 
-/// A new store in `root` (cheap KDF: tests make many).
+/// A new store in `root` (cheap KDF: tests make many), with the demo roster
+/// ([`madoguchi_core::demo::DEMO_STAFF`]), acting as the site administrator.
 pub fn new_store(root: &Path) -> Store {
-    Store::create(
+    let store = Store::create(
         &DataDir::at(root),
         &passphrase(),
         &NewStore {
@@ -30,6 +31,9 @@ pub fn new_store(root: &Path) -> Store {
         KdfCost::insecure_for_tests(),
     )
     .expect("create store")
+    .act_as_site("tests");
+    madoguchi_core::demo::seed_staff(&store).expect("demo roster");
+    store
 }
 
 /// Every file under `root` with its bytes.

@@ -3,7 +3,7 @@
 //! revisit with its reason and what to bring. Screenshots of each step.
 use madoguchi_tests::{
     desktop::{next_open_weekday, Desktop},
-    new_store, PASSPHRASE,
+    new_store,
 };
 
 #[tokio::test(flavor = "multi_thread")]
@@ -15,10 +15,7 @@ async fn intake_on_the_phone_then_a_revisit_at_the_counter() -> anyhow::Result<(
     let app =
         Desktop::launch_with_env("e2e_checklist", data.path(), &[("MADOGUCHI_CLOCK", &clock)])
             .await?;
-    app.find("#passphrase")
-        .await?
-        .send_keys(&format!("{PASSPHRASE}\u{E007}"))
-        .await?;
+    app.unlock_and_sign_in("S001").await?;
 
     // The phone booking with its intake script.
     app.find("a[href='#book']").await?.click().await?;

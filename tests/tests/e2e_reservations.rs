@@ -1,9 +1,9 @@
 //! End to end in a real window: book by phone, read back the number, find it by phone number,
 //! check it in on the board. Screenshots of the booking flow and the board.
-use fantoccini::{key::Key, Locator};
+use fantoccini::Locator;
 use madoguchi_tests::{
     desktop::{next_open_weekday, Desktop, SET_VALUE},
-    new_store, PASSPHRASE,
+    new_store,
 };
 
 #[tokio::test(flavor = "multi_thread")]
@@ -20,10 +20,7 @@ async fn book_by_phone_find_it_and_check_it_in() -> anyhow::Result<()> {
     )
     .await?;
 
-    app.find("#passphrase")
-        .await?
-        .send_keys(&format!("{PASSPHRASE}{}", char::from(Key::Enter)))
-        .await?;
+    app.unlock_and_sign_in("M001").await?;
     app.find("a[href='#book']").await?.click().await?;
 
     // The booking flow: applicant, procedure, day, slot.

@@ -28,6 +28,20 @@ async fn unlock_a_demo_store_and_read_its_status() -> anyhow::Result<()> {
         input
             .send_keys(&format!("{PASSPHRASE}{}", char::from(Key::Enter)))
             .await?;
+        // Then the staff sign-in: a wrong PIN is refused in Japanese, the right one signs in.
+        app.wait_for_text("h1", "職員のサインイン").await?;
+        app.find("#staff-code").await?.send_keys("S001").await?;
+        app.find("#staff-pin")
+            .await?
+            .send_keys(&format!("0000{}", char::from(Key::Enter)))
+            .await?;
+        app.wait_for_text("[role=alert]", "暗証番号が違います").await?;
+        app.screenshot("02-sign-in").await?;
+        app.find("#staff-pin")
+            .await?
+            .send_keys(&format!("1111{}", char::from(Key::Enter)))
+            .await?;
+        app.wait_for_text("[data-testid=who]", "窓口 花子（従事者）").await?;
         app.find("a[href='#status']").await?.click().await?;
         let status = app.wait_for_text("[data-testid=status]", "40 件").await?;
         for expected in [
@@ -42,7 +56,7 @@ async fn unlock_a_demo_store_and_read_its_status() -> anyhow::Result<()> {
             );
         }
         app.wait_for_text("h1", "ストアの状態").await?;
-        let shot = app.screenshot("02-status").await?;
+        let shot = app.screenshot("03-status").await?;
         assert!(
             std::fs::metadata(&shot)?.len() > 10_000,
             "a real screenshot"

@@ -13,15 +13,15 @@ use madoguchi_core::{
 };
 use madoguchi_tests::{
     desktop::{next_open_weekday, Desktop},
-    new_store, PASSPHRASE,
+    new_store,
 };
 
 fn applicant(kanji: &str, kana: &str, phone: &str) -> (NewApplicant, ApplicantType, Vec<Procedure>) {
     (
         NewApplicant {
-            name_kanji: Personal::new(kanji.into()),
-            name_kana: Personal::new(kana.into()),
-            phone: Some(Personal::new(phone.into())),
+            name_kanji: Personal::new(kanji),
+            name_kana: Personal::new(kana),
+            phone: Some(Personal::new(phone)),
             birth_date: None,
         },
         ApplicantType::ApplicantSelf,
@@ -59,7 +59,7 @@ async fn a_visit_from_check_in_to_city_staff_acknowledgment_and_a_revisit() -> a
 
     let clock = format!("{}T09:50:00", day.format("%Y-%m-%d"));
     let app = Desktop::launch_with_env("e2e_workflow", data.path(), &[("MADOGUCHI_CLOCK", &clock)]).await?;
-    app.find("#passphrase").await?.send_keys(&format!("{PASSPHRASE}\u{E007}")).await?;
+    app.unlock_and_sign_in("S001").await?;
 
     // Reception checks both in on the board, first one first.
     app.find("a[href='#board']").await?.click().await?;
@@ -86,19 +86,26 @@ async fn a_visit_from_check_in_to_city_staff_acknowledgment_and_a_revisit() -> a
     }
     app.screenshot("01-seat-bundle").await?;
     app.find("button[data-action=prepare]").await?.click().await?;
-    app.find("input[name=handTo]").await?.send_keys("市職員 田中\u{E007}").await?;
+    app.find("select[name=handTo] option[value=C001]").await?.click().await?;
+    app.find("button[data-action=hand-over]").await?.click().await?;
     app.find("[data-testid=seat-idle]").await?;
 
     // City staff: the handoff queue, with the chain of custody; acknowledge, then complete.
     app.find("a[href='#handoff']").await?.click().await?;
     let queue = app.wait_for_text("[data-testid=handoff-queue]", "ミホン イチロウ").await?;
-    assert!(queue.contains("市職員 田中"), "{queue}");
+    assert!(queue.contains("C001"), "{queue}");
     app.find("[data-testid=handoff-queue] button[data-action=history]").await?.click().await?;
     let history = app.wait_for_text("[data-testid=history]", "手交").await?;
     assert!(history.contains("窓口1") && history.contains("書類確認"), "{history}");
-    app.find("[data-testid=handoff-queue] input[name=ackBy]").await?.send_keys("市職員 田中").await?;
+    // The city staff member acknowledges with their own staff ID and PIN; a wrong PIN is refused.
+    app.find("input[name=cityCode]").await?.send_keys("C001").await?;
+    app.find("input[name=cityPin]").await?.send_keys("0000").await?;
+    app.find("[data-testid=handoff-queue] button[data-action=acknowledge]").await?.click().await?;
+    app.wait_for_text("[role=alert]", "暗証番号が違います").await?;
+    app.find("input[name=cityPin]").await?.send_keys("2222").await?;
     app.screenshot("02-handoff-queue").await?;
     app.find("[data-testid=handoff-queue] button[data-action=acknowledge]").await?.click().await?;
+    app.find("input[name=cityPin]").await?.send_keys("2222").await?;
     app.find("[data-testid=acknowledged] button[data-action=complete]").await?.click().await?;
     app.wait_for_text("h2", "受領待ち 0 件").await?;
 

@@ -3,7 +3,7 @@ import { useCallback, useEffect, useState } from "react";
 import type { Backend } from "./api/backend";
 import type { LockState } from "./bindings/LockState";
 import type { StoreStatus } from "./bindings/StoreStatus";
-import { type TextKey, t } from "./i18n";
+import { type TextKey, t, tCode } from "./i18n";
 import { BoardScreen } from "./screens/BoardScreen";
 import { BookingScreen } from "./screens/BookingScreen";
 import { ChecklistScreen } from "./screens/ChecklistScreen";
@@ -11,13 +11,21 @@ import { CounterScreen } from "./screens/CounterScreen";
 import { HandoffScreen } from "./screens/HandoffScreen";
 import { QueueScreen } from "./screens/QueueScreen";
 import { ReconcileScreen } from "./screens/ReconcileScreen";
+import { AuditScreen } from "./screens/AuditScreen";
+import { InquiriesScreen } from "./screens/InquiriesScreen";
+import { LendingScreen } from "./screens/LendingScreen";
+import { SignInScreen } from "./screens/SignInScreen";
+import { StaffScreen } from "./screens/StaffScreen";
+import type { Actor } from "./bindings/Actor";
 import { NoStoreScreen } from "./screens/NoStoreScreen";
 import { SettingsScreen } from "./screens/SettingsScreen";
 import { SearchScreen } from "./screens/SearchScreen";
 import { StatusScreen } from "./screens/StatusScreen";
 import { UnlockScreen } from "./screens/UnlockScreen";
 
-type Screen = "board" | "book" | "checklist" | "search" | "counter" | "handoff" | "queue" | "reconcile" | "plan" | "status";
+type Screen =
+  | "board" | "book" | "checklist" | "search" | "counter" | "handoff" | "queue" | "reconcile"
+  | "inquiries" | "plan" | "staff" | "lending" | "audit" | "status";
 /** The navigation, in order; Alt+1… (Alt+0 for the tenth) selects them. */
 const SCREENS: [Screen, TextKey][] = [
   ["board", "nav.board"],
@@ -28,9 +36,23 @@ const SCREENS: [Screen, TextKey][] = [
   ["handoff", "nav.handoff"],
   ["queue", "nav.queue"],
   ["reconcile", "nav.reconcile"],
+  ["inquiries", "nav.inquiries"],
   ["plan", "nav.plan"],
+  ["staff", "nav.staff"],
+  ["lending", "nav.lending"],
+  ["audit", "nav.audit"],
   ["status", "nav.status"],
 ];
+/** Screens only the manager and deputy use (core refuses the others anyway). */
+const MANAGEMENT: Screen[] = ["plan", "staff", "audit"];
+
+/** How often the frame asks whether the sign-in has ended (idle sign-out happens in core). */
+const SESSION_POLL_MS = 30_000;
+
+/** Whether the navigation offers `screen` to `actor`. */
+function visible(actor: Actor, screen: Screen): boolean {
+  return actor.kind === "site" || !MANAGEMENT.includes(screen) || actor.role === "manager" || actor.role === "deputy";
+}
 
 /** Alt+digit → screen index (1…9, then 0 for the tenth). */
 function screenForDigit(key: string): number {
@@ -49,6 +71,7 @@ export function App({ backend }: { backend: Backend }) {
   const [screen, setScreen] = useState<Screen>("board");
   const [checklistNumber, setChecklistNumber] = useState<string | null>(null);
   const [seatNo, setSeatNo] = useState<number | null>(null);
+  const [actor, setActor] = useState<Actor | null>(null);
   const openChecklist = useCallback((number: string) => {
     setChecklistNumber(number);
     setScreen("checklist");
@@ -58,6 +81,22 @@ export function App({ backend }: { backend: Backend }) {
     const state = await backend.lockState();
     setLock(state);
     setStatus(state.state === "unlocked" ? await backend.storeStatus() : null);
+    setActor(state.state === "unlocked" ? await backend.signedIn() : null);
+  }, [backend]);
+
+  // An idle sign-out ends the session in core; bring the sign-in screen back when it has.
+  useEffect(() => {
+    if (!actor) return;
+    const timer = window.setInterval(() => {
+      void backend.signedIn().then(setActor, () => setActor(null));
+    }, SESSION_POLL_MS);
+    return () => window.clearInterval(timer);
+  }, [actor, backend]);
+
+  const signOut = useCallback(async () => {
+    await backend.signOut();
+    setActor(null);
+    setScreen("board");
   }, [backend]);
 
   useEffect(() => {
@@ -73,7 +112,7 @@ export function App({ backend }: { backend: Backend }) {
   // Ctrl+L locks from anywhere (staff leaving the seat); Alt+1… switch screens.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (!status) return;
+      if (!status || !actor) return;
       if (e.ctrlKey && e.key.toLowerCase() === "l") {
         e.preventDefault();
         void doLock();
@@ -84,7 +123,7 @@ export function App({ backend }: { backend: Backend }) {
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [doLock, status]);
+  }, [doLock, status, actor]);
 
   return (
     <div className="frame">
@@ -96,11 +135,19 @@ export function App({ backend }: { backend: Backend }) {
             {status.meta.siteName} ／ {status.meta.seatName}
           </span>
         )}
+        {status && actor?.kind === "staff" && (
+          <span className="who" data-testid="who">
+            {t("signin.who", { name: actor.name, role: tCode("role", actor.role) })}
+            <button type="button" className="small secondary" onClick={() => void signOut()}>
+              {t("signin.out")}
+            </button>
+          </span>
+        )}
       </header>
       <div className="body">
-        {status && (
+        {status && actor && (
           <nav className="sidenav" aria-label={t("nav.label")}>
-            {SCREENS.map(([id, label], i) => (
+            {SCREENS.map(([id, label], i) => visible(actor, id) && (
               <a
                 key={id}
                 href={`#${id}`}
@@ -126,27 +173,63 @@ export function App({ backend }: { backend: Backend }) {
           {lock?.state === "locked" && (
             <UnlockScreen backend={backend} dataDir={lock.dataDir} onUnlocked={() => void refresh()} />
           )}
-          {lock?.state === "unlocked" && status && screen === "board" && <BoardScreen backend={backend} onOpenChecklist={openChecklist} />}
-          {lock?.state === "unlocked" && status && screen === "book" && <BookingScreen backend={backend} />}
-          {lock?.state === "unlocked" && status && screen === "checklist" && (
-            <ChecklistScreen key={checklistNumber ?? ""} backend={backend} number={checklistNumber} />
-          )}
-          {lock?.state === "unlocked" && status && screen === "search" && <SearchScreen backend={backend} />}
-          {lock?.state === "unlocked" && status && screen === "counter" && (
-            <CounterScreen
+          {lock?.state === "unlocked" && status && !actor && <SignInScreen backend={backend} onSignedIn={setActor} />}
+          {lock?.state === "unlocked" && status && actor && (
+            <ScreenFor
+              screen={screen}
               backend={backend}
+              status={status}
+              checklistNumber={checklistNumber}
+              openChecklist={openChecklist}
               seatNo={seatNo ?? seatNumberOf(status.meta.seatName)}
-              onSeatNo={setSeatNo}
-              onOpenChecklist={openChecklist}
+              setSeatNo={setSeatNo}
             />
           )}
-          {lock?.state === "unlocked" && status && screen === "handoff" && <HandoffScreen backend={backend} />}
-          {lock?.state === "unlocked" && status && screen === "queue" && <QueueScreen backend={backend} />}
-          {lock?.state === "unlocked" && status && screen === "reconcile" && <ReconcileScreen backend={backend} />}
-          {lock?.state === "unlocked" && status && screen === "plan" && <SettingsScreen backend={backend} />}
-          {lock?.state === "unlocked" && status && screen === "status" && <StatusScreen status={status} />}
         </main>
       </div>
     </div>
   );
+}
+
+/** The screen for the navigation's choice, once unlocked and signed in. */
+function ScreenFor(props: {
+  screen: Screen;
+  backend: Backend;
+  status: StoreStatus;
+  checklistNumber: string | null;
+  openChecklist: (number: string) => void;
+  seatNo: number;
+  setSeatNo: (n: number) => void;
+}) {
+  const { backend } = props;
+  switch (props.screen) {
+    case "board":
+      return <BoardScreen backend={backend} onOpenChecklist={props.openChecklist} />;
+    case "book":
+      return <BookingScreen backend={backend} />;
+    case "checklist":
+      return <ChecklistScreen key={props.checklistNumber ?? ""} backend={backend} number={props.checklistNumber} />;
+    case "search":
+      return <SearchScreen backend={backend} />;
+    case "counter":
+      return <CounterScreen backend={backend} seatNo={props.seatNo} onSeatNo={props.setSeatNo} onOpenChecklist={props.openChecklist} />;
+    case "handoff":
+      return <HandoffScreen backend={backend} />;
+    case "queue":
+      return <QueueScreen backend={backend} />;
+    case "reconcile":
+      return <ReconcileScreen backend={backend} />;
+    case "inquiries":
+      return <InquiriesScreen backend={backend} />;
+    case "plan":
+      return <SettingsScreen backend={backend} />;
+    case "staff":
+      return <StaffScreen backend={backend} />;
+    case "lending":
+      return <LendingScreen backend={backend} />;
+    case "audit":
+      return <AuditScreen backend={backend} />;
+    case "status":
+      return <StatusScreen status={props.status} />;
+  }
 }

@@ -5,8 +5,9 @@ import errors from "./locales/ja/errors.json";
 import reservations from "./locales/ja/reservations.json";
 import settings from "./locales/ja/settings.json";
 import visits from "./locales/ja/visits.json";
+import people from "./locales/ja/people.json";
 
-const texts = { ...common, ...checklist, ...reservations, ...settings, ...visits };
+const texts = { ...common, ...checklist, ...reservations, ...settings, ...visits, ...people };
 export type TextKey = keyof typeof texts;
 export type ErrorKey = keyof typeof errors;
 

@@ -1,5 +1,5 @@
-//! `madoguchi`: the command-line side of Madoguchi (store set-up and checks; later the hub,
-//! the wipe and exports). One module per subcommand under `cmd/`, each a struct with `run`.
+//! `madoguchi`: the command-line side of Madoguchi (store set-up and checks, the roster, the
+//! attendance record, the audit trail; later the hub, the wipe and exports). One module per subcommand under `cmd/`, each a struct with `run`.
 #![forbid(unsafe_code)]
 
 mod cmd;
@@ -27,6 +27,9 @@ enum Command {
     Init(cmd::init::Init),
     Doctor(cmd::doctor::Doctor),
     ChangePassphrase(cmd::change_passphrase::ChangePassphrase),
+    Staff(cmd::staff::Staff),
+    Attendance(cmd::attendance::Attendance),
+    Audit(cmd::audit::Audit),
 }
 
 fn main() -> ExitCode {
@@ -43,6 +46,9 @@ fn main() -> ExitCode {
             Command::Init(c) => c.run(&dir),
             Command::Doctor(c) => c.run(&dir),
             Command::ChangePassphrase(c) => c.run(&dir),
+            Command::Staff(c) => c.run(&dir),
+            Command::Attendance(c) => c.run(&dir),
+            Command::Audit(c) => c.run(&dir),
         });
     match result {
         Ok(code) => code,

@@ -152,3 +152,39 @@ fn init_refuses_a_directory_with_foreign_files() {
         b"keep me"
     );
 }
+
+#[test]
+fn the_first_manager_is_added_then_listed_and_the_audit_trail_verifies() {
+    let tmp = tempfile::tempdir().unwrap();
+    madoguchi(tmp.path())
+        .args(["init", "--site", "テスト市", "--seat", "窓口1"])
+        .assert()
+        .success();
+    madoguchi(tmp.path())
+        .env("MADOGUCHI_STAFF_PIN", "2468")
+        .args(["staff", "add", "--code", "m001", "--name", "管理 一郎", "--role", "manager"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("added M001 (manager)"));
+    madoguchi(tmp.path())
+        .env("MADOGUCHI_STAFF_PIN", "12")
+        .args(["staff", "add", "--code", "S001", "--name", "窓口 花子", "--role", "staff"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("PIN is 4 to 8 digits"));
+    madoguchi(tmp.path())
+        .args(["staff", "list"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("M001\tmanager\t管理 一郎"));
+    madoguchi(tmp.path())
+        .args(["audit", "verify"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("intact"));
+    madoguchi(tmp.path())
+        .args(["attendance", "--from", "2026-12-01"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("\u{feff}職員番号,氏名"));
+}

@@ -15,6 +15,30 @@ use crate::{
     Error, Result,
 };
 
+/// The demo and training roster: staff ID, name, role, PIN (printed by `scripts/demo.sh`).
+pub const DEMO_STAFF: &[(&str, &str, crate::people::Role, &str)] = &[
+    ("M001", "管理 一郎", crate::people::Role::Manager, "1234"),
+    ("D001", "副島 次郎", crate::people::Role::Deputy, "2345"),
+    ("S001", "窓口 花子", crate::people::Role::Staff, "1111"),
+    ("S002", "受付 太郎", crate::people::Role::Staff, "1112"),
+    ("S003", "電話 桜", crate::people::Role::Staff, "1113"),
+    ("C001", "市役所 田中", crate::people::Role::CityStaff, "2222"),
+    ("C002", "市役所 鈴木", crate::people::Role::CityStaff, "2223"),
+];
+
+/// Puts [`DEMO_STAFF`] on the roster (needs a manager or the site actor).
+pub fn seed_staff(store: &Store) -> Result<usize> {
+    for (code, name, role, pin) in DEMO_STAFF {
+        store.add_staff(crate::store::NewStaff {
+            code: (*code).into(),
+            name: (*name).into(),
+            role: *role,
+            pin: crate::store::Pin::new(*pin),
+        })?;
+    }
+    Ok(DEMO_STAFF.len())
+}
+
 const FAMILY: &[(&str, &str)] = &[
     ("佐藤", "サトウ"),
     ("鈴木", "スズキ"),

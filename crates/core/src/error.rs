@@ -115,6 +115,24 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// Nobody is signed in at this seat (or the sign-in ended after idle time).
+    #[error("sign in first")]
+    NotSignedIn,
+    /// The signed-in role may not do this.
+    #[error("not permitted for this role: {permission}")]
+    Forbidden {
+        /// The permission that was missing.
+        permission: &'static str,
+    },
+    /// Unknown staff ID or wrong PIN (the same error, so IDs cannot be probed).
+    #[error("wrong staff ID or PIN")]
+    WrongPin,
+    /// Too many wrong PINs in a row: the member is locked out for a while.
+    #[error("locked out after repeated wrong PINs until {until}")]
+    StaffLocked {
+        /// Local time the lock-out ends, HH:MM.
+        until: String,
+    },
     /// A reservation number that is malformed or fails its check digit.
     #[error("not a valid reservation number")]
     BadReservationNumber,
@@ -161,6 +179,10 @@ impl Error {
             Error::OutsideBookingWindow { .. } => ErrorCode::OutsideBookingWindow,
             Error::AlreadyBooked { .. } => ErrorCode::AlreadyBooked,
             Error::BadReservationNumber => ErrorCode::BadReservationNumber,
+            Error::NotSignedIn => ErrorCode::NotSignedIn,
+            Error::Forbidden { .. } => ErrorCode::Forbidden,
+            Error::WrongPin => ErrorCode::WrongPin,
+            Error::StaffLocked { .. } => ErrorCode::StaffLocked,
             Error::RulesInvalid { .. } => ErrorCode::RulesInvalid,
             Error::NoDataDir => ErrorCode::NoDataDir,
             Error::Io { .. } => ErrorCode::Io,
@@ -220,6 +242,14 @@ pub enum ErrorCode {
     BadReservationNumber,
     /// See [`Error::RulesInvalid`].
     RulesInvalid,
+    /// See [`Error::NotSignedIn`].
+    NotSignedIn,
+    /// See [`Error::Forbidden`].
+    Forbidden,
+    /// See [`Error::WrongPin`].
+    WrongPin,
+    /// See [`Error::StaffLocked`].
+    StaffLocked,
     /// See [`Error::NoDataDir`].
     NoDataDir,
     /// See [`Error::Io`].

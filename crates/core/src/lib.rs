@@ -6,6 +6,8 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+#[macro_use]
+mod coded;
 pub mod calendar;
 pub mod checklist;
 pub mod data_dir;
@@ -13,6 +15,7 @@ pub mod demo;
 pub mod doctor;
 pub mod error;
 pub mod keyfile;
+pub mod people;
 pub mod reservation;
 pub mod reservation_number;
 pub mod secret;

@@ -10,33 +10,6 @@ use uuid::Uuid;
 
 use crate::{reservation_number::ReservationNumber, store::NewApplicant, Error, Result};
 
-macro_rules! coded_enum {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $code:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-        pub enum $name { $($(#[$vmeta])* #[serde(rename = $code)] $variant),+ }
-
-        impl $name {
-            /// Every value, in order.
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            /// The code stored in the database and sent over the wire.
-            pub fn code(self) -> &'static str {
-                match self { $($name::$variant => $code),+ }
-            }
-
-            /// Parses a stored code.
-            pub fn from_code(code: &str) -> Result<Self> {
-                match code {
-                    $($code => Ok($name::$variant),)+
-                    other => Err(Error::Invalid(format!(concat!("unknown ", stringify!($name), " {:?}"), other))),
-                }
-            }
-        }
-    };
-}
-
 coded_enum! {
     /// A procedure a visit is booked for. PIN setting is done by city staff and is never booked.
     Procedure {
@@ -506,6 +479,39 @@ pub enum Mutation {
 }
 
 impl Mutation {
+    /// What it is about, for the audit trail: a reservation number or a day, never a name.
+    pub fn subject(&self) -> String {
+        match self {
+            Mutation::Book(b) => b.number.to_string(),
+            Mutation::Cancel { number }
+            | Mutation::CheckIn { number, .. }
+            | Mutation::NoShow { number }
+            | Mutation::Reschedule { number, .. }
+            | Mutation::RecordChecklist { number, .. }
+            | Mutation::RecordCheckOutcome { number, .. }
+            | Mutation::VisitStep { number, .. } => number.to_string(),
+            Mutation::SetCapacity { day, .. }
+            | Mutation::SetHolidaySession { day, .. }
+            | Mutation::SetClosure { day, .. }
+            | Mutation::SetFormCount { day, .. } => day.to_string(),
+            Mutation::SetSlotPlan { kind, .. } => format!("{kind:?}"),
+            Mutation::SetProcedureMinutes { procedure, .. }
+            | Mutation::SetProcedureBundle { procedure, .. } => procedure.code().to_owned(),
+            Mutation::SetBookingRules { .. } => String::new(),
+        }
+    }
+
+    /// A detail for the audit trail (the step of a case), with no personal data.
+    pub fn detail(&self) -> String {
+        match self {
+            Mutation::VisitStep { position, step, .. } => format!("#{} {}", position + 1, step.code()),
+            Mutation::RecordChecklist { position, .. } | Mutation::RecordCheckOutcome { position, .. } => {
+                format!("#{}", position + 1)
+            }
+            _ => String::new(),
+        }
+    }
+
     /// The `op` tag, for the log.
     pub fn kind(&self) -> &'static str {
         match self {

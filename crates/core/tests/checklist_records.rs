@@ -187,7 +187,11 @@ fn the_store_uses_a_valid_city_override_and_reports_a_broken_one() {
     let bundled = s.status().unwrap().checklist_rules;
     drop(s);
     let dir = DataDir::at(tmp.path());
-    let open = || Store::open(&dir, &Passphrase::new("test passphrase".into())).unwrap();
+    let open = || {
+        Store::open(&dir, &Passphrase::new("test passphrase".into()))
+            .unwrap()
+            .act_as_site("tests")
+    };
     let rules = include_str!("../../../assets/checklist/rules.toml");
 
     std::fs::write(

@@ -31,7 +31,9 @@ fn store_with_clock() -> (tempfile::TempDir, Store, Arc<Mutex<NaiveDateTime>>) {
         KdfCost::insecure_for_tests(),
     )
     .unwrap()
-    .with_clock(Arc::new(move || *clock.lock().unwrap()));
+    .with_clock(Arc::new(move || *clock.lock().unwrap()))
+    .act_as_site("tests");
+    madoguchi_core::demo::seed_staff(&store).unwrap();
     (tmp, store, now)
 }
 
@@ -128,7 +130,7 @@ fn a_full_visit_from_check_in_to_acknowledgment_with_its_chain_of_custody() {
             r.number,
             0,
             VisitStep::HandOver {
-                to: "市職員 田中".into(),
+                to: "C001".into(),
             },
         )
         .unwrap();
@@ -144,7 +146,7 @@ fn a_full_visit_from_check_in_to_acknowledgment_with_its_chain_of_custody() {
             r.number,
             0,
             VisitStep::Acknowledge {
-                by: "市職員 佐藤".into()
+                by: "S001".into()
             }
         )
         .is_err());
@@ -153,7 +155,7 @@ fn a_full_visit_from_check_in_to_acknowledgment_with_its_chain_of_custody() {
         r.number,
         0,
         VisitStep::Acknowledge {
-            by: "市職員 田中".into(),
+            by: "C001".into(),
         },
     )
     .unwrap();
@@ -190,7 +192,7 @@ fn a_full_visit_from_check_in_to_acknowledgment_with_its_chain_of_custody() {
     assert_eq!(
         history[4].step,
         VisitStep::HandOver {
-            to: "市職員 田中".into()
+            to: "C001".into()
         }
     );
     let kinds: Vec<_> = s
@@ -312,7 +314,7 @@ fn the_form_count_is_reconciled_against_the_handoffs_including_a_mismatch() {
             VisitStep::CheckForms,
             VisitStep::PrepareBundle { items },
             VisitStep::HandOver {
-                to: "市職員 田中".into(),
+                to: "C001".into(),
             },
         ] {
             s.visit_step(r.number, 0, step).unwrap();
@@ -322,7 +324,7 @@ fn the_form_count_is_reconciled_against_the_handoffs_including_a_mismatch() {
         one.number,
         0,
         VisitStep::Acknowledge {
-            by: "市職員 田中".into(),
+            by: "C001".into(),
         },
     )
     .unwrap();

@@ -11,7 +11,8 @@ fn main() {
         &DataDir::at(root),
         &Passphrase::new(madoguchi_tests::PASSPHRASE.into()),
     )
-    .expect("open");
+    .expect("open")
+    .act_as_site("store-writer");
     let mut stdout = std::io::stdout().lock();
     for i in 0u64.. {
         store

@@ -25,6 +25,25 @@ import type { LockState } from "../bindings/LockState";
 import type { ReservationStatus } from "../bindings/ReservationStatus";
 import type { ReservationSummary } from "../bindings/ReservationSummary";
 import type { StoreStatus } from "../bindings/StoreStatus";
+import type { Actor } from "../bindings/Actor";
+import type { Attendance } from "../bindings/Attendance";
+import type { AuditEntry } from "../bindings/AuditEntry";
+import type { AuditVerification } from "../bindings/AuditVerification";
+import type { ComplaintStep } from "../bindings/ComplaintStep";
+import type { Inquiry } from "../bindings/Inquiry";
+import type { LentMaterial } from "../bindings/LentMaterial";
+import type { NewInquiry } from "../bindings/NewInquiry";
+import type { NewLentMaterial } from "../bindings/NewLentMaterial";
+import type { Role } from "../bindings/Role";
+import type { StaffMember } from "../bindings/StaffMember";
+
+/** A new member of the roster (the PIN goes to core once and is only kept hashed). */
+export interface NewStaff {
+  code: string;
+  name: string;
+  role: Role;
+  pin: string;
+}
 
 export interface Backend {
   lockState(): Promise<LockState>;
@@ -62,6 +81,30 @@ export interface Backend {
   caseHistory(number: string, position: number): Promise<VisitEvent[]>;
   reconcile(day: string): Promise<Reconciliation>;
   setFormCount(day: string, count: number, note: string): Promise<Reconciliation>;
+  /** A step only city staff take (acknowledge, return items, complete), with their own ID and PIN. */
+  cityStaffStep(number: string, position: number, step: VisitStep, code: string, pin: string): Promise<CaseView>;
+
+  // People and accountability.
+  /** Who is signed in at this seat (null: nobody, or signed out after idle time). */
+  signedIn(): Promise<Actor | null>;
+  signIn(code: string, pin: string): Promise<Actor>;
+  signOut(): Promise<void>;
+  rosterIsEmpty(): Promise<boolean>;
+  staff(): Promise<StaffMember[]>;
+  addStaff(member: NewStaff): Promise<StaffMember>;
+  updateStaff(code: string, role: Role, active: boolean): Promise<StaffMember>;
+  resetPin(code: string, pin: string): Promise<StaffMember>;
+  attendance(from: string, to: string): Promise<Attendance[]>;
+  attendanceCsv(from: string, to: string): Promise<string>;
+  auditTrail(limit: number): Promise<AuditEntry[]>;
+  verifyAudit(): Promise<AuditVerification>;
+  recordInquiry(inquiry: NewInquiry): Promise<Inquiry>;
+  complaintStep(id: string, step: ComplaintStep, note: string): Promise<Inquiry>;
+  inquiries(from: string, to: string): Promise<Inquiry[]>;
+  lentMaterials(): Promise<LentMaterial[]>;
+  lend(material: NewLentMaterial): Promise<LentMaterial>;
+  returnMaterial(id: string, day: string): Promise<LentMaterial>;
+  confirmReturn(id: string, code: string, pin: string): Promise<LentMaterial>;
 }
 
 /** True if `e` has the `{ code, message }` shape every command error has. */

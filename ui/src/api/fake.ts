@@ -27,7 +27,18 @@ import type { ReservationSummary } from "../bindings/ReservationSummary";
 import type { SlotPlan } from "../bindings/SlotPlan";
 import type { StoreState } from "../bindings/StoreState";
 import type { StoreStatus } from "../bindings/StoreStatus";
-import { hhmm, today, type Backend } from "./backend";
+import { hhmm, today, type Backend, type NewStaff } from "./backend";
+import type { Actor } from "../bindings/Actor";
+import type { Attendance } from "../bindings/Attendance";
+import type { AuditEntry } from "../bindings/AuditEntry";
+import type { ComplaintStep } from "../bindings/ComplaintStep";
+import type { Inquiry } from "../bindings/Inquiry";
+import type { InquiryStatus } from "../bindings/InquiryStatus";
+import type { LentMaterial } from "../bindings/LentMaterial";
+import type { NewInquiry } from "../bindings/NewInquiry";
+import type { NewLentMaterial } from "../bindings/NewLentMaterial";
+import type { Role } from "../bindings/Role";
+import type { StaffMember } from "../bindings/StaffMember";
 
 export const sampleStatus: StoreStatus = {
   meta: {
@@ -191,7 +202,7 @@ export class FakeBackend implements Backend {
       r.people.forEach((p, position) =>
         this.caseList.push({
           number, position, nameKana: p.nameKana, procedures: p.procedures, state: "waiting", starts: r.starts, late: false,
-          seatNo: null, handedTo: null, checkedInAt: `${r.day}T09:00:00`, calledAt: null, handedAt: null,
+          seatNo: null, handedTo: null, handedToName: null, checkedInAt: `${r.day}T09:00:00`, calledAt: null, handedAt: null,
           waitingMinutes: 0, serviceMinutes: null, endReason: "",
           bundleItems: this.bundleItems(p.procedures),
         }),
@@ -234,8 +245,9 @@ export class FakeBackend implements Backend {
         if (c.state === "forms_checked" && c.bundleItems.every((i) => step.items.includes(i))) return to("bundle_prepared");
         break;
       case "hand_over":
-        if (c.state === "bundle_prepared" && step.to.trim()) {
+        if (c.state === "bundle_prepared" && this.roster.some((m) => m.code === step.to && m.role === "city_staff")) {
           c.handedTo = step.to;
+          c.handedToName = this.roster.find((m) => m.code === step.to)!.name;
           c.handedAt = "2026-12-01T10:20:00";
           return to("handed_over");
         }
@@ -384,6 +396,128 @@ export class FakeBackend implements Backend {
   /** The fake store's clock: a fixed morning. */
   async now() {
     return `${today()}T10:00:00`;
+  }
+
+  // People: a small roster with known PINs; the manager is signed in unless a test signs out.
+  roster: (StaffMember & { pin: string })[] = [
+    { code: "M001", name: "管理 一郎", role: "manager", active: true, lockedUntil: null, pin: "1234" },
+    { code: "S001", name: "窓口 花子", role: "staff", active: true, lockedUntil: null, pin: "1111" },
+    { code: "C001", name: "市役所 田中", role: "city_staff", active: true, lockedUntil: null, pin: "2222" },
+  ];
+  actor: Actor | null = { kind: "staff", code: "M001", name: "管理 一郎", role: "manager" };
+  audit: AuditEntry[] = [];
+  inquiryList: Inquiry[] = [];
+  lent: LentMaterial[] = [];
+  private member(code: string, pin: string) {
+    const m = this.roster.find((r) => r.code === code && r.active);
+    if (!m || m.pin !== pin) fail("wrong_pin", "wrong pin");
+    return m;
+  }
+  private manager() {
+    if (!this.actor) fail("not_signed_in", "signed out");
+    if (this.actor.kind === "staff" && !["manager", "deputy"].includes(this.actor.role)) fail("forbidden", "role");
+  }
+  async cityStaffStep(number: string, position: number, step: VisitStep, code: string, pin: string) {
+    const m = this.member(code, pin);
+    if (m.role !== "city_staff") fail("forbidden", "city staff only");
+    return this.visitStep(number, position, step.step === "acknowledge" ? { step: "acknowledge", by: code } : step);
+  }
+  async signedIn() {
+    return this.actor;
+  }
+  async signIn(code: string, pin: string) {
+    const m = this.member(code, pin);
+    this.actor = { kind: "staff", code: m.code, name: m.name, role: m.role };
+    return this.actor;
+  }
+  async signOut() {
+    this.actor = null;
+  }
+  async rosterIsEmpty() {
+    return this.roster.length === 0;
+  }
+  async staff(): Promise<StaffMember[]> {
+    return this.roster.map(({ pin: _pin, ...m }) => m);
+  }
+  async addStaff(member: NewStaff) {
+    this.manager();
+    if (this.roster.some((r) => r.code === member.code)) fail("not_allowed", "exists");
+    if (!/^\d{4,8}$/.test(member.pin)) fail("invalid_input", "pin");
+    this.roster.push({ ...member, active: true, lockedUntil: null });
+    return (await this.staff()).find((m) => m.code === member.code)!;
+  }
+  async updateStaff(code: string, role: Role, active: boolean) {
+    this.manager();
+    const m = this.roster.find((r) => r.code === code)!;
+    Object.assign(m, { role, active });
+    return (await this.staff()).find((x) => x.code === code)!;
+  }
+  async resetPin(code: string, pin: string) {
+    this.manager();
+    this.roster.find((r) => r.code === code)!.pin = pin;
+    return (await this.staff()).find((x) => x.code === code)!;
+  }
+  async attendance(): Promise<Attendance[]> {
+    this.manager();
+    return [{ code: "M001", name: "管理 一郎", role: "manager", seat: "窓口1", signedInAt: `${today()}T08:45:00`, signedOutAt: null, endedBy: null }];
+  }
+  async attendanceCsv() {
+    return "\ufeff職員番号,氏名\r\nM001,管理 一郎\r\n";
+  }
+  async auditTrail() {
+    this.manager();
+    return this.audit;
+  }
+  async verifyAudit() {
+    this.manager();
+    return { entries: this.audit.length, chains: 1, problems: [], head: "ab".repeat(32) };
+  }
+  async recordInquiry(inquiry: NewInquiry) {
+    if (!inquiry.summary.trim()) fail("invalid_input", "summary");
+    const status: InquiryStatus = inquiry.kind === "complaint" ? "received" : inquiry.referred ? "referred" : "answered";
+    const record: Inquiry = {
+      id: `inq-${this.inquiryList.length}`, kind: inquiry.kind, channel: inquiry.channel, category: inquiry.category,
+      receivedAt: `${today()}T10:00:00`, minutes: inquiry.minutes, summary: inquiry.summary, outcome: inquiry.outcome,
+      status, takenBy: this.actor?.kind === "staff" ? this.actor.code : "site", seat: "窓口1", steps: [],
+    };
+    this.inquiryList.unshift(record);
+    return record;
+  }
+  async complaintStep(id: string, step: ComplaintStep, note: string) {
+    const c = this.inquiryList.find((i) => i.id === id)!;
+    const next: Partial<Record<ComplaintStep, InquiryStatus>> = {
+      respond: "responding", escalate_manager: "escalated_manager", escalate_city: "escalated_city", resolve: "resolved",
+    };
+    if (c.status === "resolved" || !note.trim()) fail("not_allowed", "step");
+    if (step === "resolve") this.manager();
+    c.status = next[step] ?? c.status;
+    c.steps.push({ at: `${today()}T10:05:00`, step, note, staff: "M001" });
+    return c;
+  }
+  async inquiries() {
+    return this.inquiryList;
+  }
+  async lentMaterials() {
+    return this.lent;
+  }
+  async lend(material: NewLentMaterial) {
+    this.manager();
+    const m: LentMaterial = { id: `lent-${this.lent.length}`, ...material, receivedBy: "M001", returnedOn: null, returnedBy: null, returnConfirmedBy: null };
+    this.lent.push(m);
+    return m;
+  }
+  async returnMaterial(id: string, day: string) {
+    this.manager();
+    const m = this.lent.find((x) => x.id === id)!;
+    Object.assign(m, { returnedOn: day, returnedBy: "M001" });
+    return m;
+  }
+  async confirmReturn(id: string, code: string, pin: string) {
+    const c = this.member(code, pin);
+    if (c.role !== "city_staff") fail("forbidden", "city staff only");
+    const m = this.lent.find((x) => x.id === id)!;
+    m.returnConfirmedBy = code;
+    return m;
   }
 }
 

@@ -41,9 +41,13 @@ late: boolean,
  */
 seatNo: number | null, 
 /**
- * City staff holding the bundle.
+ * Staff ID of the city staff member holding the bundle.
  */
 handedTo: string | null, 
+/**
+ * Their name from the roster.
+ */
+handedToName: string | null, 
 /**
  * Check-in time.
  */

@@ -3,4 +3,4 @@
 /**
  * The stable code of each [`Error`] variant, as the UI receives it (`snake_case`).
  */
-export type ErrorCode = "not_initialised" | "already_initialised" | "data_dir_not_empty" | "key_file_missing" | "database_missing" | "wrong_passphrase" | "key_file_corrupt" | "key_mismatch" | "database_corrupt" | "schema_too_new" | "passphrase_too_short" | "invalid_input" | "slot_full" | "not_allowed" | "not_found" | "day_closed" | "outside_booking_window" | "already_booked" | "bad_reservation_number" | "rules_invalid" | "no_data_dir" | "io" | "database";
+export type ErrorCode = "not_initialised" | "already_initialised" | "data_dir_not_empty" | "key_file_missing" | "database_missing" | "wrong_passphrase" | "key_file_corrupt" | "key_mismatch" | "database_corrupt" | "schema_too_new" | "passphrase_too_short" | "invalid_input" | "slot_full" | "not_allowed" | "not_found" | "day_closed" | "outside_booking_window" | "already_booked" | "bad_reservation_number" | "rules_invalid" | "not_signed_in" | "forbidden" | "wrong_pin" | "staff_locked" | "no_data_dir" | "io" | "database";

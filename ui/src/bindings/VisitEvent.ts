@@ -21,4 +21,8 @@ at: string,
 /**
  * Which seat (PC) recorded it.
  */
-seat: string, };
+seat: string, 
+/**
+ * Staff ID of who took the step (for an acknowledgment, the city staff member).
+ */
+staff: string, };

@@ -5,9 +5,10 @@
 import { type FormEvent, useCallback, useEffect, useState } from "react";
 import { type Backend, errorCode } from "../api/backend";
 import type { CaseView } from "../bindings/CaseView";
+import type { StaffMember } from "../bindings/StaffMember";
 import type { VisitStep } from "../bindings/VisitStep";
 import { errorText, t, tCode } from "../i18n";
-import { CaseHeading, useCases } from "./cases";
+import { CaseHeading, useCases, handedTo } from "./cases";
 
 /** States in which a case occupies its seat. */
 const AT_SEAT = ["called", "checklist_verified", "forms_checked", "bundle_prepared"];
@@ -96,7 +97,7 @@ export function CounterScreen({
           <ul>
             {handed.map((c) => (
               <li key={`${c.number}/${c.position}`}>
-                <span className="mono">{c.number}</span> <span className="kana">{c.nameKana}</span> → {c.handedTo}
+                <span className="mono">{c.number}</span> <span className="kana">{c.nameKana}</span> → {handedTo(c)}
               </li>
             ))}
           </ul>
@@ -112,6 +113,12 @@ function CurrentCase({ c, act, backend, onOpenChecklist }: { c: CaseView; act: A
   const step = (s: VisitStep) => act(() => backend.visitStep(c.number, c.position, s));
   const [items, setItems] = useState<string[]>([]);
   const [to, setTo] = useState("");
+  const [cityStaff, setCityStaff] = useState<StaffMember[]>([]);
+  useEffect(() => {
+    if (c.state === "bundle_prepared") {
+      backend.staff().then((all) => setCityStaff(all.filter((m) => m.role === "city_staff" && m.active)), () => setCityStaff([]));
+    }
+  }, [backend, c.state]);
   const [reason, setReason] = useState("");
 
   function handOver(e: FormEvent) {
@@ -176,7 +183,14 @@ function CurrentCase({ c, act, backend, onOpenChecklist }: { c: CaseView; act: A
         <form className="step row" onSubmit={handOver}>
           <label className="grow">
             {t("counter.handTo")}
-            <input type="text" name="handTo" value={to} onChange={(e) => setTo(e.target.value)} autoFocus />
+            <select name="handTo" value={to} onChange={(e) => setTo(e.target.value)} autoFocus>
+              <option value="">{t("counter.chooseCity")}</option>
+              {cityStaff.map((m) => (
+                <option key={m.code} value={m.code}>
+                  {m.name}（{m.code}）
+                </option>
+              ))}
+            </select>
           </label>
           <button type="submit" data-action="hand-over" disabled={!to.trim()}>
             {t("counter.handOver")}

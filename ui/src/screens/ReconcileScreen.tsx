@@ -5,7 +5,7 @@ import { type FormEvent, useCallback, useEffect, useState } from "react";
 import { addDays, type Backend, errorCode } from "../api/backend";
 import type { Reconciliation } from "../bindings/Reconciliation";
 import { errorText, t } from "../i18n";
-import { clock } from "./cases";
+import { clock, handedTo } from "./cases";
 
 export function ReconcileScreen({ backend }: { backend: Backend }) {
   const [day, setDay] = useState<string | null>(null);
@@ -85,7 +85,7 @@ export function ReconcileScreen({ backend }: { backend: Backend }) {
               <ul>
                 {data.unacknowledged.map((c) => (
                   <li key={`${c.number}/${c.position}`}>
-                    <span className="mono">{c.number}</span> <span className="kana">{c.nameKana}</span> {clock(c.handedAt)} → {c.handedTo}
+                    <span className="mono">{c.number}</span> <span className="kana">{c.nameKana}</span> {clock(c.handedAt)} → {handedTo(c)}
                   </li>
                 ))}
               </ul>

@@ -46,18 +46,23 @@ test("a case goes from the seat to city staff and is completed; out-of-order ste
   expect(prepare).toBeDisabled();
   await userEvent.click(within(bundle).getByLabelText("本人確認記録票"));
   await userEvent.click(prepare);
-  await userEvent.type(await screen.findByLabelText("手交する市職員"), "市職員 田中{Enter}");
+  await userEvent.selectOptions(await screen.findByLabelText("手交する市職員"), "C001");
+  await userEvent.click(screen.getByRole("button", { name: "市職員に手交する" }));
   expect(await screen.findByTestId("seat-idle")).toBeInTheDocument();
 
-  // City staff: only the one it was handed to can acknowledge.
+  // City staff acknowledge with their own ID and PIN; a wrong PIN is refused.
   await userEvent.click(screen.getByRole("link", { name: "手交・受領" }));
   const queue = await screen.findByTestId("handoff-queue");
-  await userEvent.type(within(queue).getByLabelText("受領する市職員"), "市職員 佐藤");
+  expect(queue).toHaveTextContent("市役所 田中（C001）");
+  const credentials = screen.getByTestId("city-credentials");
+  await userEvent.type(within(credentials).getByLabelText("市職員の職員番号"), "C001");
+  await userEvent.type(within(credentials).getByLabelText("暗証番号"), "9999");
   await userEvent.click(within(queue).getByRole("button", { name: "受領を確認する" }));
-  expect(await screen.findByRole("alert")).toBeInTheDocument();
-  await userEvent.clear(within(queue).getByLabelText("受領する市職員"));
-  await userEvent.type(within(queue).getByLabelText("受領する市職員"), "市職員 田中");
+  expect(await screen.findByRole("alert")).toHaveTextContent("暗証番号が違います");
+  expect(within(credentials).getByLabelText("暗証番号")).toHaveValue("");
+  await userEvent.type(within(credentials).getByLabelText("暗証番号"), "2222");
   await userEvent.click(within(queue).getByRole("button", { name: "受領を確認する" }));
+  await userEvent.type(within(credentials).getByLabelText("暗証番号"), "2222");
   await userEvent.click(await within(await screen.findByTestId("acknowledged")).findByRole("button", { name: "交付完了にする" }));
   expect(backend.caseList[0].state).toBe("completed");
 
@@ -85,10 +90,11 @@ test("the day-end count is reconciled, a difference is shown", async () => {
   const backend = await checkedInCase();
   backend.caseList[0].handedAt = `${today()}T10:20:00`;
   backend.caseList[0].state = "handed_over";
-  backend.caseList[0].handedTo = "市職員 田中";
+  backend.caseList[0].handedTo = "C001";
+  backend.caseList[0].handedToName = "市役所 田中";
   await userEvent.click(screen.getByRole("link", { name: "日次照合" }));
   expect(await screen.findByTestId("recorded")).toHaveTextContent("1 枚");
-  expect(screen.getByTestId("unacknowledged")).toHaveTextContent("市職員 田中");
+  expect(screen.getByTestId("unacknowledged")).toHaveTextContent("市役所 田中（C001）");
   await userEvent.type(screen.getByLabelText("数えた枚数"), "2");
   await userEvent.type(screen.getByLabelText("差の説明"), "書き損じ1枚");
   await userEvent.click(screen.getByRole("button", { name: "枚数を記録する" }));

@@ -51,3 +51,8 @@ export function CaseHeading({ c }: { c: CaseView }) {
 export function clock(at: string | null): string {
   return at ? at.slice(11, 16) : "";
 }
+
+/** The city staff member holding a case's bundle: name and staff ID. */
+export function handedTo(c: CaseView): string {
+  return c.handedTo ? `${c.handedToName ?? ""}（${c.handedTo}）` : "";
+}

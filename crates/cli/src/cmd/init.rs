@@ -33,7 +33,10 @@ impl Init {
             },
             KdfCost::STANDARD,
         )?;
+        let store = store.act_as_site("cli");
         if self.demo {
+            let n = demo::seed_staff(&store)?;
+            println!("added {n} fictional staff (IDs and PINs in docs/operator-manual.ja.md)");
             // Two weeks of fictional bookings from today, about 60% full.
             let today = chrono::Local::now().date_naive();
             let n = demo::seed_reservations(&store, today, 14, 0.6, 42)?;

@@ -46,6 +46,7 @@ pub struct Applicant {
 impl Store {
     /// Records a new applicant.
     pub fn add_applicant(&self, new: &NewApplicant) -> Result<Applicant> {
+        self.require(crate::people::Permission::CounterWork)?;
         self.insert_applicant_with_id(Uuid::now_v7(), new)
     }
 
@@ -82,6 +83,7 @@ impl Store {
 
     /// One applicant by id.
     pub fn applicant(&self, id: ApplicantId) -> Result<Applicant> {
+        self.audit_read("applicant", &id.0.to_string())?;
         self.conn()
             .prepare_cached(&format!("{SELECT} WHERE id = ?1"))?
             .query_row([id.0.to_string()], from_row)
@@ -91,6 +93,7 @@ impl Store {
 
     /// Applicants with this phone number (any notation).
     pub fn applicants_by_phone(&self, phone: &Personal) -> Result<Vec<Applicant>> {
+        self.audit_read("applicants_by_phone", "")?;
         let phone = normalise_phone(phone)?;
         let mut stmt = self
             .conn()

@@ -200,6 +200,7 @@ impl Store {
 
     /// Everything the counter checklist screen shows for a reservation.
     pub fn checklist(&self, number: ReservationNumber) -> Result<ReservationChecklist> {
+        self.audit_read("checklist", &number.to_string())?;
         let reservation = self.reservation(number)?;
         let id = reservation.id.to_string();
         let first: Option<String> = self.conn().query_row(

@@ -4,10 +4,14 @@
 //! overwrites or re-initialises files it did not just create. Reads and writes of each table or
 //! aggregate live in their own module (`applicants.rs`, …) as `impl Store` blocks.
 mod applicants;
+mod audit;
 mod calendar;
 mod checklists;
 mod connection;
+mod inquiries;
+mod lending;
 pub mod migrate;
+mod people;
 mod reservations;
 mod visits;
 
@@ -19,7 +23,14 @@ use serde::Serialize;
 use uuid::Uuid;
 
 pub use applicants::{Applicant, ApplicantId, NewApplicant};
+pub use audit::{AuditEntry, AuditVerification, READ_DEDUP};
 pub use calendar::{AffectedReservation, ClosureRecord};
+pub use inquiries::{
+    ComplaintStep, ComplaintStepRecord, Inquiry, InquiryCategory, InquiryChannel, InquiryKind,
+    InquiryStatus, NewInquiry,
+};
+pub use lending::{LentMaterial, NewLentMaterial};
+pub use people::{Attendance, NewStaff, Pin, StaffMember, IDLE_SIGN_OUT, LOCKOUT, MAX_PIN_FAILURES};
 pub use checklists::{PersonChecklist, ReservationChecklist};
 pub use reservations::{
     DayBoard, HolidaySessionDay, Outcome, PersonSummary, PlanSettings, ReservationSummary, SlotInfo,
@@ -105,10 +116,23 @@ pub struct Store {
     rules: crate::checklist::Rules,
     /// Why the city's override was not used, when it was not.
     rules_error: Option<String>,
+    /// Who the store acts for (nobody until a sign-in, or the site actor for the CLI).
+    session: people::Session,
+    /// Reads already in the audit trail, to record each once per window.
+    recent_reads: audit::RecentReads,
 }
 
 /// A source of the local date and time.
 pub type Clock = std::sync::Arc<dyn Fn() -> chrono::NaiveDateTime + Send + Sync>;
+
+/// Closing the store (locking the app, quitting) ends the sign-in for the attendance record.
+impl Drop for Store {
+    fn drop(&mut self) {
+        if let Err(e) = self.end_session("closed") {
+            tracing::warn!("could not record the end of the sign-in: {e}");
+        }
+    }
+}
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -238,6 +262,8 @@ impl Store {
             clock: std::sync::Arc::new(|| chrono::Local::now().naive_local()),
             rules,
             rules_error,
+            session: people::Session::default(),
+            recent_reads: audit::RecentReads::default(),
         }
     }
 
@@ -335,7 +361,7 @@ pub mod bench_support {
             "INSERT OR IGNORE INTO store_meta (id, store_id, site_name, seat_name, created_at) VALUES (1, ?1, 'bench', 'bench', ?2)",
             (meta.store_id.to_string(), meta.created_at.to_rfc3339()),
         )?;
-        Ok(Store::assemble(conn, dir, meta))
+        Ok(Store::assemble(conn, dir, meta).act_as_site("bench"))
     }
 
     /// Runs `f` inside one transaction (bulk loading for the benchmarks).

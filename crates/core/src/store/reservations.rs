@@ -181,13 +181,45 @@ impl Store {
     /// commit together (one fsync). The hub answers a pushed batch this way; seeding uses it too.
     /// The outer `Result` fails only when the transaction itself cannot be made or committed.
     pub fn execute_batch(&self, mutations: &[Mutation]) -> Result<Vec<Result<Outcome>>> {
+        self.execute_batch_as(None, mutations)
+    }
+
+    /// [`Store::execute_batch`] as the signed-in actor, or as `actor` (a city staff member who
+    /// proved their PIN at this seat). Each mutation needs its permission and is recorded in the
+    /// audit trail with its subject in the same savepoint.
+    pub(crate) fn execute_batch_as(
+        &self,
+        actor: Option<&crate::people::Actor>,
+        mutations: &[Mutation],
+    ) -> Result<Vec<Result<Outcome>>> {
         let tx = Transaction::new_unchecked(self.conn(), TransactionBehavior::Immediate)?;
         let mut results = Vec::with_capacity(mutations.len());
         for mutation in mutations {
+            let permitted = match actor {
+                Some(a) if a.allows(mutation.permission()) => Ok(a.clone()),
+                Some(a) => self.audit(a, "denied", mutation.permission().code(), "").and(Err(
+                    Error::Forbidden {
+                        permission: mutation.permission().code(),
+                    },
+                )),
+                None => self.require(mutation.permission()),
+            };
+            let actor = match permitted {
+                Ok(a) => a,
+                Err(e) => {
+                    results.push(Err(e));
+                    continue;
+                }
+            };
             self.conn().execute_batch("SAVEPOINT mutation")?;
+            self.session.set_acting(&actor);
             match self
                 .apply(mutation)
                 .and_then(|outcome| self.log_mutation(mutation).map(|()| outcome))
+                .and_then(|outcome| {
+                    self.audit(&actor, mutation.kind(), &mutation.subject(), &mutation.detail())
+                        .map(|()| outcome)
+                })
             {
                 Ok(outcome) => {
                     self.conn().execute_batch("RELEASE mutation")?;
@@ -560,6 +592,7 @@ impl Store {
 
     /// The board of one day: its status, slots and reservations.
     pub fn day_board(&self, day: NaiveDate) -> Result<DayBoard> {
+        self.audit_read("day_board", &day.format(DATE).to_string())?;
         let (bands, slots) = match self.day_slots(day) {
             Ok((_, plan, slots)) => {
                 let overrides = self.capacity_overrides(day)?;
@@ -600,6 +633,7 @@ impl Store {
 
     /// Everything the slot-plan settings screen edits, in one read.
     pub fn plan_settings(&self) -> Result<PlanSettings> {
+        self.audit_read("plan_settings", "")?;
         let today = self.today();
         Ok(PlanSettings {
             regular: self.slot_plan(PlanKind::Regular)?,
@@ -633,6 +667,7 @@ impl Store {
 
     /// One reservation by number.
     pub fn reservation(&self, number: ReservationNumber) -> Result<ReservationSummary> {
+        self.require(crate::people::Permission::ReadPersonal)?;
         self.summaries("WHERE r.number = ?1", [number.as_i64()])?
             .into_iter()
             .next()
@@ -1216,6 +1251,13 @@ impl Store {
     /// date (`YYYY-MM-DD`), or a name in kana (any width, hiragana or katakana; prefix) or
     /// kanji (prefix). At most `limit` results, newest day first.
     pub fn search(&self, query: &str, limit: usize) -> Result<Vec<ReservationSummary>> {
+        // The query itself may be a name or a phone number: the trail says only what kind.
+        let kind = if query.trim().chars().all(|c| c.is_ascii_digit() || "-－ ".contains(c)) {
+            "number or phone"
+        } else {
+            "name or date"
+        };
+        self.audit_read("search", kind)?;
         let query = query.trim();
         if query.is_empty() {
             return Ok(Vec::new());

@@ -37,8 +37,10 @@ pub struct CaseView {
     pub late: bool,
     /// Seat it was called to.
     pub seat_no: Option<u32>,
-    /// City staff holding the bundle.
+    /// Staff ID of the city staff member holding the bundle.
     pub handed_to: Option<String>,
+    /// Their name from the roster.
+    pub handed_to_name: Option<String>,
     /// Check-in time.
     #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub checked_in_at: NaiveDateTime,
@@ -85,6 +87,8 @@ pub struct VisitEvent {
     pub at: NaiveDateTime,
     /// Which seat (PC) recorded it.
     pub seat: String,
+    /// Staff ID of who took the step (for an acknowledgment, the city staff member).
+    pub staff: String,
 }
 
 /// The application forms of a day: the back office's count against the handoffs.
@@ -126,11 +130,44 @@ impl Store {
         self.case(number, position)
     }
 
+    /// A step only city staff take (acknowledge, give items back, complete), proved with their
+    /// own staff ID and PIN at whichever seat: the step is theirs, not the signed-in counter
+    /// staff's. An acknowledgment is always in their own name.
+    pub fn city_staff_step(
+        &self,
+        number: ReservationNumber,
+        position: u32,
+        step: VisitStep,
+        code: &str,
+        pin: &super::Pin,
+    ) -> Result<CaseView> {
+        self.require(crate::people::Permission::ReadPersonal)?;
+        let member = self.check_pin(code, pin)?;
+        let city = crate::people::Actor::Staff {
+            code: member.code.clone(),
+            name: member.name,
+            role: member.role,
+        };
+        let mutation = Mutation::VisitStep {
+            number,
+            position,
+            step: match step {
+                VisitStep::Acknowledge { .. } => VisitStep::Acknowledge { by: member.code },
+                other => other,
+            },
+            at: self.now(),
+        };
+        self.execute_batch_as(Some(&city), std::slice::from_ref(&mutation))?
+            .pop()
+            .expect("one result per mutation")?;
+        self.case(number, position)
+    }
+
     /// Calls the next waiting person of today (on time first, then late, by booked time) to
     /// `seat_no`; `None` when nobody waits.
     pub fn call_next(&self, seat_no: u32) -> Result<Option<CaseView>> {
         let Some(next) = self
-            .cases_on(self.today())?
+            .case_list(self.today())?
             .into_iter()
             .find(|c| c.state == VisitState::Waiting)
         else {
@@ -142,6 +179,7 @@ impl Store {
 
     /// One case.
     pub fn case(&self, number: ReservationNumber, position: u32) -> Result<CaseView> {
+        self.require(crate::people::Permission::ReadPersonal)?;
         let id = self.reservation(number)?.id.to_string();
         self.case_views(
             "WHERE v.reservation_id = ?1 AND v.position = ?2",
@@ -155,14 +193,20 @@ impl Store {
     /// Every case of `day` in serving order (on time first, then late; by booked time, then
     /// check-in), with live waiting and service minutes.
     pub fn cases_on(&self, day: NaiveDate) -> Result<Vec<CaseView>> {
+        self.audit_read("cases", &day.format(DATE).to_string())?;
+        self.case_list(day)
+    }
+
+    fn case_list(&self, day: NaiveDate) -> Result<Vec<CaseView>> {
         self.case_views("WHERE v.day = ?1", params![day.format(DATE).to_string()])
     }
 
     /// Bundles held by city staff and not yet acknowledged (the handoff queue; at day end, the
     /// ones to chase).
     pub fn handoff_queue(&self, day: NaiveDate) -> Result<Vec<CaseView>> {
+        self.require(crate::people::Permission::ReadPersonal)?;
         Ok(self
-            .cases_on(day)?
+            .case_list(day)?
             .into_iter()
             .filter(|c| c.state == VisitState::HandedOver)
             .collect())
@@ -174,9 +218,10 @@ impl Store {
         number: ReservationNumber,
         position: u32,
     ) -> Result<Vec<VisitEvent>> {
+        self.audit_read("case_history", &format!("{number} #{}", position + 1))?;
         let id = self.reservation(number)?.id.to_string();
         let mut stmt = self.conn().prepare_cached(
-            "SELECT step, state_after, at, seat FROM visit_events WHERE reservation_id = ?1 AND position = ?2 ORDER BY rowid",
+            "SELECT step, state_after, at, seat, staff FROM visit_events WHERE reservation_id = ?1 AND position = ?2 ORDER BY rowid",
         )?;
         let rows = stmt.query_map(params![id, position], |r| {
             Ok((
@@ -184,16 +229,18 @@ impl Store {
                 r.get::<_, String>(1)?,
                 r.get::<_, String>(2)?,
                 r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
             ))
         })?;
         rows.map(|row| {
-            let (step, state, at, seat) = row?;
+            let (step, state, at, seat, staff) = row?;
             Ok(VisitEvent {
                 step: serde_json::from_str(&step)
                     .map_err(|e| Error::Invalid(format!("stored step: {e}")))?,
                 state_after: state_from_code(&state)?,
                 at: parse_datetime(&at)?,
                 seat,
+                staff,
             })
         })
         .collect()
@@ -212,6 +259,7 @@ impl Store {
 
     /// The day's count of application forms against the bundles handed to city staff.
     pub fn reconcile(&self, day: NaiveDate) -> Result<Reconciliation> {
+        self.audit_read("reconcile", &day.format(DATE).to_string())?;
         let d = day.format(DATE).to_string();
         let forms: std::collections::HashMap<Procedure, u32> = self
             .procedure_bundles()?
@@ -221,7 +269,7 @@ impl Store {
         // A bundle counts once it has been handed over, whatever happened after (returned
         // items come back into the same bundle).
         let cases: Vec<(ReservationNumber, u32, u32)> = self
-            .cases_on(day)?
+            .case_list(day)?
             .into_iter()
             .filter(|c| c.handed_at.is_some())
             .map(|c| {
@@ -365,6 +413,14 @@ impl Store {
             last_at: Some(parse_datetime(&last_at)?),
         };
         let after = visit::next(state_from_code(&state)?, &facts, step, at)?;
+        if let VisitStep::HandOver { to } = step {
+            let city = self.staff_member(to.trim()).ok();
+            if !city.is_some_and(|m| m.active && m.role == crate::people::Role::CityStaff) {
+                return Err(Error::NotAllowed(
+                    "a bundle is handed to a city staff member on the roster".into(),
+                ));
+            }
+        }
         if let VisitStep::PrepareBundle { items } = step {
             let person = r
                 .people
@@ -409,14 +465,15 @@ impl Store {
                 .execute(&sql, params![id, position, after.code(), t])?,
         };
         self.conn().execute(
-            "INSERT INTO visit_events (reservation_id, position, step, state_after, at, seat) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT INTO visit_events (reservation_id, position, step, state_after, at, seat, staff) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             params![
                 id,
                 position,
                 serde_json::to_string(step).map_err(|e| Error::Invalid(e.to_string()))?,
                 after.code(),
                 t,
-                self.meta().seat_name
+                self.meta().seat_name,
+                self.session.acting()
             ],
         )?;
         Ok(Outcome::Reservation(r))
@@ -443,8 +500,9 @@ impl Store {
     fn case_views<P: rusqlite::Params>(&self, filter: &str, params: P) -> Result<Vec<CaseView>> {
         let sql = format!(
             "SELECT r.number, v.position, v.state, v.seat_no, v.handed_to, v.checked_in_at, v.called_at, v.handed_at,
-                    v.end_reason, r.late, r.starts, r.day
+                    v.end_reason, r.late, r.starts, r.day, st.name
              FROM visits v JOIN reservations r ON r.id = v.reservation_id
+             LEFT JOIN staff st ON st.code = v.handed_to
              {filter}
              ORDER BY r.late, r.starts, v.checked_in_at, r.id, v.position"
         );
@@ -465,6 +523,7 @@ impl Store {
                 r.get::<_, bool>(9)?,
                 r.get::<_, String>(10)?,
                 r.get::<_, String>(11)?,
+                r.get::<_, Option<String>>(12)?,
             ))
         })?;
         let mut out = Vec::new();
@@ -482,6 +541,7 @@ impl Store {
                 late,
                 starts,
                 _day,
+                handed_to_name,
             ) = row?;
             let number = ReservationNumber::from_i64(number)?;
             let person = self
@@ -506,6 +566,7 @@ impl Store {
                 late,
                 seat_no,
                 handed_to,
+                handed_to_name,
                 checked_in_at,
                 called_at,
                 handed_at,

@@ -29,7 +29,8 @@ pub fn store_at(now: NaiveDateTime) -> (tempfile::TempDir, Store) {
         KdfCost::insecure_for_tests(),
     )
     .unwrap()
-    .with_clock(Arc::new(move || now));
+    .with_clock(Arc::new(move || now))
+    .act_as_site("tests");
     (tmp, store)
 }
 

@@ -20,6 +20,8 @@ use crate::{
     state::{AppState, LockState, StoreState},
 };
 
+pub mod people;
+
 type CmdResult<T> = Result<T, AppError>;
 
 /// Is there a store, and is it unlocked?
@@ -59,10 +61,14 @@ pub fn store_status(state: State<'_, AppState>) -> CmdResult<StoreStatus> {
         .status()?)
 }
 
-/// Closes the store; the key leaves memory.
+/// Closes the store; the key leaves memory and the sign-in ends (recorded as a lock).
 #[tauri::command]
 pub fn lock(state: State<'_, AppState>) {
-    state.store().take();
+    if let Some(store) = state.store().take() {
+        if let Err(e) = store.end_sign_in_on_lock() {
+            tracing::warn!("could not record the end of the sign-in: {e}");
+        }
+    }
 }
 
 /// Runs `f` on the unlocked store.

@@ -1,0 +1,410 @@
+//! The audit trail: an append-only, hash-chained record of every change, every read of
+//! personal data, every sign-in and every refused action: who (staff ID), at which seat, what,
+//! on which record (a reservation number, never a name), when.
+//!
+//! Each seat writes its own chain (keyed by its store id, so the hub can later hold the union
+//! of all chains): `hash = SHA-256(prev_hash ‖ chain ‖ seq ‖ at ‖ seat ‖ actor ‖ action ‖
+//! subject ‖ detail)`, and `audit_head` keeps the newest entry in the same transaction. So an
+//! edited entry fails its hash, a deleted one leaves a gap or a stale head, and reordered ones
+//! break the links. Triggers refuse UPDATE and DELETE as a first line; the chain is what
+//! catches someone who drops them.
+use std::{cell::RefCell, collections::HashMap};
+
+use chrono::{Duration, NaiveDateTime};
+use rusqlite::{params, OptionalExtension};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use super::{Store, DATETIME};
+use crate::{
+    people::{Actor, Permission},
+    Result,
+};
+
+/// A read of the same record by the same actor within this window is recorded once.
+pub const READ_DEDUP: Duration = Duration::minutes(10);
+
+const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// One entry of the trail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct AuditEntry {
+    /// Position in its seat's chain, from 1.
+    pub seq: u32,
+    /// When (local time).
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub at: NaiveDateTime,
+    /// Seat that wrote it.
+    pub seat: String,
+    /// Staff ID, or `site:<tool>`.
+    pub actor: String,
+    /// What was done (`book`, `visit_step`, `read:cases`, `sign_in`, `denied`…).
+    pub action: String,
+    /// On what (reservation number, day, staff ID…).
+    pub subject: String,
+    /// More about it (no personal data).
+    pub detail: String,
+}
+
+/// The result of checking every chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct AuditVerification {
+    /// Entries checked.
+    pub entries: u32,
+    /// Chains (seats) checked.
+    pub chains: u32,
+    /// What is wrong; empty when the trail is intact.
+    pub problems: Vec<String>,
+    /// The newest hash of this seat's chain, to note down (e.g. in the daily report) so that a
+    /// rewrite of the whole chain is caught too.
+    pub head: String,
+}
+
+impl AuditVerification {
+    /// True when nothing is wrong.
+    pub fn intact(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
+/// Reads recently recorded, to record each once per [`READ_DEDUP`].
+#[derive(Debug, Default)]
+pub(crate) struct RecentReads(RefCell<HashMap<(String, String, String), NaiveDateTime>>);
+
+impl Store {
+    /// Appends an entry to this seat's chain.
+    pub(crate) fn audit(&self, actor: &Actor, action: &str, subject: &str, detail: &str) -> Result<()> {
+        let chain = self.meta().store_id.to_string();
+        let (seq, prev): (u32, String) = self
+            .conn()
+            .query_row(
+                "SELECT seq, hash FROM audit_head WHERE chain = ?1",
+                [&chain],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?
+            .unwrap_or((0, GENESIS.to_owned()));
+        let entry = AuditEntry {
+            seq: seq + 1,
+            at: self.now(),
+            seat: self.meta().seat_name.clone(),
+            actor: actor.label(),
+            action: action.to_owned(),
+            subject: subject.to_owned(),
+            detail: detail.to_owned(),
+        };
+        let hash = entry_hash(&prev, &chain, &entry);
+        self.conn().execute(
+            "INSERT INTO audit_log (chain, seq, at, seat, actor, action, subject, detail, prev_hash, hash)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            params![
+                chain,
+                entry.seq,
+                entry.at.format(DATETIME).to_string(),
+                entry.seat,
+                entry.actor,
+                entry.action,
+                entry.subject,
+                entry.detail,
+                prev,
+                hash
+            ],
+        )?;
+        self.conn().execute(
+            "INSERT INTO audit_head (chain, seq, hash) VALUES (?1, ?2, ?3)
+             ON CONFLICT (chain) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
+            params![chain, entry.seq, hash],
+        )?;
+        Ok(())
+    }
+
+    /// Checks the actor may read personal data and records the read of `subject` (once per
+    /// actor and subject within [`READ_DEDUP`]).
+    pub(crate) fn audit_read(&self, what: &str, subject: &str) -> Result<Actor> {
+        let actor = self.require(Permission::ReadPersonal)?;
+        let key = (actor.label(), what.to_owned(), subject.to_owned());
+        let now = self.now();
+        let recent = self
+            .recent_reads
+            .0
+            .borrow()
+            .get(&key)
+            .is_some_and(|at| now - *at < READ_DEDUP && now >= *at);
+        if !recent {
+            self.audit(&actor, &format!("read:{what}"), subject, "")?;
+            self.recent_reads.0.borrow_mut().insert(key, now);
+        }
+        Ok(actor)
+    }
+
+    /// The newest entries of the trail first (manager / deputy).
+    pub fn audit_trail(&self, limit: u32) -> Result<Vec<AuditEntry>> {
+        self.require(Permission::ViewAudit)?;
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT seq, at, seat, actor, action, subject, detail FROM audit_log ORDER BY at DESC, seq DESC LIMIT ?1",
+        )?;
+        let rows = stmt.query_map([limit], entry_row)?;
+        rows.map(|r| r.map_err(crate::Error::from)?).collect()
+    }
+
+    /// Recomputes every chain and reports any edit, deletion or reordering.
+    pub fn verify_audit(&self) -> Result<AuditVerification> {
+        let actor = self.require(Permission::ViewAudit)?;
+        let mut problems = Vec::new();
+        let heads: HashMap<String, (u32, String)> = {
+            let mut stmt = self.conn().prepare("SELECT chain, seq, hash FROM audit_head")?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        let mut stmt = self.conn().prepare(
+            "SELECT chain, prev_hash, hash, seq, at, seat, actor, action, subject, detail FROM audit_log ORDER BY chain, seq",
+        )?;
+        let mut rows = stmt.query([])?;
+        let (mut entries, mut chains) = (0u32, 0u32);
+        let mut seen = std::collections::HashSet::new();
+        let mut last: Option<(String, u32, String)> = None; // chain, seq, hash
+        let finish = |last: &Option<(String, u32, String)>, problems: &mut Vec<String>| {
+            if let Some((chain, seq, hash)) = last {
+                match heads.get(chain) {
+                    Some((head_seq, head_hash)) if head_seq == seq && head_hash == hash => {}
+                    Some((head_seq, _)) => problems.push(format!(
+                        "chain {chain}: ends at entry {seq} but its head says {head_seq} (entries deleted or replaced)"
+                    )),
+                    None => problems.push(format!("chain {chain}: no head recorded")),
+                }
+            }
+        };
+        while let Some(r) = rows.next()? {
+            let chain: String = r.get(0)?;
+            let prev: String = r.get(1)?;
+            let hash: String = r.get(2)?;
+            let entry = RawEntry {
+                seq: r.get(3)?,
+                at: r.get(4)?,
+                seat: r.get(5)?,
+                actor: r.get(6)?,
+                action: r.get(7)?,
+                subject: r.get(8)?,
+                detail: r.get(9)?,
+            }
+            .into_entry()?;
+            entries += 1;
+            seen.insert(chain.clone());
+            let (expected_seq, expected_prev) = match &last {
+                Some((c, seq, h)) if *c == chain => (seq + 1, h.clone()),
+                _ => {
+                    finish(&last, &mut problems);
+                    chains += 1;
+                    (1, GENESIS.to_owned())
+                }
+            };
+            if entry.seq != expected_seq {
+                problems.push(format!(
+                    "chain {chain}: entry {} follows entry {} (entries missing)",
+                    entry.seq,
+                    expected_seq - 1
+                ));
+            } else if prev != expected_prev {
+                problems.push(format!(
+                    "chain {chain}: entry {} does not link to the entry before it (reordered or replaced)",
+                    entry.seq
+                ));
+            }
+            if entry_hash(&prev, &chain, &entry) != hash {
+                problems.push(format!(
+                    "chain {chain}: entry {} was changed after it was written",
+                    entry.seq
+                ));
+            }
+            last = Some((chain, entry.seq, hash));
+        }
+        finish(&last, &mut problems);
+        for chain in heads.keys().filter(|c| !seen.contains(*c)) {
+            problems.push(format!("chain {chain}: every entry is gone"));
+        }
+        let head = heads
+            .get(&self.meta().store_id.to_string())
+            .map(|h| h.1.clone())
+            .unwrap_or_else(|| GENESIS.to_owned());
+        drop(rows);
+        drop(stmt);
+        self.audit(
+            &actor,
+            "audit_verify",
+            &format!("{entries} entries"),
+            if problems.is_empty() { "intact" } else { "broken" },
+        )?;
+        Ok(AuditVerification {
+            entries,
+            chains,
+            problems,
+            head,
+        })
+    }
+}
+
+struct RawEntry {
+    seq: u32,
+    at: String,
+    seat: String,
+    actor: String,
+    action: String,
+    subject: String,
+    detail: String,
+}
+
+impl RawEntry {
+    fn into_entry(self) -> Result<AuditEntry> {
+        Ok(AuditEntry {
+            seq: self.seq,
+            at: NaiveDateTime::parse_from_str(&self.at, DATETIME).map_err(|e| {
+                crate::Error::Invalid(format!("audit entry {}: time {:?}: {e}", self.seq, self.at))
+            })?,
+            seat: self.seat,
+            actor: self.actor,
+            action: self.action,
+            subject: self.subject,
+            detail: self.detail,
+        })
+    }
+}
+
+fn entry_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<AuditEntry>> {
+    Ok(RawEntry {
+        seq: r.get(0)?,
+        at: r.get(1)?,
+        seat: r.get(2)?,
+        actor: r.get(3)?,
+        action: r.get(4)?,
+        subject: r.get(5)?,
+        detail: r.get(6)?,
+    }
+    .into_entry())
+}
+
+/// SHA-256 over the previous hash and the entry's fields, separated by a byte that cannot
+/// occur in them (U+001F), as lowercase hex.
+fn entry_hash(prev: &str, chain: &str, e: &AuditEntry) -> String {
+    let mut h = Sha256::new();
+    let at = e.at.format(DATETIME).to_string();
+    let seq = e.seq.to_string();
+    for part in [
+        prev,
+        chain,
+        &seq,
+        &at,
+        &e.seat,
+        &e.actor,
+        &e.action,
+        &e.subject,
+        &e.detail,
+    ] {
+        h.update(part.as_bytes());
+        h.update([0x1f]);
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{
+        people::Role,
+        store::{NewStaff, NewStore, Pin},
+        DataDir, KdfCost, Passphrase,
+    };
+
+    /// A store with a dozen audit entries: staff added, sign-ins, reads and a refusal.
+    fn store() -> (tempfile::TempDir, Store) {
+        let tmp = tempfile::tempdir().unwrap();
+        let store = Store::create(
+            &DataDir::at(tmp.path()),
+            &Passphrase::new("test passphrase".into()),
+            &NewStore {
+                site_name: "テスト市".into(),
+                seat_name: "窓口1".into(),
+            },
+            KdfCost::insecure_for_tests(),
+        )
+        .unwrap()
+        .act_as_site("tests");
+        for (code, role) in [("M001", Role::Manager), ("S001", Role::Staff)] {
+            store
+                .add_staff(NewStaff {
+                    code: code.into(),
+                    name: format!("職員 {code}"),
+                    role,
+                    pin: Pin::new("1234"),
+                })
+                .unwrap();
+        }
+        for code in ["S001", "M001", "S001", "M001"] {
+            store.sign_in(code, &Pin::new("1234")).unwrap();
+            let _ = store.verify_audit();
+        }
+        assert!(store.verify_audit().unwrap().intact());
+        (tmp, store)
+    }
+
+    /// Raw SQL as someone holding the key and a SQLite shell would run it: the triggers dropped
+    /// first, since they refuse plain edits.
+    fn tamper(store: &Store, sql: &str) -> AuditVerification {
+        assert!(store
+            .conn()
+            .execute_batch("UPDATE audit_log SET actor = 'X' WHERE seq = 3")
+            .is_err());
+        store
+            .conn()
+            .execute_batch(&format!(
+                "DROP TRIGGER audit_log_append_only_update; DROP TRIGGER audit_log_append_only_delete; {sql}"
+            ))
+            .unwrap();
+        let v = store.verify_audit().unwrap();
+        assert!(!v.intact(), "{sql}");
+        v
+    }
+
+    fn says(v: &AuditVerification, what: &str) -> bool {
+        v.problems.iter().any(|p| p.contains(what))
+    }
+
+    #[test]
+    fn an_edited_entry_is_caught() {
+        let (_tmp, s) = store();
+        let v = tamper(&s, "UPDATE audit_log SET actor = 'M001' WHERE seq = 5;");
+        assert!(says(&v, "entry 5 was changed"), "{:?}", v.problems);
+    }
+
+    #[test]
+    fn a_deleted_entry_is_caught_in_the_middle_and_at_the_end() {
+        let (_tmp, s) = store();
+        let v = tamper(&s, "DELETE FROM audit_log WHERE seq = 4;");
+        assert!(says(&v, "missing"), "{:?}", v.problems);
+        let (_tmp, s) = store();
+        let v = tamper(&s, "DELETE FROM audit_log WHERE seq = (SELECT max(seq) FROM audit_log);");
+        assert!(says(&v, "head"), "{:?}", v.problems);
+    }
+
+    #[test]
+    fn reordered_entries_are_caught() {
+        let (_tmp, s) = store();
+        let v = tamper(
+            &s,
+            "UPDATE audit_log SET seq = -6 WHERE seq = 6;
+             UPDATE audit_log SET seq = 6 WHERE seq = 7;
+             UPDATE audit_log SET seq = 7 WHERE seq = -6;",
+        );
+        assert!(says(&v, "does not link") || says(&v, "changed"), "{:?}", v.problems);
+    }
+
+    #[test]
+    fn a_rewritten_time_is_caught() {
+        let (_tmp, s) = store();
+        let v = tamper(&s, "UPDATE audit_log SET at = '2020-01-01T00:00:00' WHERE seq = 2;");
+        assert!(says(&v, "entry 2 was changed"), "{:?}", v.problems);
+    }
+}

@@ -1,0 +1,520 @@
+//! The staff roster, PIN sign-in per seat, the session a store acts for, and the permission
+//! check every change and every read of personal data goes through.
+//!
+//! * PINs are kept only as argon2id hashes. Five wrong PINs in a row lock the member out for
+//!   [`LOCKOUT`]; a manager can lift it sooner. An unknown staff ID and a wrong PIN give the
+//!   same error.
+//! * A sign-in ends by signing out, by another member signing in at the seat, by the store
+//!   being locked or closed, or after [`IDLE_SIGN_OUT`] without activity. The rows of
+//!   `sign_ins` are the attendance record (出勤記録) the city may ask for.
+//! * [`Actor::Site`] is the holder of the site passphrase without a roster sign-in (the CLI,
+//!   the hub, seeding); the desktop app never acts as it.
+use std::cell::RefCell;
+
+use argon2::{
+    password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString},
+    Argon2,
+};
+use chrono::{Duration, NaiveDate, NaiveDateTime};
+use rusqlite::{params, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
+
+use super::{Store, DATETIME};
+use crate::{
+    people::{Actor, Permission, Role},
+    Error, Result,
+};
+
+/// Without activity for this long, a sign-in ends.
+pub const IDLE_SIGN_OUT: Duration = Duration::minutes(15);
+/// Wrong PINs in a row that lock a member out.
+pub const MAX_PIN_FAILURES: u32 = 5;
+/// How long a lock-out lasts unless a manager lifts it.
+pub const LOCKOUT: Duration = Duration::minutes(15);
+
+/// A staff PIN as typed: 4 to 8 digits. Zeroised on drop; never printed.
+pub struct Pin(Zeroizing<String>);
+
+impl<'de> Deserialize<'de> for Pin {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Pin, D::Error> {
+        String::deserialize(d).map(Pin::new)
+    }
+}
+
+impl Pin {
+    /// Wraps a typed PIN.
+    pub fn new(pin: impl Into<String>) -> Pin {
+        Pin(Zeroizing::new(pin.into()))
+    }
+
+    fn checked(&self) -> Result<&str> {
+        let pin = self.0.as_str();
+        if (4..=8).contains(&pin.len()) && pin.bytes().all(|b| b.is_ascii_digit()) {
+            Ok(pin)
+        } else {
+            Err(Error::Invalid("a PIN is 4 to 8 digits".into()))
+        }
+    }
+}
+
+impl std::fmt::Debug for Pin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Pin(<redacted>)")
+    }
+}
+
+/// A member of the roster as the screens show it (no PIN hash).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct StaffMember {
+    /// Staff ID (e.g. "S001").
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// Role.
+    pub role: Role,
+    /// Still on the roster (inactive members cannot sign in; their records stay).
+    pub active: bool,
+    /// Locked out after wrong PINs until this local time.
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub locked_until: Option<NaiveDateTime>,
+}
+
+/// A new member of the roster.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewStaff {
+    /// Staff ID: letters, digits and hyphens, up to 20.
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// Role.
+    pub role: Role,
+    /// First PIN.
+    pub pin: Pin,
+}
+
+/// One sign-in, as the attendance record lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct Attendance {
+    /// Staff ID.
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// Role.
+    pub role: Role,
+    /// Seat (PC) signed in at.
+    pub seat: String,
+    /// Signed in.
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub signed_in_at: NaiveDateTime,
+    /// Signed out (none while still signed in).
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub signed_out_at: Option<NaiveDateTime>,
+    /// How it ended: sign_out, idle, replaced, locked, closed.
+    pub ended_by: Option<String>,
+}
+
+/// The session of a store: who it acts for, and since when.
+#[derive(Debug, Default)]
+pub(crate) struct Session {
+    current: RefCell<Option<Current>>,
+    /// The actor of the mutation being applied (for the chain of custody).
+    acting: RefCell<String>,
+}
+
+impl Session {
+    pub(crate) fn set_acting(&self, actor: &Actor) {
+        *self.acting.borrow_mut() = actor.label();
+    }
+
+    pub(crate) fn acting(&self) -> String {
+        self.acting.borrow().clone()
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Current {
+    actor: Actor,
+    /// The `sign_ins` row (none for the site actor).
+    sign_in: Option<i64>,
+    last_active: NaiveDateTime,
+}
+
+impl Store {
+    /// Acts as the holder of the site passphrase (CLI, hub, seeding): every permission, recorded
+    /// in the audit trail as `site:<tool>`. The desktop app never calls this.
+    pub fn act_as_site(self, tool: &str) -> Store {
+        *self.session.current.borrow_mut() = Some(Current {
+            actor: Actor::Site {
+                tool: tool.to_owned(),
+            },
+            sign_in: None,
+            last_active: self.now(),
+        });
+        self
+    }
+
+    /// Who the store acts for now, if anyone (an idle sign-in has ended).
+    pub fn signed_in(&self) -> Result<Option<Actor>> {
+        self.end_if_idle()?;
+        Ok(self
+            .session
+            .current
+            .borrow()
+            .as_ref()
+            .map(|c| c.actor.clone()))
+    }
+
+    /// Signs a member in at this seat with their PIN; whoever was signed in is signed out.
+    pub fn sign_in(&self, code: &str, pin: &Pin) -> Result<Actor> {
+        let member = self.check_pin(code, pin)?;
+        self.end_session("replaced")?;
+        let now = self.now();
+        self.conn().execute(
+            "INSERT INTO sign_ins (staff_code, seat, signed_in_at) VALUES (?1, ?2, ?3)",
+            params![member.code, self.meta().seat_name, now.format(DATETIME).to_string()],
+        )?;
+        let actor = Actor::Staff {
+            code: member.code.clone(),
+            name: member.name,
+            role: member.role,
+        };
+        *self.session.current.borrow_mut() = Some(Current {
+            actor: actor.clone(),
+            sign_in: Some(self.conn().last_insert_rowid()),
+            last_active: now,
+        });
+        self.audit(&actor, "sign_in", &member.code, "")?;
+        Ok(actor)
+    }
+
+    /// Signs out whoever is signed in at this seat.
+    pub fn sign_out(&self) -> Result<()> {
+        self.end_session("sign_out")
+    }
+
+    /// Ends the sign-in because the store is being locked (Ctrl+L, the lock button).
+    pub fn end_sign_in_on_lock(&self) -> Result<()> {
+        self.end_session("locked")
+    }
+
+    /// The actor, if they may do `permission`; refusals are recorded in the audit trail. Every
+    /// use counts as activity for the idle sign-out.
+    pub(crate) fn require(&self, permission: Permission) -> Result<Actor> {
+        self.end_if_idle()?;
+        let mut current = self.session.current.borrow_mut();
+        let Some(session) = current.as_mut() else {
+            return Err(Error::NotSignedIn);
+        };
+        if !session.actor.allows(permission) {
+            let actor = session.actor.clone();
+            drop(current);
+            self.audit(&actor, "denied", permission.code(), "")?;
+            return Err(Error::Forbidden {
+                permission: permission.code(),
+            });
+        }
+        session.last_active = self.now();
+        Ok(session.actor.clone())
+    }
+
+    /// Checks a member's PIN (sign-in, or city staff acknowledging a handoff with their own
+    /// PIN at someone else's seat), counting failures towards the lock-out.
+    pub fn check_pin(&self, code: &str, pin: &Pin) -> Result<StaffMember> {
+        let pin = pin.checked().map_err(|_| Error::WrongPin)?;
+        let row: Option<(StaffMember, String, u32)> = self
+            .conn()
+            .query_row(
+                "SELECT code, name, role, active, locked_until, pin_hash, failed_attempts FROM staff WHERE code = ?1",
+                [code.trim()],
+                |r| Ok((staff_row(r)?, r.get(5)?, r.get(6)?)),
+            )
+            .optional()?;
+        let Some((member, hash, failures)) = row else {
+            return Err(Error::WrongPin);
+        };
+        if !member.active {
+            return Err(Error::WrongPin);
+        }
+        let now = self.now();
+        if let Some(until) = member.locked_until.filter(|until| *until > now) {
+            return Err(Error::StaffLocked {
+                until: until.format("%H:%M").to_string(),
+            });
+        }
+        let parsed = PasswordHash::new(&hash)
+            .map_err(|e| Error::Invalid(format!("stored PIN hash: {e}")))?;
+        if Argon2::default()
+            .verify_password(pin.as_bytes(), &parsed)
+            .is_ok()
+        {
+            self.conn().execute(
+                "UPDATE staff SET failed_attempts = 0, locked_until = NULL WHERE code = ?1",
+                [&member.code],
+            )?;
+            return Ok(StaffMember {
+                locked_until: None,
+                ..member
+            });
+        }
+        let failures = failures + 1;
+        let locked = (failures >= MAX_PIN_FAILURES).then(|| now + LOCKOUT);
+        self.conn().execute(
+            "UPDATE staff SET failed_attempts = ?2, locked_until = ?3 WHERE code = ?1",
+            params![
+                member.code,
+                if locked.is_some() { 0 } else { failures },
+                locked.map(|t| t.format(DATETIME).to_string())
+            ],
+        )?;
+        let site = Actor::Site {
+            tool: "pin-check".into(),
+        };
+        self.audit(&site, "wrong_pin", &member.code, &format!("{failures}"))?;
+        Err(match locked {
+            Some(until) => Error::StaffLocked {
+                until: until.format("%H:%M").to_string(),
+            },
+            None => Error::WrongPin,
+        })
+    }
+
+    /// Adds a member to the roster (manager / deputy; the site actor for the first manager).
+    pub fn add_staff(&self, new: NewStaff) -> Result<StaffMember> {
+        let actor = self.require(Permission::ManageStaff)?;
+        let code = new.code.trim().to_uppercase();
+        if code.is_empty()
+            || code.len() > 20
+            || !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        {
+            return Err(Error::Invalid(
+                "a staff ID is 1 to 20 letters, digits or hyphens".into(),
+            ));
+        }
+        let name = super::required_label("name", &new.name)?;
+        let hash = hash_pin(&new.pin)?;
+        let added = self.conn().execute(
+            "INSERT OR IGNORE INTO staff (code, name, role, pin_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![code, name, new.role.code(), hash, self.now().format(DATETIME).to_string()],
+        )?;
+        if added == 0 {
+            return Err(Error::NotAllowed(format!("staff ID {code} is already on the roster")));
+        }
+        self.audit(&actor, "staff_add", &code, new.role.code())?;
+        self.staff_member(&code)
+    }
+
+    /// Changes a member's role, or takes them off / back on the roster.
+    pub fn update_staff(&self, code: &str, role: Role, active: bool) -> Result<StaffMember> {
+        let actor = self.require(Permission::ManageStaff)?;
+        self.staff_member(code)?;
+        if actor.label() == code && !(active && matches!(role, Role::Manager | Role::Deputy)) {
+            return Err(Error::NotAllowed(
+                "a manager cannot remove their own management role".into(),
+            ));
+        }
+        self.conn().execute(
+            "UPDATE staff SET role = ?2, active = ?3 WHERE code = ?1",
+            params![code, role.code(), active],
+        )?;
+        self.audit(&actor, "staff_update", code, &format!("{} active={active}", role.code()))?;
+        self.staff_member(code)
+    }
+
+    /// Sets a new PIN for a member and lifts any lock-out.
+    pub fn reset_pin(&self, code: &str, pin: &Pin) -> Result<StaffMember> {
+        let actor = self.require(Permission::ManageStaff)?;
+        self.staff_member(code)?;
+        let hash = hash_pin(pin)?;
+        self.conn().execute(
+            "UPDATE staff SET pin_hash = ?2, failed_attempts = 0, locked_until = NULL WHERE code = ?1",
+            params![code, hash],
+        )?;
+        self.audit(&actor, "staff_reset_pin", code, "")?;
+        self.staff_member(code)
+    }
+
+    /// The roster, by role then ID (any signed-in member may read it: handoffs name city staff).
+    pub fn staff(&self) -> Result<Vec<StaffMember>> {
+        self.require(Permission::ReadPersonal)?;
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT code, name, role, active, locked_until FROM staff
+             ORDER BY CASE role WHEN 'manager' THEN 0 WHEN 'deputy' THEN 1 WHEN 'staff' THEN 2 ELSE 3 END, code",
+        )?;
+        let rows = stmt.query_map([], staff_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Whether anyone is on the roster yet (the app asks for the first manager otherwise).
+    pub fn roster_is_empty(&self) -> Result<bool> {
+        Ok(self
+            .conn()
+            .query_row("SELECT NOT EXISTS (SELECT 1 FROM staff)", [], |r| r.get(0))?)
+    }
+
+    /// Sign-ins that began on `from` ..= `to` (the attendance record), oldest first.
+    pub fn attendance(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<Attendance>> {
+        let actor = self.require(Permission::ManageStaff)?;
+        self.audit(&actor, "read_attendance", &format!("{from}..{to}"), "")?;
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT s.code, s.name, s.role, i.seat, i.signed_in_at, i.signed_out_at, i.ended_by
+             FROM sign_ins i JOIN staff s ON s.code = i.staff_code
+             WHERE i.signed_in_at >= ?1 AND i.signed_in_at < ?2 ORDER BY i.signed_in_at, i.id",
+        )?;
+        let rows = stmt.query_map(
+            params![from.to_string(), (to + Duration::days(1)).to_string()],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, Option<String>>(5)?,
+                    r.get::<_, Option<String>>(6)?,
+                ))
+            },
+        )?;
+        rows.map(|row| {
+            let (code, name, role, seat, at, out, ended_by) = row?;
+            Ok(Attendance {
+                code,
+                name,
+                role: Role::from_code(&role)?,
+                seat,
+                signed_in_at: parse(&at)?,
+                signed_out_at: out.as_deref().map(parse).transpose()?,
+                ended_by,
+            })
+        })
+        .collect()
+    }
+
+    /// The attendance record as CSV (UTF-8 with BOM, so Excel opens it), with Japanese headers.
+    pub fn attendance_csv(&self, from: NaiveDate, to: NaiveDate) -> Result<String> {
+        let mut out = String::from("\u{feff}職員番号,氏名,役割,席,出勤,退出,終了の理由\r\n");
+        for a in self.attendance(from, to)? {
+            let fields = [
+                a.code,
+                a.name,
+                role_ja(a.role).to_owned(),
+                a.seat,
+                a.signed_in_at.format("%Y-%m-%d %H:%M").to_string(),
+                a.signed_out_at
+                    .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+                    .unwrap_or_default(),
+                a.ended_by.as_deref().map(ended_ja).unwrap_or("").to_owned(),
+            ];
+            let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+            out.push_str(&line.join(","));
+            out.push_str("\r\n");
+        }
+        Ok(out)
+    }
+
+    pub(crate) fn staff_member(&self, code: &str) -> Result<StaffMember> {
+        self.conn()
+            .query_row(
+                "SELECT code, name, role, active, locked_until FROM staff WHERE code = ?1",
+                [code],
+                staff_row,
+            )
+            .optional()?
+            .ok_or(Error::NotFound("staff member"))
+    }
+
+    /// Ends the session, recording how (no-op when nobody is signed in).
+    pub(crate) fn end_session(&self, how: &str) -> Result<()> {
+        let Some(current) = self.session.current.borrow_mut().take() else {
+            return Ok(());
+        };
+        let at = match how {
+            "idle" => current.last_active + IDLE_SIGN_OUT,
+            _ => self.now(),
+        };
+        if let Some(id) = current.sign_in {
+            self.conn().execute(
+                "UPDATE sign_ins SET signed_out_at = ?2, ended_by = ?3 WHERE id = ?1 AND signed_out_at IS NULL",
+                params![id, at.format(DATETIME).to_string(), how],
+            )?;
+            self.audit(&current.actor, "sign_out", &current.actor.label(), how)?;
+        }
+        Ok(())
+    }
+
+    fn end_if_idle(&self) -> Result<()> {
+        let idle = self
+            .session
+            .current
+            .borrow()
+            .as_ref()
+            .is_some_and(|c| c.sign_in.is_some() && self.now() - c.last_active > IDLE_SIGN_OUT);
+        if idle {
+            self.end_session("idle")?;
+        }
+        Ok(())
+    }
+}
+
+fn hash_pin(pin: &Pin) -> Result<String> {
+    let pin = pin.checked()?;
+    let salt = SaltString::generate(&mut argon2::password_hash::rand_core::OsRng);
+    Ok(Argon2::default()
+        .hash_password(pin.as_bytes(), &salt)
+        .map_err(|e| Error::Invalid(format!("hashing the PIN: {e}")))?
+        .to_string())
+}
+
+fn staff_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StaffMember> {
+    let role: String = r.get(2)?;
+    let locked: Option<String> = r.get(4)?;
+    Ok(StaffMember {
+        code: r.get(0)?,
+        name: r.get(1)?,
+        role: Role::from_code(&role).map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(2, rusqlite::types::Type::Text, Box::new(e))
+        })?,
+        active: r.get(3)?,
+        locked_until: locked
+            .as_deref()
+            .and_then(|t| NaiveDateTime::parse_from_str(t, DATETIME).ok()),
+    })
+}
+
+fn parse(s: &str) -> Result<NaiveDateTime> {
+    NaiveDateTime::parse_from_str(s, DATETIME)
+        .map_err(|e| Error::Invalid(format!("stored time {s:?}: {e}")))
+}
+
+/// Quotes a CSV field when it holds a comma, quote or line break.
+pub(crate) fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_owned()
+    }
+}
+
+fn role_ja(role: Role) -> &'static str {
+    match role {
+        Role::Manager => "業務管理者",
+        Role::Deputy => "副管理者",
+        Role::Staff => "従事者",
+        Role::CityStaff => "市職員",
+    }
+}
+
+fn ended_ja(how: &str) -> &'static str {
+    match how {
+        "sign_out" => "退出",
+        "idle" => "無操作による自動退出",
+        "replaced" => "別の職員がサインイン",
+        "locked" => "ロック",
+        _ => "アプリ終了",
+    }
+}

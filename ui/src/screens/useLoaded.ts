@@ -1,0 +1,40 @@
+// What the list screens share: load something from the backend, show failures as Japanese
+// sentences, and run actions that reload it afterwards.
+import { useCallback, useEffect, useState } from "react";
+import { errorCode } from "../api/backend";
+import { errorText } from "../i18n";
+
+export function useLoaded<T>(load: () => Promise<T>, initial: T) {
+  const [data, setData] = useState<T>(initial);
+  const [error, setError] = useState<string | null>(null);
+
+  const reload = useCallback(async () => {
+    try {
+      setData(await load());
+    } catch (e) {
+      setError(errorText(errorCode(e)));
+    }
+  }, [load]);
+
+  useEffect(() => {
+    void reload();
+  }, [reload]);
+
+  /** Runs `action`; on success clears the error and reloads. True if it succeeded. */
+  const run = useCallback(
+    async (action: () => Promise<unknown>) => {
+      try {
+        await action();
+        setError(null);
+        await reload();
+        return true;
+      } catch (e) {
+        setError(errorText(errorCode(e)));
+        return false;
+      }
+    },
+    [reload],
+  );
+
+  return { data, error, setError, reload, run };
+}
