@@ -35,13 +35,15 @@ async fn unlock_a_demo_store_and_read_its_status() -> anyhow::Result<()> {
             .await?
             .send_keys(&format!("0000{}", char::from(Key::Enter)))
             .await?;
-        app.wait_for_text("[role=alert]", "暗証番号が違います").await?;
+        app.wait_for_text("[role=alert]", "暗証番号が違います")
+            .await?;
         app.screenshot("02-sign-in").await?;
         app.find("#staff-pin")
             .await?
             .send_keys(&format!("1111{}", char::from(Key::Enter)))
             .await?;
-        app.wait_for_text("[data-testid=who]", "窓口 花子（従事者）").await?;
+        app.wait_for_text("[data-testid=who]", "窓口 花子（従事者）")
+            .await?;
         app.find("a[href='#status']").await?.click().await?;
         let status = app.wait_for_text("[data-testid=status]", "40 件").await?;
         for expected in [

@@ -162,13 +162,31 @@ fn the_first_manager_is_added_then_listed_and_the_audit_trail_verifies() {
         .success();
     madoguchi(tmp.path())
         .env("MADOGUCHI_STAFF_PIN", "2468")
-        .args(["staff", "add", "--code", "m001", "--name", "管理 一郎", "--role", "manager"])
+        .args([
+            "staff",
+            "add",
+            "--code",
+            "m001",
+            "--name",
+            "管理 一郎",
+            "--role",
+            "manager",
+        ])
         .assert()
         .success()
         .stdout(predicate::str::contains("added M001 (manager)"));
     madoguchi(tmp.path())
         .env("MADOGUCHI_STAFF_PIN", "12")
-        .args(["staff", "add", "--code", "S001", "--name", "窓口 花子", "--role", "staff"])
+        .args([
+            "staff",
+            "add",
+            "--code",
+            "S001",
+            "--name",
+            "窓口 花子",
+            "--role",
+            "staff",
+        ])
         .assert()
         .failure()
         .stderr(predicate::str::contains("PIN is 4 to 8 digits"));

@@ -22,8 +22,18 @@ pub const DEMO_STAFF: &[(&str, &str, crate::people::Role, &str)] = &[
     ("S001", "窓口 花子", crate::people::Role::Staff, "1111"),
     ("S002", "受付 太郎", crate::people::Role::Staff, "1112"),
     ("S003", "電話 桜", crate::people::Role::Staff, "1113"),
-    ("C001", "市役所 田中", crate::people::Role::CityStaff, "2222"),
-    ("C002", "市役所 鈴木", crate::people::Role::CityStaff, "2223"),
+    (
+        "C001",
+        "市役所 田中",
+        crate::people::Role::CityStaff,
+        "2222",
+    ),
+    (
+        "C002",
+        "市役所 鈴木",
+        crate::people::Role::CityStaff,
+        "2223",
+    ),
 ];
 
 /// Puts [`DEMO_STAFF`] on the roster (needs a manager or the site actor).

@@ -108,9 +108,9 @@ impl Mutation {
             | Mutation::RecordCheckOutcome { .. }
             | Mutation::SetFormCount { .. } => P::CounterWork,
             Mutation::VisitStep { step, .. } => match step {
-                VisitStep::Acknowledge { .. } | VisitStep::ReturnItems { .. } | VisitStep::Complete => {
-                    P::AcknowledgeHandoff
-                }
+                VisitStep::Acknowledge { .. }
+                | VisitStep::ReturnItems { .. }
+                | VisitStep::Complete => P::AcknowledgeHandoff,
                 _ => P::CounterWork,
             },
             Mutation::SetSlotPlan { .. }
@@ -171,12 +171,24 @@ mod tests {
     #[test]
     fn the_role_table_follows_the_contract() {
         use Permission as P;
-        for p in [P::ChangePlan, P::ManageStaff, P::SubmitReports, P::Wipe, P::ResolveComplaint] {
+        for p in [
+            P::ChangePlan,
+            P::ManageStaff,
+            P::SubmitReports,
+            P::Wipe,
+            P::ResolveComplaint,
+        ] {
             assert!(Role::Manager.allows(p) && Role::Deputy.allows(p), "{p:?}");
-            assert!(!Role::Staff.allows(p) && !Role::CityStaff.allows(p), "{p:?}");
+            assert!(
+                !Role::Staff.allows(p) && !Role::CityStaff.allows(p),
+                "{p:?}"
+            );
         }
         for role in [Role::Manager, Role::Deputy, Role::Staff] {
-            assert!(!role.allows(P::AcknowledgeHandoff), "only city staff: {role:?}");
+            assert!(
+                !role.allows(P::AcknowledgeHandoff),
+                "only city staff: {role:?}"
+            );
         }
         assert!(Role::CityStaff.allows(P::AcknowledgeHandoff));
         assert!(!Role::CityStaff.allows(P::CounterWork));

@@ -504,8 +504,11 @@ impl Mutation {
     /// A detail for the audit trail (the step of a case), with no personal data.
     pub fn detail(&self) -> String {
         match self {
-            Mutation::VisitStep { position, step, .. } => format!("#{} {}", position + 1, step.code()),
-            Mutation::RecordChecklist { position, .. } | Mutation::RecordCheckOutcome { position, .. } => {
+            Mutation::VisitStep { position, step, .. } => {
+                format!("#{} {}", position + 1, step.code())
+            }
+            Mutation::RecordChecklist { position, .. }
+            | Mutation::RecordCheckOutcome { position, .. } => {
                 format!("#{}", position + 1)
             }
             _ => String::new(),

@@ -2,11 +2,10 @@
 //! the attendance record, every protected action refused for every wrong role, city staff
 //! acknowledging with their own PIN, the audit trail catching rows edited, deleted or
 //! reordered with raw SQL, the complaint lifecycle, and the lending ledger.
-use std::sync::{Arc, Mutex};
 
-use chrono::{Duration, NaiveDateTime};
+use chrono::Duration;
 use madoguchi_core::{
-    checklist::{CaseInput, CheckOutcome, Mark, PresentedDocument, Stage},
+    checklist::{CheckOutcome, Stage},
     people::{Actor, Role},
     reservation::{BookingRules, Channel, Procedure},
     reservation_number::ReservationNumber,
@@ -15,16 +14,16 @@ use madoguchi_core::{
         NewLentMaterial, NewStaff, Pin,
     },
     visit::{VisitState, VisitStep},
-    DataDir, Error, KdfCost, NewStore, Passphrase, Personal, Store,
+    Error, Personal, Store,
 };
 
 mod common;
-use common::{d, person, t, DAY};
+use common::{d, person, ready_input, store_with_clock, t, TestClock, DAY};
 
 struct Site {
     _tmp: tempfile::TempDir,
     store: Store,
-    clock: Arc<Mutex<NaiveDateTime>>,
+    clock: TestClock,
 }
 
 impl Site {
@@ -51,21 +50,7 @@ const ROSTER: [(&str, &str, Role, &str); 4] = [
 /// A store with the roster above, enrolled by the site administrator (as `madoguchi staff
 /// add` does), then with nobody signed in.
 fn site() -> Site {
-    let tmp = tempfile::tempdir().unwrap();
-    let clock = Arc::new(Mutex::new(d(DAY).and_hms_opt(8, 40, 0).unwrap()));
-    let c = clock.clone();
-    let store = Store::create(
-        &DataDir::at(tmp.path()),
-        &Passphrase::new("test passphrase".into()),
-        &NewStore {
-            site_name: "テスト市".into(),
-            seat_name: "窓口1".into(),
-        },
-        KdfCost::insecure_for_tests(),
-    )
-    .unwrap()
-    .with_clock(Arc::new(move || *c.lock().unwrap()))
-    .act_as_site("tests");
+    let (tmp, store, clock) = store_with_clock("窓口1", d(DAY).and_hms_opt(8, 40, 0).unwrap());
     for (code, name, role, pin) in ROSTER {
         store
             .add_staff(NewStaff {
@@ -89,9 +74,18 @@ fn nothing_is_read_or_changed_without_a_sign_in() {
     let s = site();
     assert_eq!(s.store.signed_in().unwrap(), None);
     assert!(matches!(s.store.day_board(d(DAY)), Err(Error::NotSignedIn)));
-    assert!(matches!(s.store.search("ヤマダ", 10), Err(Error::NotSignedIn)));
     assert!(matches!(
-        s.store.book(d(DAY), t(10, 0), Channel::Phone, vec![person(1, &[Procedure::CardIssue])], ""),
+        s.store.search("ヤマダ", 10),
+        Err(Error::NotSignedIn)
+    ));
+    assert!(matches!(
+        s.store.book(
+            d(DAY),
+            t(10, 0),
+            Channel::Phone,
+            vec![person(1, &[Procedure::CardIssue])],
+            ""
+        ),
         Err(Error::NotSignedIn)
     ));
 }
@@ -115,8 +109,14 @@ fn wrong_pins_lock_a_member_out_until_the_time_passes_or_a_manager_resets() {
         Err(Error::StaffLocked { .. })
     ));
     // Unknown IDs and malformed PINs answer like a wrong PIN.
-    assert!(matches!(s.store.sign_in("X999", &Pin::new("3456")), Err(Error::WrongPin)));
-    assert!(matches!(s.store.sign_in("M001", &Pin::new("12a4")), Err(Error::WrongPin)));
+    assert!(matches!(
+        s.store.sign_in("X999", &Pin::new("3456")),
+        Err(Error::WrongPin)
+    ));
+    assert!(matches!(
+        s.store.sign_in("M001", &Pin::new("12a4")),
+        Err(Error::WrongPin)
+    ));
 
     s.advance(16);
     s.sign_in("S001");
@@ -127,7 +127,12 @@ fn wrong_pins_lock_a_member_out_until_the_time_passes_or_a_manager_resets() {
     }
     s.sign_in("M001");
     let staff = s.store.staff().unwrap();
-    assert!(staff.iter().find(|m| m.code == "D001").unwrap().locked_until.is_some());
+    assert!(staff
+        .iter()
+        .find(|m| m.code == "D001")
+        .unwrap()
+        .locked_until
+        .is_some());
     s.store.reset_pin("D001", &Pin::new("5555")).unwrap();
     assert!(s.store.sign_in("D001", &Pin::new("5555")).is_ok());
 }
@@ -162,7 +167,12 @@ fn idle_sign_out_ends_the_session_and_the_attendance_record_shows_it() {
     assert!(managers[1].signed_out_at.is_none(), "still signed in");
     let csv = s.store.attendance_csv(d(DAY), d(DAY)).unwrap();
     assert!(csv.starts_with('\u{feff}'));
-    assert!(csv.contains("S001,窓口 花子,従事者,窓口1,2026-12-01 08:45,2026-12-01 09:24,無操作による自動退出"), "{csv}");
+    assert!(
+        csv.contains(
+            "S001,窓口 花子,従事者,窓口1,2026-12-01 08:45,2026-12-01 09:24,無操作による自動退出"
+        ),
+        "{csv}"
+    );
 }
 
 /// Books, checks in and readies one case, then takes it to "bundle prepared".
@@ -170,24 +180,22 @@ fn case_to_hand_over(s: &Site) -> ReservationNumber {
     s.sign_in("S001");
     let r = s
         .store
-        .book(d(DAY), t(10, 0), Channel::Phone, vec![person(1, &[Procedure::CardIssue])], "")
+        .book(
+            d(DAY),
+            t(10, 0),
+            Channel::Phone,
+            vec![person(1, &[Procedure::CardIssue])],
+            "",
+        )
         .unwrap();
     s.store.check_in(r.number).unwrap();
     s.store.call_next(1).unwrap();
-    let input = CaseInput {
-        marks: [("notice_postcard".to_string(), Mark::Presented)].into(),
-        documents: [(
-            "holder_id".to_string(),
-            vec![PresentedDocument {
-                document: "driving_licence".into(),
-                expired: false,
-            }],
-        )]
-        .into(),
-        ..CaseInput::default()
-    };
-    s.store.record_checklist(r.number, 0, Stage::Counter, input).unwrap();
-    s.store.record_check_outcome(r.number, 0, CheckOutcome::Ready).unwrap();
+    s.store
+        .record_checklist(r.number, 0, Stage::Counter, ready_input())
+        .unwrap();
+    s.store
+        .record_check_outcome(r.number, 0, CheckOutcome::Ready)
+        .unwrap();
     let items = s.store.case(r.number, 0).unwrap().bundle_items;
     for step in [
         VisitStep::VerifyChecklist,
@@ -206,7 +214,8 @@ fn each_protected_action_is_refused_for_each_wrong_role() {
     let number = case_to_hand_over(&s);
     // Handing over needs a city staff member from the roster.
     assert!(matches!(
-        s.store.visit_step(number, 0, VisitStep::HandOver { to: "S001".into() }),
+        s.store
+            .visit_step(number, 0, VisitStep::HandOver { to: "S001".into() }),
         Err(Error::NotAllowed(_))
     ));
     s.store
@@ -223,7 +232,9 @@ fn each_protected_action_is_refused_for_each_wrong_role() {
                 one_booking_per_person: true,
             })
         }),
-        ("change a procedure's minutes", |st| st.set_procedure_minutes(Procedure::CardIssue, 25)),
+        ("change a procedure's minutes", |st| {
+            st.set_procedure_minutes(Procedure::CardIssue, 25)
+        }),
         ("add staff", |st| {
             st.add_staff(NewStaff {
                 code: format!("S9{:02}", st.staff()?.len()),
@@ -233,18 +244,25 @@ fn each_protected_action_is_refused_for_each_wrong_role() {
             })
             .map(drop)
         }),
-        ("change a role", |st| st.update_staff("S001", Role::Manager, true).map(drop)),
-        ("read attendance", |st| st.attendance(d(DAY), d(DAY)).map(drop)),
+        ("change a role", |st| {
+            st.update_staff("S001", Role::Manager, true).map(drop)
+        }),
+        ("read attendance", |st| {
+            st.attendance(d(DAY), d(DAY)).map(drop)
+        }),
         ("verify the audit trail", |st| st.verify_audit().map(drop)),
         ("resolve a complaint", |st| {
             let c = st.inquiries(d(DAY), d(DAY))?.into_iter().next().unwrap();
-            st.complaint_step(c.id, ComplaintStep::Resolve, "解決").map(drop)
+            st.complaint_step(c.id, ComplaintStep::Resolve, "解決")
+                .map(drop)
         }),
     ];
     // A complaint under way, for the resolve action.
     s.sign_in("S001");
     let c = s.store.record_inquiry(complaint()).unwrap();
-    s.store.complaint_step(c.id, ComplaintStep::Respond, "説明した").unwrap();
+    s.store
+        .complaint_step(c.id, ComplaintStep::Respond, "説明した")
+        .unwrap();
 
     for who in ["S001", "C001"] {
         s.sign_in(who);
@@ -260,7 +278,8 @@ fn each_protected_action_is_refused_for_each_wrong_role() {
         s.sign_in(who);
         assert!(
             matches!(
-                s.store.visit_step(number, 0, VisitStep::Acknowledge { by: "C001".into() }),
+                s.store
+                    .visit_step(number, 0, VisitStep::Acknowledge { by: "C001".into() }),
                 Err(Error::Forbidden { .. })
             ),
             "{who} acknowledged"
@@ -269,7 +288,13 @@ fn each_protected_action_is_refused_for_each_wrong_role() {
     // City staff cannot do counter work.
     s.sign_in("C001");
     assert!(matches!(
-        s.store.book(d(DAY), t(11, 0), Channel::Phone, vec![person(2, &[Procedure::CardIssue])], ""),
+        s.store.book(
+            d(DAY),
+            t(11, 0),
+            Channel::Phone,
+            vec![person(2, &[Procedure::CardIssue])],
+            ""
+        ),
         Err(Error::Forbidden { .. })
     ));
     // The manager and the deputy may do every management action.
@@ -293,11 +318,13 @@ fn city_staff_acknowledge_with_their_own_pin_at_a_counter_seat() {
         .unwrap();
     // Counter staff stay signed in; the city staff member types their own ID and PIN.
     assert!(matches!(
-        s.store.city_staff_step(number, 0, ack(), "C001", &Pin::new("0000")),
+        s.store
+            .city_staff_step(number, 0, ack(), "C001", &Pin::new("0000")),
         Err(Error::WrongPin)
     ));
     assert!(matches!(
-        s.store.city_staff_step(number, 0, ack(), "S001", &Pin::new("3456")),
+        s.store
+            .city_staff_step(number, 0, ack(), "S001", &Pin::new("3456")),
         Err(Error::Forbidden { .. })
     ));
     let case = s
@@ -321,14 +348,25 @@ fn city_staff_acknowledge_with_their_own_pin_at_a_counter_seat() {
         .unwrap();
     assert_eq!(done.state, VisitState::Completed);
     let history = s.store.case_history(number, 0).unwrap();
-    let last: Vec<&str> = history.iter().rev().take(2).map(|e| e.staff.as_str()).collect();
-    assert_eq!(last, ["C001", "C001"], "the acknowledgment and completion are the city staff member's");
+    let last: Vec<&str> = history
+        .iter()
+        .rev()
+        .take(2)
+        .map(|e| e.staff.as_str())
+        .collect();
+    assert_eq!(
+        last,
+        ["C001", "C001"],
+        "the acknowledgment and completion are the city staff member's"
+    );
     assert_eq!(history[0].staff, "S001");
 }
 
 /// An acknowledgment in someone else's name: core puts the PIN holder's own ID in it.
 fn ack() -> VisitStep {
-    VisitStep::Acknowledge { by: "someone else".into() }
+    VisitStep::Acknowledge {
+        by: "someone else".into(),
+    }
 }
 
 fn complaint() -> NewInquiry {
@@ -367,23 +405,39 @@ fn a_complaint_goes_through_its_response_procedure_and_an_inquiry_is_logged() {
 
     let c = s.store.record_inquiry(complaint()).unwrap();
     assert_eq!(c.status, InquiryStatus::Received);
-    let c = s.store.complaint_step(c.id, ComplaintStep::Respond, "再度お詫び").unwrap();
+    let c = s
+        .store
+        .complaint_step(c.id, ComplaintStep::Respond, "再度お詫び")
+        .unwrap();
     assert!(matches!(
-        s.store.complaint_step(c.id, ComplaintStep::EscalateCity, "市へ"),
+        s.store
+            .complaint_step(c.id, ComplaintStep::EscalateCity, "市へ"),
         Err(Error::NotAllowed(_))
     ));
-    let c = s.store.complaint_step(c.id, ComplaintStep::EscalateManager, "管理者へ報告").unwrap();
-    let c = s.store.complaint_step(c.id, ComplaintStep::EscalateCity, "市民課へ報告").unwrap();
+    let c = s
+        .store
+        .complaint_step(c.id, ComplaintStep::EscalateManager, "管理者へ報告")
+        .unwrap();
+    let c = s
+        .store
+        .complaint_step(c.id, ComplaintStep::EscalateCity, "市民課へ報告")
+        .unwrap();
     assert_eq!(c.status, InquiryStatus::EscalatedCity);
     assert!(matches!(
         s.store.complaint_step(c.id, ComplaintStep::Resolve, "解決"),
         Err(Error::Forbidden { .. })
     ));
     s.sign_in("M001");
-    let c = s.store.complaint_step(c.id, ComplaintStep::Resolve, "窓口を1席増やして解決").unwrap();
+    let c = s
+        .store
+        .complaint_step(c.id, ComplaintStep::Resolve, "窓口を1席増やして解決")
+        .unwrap();
     assert_eq!(c.status, InquiryStatus::Resolved);
     assert_eq!(
-        c.steps.iter().map(|st| (st.step, st.staff.as_str())).collect::<Vec<_>>(),
+        c.steps
+            .iter()
+            .map(|st| (st.step, st.staff.as_str()))
+            .collect::<Vec<_>>(),
         vec![
             (ComplaintStep::Respond, "S001"),
             (ComplaintStep::EscalateManager, "S001"),
@@ -391,7 +445,12 @@ fn a_complaint_goes_through_its_response_procedure_and_an_inquiry_is_logged() {
             (ComplaintStep::Resolve, "M001"),
         ]
     );
-    assert!(s.store.complaint_step(c.id, ComplaintStep::Note, "追記").is_err(), "closed");
+    assert!(
+        s.store
+            .complaint_step(c.id, ComplaintStep::Note, "追記")
+            .is_err(),
+        "closed"
+    );
     let listed = s.store.inquiries(d(DAY), d(DAY)).unwrap();
     assert_eq!(listed.len(), 2);
 }
@@ -415,12 +474,17 @@ fn lent_materials_are_returned_and_confirmed_by_city_staff() {
         s.store.confirm_return(m.id, "C001", &Pin::new("4567")),
         Err(Error::NotAllowed(_))
     ));
-    s.store.return_material(m.id, d(DAY) + Duration::days(90)).unwrap();
+    s.store
+        .return_material(m.id, d(DAY) + Duration::days(90))
+        .unwrap();
     assert!(matches!(
         s.store.confirm_return(m.id, "D001", &Pin::new("2345")),
         Err(Error::Forbidden { .. })
     ));
-    let done = s.store.confirm_return(m.id, "C001", &Pin::new("4567")).unwrap();
+    let done = s
+        .store
+        .confirm_return(m.id, "C001", &Pin::new("4567"))
+        .unwrap();
     assert_eq!(done.return_confirmed_by.as_deref(), Some("C001"));
     s.sign_in("S001");
     assert!(matches!(
@@ -456,11 +520,20 @@ fn the_audit_trail_records_changes_reads_and_refusals_and_verifies_intact() {
     assert!(v.entries > 10);
     let trail = s.store.audit_trail(1000).unwrap();
     let actions: Vec<&str> = trail.iter().map(|e| e.action.as_str()).collect();
-    for expected in ["book", "check_in", "visit_step", "read:day_board", "sign_in", "staff_add"] {
+    for expected in [
+        "book",
+        "check_in",
+        "visit_step",
+        "read:day_board",
+        "sign_in",
+        "staff_add",
+    ] {
         assert!(actions.contains(&expected), "{expected} in {actions:?}");
     }
     assert!(
-        trail.iter().all(|e| !e.subject.contains("ヤマダ") && !e.detail.contains("ヤマダ")),
+        trail
+            .iter()
+            .all(|e| !e.subject.contains("ヤマダ") && !e.detail.contains("ヤマダ")),
         "no names in the trail"
     );
     // Refusals are recorded too.

@@ -1,61 +1,35 @@
 //! The counter workflow in the store: a full visit from check-in to city staff's
 //! acknowledgment and completion, a revisit, refused steps, queue figures, the chain of custody,
 //! and the day's reconciliation of application forms (matching and not).
-use std::sync::{Arc, Mutex};
 
-use chrono::{Duration, NaiveDateTime};
+use chrono::Duration;
 use madoguchi_core::{
     checklist::{CaseInput, CheckOutcome, Mark, PresentedDocument, Stage},
     reservation::{Channel, Procedure},
     reservation_number::ReservationNumber,
-    visit::{VisitState, VisitStep},
     store::ProcedureBundle,
-    DataDir, Error, KdfCost, NewStore, Passphrase, Store,
+    visit::{VisitState, VisitStep},
+    Error, Store,
 };
 
 mod common;
-use common::{d, person, t, DAY};
+use common::{d, person, ready_input, t, TestClock, DAY};
 
 /// A store whose clock the test moves.
-fn store_with_clock() -> (tempfile::TempDir, Store, Arc<Mutex<NaiveDateTime>>) {
-    let tmp = tempfile::tempdir().unwrap();
-    let now = Arc::new(Mutex::new(d(DAY).and_hms_opt(8, 30, 0).unwrap()));
-    let clock = now.clone();
-    let store = Store::create(
-        &DataDir::at(tmp.path()),
-        &Passphrase::new("test passphrase".into()),
-        &NewStore {
-            site_name: "テスト市".into(),
-            seat_name: "窓口2".into(),
-        },
-        KdfCost::insecure_for_tests(),
-    )
-    .unwrap()
-    .with_clock(Arc::new(move || *clock.lock().unwrap()))
-    .act_as_site("tests");
+fn store_with_clock() -> (tempfile::TempDir, Store, TestClock) {
+    let (tmp, store, clock) =
+        common::store_with_clock("窓口2", d(DAY).and_hms_opt(8, 30, 0).unwrap());
     madoguchi_core::demo::seed_staff(&store).unwrap();
-    (tmp, store, now)
+    (tmp, store, clock)
 }
 
-fn at(clock: &Arc<Mutex<NaiveDateTime>>, h: u32, m: u32) {
+fn at(clock: &TestClock, h: u32, m: u32) {
     *clock.lock().unwrap() = d(DAY).and_hms_opt(h, m, 0).unwrap();
 }
 
 /// Marks the checklist complete and ready (a driving licence and the postcard).
 fn ready(s: &Store, number: ReservationNumber) {
-    let input = CaseInput {
-        marks: [("notice_postcard".to_string(), Mark::Presented)].into(),
-        documents: [(
-            "holder_id".to_string(),
-            vec![PresentedDocument {
-                document: "driving_licence".into(),
-                expired: false,
-            }],
-        )]
-        .into(),
-        ..CaseInput::default()
-    };
-    s.record_checklist(number, 0, Stage::Counter, input)
+    s.record_checklist(number, 0, Stage::Counter, ready_input())
         .unwrap();
     s.record_check_outcome(number, 0, CheckOutcome::Ready)
         .unwrap();
@@ -126,13 +100,7 @@ fn a_full_visit_from_check_in_to_acknowledgment_with_its_chain_of_custody() {
     .unwrap();
     at(&clock, 10, 20);
     let handed = s
-        .visit_step(
-            r.number,
-            0,
-            VisitStep::HandOver {
-                to: "C001".into(),
-            },
-        )
+        .visit_step(r.number, 0, VisitStep::HandOver { to: "C001".into() })
         .unwrap();
     assert_eq!(
         (handed.state, handed.service_minutes),
@@ -142,23 +110,11 @@ fn a_full_visit_from_check_in_to_acknowledgment_with_its_chain_of_custody() {
 
     // Only the one it was handed to acknowledges; then city staff complete.
     assert!(s
-        .visit_step(
-            r.number,
-            0,
-            VisitStep::Acknowledge {
-                by: "S001".into()
-            }
-        )
+        .visit_step(r.number, 0, VisitStep::Acknowledge { by: "S001".into() })
         .is_err());
     at(&clock, 10, 21);
-    s.visit_step(
-        r.number,
-        0,
-        VisitStep::Acknowledge {
-            by: "C001".into(),
-        },
-    )
-    .unwrap();
+    s.visit_step(r.number, 0, VisitStep::Acknowledge { by: "C001".into() })
+        .unwrap();
     assert!(s.handoff_queue(d(DAY)).unwrap().is_empty());
     at(&clock, 10, 40);
     assert_eq!(
@@ -189,12 +145,7 @@ fn a_full_visit_from_check_in_to_acknowledgment_with_its_chain_of_custody() {
     );
     assert!(history.iter().all(|e| e.seat == "窓口2"));
     assert!(history.windows(2).all(|w| w[0].at <= w[1].at));
-    assert_eq!(
-        history[4].step,
-        VisitStep::HandOver {
-            to: "C001".into()
-        }
-    );
+    assert_eq!(history[4].step, VisitStep::HandOver { to: "C001".into() });
     let kinds: Vec<_> = s
         .pending_mutations()
         .unwrap()
@@ -313,21 +264,13 @@ fn the_form_count_is_reconciled_against_the_handoffs_including_a_mismatch() {
             VisitStep::VerifyChecklist,
             VisitStep::CheckForms,
             VisitStep::PrepareBundle { items },
-            VisitStep::HandOver {
-                to: "C001".into(),
-            },
+            VisitStep::HandOver { to: "C001".into() },
         ] {
             s.visit_step(r.number, 0, step).unwrap();
         }
     }
-    s.visit_step(
-        one.number,
-        0,
-        VisitStep::Acknowledge {
-            by: "C001".into(),
-        },
-    )
-    .unwrap();
+    s.visit_step(one.number, 0, VisitStep::Acknowledge { by: "C001".into() })
+        .unwrap();
 
     let before = s.reconcile(d(DAY)).unwrap();
     assert_eq!(

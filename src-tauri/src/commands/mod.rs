@@ -272,7 +272,9 @@ pub fn record_check_outcome(
 /// WebView's clock, so every seat agrees with the store it writes to.
 #[tauri::command]
 pub fn store_now(state: State<'_, AppState>) -> CmdResult<String> {
-    with_store(&state, |s| Ok(s.now().format("%Y-%m-%dT%H:%M:%S").to_string()))
+    with_store(&state, |s| {
+        Ok(s.now().format("%Y-%m-%dT%H:%M:%S").to_string())
+    })
 }
 
 /// Every case of a day, in serving order, with live waiting and service minutes.
@@ -289,13 +291,22 @@ pub fn call_next(state: State<'_, AppState>, seat_no: u32) -> CmdResult<Option<C
 
 /// Takes one step of a case's workflow.
 #[tauri::command]
-pub fn visit_step(state: State<'_, AppState>, number: ReservationNumber, position: u32, step: VisitStep) -> CmdResult<CaseView> {
+pub fn visit_step(
+    state: State<'_, AppState>,
+    number: ReservationNumber,
+    position: u32,
+    step: VisitStep,
+) -> CmdResult<CaseView> {
     with_store(&state, |s| s.visit_step(number, position, step))
 }
 
 /// The steps of one case (chain of custody).
 #[tauri::command]
-pub fn case_history(state: State<'_, AppState>, number: ReservationNumber, position: u32) -> CmdResult<Vec<VisitEvent>> {
+pub fn case_history(
+    state: State<'_, AppState>,
+    number: ReservationNumber,
+    position: u32,
+) -> CmdResult<Vec<VisitEvent>> {
     with_store(&state, |s| s.case_history(number, position))
 }
 
@@ -307,6 +318,11 @@ pub fn reconcile(state: State<'_, AppState>, day: NaiveDate) -> CmdResult<Reconc
 
 /// Records the back office's count of application forms.
 #[tauri::command]
-pub fn set_form_count(state: State<'_, AppState>, day: NaiveDate, count: u32, note: String) -> CmdResult<Reconciliation> {
+pub fn set_form_count(
+    state: State<'_, AppState>,
+    day: NaiveDate,
+    count: u32,
+    note: String,
+) -> CmdResult<Reconciliation> {
     with_store(&state, |s| s.set_form_count(day, count, &note))
 }

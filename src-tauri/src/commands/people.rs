@@ -4,11 +4,11 @@ use chrono::NaiveDate;
 use madoguchi_core::{
     people::{Actor, Role},
     reservation_number::ReservationNumber,
-    visit::VisitStep,
     store::{
         Attendance, AuditEntry, AuditVerification, CaseView, ComplaintStep, Inquiry, LentMaterial,
         NewInquiry, NewLentMaterial, NewStaff, Pin, StaffMember,
     },
+    visit::VisitStep,
 };
 use tauri::State;
 use uuid::Uuid;
@@ -54,7 +54,12 @@ pub fn add_staff(state: State<'_, AppState>, member: NewStaff) -> CmdResult<Staf
 
 /// Changes a member's role or takes them off the roster.
 #[tauri::command]
-pub fn update_staff(state: State<'_, AppState>, code: String, role: Role, active: bool) -> CmdResult<StaffMember> {
+pub fn update_staff(
+    state: State<'_, AppState>,
+    code: String,
+    role: Role,
+    active: bool,
+) -> CmdResult<StaffMember> {
     with_store(&state, |s| s.update_staff(&code, role, active))
 }
 
@@ -66,13 +71,21 @@ pub fn reset_pin(state: State<'_, AppState>, code: String, pin: Pin) -> CmdResul
 
 /// The attendance record of a period.
 #[tauri::command]
-pub fn attendance(state: State<'_, AppState>, from: NaiveDate, to: NaiveDate) -> CmdResult<Vec<Attendance>> {
+pub fn attendance(
+    state: State<'_, AppState>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> CmdResult<Vec<Attendance>> {
     with_store(&state, |s| s.attendance(from, to))
 }
 
 /// The attendance record as CSV (copied to the clipboard by the UI, never written to disk).
 #[tauri::command]
-pub fn attendance_csv(state: State<'_, AppState>, from: NaiveDate, to: NaiveDate) -> CmdResult<String> {
+pub fn attendance_csv(
+    state: State<'_, AppState>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> CmdResult<String> {
     with_store(&state, |s| s.attendance_csv(from, to))
 }
 
@@ -96,13 +109,22 @@ pub fn record_inquiry(state: State<'_, AppState>, inquiry: NewInquiry) -> CmdRes
 
 /// Takes a step of a complaint's response procedure.
 #[tauri::command]
-pub fn complaint_step(state: State<'_, AppState>, id: Uuid, step: ComplaintStep, note: String) -> CmdResult<Inquiry> {
+pub fn complaint_step(
+    state: State<'_, AppState>,
+    id: Uuid,
+    step: ComplaintStep,
+    note: String,
+) -> CmdResult<Inquiry> {
     with_store(&state, |s| s.complaint_step(id, step, &note))
 }
 
 /// Inquiries and complaints of a period, with open complaints.
 #[tauri::command]
-pub fn inquiries(state: State<'_, AppState>, from: NaiveDate, to: NaiveDate) -> CmdResult<Vec<Inquiry>> {
+pub fn inquiries(
+    state: State<'_, AppState>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> CmdResult<Vec<Inquiry>> {
     with_store(&state, |s| s.inquiries(from, to))
 }
 
@@ -120,13 +142,22 @@ pub fn lend(state: State<'_, AppState>, material: NewLentMaterial) -> CmdResult<
 
 /// Records a material's return.
 #[tauri::command]
-pub fn return_material(state: State<'_, AppState>, id: Uuid, day: NaiveDate) -> CmdResult<LentMaterial> {
+pub fn return_material(
+    state: State<'_, AppState>,
+    id: Uuid,
+    day: NaiveDate,
+) -> CmdResult<LentMaterial> {
     with_store(&state, |s| s.return_material(id, day))
 }
 
 /// City staff confirm a return with their own staff ID and PIN.
 #[tauri::command]
-pub fn confirm_return(state: State<'_, AppState>, id: Uuid, code: String, pin: Pin) -> CmdResult<LentMaterial> {
+pub fn confirm_return(
+    state: State<'_, AppState>,
+    id: Uuid,
+    code: String,
+    pin: Pin,
+) -> CmdResult<LentMaterial> {
     with_store(&state, |s| s.confirm_return(id, &code, &pin))
 }
 
@@ -140,5 +171,7 @@ pub fn city_staff_step(
     code: String,
     pin: Pin,
 ) -> CmdResult<CaseView> {
-    with_store(&state, |s| s.city_staff_step(number, position, step, &code, &pin))
+    with_store(&state, |s| {
+        s.city_staff_step(number, position, step, &code, &pin)
+    })
 }

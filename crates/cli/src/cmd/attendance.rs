@@ -23,7 +23,10 @@ pub struct Attendance {
 impl Attendance {
     pub fn run(self, dir: &DataDir) -> Result<ExitCode> {
         let store = open_as_site(dir, "cli")?;
-        print!("{}", store.attendance_csv(self.from, self.to.unwrap_or(self.from))?);
+        print!(
+            "{}",
+            store.attendance_csv(self.from, self.to.unwrap_or(self.from))?
+        );
         Ok(ExitCode::SUCCESS)
     }
 }

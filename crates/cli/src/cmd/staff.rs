@@ -68,8 +68,9 @@ impl Staff {
                 let pin = match std::env::var(PIN_ENV) {
                     Ok(pin) => pin,
                     Err(_) => {
-                        let first = rpassword::prompt_password("PIN (4-8 digits): ")
-                            .with_context(|| format!("no PIN: set {PIN_ENV} or run in a terminal"))?;
+                        let first = rpassword::prompt_password("PIN (4-8 digits): ").with_context(
+                            || format!("no PIN: set {PIN_ENV} or run in a terminal"),
+                        )?;
                         if rpassword::prompt_password("Type it again: ")? != first {
                             bail!("the two PINs differ");
                         }

@@ -77,7 +77,13 @@ pub(crate) struct RecentReads(RefCell<HashMap<(String, String, String), NaiveDat
 
 impl Store {
     /// Appends an entry to this seat's chain.
-    pub(crate) fn audit(&self, actor: &Actor, action: &str, subject: &str, detail: &str) -> Result<()> {
+    pub(crate) fn audit(
+        &self,
+        actor: &Actor,
+        action: &str,
+        subject: &str,
+        detail: &str,
+    ) -> Result<()> {
         let chain = self.meta().store_id.to_string();
         let (seq, prev): (u32, String) = self
             .conn()
@@ -156,7 +162,9 @@ impl Store {
         let actor = self.require(Permission::ViewAudit)?;
         let mut problems = Vec::new();
         let heads: HashMap<String, (u32, String)> = {
-            let mut stmt = self.conn().prepare("SELECT chain, seq, hash FROM audit_head")?;
+            let mut stmt = self
+                .conn()
+                .prepare("SELECT chain, seq, hash FROM audit_head")?;
             let rows = stmt.query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?;
             rows.collect::<rusqlite::Result<_>>()?
         };
@@ -236,7 +244,11 @@ impl Store {
             &actor,
             "audit_verify",
             &format!("{entries} entries"),
-            if problems.is_empty() { "intact" } else { "broken" },
+            if problems.is_empty() {
+                "intact"
+            } else {
+                "broken"
+            },
         )?;
         Ok(AuditVerification {
             entries,
@@ -293,15 +305,7 @@ fn entry_hash(prev: &str, chain: &str, e: &AuditEntry) -> String {
     let at = e.at.format(DATETIME).to_string();
     let seq = e.seq.to_string();
     for part in [
-        prev,
-        chain,
-        &seq,
-        &at,
-        &e.seat,
-        &e.actor,
-        &e.action,
-        &e.subject,
-        &e.detail,
+        prev, chain, &seq, &at, &e.seat, &e.actor, &e.action, &e.subject, &e.detail,
     ] {
         h.update(part.as_bytes());
         h.update([0x1f]);
@@ -385,7 +389,10 @@ mod tests {
         let v = tamper(&s, "DELETE FROM audit_log WHERE seq = 4;");
         assert!(says(&v, "missing"), "{:?}", v.problems);
         let (_tmp, s) = store();
-        let v = tamper(&s, "DELETE FROM audit_log WHERE seq = (SELECT max(seq) FROM audit_log);");
+        let v = tamper(
+            &s,
+            "DELETE FROM audit_log WHERE seq = (SELECT max(seq) FROM audit_log);",
+        );
         assert!(says(&v, "head"), "{:?}", v.problems);
     }
 
@@ -398,13 +405,20 @@ mod tests {
              UPDATE audit_log SET seq = 6 WHERE seq = 7;
              UPDATE audit_log SET seq = 7 WHERE seq = -6;",
         );
-        assert!(says(&v, "does not link") || says(&v, "changed"), "{:?}", v.problems);
+        assert!(
+            says(&v, "does not link") || says(&v, "changed"),
+            "{:?}",
+            v.problems
+        );
     }
 
     #[test]
     fn a_rewritten_time_is_caught() {
         let (_tmp, s) = store();
-        let v = tamper(&s, "UPDATE audit_log SET at = '2020-01-01T00:00:00' WHERE seq = 2;");
+        let v = tamper(
+            &s,
+            "UPDATE audit_log SET at = '2020-01-01T00:00:00' WHERE seq = 2;",
+        );
         assert!(says(&v, "entry 2 was changed"), "{:?}", v.problems);
     }
 }

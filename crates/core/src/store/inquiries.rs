@@ -250,7 +250,9 @@ impl Store {
         let actor = self.require(permission)?;
         let current = self.inquiry(id)?;
         if current.kind != InquiryKind::Complaint {
-            return Err(Error::NotAllowed("only complaints have response steps".into()));
+            return Err(Error::NotAllowed(
+                "only complaints have response steps".into(),
+            ));
         }
         let after = step.next(current.status)?;
         if note.trim().is_empty() {
@@ -316,7 +318,12 @@ impl Store {
             "SELECT at, step, note, staff FROM complaint_steps WHERE inquiry_id = ?1 ORDER BY rowid",
         )?;
         let rows = steps.query_map([&key], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?, r.get(3)?))
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get(2)?,
+                r.get(3)?,
+            ))
         })?;
         for row in rows {
             let (at, step, note, staff) = row?;
@@ -346,12 +353,24 @@ mod tests {
         use ComplaintStep as T;
         use InquiryStatus as S;
         assert_eq!(T::Respond.next(S::Received).unwrap(), S::Responding);
-        assert_eq!(T::EscalateManager.next(S::Responding).unwrap(), S::EscalatedManager);
-        assert_eq!(T::EscalateCity.next(S::EscalatedManager).unwrap(), S::EscalatedCity);
+        assert_eq!(
+            T::EscalateManager.next(S::Responding).unwrap(),
+            S::EscalatedManager
+        );
+        assert_eq!(
+            T::EscalateCity.next(S::EscalatedManager).unwrap(),
+            S::EscalatedCity
+        );
         assert_eq!(T::Resolve.next(S::EscalatedCity).unwrap(), S::Resolved);
         assert_eq!(T::Note.next(S::EscalatedCity).unwrap(), S::EscalatedCity);
-        assert!(T::EscalateCity.next(S::Received).is_err(), "the manager hears first");
-        assert!(T::Resolve.next(S::Received).is_err(), "respond before closing");
+        assert!(
+            T::EscalateCity.next(S::Received).is_err(),
+            "the manager hears first"
+        );
+        assert!(
+            T::Resolve.next(S::Received).is_err(),
+            "respond before closing"
+        );
         for step in [T::Respond, T::Note, T::Resolve, T::EscalateManager] {
             assert!(step.next(S::Resolved).is_err());
             assert!(step.next(S::Answered).is_err());

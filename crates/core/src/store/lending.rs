@@ -140,9 +140,13 @@ impl Store {
         let mut stmt = self.conn().prepare_cached(
             "SELECT id FROM lent_materials ORDER BY return_confirmed_by IS NOT NULL, returned_on IS NOT NULL, lent_on, rowid",
         )?;
-        let ids: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        let ids: Vec<String> = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
         ids.iter()
-            .map(|id| self.lent_material(id.parse().map_err(|_| Error::Invalid("stored id".into()))?))
+            .map(|id| {
+                self.lent_material(id.parse().map_err(|_| Error::Invalid("stored id".into()))?)
+            })
             .collect()
     }
 

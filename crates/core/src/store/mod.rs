@@ -25,13 +25,15 @@ use uuid::Uuid;
 pub use applicants::{Applicant, ApplicantId, NewApplicant};
 pub use audit::{AuditEntry, AuditVerification, READ_DEDUP};
 pub use calendar::{AffectedReservation, ClosureRecord};
+pub use checklists::{PersonChecklist, ReservationChecklist};
 pub use inquiries::{
     ComplaintStep, ComplaintStepRecord, Inquiry, InquiryCategory, InquiryChannel, InquiryKind,
     InquiryStatus, NewInquiry,
 };
 pub use lending::{LentMaterial, NewLentMaterial};
-pub use people::{Attendance, NewStaff, Pin, StaffMember, IDLE_SIGN_OUT, LOCKOUT, MAX_PIN_FAILURES};
-pub use checklists::{PersonChecklist, ReservationChecklist};
+pub use people::{
+    Attendance, NewStaff, Pin, StaffMember, IDLE_SIGN_OUT, LOCKOUT, MAX_PIN_FAILURES,
+};
 pub use reservations::{
     DayBoard, HolidaySessionDay, Outcome, PersonSummary, PlanSettings, ReservationSummary, SlotInfo,
 };

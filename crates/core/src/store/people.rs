@@ -177,7 +177,11 @@ impl Store {
         let now = self.now();
         self.conn().execute(
             "INSERT INTO sign_ins (staff_code, seat, signed_in_at) VALUES (?1, ?2, ?3)",
-            params![member.code, self.meta().seat_name, now.format(DATETIME).to_string()],
+            params![
+                member.code,
+                self.meta().seat_name,
+                now.format(DATETIME).to_string()
+            ],
         )?;
         let actor = Actor::Staff {
             code: member.code.clone(),
@@ -303,7 +307,9 @@ impl Store {
             params![code, name, new.role.code(), hash, self.now().format(DATETIME).to_string()],
         )?;
         if added == 0 {
-            return Err(Error::NotAllowed(format!("staff ID {code} is already on the roster")));
+            return Err(Error::NotAllowed(format!(
+                "staff ID {code} is already on the roster"
+            )));
         }
         self.audit(&actor, "staff_add", &code, new.role.code())?;
         self.staff_member(&code)
@@ -322,7 +328,12 @@ impl Store {
             "UPDATE staff SET role = ?2, active = ?3 WHERE code = ?1",
             params![code, role.code(), active],
         )?;
-        self.audit(&actor, "staff_update", code, &format!("{} active={active}", role.code()))?;
+        self.audit(
+            &actor,
+            "staff_update",
+            code,
+            &format!("{} active={active}", role.code()),
+        )?;
         self.staff_member(code)
     }
 

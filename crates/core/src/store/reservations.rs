@@ -197,11 +197,11 @@ impl Store {
         for mutation in mutations {
             let permitted = match actor {
                 Some(a) if a.allows(mutation.permission()) => Ok(a.clone()),
-                Some(a) => self.audit(a, "denied", mutation.permission().code(), "").and(Err(
-                    Error::Forbidden {
+                Some(a) => self
+                    .audit(a, "denied", mutation.permission().code(), "")
+                    .and(Err(Error::Forbidden {
                         permission: mutation.permission().code(),
-                    },
-                )),
+                    })),
                 None => self.require(mutation.permission()),
             };
             let actor = match permitted {
@@ -217,10 +217,14 @@ impl Store {
                 .apply(mutation)
                 .and_then(|outcome| self.log_mutation(mutation).map(|()| outcome))
                 .and_then(|outcome| {
-                    self.audit(&actor, mutation.kind(), &mutation.subject(), &mutation.detail())
-                        .map(|()| outcome)
-                })
-            {
+                    self.audit(
+                        &actor,
+                        mutation.kind(),
+                        &mutation.subject(),
+                        &mutation.detail(),
+                    )
+                    .map(|()| outcome)
+                }) {
                 Ok(outcome) => {
                     self.conn().execute_batch("RELEASE mutation")?;
                     results.push(Ok(outcome));
@@ -1252,7 +1256,11 @@ impl Store {
     /// kanji (prefix). At most `limit` results, newest day first.
     pub fn search(&self, query: &str, limit: usize) -> Result<Vec<ReservationSummary>> {
         // The query itself may be a name or a phone number: the trail says only what kind.
-        let kind = if query.trim().chars().all(|c| c.is_ascii_digit() || "-－ ".contains(c)) {
+        let kind = if query
+            .trim()
+            .chars()
+            .all(|c| c.is_ascii_digit() || "-－ ".contains(c))
+        {
             "number or phone"
         } else {
             "name or date"

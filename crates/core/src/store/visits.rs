@@ -352,11 +352,19 @@ impl Store {
         items: &[String],
     ) -> Result<Outcome> {
         if forms > 10 {
-            return Err(Error::Invalid("a case counts 0 to 10 application forms".into()));
+            return Err(Error::Invalid(
+                "a case counts 0 to 10 application forms".into(),
+            ));
         }
-        let items: Vec<&str> = items.iter().map(|i| i.trim()).filter(|i| !i.is_empty()).collect();
+        let items: Vec<&str> = items
+            .iter()
+            .map(|i| i.trim())
+            .filter(|i| !i.is_empty())
+            .collect();
         if items.is_empty() {
-            return Err(Error::Invalid("a bundle lists at least one document".into()));
+            return Err(Error::Invalid(
+                "a bundle lists at least one document".into(),
+            ));
         }
         self.conn().execute(
             "UPDATE procedures SET forms = ?2, bundle_items = ?3 WHERE code = ?1",
@@ -554,7 +562,9 @@ impl Store {
             let called_at = called.as_deref().map(parse_datetime).transpose()?;
             let handed_at = handed.as_deref().map(parse_datetime).transpose()?;
             let state = state_from_code(&state)?;
-            let minutes = |from: NaiveDateTime, to: NaiveDateTime| u32::try_from((to - from).num_minutes().max(0)).unwrap_or(u32::MAX);
+            let minutes = |from: NaiveDateTime, to: NaiveDateTime| {
+                u32::try_from((to - from).num_minutes().max(0)).unwrap_or(u32::MAX)
+            };
             out.push(CaseView {
                 number,
                 position,

@@ -1,9 +1,10 @@
 //! Helpers shared by the core's integration tests.
 #![allow(dead_code)]
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use madoguchi_core::{
+    checklist::{CaseInput, Mark, PresentedDocument},
     reservation::{ApplicantType, Procedure},
     store::NewApplicant,
     DataDir, KdfCost, NewStore, Passphrase, Personal, Store,
@@ -18,20 +19,48 @@ pub fn store() -> (tempfile::TempDir, Store) {
 }
 
 pub fn store_at(now: NaiveDateTime) -> (tempfile::TempDir, Store) {
+    let (tmp, store, _clock) = store_with_clock("窓口1", now);
+    (tmp, store)
+}
+
+/// The clock of a test store, which the test moves.
+pub type TestClock = Arc<Mutex<NaiveDateTime>>;
+
+/// A store for seat `seat` whose clock starts at `start` and moves when the test says so,
+/// acting as the site administrator.
+pub fn store_with_clock(seat: &str, start: NaiveDateTime) -> (tempfile::TempDir, Store, TestClock) {
     let tmp = tempfile::tempdir().unwrap();
+    let clock = Arc::new(Mutex::new(start));
+    let reading = clock.clone();
     let store = Store::create(
         &DataDir::at(tmp.path()),
         &Passphrase::new("test passphrase".into()),
         &NewStore {
             site_name: "テスト市".into(),
-            seat_name: "窓口1".into(),
+            seat_name: seat.into(),
         },
         KdfCost::insecure_for_tests(),
     )
     .unwrap()
-    .with_clock(Arc::new(move || now))
+    .with_clock(Arc::new(move || *reading.lock().unwrap()))
     .act_as_site("tests");
-    (tmp, store)
+    (tmp, store, clock)
+}
+
+/// A counter checklist for a card issue that is complete: the postcard and a driving licence.
+pub fn ready_input() -> CaseInput {
+    CaseInput {
+        marks: [("notice_postcard".to_string(), Mark::Presented)].into(),
+        documents: [(
+            "holder_id".to_string(),
+            vec![PresentedDocument {
+                document: "driving_licence".into(),
+                expired: false,
+            }],
+        )]
+        .into(),
+        ..CaseInput::default()
+    }
 }
 
 pub fn d(s: &str) -> NaiveDate {
