@@ -12,6 +12,7 @@ mod inquiries;
 mod lending;
 pub mod migrate;
 mod people;
+mod reports;
 mod reservations;
 mod visits;
 
@@ -33,6 +34,10 @@ pub use inquiries::{
 pub use lending::{LentMaterial, NewLentMaterial};
 pub use people::{
     Attendance, NewStaff, Pin, StaffMember, IDLE_SIGN_OUT, LOCKOUT, MAX_PIN_FAILURES,
+};
+pub use reports::{
+    daily_due, monthly_due, DailyReport, DayFigures, MonthlyReport, ReportDue, ReportKind,
+    TimeStats,
 };
 pub use reservations::{
     DayBoard, HolidaySessionDay, Outcome, PersonSummary, PlanSettings, ReservationSummary, SlotInfo,

@@ -1,0 +1,179 @@
+//! The reports as CSV: UTF-8 with a BOM and CRLF line ends, so Excel on a counter PC opens them
+//! as they are. Sections are separated by a blank line, each with its own header row.
+use madoguchi_core::store::{DailyReport, DayFigures, MonthlyReport};
+
+use crate::{
+    figures::{counted, staff, summary},
+    labels::label,
+};
+
+fn field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_owned()
+    }
+}
+
+struct Csv(String);
+
+impl Csv {
+    fn new() -> Csv {
+        Csv("\u{feff}".into())
+    }
+    fn row<S: AsRef<str>>(&mut self, cells: &[S]) {
+        let line: Vec<String> = cells.iter().map(|c| field(c.as_ref())).collect();
+        self.0.push_str(&line.join(","));
+        self.0.push_str("\r\n");
+    }
+    fn section(&mut self, title: &str, header: &[&str], rows: &[Vec<String>]) {
+        self.0.push_str("\r\n");
+        self.row(&[title]);
+        self.row(header);
+        for r in rows {
+            self.row(r);
+        }
+    }
+}
+
+fn breakdowns(csv: &mut Csv, f: &DayFigures) {
+    csv.section(
+        "手続き別",
+        &["手続き", "件数"],
+        &counted("procedure", &f.by_procedure, |p| p.code()),
+    );
+    csv.section(
+        "受付方法別",
+        &["受付方法", "人数"],
+        &counted("channel", &f.by_channel, |c| c.code()),
+    );
+    let reasons: Vec<Vec<String>> = f
+        .revisit_reasons
+        .iter()
+        .map(|(r, n)| vec![r.clone(), n.to_string()])
+        .collect();
+    csv.section("再来庁の理由", &["理由", "件数"], &reasons);
+    csv.section(
+        "問い合わせ・クレームの内容",
+        &["内容", "件数"],
+        &counted("inq.category", &f.by_category, |k| k.code()),
+    );
+    let hours: Vec<Vec<String>> = f
+        .by_hour
+        .iter()
+        .map(|(h, n)| vec![format!("{h}時"), n.to_string()])
+        .collect();
+    csv.section("時間帯別の受付人数", &["時間帯", "人数"], &hours);
+}
+
+/// The daily report as CSV.
+pub fn daily(report: &DailyReport) -> String {
+    let f = &report.figures;
+    let mut csv = Csv::new();
+    let kind = if f.holiday_session {
+        "休日交付 実施報告"
+    } else {
+        "日報"
+    };
+    csv.row(&[kind, &f.day.to_string(), &report.site]);
+    let mut rows: Vec<Vec<String>> = summary(f).into_iter().map(|(k, v)| vec![k, v]).collect();
+    rows.push(vec!["業務従事者".into(), staff(f)]);
+    rows.push(vec![
+        "未解決のクレーム".into(),
+        format!("{} 件", report.open_complaints),
+    ]);
+    rows.push(vec!["申請書の差の説明".into(), f.forms_note.clone()]);
+    rows.push(vec!["提出期限".into(), report.due.to_string()]);
+    csv.section("受付・処理の状況", &["項目", "値"], &rows);
+    breakdowns(&mut csv, f);
+    csv.0
+}
+
+/// The monthly report as CSV: the per-day table first (one row a day, numbers only), then the
+/// breakdowns of the month.
+pub fn monthly(report: &MonthlyReport) -> String {
+    let mut csv = Csv::new();
+    csv.row(&[
+        "月報",
+        &report.month.format("%Y-%m").to_string(),
+        &report.site,
+    ]);
+    let header = [
+        "日付",
+        "休日交付",
+        "予約枠",
+        "予約",
+        "当日来庁",
+        "来庁なし",
+        "取消",
+        "来庁",
+        "交付完了",
+        "再来庁",
+        "手交",
+        "申請書(記録)",
+        "申請書(計数)",
+        "問合せ(電話)",
+        "問合せ(来庁)",
+        "クレーム受付",
+        "クレーム解決",
+        "平均待ち(分)",
+        "90%待ち(分)",
+        "最長待ち(分)",
+        "平均対応(分)",
+    ];
+    let row = |d: &DayFigures, day: String| -> Vec<String> {
+        vec![
+            day,
+            if d.holiday_session {
+                "1".into()
+            } else {
+                "0".into()
+            },
+            d.places.to_string(),
+            d.booked.to_string(),
+            d.walk_ins.to_string(),
+            d.no_shows.to_string(),
+            d.cancelled.to_string(),
+            d.visitors.to_string(),
+            d.completed.to_string(),
+            d.revisits.to_string(),
+            d.handed_over.to_string(),
+            d.forms_recorded.to_string(),
+            d.forms_counted.map(|c| c.to_string()).unwrap_or_default(),
+            d.inquiries_phone.to_string(),
+            d.inquiries_visitor.to_string(),
+            d.complaints_received.to_string(),
+            d.complaints_resolved.to_string(),
+            format!("{:.1}", d.waiting.mean),
+            d.waiting.p90.to_string(),
+            d.waiting.max.to_string(),
+            format!("{:.1}", d.service.mean),
+        ]
+    };
+    let mut rows: Vec<Vec<String>> = report
+        .days
+        .iter()
+        .map(|d| row(d, d.day.to_string()))
+        .collect();
+    rows.push(row(&report.totals, "合計".into()));
+    csv.section("日別の状況", &header, &rows);
+    let cats: Vec<Vec<String>> = report
+        .complaints_by_category
+        .iter()
+        .map(|(c, complaints, resolved, inquiries)| {
+            vec![
+                label("inq.category", c.code()),
+                inquiries.to_string(),
+                complaints.to_string(),
+                resolved.to_string(),
+            ]
+        })
+        .collect();
+    csv.section(
+        "内容別",
+        &["内容", "問い合わせ", "クレーム", "うち解決"],
+        &cats,
+    );
+    breakdowns(&mut csv, &report.totals);
+    csv.0
+}

@@ -1,0 +1,220 @@
+//! The reports as PDF.
+use chrono::Datelike;
+use madoguchi_core::store::{DailyReport, DayFigures, MonthlyReport};
+
+use crate::{
+    figures::{counted, staff, summary, times},
+    labels::label,
+    layout::{Align, Col, Composer},
+    Result,
+};
+
+const WEEKDAYS: [&str; 7] = ["月", "火", "水", "木", "金", "土", "日"];
+
+fn day_label(d: chrono::NaiveDate) -> String {
+    format!(
+        "{}月{}日（{}）",
+        d.month(),
+        d.day(),
+        WEEKDAYS[d.weekday().num_days_from_monday() as usize]
+    )
+}
+
+fn footer(produced: chrono::NaiveDateTime, due: chrono::NaiveDate) -> String {
+    format!(
+        "作成 {}　提出期限 {}年{}　集計値のみ（個人情報を含みません）",
+        produced.format("%Y-%m-%d %H:%M"),
+        due.year(),
+        day_label(due)
+    )
+}
+
+/// The tables and charts both reports share: procedures, channels, revisit reasons, inquiries
+/// by category, check-ins by hour.
+fn breakdowns(c: &mut Composer, f: &DayFigures) {
+    let two = [
+        Col("区分", 80.0, Align::Left),
+        Col("件数", 30.0, Align::Right),
+    ];
+    c.heading("手続き別（来庁者）");
+    c.table(&two, &counted("procedure", &f.by_procedure, |p| p.code()));
+    c.heading("受付方法別（予約・当日）");
+    c.table(&two, &counted("channel", &f.by_channel, |ch| ch.code()));
+    if !f.revisit_reasons.is_empty() {
+        c.heading("再来庁の理由");
+        let rows: Vec<Vec<String>> = f
+            .revisit_reasons
+            .iter()
+            .map(|(r, n)| vec![r.clone(), n.to_string()])
+            .collect();
+        c.table(
+            &[
+                Col("理由", 130.0, Align::Left),
+                Col("件数", 30.0, Align::Right),
+            ],
+            &rows,
+        );
+    }
+    c.heading("問い合わせ・クレームの内容");
+    c.table(&two, &counted("inq.category", &f.by_category, |k| k.code()));
+    let hours: Vec<(String, f64)> = (8..=17)
+        .map(|h| {
+            let n = f
+                .by_hour
+                .iter()
+                .find(|(x, _)| *x == h)
+                .map_or(0, |(_, n)| *n);
+            (format!("{h}時"), f64::from(n))
+        })
+        .collect();
+    c.bar_chart("時間帯別の受付人数", &hours, "人");
+}
+
+/// The daily report (a holiday session's report when the day was one).
+pub fn daily(report: &DailyReport) -> Result<Vec<u8>> {
+    let f = &report.figures;
+    let kind = if f.holiday_session {
+        "休日交付 実施報告"
+    } else {
+        "日報"
+    };
+    let date = format!("{}年{}", f.day.year(), day_label(f.day));
+    let mut c = Composer::new(
+        &format!("{kind} {date}"),
+        format!("{}　{kind}", report.site),
+    )?;
+    c.title(&format!("{kind}　{date}"), &report.site);
+    c.heading("受付・処理の状況");
+    c.facts(&summary(f));
+    c.line(&format!("業務従事者（サインインした職員）：{}", staff(f)));
+    c.line(&format!(
+        "未解決のクレーム（本日終了時点）：{} 件",
+        report.open_complaints
+    ));
+    if !f.forms_note.is_empty() {
+        c.line(&format!("申請書の差の説明：{}", f.forms_note));
+    }
+    breakdowns(&mut c, f);
+    Ok(c.finish(&footer(report.produced_at, report.due)))
+}
+
+/// The monthly report.
+pub fn monthly(report: &MonthlyReport) -> Result<Vec<u8>> {
+    let t = &report.totals;
+    let month = format!("{}年{}月", report.month.year(), report.month.month());
+    let mut c = Composer::new(
+        &format!("月報 {month}"),
+        format!("{}　月報 {month}", report.site),
+    )?;
+    c.title(&format!("月報　{month}"), &report.site);
+    c.heading("月間の合計");
+    c.facts(&summary(t));
+    let sessions = report.days.iter().filter(|d| d.holiday_session).count();
+    c.line(&format!(
+        "開庁日 {} 日（うち休日交付 {} 日）　未解決のクレーム（月末時点）：{} 件",
+        report.days.len(),
+        sessions,
+        report.open_complaints
+    ));
+    let used = t.booked + t.walk_ins - t.no_shows.min(t.booked + t.walk_ins);
+    if t.places > 0 {
+        c.line(&format!(
+            "予約枠に対する利用：{} 人／{} 人分（{:.1}%）",
+            used,
+            t.places,
+            f64::from(used) * 100.0 / f64::from(t.places)
+        ));
+    }
+
+    c.heading("日別の状況");
+    let cols = [
+        Col("日付", 30.0, Align::Left),
+        Col("枠", 14.0, Align::Right),
+        Col("予約", 14.0, Align::Right),
+        Col("当日", 14.0, Align::Right),
+        Col("来庁", 14.0, Align::Right),
+        Col("完了", 14.0, Align::Right),
+        Col("再来庁", 16.0, Align::Right),
+        Col("来なし", 16.0, Align::Right),
+        Col("平均待ち", 18.0, Align::Right),
+        Col("問合せ", 14.0, Align::Right),
+        Col("苦情", 14.0, Align::Right),
+    ];
+    let mut rows: Vec<Vec<String>> = report
+        .days
+        .iter()
+        .map(|d| {
+            let mark = if d.holiday_session { "★" } else { "" };
+            vec![
+                format!("{}{mark}", day_label(d.day)),
+                d.places.to_string(),
+                d.booked.to_string(),
+                d.walk_ins.to_string(),
+                d.visitors.to_string(),
+                d.completed.to_string(),
+                d.revisits.to_string(),
+                d.no_shows.to_string(),
+                if d.waiting.count == 0 {
+                    "—".into()
+                } else {
+                    format!("{:.1}", d.waiting.mean)
+                },
+                (d.inquiries_phone + d.inquiries_visitor).to_string(),
+                d.complaints_received.to_string(),
+            ]
+        })
+        .collect();
+    rows.push(vec![
+        "合計".into(),
+        t.places.to_string(),
+        t.booked.to_string(),
+        t.walk_ins.to_string(),
+        t.visitors.to_string(),
+        t.completed.to_string(),
+        t.revisits.to_string(),
+        t.no_shows.to_string(),
+        if t.waiting.count == 0 {
+            "—".into()
+        } else {
+            format!("{:.1}", t.waiting.mean)
+        },
+        (t.inquiries_phone + t.inquiries_visitor).to_string(),
+        t.complaints_received.to_string(),
+    ]);
+    c.table(&cols, &rows);
+    c.line("★ 休日交付　平均待ち：受付から呼出までの分");
+
+    let by_day: Vec<(String, f64)> = report
+        .days
+        .iter()
+        .map(|d| (d.day.day().to_string(), f64::from(d.visitors)))
+        .collect();
+    c.bar_chart("日別の来庁者数", &by_day, "人");
+
+    c.heading("クレーム・問い合わせの内容別");
+    let rows: Vec<Vec<String>> = report
+        .complaints_by_category
+        .iter()
+        .map(|(cat, complaints, resolved, inquiries)| {
+            vec![
+                label("inq.category", cat.code()),
+                inquiries.to_string(),
+                complaints.to_string(),
+                resolved.to_string(),
+            ]
+        })
+        .collect();
+    c.table(
+        &[
+            Col("内容", 80.0, Align::Left),
+            Col("問い合わせ", 26.0, Align::Right),
+            Col("クレーム", 26.0, Align::Right),
+            Col("うち解決", 26.0, Align::Right),
+        ],
+        &rows,
+    );
+    c.line(&format!("待ち時間：{}", times(&t.waiting)));
+    c.line(&format!("対応時間：{}", times(&t.service)));
+    breakdowns(&mut c, t);
+    Ok(c.finish(&footer(report.produced_at, report.due)))
+}
