@@ -374,6 +374,9 @@ pub fn run_day(
         }
         free_at[seat] = t;
     }
+    if arrivals.is_empty() && batch.is_empty() {
+        return Ok(0);
+    }
     let results = store.execute_batch(&batch)?;
     if let Some(e) = results.into_iter().find_map(|r| r.err()) {
         return Err(e);

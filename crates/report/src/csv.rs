@@ -3,7 +3,7 @@
 use madoguchi_core::store::{DailyReport, DayFigures, MonthlyReport};
 
 use crate::{
-    figures::{counted, staff, summary},
+    figures::{counted, staff, summary, time_lines},
     labels::label,
 };
 
@@ -36,16 +36,20 @@ impl Csv {
     }
 }
 
+fn pairs(rows: Vec<(String, String)>) -> Vec<Vec<String>> {
+    rows.into_iter().map(|(k, v)| vec![k, v]).collect()
+}
+
 fn breakdowns(csv: &mut Csv, f: &DayFigures) {
     csv.section(
         "手続き別",
         &["手続き", "件数"],
-        &counted("procedure", &f.by_procedure, |p| p.code()),
+        &pairs(counted("procedure", &f.by_procedure, |p| p.code())),
     );
     csv.section(
         "受付方法別",
         &["受付方法", "人数"],
-        &counted("channel", &f.by_channel, |c| c.code()),
+        &pairs(counted("channel", &f.by_channel, |c| c.code())),
     );
     let reasons: Vec<Vec<String>> = f
         .revisit_reasons
@@ -56,7 +60,7 @@ fn breakdowns(csv: &mut Csv, f: &DayFigures) {
     csv.section(
         "問い合わせ・クレームの内容",
         &["内容", "件数"],
-        &counted("inq.category", &f.by_category, |k| k.code()),
+        &pairs(counted("inq.category", &f.by_category, |k| k.code())),
     );
     let hours: Vec<Vec<String>> = f
         .by_hour
@@ -76,7 +80,8 @@ pub fn daily(report: &DailyReport) -> String {
         "日報"
     };
     csv.row(&[kind, &f.day.to_string(), &report.site]);
-    let mut rows: Vec<Vec<String>> = summary(f).into_iter().map(|(k, v)| vec![k, v]).collect();
+    let mut rows = pairs(summary(f));
+    rows.extend(pairs(time_lines(f)));
     rows.push(vec!["業務従事者".into(), staff(f)]);
     rows.push(vec![
         "未解決のクレーム".into(),

@@ -60,19 +60,25 @@ pub(crate) fn summary(f: &DayFigures) -> Vec<(String, String)> {
             "クレーム 受付／解決".into(),
             format!("{} 件／{} 件", f.complaints_received, f.complaints_resolved),
         ),
+    ]
+}
+
+/// Waiting and service times, each a line of its own (they do not fit half a page).
+pub(crate) fn time_lines(f: &DayFigures) -> Vec<(String, String)> {
+    vec![
         ("待ち時間（受付→呼出）".into(), times(&f.waiting)),
         ("対応時間（呼出→手交）".into(), times(&f.service)),
     ]
 }
 
-/// Counts by code with their Japanese labels, as table rows.
+/// Counts by code with their Japanese labels.
 pub(crate) fn counted<C: Copy>(
     prefix: &str,
     rows: &[(C, u32)],
     code: impl Fn(C) -> &'static str,
-) -> Vec<Vec<String>> {
+) -> Vec<(String, String)> {
     rows.iter()
-        .map(|(c, n)| vec![label(prefix, code(*c)), n.to_string()])
+        .map(|(c, n)| (label(prefix, code(*c)), n.to_string()))
         .collect()
 }
 

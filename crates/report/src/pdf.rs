@@ -3,7 +3,7 @@ use chrono::Datelike;
 use madoguchi_core::store::{DailyReport, DayFigures, MonthlyReport};
 
 use crate::{
-    figures::{counted, staff, summary, times},
+    figures::{counted, staff, summary, time_lines},
     labels::label,
     layout::{Align, Col, Composer},
     Result,
@@ -32,31 +32,23 @@ fn footer(produced: chrono::NaiveDateTime, due: chrono::NaiveDate) -> String {
 /// The tables and charts both reports share: procedures, channels, revisit reasons, inquiries
 /// by category, check-ins by hour.
 fn breakdowns(c: &mut Composer, f: &DayFigures) {
-    let two = [
-        Col("区分", 80.0, Align::Left),
-        Col("件数", 30.0, Align::Right),
-    ];
     c.heading("手続き別（来庁者）");
-    c.table(&two, &counted("procedure", &f.by_procedure, |p| p.code()));
-    c.heading("受付方法別（予約・当日）");
-    c.table(&two, &counted("channel", &f.by_channel, |ch| ch.code()));
+    c.facts(&counted("procedure", &f.by_procedure, |p| p.code()));
+    c.heading("受付方法別（予約・当日来庁の人数）");
+    c.facts(&counted("channel", &f.by_channel, |ch| ch.code()));
     if !f.revisit_reasons.is_empty() {
         c.heading("再来庁の理由");
-        let rows: Vec<Vec<String>> = f
+        let rows: Vec<(String, String)> = f
             .revisit_reasons
             .iter()
-            .map(|(r, n)| vec![r.clone(), n.to_string()])
+            .map(|(r, n)| (r.clone(), n.to_string()))
             .collect();
-        c.table(
-            &[
-                Col("理由", 130.0, Align::Left),
-                Col("件数", 30.0, Align::Right),
-            ],
-            &rows,
-        );
+        c.facts(&rows);
     }
-    c.heading("問い合わせ・クレームの内容");
-    c.table(&two, &counted("inq.category", &f.by_category, |k| k.code()));
+    if !f.by_category.is_empty() {
+        c.heading("問い合わせ・クレームの内容");
+        c.facts(&counted("inq.category", &f.by_category, |k| k.code()));
+    }
     let hours: Vec<(String, f64)> = (8..=17)
         .map(|h| {
             let n = f
@@ -86,6 +78,9 @@ pub fn daily(report: &DailyReport) -> Result<Vec<u8>> {
     c.title(&format!("{kind}　{date}"), &report.site);
     c.heading("受付・処理の状況");
     c.facts(&summary(f));
+    for (label, value) in time_lines(f) {
+        c.line(&format!("{label}：{value}"));
+    }
     c.line(&format!("業務従事者（サインインした職員）：{}", staff(f)));
     c.line(&format!(
         "未解決のクレーム（本日終了時点）：{} 件",
@@ -213,8 +208,9 @@ pub fn monthly(report: &MonthlyReport) -> Result<Vec<u8>> {
         ],
         &rows,
     );
-    c.line(&format!("待ち時間：{}", times(&t.waiting)));
-    c.line(&format!("対応時間：{}", times(&t.service)));
+    for (label, value) in time_lines(t) {
+        c.line(&format!("{label}：{value}"));
+    }
     breakdowns(&mut c, t);
     Ok(c.finish(&footer(report.produced_at, report.due)))
 }
