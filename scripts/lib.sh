@@ -13,12 +13,12 @@ as_root() {
 
 # Debian/Ubuntu packages: Tauri's build and runtime libraries, the headless real-window test
 # stack (Xvfb, WebKitWebDriver), a Japanese font, Node for the UI, and Python for the
-# independent SQLCipher check.
+# independent SQLCipher check, and poppler-utils + qpdf to read back the PDF reports.
 SYSTEM_PACKAGES=(
   build-essential curl wget file pkg-config libssl-dev libxdo-dev libwebkit2gtk-4.1-dev
   libayatana-appindicator3-dev librsvg2-dev fonts-noto-cjk
   xvfb xauth x11-utils webkit2gtk-driver
-  python3 python3-venv git
+  python3 python3-venv git poppler-utils qpdf
 )
 
 ensure_system_packages() {

@@ -46,6 +46,21 @@ impl From<madoguchi_core::Error> for AppError {
     }
 }
 
+impl From<madoguchi_report::Error> for AppError {
+    fn from(e: madoguchi_report::Error) -> Self {
+        match e {
+            madoguchi_report::Error::Core(e) => e.into(),
+            other => {
+                tracing::warn!("report failed: {other}");
+                AppError {
+                    code: AppErrorCode::Core(ErrorCode::Io),
+                    message: other.to_string(),
+                }
+            }
+        }
+    }
+}
+
 impl AppError {
     pub(crate) fn locked() -> Self {
         AppError {

@@ -81,6 +81,11 @@ pub fn run() {
             commands::people::return_material,
             commands::people::confirm_return,
             commands::people::city_staff_step,
+            commands::reports::daily_report,
+            commands::reports::monthly_report,
+            commands::reports::save_report,
+            commands::reports::mark_report_submitted,
+            commands::reports::reports_due,
         ])
         .setup(|app| {
             let dir = state::data_dir(app.handle());

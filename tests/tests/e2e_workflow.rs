@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use madoguchi_core::{
-    checklist::{CaseInput, CheckOutcome, Mark, PresentedDocument, Stage},
+    checklist::{CaseInput, CheckOutcome, Stage},
     reservation::{ApplicantType, Channel, Procedure},
     store::NewApplicant,
     Personal,
@@ -56,18 +56,11 @@ async fn a_visit_from_check_in_to_city_staff_acknowledgment_and_a_revisit() -> a
             vec![applicant("見本 二郎", "ミホン ジロウ", "090-0000-2222")],
             "",
         )?;
-        let input = CaseInput {
-            marks: [("notice_postcard".to_string(), Mark::Presented)].into(),
-            documents: [(
-                "holder_id".to_string(),
-                vec![PresentedDocument {
-                    document: "driving_licence".into(),
-                    expired: false,
-                }],
-            )]
-            .into(),
+        let case = CaseInput {
+            procedures: vec![Procedure::CardIssue],
             ..CaseInput::default()
         };
+        let input = madoguchi_core::demo::complete_checklist(&store, &case);
         store.record_checklist(first.number, 0, Stage::Counter, input)?;
         store.record_check_outcome(first.number, 0, CheckOutcome::Ready)?;
         (first.number.to_string(), second.number.to_string())

@@ -11,6 +11,7 @@ import { CounterScreen } from "./screens/CounterScreen";
 import { HandoffScreen } from "./screens/HandoffScreen";
 import { QueueScreen } from "./screens/QueueScreen";
 import { ReconcileScreen } from "./screens/ReconcileScreen";
+import { ReportsScreen } from "./screens/ReportsScreen";
 import { AuditScreen } from "./screens/AuditScreen";
 import { InquiriesScreen } from "./screens/InquiriesScreen";
 import { LendingScreen } from "./screens/LendingScreen";
@@ -25,7 +26,7 @@ import { UnlockScreen } from "./screens/UnlockScreen";
 
 type Screen =
   | "board" | "book" | "checklist" | "search" | "counter" | "handoff" | "queue" | "reconcile"
-  | "inquiries" | "plan" | "staff" | "lending" | "audit" | "status";
+  | "inquiries" | "reports" | "plan" | "staff" | "lending" | "audit" | "status";
 /** The navigation, in order; Alt+1… (Alt+0 for the tenth) selects them. */
 const SCREENS: [Screen, TextKey][] = [
   ["board", "nav.board"],
@@ -37,6 +38,7 @@ const SCREENS: [Screen, TextKey][] = [
   ["queue", "nav.queue"],
   ["reconcile", "nav.reconcile"],
   ["inquiries", "nav.inquiries"],
+  ["reports", "nav.reports"],
   ["plan", "nav.plan"],
   ["staff", "nav.staff"],
   ["lending", "nav.lending"],
@@ -44,7 +46,7 @@ const SCREENS: [Screen, TextKey][] = [
   ["status", "nav.status"],
 ];
 /** Screens only the manager and deputy use (core refuses the others anyway). */
-const MANAGEMENT: Screen[] = ["plan", "staff", "audit"];
+const MANAGEMENT: Screen[] = ["reports", "plan", "staff", "audit"];
 
 /** How often the frame asks whether the sign-in has ended (idle sign-out happens in core). */
 const SESSION_POLL_MS = 30_000;
@@ -221,6 +223,8 @@ function ScreenFor(props: {
       return <ReconcileScreen backend={backend} />;
     case "inquiries":
       return <InquiriesScreen backend={backend} />;
+    case "reports":
+      return <ReportsScreen backend={backend} />;
     case "plan":
       return <SettingsScreen backend={backend} />;
     case "staff":

@@ -6,8 +6,9 @@ import reservations from "./locales/ja/reservations.json";
 import settings from "./locales/ja/settings.json";
 import visits from "./locales/ja/visits.json";
 import people from "./locales/ja/people.json";
+import reports from "./locales/ja/reports.json";
 
-const texts = { ...common, ...checklist, ...reservations, ...settings, ...visits, ...people };
+const texts = { ...common, ...checklist, ...reservations, ...settings, ...visits, ...people, ...reports };
 export type TextKey = keyof typeof texts;
 export type ErrorKey = keyof typeof errors;
 

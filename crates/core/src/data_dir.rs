@@ -36,6 +36,8 @@ pub enum FileKind {
     Logs,
     /// The city's override of the document checklist rules (no personal data).
     ChecklistRules,
+    /// Reports saved as PDF and CSV (aggregates only, no personal data).
+    Reports,
 }
 
 /// The entries the app may create directly under the root: (name, kind, is a directory).
@@ -48,6 +50,7 @@ pub const KNOWN_ENTRIES: &[(&str, FileKind, bool)] = &[
     ("webview", FileKind::WebView, true),
     ("logs", FileKind::Logs, true),
     ("checklist-rules.toml", FileKind::ChecklistRules, false),
+    ("reports", FileKind::Reports, true),
 ];
 
 /// One file found under the data directory.
@@ -105,6 +108,11 @@ impl DataDir {
     /// The city's override of the checklist rules, if it placed one.
     pub fn checklist_rules(&self) -> PathBuf {
         self.root.join("checklist-rules.toml")
+    }
+
+    /// Where reports are saved (PDF and CSV; aggregates only).
+    pub fn reports_dir(&self) -> PathBuf {
+        self.root.join("reports")
     }
 
     /// Where the desktop WebView keeps its storage.

@@ -15,12 +15,81 @@ pub mod pdf;
 
 pub use madoguchi_core::store::{DailyReport, MonthlyReport};
 
-/// What can go wrong making a report.
+/// What can go wrong making or saving a report.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The shipped font could not be parsed (a damaged build).
     #[error("the report font (assets/fonts/ipaexg.ttf) could not be read")]
     Font,
+    /// The figures could not be read (locked store, wrong role…).
+    #[error(transparent)]
+    Core(#[from] madoguchi_core::Error),
+    /// The file could not be written.
+    #[error("saving {path}: {source}")]
+    Io {
+        /// The file.
+        path: std::path::PathBuf,
+        /// The OS error.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// A file format for a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Format {
+    /// A4 PDF.
+    Pdf,
+    /// CSV, UTF-8 with BOM.
+    Csv,
+}
+
+/// Produces a report from the store and saves it in the data directory's `reports/` folder
+/// (aggregates only, so plain files are fine there; the end-of-contract wipe removes the
+/// folder with the rest). The file is written whole, then renamed into place. Returns its path.
+pub fn save(
+    store: &madoguchi_core::Store,
+    kind: madoguchi_core::store::ReportKind,
+    period: chrono::NaiveDate,
+    format: Format,
+) -> Result<std::path::PathBuf> {
+    use madoguchi_core::store::ReportKind;
+    let (name, bytes) = match kind {
+        ReportKind::Daily => {
+            let r = store.daily_report(period)?;
+            let title = if r.figures.holiday_session {
+                "休日交付報告"
+            } else {
+                "日報"
+            };
+            let name = format!("{title}_{}", period.format("%Y-%m-%d"));
+            match format {
+                Format::Pdf => (name, pdf::daily(&r)?),
+                Format::Csv => (name, csv::daily(&r).into_bytes()),
+            }
+        }
+        ReportKind::Monthly => {
+            let r = store.monthly_report(period)?;
+            let name = format!("月報_{}", period.format("%Y-%m"));
+            match format {
+                Format::Pdf => (name, pdf::monthly(&r)?),
+                Format::Csv => (name, csv::monthly(&r).into_bytes()),
+            }
+        }
+    };
+    let dir = store.data_dir().reports_dir();
+    let ext = if format == Format::Pdf { "pdf" } else { "csv" };
+    let path = dir.join(format!("{name}.{ext}"));
+    let io = |source| Error::Io {
+        path: path.clone(),
+        source,
+    };
+    std::fs::create_dir_all(&dir).map_err(io)?;
+    let tmp = path.with_extension(format!("{ext}.tmp"));
+    std::fs::write(&tmp, &bytes).map_err(io)?;
+    std::fs::rename(&tmp, &path).map_err(io)?;
+    Ok(path)
 }
 
 /// Result with this crate's [`Error`].

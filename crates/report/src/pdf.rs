@@ -135,47 +135,40 @@ pub fn monthly(report: &MonthlyReport) -> Result<Vec<u8>> {
         Col("問合せ", 14.0, Align::Right),
         Col("苦情", 14.0, Align::Right),
     ];
+    let row = |d: &DayFigures, label: String| {
+        vec![
+            label,
+            d.places.to_string(),
+            d.booked.to_string(),
+            d.walk_ins.to_string(),
+            d.visitors.to_string(),
+            d.completed.to_string(),
+            d.revisits.to_string(),
+            d.no_shows.to_string(),
+            if d.waiting.count == 0 {
+                "—".into()
+            } else {
+                format!("{:.1}", d.waiting.mean)
+            },
+            (d.inquiries_phone + d.inquiries_visitor).to_string(),
+            d.complaints_received.to_string(),
+        ]
+    };
     let mut rows: Vec<Vec<String>> = report
         .days
         .iter()
         .map(|d| {
-            let mark = if d.holiday_session { "★" } else { "" };
-            vec![
-                format!("{}{mark}", day_label(d.day)),
-                d.places.to_string(),
-                d.booked.to_string(),
-                d.walk_ins.to_string(),
-                d.visitors.to_string(),
-                d.completed.to_string(),
-                d.revisits.to_string(),
-                d.no_shows.to_string(),
-                if d.waiting.count == 0 {
-                    "—".into()
-                } else {
-                    format!("{:.1}", d.waiting.mean)
-                },
-                (d.inquiries_phone + d.inquiries_visitor).to_string(),
-                d.complaints_received.to_string(),
-            ]
+            row(
+                d,
+                format!(
+                    "{}{}",
+                    day_label(d.day),
+                    if d.holiday_session { "★" } else { "" }
+                ),
+            )
         })
         .collect();
-    rows.push(vec![
-        "合計".into(),
-        t.places.to_string(),
-        t.booked.to_string(),
-        t.walk_ins.to_string(),
-        t.visitors.to_string(),
-        t.completed.to_string(),
-        t.revisits.to_string(),
-        t.no_shows.to_string(),
-        if t.waiting.count == 0 {
-            "—".into()
-        } else {
-            format!("{:.1}", t.waiting.mean)
-        },
-        (t.inquiries_phone + t.inquiries_visitor).to_string(),
-        t.complaints_received.to_string(),
-    ]);
+    rows.push(row(t, "合計".into()));
     c.table(&cols, &rows);
     c.line("★ 休日交付　平均待ち：受付から呼出までの分");
 

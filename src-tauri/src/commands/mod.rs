@@ -21,6 +21,7 @@ use crate::{
 };
 
 pub mod people;
+pub mod reports;
 
 type CmdResult<T> = Result<T, AppError>;
 

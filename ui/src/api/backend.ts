@@ -36,6 +36,10 @@ import type { NewInquiry } from "../bindings/NewInquiry";
 import type { NewLentMaterial } from "../bindings/NewLentMaterial";
 import type { Role } from "../bindings/Role";
 import type { StaffMember } from "../bindings/StaffMember";
+import type { DailyReport } from "../bindings/DailyReport";
+import type { MonthlyReport } from "../bindings/MonthlyReport";
+import type { ReportDue } from "../bindings/ReportDue";
+import type { ReportKind } from "../bindings/ReportKind";
 
 /** A new member of the roster (the PIN goes to core once and is only kept hashed). */
 export interface NewStaff {
@@ -105,6 +109,14 @@ export interface Backend {
   lend(material: NewLentMaterial): Promise<LentMaterial>;
   returnMaterial(id: string, day: string): Promise<LentMaterial>;
   confirmReturn(id: string, code: string, pin: string): Promise<LentMaterial>;
+
+  // Reports.
+  dailyReport(day: string): Promise<DailyReport>;
+  monthlyReport(month: string): Promise<MonthlyReport>;
+  /** Saves a report in the data folder's reports/; returns the path. */
+  saveReport(kind: ReportKind, period: string, format: "pdf" | "csv"): Promise<string>;
+  markReportSubmitted(kind: ReportKind, period: string): Promise<void>;
+  reportsDue(from: string): Promise<ReportDue[]>;
 }
 
 /** True if `e` has the `{ code, message }` shape every command error has. */

@@ -39,6 +39,12 @@ import type { NewInquiry } from "../bindings/NewInquiry";
 import type { NewLentMaterial } from "../bindings/NewLentMaterial";
 import type { Role } from "../bindings/Role";
 import type { StaffMember } from "../bindings/StaffMember";
+import type { DailyReport } from "../bindings/DailyReport";
+import type { DayFigures } from "../bindings/DayFigures";
+import type { MonthlyReport } from "../bindings/MonthlyReport";
+import type { ReportDue } from "../bindings/ReportDue";
+import type { ReportKind } from "../bindings/ReportKind";
+import type { TimeStats } from "../bindings/TimeStats";
 
 export const sampleStatus: StoreStatus = {
   meta: {
@@ -511,6 +517,42 @@ export class FakeBackend implements Backend {
     const m = this.lent.find((x) => x.id === id)!;
     Object.assign(m, { returnedOn: day, returnedBy: "M001" });
     return m;
+  }
+  // Reports: figures from the fake's cases; one daily report overdue until submitted.
+  submitted = new Set<string>();
+  figures(day: string): DayFigures {
+    const cases = this.caseList.filter((c) => this.find(c.number).day.startsWith(day));
+    const none: TimeStats = { count: 0, mean: 0, p90: 0, max: 0 };
+    return {
+      day: day.length === 7 ? `${day}-01` : day, holidaySession: false, places: 24, booked: cases.length, walkIns: 0, noShows: 0, cancelled: 0,
+      byChannel: [["phone", cases.length]], byProcedure: [["card_issue", cases.length]], visitors: cases.length,
+      completed: cases.filter((c) => c.state === "completed").length, revisits: cases.filter((c) => c.state === "revisit").length,
+      revisitReasons: [], casesCancelled: 0, handedOver: cases.filter((c) => c.handedAt).length, unacknowledged: 0,
+      formsRecorded: 0, formsCounted: null, formsNote: "", inquiriesPhone: 0, inquiriesVisitor: 0, inquiryMinutes: 0, byCategory: [],
+      complaintsReceived: 0, complaintsResolved: 0, waiting: none, service: none, staffOnDuty: [["manager", 1]], byHour: [],
+    };
+  }
+  async dailyReport(day: string): Promise<DailyReport> {
+    this.manager();
+    return { site: this.status.meta.siteName, figures: this.figures(day), openComplaints: 0, due: day, producedAt: `${today()}T10:00:00` };
+  }
+  async monthlyReport(month: string): Promise<MonthlyReport> {
+    this.manager();
+    const totals = this.figures(month.slice(0, 7));
+    return { site: this.status.meta.siteName, month: `${month.slice(0, 7)}-01`, days: [totals], totals, complaintsByCategory: [], openComplaints: 0, due: month, producedAt: `${today()}T10:00:00` };
+  }
+  async saveReport(kind: ReportKind, period: string, format: "pdf" | "csv") {
+    this.manager();
+    return `/tmp/madoguchi-test/reports/${kind === "daily" ? "日報" : "月報"}_${period}.${format}`;
+  }
+  async markReportSubmitted(kind: ReportKind, period: string) {
+    this.manager();
+    this.submitted.add(`${kind}/${period}`);
+  }
+  async reportsDue(): Promise<ReportDue[]> {
+    const period = "2026-12-01";
+    const done = this.submitted.has(`daily/${period}`);
+    return [{ kind: "daily", period, holidaySession: false, due: "2026-12-02", producedAt: null, submittedAt: done ? "2026-12-02T09:00:00" : null, overdue: !done }];
   }
   async confirmReturn(id: string, code: string, pin: string) {
     const c = this.member(code, pin);

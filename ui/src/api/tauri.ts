@@ -52,4 +52,9 @@ export const tauriBackend: Backend = {
   lend: (material) => invoke("lend", { material }),
   returnMaterial: (id, day) => invoke("return_material", { id, day }),
   confirmReturn: (id, code, pin) => invoke("confirm_return", { id, code, pin }),
+  dailyReport: (day) => invoke("daily_report", { day }),
+  monthlyReport: (month) => invoke("monthly_report", { month }),
+  saveReport: (kind, period, format) => invoke("save_report", { kind, period, format }),
+  markReportSubmitted: (kind, period) => invoke("mark_report_submitted", { kind, period }),
+  reportsDue: (from) => invoke("reports_due", { from }),
 };

@@ -13,6 +13,12 @@ export function BoardScreen({ backend, onOpenChecklist }: { backend: Backend; on
   const [day, setDay] = useState(today());
   const [board, setBoard] = useState<DayBoard | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [overdue, setOverdue] = useState(0);
+
+  // Reports past their due date, flagged for everyone (the manager submits them).
+  useEffect(() => {
+    backend.reportsDue(addDays(today(), -62)).then((due) => setOverdue(due.filter((r) => r.overdue).length), () => setOverdue(0));
+  }, [backend]);
 
   const load = useCallback(async () => {
     try {
@@ -64,6 +70,11 @@ export function BoardScreen({ backend, onOpenChecklist }: { backend: Backend; on
         {board?.status.kind === "open" && board.status.session === "holiday_session" && <span className="badge ok">{t("board.session")}</span>}
       </div>
       {error && <p className="error" role="alert">{error}</p>}
+      {overdue > 0 && (
+        <p className="notice" data-testid="overdue-reports">
+          {t("board.overdueReports", { n: overdue })}
+        </p>
+      )}
       {board && <DayNotice status={board.status} />}
       {queued.length > 0 && (
         <div className="notice" data-testid="walk-in-queue">

@@ -37,10 +37,18 @@ impl Init {
         if self.demo {
             let n = demo::seed_staff(&store)?;
             println!("added {n} fictional staff (IDs and PINs in docs/operator-manual.ja.md)");
-            // Two weeks of fictional bookings from today, about 60% full.
+            // Two weeks of fictional bookings from today, about 60% full, and the last two
+            // weeks already run through the counter (history for the reports and figures).
             let today = chrono::Local::now().date_naive();
-            let n = demo::seed_reservations(&store, today, 14, 0.6, 42)?;
-            println!("added {n} fictional reservations");
+            let past = today - chrono::Days::new(14);
+            let n = demo::seed_reservations(&store, past, 28, 0.6, 42)?;
+            let served: usize = past
+                .iter_days()
+                .take_while(|d| *d < today)
+                .enumerate()
+                .map(|(i, day)| demo::run_day(&store, day, 4, "C001", i as u64))
+                .sum::<madoguchi_core::Result<usize>>()?;
+            println!("added {n} fictional reservations; {served} visits already served");
         }
         println!(
             "created store {} in {}",

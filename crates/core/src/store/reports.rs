@@ -296,10 +296,17 @@ impl Store {
         self.audit(&actor, "report_submitted", period, kind.code())
     }
 
-    /// Reports due from `from` up to today: every day the counter opened and every month that
-    /// has ended, with what was produced and submitted; newest first.
+    /// Reports due from `from` (not before the store was made) up to today: every day the
+    /// counter opened and every month that has ended, with what was produced and submitted;
+    /// newest first.
     pub fn reports_due(&self, from: NaiveDate) -> Result<Vec<ReportDue>> {
         self.require(Permission::ReadPersonal)?;
+        let from = from.max(
+            self.meta()
+                .created_at
+                .with_timezone(&chrono::Local)
+                .date_naive(),
+        );
         let calendar = self.calendar()?;
         let today = self.today();
         let mut out = Vec::new();

@@ -1,0 +1,51 @@
+//! Commands for the reports screen: preview the figures, save PDF / CSV into the data
+//! directory's `reports/` folder, mark submitted, list what is due.
+use chrono::NaiveDate;
+use madoguchi_core::store::{DailyReport, MonthlyReport, ReportDue, ReportKind};
+use madoguchi_report::Format;
+use tauri::State;
+
+use super::{with_store, CmdResult};
+use crate::{error::AppError, state::AppState};
+
+/// The daily (or holiday session) report's figures, for the preview.
+#[tauri::command]
+pub fn daily_report(state: State<'_, AppState>, day: NaiveDate) -> CmdResult<DailyReport> {
+    with_store(&state, |s| s.daily_report(day))
+}
+
+/// The monthly report's figures (any day of the month).
+#[tauri::command]
+pub fn monthly_report(state: State<'_, AppState>, month: NaiveDate) -> CmdResult<MonthlyReport> {
+    with_store(&state, |s| s.monthly_report(month))
+}
+
+/// Saves a report as PDF or CSV; returns where.
+#[tauri::command]
+pub fn save_report(
+    state: State<'_, AppState>,
+    kind: ReportKind,
+    period: NaiveDate,
+    format: Format,
+) -> CmdResult<String> {
+    let store = state.store();
+    let store = store.as_ref().ok_or_else(AppError::locked)?;
+    let path = madoguchi_report::save(store, kind, period, format)?;
+    Ok(path.display().to_string())
+}
+
+/// Marks a produced report as submitted to the city.
+#[tauri::command]
+pub fn mark_report_submitted(
+    state: State<'_, AppState>,
+    kind: ReportKind,
+    period: String,
+) -> CmdResult<()> {
+    with_store(&state, |s| s.mark_submitted(kind, &period))
+}
+
+/// What is due since `from`, newest first.
+#[tauri::command]
+pub fn reports_due(state: State<'_, AppState>, from: NaiveDate) -> CmdResult<Vec<ReportDue>> {
+    with_store(&state, |s| s.reports_due(from))
+}
