@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use madoguchi_core::{
     calendar::{Closure, ClosureReason},
     demo,
+    reservation::Procedure,
     store::{DayFigures, InquiryCategory, InquiryChannel, InquiryKind, NewInquiry, ReportKind},
     Personal, Store,
 };
@@ -102,6 +103,45 @@ fn assert_line(text: &str, label: &str, value: &str) {
 }
 
 fn check_summary(text: &str, f: &DayFigures) {
+    assert_line(text, "予約枠（席数×枠）", &format!("{} 人分", f.places));
+    assert_line(text, "予約の取消", &format!("{} 人", f.cancelled));
+    assert_line(text, "窓口での取消", &format!("{} 件", f.cases_cancelled));
+    assert_line(text, "受領確認待ち", &format!("{} 件", f.unacknowledged));
+    assert_line(
+        text,
+        "問い合わせ（電話）",
+        &format!("{} 件", f.inquiries_phone),
+    );
+    assert_line(
+        text,
+        "問い合わせ（来庁者）",
+        &format!("{} 件", f.inquiries_visitor),
+    );
+    assert_line(
+        text,
+        "クレーム 受付／解決",
+        &format!("{} 件／{} 件", f.complaints_received, f.complaints_resolved),
+    );
+    if let Some(counted) = f.forms_counted {
+        assert_line(text, "申請書（計数）", &format!("{counted} 枚"));
+    }
+    // The breakdowns by procedure and channel, with the UI's labels.
+    let labels: std::collections::HashMap<String, String> =
+        serde_json::from_str(include_str!("../../ui/src/locales/ja/reservations.json")).unwrap();
+    for (p, n) in &f.by_procedure {
+        assert_line(
+            text,
+            &labels[&format!("procedure.{}", p.code())],
+            &n.to_string(),
+        );
+    }
+    for (c, n) in &f.by_channel {
+        assert_line(
+            text,
+            &labels[&format!("channel.{}", c.code())],
+            &n.to_string(),
+        );
+    }
     assert_line(text, "予約（電話・窓口）", &format!("{} 人", f.booked));
     assert_line(text, "当日来庁（予約なし）", &format!("{} 人", f.walk_ins));
     assert_line(text, "予約の来庁なし", &format!("{} 人", f.no_shows));

@@ -1,5 +1,5 @@
-//! A busy month's reports: December 2026 with about 300 visits a day on every open day (10
-//! seats, 10 places a slot), run through the whole counter workflow; then the time to gather the
+//! A busy month's reports: December 2026 with about 300 visits a day on every open day (16
+//! seats, 16 places a slot), run through the whole counter workflow; then the time to gather the
 //! monthly figures from the encrypted store, to lay out and write the PDF (font subset
 //! included) and the CSV, and the daily report of the busiest day. Prints the figures.
 //!
@@ -17,7 +17,7 @@ use madoguchi_report::{csv, pdf};
 
 fn main() {
     let full = std::env::args().any(|a| a == "--bench");
-    let (days, capacity) = if full { (31, 10) } else { (3, 2) };
+    let (days, capacity, fill) = if full { (31, 16, 0.75) } else { (3, 2, 1.0) };
     let tmp = tempfile::tempdir().unwrap();
     let first = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
     let store = Store::create(
@@ -54,7 +54,7 @@ fn main() {
         .unwrap();
 
     let started = Instant::now();
-    demo::seed_reservations(&store, first, days, 1.0, 11).unwrap();
+    demo::seed_reservations(&store, first, days, fill, 11).unwrap();
     let mut visits = 0;
     for (i, day) in first.iter_days().take(days as usize).enumerate() {
         visits += demo::run_day(&store, day, capacity, "C001", i as u64).unwrap();

@@ -174,6 +174,17 @@ pub fn monthly(report: &MonthlyReport) -> String {
             ]
         })
         .collect();
+    if let Some(f) = &report.forecast {
+        csv.section(
+            "見込（有効期限切れ予定）",
+            &["カード", "電子証明書", "出典"],
+            &[vec![
+                f.card.to_string(),
+                f.certificate.to_string(),
+                f.source.clone(),
+            ]],
+        );
+    }
     csv.section(
         "内容別",
         &["内容", "問い合わせ", "クレーム", "うち解決"],

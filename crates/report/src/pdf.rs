@@ -1,6 +1,9 @@
 //! The reports as PDF.
 use chrono::Datelike;
-use madoguchi_core::store::{DailyReport, DayFigures, MonthlyReport};
+use madoguchi_core::{
+    reservation::Procedure,
+    store::{DailyReport, DayFigures, MonthlyReport},
+};
 
 use crate::{
     figures::{counted, staff, summary, time_lines},
@@ -118,6 +121,25 @@ pub fn monthly(report: &MonthlyReport) -> Result<Vec<u8>> {
             used,
             t.places,
             f64::from(used) * 100.0 / f64::from(t.places)
+        ));
+    }
+
+    if let Some(f) = &report.forecast {
+        let count = |ps: &[Procedure]| -> u32 {
+            t.by_procedure
+                .iter()
+                .filter(|(p, _)| ps.contains(p))
+                .map(|(_, n)| n)
+                .sum()
+        };
+        c.line(&format!(
+            "見込（有効期限切れ予定）：カード {} 件・電子証明書 {} 件（{}）",
+            f.card, f.certificate, f.source
+        ));
+        c.line(&format!(
+            "実績（来庁者の手続き）：カード交付・再交付 {} 件・電子証明書の発行・更新 {} 件",
+            count(&[Procedure::CardIssue, Procedure::CardReissue]),
+            count(&[Procedure::CertificateIssue, Procedure::CertificateRenewal])
         ));
     }
 

@@ -539,7 +539,7 @@ export class FakeBackend implements Backend {
   async monthlyReport(month: string): Promise<MonthlyReport> {
     this.manager();
     const totals = this.figures(month.slice(0, 7));
-    return { site: this.status.meta.siteName, month: `${month.slice(0, 7)}-01`, days: [totals], totals, complaintsByCategory: [], openComplaints: 0, due: month, producedAt: `${today()}T10:00:00` };
+    return { site: this.status.meta.siteName, month: `${month.slice(0, 7)}-01`, days: [totals], totals, complaintsByCategory: [], openComplaints: 0, forecast: null, due: month, producedAt: `${today()}T10:00:00` };
   }
   async saveReport(kind: ReportKind, period: string, format: "pdf" | "csv") {
     this.manager();

@@ -213,6 +213,7 @@ function ReportPreview({ preview }: { preview: Preview }) {
       </ul>
       {preview.kind === "monthly" && (
         <>
+          {preview.report.forecast && <p data-testid="report-forecast">{t("reports.forecast", { ...preview.report.forecast })}</p>}
           <h3>{t("reports.perDay")}</h3>
           <table className="grid" data-testid="report-days">
             <thead>

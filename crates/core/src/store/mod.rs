@@ -36,8 +36,8 @@ pub use people::{
     Attendance, NewStaff, Pin, StaffMember, IDLE_SIGN_OUT, LOCKOUT, MAX_PIN_FAILURES,
 };
 pub use reports::{
-    daily_due, monthly_due, DailyReport, DayFigures, MonthlyReport, ReportDue, ReportKind,
-    TimeStats,
+    daily_due, monthly_due, DailyReport, DayFigures, ExpiryForecast, MonthlyReport, ReportDue,
+    ReportKind, TimeStats,
 };
 pub use reservations::{
     DayBoard, HolidaySessionDay, Outcome, PersonSummary, PlanSettings, ReservationSummary, SlotInfo,

@@ -160,12 +160,29 @@ pub struct MonthlyReport {
     pub complaints_by_category: Vec<(InquiryCategory, u32, u32, u32)>,
     /// Complaints open at the end of the month.
     pub open_complaints: u32,
+    /// The city's forecast of expiries for the month, if there is one.
+    pub forecast: Option<ExpiryForecast>,
     /// Due date (the 7th business day of the next month).
     #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub due: NaiveDate,
     /// When it was produced (local time).
     #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub produced_at: NaiveDateTime,
+}
+
+/// The city's forecast of expiries for one month (来庁者予測件数).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct ExpiryForecast {
+    /// YYYY-MM.
+    pub month: String,
+    /// Cards expiring.
+    pub card: u32,
+    /// Electronic certificates expiring.
+    pub certificate: u32,
+    /// Where the figures come from.
+    pub source: String,
 }
 
 /// A kind of report.
@@ -263,6 +280,7 @@ impl Store {
             totals,
             complaints_by_category: self.category_summary(first, last)?,
             open_complaints: self.open_complaints(last)?,
+            forecast: self.expiry_forecast(first)?,
             days,
             due: monthly_due(&self.calendar()?, first),
             produced_at: self.now(),
@@ -273,6 +291,25 @@ impl Store {
             &actor,
         )?;
         Ok(report)
+    }
+
+    /// The forecast of expiries for the month holding `month`.
+    pub fn expiry_forecast(&self, month: NaiveDate) -> Result<Option<ExpiryForecast>> {
+        let key = month.format("%Y-%m").to_string();
+        Ok(self
+            .conn()
+            .prepare_cached(
+                "SELECT card, certificate, source FROM expiry_forecasts WHERE month = ?1",
+            )?
+            .query_row([&key], |r| {
+                Ok(ExpiryForecast {
+                    month: key.clone(),
+                    card: r.get(0)?,
+                    certificate: r.get(1)?,
+                    source: r.get(2)?,
+                })
+            })
+            .optional()?)
     }
 
     /// Marks a report as submitted to the city (manager / deputy).
