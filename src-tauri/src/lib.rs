@@ -86,6 +86,9 @@ pub fn run() {
             commands::reports::save_report,
             commands::reports::mark_report_submitted,
             commands::reports::reports_due,
+            commands::reports::capacity_plan,
+            commands::reports::set_plan_assumptions,
+            commands::reports::save_plan,
         ])
         .setup(|app| {
             let dir = state::data_dir(app.handle());

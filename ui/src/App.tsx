@@ -12,6 +12,7 @@ import { HandoffScreen } from "./screens/HandoffScreen";
 import { QueueScreen } from "./screens/QueueScreen";
 import { ReconcileScreen } from "./screens/ReconcileScreen";
 import { ReportsScreen } from "./screens/ReportsScreen";
+import { PlannerScreen } from "./screens/PlannerScreen";
 import { AuditScreen } from "./screens/AuditScreen";
 import { InquiriesScreen } from "./screens/InquiriesScreen";
 import { LendingScreen } from "./screens/LendingScreen";
@@ -26,7 +27,7 @@ import { UnlockScreen } from "./screens/UnlockScreen";
 
 type Screen =
   | "board" | "book" | "checklist" | "search" | "counter" | "handoff" | "queue" | "reconcile"
-  | "inquiries" | "reports" | "plan" | "staff" | "lending" | "audit" | "status";
+  | "inquiries" | "reports" | "planner" | "plan" | "staff" | "lending" | "audit" | "status";
 /** The navigation, in order; Alt+1… (Alt+0 for the tenth) selects them. */
 const SCREENS: [Screen, TextKey][] = [
   ["board", "nav.board"],
@@ -39,6 +40,7 @@ const SCREENS: [Screen, TextKey][] = [
   ["reconcile", "nav.reconcile"],
   ["inquiries", "nav.inquiries"],
   ["reports", "nav.reports"],
+  ["planner", "nav.planner"],
   ["plan", "nav.plan"],
   ["staff", "nav.staff"],
   ["lending", "nav.lending"],
@@ -46,7 +48,7 @@ const SCREENS: [Screen, TextKey][] = [
   ["status", "nav.status"],
 ];
 /** Screens only the manager and deputy use (core refuses the others anyway). */
-const MANAGEMENT: Screen[] = ["reports", "plan", "staff", "audit"];
+const MANAGEMENT: Screen[] = ["reports", "planner", "plan", "staff", "audit"];
 
 /** How often the frame asks whether the sign-in has ended (idle sign-out happens in core). */
 const SESSION_POLL_MS = 30_000;
@@ -225,6 +227,8 @@ function ScreenFor(props: {
       return <InquiriesScreen backend={backend} />;
     case "reports":
       return <ReportsScreen backend={backend} />;
+    case "planner":
+      return <PlannerScreen backend={backend} />;
     case "plan":
       return <SettingsScreen backend={backend} />;
     case "staff":

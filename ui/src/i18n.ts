@@ -7,8 +7,9 @@ import settings from "./locales/ja/settings.json";
 import visits from "./locales/ja/visits.json";
 import people from "./locales/ja/people.json";
 import reports from "./locales/ja/reports.json";
+import planner from "./locales/ja/planner.json";
 
-const texts = { ...common, ...checklist, ...reservations, ...settings, ...visits, ...people, ...reports };
+const texts = { ...common, ...checklist, ...reservations, ...settings, ...visits, ...people, ...reports, ...planner };
 export type TextKey = keyof typeof texts;
 export type ErrorKey = keyof typeof errors;
 

@@ -16,6 +16,7 @@ pub mod doctor;
 pub mod error;
 pub mod keyfile;
 pub mod people;
+pub mod planner;
 pub mod reservation;
 pub mod reservation_number;
 pub mod secret;

@@ -12,6 +12,7 @@ mod figures;
 mod labels;
 mod layout;
 pub mod pdf;
+pub mod plan;
 
 pub use madoguchi_core::store::{DailyReport, MonthlyReport};
 
@@ -43,6 +44,43 @@ pub enum Format {
     Pdf,
     /// CSV, UTF-8 with BOM.
     Csv,
+}
+
+/// Writes `bytes` as `<data>/reports/<name>`: whole, then renamed into place.
+fn write_report(
+    store: &madoguchi_core::Store,
+    name: &str,
+    bytes: &[u8],
+) -> Result<std::path::PathBuf> {
+    let dir = store.data_dir().reports_dir();
+    let path = dir.join(name);
+    let io = |source| Error::Io {
+        path: path.clone(),
+        source,
+    };
+    std::fs::create_dir_all(&dir).map_err(io)?;
+    let tmp = dir.join(format!("{name}.tmp"));
+    std::fs::write(&tmp, bytes).map_err(io)?;
+    std::fs::rename(&tmp, &path).map_err(io)?;
+    Ok(path)
+}
+
+/// Saves the capacity plan (saved assumptions) as PDF or CSV in `<data>/reports/`.
+pub fn save_plan(store: &madoguchi_core::Store, format: Format) -> Result<std::path::PathBuf> {
+    let p = store.capacity_plan(None)?;
+    let day = store.today().format("%Y-%m-%d");
+    match format {
+        Format::Pdf => write_report(
+            store,
+            &format!("体制計画_{day}.pdf"),
+            &plan::pdf(&store.meta().site_name, &p)?,
+        ),
+        Format::Csv => write_report(
+            store,
+            &format!("体制計画_{day}.csv"),
+            plan::csv(&p).as_bytes(),
+        ),
+    }
 }
 
 /// Produces a report from the store and saves it in the data directory's `reports/` folder
@@ -78,18 +116,8 @@ pub fn save(
             }
         }
     };
-    let dir = store.data_dir().reports_dir();
     let ext = if format == Format::Pdf { "pdf" } else { "csv" };
-    let path = dir.join(format!("{name}.{ext}"));
-    let io = |source| Error::Io {
-        path: path.clone(),
-        source,
-    };
-    std::fs::create_dir_all(&dir).map_err(io)?;
-    let tmp = path.with_extension(format!("{ext}.tmp"));
-    std::fs::write(&tmp, &bytes).map_err(io)?;
-    std::fs::rename(&tmp, &path).map_err(io)?;
-    Ok(path)
+    write_report(store, &format!("{name}.{ext}"), &bytes)
 }
 
 /// Result with this crate's [`Error`].

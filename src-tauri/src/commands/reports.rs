@@ -1,7 +1,10 @@
 //! Commands for the reports screen: preview the figures, save PDF / CSV into the data
 //! directory's `reports/` folder, mark submitted, list what is due.
 use chrono::NaiveDate;
-use madoguchi_core::store::{DailyReport, MonthlyReport, ReportDue, ReportKind};
+use madoguchi_core::{
+    planner::Assumptions,
+    store::{CapacityPlan, DailyReport, MonthlyReport, ReportDue, ReportKind},
+};
 use madoguchi_report::Format;
 use tauri::State;
 
@@ -42,6 +45,31 @@ pub fn mark_report_submitted(
     period: String,
 ) -> CmdResult<()> {
     with_store(&state, |s| s.mark_submitted(kind, &period))
+}
+
+/// The capacity plan under what-if assumptions (or the saved ones).
+#[tauri::command]
+pub fn capacity_plan(
+    state: State<'_, AppState>,
+    what_if: Option<Assumptions>,
+) -> CmdResult<CapacityPlan> {
+    with_store(&state, |s| s.capacity_plan(what_if))
+}
+
+/// Saves the planner's assumptions.
+#[tauri::command]
+pub fn set_plan_assumptions(state: State<'_, AppState>, assumptions: Assumptions) -> CmdResult<()> {
+    with_store(&state, |s| s.set_plan_assumptions(&assumptions))
+}
+
+/// Saves the plan as PDF or CSV into the data folder's reports/; returns where.
+#[tauri::command]
+pub fn save_plan(state: State<'_, AppState>, format: Format) -> CmdResult<String> {
+    let store = state.store();
+    let store = store.as_ref().ok_or_else(AppError::locked)?;
+    Ok(madoguchi_report::save_plan(store, format)?
+        .display()
+        .to_string())
 }
 
 /// What is due since `from`, newest first.

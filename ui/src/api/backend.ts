@@ -40,6 +40,8 @@ import type { DailyReport } from "../bindings/DailyReport";
 import type { MonthlyReport } from "../bindings/MonthlyReport";
 import type { ReportDue } from "../bindings/ReportDue";
 import type { ReportKind } from "../bindings/ReportKind";
+import type { Assumptions } from "../bindings/Assumptions";
+import type { CapacityPlan } from "../bindings/CapacityPlan";
 
 /** A new member of the roster (the PIN goes to core once and is only kept hashed). */
 export interface NewStaff {
@@ -117,6 +119,13 @@ export interface Backend {
   saveReport(kind: ReportKind, period: string, format: "pdf" | "csv"): Promise<string>;
   markReportSubmitted(kind: ReportKind, period: string): Promise<void>;
   reportsDue(from: string): Promise<ReportDue[]>;
+
+  // Planner.
+  /** The plan under what-if assumptions, or the saved ones when null. */
+  capacityPlan(whatIf: Assumptions | null): Promise<CapacityPlan>;
+  setPlanAssumptions(assumptions: Assumptions): Promise<void>;
+  /** Saves the plan as PDF or CSV in the data folder's reports/; returns the path. */
+  savePlan(format: "pdf" | "csv"): Promise<string>;
 }
 
 /** True if `e` has the `{ code, message }` shape every command error has. */

@@ -45,6 +45,8 @@ import type { MonthlyReport } from "../bindings/MonthlyReport";
 import type { ReportDue } from "../bindings/ReportDue";
 import type { ReportKind } from "../bindings/ReportKind";
 import type { TimeStats } from "../bindings/TimeStats";
+import type { Assumptions } from "../bindings/Assumptions";
+import type { CapacityPlan } from "../bindings/CapacityPlan";
 
 export const sampleStatus: StoreStatus = {
   meta: {
@@ -553,6 +555,34 @@ export class FakeBackend implements Backend {
     const period = "2026-12-01";
     const done = this.submitted.has(`daily/${period}`);
     return [{ kind: "daily", period, holidaySession: false, due: "2026-12-02", producedAt: null, submittedAt: done ? "2026-12-02T09:00:00" : null, overdue: !done }];
+  }
+  // Planner: one month, the same shape as core's plan with simpler arithmetic.
+  assumptions: Assumptions = {
+    takeUpCard: 0.9, takeUpCertificate: 0.45, earlyShare: 0.3, minutesCard: 30, minutesCertificate: 15, counterHours: 8,
+    seats: 4, utilisation: 0.85, noShowRate: 0.07, walkInShare: 0.1, callsPerVisit: 0.8, callMinutes: 5, backofficeMinutes: 8, receptionPerHour: 30,
+  };
+  async capacityPlan(whatIf: Assumptions | null): Promise<CapacityPlan> {
+    const a = whatIf ?? this.assumptions;
+    if (a.takeUpCard > 1 || a.takeUpCard < 0) fail("invalid_input", "share");
+    const perDay = (a.takeUpCard * 700 + a.takeUpCertificate * 2300) / 20;
+    const counter = Math.max(1, Math.ceil((perDay * 20) / (a.counterHours * 60 * a.utilisation)));
+    const wait = { mean: counter > a.seats ? Infinity : 3, p90: counter > a.seats ? Infinity : 8 };
+    return {
+      assumptions: a,
+      months: [{
+        month: "2026-12", openDays: 20, cardVisits: a.takeUpCard * 700, certificateVisits: a.takeUpCertificate * 2300, visitsPerDay: perDay,
+        placesNeeded: Math.ceil(perDay), placesOffered: 128, slack: 128 - Math.ceil(perDay), seatsNeeded: counter,
+        staff: { counter, reception: 1, backoffice: 2, phone: 2 }, phoneLines: 2, erlang: wait, simulated: wait,
+      }],
+      actual: [],
+    };
+  }
+  async setPlanAssumptions(a: Assumptions) {
+    this.manager();
+    this.assumptions = a;
+  }
+  async savePlan(format: "pdf" | "csv") {
+    return `/tmp/madoguchi-test/reports/体制計画.${format}`;
   }
   async confirmReturn(id: string, code: string, pin: string) {
     const c = this.member(code, pin);

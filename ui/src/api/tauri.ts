@@ -57,4 +57,7 @@ export const tauriBackend: Backend = {
   saveReport: (kind, period, format) => invoke("save_report", { kind, period, format }),
   markReportSubmitted: (kind, period) => invoke("mark_report_submitted", { kind, period }),
   reportsDue: (from) => invoke("reports_due", { from }),
+  capacityPlan: (whatIf) => invoke("capacity_plan", { whatIf }),
+  setPlanAssumptions: (assumptions) => invoke("set_plan_assumptions", { assumptions }),
+  savePlan: (format) => invoke("save_plan", { format }),
 };

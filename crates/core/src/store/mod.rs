@@ -12,6 +12,7 @@ mod inquiries;
 mod lending;
 pub mod migrate;
 mod people;
+mod planner;
 mod reports;
 mod reservations;
 mod visits;
@@ -35,6 +36,7 @@ pub use lending::{LentMaterial, NewLentMaterial};
 pub use people::{
     Attendance, NewStaff, Pin, StaffMember, IDLE_SIGN_OUT, LOCKOUT, MAX_PIN_FAILURES,
 };
+pub use planner::{CapacityPlan, MonthActual};
 pub use reports::{
     daily_due, monthly_due, DailyReport, DayFigures, ExpiryForecast, MonthlyReport, ReportDue,
     ReportKind, TimeStats,

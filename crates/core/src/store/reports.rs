@@ -433,7 +433,7 @@ impl Store {
     }
 
     /// The figures of `from ..= to` taken together.
-    fn figures_over(&self, from: NaiveDate, to: NaiveDate) -> Result<DayFigures> {
+    pub(super) fn figures_over(&self, from: NaiveDate, to: NaiveDate) -> Result<DayFigures> {
         let (a, b) = (from.format(DATE).to_string(), to.format(DATE).to_string());
         let mut f = DayFigures {
             day: from,

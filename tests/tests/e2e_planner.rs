@@ -1,0 +1,80 @@
+//! End to end in a real window: the manager opens the planner, raises the certificate take-up
+//! as a what-if, and sees the staffing table and the chart change at once; saves the
+//! assumptions and exports the plan as PDF (a real file pdftotext can read). Screenshots
+//! before and after.
+use madoguchi_tests::{desktop::Desktop, new_store};
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_what_if_take_up_changes_the_staffing_table_and_chart() -> anyhow::Result<()> {
+    let data = tempfile::tempdir()?;
+    drop(new_store(data.path()));
+    let app = Desktop::launch_with_env(
+        "e2e_planner",
+        data.path(),
+        &[("MADOGUCHI_CLOCK", "2026-11-24T09:00:00")],
+    )
+    .await?;
+    app.unlock_and_sign_in("M001").await?;
+    app.find("a[href='#planner']").await?.click().await?;
+
+    let row = "[data-testid=plan-table] tr[data-month='2027-03']";
+    let before = app.wait_for_text(row, "2027-03").await?;
+    let bar = "[data-testid=plan-chart] rect[data-month='2027-03']";
+    let bar_before = app
+        .find(bar)
+        .await?
+        .attr("data-value")
+        .await?
+        .unwrap_or_default();
+    app.screenshot("01-plan").await?;
+
+    // What if twice as many certificate holders come to this counter?
+    let field = app.find("input[name=takeUpCertificate]").await?;
+    field.clear().await?;
+    field.send_keys("90").await?;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let bar_after = loop {
+        let v = app
+            .find(bar)
+            .await?
+            .attr("data-value")
+            .await?
+            .unwrap_or_default();
+        if v != bar_before || std::time::Instant::now() > deadline {
+            break v;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    let (b, a): (f64, f64) = (bar_before.parse()?, bar_after.parse()?);
+    assert!(a > b * 1.5, "the chart follows the what-if: {b} → {a}");
+    let after = app.find(row).await?.text().await?;
+    assert_ne!(before, after, "the staffing row changed");
+    app.screenshot("02-what-if").await?;
+
+    app.find("button[data-action=save-assumptions]")
+        .await?
+        .click()
+        .await?;
+    app.wait_for_text("[data-testid=plan-message]", "保存しました")
+        .await?;
+    app.find("button[data-action=export-pdf]")
+        .await?
+        .click()
+        .await?;
+    app.wait_for_text("[data-testid=plan-message]", "体制計画_2026-11-24.pdf")
+        .await?;
+    let pdf = data.path().join("reports").join("体制計画_2026-11-24.pdf");
+    let text = std::process::Command::new("pdftotext")
+        .args(["-layout", pdf.to_str().unwrap(), "-"])
+        .output()?;
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("窓口の体制計画") && text.contains("2027-03"),
+        "{text}"
+    );
+    assert!(
+        text.contains("90%"),
+        "the saved take-up is in the PDF: {text}"
+    );
+    app.close().await
+}

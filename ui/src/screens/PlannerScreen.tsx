@@ -1,0 +1,224 @@
+// The capacity and staffing planner: the assumptions on the left are what-if inputs (the plan
+// is recomputed as they change, nothing is saved until 保存), the month-by-month table gives
+// visits, places against the slot plan, staff per task and the waiting to expect, a chart shows
+// the load against the places the plan offers, and the actual months sit beside the plan.
+import { useEffect, useState } from "react";
+import { type Backend, errorCode } from "../api/backend";
+import type { Assumptions } from "../bindings/Assumptions";
+import type { CapacityPlan } from "../bindings/CapacityPlan";
+import { errorText, t, type TextKey } from "../i18n";
+import "./reports.css";
+
+/** The editable assumptions: key, label, shown as a percentage. */
+const FIELDS: [keyof Assumptions, TextKey, boolean][] = [
+  ["takeUpCard", "plan.takeUpCard", true],
+  ["takeUpCertificate", "plan.takeUpCertificate", true],
+  ["earlyShare", "plan.earlyShare", true],
+  ["minutesCard", "plan.minutesCard", false],
+  ["minutesCertificate", "plan.minutesCertificate", false],
+  ["counterHours", "plan.counterHours", false],
+  ["seats", "plan.seats", false],
+  ["utilisation", "plan.utilisation", true],
+  ["noShowRate", "plan.noShowRate", true],
+  ["walkInShare", "plan.walkInShare", true],
+  ["callsPerVisit", "plan.callsPerVisit", false],
+  ["callMinutes", "plan.callMinutes", false],
+  ["backofficeMinutes", "plan.backofficeMinutes", false],
+  ["receptionPerHour", "plan.receptionPerHour", false],
+];
+
+const fmt = (w: number) => (Number.isFinite(w) ? w.toFixed(1) : "∞");
+
+export function PlannerScreen({ backend }: { backend: Backend }) {
+  const [draft, setDraft] = useState<Record<string, string> | null>(null);
+  const [plan, setPlan] = useState<CapacityPlan | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+
+  useEffect(() => {
+    backend.capacityPlan(null).then(
+      (p) => {
+        setPlan(p);
+        setDraft(Object.fromEntries(FIELDS.map(([k, , pct]) => [k, String(pct ? Math.round(p.assumptions[k] * 1000) / 10 : p.assumptions[k])])));
+      },
+      (e) => setError(errorText(errorCode(e))),
+    );
+  }, [backend]);
+
+  /** The draft as assumptions, or null while a field is not a number. */
+  const parsed = (): Assumptions | null => {
+    if (!draft) return null;
+    const out: Record<string, number> = {};
+    for (const [k, , pct] of FIELDS) {
+      const v = Number(draft[k]);
+      if (draft[k].trim() === "" || !Number.isFinite(v)) return null;
+      out[k] = pct ? v / 100 : v;
+    }
+    return out as unknown as Assumptions;
+  };
+
+  // What-if: recompute shortly after each change.
+  useEffect(() => {
+    const a = parsed();
+    if (!a) return;
+    const timer = window.setTimeout(() => {
+      backend.capacityPlan(a).then(
+        (p) => {
+          setPlan(p);
+          setError(null);
+        },
+        (e) => setError(errorText(errorCode(e))),
+      );
+    }, 250);
+    return () => window.clearTimeout(timer);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [backend, draft]);
+
+  async function act(action: () => Promise<string>) {
+    try {
+      setMessage(await action());
+      setError(null);
+    } catch (e) {
+      setError(errorText(errorCode(e)));
+    }
+  }
+
+  return (
+    <section className="card planner" aria-labelledby="plan-title">
+      <h1 id="plan-title">{t("plan.title")}</h1>
+      <p className="lead muted small">{t("plan.lead")}</p>
+      {error && <p className="error" role="alert">{error}</p>}
+      {message && <p className="badge ok" data-testid="plan-message">{message}</p>}
+      {draft && (
+        <form className="plan-inputs" onSubmit={(e) => e.preventDefault()} data-testid="plan-inputs">
+          {FIELDS.map(([k, label, pct]) => (
+            <label key={k}>
+              {t(label)}
+              {pct && "（%）"}
+              <input type="number" name={k} step="any" value={draft[k]} onChange={(e) => setDraft({ ...draft, [k]: e.target.value })} />
+            </label>
+          ))}
+          <div className="actions">
+            <button type="button" data-action="save-assumptions" onClick={() => { const a = parsed(); if (a) void act(async () => { await backend.setPlanAssumptions(a); return t("plan.saved"); }); }}>
+              {t("plan.save")}
+            </button>
+            {(["pdf", "csv"] as const).map((f) => (
+              <button key={f} type="button" className="secondary" data-action={`export-${f}`} onClick={() => void act(async () => t("reports.saved", { path: await backend.savePlan(f) }))}>
+                {f === "pdf" ? t("reports.savePdf") : t("reports.saveCsv")}
+              </button>
+            ))}
+          </div>
+        </form>
+      )}
+      {plan && (
+        <>
+          <LoadChart plan={plan} />
+          <table className="grid" data-testid="plan-table">
+            <thead>
+              <tr>
+                <th>{t("plan.month")}</th>
+                <th>{t("plan.openDays")}</th>
+                <th>{t("plan.visitsPerDay")}</th>
+                <th>{t("plan.placesNeeded")}</th>
+                <th>{t("plan.placesOffered")}</th>
+                <th>{t("plan.slack")}</th>
+                <th>{t("plan.counter")}</th>
+                <th>{t("plan.reception")}</th>
+                <th>{t("plan.backoffice")}</th>
+                <th>{t("plan.phone")}</th>
+                <th>{t("plan.total")}</th>
+                <th>{t("plan.erlang")}</th>
+                <th>{t("plan.simulated")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {plan.months.map((m) => (
+                <tr key={m.month} data-month={m.month} className={m.slack < 0 ? "full" : undefined}>
+                  <td className="mono">{m.month}</td>
+                  <td>{m.openDays}</td>
+                  <td>{m.visitsPerDay.toFixed(0)}</td>
+                  <td>{m.placesNeeded}</td>
+                  <td>{m.placesOffered}</td>
+                  <td>{m.slack > 0 ? `+${m.slack}` : m.slack}</td>
+                  <td data-col="counter">{m.staff.counter}</td>
+                  <td>{m.staff.reception}</td>
+                  <td>{m.staff.backoffice}</td>
+                  <td>{m.staff.phone}</td>
+                  <td>{m.staff.counter + m.staff.reception + m.staff.backoffice + m.staff.phone}</td>
+                  <td>{fmt(m.erlang.mean)}</td>
+                  <td>{fmt(m.simulated.mean)}（{fmt(m.simulated.p90)}）</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <p className="small muted">{t("plan.note")}</p>
+          {plan.actual.length > 0 && (
+            <>
+              <h2>{t("plan.actual")}</h2>
+              <table className="grid" data-testid="plan-actual">
+                <thead>
+                  <tr>
+                    <th>{t("plan.month")}</th>
+                    <th>{t("plan.days")}</th>
+                    <th>{t("plan.visitsPerDay")}</th>
+                    <th>{t("plan.planned")}</th>
+                    <th>{t("plan.noShows")}</th>
+                    <th>{t("plan.meanWait")}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {plan.actual.map((a) => (
+                    <tr key={a.month}>
+                      <td className="mono">{a.month}</td>
+                      <td>{a.days}</td>
+                      <td>{a.visitsPerDay.toFixed(0)}</td>
+                      <td>{plan.months.find((m) => m.month === a.month)?.visitsPerDay.toFixed(0) ?? "—"}</td>
+                      <td>{(a.noShowRate * 100).toFixed(0)}%</td>
+                      <td>{a.meanWait.toFixed(1)}（{a.p90Wait}）</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
+
+/** Visits a day (bars) against the places the slot plan offers (line), month by month. */
+function LoadChart({ plan }: { plan: CapacityPlan }) {
+  const W = 900;
+  const H = 200;
+  const pad = 34;
+  const max = Math.max(1, ...plan.months.map((m) => Math.max(m.visitsPerDay, m.placesOffered))) * 1.1;
+  const slot = (W - pad) / Math.max(1, plan.months.length);
+  const y = (v: number) => H - 20 - (v / max) * (H - 30);
+  return (
+    <svg viewBox={`0 0 ${W} ${H}`} className="load-chart" role="img" aria-label={t("plan.chart")} data-testid="plan-chart">
+      <text x={pad} y={12} fontSize="11">{t("plan.chart")}</text>
+      {plan.months.map((m, i) => (
+        <g key={m.month}>
+          <rect
+            x={pad + i * slot + slot * 0.15}
+            y={y(m.visitsPerDay)}
+            width={slot * 0.7}
+            height={H - 20 - y(m.visitsPerDay)}
+            fill={m.slack < 0 ? "#b42318" : "#1e3a8a"}
+            data-month={m.month}
+            data-value={m.visitsPerDay.toFixed(0)}
+          />
+          <text x={pad + i * slot + slot / 2} y={H - 6} fontSize="9" textAnchor="middle">{m.month.slice(2)}</text>
+        </g>
+      ))}
+      <polyline
+        fill="none"
+        stroke="#17663a"
+        strokeWidth="2"
+        points={plan.months.map((m, i) => `${pad + i * slot + slot / 2},${y(m.placesOffered)}`).join(" ")}
+      />
+      <text x={4} y={y(max / 1.1) + 4} fontSize="9">{Math.round(max / 1.1)}</text>
+    </svg>
+  );
+}
