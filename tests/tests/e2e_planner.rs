@@ -51,6 +51,26 @@ async fn a_what_if_take_up_changes_the_staffing_table_and_chart() -> anyhow::Res
     assert_ne!(before, after, "the staffing row changed");
     app.screenshot("02-what-if").await?;
 
+    // The month in detail: by weekday, and an average day hour by hour.
+    app.find(row).await?.click().await?;
+    let detail = app
+        .wait_for_text("[data-testid=plan-month]", "2027-03 の曜日別")
+        .await?;
+    assert!(detail.contains("月") && detail.contains("金"), "{detail}");
+    let hours = app
+        .client
+        .find_all(fantoccini::Locator::Css("[data-testid=plan-hourly] rect"))
+        .await?;
+    assert_eq!(hours.len(), 8, "9:00 to 17:00");
+    let detail_el = app.find("[data-testid=plan-month]").await?;
+    app.client
+        .execute(
+            "arguments[0].scrollIntoView({ block: 'center' });",
+            vec![serde_json::to_value(&detail_el)?],
+        )
+        .await?;
+    app.screenshot("03-month-detail").await?;
+
     app.find("button[data-action=save-assumptions]")
         .await?
         .click()

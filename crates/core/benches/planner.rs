@@ -63,6 +63,7 @@ fn main() {
         card_next: *card,
         certificate_next: *certificate,
         open_days: 20,
+        open_by_weekday: [4, 4, 4, 4, 4, 0, 0],
         places_per_day: 128,
     })
     .collect();

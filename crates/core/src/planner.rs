@@ -39,6 +39,14 @@ pub struct Assumptions {
     pub backoffice_minutes: f64,
     /// Visitors one reception guide handles in an hour.
     pub reception_per_hour: f64,
+    /// How busy each weekday is, Monday to Sunday (Saturday and Sunday count on holiday
+    /// sessions); 1.0 each means an even spread.
+    #[serde(default = "even_week")]
+    pub weekday_weights: Vec<f64>,
+}
+
+fn even_week() -> Vec<f64> {
+    vec![1.0; 7]
 }
 
 impl Default for Assumptions {
@@ -58,6 +66,7 @@ impl Default for Assumptions {
             call_minutes: 5.0,
             backoffice_minutes: 8.0,
             reception_per_hour: 30.0,
+            weekday_weights: even_week(),
         }
     }
 }
@@ -83,6 +92,16 @@ impl Assumptions {
         ];
         if shares.iter().any(|s| !(0.0..=1.0).contains(s)) || self.utilisation == 0.0 {
             return Err(crate::Error::Invalid("shares are between 0 and 1".into()));
+        }
+        if self.weekday_weights.len() != 7
+            || self
+                .weekday_weights
+                .iter()
+                .any(|w| !(*w > 0.0 && w.is_finite()))
+        {
+            return Err(crate::Error::Invalid(
+                "seven positive weekday weights".into(),
+            ));
         }
         if positive.iter().any(|v| !(*v > 0.0 && v.is_finite()))
             || self.seats == 0
@@ -111,6 +130,8 @@ pub struct MonthInput {
     pub certificate_next: u32,
     /// Days the counter opens (weekdays and holiday sessions).
     pub open_days: u32,
+    /// Of those, how many fall on each weekday, Monday to Sunday.
+    pub open_by_weekday: [u32; 7],
     /// Places the slot plan offers on a regular day.
     pub places_per_day: u32,
 }
@@ -157,7 +178,44 @@ pub struct MonthPlan {
     pub erlang: Wait,
     /// Waiting with the plan's seats, by simulating booked days.
     pub simulated: Wait,
+    /// Each weekday the counter opens on, Monday (1) to Sunday (7).
+    pub by_weekday: Vec<WeekdayLoad>,
+    /// An average day hour by hour from opening (simulated).
+    pub hourly: Vec<HourLoad>,
 }
+
+/// The load of one weekday of the month.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct WeekdayLoad {
+    /// 1 = Monday … 7 = Sunday.
+    pub weekday: u32,
+    /// Open days on this weekday in the month.
+    pub days: u32,
+    /// Visits such a day.
+    pub visits: f64,
+    /// Places such a day needs.
+    pub places_needed: u32,
+    /// Seats such a day needs.
+    pub seats_needed: u32,
+}
+
+/// One hour of an average day.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct HourLoad {
+    /// Clock hour it starts at (9 = 9:00–10:00).
+    pub hour: u32,
+    /// Arrivals in the hour.
+    pub arrivals: f64,
+    /// Mean wait of those arrivals, minutes.
+    pub mean_wait: f64,
+}
+
+/// The counter opens at 9:00.
+pub const OPENS_AT: u32 = 9;
 
 /// People per task on an ordinary day of the month (月毎・業務内容毎の見込人数).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -251,7 +309,8 @@ pub enum Arrivals {
 
 /// One simulated day (or a long stationary run): `seats` servers first-come first-served,
 /// service times gamma-distributed with mean `service_minutes` and coefficient of variation
-/// `service_cv` (1 = exponential). Returns every arrival's wait in minutes.
+/// `service_cv` (1 = exponential). Returns every arrival's time (minutes after opening) and
+/// wait (minutes).
 pub fn simulate_day(
     arrivals: Arrivals,
     seats: u32,
@@ -259,7 +318,7 @@ pub fn simulate_day(
     service_cv: f64,
     hours: f64,
     rng: &mut StdRng,
-) -> Vec<f64> {
+) -> Vec<(f64, f64)> {
     let horizon = hours * 60.0;
     let mut times: Vec<f64> = Vec::new();
     let exp = |rng: &mut StdRng, rate: f64| -(1.0 - rng.gen::<f64>()).ln() / rate;
@@ -307,7 +366,7 @@ pub fn simulate_day(
                 .expect("a seat");
             let start = arrive.max(at);
             free[seat] = start + gamma(rng, shape, service_minutes / shape);
-            start - arrive
+            (arrive, start - arrive)
         })
         .collect()
 }
@@ -390,11 +449,12 @@ pub fn plan_month(a: &Assumptions, m: &MonthInput, seed: u64) -> MonthPlan {
         phone: phone_lines,
     };
     let mut rng = StdRng::seed_from_u64(seed);
-    let mut waits = Vec::new();
+    let mut runs = Vec::new();
     for _ in 0..REPLICATIONS {
-        waits.extend(simulate_day(
+        runs.extend(simulate_day(
             Arrivals::Booked {
-                bookings: booked_per_day.round() as u32,
+                // Those who will not come hold a booking too.
+                bookings: (booked_per_day / (1.0 - a.no_show_rate).max(0.01)).round() as u32,
                 no_show_rate: a.no_show_rate,
                 walk_ins_per_hour: booked_per_day * a.walk_in_share / a.counter_hours,
                 lateness_sd: 6.0,
@@ -406,7 +466,50 @@ pub fn plan_month(a: &Assumptions, m: &MonthInput, seed: u64) -> MonthPlan {
             &mut rng,
         ));
     }
+    let hours = a.counter_hours.ceil() as u32;
+    let hourly = (0..hours)
+        .map(|h| {
+            let in_hour: Vec<f64> = runs
+                .iter()
+                .filter(|(t, _)| (*t / 60.0) as u32 == h)
+                .map(|(_, w)| *w)
+                .collect();
+            HourLoad {
+                hour: OPENS_AT + h,
+                arrivals: in_hour.len() as f64 / f64::from(REPLICATIONS),
+                mean_wait: if in_hour.is_empty() {
+                    0.0
+                } else {
+                    in_hour.iter().sum::<f64>() / in_hour.len() as f64
+                },
+            }
+        })
+        .collect();
+    let weighted_days: f64 = (0..7)
+        .map(|k| a.weekday_weights[k] * f64::from(m.open_by_weekday[k]))
+        .sum();
+    let by_weekday = (0..7)
+        .filter(|k| m.open_by_weekday[*k] > 0)
+        .map(|k| {
+            let visits =
+                (card_visits + certificate_visits) * a.weekday_weights[k] / weighted_days.max(1e-9);
+            WeekdayLoad {
+                weekday: k as u32 + 1,
+                days: m.open_by_weekday[k],
+                visits,
+                places_needed: (visits / (1.0 + a.walk_in_share) / (1.0 - a.no_show_rate).max(0.01))
+                    .ceil() as u32,
+                seats_needed: (visits * minutes_per_visit
+                    / (a.counter_hours * 60.0 * a.utilisation))
+                    .ceil()
+                    .max(1.0) as u32,
+            }
+        })
+        .collect();
+    let mut waits: Vec<f64> = runs.iter().map(|(_, w)| *w).collect();
     MonthPlan {
+        by_weekday,
+        hourly,
         month: m.month.clone(),
         open_days: m.open_days,
         card_visits,
@@ -449,7 +552,7 @@ mod tests {
         let (c, per_hour, service) = (4, 40.8, 5.0);
         let expected = erlang_wait(c, per_hour, service);
         let mut rng = StdRng::seed_from_u64(7);
-        let mut waits = simulate_day(
+        let waits = simulate_day(
             Arrivals::Poisson { per_hour },
             c,
             service,
@@ -457,6 +560,7 @@ mod tests {
             20_000.0,
             &mut rng,
         );
+        let mut waits: Vec<f64> = waits.into_iter().map(|(_, w)| w).collect();
         let got = summarise(&mut waits);
         // 20,000 simulated hours (about 816,000 arrivals): the run's own error is a few per cent.
         let tolerance = 0.08;
@@ -513,6 +617,7 @@ mod tests {
             card_next: 854,
             certificate_next: 3058,
             open_days: 20,
+            open_by_weekday: [4, 4, 4, 4, 4, 0, 0],
             places_per_day: 128,
         };
         let p = plan_month(&Assumptions::default(), &m, 1);
@@ -542,6 +647,42 @@ mod tests {
             plan_month(&Assumptions::default(), &m, 1),
             p,
             "seeded: reproducible"
+        );
+        // An even week: every weekday carries the mean day; the hours add up to the day.
+        assert_eq!(p.by_weekday.len(), 5);
+        assert!(p
+            .by_weekday
+            .iter()
+            .all(|w| (w.visits - p.visits_per_day).abs() < 1e-9 && w.seats_needed == 5));
+        assert_eq!(p.hourly.len(), 8);
+        assert_eq!((p.hourly[0].hour, p.hourly[7].hour), (9, 16));
+        let arrivals: f64 = p.hourly.iter().map(|h| h.arrivals).sum();
+        assert!(
+            (arrivals - p.visits_per_day).abs() / p.visits_per_day < 0.05,
+            "{arrivals} a simulated day vs {}",
+            p.visits_per_day
+        );
+        assert!(
+            p.hourly[7].mean_wait > p.hourly[0].mean_wait,
+            "an overloaded day's queue grows"
+        );
+        // Busy Mondays: a 1.3 weight moves visits to Monday and away from the other days.
+        let monday = Assumptions {
+            weekday_weights: vec![1.3, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0],
+            ..Assumptions::default()
+        };
+        let q = plan_month(&monday, &m, 1);
+        assert!(
+            q.by_weekday[0].visits > q.visits_per_day && q.by_weekday[1].visits < q.visits_per_day
+        );
+        let total: f64 = q
+            .by_weekday
+            .iter()
+            .map(|w| w.visits * f64::from(w.days))
+            .sum();
+        assert!(
+            (total - (q.card_visits + q.certificate_visits)).abs() < 1e-6,
+            "the month's visits are kept"
         );
     }
 

@@ -31,6 +31,7 @@ fn the_shipped_forecast_is_planned_month_by_month() {
             card_next: 854,
             certificate_next: 3058,
             open_days: 20,
+            open_by_weekday: [4, 4, 4, 4, 4, 0, 0],
             places_per_day: offered,
         },
         2,

@@ -560,6 +560,7 @@ export class FakeBackend implements Backend {
   assumptions: Assumptions = {
     takeUpCard: 0.9, takeUpCertificate: 0.45, earlyShare: 0.3, minutesCard: 30, minutesCertificate: 15, counterHours: 8,
     seats: 4, utilisation: 0.85, noShowRate: 0.07, walkInShare: 0.1, callsPerVisit: 0.8, callMinutes: 5, backofficeMinutes: 8, receptionPerHour: 30,
+    weekdayWeights: [1, 1, 1, 1, 1, 1, 1],
   };
   async capacityPlan(whatIf: Assumptions | null): Promise<CapacityPlan> {
     const a = whatIf ?? this.assumptions;
@@ -573,6 +574,8 @@ export class FakeBackend implements Backend {
         month: "2026-12", openDays: 20, cardVisits: a.takeUpCard * 700, certificateVisits: a.takeUpCertificate * 2300, visitsPerDay: perDay,
         placesNeeded: Math.ceil(perDay), placesOffered: 128, slack: 128 - Math.ceil(perDay), seatsNeeded: counter,
         staff: { counter, reception: 1, backoffice: 2, phone: 2 }, phoneLines: 2, erlang: wait, simulated: wait,
+        byWeekday: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, days: 4, visits: perDay * a.weekdayWeights[weekday - 1], placesNeeded: Math.ceil(perDay), seatsNeeded: counter })),
+        hourly: [9, 10, 11, 12, 13, 14, 15, 16].map((hour) => ({ hour, arrivals: perDay / 8, meanWait: hour - 8 })),
       }],
       actual: [],
     };

@@ -59,4 +59,9 @@ backofficeMinutes: number,
 /**
  * Visitors one reception guide handles in an hour.
  */
-receptionPerHour: number, };
+receptionPerHour: number, 
+/**
+ * How busy each weekday is, Monday to Sunday (Saturday and Sunday count on holiday
+ * sessions); 1.0 each means an even spread.
+ */
+weekdayWeights: Array<number>, };

@@ -6,6 +6,7 @@ import { useEffect, useState } from "react";
 import { type Backend, errorCode } from "../api/backend";
 import type { Assumptions } from "../bindings/Assumptions";
 import type { CapacityPlan } from "../bindings/CapacityPlan";
+import type { MonthPlan } from "../bindings/MonthPlan";
 import { errorText, t, type TextKey } from "../i18n";
 import "./reports.css";
 
@@ -28,18 +29,22 @@ const FIELDS: [keyof Assumptions, TextKey, boolean][] = [
 ];
 
 const fmt = (w: number) => (Number.isFinite(w) ? w.toFixed(1) : "∞");
+const WEEKDAYS = ["月", "火", "水", "木", "金", "土", "日"];
 
 export function PlannerScreen({ backend }: { backend: Backend }) {
   const [draft, setDraft] = useState<Record<string, string> | null>(null);
   const [plan, setPlan] = useState<CapacityPlan | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [message, setMessage] = useState<string | null>(null);
+  const [weights, setWeights] = useState<string[] | null>(null);
+  const [selected, setSelected] = useState<string | null>(null);
 
   useEffect(() => {
     backend.capacityPlan(null).then(
       (p) => {
         setPlan(p);
-        setDraft(Object.fromEntries(FIELDS.map(([k, , pct]) => [k, String(pct ? Math.round(p.assumptions[k] * 1000) / 10 : p.assumptions[k])])));
+        setDraft(Object.fromEntries(FIELDS.map(([k, , pct]) => [k, String(pct ? Math.round((p.assumptions[k] as number) * 1000) / 10 : p.assumptions[k])])));
+        setWeights(p.assumptions.weekdayWeights.map(String));
       },
       (e) => setError(errorText(errorCode(e))),
     );
@@ -47,8 +52,11 @@ export function PlannerScreen({ backend }: { backend: Backend }) {
 
   /** The draft as assumptions, or null while a field is not a number. */
   const parsed = (): Assumptions | null => {
-    if (!draft) return null;
-    const out: Record<string, number> = {};
+    if (!draft || !weights) return null;
+    const out: Record<string, number | number[]> = {};
+    const w = weights.map(Number);
+    if (w.some((x) => !Number.isFinite(x) || x <= 0)) return null;
+    out.weekdayWeights = w;
     for (const [k, , pct] of FIELDS) {
       const v = Number(draft[k]);
       if (draft[k].trim() === "" || !Number.isFinite(v)) return null;
@@ -72,7 +80,7 @@ export function PlannerScreen({ backend }: { backend: Backend }) {
     }, 250);
     return () => window.clearTimeout(timer);
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [backend, draft]);
+  }, [backend, draft, weights]);
 
   async function act(action: () => Promise<string>) {
     try {
@@ -82,6 +90,11 @@ export function PlannerScreen({ backend }: { backend: Backend }) {
       setError(errorText(errorCode(e)));
     }
   }
+
+  // The month shown in detail: the one picked in the table, else the busiest.
+  const month =
+    plan?.months.find((m) => m.month === selected) ??
+    plan?.months.reduce<MonthPlan | undefined>((best, m) => (!best || m.visitsPerDay > best.visitsPerDay ? m : best), undefined);
 
   return (
     <section className="card planner" aria-labelledby="plan-title">
@@ -98,6 +111,15 @@ export function PlannerScreen({ backend }: { backend: Backend }) {
               <input type="number" name={k} step="any" value={draft[k]} onChange={(e) => setDraft({ ...draft, [k]: e.target.value })} />
             </label>
           ))}
+          <fieldset className="weights">
+            <legend>{t("plan.weekdayWeights")}</legend>
+            {(weights ?? []).map((w, i) => (
+              <label key={i}>
+                {WEEKDAYS[i]}
+                <input type="number" name={`weight${i}`} step="0.05" value={w} onChange={(e) => setWeights((weights ?? []).map((x, k) => (k === i ? e.target.value : x)))} />
+              </label>
+            ))}
+          </fieldset>
           <div className="actions">
             <button type="button" data-action="save-assumptions" onClick={() => { const a = parsed(); if (a) void act(async () => { await backend.setPlanAssumptions(a); return t("plan.saved"); }); }}>
               {t("plan.save")}
@@ -133,7 +155,12 @@ export function PlannerScreen({ backend }: { backend: Backend }) {
             </thead>
             <tbody>
               {plan.months.map((m) => (
-                <tr key={m.month} data-month={m.month} className={m.slack < 0 ? "full" : undefined}>
+                <tr
+                  key={m.month}
+                  data-month={m.month}
+                  className={[m.slack < 0 ? "full" : "", m.month === month?.month ? "selected" : ""].join(" ").trim() || undefined}
+                  onClick={() => setSelected(m.month)}
+                >
                   <td className="mono">{m.month}</td>
                   <td>{m.openDays}</td>
                   <td>{m.visitsPerDay.toFixed(0)}</td>
@@ -152,6 +179,7 @@ export function PlannerScreen({ backend }: { backend: Backend }) {
             </tbody>
           </table>
           <p className="small muted">{t("plan.note")}</p>
+          {month && <MonthDetail month={month} />}
           {plan.actual.length > 0 && (
             <>
               <h2>{t("plan.actual")}</h2>
@@ -184,6 +212,65 @@ export function PlannerScreen({ backend }: { backend: Backend }) {
         </>
       )}
     </section>
+  );
+}
+
+/** One month by weekday and, for an average day, hour by hour (simulated arrivals and waits). */
+function MonthDetail({ month }: { month: MonthPlan }) {
+  const W = 440;
+  const H = 160;
+  const maxArrivals = Math.max(1, ...month.hourly.map((h) => h.arrivals));
+  const maxWait = Math.max(1, ...month.hourly.map((h) => h.meanWait));
+  const slot = (W - 30) / Math.max(1, month.hourly.length);
+  return (
+    <div className="two-col" data-testid="plan-month">
+      <div>
+        <h2>{t("plan.byWeekday", { month: month.month })}</h2>
+        <table className="grid">
+          <thead>
+            <tr>
+              <th>{t("plan.weekday")}</th>
+              <th>{t("plan.days")}</th>
+              <th>{t("plan.visitsPerDay")}</th>
+              <th>{t("plan.placesNeeded")}</th>
+              <th>{t("plan.counter")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {month.byWeekday.map((w) => (
+              <tr key={w.weekday}>
+                <td>{WEEKDAYS[w.weekday - 1]}</td>
+                <td>{w.days}</td>
+                <td>{w.visits.toFixed(0)}</td>
+                <td>{w.placesNeeded}</td>
+                <td>{w.seatsNeeded}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <div>
+        <h2>{t("plan.hourly")}</h2>
+        <svg viewBox={`0 0 ${W} ${H}`} className="load-chart" role="img" aria-label={t("plan.hourly")} data-testid="plan-hourly">
+          {month.hourly.map((h, i) => {
+            const height = (h.arrivals / maxArrivals) * (H - 40);
+            return (
+              <g key={h.hour}>
+                <rect x={30 + i * slot + slot * 0.15} y={H - 20 - height} width={slot * 0.7} height={height} fill="#1e3a8a" data-hour={h.hour} data-arrivals={h.arrivals.toFixed(1)} />
+                <text x={30 + i * slot + slot / 2} y={H - 6} fontSize="10" textAnchor="middle">{h.hour}時</text>
+              </g>
+            );
+          })}
+          <polyline
+            fill="none"
+            stroke="#b42318"
+            strokeWidth="2"
+            points={month.hourly.map((h, i) => `${30 + i * slot + slot / 2},${H - 20 - (h.meanWait / maxWait) * (H - 40)}`).join(" ")}
+          />
+          <text x={2} y={14} fontSize="9">{t("plan.hourlyLegend", { wait: maxWait.toFixed(0) })}</text>
+        </svg>
+      </div>
+    </div>
   );
 }
 

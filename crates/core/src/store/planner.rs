@@ -113,11 +113,15 @@ impl Store {
                 NaiveDate::parse_from_str(&format!("{}-01", n.0), "%Y-%m-%d").ok()
                     == Some(first + Months::new(1))
             });
-            let open_days = first
+            let mut open_by_weekday = [0u32; 7];
+            for day in first
                 .iter_days()
                 .take_while(|d| d.month() == first.month())
                 .filter(|d| matches!(calendar.day(*d), DayStatus::Open { .. }))
-                .count() as u32;
+            {
+                open_by_weekday[day.weekday().num_days_from_monday() as usize] += 1;
+            }
+            let open_days = open_by_weekday.iter().sum();
             let input = MonthInput {
                 month: month.clone(),
                 card: *card,
@@ -125,6 +129,7 @@ impl Store {
                 card_next: next.map_or(*card, |n| n.1),
                 certificate_next: next.map_or(*certificate, |n| n.2),
                 open_days,
+                open_by_weekday,
                 places_per_day,
             };
             months.push(planner::plan_month(&a, &input, i as u64));
