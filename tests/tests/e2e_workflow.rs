@@ -172,6 +172,10 @@ async fn a_visit_from_check_in_to_city_staff_acknowledgment_and_a_revisit() -> a
         .await?
         .click()
         .await?;
+    // The PIN field is cleared once the acknowledgment lands; type the next one only after it.
+    app.wait_for_text("[data-testid=acknowledged]", "ミホン イチロウ")
+        .await?;
+    app.wait_for_text("h2", "受領待ち 0 件").await?;
     app.find("input[name=cityPin]")
         .await?
         .send_keys("2222")
@@ -206,6 +210,8 @@ async fn a_visit_from_check_in_to_city_staff_acknowledgment_and_a_revisit() -> a
 
     // Reception's view of the day.
     app.find("a[href='#queue']").await?.click().await?;
+    app.wait_for_text("[data-testid=case-table]", "完了")
+        .await?;
     let table = app
         .wait_for_text("[data-testid=case-table]", "再来庁")
         .await?;

@@ -2,7 +2,7 @@
 // is recomputed as they change, nothing is saved until 保存), the month-by-month table gives
 // visits, places against the slot plan, staff per task and the waiting to expect, a chart shows
 // the load against the places the plan offers, and the actual months sit beside the plan.
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { type Backend, errorCode } from "../api/backend";
 import type { Assumptions } from "../bindings/Assumptions";
 import type { CapacityPlan } from "../bindings/CapacityPlan";
@@ -65,17 +65,23 @@ export function PlannerScreen({ backend }: { backend: Backend }) {
     return out as unknown as Assumptions;
   };
 
-  // What-if: recompute shortly after each change.
+  // What-if: recompute shortly after each change. Plans are computed concurrently in the
+  // backend, so an answer to an older draft can arrive after a newer one: only the latest counts.
+  const latest = useRef(0);
   useEffect(() => {
     const a = parsed();
     if (!a) return;
     const timer = window.setTimeout(() => {
+      const request = ++latest.current;
       backend.capacityPlan(a).then(
         (p) => {
+          if (request !== latest.current) return;
           setPlan(p);
           setError(null);
         },
-        (e) => setError(errorText(errorCode(e))),
+        (e) => {
+          if (request === latest.current) setError(errorText(errorCode(e)));
+        },
       );
     }, 250);
     return () => window.clearTimeout(timer);
