@@ -244,6 +244,30 @@ impl Desktop {
         }
     }
 
+    /// Clicks the element matching `css`, scrolled to the middle of the window first; retries
+    /// for a while when the element is being re-rendered or is not yet clickable.
+    pub async fn click(&self, css: &str) -> Result<()> {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let attempt = async {
+                let el = self.client.find(Locator::Css(css)).await?;
+                self.client
+                    .execute(
+                        "arguments[0].scrollIntoView({ block: 'center' });",
+                        vec![serde_json::to_value(&el)?],
+                    )
+                    .await?;
+                el.click().await?;
+                anyhow::Ok(())
+            };
+            match attempt.await {
+                Ok(()) => return Ok(()),
+                Err(e) if Instant::now() > deadline => bail!("could not click {css}: {e}"),
+                Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+            }
+        }
+    }
+
     /// Saves a PNG screenshot as `test-output/<test>/<name>.png` and returns its path.
     pub async fn screenshot(&self, name: &str) -> Result<PathBuf> {
         let png = self.client.screenshot().await?;

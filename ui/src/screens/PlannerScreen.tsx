@@ -167,7 +167,12 @@ export function PlannerScreen({ backend }: { backend: Backend }) {
                   className={[m.slack < 0 ? "full" : "", m.month === month?.month ? "selected" : ""].join(" ").trim() || undefined}
                   onClick={() => setSelected(m.month)}
                 >
-                  <td className="mono">{m.month}</td>
+                  <td className="mono">
+                    {/* A real button, so the month detail is reachable from the keyboard too. */}
+                    <button type="button" className="link" data-action="show-month" aria-pressed={m.month === month?.month} onClick={() => setSelected(m.month)}>
+                      {m.month}
+                    </button>
+                  </td>
                   <td>{m.openDays}</td>
                   <td>{m.visitsPerDay.toFixed(0)}</td>
                   <td>{m.placesNeeded}</td>
