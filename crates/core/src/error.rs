@@ -151,6 +151,20 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// The hub does not know this seat (never enrolled, or the enrolment code was wrong).
+    #[error("this seat is not enrolled at the hub")]
+    NotEnrolled,
+    /// The manager revoked this seat at the hub.
+    #[error("this seat was revoked at the hub")]
+    SeatRevoked,
+    /// Sync was asked for something out of order (a gap in a seat's sequence or the hub's log).
+    #[error("sync out of order: expected {expected}, got {got}")]
+    SyncOutOfOrder {
+        /// The next number expected.
+        expected: u64,
+        /// The number received.
+        got: u64,
+    },
     /// SQLite failed in a way not covered above.
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
@@ -186,6 +200,9 @@ impl Error {
             Error::RulesInvalid { .. } => ErrorCode::RulesInvalid,
             Error::NoDataDir => ErrorCode::NoDataDir,
             Error::Io { .. } => ErrorCode::Io,
+            Error::NotEnrolled => ErrorCode::NotEnrolled,
+            Error::SeatRevoked => ErrorCode::SeatRevoked,
+            Error::SyncOutOfOrder { .. } => ErrorCode::SyncOutOfOrder,
             Error::Sqlite(_) => ErrorCode::Database,
         }
     }
@@ -254,6 +271,12 @@ pub enum ErrorCode {
     NoDataDir,
     /// See [`Error::Io`].
     Io,
+    /// See [`Error::NotEnrolled`].
+    NotEnrolled,
+    /// See [`Error::SeatRevoked`].
+    SeatRevoked,
+    /// See [`Error::SyncOutOfOrder`].
+    SyncOutOfOrder,
     /// See [`Error::Sqlite`].
     Database,
 }

@@ -21,6 +21,7 @@ pub mod reservation;
 pub mod reservation_number;
 pub mod secret;
 pub mod store;
+pub mod sync;
 pub mod text;
 pub mod visit;
 

@@ -106,7 +106,10 @@ impl Mutation {
             | Mutation::Reschedule { .. }
             | Mutation::RecordChecklist { .. }
             | Mutation::RecordCheckOutcome { .. }
-            | Mutation::SetFormCount { .. } => P::CounterWork,
+            | Mutation::SetFormCount { .. }
+            | Mutation::ResolveConflict { .. } => P::CounterWork,
+            // Only the hub writes these; `Store::execute` refuses them outright.
+            Mutation::RaiseConflict { .. } => P::ChangePlan,
             Mutation::VisitStep { step, .. } => match step {
                 VisitStep::Acknowledge { .. }
                 | VisitStep::ReturnItems { .. }

@@ -476,6 +476,21 @@ pub enum Mutation {
         /// The closure, or `None` to reopen.
         closure: Option<crate::calendar::Closure>,
     },
+    /// Written only by the hub, in place of a pushed mutation it could not apply: the conflict
+    /// every seat shows until a person resolves it. A seat cannot execute it itself.
+    RaiseConflict {
+        /// What was refused and why.
+        conflict: crate::sync::ConflictRecord,
+        /// The refused mutation, kept whole (a booking's people are who to call).
+        original: Box<Mutation>,
+    },
+    /// A person dealt with a conflict (called the applicant and rebooked them, …).
+    ResolveConflict {
+        /// The conflict (the refused mutation's id).
+        id: uuid::Uuid,
+        /// What was done.
+        resolution: String,
+    },
 }
 
 impl Mutation {
@@ -498,6 +513,8 @@ impl Mutation {
             Mutation::SetProcedureMinutes { procedure, .. }
             | Mutation::SetProcedureBundle { procedure, .. } => procedure.code().to_owned(),
             Mutation::SetBookingRules { .. } => String::new(),
+            Mutation::RaiseConflict { conflict, .. } => conflict.subject.clone(),
+            Mutation::ResolveConflict { id, .. } => id.to_string(),
         }
     }
 
@@ -534,6 +551,8 @@ impl Mutation {
             Mutation::VisitStep { .. } => "visit_step",
             Mutation::SetFormCount { .. } => "set_form_count",
             Mutation::SetProcedureBundle { .. } => "set_procedure_bundle",
+            Mutation::RaiseConflict { .. } => "raise_conflict",
+            Mutation::ResolveConflict { .. } => "resolve_conflict",
         }
     }
 }

@@ -1,5 +1,5 @@
 //! Applicants (申請者): the people who book and visit. Every field but the id is personal data.
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Row};
 use serde::Serialize;
 use uuid::Uuid;
@@ -73,7 +73,7 @@ impl Store {
                 applicant.name_kana.expose(),
                 applicant.phone.as_ref().map(Personal::expose),
                 applicant.birth_date.as_ref().map(Personal::expose),
-                Utc::now().to_rfc3339(),
+                self.stamp(),
                 text::fold_kana(applicant.name_kana.expose()),
                 text::fold_kana(applicant.name_kanji.expose()),
             ),

@@ -4,7 +4,7 @@
 //! A closure is also the incident record of what stopped the counter (a J-LIS outage, a
 //! disaster, maintenance): when it was recorded and which bookings it hit. Those bookings stay
 //! listed, with whether they have been rebooked, until the closure is removed.
-use chrono::{NaiveDate, NaiveTime, Utc};
+use chrono::{NaiveDate, NaiveTime};
 use rusqlite::params;
 use serde::Serialize;
 
@@ -178,7 +178,7 @@ impl Store {
                     "INSERT INTO closures (day, reason, note, closed_from, closed_until, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
                      ON CONFLICT (day) DO UPDATE SET reason = excluded.reason, note = excluded.note,
                          closed_from = excluded.closed_from, closed_until = excluded.closed_until",
-                    params![d, reason.as_str().unwrap_or("other"), c.note, fmt(c.from), fmt(c.until), Utc::now().to_rfc3339()],
+                    params![d, reason.as_str().unwrap_or("other"), c.note, fmt(c.from), fmt(c.until), self.stamp()],
                 )?;
             }
             None => {

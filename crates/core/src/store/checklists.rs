@@ -317,7 +317,7 @@ impl Store {
 
     /// Inside a booking: store each person's phone answers.
     pub(super) fn apply_intake(&self, book: &Book) -> Result<()> {
-        let at = self.now();
+        let at = self.origin().at;
         for intake in &book.intake {
             if intake.position as usize >= book.people.len() {
                 return Err(Error::Invalid(format!(
@@ -388,7 +388,7 @@ impl Store {
             .stored_input(reservation_id, position, stage)?
             .map(|i| i.marks)
             .unwrap_or_default();
-        let by = self.meta().seat_name.clone();
+        let by = self.origin().seat;
         let at = at.format(DATETIME).to_string();
         for (item, mark) in &input.marks {
             if before.get(item) != Some(mark) {
@@ -439,7 +439,7 @@ impl Store {
                 reason,
                 serde_json::to_string(&missing).map_err(|e| Error::Invalid(e.to_string()))?,
                 self.rules.version,
-                self.meta().seat_name,
+                self.origin().seat,
                 at.format(DATETIME).to_string()
             ],
         )?;

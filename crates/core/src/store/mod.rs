@@ -15,6 +15,7 @@ mod people;
 mod planner;
 mod reports;
 mod reservations;
+pub mod sync;
 mod visits;
 
 use std::{fs, path::Path};
@@ -129,6 +130,8 @@ pub struct Store {
     session: people::Session,
     /// Reads already in the audit trail, to record each once per window.
     recent_reads: audit::RecentReads,
+    /// Origin of the mutation being applied, hub execution context, undo columns.
+    sync: sync::SyncContext,
 }
 
 /// A source of the local date and time.
@@ -258,12 +261,14 @@ impl Store {
             .with_max_delta(std::time::Duration::from_secs(5))
             .build();
         let (rules, error) = checklists::load_rules(&conn, dir);
+        // The undo triggers are temporary (per connection): made at every open.
+        let capture = sync::install_capture(&conn);
         let rules_error = error.map(|e| {
             // No personal data in a rules file: the path and the problem are safe to log.
             tracing::warn!("{e}; keeping the last good checklist rules");
             e.to_string()
         });
-        Store {
+        let store = Store {
             conn,
             dir: dir.clone(),
             meta,
@@ -273,7 +278,14 @@ impl Store {
             rules_error,
             session: people::Session::default(),
             recent_reads: audit::RecentReads::default(),
+            sync: sync::SyncContext::default(),
+        };
+        match capture {
+            Ok(columns) => store.init_sync(columns),
+            // Only a store whose schema is older than this build (doctor's read-only open).
+            Err(e) => tracing::warn!("sync capture not installed: {e}"),
         }
+        store
     }
 
     /// Replaces the wall clock (tests, training sessions on a fixed day).

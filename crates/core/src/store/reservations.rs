@@ -211,11 +211,36 @@ impl Store {
                     continue;
                 }
             };
+            if matches!(mutation, Mutation::RaiseConflict { .. }) {
+                results.push(Err(Error::NotAllowed(
+                    "only the hub raises conflicts".into(),
+                )));
+                continue;
+            }
             self.conn().execute_batch("SAVEPOINT mutation")?;
             self.session.set_acting(&actor);
-            match self
-                .apply(mutation)
-                .and_then(|outcome| self.log_mutation(mutation).map(|()| outcome))
+            // Who, where and when, fixed once: the hub and every seat apply it with these.
+            let origin = crate::sync::Origin {
+                seat: self.meta().seat_name.clone(),
+                staff: actor.label(),
+                at: self.now(),
+                utc: Utc::now(),
+            };
+            let id = Uuid::now_v7().to_string();
+            let seq = self.next_seq()?;
+            self.set_origin(Some(origin.clone()));
+            self.begin_capture(seq)?;
+            let applied = self.apply(mutation).and_then(|outcome| {
+                let escrow = self.settle_hold(mutation, &id, true, false)?;
+                Ok((outcome, escrow))
+            });
+            self.end_capture()?;
+            self.set_origin(None);
+            match applied
+                .and_then(|(outcome, escrow)| {
+                    self.log_mutation(mutation, &id, seq, &origin, escrow)
+                        .map(|()| outcome)
+                })
                 .and_then(|outcome| {
                     self.audit(
                         &actor,
@@ -240,7 +265,7 @@ impl Store {
         Ok(results)
     }
 
-    fn apply(&self, mutation: &Mutation) -> Result<Outcome> {
+    pub(super) fn apply(&self, mutation: &Mutation) -> Result<Outcome> {
         Ok(match mutation {
             Mutation::Book(book) => self.apply_book(book)?,
             Mutation::Cancel { number } => {
@@ -265,6 +290,18 @@ impl Store {
                 self.apply_holiday_session(*day, note.as_deref())?
             }
             Mutation::SetClosure { day, closure } => self.apply_closure(*day, closure.as_ref())?,
+            Mutation::RaiseConflict { conflict, original } => {
+                self.apply_raise_conflict(conflict, original)?;
+                Outcome::PlanChanged {
+                    needs_follow_up: Vec::new(),
+                }
+            }
+            Mutation::ResolveConflict { id, resolution } => {
+                self.apply_resolve_conflict(*id, resolution)?;
+                Outcome::PlanChanged {
+                    needs_follow_up: Vec::new(),
+                }
+            }
             Mutation::VisitStep {
                 number,
                 position,
@@ -815,7 +852,7 @@ impl Store {
             (Some(_), Err(_)) => ReservationStatus::Queued,
         };
 
-        let now = Utc::now().to_rfc3339();
+        let now = self.stamp();
         for person in &book.people {
             self.insert_applicant_with_id(person.applicant_id, &person.applicant)?;
         }
@@ -890,7 +927,7 @@ impl Store {
         }
         self.conn().execute(
             "UPDATE reservations SET status = ?2, updated_at = ?3 WHERE number = ?1",
-            params![number.as_i64(), to.code(), Utc::now().to_rfc3339()],
+            params![number.as_i64(), to.code(), self.stamp()],
         )?;
         Ok(Outcome::Reservation(self.reservation(number)?))
     }
@@ -913,7 +950,7 @@ impl Store {
         let late = minute_of_day(at.time()) > minute_of_day(current.starts) + late_minutes;
         self.conn().execute(
             "UPDATE reservations SET status = 'checked_in', checked_in_at = ?2, late = ?3, updated_at = ?4 WHERE number = ?1",
-            params![number.as_i64(), at.format(DATETIME).to_string(), late, Utc::now().to_rfc3339()],
+            params![number.as_i64(), at.format(DATETIME).to_string(), late, self.stamp()],
         )?;
         self.open_cases(number, at)?;
         Ok(Outcome::Reservation(self.reservation(number)?))
@@ -958,7 +995,7 @@ impl Store {
                 day.format(DATE).to_string(),
                 starts.format(TIME).to_string(),
                 need,
-                Utc::now().to_rfc3339()
+                self.stamp()
             ],
         )?;
         self.conn().execute(
@@ -971,7 +1008,10 @@ impl Store {
         )?;
         if current.status == ReservationStatus::Queued {
             // Seated: their case starts from when they arrived.
-            self.open_cases(number, current.checked_in_at.unwrap_or_else(|| self.now()))?;
+            self.open_cases(
+                number,
+                current.checked_in_at.unwrap_or_else(|| self.origin().at),
+            )?;
         }
         Ok(Outcome::Reservation(self.reservation(number)?))
     }
@@ -1038,18 +1078,30 @@ impl Store {
         })
     }
 
-    fn log_mutation(&self, mutation: &Mutation) -> Result<()> {
-        let payload = serde_json::to_string(mutation).map_err(|e| Error::Invalid(e.to_string()))?;
+    fn log_mutation(
+        &self,
+        mutation: &Mutation,
+        id: &str,
+        seq: i64,
+        origin: &crate::sync::Origin,
+        escrow: bool,
+    ) -> Result<()> {
+        fn json<T: Serialize>(v: &T) -> Result<String> {
+            serde_json::to_string(v).map_err(|e| Error::Invalid(e.to_string()))
+        }
         self.conn().execute(
-            "INSERT INTO mutations (id, seq, hlc, seat, kind, payload, created_at)
-             VALUES (?1, (SELECT coalesce(max(seq), 0) + 1 FROM mutations), ?2, ?3, ?4, ?5, ?6)",
+            "INSERT INTO mutations (id, seq, hlc, seat, kind, payload, created_at, origin, escrow, base)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, coalesce((SELECT cursor FROM sync_link WHERE id = 1), 0))",
             params![
-                Uuid::now_v7().to_string(),
+                id,
+                seq,
                 self.hlc.new_timestamp().to_string(),
                 self.meta().store_id.to_string(),
                 mutation.kind(),
-                payload,
-                Utc::now().to_rfc3339()
+                json(mutation)?,
+                origin.utc.to_rfc3339(),
+                json(origin)?,
+                escrow
             ],
         )?;
         Ok(())
@@ -1118,7 +1170,7 @@ impl Store {
     }
 
     /// The day's plan and slots with capacity (overrides applied) and places taken.
-    fn day_slots(&self, day: NaiveDate) -> Result<(PlanKind, SlotPlan, Vec<SlotInfo>)> {
+    pub(super) fn day_slots(&self, day: NaiveDate) -> Result<(PlanKind, SlotPlan, Vec<SlotInfo>)> {
         let (opens, closes, kind, closure) = match self.calendar()?.day(day) {
             DayStatus::Open {
                 opens,
@@ -1186,6 +1238,15 @@ impl Store {
                 if let Some(slot) = slots.iter_mut().find(|s| minute_of_day(s.starts) == m) {
                     slot.taken += 1;
                 }
+            }
+        }
+        // On the hub, places set aside for other seats are not free for this mutation.
+        for (starts, places) in self.escrowed_elsewhere(day)? {
+            if let Some(slot) = slots
+                .iter_mut()
+                .find(|s| s.starts.format(TIME).to_string() == starts)
+            {
+                slot.taken += places;
             }
         }
         Ok((kind, plan, slots))

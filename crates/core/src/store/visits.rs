@@ -472,6 +472,7 @@ impl Store {
                 .conn()
                 .execute(&sql, params![id, position, after.code(), t])?,
         };
+        let origin = self.origin();
         self.conn().execute(
             "INSERT INTO visit_events (reservation_id, position, step, state_after, at, seat, staff) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             params![
@@ -480,8 +481,8 @@ impl Store {
                 serde_json::to_string(step).map_err(|e| Error::Invalid(e.to_string()))?,
                 after.code(),
                 t,
-                self.meta().seat_name,
-                self.session.acting()
+                origin.seat,
+                origin.staff
             ],
         )?;
         Ok(Outcome::Reservation(r))
@@ -498,7 +499,7 @@ impl Store {
             "INSERT INTO form_counts (day, count, note, entered_by, entered_at) VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT (day) DO UPDATE SET count = excluded.count, note = excluded.note,
                  entered_by = excluded.entered_by, entered_at = excluded.entered_at",
-            params![day.format(DATE).to_string(), count, note, self.meta().seat_name, at.format(DATETIME).to_string()],
+            params![day.format(DATE).to_string(), count, note, self.origin().seat, at.format(DATETIME).to_string()],
         )?;
         Ok(Outcome::PlanChanged {
             needs_follow_up: Vec::new(),

@@ -1,0 +1,194 @@
+//! What seats and the hub exchange, as plain data: the envelope of a pushed mutation, an entry
+//! of the hub's log, the hub's answer per mutation, escrowed places and conflicts. The wire
+//! format, TLS and the server live in the `madoguchi-sync` crate; the rules that make every
+//! store converge (re-execution, rebase, escrow) live in `store::sync`.
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::reservation::Mutation;
+
+/// Who made a mutation, where and when. Stored with the mutation and shipped with it, so the
+/// hub and every seat write the same times, seat and staff when they apply it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Origin {
+    /// Seat name (「窓口1」).
+    pub seat: String,
+    /// Staff ID of the person acting (or `site:<tool>`).
+    pub staff: String,
+    /// The seat's local time when it was made (city rules are in local time).
+    pub at: NaiveDateTime,
+    /// UTC time when it was made (record timestamps).
+    pub utc: DateTime<Utc>,
+}
+
+/// One mutation pushed by a seat.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Envelope {
+    /// UUIDv7, unique across seats.
+    pub id: Uuid,
+    /// The seat's sequence number: 1, 2, 3… with no gaps.
+    pub seq: u64,
+    /// Hybrid logical clock timestamp at the seat.
+    pub hlc: String,
+    /// The hub log version the seat had applied when it made the mutation.
+    pub base: u64,
+    /// Made inside the seat's escrowed places (the hub honours it from them).
+    pub escrow: bool,
+    /// Who, where, when.
+    pub origin: Origin,
+    /// The intent.
+    pub mutation: Mutation,
+}
+
+/// One entry of the hub's log: a mutation as the hub executed it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Entry {
+    /// Position in the hub's log (1, 2, 3…).
+    pub version: u64,
+    /// The pushed mutation's id.
+    pub id: Uuid,
+    /// The seat (store id) that pushed it.
+    pub seat_id: Uuid,
+    /// Its sequence at that seat.
+    pub seq: u64,
+    /// Who, where, when.
+    pub origin: Origin,
+    /// What every store applies: the seat's mutation, or [`Mutation::RaiseConflict`] when the
+    /// hub could not apply it.
+    pub mutation: Mutation,
+    /// Places the hub held for other seats' escrow on the booking's day when it executed it:
+    /// seats replay the entry with the same room, so a walk-in is seated or queued alike.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub escrowed: Vec<Quota>,
+}
+
+/// The hub's answer to one pushed mutation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum PushOutcome {
+    /// Applied; it is at `version` in the log.
+    Applied {
+        /// Log version.
+        version: u64,
+    },
+    /// Not applicable: recorded as a conflict at `version` for a person to resolve.
+    Conflict {
+        /// Log version of the conflict.
+        version: u64,
+        /// Error code.
+        reason: String,
+    },
+}
+
+impl PushOutcome {
+    /// Where the hub logged it.
+    pub fn version(&self) -> u64 {
+        match self {
+            PushOutcome::Applied { version } | PushOutcome::Conflict { version, .. } => *version,
+        }
+    }
+}
+
+/// The hub's answer per mutation of a push, in order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PushResult {
+    /// The mutation.
+    pub id: Uuid,
+    /// Its sequence at the seat.
+    pub seq: u64,
+    /// What happened (the same answer again for a mutation pushed twice).
+    pub outcome: PushOutcome,
+}
+
+/// Places set aside for one seat in one slot.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Quota {
+    /// Day.
+    pub day: NaiveDate,
+    /// Slot start.
+    pub starts: NaiveTime,
+    /// Places.
+    pub places: u32,
+}
+
+/// A conflict as stored in a [`Mutation::RaiseConflict`] and shown to staff.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct ConflictRecord {
+    /// The refused mutation's id.
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub id: Uuid,
+    /// Seat that made it.
+    pub seat: String,
+    /// Staff who made it.
+    pub staff: String,
+    /// Its op (`book`, `check_in`…).
+    pub kind: String,
+    /// Reservation number or day.
+    pub subject: String,
+    /// Error code (`no_room`, `not_allowed`…).
+    pub reason: String,
+    /// The hub's error message (English, no personal data).
+    pub message: String,
+    /// When it was made at the seat (local time).
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub made_at: NaiveDateTime,
+    /// When the hub refused it (UTC).
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub raised_at: DateTime<Utc>,
+}
+
+/// Consecutive slots dealt to the same seat: a visit of up to an hour (4 slots of 15 minutes)
+/// needs escrow in every slot it covers, so they must not be scattered over seats.
+pub const ESCROW_BLOCK: usize = 4;
+
+/// How many places of a slot a seat should hold in escrow: half the slot's free places
+/// (rounded up) are set aside, dealt round robin over the enrolled seats starting at a
+/// different seat for each block of [`ESCROW_BLOCK`] slots, so every seat can confirm some
+/// bookings offline while the other half stays with the hub for seats that are online.
+pub fn escrow_target(free: u32, slot_index: usize, seat_position: usize, seats: usize) -> u32 {
+    let slot_index = slot_index / ESCROW_BLOCK;
+    if seats == 0 {
+        return 0;
+    }
+    let pool = free.div_ceil(2) as usize;
+    let offset = (seat_position + seats - slot_index % seats) % seats;
+    // Seats offset 0, 1, … get the pool's places in turn.
+    (pool / seats + usize::from(offset < pool % seats)) as u32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escrow_deals_half_the_free_places_round_robin() {
+        for seats in 1..=8 {
+            for free in 0..=12u32 {
+                for slot in 0..10 {
+                    let total: u32 = (0..seats)
+                        .map(|s| escrow_target(free, slot, s, seats))
+                        .sum();
+                    assert_eq!(total, free.div_ceil(2), "free {free}, {seats} seats");
+                }
+            }
+        }
+        // The last free place goes to one seat only, a different one per slot.
+        let owners = |slot| {
+            (0..4)
+                .filter(|&s| escrow_target(1, slot, s, 4) == 1)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(owners(0), vec![0]);
+        assert_eq!(owners(3), vec![0], "a block of slots goes to one seat");
+        assert_eq!(owners(4), vec![1]);
+        assert_eq!(owners(20), vec![1]);
+    }
+}

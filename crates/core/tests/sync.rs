@@ -1,0 +1,549 @@
+//! Sync inside the store, without a network: a hub store and seat stores exchanging pushes,
+//! answers and pulls as the wire protocol does. Re-execution, idempotency, rebase, escrow,
+//! conflicts, and a randomized convergence run (lost answers, hub restarts, a seat whose
+//! clock is off, seats offline for a while) checked against the invariants.
+mod common;
+
+use std::collections::{BTreeMap, HashSet};
+
+use common::{d, person, store_with_clock, t, TestClock, DAY};
+use madoguchi_core::{
+    reservation::{Channel, Mutation, Procedure, ReservationStatus},
+    store::sync::{LOCAL_TABLES, SYNCED_TABLES},
+    sync::PushOutcome,
+    DataDir, Passphrase, Store,
+};
+use rand::{rngs::StdRng, Rng, SeedableRng};
+use uuid::Uuid;
+
+struct Seat {
+    _tmp: tempfile::TempDir,
+    store: Store,
+    clock: TestClock,
+    id: Uuid,
+    online: bool,
+}
+
+struct Net {
+    hub_tmp: tempfile::TempDir,
+    hub: Option<Store>,
+    hub_clock: TestClock,
+    seats: Vec<Seat>,
+}
+
+impl Net {
+    fn new(n: usize) -> Net {
+        let start = d(DAY).and_hms_opt(8, 30, 0).unwrap();
+        let (hub_tmp, hub, hub_clock) = store_with_clock("ハブ", start);
+        let seats = (0..n)
+            .map(|i| {
+                let (tmp, store, clock) = store_with_clock(&format!("窓口{}", i + 1), start);
+                let code = hub.hub_enrolment_code().unwrap();
+                let id = store.meta().store_id;
+                hub.hub_enrol(&code, id, &store.meta().seat_name, &format!("fp{i}"))
+                    .unwrap();
+                store
+                    .set_sync_link("hub.test:7750", "hubfp", "ハブ")
+                    .unwrap();
+                Seat {
+                    _tmp: tmp,
+                    store,
+                    clock,
+                    id,
+                    online: true,
+                }
+            })
+            .collect();
+        Net {
+            hub_tmp,
+            hub: Some(hub),
+            hub_clock,
+            seats,
+        }
+    }
+
+    fn hub(&self) -> &Store {
+        self.hub.as_ref().unwrap()
+    }
+
+    /// Closes and reopens the hub's store, as a restart (or a kill between transactions) does.
+    fn restart_hub(&mut self) {
+        drop(self.hub.take());
+        let clock = self.hub_clock.clone();
+        let hub = Store::open(
+            &DataDir::at(self.hub_tmp.path()),
+            &Passphrase::new("test passphrase".into()),
+        )
+        .unwrap()
+        .with_clock(std::sync::Arc::new(move || *clock.lock().unwrap()))
+        .act_as_site("tests");
+        self.hub = Some(hub);
+    }
+
+    /// One sync round of seat `i`, as the client runs it: push the outbox (the answer may be
+    /// lost on the way back), pull the log after the cursor and rebase, refresh the escrow.
+    fn sync(&self, i: usize, lose_answer: bool) {
+        let seat = &self.seats[i];
+        let batch = seat.store.pending_envelopes(50).unwrap();
+        if !batch.is_empty() {
+            let results = self.hub().hub_push(seat.id, &batch).unwrap();
+            assert_eq!(results.len(), batch.len());
+            if lose_answer {
+                return;
+            }
+            seat.store.acknowledge(&results).unwrap();
+        }
+        loop {
+            let cursor = seat.store.sync_link().unwrap().unwrap().cursor;
+            let (entries, head) = self.hub().hub_changes(cursor, 40).unwrap();
+            seat.store.integrate(&entries).unwrap();
+            if cursor + entries.len() as u64 >= head {
+                break;
+            }
+        }
+        seat.store
+            .set_escrow(&self.hub().hub_escrow_for(seat.id).unwrap())
+            .unwrap();
+    }
+
+    fn heal(&self) {
+        for _ in 0..20 {
+            for i in 0..self.seats.len() {
+                self.sync(i, false);
+            }
+            if self
+                .seats
+                .iter()
+                .all(|s| s.store.outbox_status().unwrap().pending == 0)
+            {
+                // One more pull each so every seat has the last entries.
+                for i in 0..self.seats.len() {
+                    self.sync(i, false);
+                }
+                return;
+            }
+        }
+        panic!("outboxes did not drain");
+    }
+}
+
+fn book(
+    store: &Store,
+    day: &str,
+    h: u32,
+    m: u32,
+    who: usize,
+) -> madoguchi_core::Result<madoguchi_core::store::ReservationSummary> {
+    store.book(
+        d(day),
+        t(h, m),
+        Channel::Phone,
+        vec![person(who, &[Procedure::CardIssue])],
+        "",
+    )
+}
+
+/// Two dumps are the same; if not, shows only the rows that differ.
+fn assert_same(seat: &[String], hub: &[String], what: &str) {
+    if seat != hub {
+        let only_seat: Vec<_> = seat.iter().filter(|r| !hub.contains(r)).collect();
+        let only_hub: Vec<_> = hub.iter().filter(|r| !seat.contains(r)).collect();
+        panic!("{what} differs from the hub\nonly on the seat: {only_seat:#?}\nonly on the hub: {only_hub:#?}");
+    }
+}
+
+#[test]
+fn every_table_is_either_synced_or_local() {
+    let (_tmp, store, _) = store_with_clock("窓口1", d(DAY).and_hms_opt(8, 0, 0).unwrap());
+    let known: HashSet<&str> = SYNCED_TABLES.iter().chain(LOCAL_TABLES).copied().collect();
+    for table in store.table_names().unwrap() {
+        assert!(
+            known.contains(table.as_str()),
+            "classify table {table} in store/sync.rs"
+        );
+    }
+}
+
+#[test]
+fn a_booking_on_one_seat_reaches_the_other_and_the_hub_identically() {
+    let net = Net::new(2);
+    let r = book(&net.seats[0].store, "2026-12-02", 10, 0, 1).unwrap();
+    assert_eq!(net.seats[0].store.outbox_status().unwrap().pending, 1);
+    net.sync(0, false);
+    net.sync(1, false);
+    let other = net.seats[1].store.reservation(r.number).unwrap();
+    assert_eq!(other.people[0].name_kana.expose(), "ヤマダ タロウ1");
+    assert_eq!(net.seats[0].store.outbox_status().unwrap().pending, 0);
+    let hub = net.hub().synced_dump().unwrap();
+    assert_eq!(net.seats[0].store.synced_dump().unwrap(), hub);
+    assert_eq!(net.seats[1].store.synced_dump().unwrap(), hub);
+}
+
+#[test]
+fn a_push_sent_twice_applies_once_and_gets_the_same_answer() {
+    let net = Net::new(1);
+    let seat = &net.seats[0];
+    book(&seat.store, "2026-12-02", 10, 0, 1).unwrap();
+    book(&seat.store, "2026-12-02", 10, 30, 2).unwrap();
+    let batch = seat.store.pending_envelopes(10).unwrap();
+    let first = net.hub().hub_push(seat.id, &batch).unwrap();
+    let head = net.hub().hub_head().unwrap();
+    let again = net.hub().hub_push(seat.id, &batch).unwrap();
+    assert_eq!(first, again);
+    assert_eq!(net.hub().hub_head().unwrap(), head, "nothing applied twice");
+    // A gap in the sequence is refused, not guessed at.
+    let mut gap = batch[1].clone();
+    gap.seq = 5;
+    assert!(matches!(
+        net.hub().hub_push(seat.id, &[gap]),
+        Err(madoguchi_core::Error::SyncOutOfOrder {
+            expected: 3,
+            got: 5
+        })
+    ));
+}
+
+#[test]
+fn an_unenrolled_or_revoked_seat_is_refused() {
+    let net = Net::new(1);
+    let seat = &net.seats[0];
+    book(&seat.store, "2026-12-02", 10, 0, 1).unwrap();
+    let batch = seat.store.pending_envelopes(10).unwrap();
+    assert!(matches!(
+        net.hub().hub_push(Uuid::now_v7(), &batch),
+        Err(madoguchi_core::Error::NotEnrolled)
+    ));
+    net.hub().hub_revoke(seat.id).unwrap();
+    assert!(matches!(
+        net.hub().hub_push(seat.id, &batch),
+        Err(madoguchi_core::Error::SeatRevoked)
+    ));
+    assert!(matches!(
+        net.hub().hub_seat_by_fingerprint("fp0"),
+        Err(madoguchi_core::Error::NotEnrolled)
+    ));
+    // A used code does not work twice; a wrong one never.
+    let code = net.hub().hub_enrolment_code().unwrap();
+    net.hub()
+        .hub_enrol(&code, seat.id, "窓口1", "fp-new")
+        .unwrap();
+    assert!(net
+        .hub()
+        .hub_enrol(&code, Uuid::now_v7(), "x", "fp-x")
+        .is_err());
+    assert!(net
+        .hub()
+        .hub_enrol("AAAA-BBBB-CCCC", Uuid::now_v7(), "x", "fp-y")
+        .is_err());
+}
+
+#[test]
+fn offline_edits_rebase_on_the_hubs_order() {
+    let net = Net::new(2);
+    let (a, b) = (&net.seats[0].store, &net.seats[1].store);
+    let r = book(a, "2026-12-02", 10, 0, 1).unwrap();
+    net.sync(0, false);
+    net.sync(1, false);
+    // Seat B cancels while seat A, offline, moves the same booking: the hub takes B's first.
+    b.cancel(r.number).unwrap();
+    a.reschedule(r.number, d("2026-12-03"), t(11, 0)).unwrap();
+    net.sync(1, false);
+    net.sync(0, false);
+    net.sync(1, false);
+    let on_a = a.reservation(r.number).unwrap();
+    assert_eq!(on_a.status, ReservationStatus::Cancelled);
+    let conflicts = a.conflicts(false).unwrap();
+    assert_eq!(
+        conflicts.len(),
+        1,
+        "the move of a cancelled booking is a conflict"
+    );
+    assert_eq!(conflicts[0].record.kind, "reschedule");
+    assert_eq!(b.conflicts(false).unwrap().len(), 1, "every seat shows it");
+    // A person resolves it; every seat sees that too.
+    b.execute(&Mutation::ResolveConflict {
+        id: conflicts[0].record.id,
+        resolution: "電話で確認、取消のまま".into(),
+    })
+    .unwrap();
+    net.sync(1, false);
+    net.sync(0, false);
+    assert!(a.conflicts(false).unwrap().is_empty());
+    assert_eq!(a.synced_dump().unwrap(), net.hub().synced_dump().unwrap());
+}
+
+#[test]
+fn the_last_place_goes_to_one_seat_and_the_others_become_conflicts_with_who_to_call() {
+    let net = Net::new(4);
+    let day = "2026-12-02";
+    // Fill 9:00 to one place left (capacity 4 in the regular plan's morning band).
+    let first = &net.seats[0].store;
+    let capacity = first
+        .day_board(d(day))
+        .unwrap()
+        .slots
+        .iter()
+        .find(|s| s.starts == t(9, 0))
+        .unwrap()
+        .capacity;
+    for who in 0..capacity - 1 {
+        book(first, day, 9, 0, 100 + who as usize).unwrap();
+    }
+    for i in 0..4 {
+        net.sync(i, false);
+    }
+    // Everyone goes offline and books the last place for a different citizen.
+    let mut numbers = Vec::new();
+    for (i, seat) in net.seats.iter().enumerate() {
+        let r = book(&seat.store, day, 9, 0, 200 + i).unwrap();
+        numbers.push((i, r.number, seat.store.is_confirmed(r.number).unwrap()));
+    }
+    let confirmed_offline = numbers.iter().filter(|(_, _, c)| *c).count();
+    assert!(
+        confirmed_offline <= 1,
+        "at most one seat holds the last place in escrow"
+    );
+    net.heal();
+    let hub = net.hub();
+    let slot = hub
+        .day_board(d(day))
+        .unwrap()
+        .slots
+        .into_iter()
+        .find(|s| s.starts == t(9, 0))
+        .unwrap();
+    assert_eq!(slot.taken, capacity, "the last place is taken once");
+    let conflicts = hub.conflicts(false).unwrap();
+    assert_eq!(conflicts.len(), 3);
+    for c in &conflicts {
+        assert_eq!(c.record.kind, "book");
+        assert_eq!(c.record.reason, "slot_full");
+        // The facts needed to call the citizen are kept.
+        let people = &c.mutation["people"][0]["applicant"];
+        assert!(
+            people["nameKana"]
+                .as_str()
+                .unwrap()
+                .starts_with("ヤマダ タロウ2"),
+            "{people}"
+        );
+        assert!(people["phone"].as_str().is_some());
+    }
+    for seat in &net.seats {
+        assert_same(
+            &seat.store.synced_dump().unwrap(),
+            &hub.synced_dump().unwrap(),
+            "seat",
+        );
+        assert!(seat.store.provisional_numbers().unwrap().is_empty());
+    }
+}
+
+#[test]
+fn a_booking_inside_escrow_is_confirmed_offline_and_honoured() {
+    let net = Net::new(2);
+    for i in 0..2 {
+        net.sync(i, false);
+    }
+    let seat = &net.seats[0].store;
+    let quota = seat.escrow_left().unwrap();
+    assert!(!quota.is_empty(), "the hub set places aside");
+    let q = quota.iter().find(|q| q.day > d(DAY)).unwrap();
+    let r = seat
+        .book(
+            q.day,
+            q.starts,
+            Channel::Phone,
+            vec![person(1, &[Procedure::CertificateRenewal])],
+            "",
+        )
+        .unwrap();
+    assert!(seat.is_confirmed(r.number).unwrap());
+    let left = seat.escrow_left().unwrap();
+    let after = left
+        .iter()
+        .find(|x| x.day == q.day && x.starts == q.starts)
+        .map_or(0, |x| x.places);
+    assert_eq!(after + 1, q.places);
+    net.sync(0, false);
+    assert_eq!(seat.conflicts(false).unwrap().len(), 0);
+    assert!(net.hub().is_confirmed(r.number).unwrap());
+}
+
+/// One randomized run: bookings, cancellations, moves, walk-ins and counter calls on four
+/// seats, seats going offline, answers lost, the hub restarting, one seat's clock 3 minutes
+/// fast; then heal and check the invariants.
+fn convergence_run(seed: u64) {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let mut net = Net::new(4);
+    // Seat 3's clock runs 3 minutes fast.
+    {
+        let mut c = net.seats[3].clock.lock().unwrap();
+        *c += chrono::Duration::minutes(3);
+    }
+    let days = ["2026-12-01", "2026-12-02", "2026-12-03"];
+    let mut who = 0usize;
+    let mut attempted_bookings = 0usize;
+    for step in 0..120 {
+        let i = rng.gen_range(0..net.seats.len());
+        match rng.gen_range(0..100) {
+            0..=39 => {
+                let seat = &net.seats[i];
+                who += 1;
+                let day = days[rng.gen_range(0..days.len())];
+                let (h, m) = [(9, 0), (9, 30), (10, 0), (13, 0)][rng.gen_range(0..4)];
+                attempted_bookings += 1;
+                let _ = book(&seat.store, day, h, m, who);
+            }
+            40..=49 => {
+                let seat = &net.seats[i];
+                if let Some(r) = pick(&seat.store, &mut rng, days, ReservationStatus::Booked) {
+                    let _ = seat.store.cancel(r);
+                }
+            }
+            50..=59 => {
+                let seat = &net.seats[i];
+                if let Some(r) = pick(&seat.store, &mut rng, days, ReservationStatus::Booked) {
+                    let (h, m) = [(9, 0), (10, 30), (14, 0)][rng.gen_range(0..3)];
+                    let _ =
+                        seat.store
+                            .reschedule(r, d(days[rng.gen_range(1..days.len())]), t(h, m));
+                }
+            }
+            60..=67 => {
+                let seat = &net.seats[i];
+                who += 1;
+                let now = seat.store.now();
+                let _ = seat
+                    .store
+                    .walk_in(now, vec![person(who, &[Procedure::CertificateRenewal])]);
+            }
+            68..=74 => {
+                let seat = &net.seats[i];
+                if let Some(case) = seat
+                    .store
+                    .cases_on(d(DAY))
+                    .unwrap()
+                    .into_iter()
+                    .find(|c| c.state == madoguchi_core::visit::VisitState::Waiting)
+                {
+                    let _ = seat.store.visit_step(
+                        case.number,
+                        case.position,
+                        madoguchi_core::visit::VisitStep::Call {
+                            seat_no: i as u32 + 1,
+                        },
+                    );
+                }
+            }
+            75..=84 => net.seats[i].online = !net.seats[i].online,
+            85..=86 => net.restart_hub(),
+            _ => {
+                if net.seats[i].online {
+                    net.sync(i, rng.gen_bool(0.2));
+                }
+            }
+        }
+        if step % 7 == 0 {
+            for c in &net.seats {
+                *c.clock.lock().unwrap() += chrono::Duration::minutes(2);
+            }
+            *net.hub_clock.lock().unwrap() += chrono::Duration::minutes(2);
+        }
+    }
+    for seat in &mut net.seats {
+        seat.online = true;
+    }
+    net.heal();
+    let hub = net.hub();
+    let expected = hub.synced_dump().unwrap();
+    for (i, seat) in net.seats.iter().enumerate() {
+        assert_same(
+            &seat.store.synced_dump().unwrap(),
+            &expected,
+            &format!("seed {seed}: seat {i}"),
+        );
+        assert!(
+            seat.store.provisional_numbers().unwrap().is_empty(),
+            "seed {seed}"
+        );
+    }
+    // Nothing lost, nothing twice: every mutation any seat made is in the hub's log once.
+    let (log, head) = hub.hub_changes(0, 1_000_000).unwrap();
+    assert_eq!(log.len() as u64, head);
+    let ids: HashSet<Uuid> = log.iter().map(|e| e.id).collect();
+    assert_eq!(
+        ids.len(),
+        log.len(),
+        "seed {seed}: a mutation applied twice"
+    );
+    let made: usize = net
+        .seats
+        .iter()
+        .map(|s| s.store.mutation_count().unwrap())
+        .sum();
+    assert_eq!(made, log.len(), "seed {seed}: a mutation was lost");
+    // Capacity is never exceeded, and every refused booking is a conflict.
+    for day in days {
+        for slot in hub.day_board(d(day)).unwrap().slots {
+            assert!(
+                slot.taken <= slot.capacity,
+                "seed {seed}: {day} {} over capacity",
+                slot.starts
+            );
+        }
+    }
+    let refused_books = log
+        .iter()
+        .filter(|e| matches!(&e.mutation, Mutation::RaiseConflict { original, .. } if matches!(**original, Mutation::Book(_))))
+        .count();
+    let conflicts: BTreeMap<String, usize> =
+        hub.conflicts(true)
+            .unwrap()
+            .iter()
+            .fold(BTreeMap::new(), |mut m, c| {
+                *m.entry(c.record.kind.clone()).or_default() += 1;
+                m
+            });
+    assert_eq!(
+        conflicts.get("book").copied().unwrap_or(0),
+        refused_books,
+        "seed {seed}"
+    );
+    assert!(attempted_bookings > 0);
+    for e in &log {
+        if let Mutation::RaiseConflict { conflict, .. } = &e.mutation {
+            assert_eq!(conflict.id, e.id);
+        }
+    }
+    let _ = PushOutcome::Applied { version: 0 };
+}
+
+fn pick(
+    store: &Store,
+    rng: &mut StdRng,
+    days: [&str; 3],
+    status: ReservationStatus,
+) -> Option<madoguchi_core::reservation_number::ReservationNumber> {
+    let day = days[rng.gen_range(0..days.len())];
+    let board = store.day_board(d(day)).ok()?;
+    let candidates: Vec<_> = board
+        .reservations
+        .iter()
+        .filter(|r| r.status == status)
+        .map(|r| r.number)
+        .collect();
+    (!candidates.is_empty()).then(|| candidates[rng.gen_range(0..candidates.len())])
+}
+
+#[test]
+fn all_seats_converge_under_random_disconnections_restarts_and_skew() {
+    // CI runs a handful of seeds; MADOGUCHI_SOAK_SEEDS=200 runs a soak.
+    let seeds: u64 = std::env::var("MADOGUCHI_SOAK_SEEDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(6);
+    for seed in 0..seeds {
+        convergence_run(seed);
+    }
+}
