@@ -1,0 +1,298 @@
+//! A seat's side of sync: enrol once, then rounds of push, pull and rebase, kept running in
+//! the background with backoff while the hub is away.
+use std::{net::SocketAddr, sync::Arc, time::Duration};
+
+use madoguchi_core::Store;
+use tokio::{
+    io::{ReadHalf, WriteHalf},
+    net::TcpStream,
+    sync::{mpsc, watch, Notify},
+};
+use tokio_rustls::{client::TlsStream, TlsConnector};
+
+use crate::{
+    tls::{self, HubPin},
+    wire::{self, Request, Response, PUSH_BATCH},
+    Error, Result,
+};
+
+/// The seat's store, shared with the app.
+pub type SharedStore = Arc<std::sync::Mutex<Option<Store>>>;
+
+async fn with_store<T: Send + 'static>(
+    store: &SharedStore,
+    f: impl FnOnce(&Store) -> madoguchi_core::Result<T> + Send + 'static,
+) -> Result<T> {
+    let store = store.clone();
+    tokio::task::spawn_blocking(move || {
+        let guard = store.lock().unwrap_or_else(|p| p.into_inner());
+        let s = guard.as_ref().ok_or(madoguchi_core::Error::NotSignedIn)?;
+        f(s)
+    })
+    .await
+    .map_err(|e| Error::Protocol(format!("store task failed: {e}")))?
+    .map_err(Error::from)
+}
+
+/// An open, authenticated connection to the hub.
+pub struct Connection {
+    writer: WriteHalf<TlsStream<TcpStream>>,
+    responses: mpsc::Receiver<Result<Response>>,
+    /// Raised when the hub announces new entries.
+    pub notified: Arc<Notify>,
+    /// The hub's certificate fingerprint, as the handshake presented it.
+    pub hub_fingerprint: String,
+    reader: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Connection {
+    fn drop(&mut self) {
+        self.reader.abort();
+    }
+}
+
+/// Connects to the hub over TLS 1.3 with this store's identity, pinning the hub.
+pub async fn connect(
+    identity: &madoguchi_core::store::sync::Identity,
+    addr: &str,
+    pin: HubPin,
+) -> Result<Connection> {
+    let config = tls::client_config(identity, pin)?;
+    let tcp = tokio::time::timeout(Duration::from_secs(5), TcpStream::connect(addr))
+        .await
+        .map_err(|_| Error::Io(std::io::ErrorKind::TimedOut.into()))??;
+    tcp.set_nodelay(true)?;
+    let name = rustls::pki_types::ServerName::try_from(tls::CERT_NAME)
+        .map_err(|e| Error::Tls(e.to_string()))?;
+    let stream = tokio::time::timeout(
+        Duration::from_secs(10),
+        TlsConnector::from(config).connect(name, tcp),
+    )
+    .await
+    .map_err(|_| Error::Tls("handshake timed out".into()))??;
+    let hub_fingerprint = stream
+        .get_ref()
+        .1
+        .peer_certificates()
+        .and_then(|c| c.first())
+        .map(|c| madoguchi_core::store::sync::fingerprint(c))
+        .ok_or_else(|| Error::Tls("the hub sent no certificate".into()))?;
+    let (reader, writer) = tokio::io::split(stream);
+    let notified = Arc::new(Notify::new());
+    let (tx, responses) = mpsc::channel(8);
+    let reader = tokio::spawn(read_loop(reader, tx, notified.clone()));
+    Ok(Connection {
+        writer,
+        responses,
+        notified,
+        hub_fingerprint,
+        reader,
+    })
+}
+
+async fn read_loop(
+    mut reader: ReadHalf<TlsStream<TcpStream>>,
+    tx: mpsc::Sender<Result<Response>>,
+    notified: Arc<Notify>,
+) {
+    loop {
+        match wire::read::<_, Response>(&mut reader).await {
+            Ok(Some(Response::Notify { .. })) => notified.notify_one(),
+            Ok(Some(r)) => {
+                if tx.send(Ok(r)).await.is_err() {
+                    return;
+                }
+            }
+            Ok(None) => {
+                let _ = tx
+                    .send(Err(Error::Io(std::io::ErrorKind::ConnectionReset.into())))
+                    .await;
+                return;
+            }
+            Err(e) => {
+                let _ = tx.send(Err(e)).await;
+                return;
+            }
+        }
+    }
+}
+
+impl Connection {
+    /// Sends a request and waits for its answer (a refusal becomes [`Error::Refused`]).
+    pub async fn call(&mut self, request: &Request) -> Result<Response> {
+        wire::write(&mut self.writer, request).await?;
+        let response = tokio::time::timeout(Duration::from_secs(30), self.responses.recv())
+            .await
+            .map_err(|_| Error::Io(std::io::ErrorKind::TimedOut.into()))?
+            .ok_or_else(|| Error::Io(std::io::ErrorKind::ConnectionReset.into()))??;
+        match response {
+            Response::Refused { code, message } => Err(Error::Refused { code, message }),
+            r => Ok(r),
+        }
+    }
+}
+
+/// Enrols this seat with a hub: `enrolment` is the string the hub shows (one-time code and
+/// the start of its fingerprint). On success the hub's full fingerprint is pinned in the store.
+pub async fn enrol(store: &SharedStore, addr: &str, enrolment: &str) -> Result<String> {
+    let (code, prefix) = tls::parse_enrolment(enrolment)?;
+    let (identity, seat_id, name) = with_store(store, |s| {
+        Ok((
+            s.sync_identity(tls::new_identity)?,
+            s.meta().store_id,
+            s.meta().seat_name.clone(),
+        ))
+    })
+    .await?;
+    // The handshake only succeeds with a hub whose fingerprint starts with the typed prefix;
+    // its full fingerprint is pinned from then on.
+    let mut conn = connect(&identity, addr, HubPin::Prefix(prefix)).await?;
+    let response = conn
+        .call(&Request::Enrol {
+            code,
+            seat_id,
+            name,
+        })
+        .await?;
+    let Response::Enrolled { hub_name } = response else {
+        return Err(Error::Protocol("unexpected answer to enrolment".into()));
+    };
+    let (a, n, f) = (
+        addr.to_owned(),
+        hub_name.clone(),
+        conn.hub_fingerprint.clone(),
+    );
+    with_store(store, move |s| s.set_sync_link(&a, &f, &n)).await?;
+    Ok(hub_name)
+}
+
+/// What one round did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Round {
+    /// Mutations the hub answered.
+    pub pushed: usize,
+    /// Log entries applied here.
+    pub pulled: usize,
+}
+
+/// One sync round on an open connection: push the whole outbox in batches, then pull and
+/// rebase until the cursor reaches the head, and take the escrow the hub sets aside.
+pub async fn round(store: &SharedStore, conn: &mut Connection) -> Result<Round> {
+    let mut done = Round::default();
+    loop {
+        let batch = with_store(store, |s| s.pending_envelopes(PUSH_BATCH)).await?;
+        if batch.is_empty() {
+            break;
+        }
+        let n = batch.len();
+        let Response::Pushed { results } = conn.call(&Request::Push { batch }).await? else {
+            return Err(Error::Protocol("unexpected answer to a push".into()));
+        };
+        if results.len() != n {
+            return Err(Error::Protocol(format!(
+                "{} answers for {n} mutations",
+                results.len()
+            )));
+        }
+        done.pushed += n;
+        with_store(store, move |s| s.acknowledge(&results)).await?;
+    }
+    loop {
+        let after = with_store(store, |s| Ok(s.sync_link()?.map_or(0, |l| l.cursor))).await?;
+        let Response::Changes {
+            entries,
+            head,
+            escrow,
+        } = conn.call(&Request::Pull { after }).await?
+        else {
+            return Err(Error::Protocol("unexpected answer to a pull".into()));
+        };
+        let last = entries.last().map_or(after, |e| e.version);
+        done.pulled += entries.len();
+        with_store(store, move |s| {
+            s.integrate(&entries)?;
+            s.set_escrow(&escrow)
+        })
+        .await?;
+        if last >= head {
+            return Ok(done);
+        }
+    }
+}
+
+/// The sync state the status indicator shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Status {
+    /// Connected to the hub now.
+    pub connected: bool,
+    /// The last error, when offline (English; no personal data).
+    pub last_error: Option<String>,
+    /// Rounds completed since start.
+    pub rounds: u64,
+}
+
+/// Keeps this seat in sync until the returned handle is dropped or aborted: connects (with
+/// exponential backoff from 250 ms to 10 s while the hub is away), runs a round at once, then
+/// whenever the hub announces new entries, `local` is notified (a local change), or 5 s pass
+/// (so uploads retry even when nothing new is written).
+pub fn spawn(
+    store: SharedStore,
+    local: Arc<Notify>,
+) -> (tokio::task::JoinHandle<()>, watch::Receiver<Status>) {
+    let (tx, rx) = watch::channel(Status::default());
+    let task = tokio::spawn(async move {
+        let mut backoff = Duration::from_millis(250);
+        let mut status = Status::default();
+        loop {
+            match session(&store, &local, &tx, &mut status).await {
+                Ok(()) => backoff = Duration::from_millis(250),
+                Err(e) => {
+                    status.connected = false;
+                    status.last_error = Some(e.to_string());
+                    let _ = tx.send(status.clone());
+                    tokio::time::sleep(backoff).await;
+                    backoff = (backoff * 2).min(Duration::from_secs(10));
+                }
+            }
+        }
+    });
+    (task, rx)
+}
+
+async fn session(
+    store: &SharedStore,
+    local: &Notify,
+    tx: &watch::Sender<Status>,
+    status: &mut Status,
+) -> Result<()> {
+    let (identity, link) = with_store(store, |s| {
+        Ok((s.sync_identity(tls::new_identity)?, s.sync_link()?))
+    })
+    .await?;
+    let link = link.ok_or(Error::NoHub)?;
+    let mut conn = connect(
+        &identity,
+        &link.hub_address,
+        HubPin::Exact(link.hub_fingerprint),
+    )
+    .await?;
+    status.connected = true;
+    status.last_error = None;
+    let notified = conn.notified.clone();
+    loop {
+        round(store, &mut conn).await?;
+        status.rounds += 1;
+        let _ = tx.send(status.clone());
+        tokio::select! {
+            _ = notified.notified() => {}
+            _ = local.notified() => {}
+            _ = tokio::time::sleep(Duration::from_secs(5)) => {}
+        }
+    }
+}
+
+/// The address a seat was given (host:port), checked.
+pub fn parse_address(s: &str) -> Result<SocketAddr> {
+    s.parse()
+        .map_err(|_| Error::Protocol(format!("not an address: {s}")))
+}

@@ -1,0 +1,283 @@
+//! The hub: one TLS listener on the LAN, one task per seat connection, one store.
+//!
+//! Each request runs on the blocking pool against the hub's store (one SQLite connection
+//! behind a mutex, so pushes are serialised, which the log's order needs anyway). A push that
+//! grows the log wakes every connected seat (`Notify`), so a booking on one seat shows on the
+//! others within the round trip of a pull. Revoking a seat closes its connections at once.
+use std::{net::SocketAddr, sync::Arc, time::Duration};
+
+use madoguchi_core::{store::sync::SeatRecord, Store};
+use tokio::{
+    net::{TcpListener, TcpStream},
+    sync::{broadcast, mpsc},
+};
+use tokio_rustls::TlsAcceptor;
+use uuid::Uuid;
+
+use crate::{
+    tls,
+    wire::{self, Request, Response, PULL_PAGE},
+    Error, Result,
+};
+
+/// How long a TLS handshake may take before the connection is dropped.
+const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Events every connection listens to.
+#[derive(Debug, Clone)]
+enum Event {
+    /// The log grew to this head.
+    Head(u64),
+    /// This seat was revoked: close its connections.
+    Revoked(Uuid),
+}
+
+/// A running hub.
+#[derive(Clone)]
+pub struct Hub {
+    store: Arc<std::sync::Mutex<Store>>,
+    events: broadcast::Sender<Event>,
+    name: String,
+    fingerprint: String,
+}
+
+impl Hub {
+    /// A hub serving `store` (its TLS identity is made on first use and kept in the store).
+    pub fn new(store: Store) -> Result<Hub> {
+        let identity = store.sync_identity(tls::new_identity)?;
+        let name = store.meta().seat_name.clone();
+        let (events, _) = broadcast::channel(256);
+        Ok(Hub {
+            store: Arc::new(std::sync::Mutex::new(store)),
+            events,
+            name,
+            fingerprint: identity.fingerprint,
+        })
+    }
+
+    /// The hub's certificate fingerprint (shown with enrolment codes).
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
+    }
+
+    /// Runs `f` on the store on the blocking pool.
+    pub async fn with_store<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Store) -> madoguchi_core::Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let store = self.store.clone();
+        tokio::task::spawn_blocking(move || {
+            let guard = store.lock().unwrap_or_else(|p| p.into_inner());
+            f(&guard)
+        })
+        .await
+        .map_err(|e| Error::Protocol(format!("store task failed: {e}")))?
+        .map_err(Error::from)
+    }
+
+    /// A new one-time enrolment string for the manager to type on the new seat.
+    pub async fn enrolment_string(&self) -> Result<String> {
+        let code = self.with_store(|s| s.hub_enrolment_code()).await?;
+        Ok(tls::enrolment_string(&code, &self.fingerprint))
+    }
+
+    /// Revokes a seat: its pin is deleted and its open connections are closed now.
+    pub async fn revoke(&self, seat_id: Uuid) -> Result<()> {
+        self.with_store(move |s| s.hub_revoke(seat_id)).await?;
+        let _ = self.events.send(Event::Revoked(seat_id));
+        Ok(())
+    }
+
+    /// Enrolled seats.
+    pub async fn seats(&self) -> Result<Vec<SeatRecord>> {
+        self.with_store(|s| s.hub_seats()).await
+    }
+
+    /// Binds `addr` and serves until the task is dropped.
+    pub async fn bind(self, addr: SocketAddr) -> Result<(SocketAddr, tokio::task::JoinHandle<()>)> {
+        let listener = TcpListener::bind(addr).await?;
+        let local = listener.local_addr()?;
+        let identity = self
+            .with_store(|s| s.sync_identity(tls::new_identity))
+            .await?;
+        let acceptor = TlsAcceptor::from(tls::server_config(&identity)?);
+        tracing::info!(%local, "hub listening");
+        let task = tokio::spawn(async move {
+            loop {
+                let (tcp, peer) = match listener.accept().await {
+                    Ok(c) => c,
+                    Err(e) => {
+                        tracing::warn!("accept failed: {e}");
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                        continue;
+                    }
+                };
+                let hub = self.clone();
+                let acceptor = acceptor.clone();
+                tokio::spawn(async move {
+                    if let Err(e) = hub.serve(acceptor, tcp).await {
+                        // No personal data in these errors: codes, sizes and addresses only.
+                        tracing::info!(%peer, "connection ended: {e}");
+                    }
+                });
+            }
+        });
+        Ok((local, task))
+    }
+
+    async fn serve(&self, acceptor: TlsAcceptor, tcp: TcpStream) -> Result<()> {
+        tcp.set_nodelay(true)?;
+        let stream = tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp))
+            .await
+            .map_err(|_| Error::Tls("handshake timed out".into()))??;
+        let fp = stream
+            .get_ref()
+            .1
+            .peer_certificates()
+            .and_then(|c| c.first())
+            .map(|c| madoguchi_core::store::sync::fingerprint(c))
+            .ok_or_else(|| Error::Tls("no client certificate".into()))?;
+        let lookup = fp.clone();
+        let mut seat = match self
+            .with_store(move |s| s.hub_seat_by_fingerprint(&lookup))
+            .await
+        {
+            Ok(seat) => Some(seat),
+            Err(Error::Store(madoguchi_core::Error::NotEnrolled)) => None,
+            Err(e) => return Err(e),
+        };
+        let (mut reader, mut writer) = tokio::io::split(stream);
+        // Reading is not cancel-safe, so a task reads and forwards whole requests.
+        let (tx, mut requests) = mpsc::channel::<Result<Request>>(4);
+        let read_task = tokio::spawn(async move {
+            loop {
+                let next = wire::read::<_, Request>(&mut reader).await;
+                let stop = !matches!(next, Ok(Some(_)));
+                match next {
+                    Ok(Some(r)) => {
+                        if tx.send(Ok(r)).await.is_err() {
+                            return;
+                        }
+                    }
+                    Ok(None) => return,
+                    Err(e) => {
+                        let _ = tx.send(Err(e)).await;
+                    }
+                }
+                if stop {
+                    return;
+                }
+            }
+        });
+        let mut events = self.events.subscribe();
+        let result = loop {
+            tokio::select! {
+                request = requests.recv() => {
+                    let request = match request {
+                        None => break Ok(()),
+                        Some(Err(e)) => {
+                            let _ = wire::write(&mut writer, &refusal(&e)).await;
+                            break Err(e);
+                        }
+                        Some(Ok(r)) => r,
+                    };
+                    let response = self.answer(&mut seat, &fp, request).await;
+                    let refused = matches!(response, Response::Refused { .. });
+                    wire::write(&mut writer, &response).await?;
+                    if refused && seat.is_none() {
+                        break Ok(()); // a stranger gets one answer, then the door
+                    }
+                }
+                event = events.recv() => match event {
+                    Ok(Event::Head(head)) if seat.is_some() => wire::write(&mut writer, &Response::Notify { head }).await?,
+                    Ok(Event::Revoked(id)) if seat.as_ref().is_some_and(|s| s.seat_id == id) => {
+                        let _ = wire::write(&mut writer, &refusal(&Error::Store(madoguchi_core::Error::SeatRevoked))).await;
+                        break Ok(());
+                    }
+                    Err(broadcast::error::RecvError::Lagged(_)) if seat.is_some() => {
+                        let head = self.with_store(|s| s.hub_head()).await?;
+                        wire::write(&mut writer, &Response::Notify { head }).await?;
+                    }
+                    _ => {}
+                },
+            }
+        };
+        read_task.abort();
+        result
+    }
+
+    async fn answer(&self, seat: &mut Option<SeatRecord>, fp: &str, request: Request) -> Response {
+        let result: Result<Response> = match (seat.clone(), request) {
+            (
+                _,
+                Request::Enrol {
+                    code,
+                    seat_id,
+                    name,
+                },
+            ) => {
+                let fp = fp.to_owned();
+                match self
+                    .with_store(move |s| s.hub_enrol(&code, seat_id, &name, &fp))
+                    .await
+                {
+                    Ok(record) => {
+                        tracing::info!(seat = %record.name, "seat enrolled");
+                        *seat = Some(record);
+                        Ok(Response::Enrolled {
+                            hub_name: self.name.clone(),
+                        })
+                    }
+                    Err(e) => Err(e),
+                }
+            }
+            (None, _) => Err(Error::Store(madoguchi_core::Error::NotEnrolled)),
+            (Some(s), Request::Push { batch }) => {
+                let id = s.seat_id;
+                match self
+                    .with_store(move |st| st.hub_push(id, &batch).map(|r| (r, st.hub_head())))
+                    .await
+                {
+                    Ok((results, head)) => {
+                        let head = head.unwrap_or_default();
+                        let _ = self.events.send(Event::Head(head));
+                        Ok(Response::Pushed { results })
+                    }
+                    Err(e) => Err(e),
+                }
+            }
+            (Some(s), Request::Pull { after }) => {
+                let id = s.seat_id;
+                self.with_store(move |st| {
+                    let (entries, head) = st.hub_changes(after, PULL_PAGE)?;
+                    let escrow = st.hub_escrow_for(id)?;
+                    Ok(Response::Changes {
+                        entries,
+                        head,
+                        escrow,
+                    })
+                })
+                .await
+            }
+        };
+        result.unwrap_or_else(|e| refusal(&e))
+    }
+}
+
+/// The refusal a peer gets for an error (codes are stable; messages hold no personal data).
+fn refusal(e: &Error) -> Response {
+    let code = match e {
+        Error::Store(e) => serde_json::to_value(e.code())
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_else(|| "store".into()),
+        Error::SchemaVersion { .. } => "schema_version".into(),
+        Error::TooLarge(_) => "too_large".into(),
+        Error::Malformed(_) => "malformed".into(),
+        _ => "protocol".into(),
+    };
+    Response::Refused {
+        code,
+        message: e.to_string(),
+    }
+}
