@@ -14,8 +14,8 @@ ensure_ui_built
 say "UI: type check and component tests"
 (cd ui && npm run --silent typecheck && npm test --silent)
 
-say "Rust: build the desktop app (the end-to-end tests drive the real binary)"
-cargo build -p madoguchi-app
+say "Rust: build the desktop app and the CLI (system tests drive the real binaries)"
+cargo build -p madoguchi-app -p madoguchi-cli
 
 say "Rust: every test in the workspace"
 cargo nextest run --workspace --no-fail-fast

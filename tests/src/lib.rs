@@ -21,12 +21,17 @@ pub fn passphrase() -> Passphrase {
 /// A new store in `root` (cheap KDF: tests make many), with the demo roster
 /// ([`madoguchi_core::demo::DEMO_STAFF`]), acting as the site administrator.
 pub fn new_store(root: &Path) -> Store {
+    new_seat_store(root, "窓口1")
+}
+
+/// [`new_store`] for a seat with another name.
+pub fn new_seat_store(root: &Path, seat_name: &str) -> Store {
     let store = Store::create(
         &DataDir::at(root),
         &passphrase(),
         &NewStore {
             site_name: "テスト市 特設窓口".into(),
-            seat_name: "窓口1".into(),
+            seat_name: seat_name.into(),
         },
         KdfCost::insecure_for_tests(),
     )
@@ -34,6 +39,23 @@ pub fn new_store(root: &Path) -> Store {
     .act_as_site("tests");
     madoguchi_core::demo::seed_staff(&store).expect("demo roster");
     store
+}
+
+/// A binary built next to the test executables (target/debug/<name>).
+pub fn built_binary(name: &str) -> PathBuf {
+    let exe = std::env::current_exe().expect("test executable");
+    // target/debug/deps/<test> -> target/debug/<name>
+    let path = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("target dir")
+        .join(name);
+    assert!(
+        path.exists(),
+        "{} is not built: run `cargo build -p madoguchi-cli`",
+        path.display()
+    );
+    path
 }
 
 /// Every file under `root` with its bytes.

@@ -59,7 +59,8 @@ async fn a_what_if_take_up_changes_the_staffing_table_and_chart() -> anyhow::Res
     app.screenshot("02-what-if").await?;
 
     // The month in detail: by weekday, and an average day hour by hour.
-    app.click(&format!("{row} button[data-action=show-month]")).await?;
+    app.click(&format!("{row} button[data-action=show-month]"))
+        .await?;
     let detail = app
         .wait_for_text("[data-testid=plan-month]", "2027-03 の曜日別")
         .await?;

@@ -1,5 +1,5 @@
 //! `madoguchi`: the command-line side of Madoguchi (store set-up and checks, the roster, the
-//! attendance record, the audit trail; later the hub, the wipe and exports). One module per subcommand under `cmd/`, each a struct with `run`.
+//! attendance record, the audit trail, the hub and a seat's enrolment and sync; later the wipe and exports). One module per subcommand under `cmd/`, each a struct with `run`.
 #![forbid(unsafe_code)]
 
 mod cmd;
@@ -30,6 +30,9 @@ enum Command {
     Staff(cmd::staff::Staff),
     Attendance(cmd::attendance::Attendance),
     Audit(cmd::audit::Audit),
+    Hub(cmd::hub::Hub),
+    Enrol(cmd::sync::Enrol),
+    Sync(cmd::sync::Sync),
 }
 
 fn main() -> ExitCode {
@@ -49,6 +52,9 @@ fn main() -> ExitCode {
             Command::Staff(c) => c.run(&dir),
             Command::Attendance(c) => c.run(&dir),
             Command::Audit(c) => c.run(&dir),
+            Command::Hub(c) => c.run(&dir),
+            Command::Enrol(c) => c.run(&dir),
+            Command::Sync(c) => c.run(&dir),
         });
     match result {
         Ok(code) => code,

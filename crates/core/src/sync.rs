@@ -149,16 +149,22 @@ pub struct ConflictRecord {
 /// needs escrow in every slot it covers, so they must not be scattered over seats.
 pub const ESCROW_BLOCK: usize = 4;
 
-/// How many places of a slot a seat should hold in escrow: half the slot's free places
-/// (rounded up) are set aside, dealt round robin over the enrolled seats starting at a
-/// different seat for each block of [`ESCROW_BLOCK`] slots, so every seat can confirm some
-/// bookings offline while the other half stays with the hub for seats that are online.
+/// The share of a slot's free places set aside for seats: one in this many (rounded up).
+/// Counter PCs are online nearly all the time, and a place in a seat's escrow is refused to
+/// every other seat, so the share is small: enough for a seat to keep booking through a LAN
+/// outage, not so much that online bookings are refused while places look free.
+pub const ESCROW_SHARE: u32 = 4;
+
+/// How many places of a slot a seat should hold in escrow: a quarter of the slot's free
+/// places (rounded up, [`ESCROW_SHARE`]) are set aside, dealt round robin over the enrolled
+/// seats starting at a different seat for each block of [`ESCROW_BLOCK`] slots; the rest stay
+/// with the hub for seats that are online.
 pub fn escrow_target(free: u32, slot_index: usize, seat_position: usize, seats: usize) -> u32 {
     let slot_index = slot_index / ESCROW_BLOCK;
     if seats == 0 {
         return 0;
     }
-    let pool = free.div_ceil(2) as usize;
+    let pool = free.div_ceil(ESCROW_SHARE) as usize;
     let offset = (seat_position + seats - slot_index % seats) % seats;
     // Seats offset 0, 1, … get the pool's places in turn.
     (pool / seats + usize::from(offset < pool % seats)) as u32
@@ -169,14 +175,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn escrow_deals_half_the_free_places_round_robin() {
+    fn escrow_deals_a_share_of_the_free_places_round_robin() {
         for seats in 1..=8 {
             for free in 0..=12u32 {
                 for slot in 0..10 {
                     let total: u32 = (0..seats)
                         .map(|s| escrow_target(free, slot, s, seats))
                         .sum();
-                    assert_eq!(total, free.div_ceil(2), "free {free}, {seats} seats");
+                    assert_eq!(
+                        total,
+                        free.div_ceil(ESCROW_SHARE),
+                        "free {free}, {seats} seats"
+                    );
                 }
             }
         }

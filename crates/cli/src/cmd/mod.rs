@@ -3,8 +3,10 @@ pub mod attendance;
 pub mod audit;
 pub mod change_passphrase;
 pub mod doctor;
+pub mod hub;
 pub mod init;
 pub mod staff;
+pub mod sync;
 
 use anyhow::Result;
 use madoguchi_core::{DataDir, Passphrase, Store};

@@ -1402,6 +1402,82 @@ fn seat_record(r: &rusqlite::Row<'_>) -> rusqlite::Result<SeatRecord> {
     })
 }
 
+/// Checks what sync promises once every outbox is drained and every seat has pulled the whole
+/// log: the seats hold exactly the hub's synced rows; every mutation any seat made is in the
+/// hub's log once (none lost, none applied twice); no slot is over capacity; no booking is
+/// left provisional; every refused booking is a conflict. Returns the problems found.
+pub fn convergence_problems(hub: &Store, seats: &[&Store]) -> Result<Vec<String>> {
+    let mut problems = Vec::new();
+    let expected = hub.synced_dump()?;
+    let (log, head) = hub.hub_changes(0, usize::MAX >> 1)?;
+    let mut made = 0;
+    for seat in seats {
+        let name = &seat.meta().seat_name;
+        let outbox = seat.outbox_status()?;
+        if outbox.pending > 0 || outbox.provisional > 0 {
+            problems.push(format!(
+                "{name}: {} pending, {} provisional",
+                outbox.pending, outbox.provisional
+            ));
+        }
+        let dump = seat.synced_dump()?;
+        if dump != expected {
+            let only_seat = dump.iter().filter(|r| !expected.contains(r)).count();
+            let only_hub = expected.iter().filter(|r| !dump.contains(r)).count();
+            problems.push(format!(
+                "{name}: {only_seat} rows only on the seat, {only_hub} only on the hub"
+            ));
+        }
+        made += seat.mutation_count()?;
+    }
+    let ids: std::collections::HashSet<Uuid> = log.iter().map(|e| e.id).collect();
+    if log.len() as u64 != head || ids.len() != log.len() {
+        problems.push(format!(
+            "hub log: {} entries, {} distinct ids, head {head}",
+            log.len(),
+            ids.len()
+        ));
+    }
+    if made != log.len() {
+        problems.push(format!(
+            "seats made {made} mutations, the hub logged {}",
+            log.len()
+        ));
+    }
+    let days: Vec<String> = hub
+        .conn()
+        .prepare("SELECT DISTINCT day FROM reservations")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for day in days {
+        let day = NaiveDate::parse_from_str(&day, DATE)
+            .map_err(|_| Error::Invalid("reservation day".into()))?;
+        if let Ok((_, _, slots)) = hub.day_slots(day) {
+            for slot in slots.iter().filter(|s| s.taken > s.capacity) {
+                problems.push(format!(
+                    "{day} {}: {} taken of {}",
+                    slot.starts, slot.taken, slot.capacity
+                ));
+            }
+        }
+    }
+    let refused = log
+        .iter()
+        .filter(|e| matches!(&e.mutation, Mutation::RaiseConflict { original, .. } if matches!(**original, Mutation::Book(_))))
+        .count();
+    let conflicts: i64 = hub.conn().query_row(
+        "SELECT count(*) FROM conflicts WHERE kind = 'book'",
+        [],
+        |r| r.get(0),
+    )?;
+    if refused as i64 != conflicts {
+        problems.push(format!(
+            "{refused} refused bookings but {conflicts} booking conflicts"
+        ));
+    }
+    Ok(problems)
+}
+
 /// The day whose free places a mutation's outcome depends on.
 fn room_day(mutation: &Mutation) -> Option<NaiveDate> {
     match mutation {

@@ -1,0 +1,73 @@
+//! `madoguchi hub`: run the hub on this PC's store, and manage the seats enrolled with it.
+use std::{net::SocketAddr, process::ExitCode};
+
+use anyhow::{Context, Result};
+use clap::{Args, Subcommand};
+use madoguchi_core::DataDir;
+use madoguchi_sync::hub::Hub as Server;
+
+use super::open_as_site;
+
+/// The default port of the hub.
+pub const DEFAULT_LISTEN: &str = "0.0.0.0:7750";
+
+/// Run or manage the hub (the single authority for bookings on the LAN).
+#[derive(Debug, Args)]
+pub struct Hub {
+    #[command(subcommand)]
+    command: HubCommand,
+}
+
+#[derive(Debug, Subcommand)]
+enum HubCommand {
+    /// Serve seats until stopped (Ctrl+C).
+    Serve {
+        /// Address and port to listen on.
+        #[arg(long, default_value = DEFAULT_LISTEN)]
+        listen: SocketAddr,
+    },
+    /// Print a one-time enrolment string for a new seat (valid 10 minutes, once).
+    Code,
+    /// List the enrolled seats.
+    Seats,
+    /// Revoke a seat: it is cut off and must enrol again with a new code.
+    Revoke {
+        /// The seat's id (see `hub seats`).
+        seat_id: uuid::Uuid,
+    },
+}
+
+impl Hub {
+    pub fn run(self, dir: &DataDir) -> Result<ExitCode> {
+        let store = open_as_site(dir, "hub")?;
+        let runtime = tokio::runtime::Runtime::new()?;
+        let hub = Server::new(store)?;
+        runtime.block_on(async move {
+            match self.command {
+                HubCommand::Serve { listen } => {
+                    let (addr, task) = hub.clone().bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
+                    println!("hub listening on {addr}; fingerprint {}", hub.fingerprint());
+                    tokio::select! {
+                        _ = tokio::signal::ctrl_c() => println!("stopping"),
+                        r = task => r?,
+                    }
+                }
+                HubCommand::Code => {
+                    println!("{}", hub.enrolment_string().await?);
+                    eprintln!("Type it on the new seat within 10 minutes: madoguchi enrol --hub <address> --code <this>");
+                }
+                HubCommand::Seats => {
+                    for s in hub.seats().await? {
+                        let state = s.revoked_at.as_deref().map_or("enrolled".to_owned(), |t| format!("revoked {t}"));
+                        println!("{}  {}  {}  last seq {}  {}", s.seat_id, s.name, state, s.last_seq, s.last_seen.as_deref().unwrap_or("never seen"));
+                    }
+                }
+                HubCommand::Revoke { seat_id } => {
+                    hub.revoke(seat_id).await?;
+                    println!("revoked {seat_id}");
+                }
+            }
+            anyhow::Ok(ExitCode::SUCCESS)
+        })
+    }
+}

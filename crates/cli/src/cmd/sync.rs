@@ -1,0 +1,77 @@
+//! `madoguchi enrol` and `madoguchi sync`: a seat's link to its hub from the command line.
+use std::{process::ExitCode, sync::Arc};
+
+use anyhow::Result;
+use clap::Args;
+use madoguchi_core::DataDir;
+use madoguchi_sync::{client, tls::HubPin};
+
+use super::open_as_site;
+
+/// Enrol this seat with a hub using the one-time string the hub shows.
+#[derive(Debug, Args)]
+pub struct Enrol {
+    /// The hub's address, host:port.
+    #[arg(long)]
+    hub: String,
+    /// The enrolment string (XXXX-XXXX-XXXX-<start of the hub's fingerprint>).
+    #[arg(long)]
+    code: String,
+}
+
+impl Enrol {
+    pub fn run(self, dir: &DataDir) -> Result<ExitCode> {
+        let store = Arc::new(std::sync::Mutex::new(Some(open_as_site(dir, "enrol")?)));
+        let runtime = tokio::runtime::Runtime::new()?;
+        let hub_name = runtime.block_on(client::enrol(&store, &self.hub, &self.code))?;
+        println!("enrolled with {hub_name} at {}", self.hub);
+        Ok(ExitCode::SUCCESS)
+    }
+}
+
+/// Sync this seat with its hub: one round, or keep syncing with `--watch`.
+#[derive(Debug, Args)]
+pub struct Sync {
+    /// Keep running: sync on every change announced by the hub and retry while it is away.
+    #[arg(long)]
+    watch: bool,
+}
+
+impl Sync {
+    pub fn run(self, dir: &DataDir) -> Result<ExitCode> {
+        let store = open_as_site(dir, "sync")?;
+        let link = store.sync_link()?.ok_or(madoguchi_sync::Error::NoHub)?;
+        let identity = store.sync_identity(madoguchi_sync::tls::new_identity)?;
+        let store = Arc::new(std::sync::Mutex::new(Some(store)));
+        let runtime = tokio::runtime::Runtime::new()?;
+        runtime.block_on(async move {
+            if self.watch {
+                let (task, mut status) = client::spawn(store, Arc::new(tokio::sync::Notify::new()));
+                loop {
+                    tokio::select! {
+                        _ = tokio::signal::ctrl_c() => break,
+                        changed = status.changed() => {
+                            if changed.is_err() { break; }
+                            let s = status.borrow().clone();
+                            match s.last_error {
+                                Some(e) => eprintln!("offline: {e}"),
+                                None => eprintln!("in sync (round {})", s.rounds),
+                            }
+                        }
+                    }
+                }
+                task.abort();
+            } else {
+                let mut conn = client::connect(
+                    &identity,
+                    &link.hub_address,
+                    HubPin::Exact(link.hub_fingerprint),
+                )
+                .await?;
+                let round = client::round(&store, &mut conn).await?;
+                println!("pushed {}, pulled {}", round.pushed, round.pulled);
+            }
+            anyhow::Ok(ExitCode::SUCCESS)
+        })
+    }
+}
