@@ -13,6 +13,12 @@ use serde::Serialize;
 pub enum ShellErrorCode {
     /// The command needs an unlocked store.
     Locked,
+    /// The hub could not be reached, or its certificate is not the pinned one.
+    HubUnreachable,
+    /// The enrolment string is not in the form the hub shows.
+    BadEnrolmentCode,
+    /// The hub answered with something this seat did not expect.
+    SyncProtocol,
 }
 
 /// Every error code the UI can receive.
@@ -57,6 +63,29 @@ impl From<madoguchi_report::Error> for AppError {
                     message: other.to_string(),
                 }
             }
+        }
+    }
+}
+
+impl From<madoguchi_sync::Error> for AppError {
+    fn from(e: madoguchi_sync::Error) -> Self {
+        use madoguchi_sync::Error as E;
+        tracing::warn!("sync failed: {e}");
+        let code = match &e {
+            E::Store(inner) => AppErrorCode::Core(inner.code()),
+            E::Refused { code, .. } => match code.as_str() {
+                "not_enrolled" => AppErrorCode::Core(ErrorCode::NotEnrolled),
+                "seat_revoked" => AppErrorCode::Core(ErrorCode::SeatRevoked),
+                _ => AppErrorCode::Shell(ShellErrorCode::SyncProtocol),
+            },
+            E::Io(_) | E::Tls(_) => AppErrorCode::Shell(ShellErrorCode::HubUnreachable),
+            E::BadEnrolmentCode => AppErrorCode::Shell(ShellErrorCode::BadEnrolmentCode),
+            E::NoHub => AppErrorCode::Core(ErrorCode::NotEnrolled),
+            _ => AppErrorCode::Shell(ShellErrorCode::SyncProtocol),
+        };
+        AppError {
+            code,
+            message: e.to_string(),
         }
     }
 }

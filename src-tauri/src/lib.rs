@@ -33,6 +33,13 @@ pub fn run() {
         .manage(state::AppState::new(data_dir))
         .invoke_handler(tauri::generate_handler![
             commands::lock_state,
+            commands::sync::sync_status,
+            commands::sync::conflicts,
+            commands::sync::resolve_conflict,
+            commands::sync::enrol_seat,
+            commands::sync::hub_new_code,
+            commands::sync::hub_seats,
+            commands::sync::hub_revoke,
             commands::unlock,
             commands::store_status,
             commands::lock,

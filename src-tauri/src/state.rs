@@ -1,21 +1,81 @@
-//! The app's state: the data directory and, once unlocked, the store.
-use std::sync::Mutex;
+//! The app's state: the data directory, once unlocked the store, and, when this seat is
+//! enrolled with a hub, the background sync with its status.
+use std::sync::{Arc, Mutex};
 
 use madoguchi_core::{DataDir, Store};
+use madoguchi_sync::client::{self, SharedStore, Status};
 use serde::Serialize;
 use tauri::{AppHandle, Manager, Runtime};
 
 pub(crate) struct AppState {
     data_dir: DataDir,
-    store: Mutex<Option<Store>>,
+    /// Shared with the sync task, which takes the lock only for one short transaction at a time.
+    store: SharedStore,
+    sync: Mutex<Option<SyncRun>>,
+}
+
+/// The running sync of this seat.
+struct SyncRun {
+    task: tauri::async_runtime::JoinHandle<()>,
+    status: tokio::sync::watch::Receiver<Status>,
+    local: Arc<tokio::sync::Notify>,
 }
 
 impl AppState {
     pub(crate) fn new(data_dir: DataDir) -> Self {
         AppState {
             data_dir,
-            store: Mutex::new(None),
+            store: Arc::new(Mutex::new(None)),
+            sync: Mutex::new(None),
         }
+    }
+
+    /// The store slot shared with the sync task.
+    pub(crate) fn shared_store(&self) -> SharedStore {
+        self.store.clone()
+    }
+
+    fn sync_run(&self) -> std::sync::MutexGuard<'_, Option<SyncRun>> {
+        self.sync.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Starts syncing with the hub if this seat is enrolled (after unlock or enrolment).
+    pub(crate) fn start_sync(&self) {
+        let enrolled = self
+            .store()
+            .as_ref()
+            .is_some_and(|s| matches!(s.sync_link(), Ok(Some(_))));
+        if !enrolled {
+            return;
+        }
+        self.stop_sync();
+        let (tx, status) = tokio::sync::watch::channel(Status::default());
+        let local = Arc::new(tokio::sync::Notify::new());
+        let task = tauri::async_runtime::spawn(client::run(self.store.clone(), local.clone(), tx));
+        *self.sync_run() = Some(SyncRun {
+            task,
+            status,
+            local,
+        });
+    }
+
+    /// Stops syncing (before the store is locked).
+    pub(crate) fn stop_sync(&self) {
+        if let Some(run) = self.sync_run().take() {
+            run.task.abort();
+        }
+    }
+
+    /// Tells the sync task that this seat changed something (push it now).
+    pub(crate) fn nudge_sync(&self) {
+        if let Some(run) = self.sync_run().as_ref() {
+            run.local.notify_one();
+        }
+    }
+
+    /// The sync task's last status, if it runs.
+    pub(crate) fn sync_status(&self) -> Option<Status> {
+        self.sync_run().as_ref().map(|r| r.status.borrow().clone())
     }
 
     pub(crate) fn data_dir(&self) -> &DataDir {

@@ -23,11 +23,13 @@ import { NoStoreScreen } from "./screens/NoStoreScreen";
 import { SettingsScreen } from "./screens/SettingsScreen";
 import { SearchScreen } from "./screens/SearchScreen";
 import { StatusScreen } from "./screens/StatusScreen";
+import { SyncScreen } from "./screens/SyncScreen";
+import { SyncIndicator } from "./components/SyncIndicator";
 import { UnlockScreen } from "./screens/UnlockScreen";
 
 type Screen =
   | "board" | "book" | "checklist" | "search" | "counter" | "handoff" | "queue" | "reconcile"
-  | "inquiries" | "reports" | "planner" | "plan" | "staff" | "lending" | "audit" | "status";
+  | "inquiries" | "reports" | "planner" | "plan" | "staff" | "lending" | "audit" | "sync" | "status";
 /** The navigation, in order; Alt+1… (Alt+0 for the tenth) selects them. */
 const SCREENS: [Screen, TextKey][] = [
   ["board", "nav.board"],
@@ -45,6 +47,7 @@ const SCREENS: [Screen, TextKey][] = [
   ["staff", "nav.staff"],
   ["lending", "nav.lending"],
   ["audit", "nav.audit"],
+  ["sync", "nav.sync"],
   ["status", "nav.status"],
 ];
 /** Screens only the manager and deputy use (core refuses the others anyway). */
@@ -139,6 +142,7 @@ export function App({ backend }: { backend: Backend }) {
             {status.meta.siteName} ／ {status.meta.seatName}
           </span>
         )}
+        {status && actor && <SyncIndicator backend={backend} onOpen={() => setScreen("sync")} />}
         {status && actor?.kind === "staff" && (
           <span className="who" data-testid="who">
             {t("signin.who", { name: actor.name, role: tCode("role", actor.role) })}
@@ -187,6 +191,7 @@ export function App({ backend }: { backend: Backend }) {
               openChecklist={openChecklist}
               seatNo={seatNo ?? seatNumberOf(status.meta.seatName)}
               setSeatNo={setSeatNo}
+              manager={actor.kind === "site" || actor.role === "manager" || actor.role === "deputy"}
             />
           )}
         </main>
@@ -204,6 +209,7 @@ function ScreenFor(props: {
   openChecklist: (number: string) => void;
   seatNo: number;
   setSeatNo: (n: number) => void;
+  manager: boolean;
 }) {
   const { backend } = props;
   switch (props.screen) {
@@ -237,6 +243,8 @@ function ScreenFor(props: {
       return <LendingScreen backend={backend} />;
     case "audit":
       return <AuditScreen backend={backend} />;
+    case "sync":
+      return <SyncScreen backend={backend} manager={props.manager} />;
     case "status":
       return <StatusScreen status={props.status} />;
   }

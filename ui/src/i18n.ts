@@ -8,8 +8,9 @@ import visits from "./locales/ja/visits.json";
 import people from "./locales/ja/people.json";
 import reports from "./locales/ja/reports.json";
 import planner from "./locales/ja/planner.json";
+import sync from "./locales/ja/sync.json";
 
-const texts = { ...common, ...checklist, ...reservations, ...settings, ...visits, ...people, ...reports, ...planner };
+const texts = { ...common, ...checklist, ...reservations, ...settings, ...visits, ...people, ...reports, ...planner, ...sync };
 export type TextKey = keyof typeof texts;
 export type ErrorKey = keyof typeof errors;
 

@@ -240,23 +240,26 @@ pub fn spawn(
     local: Arc<Notify>,
 ) -> (tokio::task::JoinHandle<()>, watch::Receiver<Status>) {
     let (tx, rx) = watch::channel(Status::default());
-    let task = tokio::spawn(async move {
-        let mut backoff = Duration::from_millis(250);
-        let mut status = Status::default();
-        loop {
-            match session(&store, &local, &tx, &mut status).await {
-                Ok(()) => backoff = Duration::from_millis(250),
-                Err(e) => {
-                    status.connected = false;
-                    status.last_error = Some(e.to_string());
-                    let _ = tx.send(status.clone());
-                    tokio::time::sleep(backoff).await;
-                    backoff = (backoff * 2).min(Duration::from_secs(10));
-                }
+    (tokio::spawn(run(store, local, tx)), rx)
+}
+
+/// The loop [`spawn`] runs, for callers that spawn on their own runtime (the desktop app).
+pub async fn run(store: SharedStore, local: Arc<Notify>, tx: watch::Sender<Status>) {
+    let mut backoff = Duration::from_millis(250);
+    let mut status = Status::default();
+    loop {
+        match session(&store, &local, &tx, &mut status).await {
+            Ok(()) => backoff = Duration::from_millis(250),
+            Err(e) => {
+                status.connected = false;
+                // Codes and addresses only: sync errors never carry personal data.
+                status.last_error = Some(e.to_string());
+                let _ = tx.send(status.clone());
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(Duration::from_secs(10));
             }
         }
-    });
-    (task, rx)
+    }
 }
 
 async fn session(

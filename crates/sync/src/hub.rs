@@ -246,6 +246,16 @@ impl Hub {
                     Err(e) => Err(e),
                 }
             }
+            (Some(_), Request::NewCode) => self
+                .enrolment_string()
+                .await
+                .map(|enrolment| Response::Code { enrolment }),
+            (Some(_), Request::Seats) => {
+                self.seats().await.map(|seats| Response::SeatList { seats })
+            }
+            (Some(_), Request::Revoke { seat_id }) => {
+                self.revoke(seat_id).await.map(|()| Response::Revoked)
+            }
             (Some(s), Request::Pull { after }) => {
                 let id = s.seat_id;
                 self.with_store(move |st| {

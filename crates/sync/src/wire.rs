@@ -42,6 +42,15 @@ pub enum Request {
         /// The seat's cursor.
         after: u64,
     },
+    /// A manager at an enrolled seat asks for an enrolment string for a new seat.
+    NewCode,
+    /// A manager at an enrolled seat asks for the list of seats.
+    Seats,
+    /// A manager at an enrolled seat revokes a seat.
+    Revoke {
+        /// The seat to cut off.
+        seat_id: uuid::Uuid,
+    },
 }
 
 /// A message from the hub to a seat.
@@ -67,6 +76,18 @@ pub enum Response {
         /// The places set aside for this seat now.
         escrow: Vec<Quota>,
     },
+    /// A new enrolment string.
+    Code {
+        /// One-time code and the start of the hub's fingerprint.
+        enrolment: String,
+    },
+    /// The enrolled seats.
+    SeatList {
+        /// Revoked ones included.
+        seats: Vec<madoguchi_core::store::sync::SeatRecord>,
+    },
+    /// Done.
+    Revoked,
     /// Sent unasked when the log grows: pull now.
     Notify {
         /// The new head.

@@ -22,6 +22,7 @@ use crate::{
 
 pub mod people;
 pub mod reports;
+pub mod sync;
 
 type CmdResult<T> = Result<T, AppError>;
 
@@ -49,6 +50,7 @@ pub fn unlock(state: State<'_, AppState>, passphrase: String) -> CmdResult<Store
         crate::state::with_test_clock(Store::open(state.data_dir(), &Passphrase::new(passphrase))?);
     let status = store.status()?;
     *state.store() = Some(store);
+    state.start_sync();
     Ok(status)
 }
 
@@ -65,6 +67,7 @@ pub fn store_status(state: State<'_, AppState>) -> CmdResult<StoreStatus> {
 /// Closes the store; the key leaves memory and the sign-in ends (recorded as a lock).
 #[tauri::command]
 pub fn lock(state: State<'_, AppState>) {
+    state.stop_sync();
     if let Some(store) = state.store().take() {
         if let Err(e) = store.end_sign_in_on_lock() {
             tracing::warn!("could not record the end of the sign-in: {e}");
@@ -72,12 +75,14 @@ pub fn lock(state: State<'_, AppState>) {
     }
 }
 
-/// Runs `f` on the unlocked store.
+/// Runs `f` on the unlocked store, then lets sync push whatever it changed.
 fn with_store<T>(
     state: &State<'_, AppState>,
     f: impl FnOnce(&Store) -> madoguchi_core::Result<T>,
 ) -> CmdResult<T> {
-    Ok(f(state.store().as_ref().ok_or_else(AppError::locked)?)?)
+    let result = f(state.store().as_ref().ok_or_else(AppError::locked)?)?;
+    state.nudge_sync();
+    Ok(result)
 }
 
 /// The board of one day (`YYYY-MM-DD`).

@@ -1,6 +1,9 @@
 // The seam in front of IPC: components talk to a Backend, never to Tauri directly, so they can
 // be tested with a fake (vitest) and run for real in the desktop window.
 import type { AppError } from "../bindings/AppError";
+import type { ConflictView } from "../bindings/ConflictView";
+import type { SeatRecord } from "../bindings/SeatRecord";
+import type { SyncView } from "../bindings/SyncView";
 import type { BookingRules } from "../bindings/BookingRules";
 import type { BookPersonRequest } from "../bindings/BookPersonRequest";
 import type { BookRequest } from "../bindings/BookRequest";
@@ -126,6 +129,16 @@ export interface Backend {
   setPlanAssumptions(assumptions: Assumptions): Promise<void>;
   /** Saves the plan as PDF or CSV in the data folder's reports/; returns the path. */
   savePlan(format: "pdf" | "csv"): Promise<string>;
+
+  // Sync.
+  syncStatus(): Promise<SyncView>;
+  conflicts(includeResolved: boolean): Promise<ConflictView[]>;
+  resolveConflict(id: string, resolution: string): Promise<void>;
+  /** Enrols this seat with the hub (manager or deputy); returns the hub's name. */
+  enrolSeat(address: string, code: string): Promise<string>;
+  hubNewCode(): Promise<string>;
+  hubSeats(): Promise<SeatRecord[]>;
+  hubRevoke(seatId: string): Promise<void>;
 }
 
 /** True if `e` has the `{ code, message }` shape every command error has. */

@@ -1,5 +1,8 @@
 // An in-memory Backend for component tests: a small model of the core rules (capacity per
 // slot, closures, the follow-up list), not a copy of them. The core's own tests prove the rules.
+import type { ConflictView } from "../bindings/ConflictView";
+import type { SeatRecord } from "../bindings/SeatRecord";
+import type { SyncView } from "../bindings/SyncView";
 import type { AppError } from "../bindings/AppError";
 import type { BookingRules } from "../bindings/BookingRules";
 import type { BookPersonRequest } from "../bindings/BookPersonRequest";
@@ -167,6 +170,7 @@ export class FakeBackend implements Backend {
       notes,
       checkedInAt: status === "booked" ? null : `${day}T09:00:00`,
       late: false,
+      provisional: false,
       people: people.map((p) => ({
         nameKanji: p.nameKanji,
         nameKana: p.nameKana,
@@ -586,6 +590,46 @@ export class FakeBackend implements Backend {
   }
   async savePlan(format: "pdf" | "csv") {
     return `/tmp/madoguchi-test/reports/体制計画.${format}`;
+  }
+
+  // Sync: a seat enrolled with a hub that is reachable unless `hubDown`.
+  sync: SyncView = {
+    enrolled: false, hubName: null, hubAddress: null, connected: false, lastError: null, lastSync: null,
+    cursor: 0, pending: 0, provisional: 0, failing: 0, conflicts: 0, escrowPlaces: 0,
+  };
+  conflictList: ConflictView[] = [];
+  seatList: SeatRecord[] = [];
+  async syncStatus() {
+    return { ...this.sync, conflicts: this.conflictList.filter((c) => !c.resolvedAt).length };
+  }
+  async conflicts(includeResolved: boolean) {
+    return this.conflictList.filter((c) => includeResolved || !c.resolvedAt);
+  }
+  async resolveConflict(id: string, resolution: string) {
+    if (!resolution.trim()) fail("invalid_input", "say how");
+    const c = this.conflictList.find((x) => x.record.id === id);
+    if (!c || c.resolvedAt) fail("not_allowed", "unknown or resolved");
+    c!.resolvedAt = "2026-12-01T09:00:00Z";
+    c!.resolution = resolution;
+  }
+  async enrolSeat(address: string, code: string) {
+    this.manager();
+    if (!/^[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}-[0-9a-f]{16,}$/i.test(code.trim())) fail("bad_enrolment_code", "format");
+    this.sync = { ...this.sync, enrolled: true, hubName: "ハブ", hubAddress: address, connected: true };
+    return "ハブ";
+  }
+  async hubNewCode() {
+    this.manager();
+    return "K7QM-2XPA-R9TD-5f3a9c0e12b4d7aa";
+  }
+  async hubSeats() {
+    this.manager();
+    return this.seatList;
+  }
+  async hubRevoke(seatId: string) {
+    this.manager();
+    const s = this.seatList.find((x) => x.seatId === seatId);
+    if (s) s.revokedAt = "2026-12-01T09:00:00Z";
   }
   async confirmReturn(id: string, code: string, pin: string) {
     const c = this.member(code, pin);

@@ -60,4 +60,11 @@ export const tauriBackend: Backend = {
   capacityPlan: (whatIf) => invoke("capacity_plan", { whatIf }),
   setPlanAssumptions: (assumptions) => invoke("set_plan_assumptions", { assumptions }),
   savePlan: (format) => invoke("save_plan", { format }),
+  syncStatus: () => invoke("sync_status"),
+  conflicts: (includeResolved) => invoke("conflicts", { includeResolved }),
+  resolveConflict: (id, resolution) => invoke("resolve_conflict", { id, resolution }),
+  enrolSeat: (address, code) => invoke("enrol_seat", { address, code }),
+  hubNewCode: () => invoke("hub_new_code"),
+  hubSeats: () => invoke("hub_seats"),
+  hubRevoke: (seatId) => invoke("hub_revoke", { seatId }),
 };

@@ -49,6 +49,10 @@ checkedInAt: string | null,
  */
 late: boolean, 
 /**
+ * Booked on this seat beyond its escrow and not yet accepted by the hub (仮予約).
+ */
+provisional: boolean, 
+/**
  * The people, in order.
  */
 people: Array<PersonSummary>, };

@@ -8,6 +8,7 @@ import type { DayStatus } from "../bindings/DayStatus";
 import type { ReservationStatus } from "../bindings/ReservationStatus";
 import type { ReservationSummary } from "../bindings/ReservationSummary";
 import { errorText, t, tCode } from "../i18n";
+import { useOnSynced } from "./useLoaded";
 
 export function BoardScreen({ backend, onOpenChecklist }: { backend: Backend; onOpenChecklist?: (number: string) => void }) {
   const [day, setDay] = useState(today());
@@ -32,6 +33,7 @@ export function BoardScreen({ backend, onOpenChecklist }: { backend: Backend; on
   useEffect(() => {
     void load();
   }, [load]);
+  useOnSynced(load);
 
   async function act(action: () => Promise<unknown>) {
     try {
@@ -137,6 +139,7 @@ export function BoardScreen({ backend, onOpenChecklist }: { backend: Backend; on
                         <span className="kana">{r.people.map((p) => p.nameKana).join("・")}</span>
                         {r.channel === "walk_in" && <span className="badge">{tCode("channel", "walk_in")}</span>}
                         <span className={`badge status-${r.status}`}>{tCode("status", r.status)}</span>
+                        {r.provisional && <span className="badge provisional" data-testid="provisional" title={t("sync.lead")}>{t("board.provisional")}</span>}
                         {r.late && <span className="badge full">{t("board.late")}</span>}
                         {onOpenChecklist && (r.status === "booked" || r.status === "checked_in") && (
                           <button type="button" className="small secondary" data-action="checklist" onClick={() => onOpenChecklist(r.number)}>

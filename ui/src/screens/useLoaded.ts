@@ -4,6 +4,18 @@ import { useCallback, useEffect, useState } from "react";
 import { errorCode } from "../api/backend";
 import { errorText } from "../i18n";
 
+/** Dispatched on `window` by the sync indicator when this seat applied changes from the hub. */
+export const SYNCED_EVENT = "madoguchi:synced";
+
+/** Runs `reload` whenever changes from other seats have arrived through sync. */
+export function useOnSynced(reload: () => unknown) {
+  useEffect(() => {
+    const onSynced = () => void reload();
+    window.addEventListener(SYNCED_EVENT, onSynced);
+    return () => window.removeEventListener(SYNCED_EVENT, onSynced);
+  }, [reload]);
+}
+
 export function useLoaded<T>(load: () => Promise<T>, initial: T) {
   const [data, setData] = useState<T>(initial);
   const [error, setError] = useState<string | null>(null);
@@ -19,6 +31,10 @@ export function useLoaded<T>(load: () => Promise<T>, initial: T) {
   useEffect(() => {
     void reload();
   }, [reload]);
+
+  useOnSynced(reload);
+
+  useOnSynced(reload);
 
   /** Runs `action`; on success clears the error and reloads. True if it succeeded. */
   const run = useCallback(

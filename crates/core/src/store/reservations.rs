@@ -90,6 +90,8 @@ pub struct ReservationSummary {
     pub checked_in_at: Option<NaiveDateTime>,
     /// Checked in later than the lateness rule allows: served after those on time.
     pub late: bool,
+    /// Booked on this seat beyond its escrow and not yet accepted by the hub (仮予約).
+    pub provisional: bool,
     /// The people, in order.
     pub people: Vec<PersonSummary>,
 }
@@ -1259,7 +1261,8 @@ impl Store {
     ) -> Result<Vec<ReservationSummary>> {
         let sql = format!(
             "SELECT r.id, r.number, r.day, r.starts, r.slots, r.channel, r.status, r.notes,
-                    a.name_kanji, a.name_kana, a.phone, p.applicant_type, p.procedures, r.checked_in_at, r.late
+                    a.name_kanji, a.name_kana, a.phone, p.applicant_type, p.procedures, r.checked_in_at, r.late,
+                    r.hold = 'provisional'
              FROM reservations r
              JOIN reservation_people p ON p.reservation_id = r.id
              JOIN applicants a ON a.id = p.applicant_id
@@ -1305,6 +1308,7 @@ impl Store {
                         .transpose()
                         .map_err(|e| Error::Invalid(format!("stored check-in time: {e}")))?,
                     late: row.get(14)?,
+                    provisional: row.get(15)?,
                     people: vec![person],
                 }),
             }

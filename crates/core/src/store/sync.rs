@@ -153,7 +153,7 @@ pub struct ConflictView {
 }
 
 /// An enrolled seat, as the hub keeps it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub struct SeatRecord {
@@ -918,6 +918,13 @@ impl Store {
             ));
         }
         Ok(())
+    }
+
+    /// Checks the signed-in member may manage the seats' enrolment (manager or deputy) and
+    /// records the action in the audit trail.
+    pub fn authorise_sync_admin(&self, action: &str, subject: &str) -> Result<()> {
+        let actor = self.require(crate::people::Permission::ManageStaff)?;
+        self.audit(&actor, action, subject, "")
     }
 
     // ---- hub side ----

@@ -1,0 +1,55 @@
+// Sync on the fake backend: the header indicator, enrolling this seat (a malformed code gets a
+// Japanese error), and a booking conflict showing who to call until it is resolved.
+import { render, screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { App } from "../App";
+import { FakeBackend } from "../api/fake";
+
+async function openSync(backend: FakeBackend) {
+  render(<App backend={backend} />);
+  await userEvent.type(await screen.findByLabelText("サイトの合言葉"), "correct horse{Enter}");
+  await userEvent.click(await screen.findByRole("link", { name: "同期" }));
+}
+
+test("a seat is enrolled with the hub from the screen; a malformed code is refused in Japanese", async () => {
+  const backend = new FakeBackend();
+  await openSync(backend);
+  expect(await screen.findByTestId("sync-indicator")).toHaveTextContent("ハブ未登録");
+  const form = await screen.findByTestId("enrol");
+  await userEvent.type(within(form).getByLabelText(/ハブのアドレス/), "192.168.1.10:7750");
+  await userEvent.type(within(form).getByLabelText("登録コード"), "12345");
+  await userEvent.click(within(form).getByRole("button", { name: "登録する" }));
+  expect(await screen.findByRole("alert")).toHaveTextContent("登録コードの形式が違います");
+  await userEvent.clear(within(form).getByLabelText("登録コード"));
+  await userEvent.type(within(form).getByLabelText("登録コード"), "K7QM-2XPA-R9TD-5f3a9c0e12b4d7aa");
+  await userEvent.click(within(form).getByRole("button", { name: "登録する" }));
+  expect(await screen.findByTestId("sync-message")).toHaveTextContent("ハブ に登録しました");
+  await waitFor(() => expect(screen.getByTestId("sync-indicator")).toHaveTextContent("ハブに接続中"));
+});
+
+test("a booking conflict shows who to call and stays until resolved", async () => {
+  const backend = new FakeBackend();
+  backend.sync = { ...backend.sync, enrolled: true, hubName: "ハブ", hubAddress: "hub:7750", connected: true };
+  backend.conflictList = [
+    {
+      record: {
+        id: "c1", seat: "窓口3", staff: "S002", kind: "book", subject: "5107-1290", reason: "slot_full",
+        message: "no free place", madeAt: "2026-12-01T08:39:00", raisedAt: "2026-12-01T09:00:00Z",
+      },
+      mutation: { op: "book", day: "2026-12-03", starts: "13:00:00", people: [{ applicant: { nameKanji: "見本 花子", nameKana: "ミホン ハナコ", phone: "080-1111-2222" } }] },
+      resolvedAt: null, resolvedBy: null, resolution: null,
+    },
+  ];
+  await openSync(backend);
+  await waitFor(() => expect(screen.getByTestId("conflict-count")).toHaveTextContent("競合 1 件"));
+  const card = await screen.findByTestId("conflict");
+  expect(card).toHaveTextContent("予約が確定できませんでした");
+  expect(card).toHaveTextContent("他の席の予約で満席");
+  expect(within(card).getByTestId("call")).toHaveTextContent("見本 花子（ミホン ハナコ）080-1111-2222");
+  const resolve = within(card).getByRole("button", { name: "対応済みにする" });
+  expect(resolve).toBeDisabled();
+  await userEvent.type(within(card).getByLabelText("対応内容"), "12/4 10:00 に予約し直し");
+  await userEvent.click(resolve);
+  await waitFor(() => expect(screen.queryByTestId("conflict")).toBeNull());
+  expect(backend.conflictList[0].resolution).toBe("12/4 10:00 に予約し直し");
+});

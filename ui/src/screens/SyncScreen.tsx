@@ -1,0 +1,165 @@
+// Sync with the hub: the state of this seat's outbox and escrow, the conflicts every seat shows
+// until a person resolves them (with who to call for a booking that could not be confirmed),
+// enrolment of this seat, and the hub's seats for the manager (new codes, revocation).
+import { useCallback, useState } from "react";
+import { type Backend, errorCode } from "../api/backend";
+import type { ConflictView } from "../bindings/ConflictView";
+import type { SeatRecord } from "../bindings/SeatRecord";
+import { errorText, t, tCode } from "../i18n";
+import { useLoaded } from "./useLoaded";
+
+type Person = { applicant?: { nameKanji?: string; nameKana?: string; phone?: string | null } };
+
+export function SyncScreen({ backend, manager }: { backend: Backend; manager: boolean }) {
+  const status = useLoaded(useCallback(() => backend.syncStatus(), [backend]), null);
+  const conflicts = useLoaded(useCallback(() => backend.conflicts(false), [backend]), [] as ConflictView[]);
+  const [message, setMessage] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [seats, setSeats] = useState<SeatRecord[] | null>(null);
+
+  async function act(action: () => Promise<string | null>) {
+    try {
+      setMessage(await action());
+      setError(null);
+      await Promise.all([status.reload(), conflicts.reload()]);
+    } catch (e) {
+      setError(errorText(errorCode(e)));
+    }
+  }
+
+  const v = status.data;
+  return (
+    <section className="card" aria-labelledby="sync-title">
+      <h1 id="sync-title">{t("sync.title")}</h1>
+      <p className="lead muted small">{t("sync.lead")}</p>
+      {(error ?? status.error ?? conflicts.error) && <p className="error" role="alert">{error ?? status.error ?? conflicts.error}</p>}
+      {message && <p className="badge ok" data-testid="sync-message">{message}</p>}
+      {v && v.enrolled && (
+        <ul className="facts" data-testid="sync-facts">
+          <li>{v.connected ? t("sync.connected") : t("sync.offline")}</li>
+          <li>{t("sync.hub", { name: v.hubName ?? "", address: v.hubAddress ?? "" })}</li>
+          {v.lastSync && <li>{t("sync.lastSync", { at: new Date(v.lastSync).toLocaleString("ja-JP") })}</li>}
+          {!v.connected && v.lastError && <li className="muted small">{t("sync.lastError", { error: v.lastError })}</li>}
+          <li>{t("sync.pending", { n: v.pending })}・{t("sync.provisional", { n: v.provisional })}</li>
+          <li data-testid="escrow">{t("sync.escrow", { n: v.escrowPlaces })}</li>
+          {v.failing > 0 && <li className="warn">{t("sync.failing", { n: v.failing })}</li>}
+        </ul>
+      )}
+
+      <h2>{t("sync.conflictsTitle")}</h2>
+      <div data-testid="conflicts">
+        {conflicts.data.length === 0 && <p className="muted">{t("sync.noConflicts")}</p>}
+        {conflicts.data.map((c) => (
+          <ConflictCard key={c.record.id} conflict={c} onResolve={(text) => act(async () => { await backend.resolveConflict(c.record.id, text); return null; })} />
+        ))}
+      </div>
+
+      {v && !v.enrolled && manager && <EnrolForm onEnrol={(address, code) => act(async () => t("sync.enrolled", { name: await backend.enrolSeat(address, code) }))} />}
+
+      {v && v.enrolled && manager && (
+        <>
+          <h2>{t("sync.seatsTitle")}</h2>
+          <div className="actions">
+            <button type="button" className="secondary" data-action="load-seats" onClick={() => void act(async () => { setSeats(await backend.hubSeats()); return null; })}>
+              {t("sync.loadSeats")}
+            </button>
+            <button type="button" data-action="new-code" onClick={() => void act(async () => t("sync.codeShown", { code: await backend.hubNewCode() }))}>
+              {t("sync.newCode")}
+            </button>
+          </div>
+          {seats && (
+            <table className="grid" data-testid="hub-seats">
+              <tbody>
+                {seats.map((s) => (
+                  <tr key={s.seatId}>
+                    <td>{s.name}</td>
+                    <td className="mono small">{s.fingerprint.slice(0, 16)}</td>
+                    <td>{s.lastSeen ? new Date(s.lastSeen).toLocaleString("ja-JP") : "—"}</td>
+                    <td>
+                      {s.revokedAt ? (
+                        t("sync.revoked")
+                      ) : (
+                        <button type="button" className="small danger" data-action="revoke" onClick={() => void act(async () => { await backend.hubRevoke(s.seatId); setSeats(await backend.hubSeats()); return null; })}>
+                          {t("sync.revoke")}
+                        </button>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
+
+function ConflictCard({ conflict, onResolve }: { conflict: ConflictView; onResolve: (text: string) => Promise<void> }) {
+  const [text, setText] = useState("");
+  const r = conflict.record;
+  const isBook = r.kind === "book";
+  const m = conflict.mutation as { people?: Person[]; day?: string; starts?: string };
+  return (
+    <article className="conflict" data-testid="conflict" data-kind={r.kind}>
+      <h3>{isBook ? t("sync.conflict.kind.book") : t("sync.conflict.kind.other")}</h3>
+      <p>
+        {t("sync.conflict.subject", { subject: r.subject })}
+        {isBook && m.day && `（${m.day} ${String(m.starts ?? "").slice(0, 5)}）`}
+      </p>
+      <p className="muted small">{t("sync.conflict.made", { seat: r.seat, staff: r.staff, at: r.madeAt.replace("T", " ").slice(0, 16) })}</p>
+      <p>{tCode("sync.conflict.reason", r.reason) === r.reason ? r.message : tCode("sync.conflict.reason", r.reason)}</p>
+      {isBook &&
+        (m.people ?? []).map((p, i) => (
+          <p key={i} className="call" data-testid="call">
+            {t("sync.conflict.call", { name: p.applicant?.nameKanji ?? "", kana: p.applicant?.nameKana ?? "", phone: p.applicant?.phone ?? "—" })}
+          </p>
+        ))}
+      <p className="todo">{isBook ? t("sync.conflict.todo.book") : t("sync.conflict.todo.other")}</p>
+      <form
+        className="inline"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void onResolve(text);
+        }}
+      >
+        <label>
+          {t("sync.conflict.resolution")}
+          <input name="resolution" value={text} onChange={(e) => setText(e.target.value)} />
+        </label>
+        <button type="submit" data-action="resolve" disabled={!text.trim()}>
+          {t("sync.conflict.resolve")}
+        </button>
+      </form>
+    </article>
+  );
+}
+
+function EnrolForm({ onEnrol }: { onEnrol: (address: string, code: string) => Promise<void> }) {
+  const [address, setAddress] = useState("");
+  const [code, setCode] = useState("");
+  return (
+    <form
+      className="card-inner"
+      data-testid="enrol"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void onEnrol(address, code);
+      }}
+    >
+      <h2>{t("sync.enrolTitle")}</h2>
+      <p className="muted small">{t("sync.enrolLead")}</p>
+      <label>
+        {t("sync.address")}
+        <input name="hubAddress" value={address} onChange={(e) => setAddress(e.target.value)} autoComplete="off" />
+      </label>
+      <label>
+        {t("sync.code")}
+        <input name="enrolCode" className="mono" value={code} onChange={(e) => setCode(e.target.value)} autoComplete="off" />
+      </label>
+      <button type="submit" disabled={!address.trim() || !code.trim()}>
+        {t("sync.enrol")}
+      </button>
+    </form>
+  );
+}
