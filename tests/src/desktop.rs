@@ -138,6 +138,9 @@ impl Desktop {
         data_dir: &Path,
         env: &[(&str, &str)],
     ) -> Result<Desktop> {
+        // Two rustls providers are linked into the tests (the WebDriver client's and sync's):
+        // name the process default, which the WebDriver client relies on.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         for tool in ["Xvfb", "tauri-driver", "WebKitWebDriver"] {
             require(tool)?;
         }

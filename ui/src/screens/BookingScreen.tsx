@@ -100,12 +100,18 @@ export function BookingScreen({ backend }: { backend: Backend }) {
           </div>
         )}
         <p className="number" data-testid="reservation-number">{done.number}</p>
+        {done.provisional && (
+          <p className="badge provisional" data-testid="provisional-note">
+            {t("book.provisional")}
+          </p>
+        )}
         <p>
           {done.day} {done.status === "queued" ? "" : done.starts.slice(0, 5)}　{done.people.map((p) => p.nameKanji).join("・")}
         </p>
         <button
           type="button"
           autoFocus
+          data-action="another"
           onClick={() => {
             setDone(null);
             setIntake([]);
