@@ -21,6 +21,7 @@ say "Rust: every test in the workspace"
 cargo nextest run --workspace --no-fail-fast
 cargo test -q -p madoguchi-core --features bench-support --benches # benchmarks still run
 cargo test -q -p madoguchi-report --benches
+cargo test -q -p madoguchi-sync --benches
 
 say "The TypeScript bindings generated from Rust match the committed ones"
 if git -C "$REPO" rev-parse --git-dir >/dev/null 2>&1; then

@@ -1,0 +1,305 @@
+//! Sync on loopback, over real TLS with real encrypted stores:
+//! - propagation latency seat → hub → seat with 8 seats syncing in the background (p50, p99);
+//! - hub throughput: mutations a second, pushed in batches by one seat;
+//! - time to first sync of a new seat against a hub holding 100,000 records.
+//!
+//! Run: `cargo bench -p madoguchi-sync --bench loopback` (release). Under `cargo test
+//! --benches` it runs small as a smoke test. Prints the figures.
+use std::{
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+use chrono::{NaiveDate, NaiveTime};
+use madoguchi_core::{
+    reservation::{ApplicantType, Band, Book, Channel, Mutation, PlanKind, Procedure, SlotPlan},
+    store::NewApplicant,
+    DataDir, KdfCost, NewStore, Passphrase, Personal, Store,
+};
+use madoguchi_sync::{
+    client::{self, SharedStore},
+    hub::Hub,
+    tls::HubPin,
+};
+
+fn store(dir: &std::path::Path, seat: &str) -> Store {
+    Store::create(
+        &DataDir::at(dir),
+        &Passphrase::new("bench passphrase".into()),
+        &NewStore {
+            site_name: "bench".into(),
+            seat_name: seat.into(),
+        },
+        KdfCost::insecure_for_tests(),
+    )
+    .unwrap()
+    .act_as_site("bench")
+}
+
+fn person(i: usize) -> (NewApplicant, ApplicantType, Vec<Procedure>) {
+    (
+        NewApplicant {
+            name_kanji: Personal::new(format!("見本 {i}")),
+            name_kana: Personal::new(format!("ミホン {i}")),
+            phone: Some(Personal::new(format!(
+                "090-{:04}-{:04}",
+                i / 10_000,
+                i % 10_000
+            ))),
+            birth_date: None,
+        },
+        ApplicantType::ApplicantSelf,
+        vec![Procedure::CertificateRenewal],
+    )
+}
+
+/// `n` bookings on open days from `first`, 16 places a slot, as mutations of `seat`.
+fn bookings(seat: &Store, first: NaiveDate, n: usize, offset: usize) {
+    let plan = SlotPlan {
+        slot_minutes: 15,
+        bands: vec![Band {
+            starts: t(9, 0),
+            ends: t(17, 0),
+            capacity: 16,
+        }],
+    };
+    seat.execute(&Mutation::SetSlotPlan {
+        kind: PlanKind::Regular,
+        plan,
+    })
+    .unwrap();
+    let mut made = 0;
+    let mut day = first;
+    while made < n {
+        if let Ok(board) = seat.day_board(day) {
+            let batch: Vec<Mutation> = board
+                .slots
+                .iter()
+                .flat_map(|s| std::iter::repeat_n(s.starts, s.free() as usize))
+                .take(n - made)
+                .enumerate()
+                .map(|(k, starts)| {
+                    Mutation::Book(Book::new(
+                        seat.fresh_number().unwrap(),
+                        day,
+                        starts,
+                        Channel::Phone,
+                        vec![person(offset + made + k)],
+                        "",
+                    ))
+                })
+                .collect();
+            // Numbers are unique per store; a clash inside one batch just fails that booking.
+            let ok = seat
+                .execute_batch(&batch)
+                .unwrap()
+                .iter()
+                .filter(|r| r.is_ok())
+                .count();
+            made += ok.max(1);
+        }
+        day = day.succ_opt().unwrap();
+    }
+}
+
+fn t(h: u32, m: u32) -> NaiveTime {
+    NaiveTime::from_hms_opt(h, m, 0).unwrap()
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+async fn enrol(hub: &Hub, addr: &str, dir: &std::path::Path, name: &str) -> SharedStore {
+    let s = Arc::new(std::sync::Mutex::new(Some(store(dir, name))));
+    client::enrol(&s, addr, &hub.enrolment_string().await.unwrap())
+        .await
+        .unwrap();
+    s
+}
+
+async fn connect(s: &SharedStore) -> client::Connection {
+    let (identity, link) = {
+        let g = s.lock().unwrap();
+        let st = g.as_ref().unwrap();
+        (
+            st.sync_identity(madoguchi_sync::tls::new_identity).unwrap(),
+            st.sync_link().unwrap().unwrap(),
+        )
+    };
+    client::connect(
+        &identity,
+        &link.hub_address,
+        HubPin::Exact(link.hub_fingerprint),
+    )
+    .await
+    .unwrap()
+}
+
+#[tokio::main(flavor = "multi_thread")]
+async fn main() {
+    let full = std::env::args().any(|a| a == "--bench");
+    let (seats_n, rounds, records, pushed) = if full {
+        (8, 40, 100_000, 5_000)
+    } else {
+        (3, 3, 300, 200)
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let first = chrono::Local::now().date_naive() + chrono::Days::new(1);
+
+    // Propagation with `seats_n` seats syncing in the background.
+    let hub = Hub::new(store(&tmp.path().join("hub"), "ハブ")).unwrap();
+    let (addr, _task) = hub
+        .clone()
+        .bind("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let addr = addr.to_string();
+    let mut seats = Vec::new();
+    for i in 0..seats_n {
+        let s = enrol(
+            &hub,
+            &addr,
+            &tmp.path().join(format!("seat{i}")),
+            &format!("窓口{i}"),
+        )
+        .await;
+        let wake = Arc::new(tokio::sync::Notify::new());
+        let (task, status) = client::spawn(s.clone(), wake.clone());
+        seats.push((s, wake, task, status));
+    }
+    for (_, _, _, status) in &mut seats {
+        while status.borrow().rounds == 0 {
+            status.changed().await.unwrap();
+        }
+    }
+    let mut samples = Vec::new();
+    for r in 0..rounds {
+        let from = r % seats_n;
+        let number = {
+            let g = seats[from].0.lock().unwrap();
+            let s = g.as_ref().unwrap();
+            s.book(
+                first + chrono::Days::new(2),
+                t(10, 0) + chrono::Duration::minutes(15 * (r as i64 % 20)),
+                Channel::Phone,
+                vec![person(900_000 + r)],
+                "",
+            )
+            .unwrap()
+            .number
+        };
+        let started = Instant::now();
+        seats[from].1.notify_one();
+        let mut waiting: Vec<usize> = (0..seats_n).filter(|&i| i != from).collect();
+        while !waiting.is_empty() {
+            waiting.retain(|&i| {
+                let seen = seats[i]
+                    .0
+                    .lock()
+                    .unwrap()
+                    .as_ref()
+                    .unwrap()
+                    .reservation(number)
+                    .is_ok();
+                if seen {
+                    samples.push(started.elapsed());
+                }
+                !seen
+            });
+            tokio::time::sleep(Duration::from_micros(500)).await;
+        }
+    }
+    samples.sort();
+    println!(
+        "propagation seat -> hub -> seat, {seats_n} seats: n={} p50 {:.1} ms  p99 {:.1} ms  max {:.1} ms",
+        samples.len(),
+        percentile(&samples, 0.5).as_secs_f64() * 1e3,
+        percentile(&samples, 0.99).as_secs_f64() * 1e3,
+        samples.last().unwrap().as_secs_f64() * 1e3
+    );
+    for (_, _, task, _) in &seats {
+        task.abort();
+    }
+
+    // Hub throughput: one seat pushes `pushed` bookings in batches over the network.
+    let pusher = enrol(&hub, &addr, &tmp.path().join("pusher"), "受付").await;
+    {
+        let g = pusher.lock().unwrap();
+        bookings(
+            g.as_ref().unwrap(),
+            first + chrono::Days::new(20),
+            pushed,
+            0,
+        );
+    }
+    let mut conn = connect(&pusher).await;
+    let started = Instant::now();
+    let round = client::round(&pusher, &mut conn).await.unwrap();
+    let took = started.elapsed();
+    println!(
+        "hub throughput: {} mutations pushed and applied in {:.2} s = {:.0} mutations/s (round incl. pull)",
+        round.pushed,
+        took.as_secs_f64(),
+        round.pushed as f64 / took.as_secs_f64()
+    );
+
+    // First sync of a new seat against `records` records.
+    let generator = store(&tmp.path().join("generator"), "生成");
+    let gen_started = Instant::now();
+    bookings(
+        &generator,
+        first + chrono::Days::new(60),
+        records,
+        1_000_000,
+    );
+    let hub2 = Hub::new(store(&tmp.path().join("hub2"), "ハブ2")).unwrap();
+    let gen_id = generator.meta().store_id;
+    let code = hub2.with_store(|s| s.hub_enrolment_code()).await.unwrap();
+    hub2.with_store(move |s| s.hub_enrol(&code, gen_id, "生成", "generator").map(|_| ()))
+        .await
+        .unwrap();
+    let generator = Arc::new(generator);
+    loop {
+        let batch = generator.pending_envelopes(1000).unwrap();
+        if batch.is_empty() {
+            break;
+        }
+        let results = hub2
+            .with_store(move |s| s.hub_push(gen_id, &batch))
+            .await
+            .unwrap();
+        generator.acknowledge(&results).unwrap();
+    }
+    let head = hub2.with_store(|s| s.hub_head()).await.unwrap();
+    println!(
+        "  (built a hub log of {head} records in {:.1} s)",
+        gen_started.elapsed().as_secs_f64()
+    );
+    let (addr2, _task2) = hub2
+        .clone()
+        .bind("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let fresh = enrol(
+        &hub2,
+        &addr2.to_string(),
+        &tmp.path().join("fresh"),
+        "新しい席",
+    )
+    .await;
+    let mut conn = connect(&fresh).await;
+    let started = Instant::now();
+    let round = client::round(&fresh, &mut conn).await.unwrap();
+    let took = started.elapsed();
+    let db = std::fs::metadata(tmp.path().join("fresh/store.db"))
+        .map(|m| m.len())
+        .unwrap_or(0);
+    println!(
+        "first sync of a new seat against {} records: {:.1} s ({:.0} records/s), store {:.1} MB",
+        round.pulled,
+        took.as_secs_f64(),
+        round.pulled as f64 / took.as_secs_f64(),
+        db as f64 / 1e6
+    );
+}
