@@ -155,6 +155,13 @@ pub const ESCROW_BLOCK: usize = 4;
 /// outage, not so much that online bookings are refused while places look free.
 pub const ESCROW_SHARE: u32 = 4;
 
+/// How many of a slot's `free` places may be in escrow at all, over every seat. The hub never
+/// grants past it, even when seats enrol one after another (each enrolment changes who owns
+/// which block, and grants are never taken back).
+pub fn escrow_pool(free: u32) -> u32 {
+    free.div_ceil(ESCROW_SHARE)
+}
+
 /// How many places of a slot a seat should hold in escrow: a quarter of the slot's free
 /// places (rounded up, [`ESCROW_SHARE`]) are set aside, dealt round robin over the enrolled
 /// seats starting at a different seat for each block of [`ESCROW_BLOCK`] slots; the rest stay
@@ -164,7 +171,7 @@ pub fn escrow_target(free: u32, slot_index: usize, seat_position: usize, seats: 
     if seats == 0 {
         return 0;
     }
-    let pool = free.div_ceil(ESCROW_SHARE) as usize;
+    let pool = escrow_pool(free) as usize;
     let offset = (seat_position + seats - slot_index % seats) % seats;
     // Seats offset 0, 1, … get the pool's places in turn.
     (pool / seats + usize::from(offset < pool % seats)) as u32

@@ -35,31 +35,38 @@ impl Net {
     fn new(n: usize) -> Net {
         let start = d(DAY).and_hms_opt(8, 30, 0).unwrap();
         let (hub_tmp, hub, hub_clock) = store_with_clock("ハブ", start);
-        let seats = (0..n)
-            .map(|i| {
-                let (tmp, store, clock) = store_with_clock(&format!("窓口{}", i + 1), start);
-                let code = hub.hub_enrolment_code().unwrap();
-                let id = store.meta().store_id;
-                hub.hub_enrol(&code, id, &store.meta().seat_name, &format!("fp{i}"))
-                    .unwrap();
-                store
-                    .set_sync_link("hub.test:7750", "hubfp", "ハブ")
-                    .unwrap();
-                Seat {
-                    _tmp: tmp,
-                    store,
-                    clock,
-                    id,
-                    online: true,
-                }
-            })
-            .collect();
-        Net {
+        let mut net = Net {
             hub_tmp,
             hub: Some(hub),
             hub_clock,
-            seats,
+            seats: Vec::new(),
+        };
+        for _ in 0..n {
+            net.add_seat();
         }
+        net
+    }
+
+    /// Enrols one more seat.
+    fn add_seat(&mut self) {
+        let i = self.seats.len();
+        let start = *self.hub_clock.lock().unwrap();
+        let (tmp, store, clock) = store_with_clock(&format!("窓口{}", i + 1), start);
+        let code = self.hub().hub_enrolment_code().unwrap();
+        let id = store.meta().store_id;
+        self.hub()
+            .hub_enrol(&code, id, &store.meta().seat_name, &format!("fp{i}"))
+            .unwrap();
+        store
+            .set_sync_link("hub.test:7750", "hubfp", "ハブ")
+            .unwrap();
+        self.seats.push(Seat {
+            _tmp: tmp,
+            store,
+            clock,
+            id,
+            online: true,
+        });
     }
 
     fn hub(&self) -> &Store {
@@ -545,5 +552,61 @@ fn all_seats_converge_under_random_disconnections_restarts_and_skew() {
         .unwrap_or(6);
     for seed in 0..seeds {
         convergence_run(seed);
+    }
+}
+
+#[test]
+fn escrow_never_takes_more_than_the_free_places_and_online_bookings_still_fit() {
+    // Seats enrol and sync one after another, as at a real site: each enrolment changes who
+    // owns which block of slots, and grants are never taken back.
+    let mut net = Net::new(0);
+    for i in 0..8 {
+        net.add_seat();
+        net.sync(i, false);
+    }
+    for _ in 0..2 {
+        for i in 0..8 {
+            net.sync(i, false);
+        }
+    }
+    let escrowed: u32 = net
+        .hub()
+        .hub_escrow_on(d("2026-12-02"))
+        .unwrap()
+        .iter()
+        .filter(|(s, _, _)| s == "10:45")
+        .map(|(_, _, n)| n)
+        .sum();
+    assert!(
+        escrowed <= madoguchi_core::sync::escrow_pool(4),
+        "{escrowed} places of 4 in escrow"
+    );
+    let day = "2026-12-02";
+    // Every seat books a different slot online; each must be accepted.
+    for (i, (h, m)) in [
+        (10, 0),
+        (10, 15),
+        (10, 30),
+        (10, 45),
+        (11, 0),
+        (11, 15),
+        (11, 30),
+        (11, 45),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let r = book(&net.seats[i].store, day, h, m, 300 + i).unwrap();
+        net.sync(i, false);
+        assert!(
+            net.hub().reservation(r.number).is_ok(),
+            "seat {i} at {h}:{m:02} was refused: {:?}",
+            net.hub()
+                .conflicts(true)
+                .unwrap()
+                .iter()
+                .map(|c| c.record.message.clone())
+                .collect::<Vec<_>>()
+        );
     }
 }

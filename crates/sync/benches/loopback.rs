@@ -173,6 +173,7 @@ async fn main() {
             status.changed().await.unwrap();
         }
     }
+    eprintln!("{seats_n} seats in sync; measuring propagation");
     let mut samples = Vec::new();
     for r in 0..rounds {
         let from = r % seats_n;
@@ -193,6 +194,35 @@ async fn main() {
         seats[from].1.notify_one();
         let mut waiting: Vec<usize> = (0..seats_n).filter(|&i| i != from).collect();
         while !waiting.is_empty() {
+            if started.elapsed() > Duration::from_secs(10) {
+                let status: Vec<_> = waiting
+                    .iter()
+                    .map(|&i| seats[i].3.borrow().clone())
+                    .collect();
+                let mine = seats[from].3.borrow().clone();
+                let outbox = seats[from]
+                    .0
+                    .lock()
+                    .unwrap()
+                    .as_ref()
+                    .unwrap()
+                    .outbox_status()
+                    .unwrap();
+                let conflicts = hub.with_store(|s| s.conflicts(true)).await.unwrap();
+                let d = first + chrono::Days::new(2);
+                let escrow = hub.with_store(move |s| s.hub_escrow_on(d)).await.unwrap();
+                let board = hub.with_store(move |s| s.day_board(d)).await.unwrap();
+                eprintln!("escrow {escrow:?}");
+                eprintln!(
+                    "slots {:?}",
+                    board
+                        .slots
+                        .iter()
+                        .map(|s| (s.starts, s.taken, s.capacity))
+                        .collect::<Vec<_>>()
+                );
+                panic!("booking {number} from seat {from} ({mine:?}, {outbox:?}) not seen by {waiting:?} after 10 s: {status:?}; hub conflicts {:?}", conflicts.iter().map(|c| &c.record).collect::<Vec<_>>());
+            }
             waiting.retain(|&i| {
                 let seen = seats[i]
                     .0

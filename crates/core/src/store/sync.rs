@@ -1284,8 +1284,11 @@ impl Store {
                     .sum();
                 let free = slot.free();
                 let target = crate::sync::escrow_target(free, slot_index, position, seats.len());
-                let spare = free.saturating_sub(all_escrowed);
-                let grant = target.saturating_sub(mine).min(spare);
+                // Never past the pool over all seats, nor past the free places.
+                let room = crate::sync::escrow_pool(free)
+                    .min(free)
+                    .saturating_sub(all_escrowed);
+                let grant = target.saturating_sub(mine).min(room);
                 if grant > 0 {
                     self.conn().execute(
                         "INSERT INTO hub_quota (seat_id, day, starts, places) VALUES (?1, ?2, ?3, ?4)
@@ -1323,6 +1326,11 @@ impl Store {
             });
         }
         Ok(out)
+    }
+
+    /// Places set aside per seat on `day` (slot start, seat id, places), for diagnostics.
+    pub fn hub_escrow_on(&self, day: NaiveDate) -> Result<Vec<(String, String, u32)>> {
+        self.hub_quota_on(&day.format(DATE).to_string())
     }
 
     fn hub_quota_on(&self, day: &str) -> Result<Vec<(String, String, u32)>> {
