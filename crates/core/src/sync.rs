@@ -159,11 +159,13 @@ pub const ESCROW_SHARE: u32 = 4;
 /// grants past it, even when seats enrol one after another (each enrolment changes who owns
 /// which block, and grants are never taken back).
 pub fn escrow_pool(free: u32) -> u32 {
-    free.div_ceil(ESCROW_SHARE)
+    // Rounded down: the last few places of a slot are never in escrow, so a seat that is
+    // online can always book them (offline they are provisional).
+    free / ESCROW_SHARE
 }
 
 /// How many places of a slot a seat should hold in escrow: a quarter of the slot's free
-/// places (rounded up, [`ESCROW_SHARE`]) are set aside, dealt round robin over the enrolled
+/// places (rounded down, [`ESCROW_SHARE`]) are set aside, dealt round robin over the enrolled
 /// seats starting at a different seat for each block of [`ESCROW_BLOCK`] slots; the rest stay
 /// with the hub for seats that are online.
 pub fn escrow_target(free: u32, slot_index: usize, seat_position: usize, seats: usize) -> u32 {

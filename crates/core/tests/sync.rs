@@ -109,7 +109,12 @@ impl Net {
             }
         }
         seat.store
-            .set_escrow(&self.hub().hub_escrow_for(seat.id).unwrap())
+            .set_escrow(
+                &self
+                    .hub()
+                    .hub_escrow_for(seat.id, &seat.store.escrow_in_use().unwrap())
+                    .unwrap(),
+            )
             .unwrap();
     }
 
@@ -609,4 +614,40 @@ fn escrow_never_takes_more_than_the_free_places_and_online_bookings_still_fit() 
                 .collect::<Vec<_>>()
         );
     }
+}
+
+#[test]
+fn the_hub_keeps_every_seats_audit_chain_and_refuses_a_tampered_link() {
+    let net = Net::new(2);
+    for (i, seat) in net.seats.iter().enumerate() {
+        book(&seat.store, "2026-12-02", 10, 0, 500 + i).unwrap();
+        let entries = seat.store.audit_chain_after(0, 1000).unwrap();
+        assert!(!entries.is_empty());
+        let head = net.hub().hub_store_audit(seat.id, &entries).unwrap();
+        assert_eq!(head, entries.len() as u64);
+        // Sent again: nothing changes.
+        assert_eq!(net.hub().hub_store_audit(seat.id, &entries).unwrap(), head);
+    }
+    let verification = net.hub().verify_audit().unwrap();
+    assert!(verification.intact(), "{:?}", verification.problems);
+    assert!(verification.chains >= 2, "the hub holds both seats' chains");
+
+    // A new entry with an edited detail, or one that skips ahead, is refused.
+    let seat = &net.seats[0];
+    book(&seat.store, "2026-12-02", 10, 30, 600).unwrap();
+    let held = net.hub().audit_chain_head(seat.id).unwrap();
+    let mut fresh = seat.store.audit_chain_after(held, 1000).unwrap();
+    let mut edited = fresh.clone();
+    edited[0].entry.detail = "edited".into();
+    assert!(net.hub().hub_store_audit(seat.id, &edited).is_err());
+    assert!(net.hub().hub_store_audit(seat.id, &fresh[1..]).is_err() || fresh.len() == 1);
+    // Another seat cannot ship this seat's chain.
+    assert!(net.hub().hub_store_audit(net.seats[1].id, &fresh).is_err());
+    assert_eq!(
+        net.hub().audit_chain_head(seat.id).unwrap(),
+        held,
+        "nothing stored"
+    );
+    fresh.truncate(fresh.len());
+    assert!(net.hub().hub_store_audit(seat.id, &fresh).unwrap() > held);
 }

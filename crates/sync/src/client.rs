@@ -198,12 +198,21 @@ pub async fn round(store: &SharedStore, conn: &mut Connection) -> Result<Round> 
         with_store(store, move |s| s.acknowledge(&results)).await?;
     }
     loop {
-        let after = with_store(store, |s| Ok(s.sync_link()?.map_or(0, |l| l.cursor))).await?;
+        let (after, escrow_in_use) = with_store(store, |s| {
+            Ok((s.sync_link()?.map_or(0, |l| l.cursor), s.escrow_in_use()?))
+        })
+        .await?;
         let Response::Changes {
             entries,
             head,
             escrow,
-        } = conn.call(&Request::Pull { after }).await?
+            audit_head,
+        } = conn
+            .call(&Request::Pull {
+                after,
+                escrow_in_use,
+            })
+            .await?
         else {
             return Err(Error::Protocol("unexpected answer to a pull".into()));
         };
@@ -215,8 +224,31 @@ pub async fn round(store: &SharedStore, conn: &mut Connection) -> Result<Round> 
         })
         .await?;
         if last >= head {
+            ship_audit(store, conn, audit_head).await?;
             return Ok(done);
         }
+    }
+}
+
+/// Sends this seat's audit entries the hub does not hold yet.
+async fn ship_audit(store: &SharedStore, conn: &mut Connection, mut head: u64) -> Result<()> {
+    loop {
+        let entries =
+            with_store(store, move |s| s.audit_chain_after(head, wire::PULL_PAGE)).await?;
+        if entries.is_empty() {
+            return Ok(());
+        }
+        let Response::AuditStored { head: stored } =
+            conn.call(&Request::PushAudit { entries }).await?
+        else {
+            return Err(Error::Protocol("unexpected answer to audit entries".into()));
+        };
+        if stored <= head {
+            return Err(Error::Protocol(
+                "the hub did not take the audit entries".into(),
+            ));
+        }
+        head = stored;
     }
 }
 

@@ -246,6 +246,18 @@ impl Hub {
                     Err(e) => Err(e),
                 }
             }
+            (Some(s), Request::PushAudit { entries }) => {
+                let id = s.seat_id;
+                self.with_store(move |st| st.hub_store_audit(id, &entries))
+                    .await
+                    .map(|head| Response::AuditStored { head })
+            }
+            (Some(s), Request::PushAudit { entries }) => {
+                let id = s.seat_id;
+                self.with_store(move |st| st.hub_store_audit(id, &entries))
+                    .await
+                    .map(|head| Response::AuditStored { head })
+            }
             (Some(_), Request::NewCode) => self
                 .enrolment_string()
                 .await
@@ -256,15 +268,23 @@ impl Hub {
             (Some(_), Request::Revoke { seat_id }) => {
                 self.revoke(seat_id).await.map(|()| Response::Revoked)
             }
-            (Some(s), Request::Pull { after }) => {
+            (
+                Some(s),
+                Request::Pull {
+                    after,
+                    escrow_in_use,
+                },
+            ) => {
                 let id = s.seat_id;
                 self.with_store(move |st| {
                     let (entries, head) = st.hub_changes(after, PULL_PAGE)?;
-                    let escrow = st.hub_escrow_for(id)?;
+                    let escrow = st.hub_escrow_for(id, &escrow_in_use)?;
+                    let audit_head = st.audit_chain_head(id)?;
                     Ok(Response::Changes {
                         entries,
                         head,
                         escrow,
+                        audit_head,
                     })
                 })
                 .await

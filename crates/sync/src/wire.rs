@@ -37,10 +37,19 @@ pub enum Request {
         /// Oldest first.
         batch: Vec<Envelope>,
     },
-    /// Send the log after `after`.
+    /// Send the log after `after`, and the escrow this seat holds now.
     Pull {
         /// The seat's cursor.
         after: u64,
+        /// Escrowed places used offline by bookings the hub has not seen yet (kept aside).
+        #[serde(default)]
+        escrow_in_use: Vec<Quota>,
+    },
+    /// This seat's audit entries after the hub's head of its chain (the hub keeps every
+    /// seat's chain and checks each link).
+    PushAudit {
+        /// Oldest first.
+        entries: Vec<madoguchi_core::store::ChainedEntry>,
     },
     /// A manager at an enrolled seat asks for an enrolment string for a new seat.
     NewCode,
@@ -75,6 +84,14 @@ pub enum Response {
         head: u64,
         /// The places set aside for this seat now.
         escrow: Vec<Quota>,
+        /// The last entry of this seat's audit chain the hub holds.
+        #[serde(default)]
+        audit_head: u64,
+    },
+    /// Audit entries stored; the hub's head of this seat's chain.
+    AuditStored {
+        /// Last entry held.
+        head: u64,
     },
     /// A new enrolment string.
     Code {
@@ -176,7 +193,11 @@ mod tests {
 
     #[test]
     fn a_message_round_trips_with_its_version() {
-        let bytes = encode(&Request::Pull { after: 7 }).unwrap();
+        let bytes = encode(&Request::Pull {
+            after: 7,
+            escrow_in_use: vec![],
+        })
+        .unwrap();
         let text = String::from_utf8(bytes.clone()).unwrap();
         assert!(
             text.contains("\"v\":1") && text.contains("\"type\":\"pull\""),
@@ -184,7 +205,7 @@ mod tests {
         );
         assert!(matches!(
             decode::<Request>(&bytes).unwrap(),
-            Request::Pull { after: 7 }
+            Request::Pull { after: 7, .. }
         ));
     }
 
@@ -217,16 +238,32 @@ mod tests {
     #[tokio::test]
     async fn frames_follow_each_other_and_a_clean_close_is_none() {
         let mut buf = Vec::new();
-        write(&mut buf, &Request::Pull { after: 1 }).await.unwrap();
-        write(&mut buf, &Request::Pull { after: 2 }).await.unwrap();
+        write(
+            &mut buf,
+            &Request::Pull {
+                after: 1,
+                escrow_in_use: vec![],
+            },
+        )
+        .await
+        .unwrap();
+        write(
+            &mut buf,
+            &Request::Pull {
+                after: 2,
+                escrow_in_use: vec![],
+            },
+        )
+        .await
+        .unwrap();
         let mut r = buf.as_slice();
         assert!(matches!(
             read::<_, Request>(&mut r).await.unwrap(),
-            Some(Request::Pull { after: 1 })
+            Some(Request::Pull { after: 1, .. })
         ));
         assert!(matches!(
             read::<_, Request>(&mut r).await.unwrap(),
-            Some(Request::Pull { after: 2 })
+            Some(Request::Pull { after: 2, .. })
         ));
         assert!(read::<_, Request>(&mut r).await.unwrap().is_none());
     }

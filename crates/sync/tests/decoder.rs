@@ -6,7 +6,7 @@ use proptest::prelude::*;
 
 fn valid_frames() -> Vec<Vec<u8>> {
     vec![
-        encode(&Request::Pull { after: 42 }).unwrap(),
+        encode(&Request::Pull { after: 42, escrow_in_use: vec![] }).unwrap(),
         encode(&Request::NewCode).unwrap(),
         encode(&Request::Enrol { code: "AAAA-BBBB-CCCC".into(), seat_id: uuid::Uuid::nil(), name: "窓口1".into() }).unwrap(),
         encode(&Request::Push { batch: vec![] }).unwrap(),

@@ -135,13 +135,25 @@ async fn an_unenrolled_client_gets_nothing() {
     let mut conn = client::connect(&identity, &addr, HubPin::Exact(hub.fingerprint().into()))
         .await
         .unwrap();
-    let err = conn.call(&Request::Pull { after: 0 }).await.unwrap_err();
+    let err = conn
+        .call(&Request::Pull {
+            after: 0,
+            escrow_in_use: vec![],
+        })
+        .await
+        .unwrap_err();
     assert!(
         matches!(&err, Error::Refused { code, .. } if code == "not_enrolled"),
         "{err}"
     );
     // And the door is closed after that one answer.
-    assert!(conn.call(&Request::Pull { after: 0 }).await.is_err());
+    assert!(conn
+        .call(&Request::Pull {
+            after: 0,
+            escrow_in_use: vec![]
+        })
+        .await
+        .is_err());
     // A wrong enrolment code is refused the same way.
     let mut conn = client::connect(&identity, &addr, HubPin::Exact(hub.fingerprint().into()))
         .await
@@ -178,10 +190,21 @@ async fn a_revoked_seat_is_cut_off_at_once() {
     )
     .await
     .unwrap();
-    conn.call(&Request::Pull { after: 0 }).await.unwrap();
+    conn.call(&Request::Pull {
+        after: 0,
+        escrow_in_use: vec![],
+    })
+    .await
+    .unwrap();
     hub.revoke(id).await.unwrap();
     // The open connection is closed by the hub, and a new one is refused.
-    let err = conn.call(&Request::Pull { after: 0 }).await.unwrap_err();
+    let err = conn
+        .call(&Request::Pull {
+            after: 0,
+            escrow_in_use: vec![],
+        })
+        .await
+        .unwrap_err();
     assert!(
         matches!(&err, Error::Refused { code, .. } if code == "seat_revoked")
             || matches!(err, Error::Io(_)),
@@ -190,7 +213,13 @@ async fn a_revoked_seat_is_cut_off_at_once() {
     let mut conn = client::connect(&identity, &addr, HubPin::Exact(link.hub_fingerprint))
         .await
         .unwrap();
-    let err = conn.call(&Request::Pull { after: 0 }).await.unwrap_err();
+    let err = conn
+        .call(&Request::Pull {
+            after: 0,
+            escrow_in_use: vec![],
+        })
+        .await
+        .unwrap_err();
     assert!(
         matches!(&err, Error::Refused { code, .. } if code == "not_enrolled"),
         "{err}"
@@ -342,7 +371,12 @@ async fn malformed_oversized_and_other_version_messages_are_refused_without_a_cr
         .await
         .unwrap();
     assert!(matches!(
-        conn.call(&Request::Pull { after: 0 }).await.unwrap(),
+        conn.call(&Request::Pull {
+            after: 0,
+            escrow_in_use: vec![]
+        })
+        .await
+        .unwrap(),
         Response::Changes { .. }
     ));
 }
@@ -399,5 +433,27 @@ async fn offline_bookings_drain_when_the_hub_comes_back() {
         let on_hub = hub.with_store(move |s| s.reservation(n)).await;
         assert!(on_hub.is_ok());
     }
+    // The seat's audit trail reached the hub too, link by link.
+    let (id, own) = with(&a, |s| {
+        (
+            s.meta().store_id,
+            s.audit_chain_head(s.meta().store_id).unwrap(),
+        )
+    });
+    assert!(own > 0);
+    let started = std::time::Instant::now();
+    while hub
+        .with_store(move |s| s.audit_chain_head(id))
+        .await
+        .unwrap()
+        < own
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the audit chain did not reach the hub"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(hub.with_store(|s| s.verify_audit()).await.unwrap().intact());
     seat_task.abort();
 }

@@ -18,7 +18,7 @@ use sha2::{Digest, Sha256};
 use super::{Store, DATETIME};
 use crate::{
     people::{Actor, Permission},
-    Result,
+    Error, Result,
 };
 
 /// A read of the same record by the same actor within this window is recorded once.
@@ -27,7 +27,7 @@ pub const READ_DEDUP: Duration = Duration::minutes(10);
 const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// One entry of the trail.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub struct AuditEntry {
@@ -300,6 +300,142 @@ fn entry_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<AuditEntry>> {
 
 /// SHA-256 over the previous hash and the entry's fields, separated by a byte that cannot
 /// occur in them (U+001F), as lowercase hex.
+/// An entry with its place in its chain, as seats ship their trail to the hub (which keeps
+/// the union of every seat's chain and verifies each link as it arrives).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChainedEntry {
+    /// The writing store's id.
+    pub chain: uuid::Uuid,
+    /// The entry.
+    pub entry: AuditEntry,
+    /// Hash of the previous entry of the chain.
+    pub prev_hash: String,
+    /// This entry's hash.
+    pub hash: String,
+}
+
+impl Store {
+    /// This store's own audit entries after `seq`, oldest first (for the hub).
+    pub fn audit_chain_after(&self, seq: u64, limit: usize) -> Result<Vec<ChainedEntry>> {
+        let chain = self.meta().store_id;
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT seq, at, seat, actor, action, subject, detail, prev_hash, hash FROM audit_log
+             WHERE chain = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+        )?;
+        let rows = stmt.query_map(params![chain.to_string(), seq as i64, limit as i64], |r| {
+            Ok((
+                r.get::<_, u32>(0)?,
+                r.get::<_, String>(1)?,
+                (
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                ),
+                (r.get::<_, String>(5)?, r.get::<_, String>(6)?),
+                (r.get::<_, String>(7)?, r.get::<_, String>(8)?),
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (seq, at, (seat, actor, action), (subject, detail), (prev_hash, hash)) = row?;
+            out.push(ChainedEntry {
+                chain,
+                entry: AuditEntry {
+                    seq,
+                    at: NaiveDateTime::parse_from_str(&at, DATETIME)
+                        .map_err(|_| Error::Invalid("audit_log.at is malformed".into()))?,
+                    seat,
+                    actor,
+                    action,
+                    subject,
+                    detail,
+                },
+                prev_hash,
+                hash,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The last entry of `chain` this store holds (0 when none).
+    pub fn audit_chain_head(&self, chain: uuid::Uuid) -> Result<u64> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT seq FROM audit_head WHERE chain = ?1",
+                [chain.to_string()],
+                |r| r.get::<_, i64>(0),
+            )
+            .optional()?
+            .unwrap_or(0) as u64)
+    }
+
+    /// The hub stores a seat's audit entries, each only if it links to the chain it holds and
+    /// its hash is right: a seat cannot slip an edited or reordered entry in. Returns the new head.
+    pub fn hub_store_audit(&self, seat_id: uuid::Uuid, entries: &[ChainedEntry]) -> Result<u64> {
+        self.hub_seat_by_id(seat_id)?;
+        let chain = seat_id.to_string();
+        let tx = rusqlite::Transaction::new_unchecked(
+            self.conn(),
+            rusqlite::TransactionBehavior::Immediate,
+        )?;
+        let (mut seq, mut prev): (u64, String) = self
+            .conn()
+            .query_row(
+                "SELECT seq, hash FROM audit_head WHERE chain = ?1",
+                [&chain],
+                |r| Ok((r.get::<_, i64>(0)? as u64, r.get(1)?)),
+            )
+            .optional()?
+            .unwrap_or((0, GENESIS.to_owned()));
+        for e in entries {
+            if e.chain != seat_id {
+                return Err(Error::NotAllowed(
+                    "a seat ships only its own audit chain".into(),
+                ));
+            }
+            if u64::from(e.entry.seq) <= seq {
+                continue; // already here
+            }
+            if u64::from(e.entry.seq) != seq + 1
+                || e.prev_hash != prev
+                || entry_hash(&prev, &chain, &e.entry) != e.hash
+            {
+                return Err(Error::Invalid(format!(
+                    "audit entry {} does not link to the chain held",
+                    e.entry.seq
+                )));
+            }
+            self.conn().execute(
+                "INSERT INTO audit_log (chain, seq, at, seat, actor, action, subject, detail, prev_hash, hash)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                params![
+                    chain,
+                    e.entry.seq,
+                    e.entry.at.format(DATETIME).to_string(),
+                    e.entry.seat,
+                    e.entry.actor,
+                    e.entry.action,
+                    e.entry.subject,
+                    e.entry.detail,
+                    e.prev_hash,
+                    e.hash
+                ],
+            )?;
+            seq = u64::from(e.entry.seq);
+            prev = e.hash.clone();
+        }
+        self.conn().execute(
+            "INSERT INTO audit_head (chain, seq, hash) VALUES (?1, ?2, ?3)
+             ON CONFLICT (chain) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
+            params![chain, seq as i64, prev],
+        )?;
+        tx.commit()?;
+        Ok(seq)
+    }
+}
+
 fn entry_hash(prev: &str, chain: &str, e: &AuditEntry) -> String {
     let mut h = Sha256::new();
     let at = e.at.format(DATETIME).to_string();

@@ -26,7 +26,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 pub use applicants::{Applicant, ApplicantId, NewApplicant};
-pub use audit::{AuditEntry, AuditVerification, READ_DEDUP};
+pub use audit::{AuditEntry, AuditVerification, ChainedEntry, READ_DEDUP};
 pub use calendar::{AffectedReservation, ClosureRecord};
 pub use checklists::{PersonChecklist, ReservationChecklist};
 pub use inquiries::{

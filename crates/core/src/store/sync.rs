@@ -520,6 +520,33 @@ impl Store {
         Ok(out)
     }
 
+    /// Escrowed places used by bookings the hub has not answered yet, per slot (sent with each
+    /// pull so the hub keeps them set aside).
+    pub fn escrow_in_use(&self) -> Result<Vec<Quota>> {
+        let mut stmt = self.conn().prepare(
+            "SELECT day, starts, count(*) FROM sync_quota_use GROUP BY day, starts ORDER BY day, starts",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, u32>(2)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (d, st, places) = row?;
+            out.push(Quota {
+                day: NaiveDate::parse_from_str(&d, DATE)
+                    .map_err(|_| Error::Invalid("quota day".into()))?,
+                starts: NaiveTime::parse_from_str(&st, TIME)
+                    .map_err(|_| Error::Invalid("quota time".into()))?,
+                places,
+            });
+        }
+        Ok(out)
+    }
+
     /// Replaces this seat's escrow with what the hub says it holds now.
     pub fn set_escrow(&self, quotas: &[Quota]) -> Result<()> {
         let tx = rusqlite::Transaction::new_unchecked(self.conn(), TransactionBehavior::Immediate)?;
@@ -953,6 +980,11 @@ impl Store {
         Ok(out)
     }
 
+    /// The enrolled (not revoked) seat with this id.
+    pub fn hub_seat_by_id(&self, seat_id: Uuid) -> Result<SeatRecord> {
+        self.hub_seat(seat_id)
+    }
+
     fn hub_seat(&self, seat_id: Uuid) -> Result<SeatRecord> {
         self.conn()
             .query_row(
@@ -1243,9 +1275,11 @@ impl Store {
         Ok((entries, self.hub_head()?))
     }
 
-    /// Tops up the places set aside for `seat_id` over the next [`ESCROW_DAYS`] days (never
-    /// taking back what it holds: it may have used them offline) and returns what it holds.
-    pub fn hub_escrow_for(&self, seat_id: Uuid) -> Result<Vec<Quota>> {
+    /// Sets the places set aside for `seat_id` over the next [`ESCROW_DAYS`] days and returns
+    /// what it holds. The seat is online when it asks (a pull, right after its push), so what it
+    /// holds beyond its share is given back, except what it says it has used offline and not
+    /// pushed yet (`in_use`); what it lacks is granted from the free places left.
+    pub fn hub_escrow_for(&self, seat_id: Uuid, in_use: &[Quota]) -> Result<Vec<Quota>> {
         let seat = self.hub_seat(seat_id)?;
         let seats = self
             .hub_seats()?
@@ -1288,12 +1322,23 @@ impl Store {
                 let room = crate::sync::escrow_pool(free)
                     .min(free)
                     .saturating_sub(all_escrowed);
-                let grant = target.saturating_sub(mine).min(room);
-                if grant > 0 {
+                // What the seat has used offline and not pushed yet stays its own.
+                let used = in_use
+                    .iter()
+                    .filter(|q| q.day == day && q.starts == slot.starts)
+                    .map(|q| q.places)
+                    .sum::<u32>();
+                let keep = target.max(used);
+                let places = if keep < mine {
+                    keep // the seat is online now: give back what it does not need
+                } else {
+                    mine + (keep - mine).min(room)
+                };
+                if places != mine {
                     self.conn().execute(
                         "INSERT INTO hub_quota (seat_id, day, starts, places) VALUES (?1, ?2, ?3, ?4)
-                         ON CONFLICT (seat_id, day, starts) DO UPDATE SET places = places + excluded.places",
-                        params![seat_id.to_string(), d, starts, grant],
+                         ON CONFLICT (seat_id, day, starts) DO UPDATE SET places = excluded.places",
+                        params![seat_id.to_string(), d, starts, places],
                     )?;
                 }
                 slot_index += 1;
