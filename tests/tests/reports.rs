@@ -9,7 +9,6 @@ use chrono::NaiveDate;
 use madoguchi_core::{
     calendar::{Closure, ClosureReason},
     demo,
-    reservation::Procedure,
     store::{DayFigures, InquiryCategory, InquiryChannel, InquiryKind, NewInquiry, ReportKind},
     Personal, Store,
 };

@@ -232,7 +232,24 @@ fn run(seed: u64) {
                     }
                 }
             }
-            63..=70 => cluster.start_sync(i), // killed mid-whatever, restarted
+            63..=66 => {
+                // A walk-in today: seated or queued by the hub's count of places.
+                who += 1;
+                let _ = seat.walk_in(seat.now(), vec![applicant(who)]);
+            }
+            67..=68 => {
+                // Call the next person waiting today to this seat's counter.
+                if let Ok(cases) = seat.cases_on(seat.today()) {
+                    let waiting = madoguchi_core::visit::VisitState::Waiting;
+                    if let Some(c) = cases.iter().find(|c| c.state == waiting) {
+                        let call = madoguchi_core::visit::VisitStep::Call {
+                            seat_no: i as u32 + 1,
+                        };
+                        let _ = seat.visit_step(c.number, c.position, call);
+                    }
+                }
+            }
+            69..=70 => cluster.start_sync(i), // killed mid-whatever, restarted
             71..=76 => cluster.syncs[i].kill(), // the seat drops off the LAN
             77..=80 => cluster.start_hub(),   // SIGKILL the hub, start it again
             _ => std::thread::sleep(Duration::from_millis(rng.gen_range(5..60))),

@@ -252,12 +252,6 @@ impl Hub {
                     .await
                     .map(|head| Response::AuditStored { head })
             }
-            (Some(s), Request::PushAudit { entries }) => {
-                let id = s.seat_id;
-                self.with_store(move |st| st.hub_store_audit(id, &entries))
-                    .await
-                    .map(|head| Response::AuditStored { head })
-            }
             (Some(_), Request::NewCode) => self
                 .enrolment_string()
                 .await
