@@ -191,18 +191,16 @@ mod tests {
                     let total: u32 = (0..seats)
                         .map(|s| escrow_target(free, slot, s, seats))
                         .sum();
-                    assert_eq!(
-                        total,
-                        free.div_ceil(ESCROW_SHARE),
-                        "free {free}, {seats} seats"
-                    );
+                    assert_eq!(total, escrow_pool(free), "free {free}, {seats} seats");
                 }
             }
         }
-        // The last free place goes to one seat only, a different one per slot.
+        // The last places of a slot are never in escrow.
+        assert_eq!(escrow_pool(ESCROW_SHARE - 1), 0);
+        // A slot's escrowed place goes to one seat per block, a different one per block.
         let owners = |slot| {
             (0..4)
-                .filter(|&s| escrow_target(1, slot, s, 4) == 1)
+                .filter(|&s| escrow_target(ESCROW_SHARE, slot, s, 4) == 1)
                 .collect::<Vec<_>>()
         };
         assert_eq!(owners(0), vec![0]);
