@@ -110,6 +110,13 @@ impl Mutation {
             | Mutation::ResolveConflict { .. } => P::CounterWork,
             // Only the hub writes these; `Store::execute` refuses them outright.
             Mutation::RaiseConflict { .. } => P::ChangePlan,
+            Mutation::RecordInquiry { .. } => P::HandleInquiries,
+            Mutation::TakeComplaintStep { step, .. } => match step {
+                crate::store::ComplaintStep::Resolve => P::ResolveComplaint,
+                _ => P::HandleInquiries,
+            },
+            Mutation::LendMaterial { .. } | Mutation::ReturnMaterial { .. } => P::ManageLending,
+            Mutation::ConfirmReturn { .. } => P::ConfirmLending,
             Mutation::VisitStep { step, .. } => match step {
                 VisitStep::Acknowledge { .. }
                 | VisitStep::ReturnItems { .. }

@@ -491,6 +491,41 @@ pub enum Mutation {
         /// What was done.
         resolution: String,
     },
+    /// An inquiry or a complaint taken (問い合わせ・クレーム).
+    RecordInquiry {
+        /// Its id (UUIDv7, chosen where it was taken).
+        id: uuid::Uuid,
+        /// What was taken.
+        inquiry: crate::store::NewInquiry,
+    },
+    /// A step of a complaint's response procedure.
+    TakeComplaintStep {
+        /// The complaint.
+        id: uuid::Uuid,
+        /// The step.
+        step: crate::store::ComplaintStep,
+        /// What was done.
+        note: String,
+    },
+    /// A material received from the city (貸与資料).
+    LendMaterial {
+        /// Its id (UUIDv7).
+        id: uuid::Uuid,
+        /// What, how many, from whom, where it is kept.
+        material: crate::store::NewLentMaterial,
+    },
+    /// A lent material handed back to the city.
+    ReturnMaterial {
+        /// The material.
+        id: uuid::Uuid,
+        /// When.
+        day: NaiveDate,
+    },
+    /// A city staff member confirmed (with their own PIN) that a material came back.
+    ConfirmReturn {
+        /// The material.
+        id: uuid::Uuid,
+    },
 }
 
 impl Mutation {
@@ -514,7 +549,12 @@ impl Mutation {
             | Mutation::SetProcedureBundle { procedure, .. } => procedure.code().to_owned(),
             Mutation::SetBookingRules { .. } => String::new(),
             Mutation::RaiseConflict { conflict, .. } => conflict.subject.clone(),
-            Mutation::ResolveConflict { id, .. } => id.to_string(),
+            Mutation::ResolveConflict { id, .. }
+            | Mutation::RecordInquiry { id, .. }
+            | Mutation::TakeComplaintStep { id, .. }
+            | Mutation::LendMaterial { id, .. }
+            | Mutation::ReturnMaterial { id, .. }
+            | Mutation::ConfirmReturn { id } => id.to_string(),
         }
     }
 
@@ -528,6 +568,8 @@ impl Mutation {
             | Mutation::RecordCheckOutcome { position, .. } => {
                 format!("#{}", position + 1)
             }
+            Mutation::RecordInquiry { inquiry, .. } => inquiry.kind.code().to_owned(),
+            Mutation::TakeComplaintStep { step, .. } => step.code().to_owned(),
             _ => String::new(),
         }
     }
@@ -553,6 +595,12 @@ impl Mutation {
             Mutation::SetProcedureBundle { .. } => "set_procedure_bundle",
             Mutation::RaiseConflict { .. } => "raise_conflict",
             Mutation::ResolveConflict { .. } => "resolve_conflict",
+            // The audit trail's names for these predate them being mutations: kept.
+            Mutation::RecordInquiry { .. } => "inquiry_add",
+            Mutation::TakeComplaintStep { .. } => "complaint_step",
+            Mutation::LendMaterial { .. } => "lending_add",
+            Mutation::ReturnMaterial { .. } => "lending_return",
+            Mutation::ConfirmReturn { .. } => "lending_confirm",
         }
     }
 }

@@ -10,6 +10,9 @@ use common::{d, person, store_with_clock, t, TestClock, DAY};
 use madoguchi_core::{
     reservation::{Channel, Mutation, Procedure, ReservationStatus},
     store::sync::{LOCAL_TABLES, SYNCED_TABLES},
+    store::{
+        ComplaintStep, InquiryCategory, InquiryChannel, InquiryKind, NewInquiry, NewLentMaterial,
+    },
     sync::PushOutcome,
     DataDir, Passphrase, Store,
 };
@@ -448,7 +451,47 @@ fn convergence_run(seed: u64) {
                     );
                 }
             }
-            75..=84 => net.seats[i].online = !net.seats[i].online,
+            75..=80 => net.seats[i].online = !net.seats[i].online,
+            81..=82 => {
+                // A phone inquiry or a complaint; complaints then take response steps.
+                let store = &net.seats[i].store;
+                let kind = if rng.gen_bool(0.5) {
+                    InquiryKind::Complaint
+                } else {
+                    InquiryKind::Inquiry
+                };
+                let _ = store.record_inquiry(NewInquiry {
+                    kind,
+                    channel: InquiryChannel::Phone,
+                    category: InquiryCategory::Reservation,
+                    minutes: 3,
+                    summary: madoguchi_core::Personal::new(format!("予約の件 {step}")),
+                    outcome: "回答済".into(),
+                    referred: false,
+                });
+            }
+            83 => {
+                let store = &net.seats[i].store;
+                let open = store.inquiries(d(DAY), d(DAY)).unwrap_or_default();
+                if let Some(c) = open.iter().find(|q| q.kind == InquiryKind::Complaint) {
+                    let _ = store.complaint_step(c.id, ComplaintStep::Respond, "折り返し電話");
+                }
+            }
+            84 => {
+                let store = &net.seats[i].store;
+                if let Ok(m) = store.lend(NewLentMaterial {
+                    item: "事務処理要領".into(),
+                    quantity: 1,
+                    lent_on: d(DAY),
+                    lent_by: "市民課".into(),
+                    kept_at: "キャビネットA".into(),
+                    note: String::new(),
+                }) {
+                    if rng.gen_bool(0.5) {
+                        let _ = store.return_material(m.id, d(DAY));
+                    }
+                }
+            }
             85..=86 => net.restart_hub(),
             _ => {
                 if net.seats[i].online {

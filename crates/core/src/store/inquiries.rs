@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::{Store, DATETIME};
-use crate::{people::Permission, secret::Personal, Error, Result};
+use crate::{secret::Personal, Error, Result};
 
 coded_enum! {
     /// An inquiry or a complaint.
@@ -90,7 +90,8 @@ pub enum ComplaintStep {
 }
 
 impl ComplaintStep {
-    fn code(self) -> &'static str {
+    /// The code, for the record and the audit trail.
+    pub fn code(self) -> &'static str {
         match self {
             ComplaintStep::Respond => "respond",
             ComplaintStep::EscalateManager => "escalate_manager",
@@ -134,7 +135,7 @@ impl ComplaintStep {
 }
 
 /// A new inquiry or complaint.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub struct NewInquiry {
@@ -205,9 +206,24 @@ pub struct Inquiry {
 }
 
 impl Store {
-    /// Records an inquiry or a complaint taken now.
+    /// Records an inquiry or a complaint taken now (a mutation: it syncs to every seat).
     pub fn record_inquiry(&self, new: NewInquiry) -> Result<Inquiry> {
-        let actor = self.require(Permission::HandleInquiries)?;
+        let id = Uuid::now_v7();
+        self.execute(&crate::reservation::Mutation::RecordInquiry { id, inquiry: new })?;
+        self.inquiry(id)
+    }
+
+    /// Takes a step of a complaint's response procedure.
+    pub fn complaint_step(&self, id: Uuid, step: ComplaintStep, note: &str) -> Result<Inquiry> {
+        self.execute(&crate::reservation::Mutation::TakeComplaintStep {
+            id,
+            step,
+            note: note.to_owned(),
+        })?;
+        self.inquiry(id)
+    }
+
+    pub(super) fn apply_record_inquiry(&self, id: Uuid, new: &NewInquiry) -> Result<()> {
         if new.summary.expose().trim().is_empty() {
             return Err(Error::Invalid("say what it was about".into()));
         }
@@ -219,7 +235,7 @@ impl Store {
             (InquiryKind::Inquiry, true) => InquiryStatus::Referred,
             (InquiryKind::Inquiry, false) => InquiryStatus::Answered,
         };
-        let id = Uuid::now_v7();
+        let origin = self.origin();
         self.conn().execute(
             "INSERT INTO inquiries (id, kind, channel, category, received_at, minutes, summary, outcome, status, taken_by, seat)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
@@ -228,26 +244,24 @@ impl Store {
                 new.kind.code(),
                 new.channel.code(),
                 new.category.code(),
-                self.now().format(DATETIME).to_string(),
+                origin.at.format(DATETIME).to_string(),
                 new.minutes,
                 new.summary.expose().trim(),
                 new.outcome.trim(),
                 status.code(),
-                actor.label(),
-                self.meta().seat_name
+                origin.staff,
+                origin.seat
             ],
         )?;
-        self.audit(&actor, "inquiry_add", &id.to_string(), new.kind.code())?;
-        self.inquiry(id)
+        Ok(())
     }
 
-    /// Takes a step of a complaint's response procedure.
-    pub fn complaint_step(&self, id: Uuid, step: ComplaintStep, note: &str) -> Result<Inquiry> {
-        let permission = match step {
-            ComplaintStep::Resolve => Permission::ResolveComplaint,
-            _ => Permission::HandleInquiries,
-        };
-        let actor = self.require(permission)?;
+    pub(super) fn apply_complaint_step(
+        &self,
+        id: Uuid,
+        step: ComplaintStep,
+        note: &str,
+    ) -> Result<()> {
         let current = self.inquiry(id)?;
         if current.kind != InquiryKind::Complaint {
             return Err(Error::NotAllowed(
@@ -258,16 +272,16 @@ impl Store {
         if note.trim().is_empty() {
             return Err(Error::Invalid("say what was done".into()));
         }
+        let origin = self.origin();
         self.conn().execute(
             "INSERT INTO complaint_steps (inquiry_id, at, step, note, staff) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![id.to_string(), self.now().format(DATETIME).to_string(), step.code(), note.trim(), actor.label()],
+            params![id.to_string(), origin.at.format(DATETIME).to_string(), step.code(), note.trim(), origin.staff],
         )?;
         self.conn().execute(
             "UPDATE inquiries SET status = ?2 WHERE id = ?1",
             params![id.to_string(), after.code()],
         )?;
-        self.audit(&actor, "complaint_step", &id.to_string(), step.code())?;
-        self.inquiry(id)
+        Ok(())
     }
 
     /// The inquiries and complaints received `from` ..= `to`, newest first, with complaints

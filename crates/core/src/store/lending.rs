@@ -10,6 +10,7 @@ use uuid::Uuid;
 use super::{people::Pin, Store, DATE};
 use crate::{
     people::{Actor, Permission, Role},
+    reservation::Mutation,
     Error, Result,
 };
 
@@ -46,7 +47,7 @@ pub struct LentMaterial {
 }
 
 /// A material being lent.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub struct NewLentMaterial {
@@ -67,40 +68,16 @@ pub struct NewLentMaterial {
 }
 
 impl Store {
-    /// Records a material received from the city.
+    /// Records a material received from the city (a mutation: it syncs to every seat).
     pub fn lend(&self, new: NewLentMaterial) -> Result<LentMaterial> {
-        let actor = self.require(Permission::ManageLending)?;
-        let item = super::required_label("item", &new.item)?;
-        let lent_by = super::required_label("lent by", &new.lent_by)?;
-        let kept_at = super::required_label("kept at", &new.kept_at)?;
-        if !(1..=10_000).contains(&new.quantity) {
-            return Err(Error::Invalid("a quantity is 1 to 10,000".into()));
-        }
         let id = Uuid::now_v7();
-        self.conn().execute(
-            "INSERT INTO lent_materials (id, item, quantity, lent_on, lent_by, kept_at, received_by, note)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![id.to_string(), item, new.quantity, new.lent_on.format(DATE).to_string(), lent_by, kept_at, actor.label(), new.note.trim()],
-        )?;
-        self.audit(&actor, "lending_add", &id.to_string(), "")?;
+        self.execute(&Mutation::LendMaterial { id, material: new })?;
         self.lent_material(id)
     }
 
     /// Records a material handed back to the city on `day`.
     pub fn return_material(&self, id: Uuid, day: NaiveDate) -> Result<LentMaterial> {
-        let actor = self.require(Permission::ManageLending)?;
-        let m = self.lent_material(id)?;
-        if m.returned_on.is_some() {
-            return Err(Error::NotAllowed("already returned".into()));
-        }
-        if day < m.lent_on {
-            return Err(Error::Invalid("returned before it was lent".into()));
-        }
-        self.conn().execute(
-            "UPDATE lent_materials SET returned_on = ?2, returned_by = ?3 WHERE id = ?1",
-            params![id.to_string(), day.format(DATE).to_string(), actor.label()],
-        )?;
-        self.audit(&actor, "lending_return", &id.to_string(), "")?;
+        self.execute(&Mutation::ReturnMaterial { id, day })?;
         self.lent_material(id)
     }
 
@@ -113,12 +90,55 @@ impl Store {
             name: member.name,
             role: member.role,
         };
-        if member.role != Role::CityStaff || !city.allows(Permission::ConfirmLending) {
+        if member.role != Role::CityStaff {
             self.audit(&city, "denied", Permission::ConfirmLending.code(), "")?;
             return Err(Error::Forbidden {
                 permission: Permission::ConfirmLending.code(),
             });
         }
+        // Executed as the city staff member: the permission check, the audit entry and the
+        // recorded confirmer are theirs.
+        self.execute_batch_as(Some(&city), &[Mutation::ConfirmReturn { id }])?
+            .pop()
+            .expect("one result per mutation")?;
+        self.lent_material(id)
+    }
+
+    pub(super) fn apply_lend(&self, id: Uuid, new: &NewLentMaterial) -> Result<()> {
+        let item = super::required_label("item", &new.item)?;
+        let lent_by = super::required_label("lent by", &new.lent_by)?;
+        let kept_at = super::required_label("kept at", &new.kept_at)?;
+        if !(1..=10_000).contains(&new.quantity) {
+            return Err(Error::Invalid("a quantity is 1 to 10,000".into()));
+        }
+        self.conn().execute(
+            "INSERT INTO lent_materials (id, item, quantity, lent_on, lent_by, kept_at, received_by, note)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![id.to_string(), item, new.quantity, new.lent_on.format(DATE).to_string(), lent_by, kept_at, self.origin().staff, new.note.trim()],
+        )?;
+        Ok(())
+    }
+
+    pub(super) fn apply_return(&self, id: Uuid, day: NaiveDate) -> Result<()> {
+        let m = self.lent_material(id)?;
+        if m.returned_on.is_some() {
+            return Err(Error::NotAllowed("already returned".into()));
+        }
+        if day < m.lent_on {
+            return Err(Error::Invalid("returned before it was lent".into()));
+        }
+        self.conn().execute(
+            "UPDATE lent_materials SET returned_on = ?2, returned_by = ?3 WHERE id = ?1",
+            params![
+                id.to_string(),
+                day.format(DATE).to_string(),
+                self.origin().staff
+            ],
+        )?;
+        Ok(())
+    }
+
+    pub(super) fn apply_confirm_return(&self, id: Uuid) -> Result<()> {
         let m = self.lent_material(id)?;
         if m.returned_on.is_none() {
             return Err(Error::NotAllowed("record the return first".into()));
@@ -128,10 +148,9 @@ impl Store {
         }
         self.conn().execute(
             "UPDATE lent_materials SET return_confirmed_by = ?2 WHERE id = ?1",
-            params![id.to_string(), member.code],
+            params![id.to_string(), self.origin().staff],
         )?;
-        self.audit(&city, "lending_confirm", &id.to_string(), "")?;
-        self.lent_material(id)
+        Ok(())
     }
 
     /// The ledger: still lent first, then returned, by date lent.

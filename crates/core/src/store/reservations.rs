@@ -304,6 +304,36 @@ impl Store {
                     needs_follow_up: Vec::new(),
                 }
             }
+            Mutation::RecordInquiry { id, inquiry } => {
+                self.apply_record_inquiry(*id, inquiry)?;
+                Outcome::PlanChanged {
+                    needs_follow_up: Vec::new(),
+                }
+            }
+            Mutation::TakeComplaintStep { id, step, note } => {
+                self.apply_complaint_step(*id, *step, note)?;
+                Outcome::PlanChanged {
+                    needs_follow_up: Vec::new(),
+                }
+            }
+            Mutation::LendMaterial { id, material } => {
+                self.apply_lend(*id, material)?;
+                Outcome::PlanChanged {
+                    needs_follow_up: Vec::new(),
+                }
+            }
+            Mutation::ReturnMaterial { id, day } => {
+                self.apply_return(*id, *day)?;
+                Outcome::PlanChanged {
+                    needs_follow_up: Vec::new(),
+                }
+            }
+            Mutation::ConfirmReturn { id } => {
+                self.apply_confirm_return(*id)?;
+                Outcome::PlanChanged {
+                    needs_follow_up: Vec::new(),
+                }
+            }
             Mutation::VisitStep {
                 number,
                 position,

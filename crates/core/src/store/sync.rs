@@ -50,11 +50,14 @@ pub const SYNCED_TABLES: &[&str] = &[
     "visit_events",
     "form_counts",
     "conflicts",
+    "inquiries",
+    "complaint_steps",
+    "lent_materials",
 ];
 
 /// Tables that belong to this PC only (identity, outbox, sign-ins, its audit chain…).
-/// Inquiries, lending, the roster and report submissions are written directly, not as
-/// mutations, so they do not sync yet (see docs/sync-protocol.md).
+/// The roster and report submissions are written directly, not as mutations, so they do not
+/// sync yet (see docs/sync-protocol.md); audit chains travel separately (`hub_store_audit`).
 pub const LOCAL_TABLES: &[&str] = &[
     "schema_migrations",
     "store_meta",
@@ -64,9 +67,6 @@ pub const LOCAL_TABLES: &[&str] = &[
     "sign_ins",
     "audit_log",
     "audit_head",
-    "inquiries",
-    "complaint_steps",
-    "lent_materials",
     "report_submissions",
     "expiry_forecasts",
     "planner_assumptions",
