@@ -26,7 +26,15 @@ pub fn new_store(root: &Path) -> Store {
 
 /// [`new_store`] for a seat with another name.
 pub fn new_seat_store(root: &Path, seat_name: &str) -> Store {
-    let store = Store::create(
+    let store = new_hub_store(root, seat_name);
+    madoguchi_core::demo::seed_staff(&store).expect("demo roster");
+    store
+}
+
+/// A store with no roster and no history, as a hub starts (the roster reaches it from the
+/// seats, like everything else).
+pub fn new_hub_store(root: &Path, seat_name: &str) -> Store {
+    Store::create(
         &DataDir::at(root),
         &passphrase(),
         &NewStore {
@@ -36,9 +44,7 @@ pub fn new_seat_store(root: &Path, seat_name: &str) -> Store {
         KdfCost::insecure_for_tests(),
     )
     .expect("create store")
-    .act_as_site("tests");
-    madoguchi_core::demo::seed_staff(&store).expect("demo roster");
-    store
+    .act_as_site("tests")
 }
 
 /// A binary built next to the test executables (target/debug/<name>).

@@ -23,7 +23,7 @@ use madoguchi_sync::{
 };
 use madoguchi_tests::{
     desktop::{next_open_weekday, Desktop},
-    new_seat_store, new_store, passphrase,
+    new_hub_store, new_seat_store, new_store, passphrase,
 };
 use tokio::net::{TcpListener, TcpStream};
 
@@ -187,7 +187,7 @@ async fn a_booking_elsewhere_shows_here_offline_bookings_and_a_conflict_resolved
     let day = next_open_weekday();
 
     // The hub, and the app's cable to it.
-    let hub = Hub::new(new_seat_store(&root.path().join("hub"), "ハブ"))?;
+    let hub = Hub::new(new_hub_store(&root.path().join("hub"), "ハブ"))?;
     let (hub_addr, _hub_task) = hub.clone().bind("127.0.0.1:0".parse()?).await?;
     let cable = Cable::new(hub_addr.to_string()).await;
 

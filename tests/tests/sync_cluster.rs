@@ -18,7 +18,7 @@ use madoguchi_core::{
     store::{sync::convergence_problems, NewApplicant},
     DataDir, Personal, Store,
 };
-use madoguchi_tests::{built_binary, new_seat_store, passphrase, PASSPHRASE};
+use madoguchi_tests::{built_binary, new_hub_store, new_seat_store, passphrase, PASSPHRASE};
 use rand::{rngs::StdRng, Rng, SeedableRng};
 
 const SEATS: usize = 4;
@@ -63,7 +63,7 @@ impl Cluster {
     fn start() -> Cluster {
         let tmp = tempfile::tempdir().unwrap();
         let hub_dir = tmp.path().join("hub");
-        drop(new_seat_store(&hub_dir, "ハブ"));
+        drop(new_hub_store(&hub_dir, "ハブ"));
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()

@@ -117,6 +117,9 @@ impl Mutation {
             },
             Mutation::LendMaterial { .. } | Mutation::ReturnMaterial { .. } => P::ManageLending,
             Mutation::ConfirmReturn { .. } => P::ConfirmLending,
+            Mutation::AddStaff { .. }
+            | Mutation::UpdateStaff { .. }
+            | Mutation::SetPinHash { .. } => P::ManageStaff,
             Mutation::VisitStep { step, .. } => match step {
                 VisitStep::Acknowledge { .. }
                 | VisitStep::ReturnItems { .. }

@@ -526,6 +526,33 @@ pub enum Mutation {
         /// The material.
         id: uuid::Uuid,
     },
+    /// A member added to the roster (業務従事者名簿), with their PIN as an argon2id hash.
+    AddStaff {
+        /// Staff ID.
+        code: String,
+        /// Name.
+        name: String,
+        /// Role.
+        role: crate::people::Role,
+        /// PHC string of the PIN (the PIN itself is never stored or sent).
+        pin_hash: String,
+    },
+    /// A member's role changed, or taken off / back on the roster.
+    UpdateStaff {
+        /// Staff ID.
+        code: String,
+        /// Role.
+        role: crate::people::Role,
+        /// On the roster.
+        active: bool,
+    },
+    /// A member's PIN set anew (as its hash).
+    SetPinHash {
+        /// Staff ID.
+        code: String,
+        /// PHC string of the PIN.
+        pin_hash: String,
+    },
 }
 
 impl Mutation {
@@ -555,6 +582,9 @@ impl Mutation {
             | Mutation::LendMaterial { id, .. }
             | Mutation::ReturnMaterial { id, .. }
             | Mutation::ConfirmReturn { id } => id.to_string(),
+            Mutation::AddStaff { code, .. }
+            | Mutation::UpdateStaff { code, .. }
+            | Mutation::SetPinHash { code, .. } => code.clone(),
         }
     }
 
@@ -570,6 +600,10 @@ impl Mutation {
             }
             Mutation::RecordInquiry { inquiry, .. } => inquiry.kind.code().to_owned(),
             Mutation::TakeComplaintStep { step, .. } => step.code().to_owned(),
+            Mutation::AddStaff { role, .. } => role.code().to_owned(),
+            Mutation::UpdateStaff { role, active, .. } => {
+                format!("{} active={active}", role.code())
+            }
             _ => String::new(),
         }
     }
@@ -601,6 +635,9 @@ impl Mutation {
             Mutation::LendMaterial { .. } => "lending_add",
             Mutation::ReturnMaterial { .. } => "lending_return",
             Mutation::ConfirmReturn { .. } => "lending_confirm",
+            Mutation::AddStaff { .. } => "staff_add",
+            Mutation::UpdateStaff { .. } => "staff_update",
+            Mutation::SetPinHash { .. } => "staff_reset_pin",
         }
     }
 }

@@ -694,3 +694,71 @@ fn the_hub_keeps_every_seats_audit_chain_and_refuses_a_tampered_link() {
     fresh.truncate(fresh.len());
     assert!(net.hub().hub_store_audit(seat.id, &fresh).unwrap() > held);
 }
+
+#[test]
+fn the_roster_syncs_and_lock_outs_stay_at_their_seat() {
+    use madoguchi_core::{
+        people::Role,
+        store::{NewStaff, Pin},
+    };
+    let net = Net::new(2);
+    let (a, b) = (&net.seats[0].store, &net.seats[1].store);
+    let member = |code: &str, name: &str, role| NewStaff {
+        code: code.into(),
+        name: name.into(),
+        role,
+        pin: Pin::new("4321"),
+    };
+    a.add_staff(member("S100", "見本 一郎", Role::Staff))
+        .unwrap();
+    // Both seats were set up with the same manager offline: they agree, no conflict.
+    a.add_staff(member("M100", "管理 花子", Role::Manager))
+        .unwrap();
+    b.add_staff(member("M100", "管理 花子", Role::Manager))
+        .unwrap();
+    // A different person under an ID already used elsewhere is a conflict.
+    b.add_staff(member("S100", "別人 次郎", Role::Staff))
+        .unwrap();
+    for _ in 0..2 {
+        net.sync(0, false);
+        net.sync(1, false);
+    }
+    let on_b = b.staff().unwrap();
+    assert!(
+        on_b.iter()
+            .any(|m| m.code == "S100" && m.name == "見本 一郎"),
+        "{on_b:?}"
+    );
+    let conflicts = b.conflicts(false).unwrap();
+    assert_eq!(
+        conflicts.len(),
+        1,
+        "{:?}",
+        conflicts.iter().map(|c| &c.record).collect::<Vec<_>>()
+    );
+    assert_eq!(conflicts[0].record.kind, "staff_add");
+    // The member added at seat A signs in at seat B with their PIN.
+    assert_eq!(b.check_pin("S100", &Pin::new("4321")).unwrap().code, "S100");
+    // Wrong PINs at seat A lock the member out there, not at seat B.
+    for _ in 0..madoguchi_core::store::MAX_PIN_FAILURES {
+        let _ = a.check_pin("S100", &Pin::new("0000"));
+    }
+    assert!(matches!(
+        a.check_pin("S100", &Pin::new("4321")),
+        Err(madoguchi_core::Error::StaffLocked { .. })
+    ));
+    assert!(b.check_pin("S100", &Pin::new("4321")).is_ok());
+    for i in 0..2 {
+        net.sync(i, false);
+    }
+    assert_same(
+        &a.synced_dump().unwrap(),
+        &net.hub().synced_dump().unwrap(),
+        "seat A",
+    );
+    assert_same(
+        &b.synced_dump().unwrap(),
+        &net.hub().synced_dump().unwrap(),
+        "seat B",
+    );
+}

@@ -23,6 +23,7 @@ use zeroize::Zeroizing;
 use super::{Store, DATETIME};
 use crate::{
     people::{Actor, Permission, Role},
+    reservation::Mutation,
     Error, Result,
 };
 
@@ -234,7 +235,8 @@ impl Store {
         let row: Option<(StaffMember, String, u32)> = self
             .conn()
             .query_row(
-                "SELECT code, name, role, active, locked_until, pin_hash, failed_attempts FROM staff WHERE code = ?1",
+                "SELECT s.code, s.name, s.role, s.active, l.locked_until, s.pin_hash, coalesce(l.failed_attempts, 0)
+                 FROM staff s LEFT JOIN staff_lockout l ON l.code = s.code WHERE s.code = ?1",
                 [code.trim()],
                 |r| Ok((staff_row(r)?, r.get(5)?, r.get(6)?)),
             )
@@ -257,10 +259,8 @@ impl Store {
             .verify_password(pin.as_bytes(), &parsed)
             .is_ok()
         {
-            self.conn().execute(
-                "UPDATE staff SET failed_attempts = 0, locked_until = NULL WHERE code = ?1",
-                [&member.code],
-            )?;
+            self.conn()
+                .execute("DELETE FROM staff_lockout WHERE code = ?1", [&member.code])?;
             return Ok(StaffMember {
                 locked_until: None,
                 ..member
@@ -269,7 +269,9 @@ impl Store {
         let failures = failures + 1;
         let locked = (failures >= MAX_PIN_FAILURES).then(|| now + LOCKOUT);
         self.conn().execute(
-            "UPDATE staff SET failed_attempts = ?2, locked_until = ?3 WHERE code = ?1",
+            "INSERT INTO staff_lockout (code, failed_attempts, locked_until) VALUES (?1, ?2, ?3)
+             ON CONFLICT (code) DO UPDATE SET failed_attempts = excluded.failed_attempts,
+                 locked_until = excluded.locked_until",
             params![
                 member.code,
                 if locked.is_some() { 0 } else { failures },
@@ -289,29 +291,21 @@ impl Store {
     }
 
     /// Adds a member to the roster (manager / deputy; the site actor for the first manager).
+    /// A mutation: the roster syncs to every seat.
     pub fn add_staff(&self, new: NewStaff) -> Result<StaffMember> {
-        let actor = self.require(Permission::ManageStaff)?;
         let code = new.code.trim().to_uppercase();
-        if code.is_empty()
-            || code.len() > 20
-            || !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-        {
-            return Err(Error::Invalid(
-                "a staff ID is 1 to 20 letters, digits or hyphens".into(),
-            ));
-        }
-        let name = super::required_label("name", &new.name)?;
-        let hash = hash_pin(&new.pin)?;
-        let added = self.conn().execute(
-            "INSERT OR IGNORE INTO staff (code, name, role, pin_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![code, name, new.role.code(), hash, self.now().format(DATETIME).to_string()],
-        )?;
-        if added == 0 {
+        if self.staff_member(&code).is_ok() {
             return Err(Error::NotAllowed(format!(
                 "staff ID {code} is already on the roster"
             )));
         }
-        self.audit(&actor, "staff_add", &code, new.role.code())?;
+        let pin_hash = hash_pin(&new.pin)?;
+        self.execute(&Mutation::AddStaff {
+            code: code.clone(),
+            name: new.name,
+            role: new.role,
+            pin_hash,
+        })?;
         self.staff_member(&code)
     }
 
@@ -324,38 +318,89 @@ impl Store {
                 "a manager cannot remove their own management role".into(),
             ));
         }
-        self.conn().execute(
-            "UPDATE staff SET role = ?2, active = ?3 WHERE code = ?1",
-            params![code, role.code(), active],
-        )?;
-        self.audit(
-            &actor,
-            "staff_update",
-            code,
-            &format!("{} active={active}", role.code()),
-        )?;
+        self.execute(&Mutation::UpdateStaff {
+            code: code.to_owned(),
+            role,
+            active,
+        })?;
         self.staff_member(code)
     }
 
     /// Sets a new PIN for a member and lifts any lock-out.
     pub fn reset_pin(&self, code: &str, pin: &Pin) -> Result<StaffMember> {
-        let actor = self.require(Permission::ManageStaff)?;
+        self.require(Permission::ManageStaff)?;
         self.staff_member(code)?;
-        let hash = hash_pin(pin)?;
-        self.conn().execute(
-            "UPDATE staff SET pin_hash = ?2, failed_attempts = 0, locked_until = NULL WHERE code = ?1",
-            params![code, hash],
-        )?;
-        self.audit(&actor, "staff_reset_pin", code, "")?;
+        let pin_hash = hash_pin(pin)?;
+        self.execute(&Mutation::SetPinHash {
+            code: code.to_owned(),
+            pin_hash,
+        })?;
+        // The lock-out is this seat's own record.
+        self.conn()
+            .execute("DELETE FROM staff_lockout WHERE code = ?1", [code])?;
         self.staff_member(code)
+    }
+
+    pub(super) fn apply_add_staff(
+        &self,
+        code: &str,
+        name: &str,
+        role: Role,
+        pin_hash: &str,
+    ) -> Result<()> {
+        if code.is_empty()
+            || code.len() > 20
+            || !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        {
+            return Err(Error::Invalid(
+                "a staff ID is 1 to 20 letters, digits or hyphens".into(),
+            ));
+        }
+        let name = super::required_label("name", name)?;
+        PasswordHash::new(pin_hash).map_err(|e| Error::Invalid(format!("PIN hash: {e}")))?;
+        if let Ok(existing) = self.staff_member(code) {
+            // Two seats that added the same member (the same roster seeded on each) agree:
+            // the first one stands. A different person under the same ID is a conflict.
+            if existing.name == name && existing.role == role {
+                return Ok(());
+            }
+            return Err(Error::NotAllowed(format!(
+                "staff ID {code} is already on the roster"
+            )));
+        }
+        self.conn().execute(
+            "INSERT INTO staff (code, name, role, pin_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![code, name, role.code(), pin_hash, self.origin().at.format(DATETIME).to_string()],
+        )?;
+        Ok(())
+    }
+
+    pub(super) fn apply_update_staff(&self, code: &str, role: Role, active: bool) -> Result<()> {
+        self.staff_member(code)?;
+        self.conn().execute(
+            "UPDATE staff SET role = ?2, active = ?3 WHERE code = ?1",
+            params![code, role.code(), active],
+        )?;
+        Ok(())
+    }
+
+    pub(super) fn apply_set_pin_hash(&self, code: &str, pin_hash: &str) -> Result<()> {
+        self.staff_member(code)?;
+        PasswordHash::new(pin_hash).map_err(|e| Error::Invalid(format!("PIN hash: {e}")))?;
+        self.conn().execute(
+            "UPDATE staff SET pin_hash = ?2 WHERE code = ?1",
+            params![code, pin_hash],
+        )?;
+        Ok(())
     }
 
     /// The roster, by role then ID (any signed-in member may read it: handoffs name city staff).
     pub fn staff(&self) -> Result<Vec<StaffMember>> {
         self.require(Permission::ReadPersonal)?;
         let mut stmt = self.conn().prepare_cached(
-            "SELECT code, name, role, active, locked_until FROM staff
-             ORDER BY CASE role WHEN 'manager' THEN 0 WHEN 'deputy' THEN 1 WHEN 'staff' THEN 2 ELSE 3 END, code",
+            "SELECT s.code, s.name, s.role, s.active, l.locked_until
+             FROM staff s LEFT JOIN staff_lockout l ON l.code = s.code
+             ORDER BY CASE s.role WHEN 'manager' THEN 0 WHEN 'deputy' THEN 1 WHEN 'staff' THEN 2 ELSE 3 END, s.code",
         )?;
         let rows = stmt.query_map([], staff_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -431,7 +476,8 @@ impl Store {
     pub(crate) fn staff_member(&self, code: &str) -> Result<StaffMember> {
         self.conn()
             .query_row(
-                "SELECT code, name, role, active, locked_until FROM staff WHERE code = ?1",
+                "SELECT s.code, s.name, s.role, s.active, l.locked_until
+                 FROM staff s LEFT JOIN staff_lockout l ON l.code = s.code WHERE s.code = ?1",
                 [code],
                 staff_row,
             )

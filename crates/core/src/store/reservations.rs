@@ -334,6 +334,29 @@ impl Store {
                     needs_follow_up: Vec::new(),
                 }
             }
+            Mutation::AddStaff {
+                code,
+                name,
+                role,
+                pin_hash,
+            } => {
+                self.apply_add_staff(code, name, *role, pin_hash)?;
+                Outcome::PlanChanged {
+                    needs_follow_up: Vec::new(),
+                }
+            }
+            Mutation::UpdateStaff { code, role, active } => {
+                self.apply_update_staff(code, *role, *active)?;
+                Outcome::PlanChanged {
+                    needs_follow_up: Vec::new(),
+                }
+            }
+            Mutation::SetPinHash { code, pin_hash } => {
+                self.apply_set_pin_hash(code, pin_hash)?;
+                Outcome::PlanChanged {
+                    needs_follow_up: Vec::new(),
+                }
+            }
             Mutation::VisitStep {
                 number,
                 position,

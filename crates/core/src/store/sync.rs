@@ -53,17 +53,18 @@ pub const SYNCED_TABLES: &[&str] = &[
     "inquiries",
     "complaint_steps",
     "lent_materials",
+    "staff",
 ];
 
 /// Tables that belong to this PC only (identity, outbox, sign-ins, its audit chain…).
-/// The roster and report submissions are written directly, not as mutations, so they do not
+/// Sign-ins and lock-outs happen at a seat; report submissions are written directly and do not
 /// sync yet (see docs/sync-protocol.md); audit chains travel separately (`hub_store_audit`).
 pub const LOCAL_TABLES: &[&str] = &[
     "schema_migrations",
     "store_meta",
     "mutations",
     "checklist_rules_cache",
-    "staff",
+    "staff_lockout",
     "sign_ins",
     "audit_log",
     "audit_head",
@@ -635,6 +636,10 @@ impl Store {
         let my_id = self.meta().store_id;
         let tx = rusqlite::Transaction::new_unchecked(self.conn(), TransactionBehavior::Immediate)?;
         let result = (|| {
+            // Rows of this seat's own (sign-ins) may point at synced rows being rewound and
+            // put back (a roster member): check those references at commit, not mid-way.
+            self.conn()
+                .execute_batch("PRAGMA defer_foreign_keys = ON")?;
             let mut cursor = self.cursor()?;
             self.rewind()?;
             for e in entries {
