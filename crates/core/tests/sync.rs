@@ -762,3 +762,26 @@ fn the_roster_syncs_and_lock_outs_stay_at_their_seat() {
         "seat B",
     );
 }
+
+#[test]
+fn a_seat_clock_beyond_the_drift_bound_is_reported_and_its_change_still_applies() {
+    let net = Net::new(1);
+    let seat = &net.seats[0];
+    book(&seat.store, "2026-12-02", 10, 0, 700).unwrap();
+    let mut batch = seat.store.pending_envelopes(10).unwrap();
+    // Ten minutes ahead of the hub: beyond the 5-second bound.
+    let ahead = std::time::SystemTime::now() + std::time::Duration::from_secs(600);
+    let id: uhlc::ID = uhlc::ID::try_from(7u128).unwrap();
+    batch[0].hlc = uhlc::Timestamp::new(
+        uhlc::NTP64::from(ahead.duration_since(std::time::UNIX_EPOCH).unwrap()),
+        id,
+    )
+    .to_string();
+    let results = net.hub().hub_push(seat.id, &batch).unwrap();
+    assert!(matches!(results[0].outcome, PushOutcome::Applied { .. }));
+    // A malformed timestamp is refused as a whole push, before anything applies.
+    let mut bad = seat.store.pending_envelopes(10).unwrap();
+    bad[0].seq = 2;
+    bad[0].hlc = "yesterday".into();
+    assert!(net.hub().hub_push(seat.id, &bad).is_err());
+}

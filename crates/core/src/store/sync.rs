@@ -1123,6 +1123,15 @@ impl Store {
                     got: env.seq,
                 });
             }
+            // The hub's clock follows the seats' hybrid clocks, within the drift bound: a seat
+            // whose clock runs too far ahead is reported, and its change still applies (the
+            // log's order, not the timestamps, decides every outcome).
+            let stamp: uhlc::Timestamp = env.hlc.parse().map_err(|_| {
+                Error::Invalid(format!("malformed HLC timestamp in mutation {}", env.seq))
+            })?;
+            if let Err(why) = self.hlc.update_with_timestamp(&stamp) {
+                tracing::warn!(seat = %seat.name, "seat clock beyond the drift bound: {why}");
+            }
             let version = self.hub_head()? + 1;
             self.conn().execute_batch("SAVEPOINT push")?;
             *self.sync.hub_exec.borrow_mut() = Some((seat_id, env.escrow));
