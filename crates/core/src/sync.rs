@@ -149,7 +149,7 @@ pub struct ConflictRecord {
 /// needs escrow in every slot it covers, so they must not be scattered over seats.
 pub const ESCROW_BLOCK: usize = 4;
 
-/// The share of a slot's free places set aside for seats: one in this many (rounded up).
+/// The share of a slot's free places set aside for seats: one in this many (rounded down).
 /// Counter PCs are online nearly all the time, and a place in a seat's escrow is refused to
 /// every other seat, so the share is small: enough for a seat to keep booking through a LAN
 /// outage, not so much that online bookings are refused while places look free.
