@@ -1,6 +1,6 @@
 //! A seat's side of sync: enrol once, then rounds of push, pull and rebase, kept running in
 //! the background with backoff while the hub is away.
-use std::{net::SocketAddr, sync::Arc, time::Duration};
+use std::{sync::Arc, time::Duration};
 
 use madoguchi_core::Store;
 use tokio::{
@@ -324,10 +324,4 @@ async fn session(
             _ = tokio::time::sleep(Duration::from_secs(5)) => {}
         }
     }
-}
-
-/// The address a seat was given (host:port), checked.
-pub fn parse_address(s: &str) -> Result<SocketAddr> {
-    s.parse()
-        .map_err(|_| Error::Protocol(format!("not an address: {s}")))
 }

@@ -50,6 +50,26 @@ fn chain(identity: &Identity) -> (Vec<CertificateDer<'static>>, PrivateKeyDer<'s
     )
 }
 
+// Both verifiers check the handshake signature the same way: TLS 1.3 only, with the
+// provider's algorithms (the identity check itself is the fingerprint, elsewhere).
+fn no_tls12() -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
+    Err(rustls::Error::General("TLS 1.2 is not accepted".into()))
+}
+
+fn tls13_signature(
+    provider: &CryptoProvider,
+    message: &[u8],
+    cert: &CertificateDer<'_>,
+    dss: &DigitallySignedStruct,
+) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
+    rustls::crypto::verify_tls13_signature(
+        message,
+        cert,
+        dss,
+        &provider.signature_verification_algorithms,
+    )
+}
+
 /// What the seat expects of the hub's certificate.
 #[derive(Debug, Clone)]
 pub enum HubPin {
@@ -94,7 +114,7 @@ impl ServerCertVerifier for PinnedHub {
         _cert: &CertificateDer<'_>,
         _dss: &DigitallySignedStruct,
     ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
-        Err(rustls::Error::General("TLS 1.2 is not accepted".into()))
+        no_tls12()
     }
 
     fn verify_tls13_signature(
@@ -103,12 +123,7 @@ impl ServerCertVerifier for PinnedHub {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
+        tls13_signature(&self.provider, message, cert, dss)
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
@@ -161,7 +176,7 @@ impl ClientCertVerifier for ProvenKey {
         _cert: &CertificateDer<'_>,
         _dss: &DigitallySignedStruct,
     ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
-        Err(rustls::Error::General("TLS 1.2 is not accepted".into()))
+        no_tls12()
     }
 
     fn verify_tls13_signature(
@@ -170,12 +185,7 @@ impl ClientCertVerifier for ProvenKey {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
+        tls13_signature(&self.provider, message, cert, dss)
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {

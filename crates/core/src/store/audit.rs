@@ -104,6 +104,11 @@ impl Store {
             detail: detail.to_owned(),
         };
         let hash = entry_hash(&prev, &chain, &entry);
+        self.append_audit(&chain, &entry, &prev, &hash)
+    }
+
+    /// Writes one entry of `chain` and moves the chain's head to it (same transaction).
+    fn append_audit(&self, chain: &str, entry: &AuditEntry, prev: &str, hash: &str) -> Result<()> {
         self.conn().execute(
             "INSERT INTO audit_log (chain, seq, at, seat, actor, action, subject, detail, prev_hash, hash)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
@@ -325,32 +330,17 @@ impl Store {
         )?;
         let rows = stmt.query_map(params![chain.to_string(), seq as i64, limit as i64], |r| {
             Ok((
-                r.get::<_, u32>(0)?,
-                r.get::<_, String>(1)?,
-                (
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, String>(4)?,
-                ),
-                (r.get::<_, String>(5)?, r.get::<_, String>(6)?),
-                (r.get::<_, String>(7)?, r.get::<_, String>(8)?),
+                entry_row(r)?,
+                r.get::<_, String>(7)?,
+                r.get::<_, String>(8)?,
             ))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (seq, at, (seat, actor, action), (subject, detail), (prev_hash, hash)) = row?;
+            let (entry, prev_hash, hash) = row?;
             out.push(ChainedEntry {
                 chain,
-                entry: AuditEntry {
-                    seq,
-                    at: NaiveDateTime::parse_from_str(&at, DATETIME)
-                        .map_err(|_| Error::Invalid("audit_log.at is malformed".into()))?,
-                    seat,
-                    actor,
-                    action,
-                    subject,
-                    detail,
-                },
+                entry: entry?,
                 prev_hash,
                 hash,
             });
@@ -374,7 +364,7 @@ impl Store {
     /// The hub stores a seat's audit entries, each only if it links to the chain it holds and
     /// its hash is right: a seat cannot slip an edited or reordered entry in. Returns the new head.
     pub fn hub_store_audit(&self, seat_id: uuid::Uuid, entries: &[ChainedEntry]) -> Result<u64> {
-        self.hub_seat_by_id(seat_id)?;
+        self.hub_seat(seat_id)?;
         let chain = seat_id.to_string();
         let tx = rusqlite::Transaction::new_unchecked(
             self.conn(),
@@ -407,30 +397,10 @@ impl Store {
                     e.entry.seq
                 )));
             }
-            self.conn().execute(
-                "INSERT INTO audit_log (chain, seq, at, seat, actor, action, subject, detail, prev_hash, hash)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                params![
-                    chain,
-                    e.entry.seq,
-                    e.entry.at.format(DATETIME).to_string(),
-                    e.entry.seat,
-                    e.entry.actor,
-                    e.entry.action,
-                    e.entry.subject,
-                    e.entry.detail,
-                    e.prev_hash,
-                    e.hash
-                ],
-            )?;
+            self.append_audit(&chain, &e.entry, &e.prev_hash, &e.hash)?;
             seq = u64::from(e.entry.seq);
             prev = e.hash.clone();
         }
-        self.conn().execute(
-            "INSERT INTO audit_head (chain, seq, hash) VALUES (?1, ?2, ?3)
-             ON CONFLICT (chain) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
-            params![chain, seq as i64, prev],
-        )?;
         tx.commit()?;
         Ok(seq)
     }

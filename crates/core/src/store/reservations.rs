@@ -1141,9 +1141,6 @@ impl Store {
         origin: &crate::sync::Origin,
         escrow: bool,
     ) -> Result<()> {
-        fn json<T: Serialize>(v: &T) -> Result<String> {
-            serde_json::to_string(v).map_err(|e| Error::Invalid(e.to_string()))
-        }
         self.conn().execute(
             "INSERT INTO mutations (id, seq, hlc, seat, kind, payload, created_at, origin, escrow, base)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, coalesce((SELECT cursor FROM sync_link WHERE id = 1), 0))",
@@ -1153,9 +1150,9 @@ impl Store {
                 self.hlc.new_timestamp().to_string(),
                 self.meta().store_id.to_string(),
                 mutation.kind(),
-                json(mutation)?,
+                super::sync::json(mutation)?,
                 origin.utc.to_rfc3339(),
-                json(origin)?,
+                super::sync::json(origin)?,
                 escrow
             ],
         )?;

@@ -20,7 +20,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use super::{Store, DATE, DATETIME, TIME};
+use super::{parse_date, parse_time, Store, DATE, DATETIME, TIME};
 use crate::{
     reservation::Mutation,
     sync::{ConflictRecord, Entry, Envelope, Origin, PushOutcome, PushResult, Quota},
@@ -204,7 +204,7 @@ pub fn fingerprint(cert_der: &[u8]) -> String {
         .collect()
 }
 
-fn json<T: Serialize>(value: &T) -> Result<String> {
+pub(super) fn json<T: Serialize>(value: &T) -> Result<String> {
     serde_json::to_string(value).map_err(|e| Error::Invalid(e.to_string()))
 }
 
@@ -498,27 +498,8 @@ impl Store {
             "SELECT q.day, q.starts, q.places - (SELECT count(*) FROM sync_quota_use u WHERE u.day = q.day AND u.starts = q.starts)
              FROM sync_quota q WHERE q.day >= ?1 ORDER BY q.day, q.starts",
         )?;
-        let rows = stmt.query_map([today], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, i64>(2)?,
-            ))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (d, s, n) = row?;
-            if n > 0 {
-                out.push(Quota {
-                    day: NaiveDate::parse_from_str(&d, DATE)
-                        .map_err(|_| Error::Invalid("quota day".into()))?,
-                    starts: NaiveTime::parse_from_str(&s, TIME)
-                        .map_err(|_| Error::Invalid("quota time".into()))?,
-                    places: n as u32,
-                });
-            }
-        }
-        Ok(out)
+        let rows = stmt.query_map([today], quota_row)?;
+        quotas(rows)
     }
 
     /// Escrowed places used by bookings the hub has not answered yet, per slot (sent with each
@@ -527,25 +508,8 @@ impl Store {
         let mut stmt = self.conn().prepare(
             "SELECT day, starts, count(*) FROM sync_quota_use GROUP BY day, starts ORDER BY day, starts",
         )?;
-        let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, u32>(2)?,
-            ))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (d, st, places) = row?;
-            out.push(Quota {
-                day: NaiveDate::parse_from_str(&d, DATE)
-                    .map_err(|_| Error::Invalid("quota day".into()))?,
-                starts: NaiveTime::parse_from_str(&st, TIME)
-                    .map_err(|_| Error::Invalid("quota time".into()))?,
-                places,
-            });
-        }
-        Ok(out)
+        let rows = stmt.query_map([], quota_row)?;
+        quotas(rows)
     }
 
     /// Replaces this seat's escrow with what the hub says it holds now.
@@ -986,11 +950,7 @@ impl Store {
     }
 
     /// The enrolled (not revoked) seat with this id.
-    pub fn hub_seat_by_id(&self, seat_id: Uuid) -> Result<SeatRecord> {
-        self.hub_seat(seat_id)
-    }
-
-    fn hub_seat(&self, seat_id: Uuid) -> Result<SeatRecord> {
+    pub fn hub_seat(&self, seat_id: Uuid) -> Result<SeatRecord> {
         self.conn()
             .query_row(
                 "SELECT seat_id, name, fingerprint, revoked_at, last_seq, last_seen FROM hub_seats WHERE seat_id = ?1",
@@ -1142,13 +1102,11 @@ impl Store {
                     .into_iter()
                     .filter(|(_, places)| *places > 0)
                     .map(|(starts, places)| {
-                        NaiveTime::parse_from_str(&starts, TIME)
-                            .map(|starts| Quota {
-                                day,
-                                starts,
-                                places,
-                            })
-                            .map_err(|_| Error::Invalid("escrow slot time".into()))
+                        Ok(Quota {
+                            day,
+                            starts: parse_time(&starts)?,
+                            places,
+                        })
                     })
                     .collect::<Result<Vec<_>>>()?,
                 None => Vec::new(),
@@ -1366,25 +1324,8 @@ impl Store {
         let mut stmt = self.conn().prepare(
             "SELECT day, starts, places FROM hub_quota WHERE seat_id = ?1 AND places > 0 ORDER BY day, starts",
         )?;
-        let rows = stmt.query_map([seat_id.to_string()], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, u32>(2)?,
-            ))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (d, s, places) = row?;
-            out.push(Quota {
-                day: NaiveDate::parse_from_str(&d, DATE)
-                    .map_err(|_| Error::Invalid("quota day".into()))?,
-                starts: NaiveTime::parse_from_str(&s, TIME)
-                    .map_err(|_| Error::Invalid("quota time".into()))?,
-                places,
-            });
-        }
-        Ok(out)
+        let rows = stmt.query_map([seat_id.to_string()], quota_row)?;
+        quotas(rows)
     }
 
     /// Places set aside per seat on `day` (slot start, seat id, places), for diagnostics.
@@ -1463,6 +1404,29 @@ impl Store {
     }
 }
 
+/// A `(day, starts, places)` row.
+fn quota_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(String, String, i64)> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+}
+
+/// Quotas from `(day, starts, places)` rows; slots with no place left are left out.
+fn quotas(
+    rows: impl Iterator<Item = rusqlite::Result<(String, String, i64)>>,
+) -> Result<Vec<Quota>> {
+    let mut out = Vec::new();
+    for row in rows {
+        let (day, starts, places) = row?;
+        if places > 0 {
+            out.push(Quota {
+                day: parse_date(&day)?,
+                starts: parse_time(&starts)?,
+                places: places as u32,
+            });
+        }
+    }
+    Ok(out)
+}
+
 fn seat_record(r: &rusqlite::Row<'_>) -> rusqlite::Result<SeatRecord> {
     Ok(SeatRecord {
         seat_id: r.get::<_, String>(0)?.parse().map_err(|_| {
@@ -1524,8 +1488,7 @@ pub fn convergence_problems(hub: &Store, seats: &[&Store]) -> Result<Vec<String>
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     for day in days {
-        let day = NaiveDate::parse_from_str(&day, DATE)
-            .map_err(|_| Error::Invalid("reservation day".into()))?;
+        let day = parse_date(&day)?;
         if let Ok((_, _, slots)) = hub.day_slots(day) {
             for slot in slots.iter().filter(|s| s.taken > s.capacity) {
                 problems.push(format!(
