@@ -118,7 +118,8 @@ async fn sign_in_record_an_inquiry_and_a_complaint_escalate_and_resolve_it() -> 
         .await?
         .click()
         .await?;
-    let resolved = app.wait_for_text(complaint, "解決").await?;
+    // Wait for the resolution step itself ("解決" alone also matches the button's label).
+    let resolved = app.wait_for_text(complaint, "M001").await?;
     for expected in [
         "対応を記録：後日お電話すると約束 S001",
         "市へ報告：市民課へ報告 S001",

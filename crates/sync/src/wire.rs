@@ -127,22 +127,31 @@ struct Framed<T> {
     body: T,
 }
 
+/// Where and what kind of error, never the text: serde's messages quote the offending value,
+/// which in a mutation can be a citizen's name, and refusals are logged.
+fn malformed(e: serde_json::Error) -> Error {
+    Error::Malformed(format!(
+        "{:?} error at line {} column {}",
+        e.classify(),
+        e.line(),
+        e.column()
+    ))
+}
+
 /// Decodes one frame's bytes: the version is checked before the body is trusted.
 pub fn decode<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Result<T> {
     #[derive(Deserialize)]
     struct Version {
         v: u32,
     }
-    let version: Version =
-        serde_json::from_slice(bytes).map_err(|e| Error::Malformed(e.to_string()))?;
+    let version: Version = serde_json::from_slice(bytes).map_err(malformed)?;
     if version.v != SCHEMA_VERSION {
         return Err(Error::SchemaVersion {
             theirs: version.v,
             ours: SCHEMA_VERSION,
         });
     }
-    let framed: Framed<T> =
-        serde_json::from_slice(bytes).map_err(|e| Error::Malformed(e.to_string()))?;
+    let framed: Framed<T> = serde_json::from_slice(bytes).map_err(malformed)?;
     Ok(framed.body)
 }
 
@@ -152,7 +161,7 @@ pub fn encode<T: Serialize>(body: &T) -> Result<Vec<u8>> {
         v: SCHEMA_VERSION,
         body,
     })
-    .map_err(|e| Error::Malformed(e.to_string()))?;
+    .map_err(malformed)?;
     if bytes.len() > MAX_FRAME {
         return Err(Error::TooLarge(bytes.len()));
     }

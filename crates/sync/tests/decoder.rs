@@ -71,3 +71,12 @@ fn the_valid_frames_decode() {
         );
     }
 }
+
+#[test]
+fn a_refusal_never_quotes_what_was_sent() {
+    // A name where a number belongs: serde would quote it; the error must not.
+    let frame = r#"{"v":1,"type":"pull","after":"山田 太郎"}"#.as_bytes();
+    let err = decode::<Request>(frame).unwrap_err().to_string();
+    assert!(!err.contains("山田"), "{err}");
+    assert!(err.contains("line 1"), "{err}");
+}

@@ -209,7 +209,15 @@ pub(super) fn json<T: Serialize>(value: &T) -> Result<String> {
 }
 
 fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T> {
-    serde_json::from_str(text).map_err(|e| Error::Invalid(format!("stored sync record: {e}")))
+    // The position, never serde's message: it quotes the value, which may be personal data.
+    serde_json::from_str(text).map_err(|e| {
+        Error::Invalid(format!(
+            "stored sync record: {:?} error at line {} column {}",
+            e.classify(),
+            e.line(),
+            e.column()
+        ))
+    })
 }
 
 fn synced_table(name: &str) -> Result<&'static str> {
