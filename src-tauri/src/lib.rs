@@ -10,7 +10,7 @@ mod error;
 mod state;
 
 use madoguchi_core::DataDir;
-use tauri::{WebviewUrl, WebviewWindowBuilder};
+use tauri::{Manager, WebviewUrl, WebviewWindowBuilder};
 
 pub use error::{AppError, AppErrorCode, ShellErrorCode};
 pub use state::{LockState, StoreState};
@@ -96,6 +96,12 @@ pub fn run() {
             commands::reports::capacity_plan,
             commands::reports::set_plan_assumptions,
             commands::reports::save_plan,
+            commands::wipe::wipe_preflight,
+            commands::wipe::wipe_defaults,
+            commands::wipe::wipe_pending,
+            commands::wipe::wipe_start,
+            commands::wipe::wipe_resume,
+            commands::wipe::quit_app,
         ])
         .setup(|app| {
             let dir = state::data_dir(app.handle());
@@ -111,6 +117,17 @@ pub fn run() {
                 .build()?;
             Ok(())
         })
-        .run(tauri::generate_context!())
-        .expect("error while running the Madoguchi app");
+        .build(tauri::generate_context!())
+        .expect("error while building the Madoguchi app")
+        .run(|app, event| {
+            if let tauri::RunEvent::Exit = event {
+                let state = app.state::<state::AppState>();
+                // After a wipe, the WebView may have written again while it ran; it is closed now.
+                if state.wiped() {
+                    if let Err(e) = madoguchi_core::wipe::remove_leftovers(state.data_dir()) {
+                        tracing::warn!("removing what the WebView left after the wipe: {e}");
+                    }
+                }
+            }
+        });
 }

@@ -12,6 +12,8 @@ pub(crate) struct AppState {
     /// Shared with the sync task, which takes the lock only for one short transaction at a time.
     store: SharedStore,
     sync: Mutex<Option<SyncRun>>,
+    /// A wipe began here: on exit, whatever the WebView wrote meanwhile is removed too.
+    wiped: std::sync::atomic::AtomicBool,
 }
 
 /// The running sync of this seat.
@@ -27,6 +29,7 @@ impl AppState {
             data_dir,
             store: Arc::new(Mutex::new(None)),
             sync: Mutex::new(None),
+            wiped: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
@@ -78,6 +81,16 @@ impl AppState {
         self.sync_run().as_ref().map(|r| r.status.borrow().clone())
     }
 
+    /// Records that a wipe began (the store is closed for good).
+    pub(crate) fn mark_wiped(&self) {
+        self.wiped.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Whether a wipe began in this run.
+    pub(crate) fn wiped(&self) -> bool {
+        self.wiped.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
     pub(crate) fn data_dir(&self) -> &DataDir {
         &self.data_dir
     }
@@ -106,6 +119,8 @@ pub enum StoreState {
     Locked,
     /// Unlocked.
     Unlocked,
+    /// An end-of-contract wipe was interrupted: it must be finished (the key may be gone).
+    WipePending,
 }
 
 /// What the unlock screen needs to know.

@@ -33,6 +33,9 @@ enum Command {
     Hub(cmd::hub::Hub),
     Enrol(cmd::sync::Enrol),
     Sync(cmd::sync::Sync),
+    Wipe(cmd::wipe::WipeCmd),
+    Certificate(cmd::wipe::CertificateCmd),
+    Handover(cmd::handover::Handover),
 }
 
 fn main() -> ExitCode {
@@ -55,6 +58,9 @@ fn main() -> ExitCode {
             Command::Hub(c) => c.run(&dir),
             Command::Enrol(c) => c.run(&dir),
             Command::Sync(c) => c.run(&dir),
+            Command::Wipe(c) => c.run(&dir),
+            Command::Certificate(c) => c.run(&dir),
+            Command::Handover(c) => c.run(&dir),
         });
     match result {
         Ok(code) => code,

@@ -38,3 +38,13 @@ pub fn new(env: &str, prompt: &str) -> Result<Passphrase> {
     }
     Ok(Passphrase::new(first))
 }
+
+/// A staff PIN: from `env`, or typed at the terminal without echo.
+pub fn pin(env: &str, prompt: &str) -> Result<madoguchi_core::store::Pin> {
+    let typed = match std::env::var(env) {
+        Ok(value) => value,
+        Err(_) => rpassword::prompt_password(prompt)
+            .with_context(|| format!("no PIN: set {env} or run in a terminal"))?,
+    };
+    Ok(madoguchi_core::store::Pin::new(typed))
+}

@@ -30,7 +30,7 @@ pub enum FileKind {
     KeyFile,
     /// A key file being replaced (exists only for an instant during a passphrase change).
     KeyFileTemp,
-    /// The desktop WebView's own storage (kept empty: the app runs it ephemeral).
+    /// The desktop WebView's own storage (the UI keeps nothing in web storage; WebKit may still cache).
     WebView,
     /// Log files (never personal data).
     Logs,
@@ -38,6 +38,8 @@ pub enum FileKind {
     ChecklistRules,
     /// Reports saved as PDF and CSV (aggregates only, no personal data).
     Reports,
+    /// The journal of an end-of-contract wipe under way (paths and sizes, no personal data).
+    WipeJournal,
 }
 
 /// The entries the app may create directly under the root: (name, kind, is a directory).
@@ -51,6 +53,8 @@ pub const KNOWN_ENTRIES: &[(&str, FileKind, bool)] = &[
     ("logs", FileKind::Logs, true),
     ("checklist-rules.toml", FileKind::ChecklistRules, false),
     ("reports", FileKind::Reports, true),
+    ("wipe.json", FileKind::WipeJournal, false),
+    ("wipe.json.tmp", FileKind::WipeJournal, false),
 ];
 
 /// One file found under the data directory.

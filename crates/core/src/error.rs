@@ -165,6 +165,20 @@ pub enum Error {
         /// The number received.
         got: u64,
     },
+    /// The wipe would lose data: make the handover export first.
+    #[error("make the handover export first: {pending} changes are not on the hub (hub: {hub})")]
+    HandoverRequired {
+        /// Changes not on the hub.
+        pending: u32,
+        /// Whether this is the hub.
+        hub: bool,
+    },
+    /// The handover export could not be made, read or checked.
+    #[error("handover export: {0}")]
+    Handover(String),
+    /// The wipe's verification found something left; nothing is certified until it passes.
+    #[error("the wipe is not complete: {0}; run it again")]
+    WipeIncomplete(String),
     /// SQLite failed in a way not covered above.
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
@@ -203,6 +217,9 @@ impl Error {
             Error::NotEnrolled => ErrorCode::NotEnrolled,
             Error::SeatRevoked => ErrorCode::SeatRevoked,
             Error::SyncOutOfOrder { .. } => ErrorCode::SyncOutOfOrder,
+            Error::HandoverRequired { .. } => ErrorCode::HandoverRequired,
+            Error::Handover(_) => ErrorCode::Handover,
+            Error::WipeIncomplete(_) => ErrorCode::WipeIncomplete,
             Error::Sqlite(_) => ErrorCode::Database,
         }
     }
@@ -277,6 +294,12 @@ pub enum ErrorCode {
     SeatRevoked,
     /// See [`Error::SyncOutOfOrder`].
     SyncOutOfOrder,
+    /// Make the handover export before the wipe.
+    HandoverRequired,
+    /// The handover export failed or does not check.
+    Handover,
+    /// The wipe's verification failed.
+    WipeIncomplete,
     /// See [`Error::Sqlite`].
     Database,
 }

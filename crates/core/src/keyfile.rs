@@ -8,7 +8,7 @@
 //! never the database; a crash leaves either the old or the new key file, never neither.
 use std::{
     fs,
-    io::{Read, Write},
+    io::Read,
     path::Path,
 };
 
@@ -120,24 +120,7 @@ pub(crate) fn rewrap(path: &Path, old: &Passphrase, new: &Passphrase, cost: KdfC
 
 /// Writes `bytes` to `path` via a sibling temporary file, fsyncs it and renames it into place.
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let tmp = path.with_extension("age.tmp");
-    let ctx = |what: &str| format!("{what} {}", tmp.display());
-    let mut options = fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600); // owner only, like the directory
-    let mut file = options.open(&tmp).map_err(Error::io(ctx("creating")))?;
-    file.write_all(bytes).map_err(Error::io(ctx("writing")))?;
-    file.sync_all().map_err(Error::io(ctx("syncing")))?;
-    drop(file);
-    fs::rename(&tmp, path).map_err(Error::io(format!("replacing {}", path.display())))?;
-    if let Some(dir) = path.parent() {
-        // Persist the rename itself (best effort: not every platform can open a directory).
-        if let Ok(d) = fs::File::open(dir) {
-            let _ = d.sync_all();
-        }
-    }
-    Ok(())
+    crate::files::write_atomically(path, &path.with_extension("age.tmp"), bytes)
 }
 
 #[cfg(test)]

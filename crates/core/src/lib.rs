@@ -14,6 +14,7 @@ pub mod data_dir;
 pub mod demo;
 pub mod doctor;
 pub mod error;
+mod files;
 pub mod keyfile;
 pub mod people;
 pub mod planner;
@@ -24,6 +25,7 @@ pub mod store;
 pub mod sync;
 pub mod text;
 pub mod visit;
+pub mod wipe;
 
 pub use data_dir::DataDir;
 pub use error::{Error, Result};

@@ -212,6 +212,30 @@ impl Composer {
         self.text(MARGIN, self.y, 9.5, s, Align::Left);
     }
 
+    /// Body text wrapped to the page width (measured with the font, so Japanese and long
+    /// paths break where they must).
+    pub(crate) fn paragraph(&mut self, s: &str) {
+        const SIZE: f32 = 9.5;
+        let max = PAGE_W - 2.0 * MARGIN;
+        let mut line = String::new();
+        for ch in s.chars() {
+            line.push(ch);
+            if self.width(&line, SIZE) > max {
+                line.pop();
+                self.line(&line);
+                line = ch.to_string();
+            }
+        }
+        if !line.is_empty() {
+            self.line(&line);
+        }
+    }
+
+    /// Vertical space, in mm.
+    pub(crate) fn blank(&mut self, mm: f32) {
+        self.y += mm;
+    }
+
     /// Label–value pairs in two columns.
     pub(crate) fn facts(&mut self, pairs: &[(String, String)]) {
         let col = (PAGE_W - 2.0 * MARGIN) / 2.0;

@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod certificate;
 pub mod csv;
 mod figures;
 mod labels;

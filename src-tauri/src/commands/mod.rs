@@ -23,6 +23,7 @@ use crate::{
 pub mod people;
 pub mod reports;
 pub mod sync;
+pub mod wipe;
 
 type CmdResult<T> = Result<T, AppError>;
 
@@ -32,6 +33,8 @@ pub fn lock_state(state: State<'_, AppState>) -> LockState {
     let dir = state.data_dir();
     let store_state = if state.store().is_some() {
         StoreState::Unlocked
+    } else if matches!(madoguchi_core::wipe::Wipe::pending(dir), Ok(Some(_))) {
+        StoreState::WipePending
     } else if dir.key_file().exists() || dir.database().exists() {
         StoreState::Locked
     } else {

@@ -3,10 +3,12 @@ pub mod attendance;
 pub mod audit;
 pub mod change_passphrase;
 pub mod doctor;
+pub mod handover;
 pub mod hub;
 pub mod init;
 pub mod staff;
 pub mod sync;
+pub mod wipe;
 
 use anyhow::Result;
 use madoguchi_core::{DataDir, Passphrase, Store};

@@ -80,6 +80,7 @@ pub const LOCAL_TABLES: &[&str] = &[
     "hub_seats",
     "hub_enrolment_codes",
     "hub_quota",
+    "wipe_certificates",
 ];
 
 /// How far ahead the hub sets places aside for seats.

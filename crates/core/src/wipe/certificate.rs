@@ -1,0 +1,181 @@
+//! The certificate of sanitization (データ消去証明書), modelled on NIST SP 800-88 Rev. 1
+//! Appendix G: who, what machine, which method and tool, what was removed, whether the data
+//! was handed over first, how it was verified, and a line for the city officer who confirms it.
+//!
+//! The JSON is the record; the PDF (made by `madoguchi-report`) is its printout. Both carry
+//! a SHA-256 digest of the certificate's content, so a copy can be checked with
+//! `madoguchi certificate check`.
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use super::{handover::HandoverReceipt, machine::Machine, Performer, WipeItem};
+use crate::{Error, Result};
+
+/// The format tag written into every certificate.
+pub const FORMAT: &str = "madoguchi-sanitization-certificate/1";
+
+/// One check made after the erase.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct WipeCheck {
+    /// What was checked (a stable code: `items_removed`, `data_dir_empty`, `store_unopenable`,
+    /// `canary_scan`).
+    pub check: String,
+    /// `passed`, `failed`, or `not_run` (with the reason in `detail`).
+    pub result: String,
+    /// What was looked at and found (paths, counts; never personal data).
+    pub detail: String,
+}
+
+/// A seat's certificate recorded at the hub before the hub itself was wiped.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct SeatCertificate {
+    /// The seat's wipe.
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub wipe_id: Uuid,
+    /// The seat's store.
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub store_id: Uuid,
+    /// The seat's name.
+    pub seat_name: String,
+    /// When that wipe completed.
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub completed_at: DateTime<Utc>,
+    /// Its digest (hex SHA-256).
+    pub digest: String,
+}
+
+/// データ消去証明書.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct Certificate {
+    /// [`FORMAT`].
+    pub format: String,
+    /// This wipe.
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub wipe_id: Uuid,
+    /// The contract whose end this is.
+    pub contract: String,
+    /// Who performed it.
+    pub performer: Performer,
+    /// The machine.
+    pub machine: Machine,
+    /// The site, e.g. 「テスト市 特設窓口」.
+    pub site_name: String,
+    /// The seat (or the hub).
+    pub seat_name: String,
+    /// Whether this machine was the hub.
+    pub hub: bool,
+    /// The store that was erased.
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub store_id: Uuid,
+    /// The data directory.
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub data_dir: PathBuf,
+    /// When the wipe began (the plan was recorded).
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub started_at: DateTime<Utc>,
+    /// When the data key was destroyed (from then on nothing in the store is readable).
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub key_destroyed_at: Option<DateTime<Utc>>,
+    /// When the certificate was made.
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub completed_at: DateTime<Utc>,
+    /// SP 800-88 category and technique.
+    pub method: String,
+    /// The tool and its version.
+    pub tool: String,
+    /// Every item removed, with its size.
+    pub items: Vec<WipeItem>,
+    /// The handover export made first, if one was.
+    pub handover: Option<HandoverReceipt>,
+    /// How it was verified, and what was found.
+    pub verification: Vec<WipeCheck>,
+    /// Seats' certificates the hub had recorded (hub only).
+    pub seat_certificates: Vec<SeatCertificate>,
+    /// Whether the wipe was interrupted and completed by a later run.
+    pub resumed: bool,
+    /// What the wipe cannot reach, stated on every certificate.
+    pub limitations: Vec<String>,
+    /// SHA-256 (hex) of this certificate with `digest` empty, as compact JSON.
+    pub digest: String,
+}
+
+impl Certificate {
+    /// Whether no check failed (a check is `not_run` only when a resumed run could not
+    /// repeat it, and says why).
+    pub fn verified(&self) -> bool {
+        !self.verification.iter().any(|c| c.result == "failed")
+    }
+
+    /// Fills in [`Certificate::digest`].
+    pub(crate) fn seal(mut self) -> Result<Certificate> {
+        self.digest = self.compute_digest()?;
+        Ok(self)
+    }
+
+    fn compute_digest(&self) -> Result<String> {
+        let mut unsealed = self.clone();
+        unsealed.digest.clear();
+        let bytes = serde_json::to_vec(&unsealed)
+            .map_err(|e| Error::Invalid(format!("certificate: {e}")))?;
+        Ok(hex(&Sha256::digest(&bytes)))
+    }
+
+    /// Reads a certificate's JSON and checks its digest: a copy that was edited is refused.
+    pub fn from_json(json: &str) -> Result<Certificate> {
+        let cert: Certificate = serde_json::from_str(json)
+            .map_err(|e| Error::Invalid(format!("not a Madoguchi certificate: {e}")))?;
+        if cert.format != FORMAT {
+            return Err(Error::Invalid(format!(
+                "unknown certificate format {:?}",
+                cert.format
+            )));
+        }
+        if cert.compute_digest()? != cert.digest {
+            return Err(Error::Invalid(
+                "the certificate's digest does not match its content: it was altered".into(),
+            ));
+        }
+        Ok(cert)
+    }
+
+    /// The certificate as pretty JSON (what is saved).
+    pub fn to_json(&self) -> Result<String> {
+        serde_json::to_string_pretty(self).map_err(|e| Error::Invalid(format!("certificate: {e}")))
+    }
+
+    /// The file name both copies share (without extension).
+    pub fn file_stem(&self) -> String {
+        format!(
+            "データ消去証明書_{}_{}_{}",
+            super::file_safe(&self.seat_name),
+            self.completed_at.with_timezone(&chrono::Local).format("%Y%m%d"),
+            &self.wipe_id.simple().to_string()[..8]
+        )
+    }
+
+    /// The reference to this certificate the hub keeps.
+    pub fn as_seat_certificate(&self) -> SeatCertificate {
+        SeatCertificate {
+            wipe_id: self.wipe_id,
+            store_id: self.store_id,
+            seat_name: self.seat_name.clone(),
+            completed_at: self.completed_at,
+            digest: self.digest.clone(),
+        }
+    }
+}
+
+/// Lower-case hex.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
