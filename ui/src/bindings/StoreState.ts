@@ -3,4 +3,4 @@
 /**
  * Whether there is a store, and whether it is unlocked.
  */
-export type StoreState = "no_store" | "locked" | "unlocked";
+export type StoreState = "no_store" | "locked" | "unlocked" | "wipe_pending";
