@@ -268,7 +268,7 @@ impl CertificateCmd {
                     cert.site_name,
                     cert.completed_at,
                     cert.digest,
-                    if cert.verified() { "every check passed" } else { "NOT every check passed" }
+                    if cert.verified() { "no check failed" } else { "a check FAILED" }
                 );
             }
             CertificateCommand::Record { file } => {
