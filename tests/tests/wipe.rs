@@ -381,4 +381,16 @@ fn two_seats_and_a_hub_hand_over_and_wipe_leaving_nothing_readable() {
     // Another key cannot open it.
     let (other, _) = handover::new_city_identity();
     assert!(handover::open(&export, &other).is_err());
+    // A damaged copy is refused, not half read.
+    let bytes = fs::read(&export).unwrap();
+    let damaged = site.path("damaged.age");
+    fs::write(&damaged, &bytes[..bytes.len() - 100]).unwrap();
+    assert!(handover::open(&damaged, &identity).is_err());
+    // An edited certificate no longer matches its digest.
+    let edited = site.path("edited.json");
+    let json = hub_cert.to_json().unwrap().replace("株式会社テスト窓口サービス", "株式会社べつの会社");
+    fs::write(&edited, json).unwrap();
+    let check = site.cli(&hub_dir).args(["certificate", "check"]).arg(&edited).output().unwrap();
+    assert!(!check.status.success());
+    assert!(String::from_utf8_lossy(&check.stderr).contains("altered"));
 }
