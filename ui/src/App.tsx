@@ -26,10 +26,11 @@ import { StatusScreen } from "./screens/StatusScreen";
 import { SyncScreen } from "./screens/SyncScreen";
 import { SyncIndicator } from "./components/SyncIndicator";
 import { UnlockScreen } from "./screens/UnlockScreen";
+import { WipeResumeScreen, WipeScreen } from "./screens/WipeScreen";
 
 type Screen =
   | "board" | "book" | "checklist" | "search" | "counter" | "handoff" | "queue" | "reconcile"
-  | "inquiries" | "reports" | "planner" | "plan" | "staff" | "lending" | "audit" | "sync" | "status";
+  | "inquiries" | "reports" | "planner" | "plan" | "staff" | "lending" | "audit" | "sync" | "status" | "wipe";
 /** The navigation, in order; Alt+1… (Alt+0 for the tenth) selects them. */
 const SCREENS: [Screen, TextKey][] = [
   ["board", "nav.board"],
@@ -49,16 +50,20 @@ const SCREENS: [Screen, TextKey][] = [
   ["audit", "nav.audit"],
   ["sync", "nav.sync"],
   ["status", "nav.status"],
+  ["wipe", "nav.wipe"],
 ];
 /** Screens only the manager and deputy use (core refuses the others anyway). */
-const MANAGEMENT: Screen[] = ["reports", "planner", "plan", "staff", "audit"];
+const MANAGEMENT: Screen[] = ["reports", "planner", "plan", "staff", "audit", "wipe"];
+/** Screens only a signed-in manager or deputy uses: the wipe's certificate names who did it. */
+const STAFF_ONLY: Screen[] = ["wipe"];
 
 /** How often the frame asks whether the sign-in has ended (idle sign-out happens in core). */
 const SESSION_POLL_MS = 30_000;
 
 /** Whether the navigation offers `screen` to `actor`. */
 function visible(actor: Actor, screen: Screen): boolean {
-  return actor.kind === "site" || !MANAGEMENT.includes(screen) || actor.role === "manager" || actor.role === "deputy";
+  if (actor.kind === "site") return !STAFF_ONLY.includes(screen);
+  return !MANAGEMENT.includes(screen) || actor.role === "manager" || actor.role === "deputy";
 }
 
 /** Alt+digit → screen index (1…9, then 0 for the tenth). */
@@ -79,6 +84,9 @@ export function App({ backend }: { backend: Backend }) {
   const [checklistNumber, setChecklistNumber] = useState<string | null>(null);
   const [seatNo, setSeatNo] = useState<number | null>(null);
   const [actor, setActor] = useState<Actor | null>(null);
+  // A wipe under way: nothing else may read the store (it closes for good), so the navigation,
+  // the sync indicator, the session poll and the shortcuts stop until the app quits.
+  const [wiping, setWiping] = useState(false);
   const openChecklist = useCallback((number: string) => {
     setChecklistNumber(number);
     setScreen("checklist");
@@ -93,12 +101,12 @@ export function App({ backend }: { backend: Backend }) {
 
   // An idle sign-out ends the session in core; bring the sign-in screen back when it has.
   useEffect(() => {
-    if (!actor) return;
+    if (!actor || wiping) return;
     const timer = window.setInterval(() => {
       void backend.signedIn().then(setActor, () => setActor(null));
     }, SESSION_POLL_MS);
     return () => window.clearInterval(timer);
-  }, [actor, backend]);
+  }, [actor, backend, wiping]);
 
   const signOut = useCallback(async () => {
     await backend.signOut();
@@ -119,7 +127,7 @@ export function App({ backend }: { backend: Backend }) {
   // Ctrl+L locks from anywhere (staff leaving the seat); Alt+1… switch screens.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (!status || !actor) return;
+      if (!status || !actor || wiping) return;
       if (e.ctrlKey && e.key.toLowerCase() === "l") {
         e.preventDefault();
         void doLock();
@@ -130,7 +138,7 @@ export function App({ backend }: { backend: Backend }) {
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [doLock, status, actor]);
+  }, [doLock, status, actor, wiping]);
 
   return (
     <div className="frame">
@@ -142,8 +150,8 @@ export function App({ backend }: { backend: Backend }) {
             {status.meta.siteName} ／ {status.meta.seatName}
           </span>
         )}
-        {status && actor && <SyncIndicator backend={backend} onOpen={() => setScreen("sync")} />}
-        {status && actor?.kind === "staff" && (
+        {status && actor && !wiping && <SyncIndicator backend={backend} onOpen={() => setScreen("sync")} />}
+        {status && actor?.kind === "staff" && !wiping && (
           <span className="who" data-testid="who">
             {t("signin.who", { name: actor.name, role: tCode("role", actor.role) })}
             <button type="button" className="small secondary" onClick={() => void signOut()}>
@@ -153,7 +161,7 @@ export function App({ backend }: { backend: Backend }) {
         )}
       </header>
       <div className="body">
-        {status && actor && (
+        {status && actor && !wiping && (
           <nav className="sidenav" aria-label={t("nav.label")}>
             {SCREENS.map(([id, label], i) => visible(actor, id) && (
               <a
@@ -161,7 +169,7 @@ export function App({ backend }: { backend: Backend }) {
                 href={`#${id}`}
                 className={screen === id ? "active" : undefined}
                 aria-current={screen === id ? "page" : undefined}
-                title={`Alt+${(i + 1) % 10}`}
+                title={i < 10 ? `Alt+${(i + 1) % 10}` : undefined}
                 onClick={(e) => {
                   e.preventDefault();
                   setScreen(id);
@@ -178,6 +186,7 @@ export function App({ backend }: { backend: Backend }) {
         <main className="content">
           {!lock && <p>{t("loading")}</p>}
           {lock?.state === "no_store" && <NoStoreScreen dataDir={lock.dataDir} />}
+          {lock?.state === "wipe_pending" && <WipeResumeScreen backend={backend} />}
           {lock?.state === "locked" && (
             <UnlockScreen backend={backend} dataDir={lock.dataDir} onUnlocked={() => void refresh()} />
           )}
@@ -192,6 +201,7 @@ export function App({ backend }: { backend: Backend }) {
               seatNo={seatNo ?? seatNumberOf(status.meta.seatName)}
               setSeatNo={setSeatNo}
               manager={actor.kind === "site" || actor.role === "manager" || actor.role === "deputy"}
+              onWiping={setWiping}
             />
           )}
         </main>
@@ -210,6 +220,7 @@ function ScreenFor(props: {
   seatNo: number;
   setSeatNo: (n: number) => void;
   manager: boolean;
+  onWiping: (wiping: boolean) => void;
 }) {
   const { backend } = props;
   switch (props.screen) {
@@ -247,5 +258,7 @@ function ScreenFor(props: {
       return <SyncScreen backend={backend} manager={props.manager} />;
     case "status":
       return <StatusScreen status={props.status} />;
+    case "wipe":
+      return <WipeScreen backend={backend} onWiping={props.onWiping} />;
   }
 }

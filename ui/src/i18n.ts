@@ -9,8 +9,9 @@ import people from "./locales/ja/people.json";
 import reports from "./locales/ja/reports.json";
 import planner from "./locales/ja/planner.json";
 import sync from "./locales/ja/sync.json";
+import wipe from "./locales/ja/wipe.json";
 
-const texts = { ...common, ...checklist, ...reservations, ...settings, ...visits, ...people, ...reports, ...planner, ...sync };
+const texts = { ...common, ...checklist, ...reservations, ...settings, ...visits, ...people, ...reports, ...planner, ...sync, ...wipe };
 export type TextKey = keyof typeof texts;
 export type ErrorKey = keyof typeof errors;
 

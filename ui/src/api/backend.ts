@@ -45,6 +45,12 @@ import type { ReportDue } from "../bindings/ReportDue";
 import type { ReportKind } from "../bindings/ReportKind";
 import type { Assumptions } from "../bindings/Assumptions";
 import type { CapacityPlan } from "../bindings/CapacityPlan";
+import type { PendingWipe } from "../bindings/PendingWipe";
+import type { Preflight } from "../bindings/Preflight";
+import type { WipeDefaults } from "../bindings/WipeDefaults";
+import type { WipeOutcome } from "../bindings/WipeOutcome";
+import type { WipeProgress } from "../bindings/WipeProgress";
+import type { WipeRequest } from "../bindings/WipeRequest";
 
 /** A new member of the roster (the PIN goes to core once and is only kept hashed). */
 export interface NewStaff {
@@ -139,7 +145,24 @@ export interface Backend {
   hubNewCode(): Promise<string>;
   hubSeats(): Promise<SeatRecord[]>;
   hubRevoke(seatId: string): Promise<void>;
+
+  // End-of-contract wipe.
+  /** What a wipe of this PC would remove and lose (manager or deputy, signed in). */
+  wipePreflight(): Promise<Preflight>;
+  /** The seat name to type as confirmation, and a folder to suggest. */
+  wipeDefaults(): Promise<WipeDefaults>;
+  /** An interrupted wipe, if any (works while locked). */
+  wipePending(): Promise<PendingWipe | null>;
+  /** Hands over (when asked), erases this PC's store and certifies it; progress as it goes. */
+  wipeStart(request: WipeRequest, onProgress: (p: WipeProgress) => void): Promise<WipeOutcome>;
+  /** Finishes an interrupted wipe; `confirmation` must be {@link WIPE_RESUME_WORD}. */
+  wipeResume(confirmation: string, onProgress: (p: WipeProgress) => void): Promise<WipeOutcome>;
+  /** Ends the app (after a wipe). */
+  quitApp(): Promise<void>;
 }
+
+/** The word `wipe_resume` requires as its typed confirmation (fixed by the backend). */
+export const WIPE_RESUME_WORD = "再開";
 
 /** True if `e` has the `{ code, message }` shape every command error has. */
 export function isAppError(e: unknown): e is AppError {

@@ -30,7 +30,7 @@ import type { ReservationSummary } from "../bindings/ReservationSummary";
 import type { SlotPlan } from "../bindings/SlotPlan";
 import type { StoreState } from "../bindings/StoreState";
 import type { StoreStatus } from "../bindings/StoreStatus";
-import { hhmm, today, type Backend, type NewStaff } from "./backend";
+import { hhmm, today, WIPE_RESUME_WORD, type Backend, type NewStaff } from "./backend";
 import type { Actor } from "../bindings/Actor";
 import type { Attendance } from "../bindings/Attendance";
 import type { AuditEntry } from "../bindings/AuditEntry";
@@ -50,6 +50,13 @@ import type { ReportKind } from "../bindings/ReportKind";
 import type { TimeStats } from "../bindings/TimeStats";
 import type { Assumptions } from "../bindings/Assumptions";
 import type { CapacityPlan } from "../bindings/CapacityPlan";
+import type { Certificate } from "../bindings/Certificate";
+import type { PendingWipe } from "../bindings/PendingWipe";
+import type { Preflight } from "../bindings/Preflight";
+import type { WipeOutcome } from "../bindings/WipeOutcome";
+import type { WipePhase } from "../bindings/WipePhase";
+import type { WipeProgress } from "../bindings/WipeProgress";
+import type { WipeRequest } from "../bindings/WipeRequest";
 
 export const sampleStatus: StoreStatus = {
   meta: {
@@ -82,7 +89,9 @@ export class FakeBackend implements Backend {
     this.state = initial;
   }
   async lockState() {
-    return { state: this.state, dataDir: "/tmp/madoguchi-test" };
+    // As in the shell: an open store first, then an interrupted wipe, then locked or none.
+    const state: StoreState = this.state !== "unlocked" && this.pendingWipe ? "wipe_pending" : this.state;
+    return { state, dataDir: "/tmp/madoguchi-test" };
   }
   async unlock(passphrase: string) {
     if (passphrase !== this.passphrase) fail("wrong_passphrase", "wrong passphrase");
@@ -631,6 +640,108 @@ export class FakeBackend implements Backend {
     const s = this.seatList.find((x) => x.seatId === seatId);
     if (s) s.revokedAt = "2026-12-01T09:00:00Z";
   }
+  // Wipe: an enrolled seat with everything on the hub unless a test changes `preflight`. Each run
+  // reports every phase; a test can hold it after the first report with `wipeGate`.
+  preflight: Preflight = {
+    hub: false,
+    enrolled: true,
+    outbox: { pending: 0, provisional: 0, failing: 0, conflicts: 0 },
+    localOnly: [],
+    handoverRequired: false,
+    records: [
+      { table: "applicants", rows: 40 },
+      { table: "reservations", rows: 52 },
+      { table: "audit_log", rows: 310 },
+    ],
+    items: [
+      { path: "/tmp/madoguchi-test/madoguchi.key", kind: "data_key", bytes: 512, files: 1, removed: false },
+      { path: "/tmp/madoguchi-test/madoguchi.db", kind: "database", bytes: 3_145_728, files: 1, removed: false },
+      { path: "/tmp/madoguchi-test/reports", kind: "reports", bytes: 40_960, files: 4, removed: false },
+    ],
+    bytes: 3_187_200,
+    seatCertificates: [],
+  };
+  pendingWipe: PendingWipe | null = null;
+  wipeRequests: WipeRequest[] = [];
+  wipeGate: Promise<void> | null = null;
+  /** The verification finds something left: the wipe stops past the key, to be resumed. */
+  wipeIncomplete = false;
+  quit = false;
+  async wipePreflight() {
+    this.manager();
+    return this.preflight;
+  }
+  async wipeDefaults() {
+    this.manager();
+    return { seatName: this.status.meta.seatName, documentsDir: "/home/madoguchi/Documents" };
+  }
+  async wipePending() {
+    return this.pendingWipe;
+  }
+  async wipeStart(request: WipeRequest, onProgress: (p: WipeProgress) => void): Promise<WipeOutcome> {
+    this.manager();
+    if (this.state !== "unlocked") fail("locked", "the store is locked");
+    if (request.confirmation !== this.status.meta.seatName) fail("invalid_input", "the confirmation does not match the seat name");
+    if (!request.organisation.trim() || !request.contract.trim()) fail("invalid_input", "organisation and contract");
+    const handover = !!request.recipient?.trim() && !!request.exportDir?.trim();
+    if (this.preflight.handoverRequired && !handover) fail("handover_required", "export first");
+    if (handover && !/^age1[0-9a-z]{20,}$/.test(request.recipient!.trim())) fail("handover", "not an age recipient");
+    this.wipeRequests.push(request);
+    const actor = this.actor as Extract<Actor, { kind: "staff" }>;
+    const phases: WipePhase[] = handover ? ["handover", "destroy_key", "delete", "verify", "certify", "done"] : ["destroy_key", "delete", "verify", "certify", "done"];
+    this.state = "no_store";
+    if (this.wipeIncomplete) {
+      await this.wipePhases(["destroy_key", "delete", "verify"], onProgress);
+      this.pendingWipe = {
+        wipeId: "0193a1b2-0000-7000-8000-0000000000w1",
+        startedAt: "2027-03-31T09:00:00Z",
+        performer: { name: actor.name, role: "業務管理者", staffCode: actor.code, organisation: request.organisation },
+        keyDestroyed: true,
+        certificateDir: request.certificateDir,
+      };
+      fail("wipe_incomplete", "a file is left");
+    }
+    await this.wipePhases(phases, onProgress);
+    return fakeOutcome(request.certificateDir, {
+      performer: { name: actor.name, role: "業務管理者", staffCode: actor.code, organisation: request.organisation },
+      contract: request.contract,
+      seatName: this.status.meta.seatName,
+      handover: handover
+        ? {
+            exportId: "0193a1b2-0000-7000-8000-0000000000e1",
+            file: `${request.exportDir}/引継ぎデータ_窓口1_20270331.age`,
+            bytes: 20_480,
+            sha256: "9f2c".padEnd(64, "0"),
+            recipient: request.recipient!.trim(),
+            tables: this.preflight.records.length,
+            rows: this.preflight.records.reduce((n, r) => n + r.rows, 0),
+            createdAt: "2027-03-31T09:00:00Z",
+            verifiedAt: "2027-03-31T09:00:05Z",
+          }
+        : null,
+      resumed: false,
+    });
+  }
+  async wipeResume(confirmation: string, onProgress: (p: WipeProgress) => void): Promise<WipeOutcome> {
+    if (confirmation !== WIPE_RESUME_WORD) fail("invalid_input", "type 再開 to confirm");
+    const pending = this.pendingWipe;
+    if (!pending) fail("not_allowed", "there is no interrupted wipe");
+    await this.wipePhases(["delete", "verify", "certify", "done"], onProgress);
+    this.pendingWipe = null;
+    this.state = "no_store";
+    return fakeOutcome(pending.certificateDir, { performer: pending.performer, contract: "窓口業務委託", seatName: this.status.meta.seatName, handover: null, resumed: true });
+  }
+  private async wipePhases(phases: WipePhase[], onProgress: (p: WipeProgress) => void) {
+    for (const [i, phase] of phases.entries()) {
+      onProgress({ phase, done: 0, total: 2 });
+      if (i === 0 && this.wipeGate) await this.wipeGate;
+      await Promise.resolve();
+      onProgress({ phase, done: 2, total: 2 });
+    }
+  }
+  async quitApp() {
+    this.quit = true;
+  }
   async confirmReturn(id: string, code: string, pin: string) {
     const c = this.member(code, pin);
     if (c.role !== "city_staff") fail("forbidden", "city staff only");
@@ -668,6 +779,41 @@ function fakeEvaluate(input: Recorded, stage: Stage): Evaluation {
   });
   const missing = items.filter((i) => i.state.state === "missing").map((i) => i.item);
   return { ready: missing.length === 0, missing, items, rulesVersion: "fake" };
+}
+
+/** A certificate as the core would make it, every check passed. */
+function fakeOutcome(dir: string, c: Pick<Certificate, "performer" | "contract" | "seatName" | "handover" | "resumed">): WipeOutcome {
+  const stem = `${dir}/データ消去証明書_${c.seatName}_20270331_0193a1b2`;
+  const certificate: Certificate = {
+    format: "madoguchi-sanitization-certificate/1",
+    wipeId: "0193a1b2-0000-7000-8000-0000000000w1",
+    contract: c.contract,
+    performer: c.performer,
+    machine: { hostName: "madoguchi-pc1", os: "Ubuntu 24.04", machineId: null, model: null, serial: null },
+    siteName: sampleStatus.meta.siteName,
+    seatName: c.seatName,
+    hub: false,
+    storeId: sampleStatus.meta.storeId,
+    dataDir: "/tmp/madoguchi-test",
+    startedAt: "2027-03-31T09:00:00Z",
+    keyDestroyedAt: "2027-03-31T09:00:06Z",
+    completedAt: "2027-03-31T09:00:09Z",
+    method: "Purge（暗号化消去）＋上書き削除",
+    tool: "Madoguchi 0.1.0",
+    items: [],
+    handover: c.handover,
+    verification: [
+      { check: "items_removed", result: "passed", detail: "3 件すべて削除済み" },
+      { check: "data_dir_empty", result: "passed", detail: "/tmp/madoguchi-test は空" },
+      { check: "store_unopenable", result: "passed", detail: "鍵ファイルがなく開けない" },
+      { check: "canary_scan", result: c.resumed ? "not_run" : "passed", detail: c.resumed ? "再開した消去では照合する値がない" : "12 個の値が見つからない" },
+    ],
+    seatCertificates: [],
+    resumed: c.resumed,
+    limitations: [],
+    digest: "5d1e".padEnd(64, "a"),
+  };
+  return { certificate, json: `${stem}.json`, pdf: `${stem}.pdf` };
 }
 
 function holdsPlace(status: ReservationStatus) {

@@ -1,6 +1,18 @@
 // The Backend over Tauri IPC. Command names and argument names match src-tauri/src/commands.rs.
 import { invoke } from "@tauri-apps/api/core";
+import { listen } from "@tauri-apps/api/event";
+import type { WipeProgress } from "../bindings/WipeProgress";
 import type { Backend } from "./backend";
+
+/** Runs `command` while forwarding the backend's "wipe-progress" events to `onProgress`. */
+async function withWipeProgress<T>(onProgress: (p: WipeProgress) => void, command: () => Promise<T>): Promise<T> {
+  const unlisten = await listen<WipeProgress>("wipe-progress", (e) => onProgress(e.payload));
+  try {
+    return await command();
+  } finally {
+    unlisten();
+  }
+}
 
 export const tauriBackend: Backend = {
   lockState: () => invoke("lock_state"),
@@ -67,4 +79,10 @@ export const tauriBackend: Backend = {
   hubNewCode: () => invoke("hub_new_code"),
   hubSeats: () => invoke("hub_seats"),
   hubRevoke: (seatId) => invoke("hub_revoke", { seatId }),
+  wipePreflight: () => invoke("wipe_preflight"),
+  wipeDefaults: () => invoke("wipe_defaults"),
+  wipePending: () => invoke("wipe_pending"),
+  wipeStart: (request, onProgress) => withWipeProgress(onProgress, () => invoke("wipe_start", { request })),
+  wipeResume: (confirmation, onProgress) => withWipeProgress(onProgress, () => invoke("wipe_resume", { confirmation })),
+  quitApp: () => invoke("quit_app"),
 };

@@ -15,7 +15,7 @@ file: string,
 /**
  * Its size.
  */
-bytes: bigint, 
+bytes: number, 
 /**
  * SHA-256 (hex) of the encrypted file as written.
  */
@@ -31,7 +31,7 @@ tables: number,
 /**
  * Rows in it.
  */
-rows: bigint, 
+rows: number, 
 /**
  * When it was made.
  */

@@ -15,11 +15,11 @@ file: string,
 /**
  * Rows.
  */
-rows: bigint, 
+rows: number, 
 /**
  * Bytes of the JSON Lines file.
  */
-bytes: bigint, 
+bytes: number, 
 /**
  * SHA-256 (hex) of the JSON Lines file.
  */

@@ -49,8 +49,10 @@ pub struct HandoverTable {
     /// Its file in the archive.
     pub file: String,
     /// Rows.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub rows: u64,
     /// Bytes of the JSON Lines file.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub bytes: u64,
     /// SHA-256 (hex) of the JSON Lines file.
     pub sha256: String,
@@ -105,6 +107,7 @@ pub struct HandoverReceipt {
     #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub file: PathBuf,
     /// Its size.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub bytes: u64,
     /// SHA-256 (hex) of the encrypted file as written.
     pub sha256: String,
@@ -113,6 +116,7 @@ pub struct HandoverReceipt {
     /// Tables in it.
     pub tables: u32,
     /// Rows in it.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub rows: u64,
     /// When it was made.
     #[cfg_attr(feature = "ts", ts(type = "string"))]
