@@ -57,6 +57,14 @@ pub const KNOWN_ENTRIES: &[(&str, FileKind, bool)] = &[
     ("wipe.json.tmp", FileKind::WipeJournal, false),
 ];
 
+/// The kind of a known entry directly under the root, by name.
+pub fn known_kind(name: &str) -> Option<FileKind> {
+    KNOWN_ENTRIES
+        .iter()
+        .find(|(n, _, _)| *n == name)
+        .map(|(_, k, _)| *k)
+}
+
 /// One file found under the data directory.
 #[derive(Debug, Clone, Serialize)]
 pub struct FileEntry {
@@ -165,13 +173,7 @@ fn walk(
         let entry = entry.map_err(Error::io(format!("listing {}", dir.display())))?;
         let path = entry.path();
         let relative = path.strip_prefix(root).unwrap_or(&path).to_owned();
-        let kind = inherited.or_else(|| {
-            let name = relative.to_str()?;
-            KNOWN_ENTRIES
-                .iter()
-                .find(|(n, _, _)| *n == name)
-                .map(|(_, k, _)| *k)
-        });
+        let kind = inherited.or_else(|| known_kind(relative.to_str()?));
         let meta = entry
             .metadata()
             .map_err(Error::io(format!("reading {}", path.display())))?;

@@ -3,6 +3,11 @@
 //! function, so "ﾔﾏﾀﾞ", "やまだ" and "ヤマダ" meet, as do "090-1234-5678" and "０９０１２３４５６７８".
 use unicode_normalization::UnicodeNormalization;
 
+/// Lower-case hex, for digests and fingerprints.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// The search key of a name: NFKC (half-width katakana and full-width Latin become their
 /// standard forms), hiragana as katakana, Latin in lower case, spaces and middle dots removed.
 pub fn fold_kana(text: &str) -> String {

@@ -70,7 +70,7 @@ impl WipeCmd {
                 return Ok(ExitCode::SUCCESS);
             }
             confirm(self.confirm.as_deref(), "FINISH", "to finish it")?;
-            return finish(wipe);
+            return finish(wipe, Bar::new());
         }
 
         let passphrase = passphrase::require(PASSPHRASE_ENV, "Site passphrase: ")?;
@@ -122,15 +122,11 @@ impl WipeCmd {
                 )
             });
         }
-        finish_with(wipe, bar)
+        finish(wipe, bar)
     }
 }
 
-fn finish(wipe: Wipe) -> Result<ExitCode> {
-    finish_with(wipe, Bar::new())
-}
-
-fn finish_with(wipe: Wipe, bar: Bar) -> Result<ExitCode> {
+fn finish(wipe: Wipe, bar: Bar) -> Result<ExitCode> {
     let render = |c: &Certificate| madoguchi_report::certificate::pdf(c).map_err(|e| e.to_string());
     let outcome = wipe.run(&render, &mut |p| bar.show(p));
     bar.bar.finish_and_clear();

@@ -416,7 +416,7 @@ fn entry_hash(prev: &str, chain: &str, e: &AuditEntry) -> String {
         h.update(part.as_bytes());
         h.update([0x1f]);
     }
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    crate::text::hex(&h.finalize())
 }
 
 #[cfg(test)]

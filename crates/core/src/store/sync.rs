@@ -199,10 +199,7 @@ pub struct Identity {
 
 /// Hex SHA-256 of a certificate: how seats and the hub pin each other.
 pub fn fingerprint(cert_der: &[u8]) -> String {
-    Sha256::digest(cert_der)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::text::hex(&Sha256::digest(cert_der))
 }
 
 pub(super) fn json<T: Serialize>(value: &T) -> Result<String> {

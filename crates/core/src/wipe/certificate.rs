@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::{handover::HandoverReceipt, machine::Machine, Performer, WipeItem};
-use crate::{Error, Result};
+use crate::{text::hex, Error, Result};
 
 /// The format tag written into every certificate.
 pub const FORMAT: &str = "madoguchi-sanitization-certificate/1";
@@ -173,9 +173,4 @@ impl Certificate {
             digest: self.digest.clone(),
         }
     }
-}
-
-/// Lower-case hex.
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

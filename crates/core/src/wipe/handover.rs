@@ -28,7 +28,7 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 use zeroize::Zeroizing;
 
-use super::certificate::hex;
+use crate::text::hex;
 use crate::files::sync_dir;
 use crate::{people::Permission, Error, Result, Store};
 

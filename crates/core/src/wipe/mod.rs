@@ -564,19 +564,34 @@ impl Wipe {
             }
             progress(WipeProgress { phase: WipePhase::Certify, done: 0, total: 1 });
             let certificate = self.certificate(checks)?;
-            self.write_certificate(&certificate, render_pdf)?;
+            let written = self.write_certificate(&certificate, render_pdf)?;
             self.journal.certificate = Some(certificate);
             self.journal.stage = Stage::Certified;
             self.save()?;
             crash_point("certified");
+            return self.finish(written, progress);
         }
         let certificate = self
             .journal
             .certificate
-            .clone()
+            .as_ref()
             .ok_or_else(|| Error::Invalid("the wipe journal has no certificate".into()))?;
-        // Rewritten on a resumed run too: a crash could have come between the two files.
-        let (json, pdf) = self.write_certificate(&certificate, render_pdf)?;
+        // A run resumed after the certificate was recorded writes it again: a crash could have
+        // come between its two files.
+        let written = self.write_certificate(certificate, render_pdf)?;
+        self.finish(written, progress)
+    }
+
+    /// Step 5's end: the journal and the data directory go.
+    fn finish(
+        self,
+        (json, pdf): (PathBuf, PathBuf),
+        progress: &mut dyn FnMut(WipeProgress),
+    ) -> Result<WipeOutcome> {
+        let certificate = self
+            .journal
+            .certificate
+            .ok_or_else(|| Error::Invalid("the wipe journal has no certificate".into()))?;
         let journal = journal_path(&self.dir);
         fs::remove_file(&journal).map_err(Error::io(format!("removing {}", journal.display())))?;
         match fs::remove_dir(self.dir.root()) {
@@ -929,11 +944,7 @@ pub fn plan(dir: &DataDir) -> Result<Vec<WipeItem>> {
         for entry in entries.flatten() {
             let path = entry.path();
             if path.is_dir() && !items.iter().any(|i| i.path == path) {
-                let name = entry.file_name().to_string_lossy().into_owned();
-                let kind = crate::data_dir::KNOWN_ENTRIES
-                    .iter()
-                    .find(|(n, _, _)| *n == name)
-                    .map(|(_, k, _)| *k);
+                let kind = crate::data_dir::known_kind(&entry.file_name().to_string_lossy());
                 items.push(WipeItem { path, kind: kind.into(), bytes: 0, files: 0, removed: false });
             }
         }
@@ -1041,50 +1052,23 @@ impl Store {
         }
         let seat = cert.as_seat_certificate();
         self.conn().execute(
-            "INSERT OR IGNORE INTO wipe_certificates
-                 (wipe_id, store_id, seat_name, completed_at, digest, json, recorded_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            rusqlite::params![
-                seat.wipe_id.to_string(),
-                seat.store_id.to_string(),
-                seat.seat_name,
-                seat.completed_at.to_rfc3339(),
-                seat.digest,
-                json,
-                Utc::now().to_rfc3339()
-            ],
+            "INSERT OR IGNORE INTO wipe_certificates (wipe_id, json, recorded_at) VALUES (?1, ?2, ?3)",
+            rusqlite::params![seat.wipe_id.to_string(), json, Utc::now().to_rfc3339()],
         )?;
         self.audit(&actor, "wipe.certificate_recorded", &seat.wipe_id.to_string(), &seat.seat_name)?;
         Ok(seat)
     }
 
-    /// Seats' certificates recorded here, oldest first.
+    /// Seats' certificates recorded here, oldest first (each digest checked again).
     pub fn wipe_certificates(&self) -> Result<Vec<SeatCertificate>> {
-        let mut stmt = self.conn().prepare(
-            "SELECT wipe_id, store_id, seat_name, completed_at, digest FROM wipe_certificates ORDER BY completed_at",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-            ))
-        })?;
-        let bad = |what: &str| Error::Invalid(format!("wipe_certificates.{what} is malformed"));
-        rows.map(|row| {
-            let (wipe_id, store_id, seat_name, completed_at, digest) = row?;
-            Ok(SeatCertificate {
-                wipe_id: wipe_id.parse().map_err(|_| bad("wipe_id"))?,
-                store_id: store_id.parse().map_err(|_| bad("store_id"))?,
-                seat_name,
-                completed_at: DateTime::parse_from_rfc3339(&completed_at)
-                    .map_err(|_| bad("completed_at"))?
-                    .with_timezone(&Utc),
-                digest,
-            })
-        })
-        .collect()
+        let mut stmt = self
+            .conn()
+            .prepare("SELECT json FROM wipe_certificates ORDER BY recorded_at")?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        let mut out = rows
+            .map(|json| Ok(Certificate::from_json(&json?)?.as_seat_certificate()))
+            .collect::<Result<Vec<_>>>()?;
+        out.sort_by_key(|c| c.completed_at);
+        Ok(out)
     }
 }
