@@ -165,6 +165,26 @@ pub enum Error {
         /// The number received.
         got: u64,
     },
+    /// The seat and the hub run different schema versions: the older one must be updated
+    /// before they sync (nothing is exchanged meanwhile, so nothing diverges).
+    #[error("this seat's schema is version {seat}, the hub's is {hub}: update the {older}")]
+    SyncVersionMismatch {
+        /// The seat's schema version.
+        seat: u32,
+        /// The hub's schema version.
+        hub: u32,
+        /// Which one to update: "seat" or "hub".
+        older: &'static str,
+    },
+    /// A snapshot loaded from the hub did not reach the hub's digest: nothing was changed here.
+    #[error("the snapshot from the hub does not match its digest (version {version}); will retry")]
+    SyncRepairFailed {
+        /// The log version of the snapshot.
+        version: u64,
+    },
+    /// The hub answered out of turn (a broken or foreign peer).
+    #[error("sync protocol: {0}")]
+    SyncProtocol(String),
     /// The wipe would lose data: make the handover export first.
     #[error("make the handover export first: {pending} changes are not on the hub (hub: {hub})")]
     HandoverRequired {
@@ -217,6 +237,10 @@ impl Error {
             Error::NotEnrolled => ErrorCode::NotEnrolled,
             Error::SeatRevoked => ErrorCode::SeatRevoked,
             Error::SyncOutOfOrder { .. } => ErrorCode::SyncOutOfOrder,
+            Error::SyncVersionMismatch { older: "hub", .. } => ErrorCode::SyncUpdateHub,
+            Error::SyncVersionMismatch { .. } => ErrorCode::SyncUpdateSeat,
+            Error::SyncRepairFailed { .. } => ErrorCode::SyncRepairFailed,
+            Error::SyncProtocol(_) => ErrorCode::SyncProtocol,
             Error::HandoverRequired { .. } => ErrorCode::HandoverRequired,
             Error::Handover(_) => ErrorCode::Handover,
             Error::WipeIncomplete(_) => ErrorCode::WipeIncomplete,
@@ -294,6 +318,14 @@ pub enum ErrorCode {
     SeatRevoked,
     /// See [`Error::SyncOutOfOrder`].
     SyncOutOfOrder,
+    /// This seat runs an older schema than the hub: update this PC (この端末を更新してください).
+    SyncUpdateSeat,
+    /// The hub runs an older schema than this seat: update the hub.
+    SyncUpdateHub,
+    /// See [`Error::SyncRepairFailed`].
+    SyncRepairFailed,
+    /// See [`Error::SyncProtocol`].
+    SyncProtocol,
     /// Make the handover export before the wipe.
     HandoverRequired,
     /// The handover export failed or does not check.

@@ -4,12 +4,15 @@
 //! clock is off, seats offline for a while) checked against the invariants.
 mod common;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 
 use common::{d, person, store_with_clock, t, TestClock, DAY};
 use madoguchi_core::{
     reservation::{Channel, Mutation, Procedure, ReservationStatus},
-    store::sync::{LOCAL_TABLES, SYNCED_TABLES},
+    store::sync::{
+        convergence_problems, RoundReport, SeatRound, Step, LOCAL_TABLES, SYNCED_TABLES,
+    },
+    sync::Request,
     store::{
         ComplaintStep, InquiryCategory, InquiryChannel, InquiryKind, NewInquiry, NewLentMaterial,
     },
@@ -20,11 +23,17 @@ use rand::{rngs::StdRng, Rng, SeedableRng};
 use uuid::Uuid;
 
 struct Seat {
-    _tmp: tempfile::TempDir,
-    store: Store,
+    tmp: tempfile::TempDir,
+    store: Option<Store>,
     clock: TestClock,
     id: Uuid,
     online: bool,
+}
+
+impl Seat {
+    fn s(&self) -> &Store {
+        self.store.as_ref().expect("the seat's store is open")
+    }
 }
 
 struct Net {
@@ -34,42 +43,83 @@ struct Net {
     seats: Vec<Seat>,
 }
 
+fn passphrase() -> Passphrase {
+    Passphrase::new("test passphrase".into())
+}
+
+fn reopen(dir: &std::path::Path, clock: &TestClock) -> Store {
+    let clock = clock.clone();
+    Store::open(&DataDir::at(dir), &passphrase())
+        .unwrap()
+        .with_clock(std::sync::Arc::new(move || *clock.lock().unwrap()))
+}
+
+/// Copies a closed store's files (a backup taken with the app closed).
+fn copy_files(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for f in std::fs::read_dir(to).unwrap() {
+        let f = f.unwrap();
+        if f.file_type().unwrap().is_file() {
+            std::fs::remove_file(f.path()).unwrap();
+        }
+    }
+    for f in std::fs::read_dir(from).unwrap() {
+        let f = f.unwrap();
+        if f.file_type().unwrap().is_file() {
+            std::fs::copy(f.path(), to.join(f.file_name())).unwrap();
+        }
+    }
+}
+
 impl Net {
     fn new(n: usize) -> Net {
-        let start = d(DAY).and_hms_opt(8, 30, 0).unwrap();
-        let (hub_tmp, hub, hub_clock) = store_with_clock("ハブ", start);
-        let mut net = Net {
-            hub_tmp,
-            hub: Some(hub),
-            hub_clock,
-            seats: Vec::new(),
-        };
+        let mut net = Net::empty();
         for _ in 0..n {
-            net.add_seat();
+            net.add_seat(true);
         }
         net
     }
 
-    /// Enrols one more seat.
-    fn add_seat(&mut self) {
+    /// A hub and no seat yet.
+    fn empty() -> Net {
+        let start = d(DAY).and_hms_opt(8, 30, 0).unwrap();
+        let (hub_tmp, hub, hub_clock) = store_with_clock("ハブ", start);
+        Net {
+            hub_tmp,
+            hub: Some(hub),
+            hub_clock,
+            seats: Vec::new(),
+        }
+    }
+
+    /// Enrols one more seat: acting as the site (the set-up PC, the CLI) or, as the desktop
+    /// app after unlock, with nobody signed in.
+    fn add_seat(&mut self, site: bool) {
         let i = self.seats.len();
         let start = *self.hub_clock.lock().unwrap();
         let (tmp, store, clock) = store_with_clock(&format!("窓口{}", i + 1), start);
-        let code = self.hub().hub_enrolment_code().unwrap();
+        if !site {
+            store.sign_out().unwrap();
+        }
         let id = store.meta().store_id;
-        self.hub()
-            .hub_enrol(&code, id, &store.meta().seat_name, &format!("fp{i}"))
-            .unwrap();
+        self.enrol(id, &store.meta().seat_name.clone(), i);
         store
             .set_sync_link("hub.test:7750", "hubfp", "ハブ")
             .unwrap();
         self.seats.push(Seat {
-            _tmp: tmp,
-            store,
+            tmp,
+            store: Some(store),
             clock,
             id,
             online: true,
         });
+    }
+
+    fn enrol(&self, id: Uuid, name: &str, i: usize) {
+        let code = self.hub().hub_enrolment_code().unwrap();
+        self.hub()
+            .hub_enrol(&code, id, name, &format!("fp{i}-{}", Uuid::now_v7()))
+            .unwrap();
     }
 
     fn hub(&self) -> &Store {
@@ -79,46 +129,66 @@ impl Net {
     /// Closes and reopens the hub's store, as a restart (or a kill between transactions) does.
     fn restart_hub(&mut self) {
         drop(self.hub.take());
-        let clock = self.hub_clock.clone();
-        let hub = Store::open(
-            &DataDir::at(self.hub_tmp.path()),
-            &Passphrase::new("test passphrase".into()),
-        )
-        .unwrap()
-        .with_clock(std::sync::Arc::new(move || *clock.lock().unwrap()))
-        .act_as_site("tests");
-        self.hub = Some(hub);
+        self.hub = Some(reopen(self.hub_tmp.path(), &self.hub_clock));
     }
 
-    /// One sync round of seat `i`, as the client runs it: push the outbox (the answer may be
-    /// lost on the way back), pull the log after the cursor and rebase, refresh the escrow.
-    fn sync(&self, i: usize, lose_answer: bool) {
+    /// The hub's files as they are now, copied with the hub stopped (a nightly backup).
+    fn backup_hub(&mut self) -> tempfile::TempDir {
+        drop(self.hub.take());
+        let backup = tempfile::tempdir().unwrap();
+        copy_files(self.hub_tmp.path(), backup.path());
+        self.hub = Some(reopen(self.hub_tmp.path(), &self.hub_clock));
+        backup
+    }
+
+    /// The hub PC's disk is restored from `backup`: everything since is gone from the hub.
+    fn restore_hub(&mut self, backup: &tempfile::TempDir) {
+        drop(self.hub.take());
+        copy_files(backup.path(), self.hub_tmp.path());
+        self.hub = Some(reopen(self.hub_tmp.path(), &self.hub_clock));
+    }
+
+    fn backup_seat(&mut self, i: usize) -> tempfile::TempDir {
+        let seat = &mut self.seats[i];
+        drop(seat.store.take());
+        let backup = tempfile::tempdir().unwrap();
+        copy_files(seat.tmp.path(), backup.path());
+        seat.store = Some(reopen(seat.tmp.path(), &seat.clock));
+        backup
+    }
+
+    /// Seat `i`'s PC is restored from `backup` and unlocked; nobody is signed in.
+    fn restore_seat(&mut self, i: usize, backup: &tempfile::TempDir) {
+        let seat = &mut self.seats[i];
+        drop(seat.store.take());
+        copy_files(backup.path(), seat.tmp.path());
+        seat.store = Some(reopen(seat.tmp.path(), &seat.clock));
+    }
+
+    /// One sync round of seat `i`, exactly as the network client runs it (the same
+    /// [`SeatRound`] steps), with the hub answering in-process. The answer to a push may be
+    /// lost on the way back (the round then ends, as a dropped connection ends it).
+    fn try_sync(&self, i: usize, lose_answer: bool) -> madoguchi_core::Result<RoundReport> {
         let seat = &self.seats[i];
-        let batch = seat.store.pending_envelopes(50).unwrap();
-        if !batch.is_empty() {
-            let results = self.hub().hub_push(seat.id, &batch).unwrap();
-            assert_eq!(results.len(), batch.len());
-            if lose_answer {
-                return;
-            }
-            seat.store.acknowledge(&results).unwrap();
-        }
+        let mut round = SeatRound::default();
+        let mut answer = None;
         loop {
-            let cursor = seat.store.sync_link().unwrap().unwrap().cursor;
-            let (entries, head) = self.hub().hub_changes(cursor, 40).unwrap();
-            seat.store.integrate(&entries).unwrap();
-            if cursor + entries.len() as u64 >= head {
-                break;
+            match seat.s().sync_step(&mut round, answer.take())? {
+                Step::Done(report) => return Ok(report),
+                Step::Send(request) => {
+                    let push = matches!(request, Request::Push { .. });
+                    let a = self.hub().hub_answer(seat.id, request)?;
+                    if push && lose_answer {
+                        return Ok(RoundReport::default());
+                    }
+                    answer = Some(a);
+                }
             }
         }
-        seat.store
-            .set_escrow(
-                &self
-                    .hub()
-                    .hub_escrow_for(seat.id, &seat.store.escrow_in_use().unwrap())
-                    .unwrap(),
-            )
-            .unwrap();
+    }
+
+    fn sync(&self, i: usize, lose_answer: bool) -> RoundReport {
+        self.try_sync(i, lose_answer).unwrap()
     }
 
     fn heal(&self) {
@@ -129,7 +199,7 @@ impl Net {
             if self
                 .seats
                 .iter()
-                .all(|s| s.store.outbox_status().unwrap().pending == 0)
+                .all(|s| s.s().outbox_status().unwrap().pending == 0)
             {
                 // One more pull each so every seat has the last entries.
                 for i in 0..self.seats.len() {
@@ -139,6 +209,11 @@ impl Net {
             }
         }
         panic!("outboxes did not drain");
+    }
+
+    fn problems(&self) -> Vec<String> {
+        let seats: Vec<&Store> = self.seats.iter().map(|s| s.s()).collect();
+        convergence_problems(self.hub(), &seats).unwrap()
     }
 }
 
@@ -182,38 +257,38 @@ fn every_table_is_either_synced_or_local() {
 #[test]
 fn a_booking_on_one_seat_reaches_the_other_and_the_hub_identically() {
     let net = Net::new(2);
-    let r = book(&net.seats[0].store, "2026-12-02", 10, 0, 1).unwrap();
-    assert_eq!(net.seats[0].store.outbox_status().unwrap().pending, 1);
+    let r = book(net.seats[0].s(), "2026-12-02", 10, 0, 1).unwrap();
+    assert_eq!(net.seats[0].s().outbox_status().unwrap().pending, 1);
     net.sync(0, false);
     net.sync(1, false);
-    let other = net.seats[1].store.reservation(r.number).unwrap();
+    let other = net.seats[1].s().reservation(r.number).unwrap();
     assert_eq!(other.people[0].name_kana.expose(), "ヤマダ タロウ1");
-    assert_eq!(net.seats[0].store.outbox_status().unwrap().pending, 0);
+    assert_eq!(net.seats[0].s().outbox_status().unwrap().pending, 0);
     let hub = net.hub().synced_dump().unwrap();
-    assert_eq!(net.seats[0].store.synced_dump().unwrap(), hub);
-    assert_eq!(net.seats[1].store.synced_dump().unwrap(), hub);
+    assert_eq!(net.seats[0].s().synced_dump().unwrap(), hub);
+    assert_eq!(net.seats[1].s().synced_dump().unwrap(), hub);
 }
 
 #[test]
 fn a_push_sent_twice_applies_once_and_gets_the_same_answer() {
     let net = Net::new(1);
     let seat = &net.seats[0];
-    book(&seat.store, "2026-12-02", 10, 0, 1).unwrap();
-    book(&seat.store, "2026-12-02", 10, 30, 2).unwrap();
-    let batch = seat.store.pending_envelopes(10).unwrap();
+    book(&seat.s(), "2026-12-02", 10, 0, 1).unwrap();
+    book(&seat.s(), "2026-12-02", 10, 30, 2).unwrap();
+    let batch = seat.s().pending_envelopes(10).unwrap();
     let first = net.hub().hub_push(seat.id, &batch).unwrap();
     let head = net.hub().hub_head().unwrap();
     let again = net.hub().hub_push(seat.id, &batch).unwrap();
     assert_eq!(first, again);
     assert_eq!(net.hub().hub_head().unwrap(), head, "nothing applied twice");
-    // A gap in the sequence is refused, not guessed at.
-    let mut gap = batch[1].clone();
-    gap.seq = 5;
+    // A new mutation under a sequence the hub already holds is refused, not guessed at.
+    let mut reused = batch[1].clone();
+    reused.id = Uuid::now_v7();
     assert!(matches!(
-        net.hub().hub_push(seat.id, &[gap]),
+        net.hub().hub_push(seat.id, &[reused]),
         Err(madoguchi_core::Error::SyncOutOfOrder {
             expected: 3,
-            got: 5
+            got: 2
         })
     ));
 }
@@ -222,8 +297,8 @@ fn a_push_sent_twice_applies_once_and_gets_the_same_answer() {
 fn an_unenrolled_or_revoked_seat_is_refused() {
     let net = Net::new(1);
     let seat = &net.seats[0];
-    book(&seat.store, "2026-12-02", 10, 0, 1).unwrap();
-    let batch = seat.store.pending_envelopes(10).unwrap();
+    book(&seat.s(), "2026-12-02", 10, 0, 1).unwrap();
+    let batch = seat.s().pending_envelopes(10).unwrap();
     assert!(matches!(
         net.hub().hub_push(Uuid::now_v7(), &batch),
         Err(madoguchi_core::Error::NotEnrolled)
@@ -255,7 +330,7 @@ fn an_unenrolled_or_revoked_seat_is_refused() {
 #[test]
 fn offline_edits_rebase_on_the_hubs_order() {
     let net = Net::new(2);
-    let (a, b) = (&net.seats[0].store, &net.seats[1].store);
+    let (a, b) = (net.seats[0].s(), net.seats[1].s());
     let r = book(a, "2026-12-02", 10, 0, 1).unwrap();
     net.sync(0, false);
     net.sync(1, false);
@@ -292,7 +367,7 @@ fn the_last_place_goes_to_one_seat_and_the_others_become_conflicts_with_who_to_c
     let net = Net::new(4);
     let day = "2026-12-02";
     // Fill 9:00 to one place left (capacity 4 in the regular plan's morning band).
-    let first = &net.seats[0].store;
+    let first = net.seats[0].s();
     let capacity = first
         .day_board(d(day))
         .unwrap()
@@ -310,8 +385,8 @@ fn the_last_place_goes_to_one_seat_and_the_others_become_conflicts_with_who_to_c
     // Everyone goes offline and books the last place for a different citizen.
     let mut numbers = Vec::new();
     for (i, seat) in net.seats.iter().enumerate() {
-        let r = book(&seat.store, day, 9, 0, 200 + i).unwrap();
-        numbers.push((i, r.number, seat.store.is_confirmed(r.number).unwrap()));
+        let r = book(&seat.s(), day, 9, 0, 200 + i).unwrap();
+        numbers.push((i, r.number, seat.s().is_confirmed(r.number).unwrap()));
     }
     let confirmed_offline = numbers.iter().filter(|(_, _, c)| *c).count();
     assert!(
@@ -346,11 +421,11 @@ fn the_last_place_goes_to_one_seat_and_the_others_become_conflicts_with_who_to_c
     }
     for seat in &net.seats {
         assert_same(
-            &seat.store.synced_dump().unwrap(),
+            &seat.s().synced_dump().unwrap(),
             &hub.synced_dump().unwrap(),
             "seat",
         );
-        assert!(seat.store.provisional_numbers().unwrap().is_empty());
+        assert!(seat.s().provisional_numbers().unwrap().is_empty());
     }
 }
 
@@ -360,7 +435,7 @@ fn a_booking_inside_escrow_is_confirmed_offline_and_honoured() {
     for i in 0..2 {
         net.sync(i, false);
     }
-    let seat = &net.seats[0].store;
+    let seat = net.seats[0].s();
     let quota = seat.escrow_left().unwrap();
     assert!(!quota.is_empty(), "the hub set places aside");
     let q = quota.iter().find(|q| q.day > d(DAY)).unwrap();
@@ -408,41 +483,41 @@ fn convergence_run(seed: u64) {
                 let day = days[rng.gen_range(0..days.len())];
                 let (h, m) = [(9, 0), (9, 30), (10, 0), (13, 0)][rng.gen_range(0..4)];
                 attempted_bookings += 1;
-                let _ = book(&seat.store, day, h, m, who);
+                let _ = book(&seat.s(), day, h, m, who);
             }
             40..=49 => {
                 let seat = &net.seats[i];
-                if let Some(r) = pick(&seat.store, &mut rng, days, ReservationStatus::Booked) {
-                    let _ = seat.store.cancel(r);
+                if let Some(r) = pick(&seat.s(), &mut rng, days, ReservationStatus::Booked) {
+                    let _ = seat.s().cancel(r);
                 }
             }
             50..=59 => {
                 let seat = &net.seats[i];
-                if let Some(r) = pick(&seat.store, &mut rng, days, ReservationStatus::Booked) {
+                if let Some(r) = pick(&seat.s(), &mut rng, days, ReservationStatus::Booked) {
                     let (h, m) = [(9, 0), (10, 30), (14, 0)][rng.gen_range(0..3)];
                     let _ =
-                        seat.store
+                        seat.s()
                             .reschedule(r, d(days[rng.gen_range(1..days.len())]), t(h, m));
                 }
             }
             60..=67 => {
                 let seat = &net.seats[i];
                 who += 1;
-                let now = seat.store.now();
+                let now = seat.s().now();
                 let _ = seat
-                    .store
+                    .s()
                     .walk_in(now, vec![person(who, &[Procedure::CertificateRenewal])]);
             }
             68..=74 => {
                 let seat = &net.seats[i];
                 if let Some(case) = seat
-                    .store
+                    .s()
                     .cases_on(d(DAY))
                     .unwrap()
                     .into_iter()
                     .find(|c| c.state == madoguchi_core::visit::VisitState::Waiting)
                 {
-                    let _ = seat.store.visit_step(
+                    let _ = seat.s().visit_step(
                         case.number,
                         case.position,
                         madoguchi_core::visit::VisitStep::Call {
@@ -454,7 +529,7 @@ fn convergence_run(seed: u64) {
             75..=80 => net.seats[i].online = !net.seats[i].online,
             81..=82 => {
                 // A phone inquiry or a complaint; complaints then take response steps.
-                let store = &net.seats[i].store;
+                let store = net.seats[i].s();
                 let kind = if rng.gen_bool(0.5) {
                     InquiryKind::Complaint
                 } else {
@@ -471,14 +546,14 @@ fn convergence_run(seed: u64) {
                 });
             }
             83 => {
-                let store = &net.seats[i].store;
+                let store = net.seats[i].s();
                 let open = store.inquiries(d(DAY), d(DAY)).unwrap_or_default();
                 if let Some(c) = open.iter().find(|q| q.kind == InquiryKind::Complaint) {
                     let _ = store.complaint_step(c.id, ComplaintStep::Respond, "折り返し電話");
                 }
             }
             84 => {
-                let store = &net.seats[i].store;
+                let store = net.seats[i].s();
                 if let Ok(m) = store.lend(NewLentMaterial {
                     item: "事務処理要領".into(),
                     quantity: 1,
@@ -514,64 +589,18 @@ fn convergence_run(seed: u64) {
     let expected = hub.synced_dump().unwrap();
     for (i, seat) in net.seats.iter().enumerate() {
         assert_same(
-            &seat.store.synced_dump().unwrap(),
+            &seat.s().synced_dump().unwrap(),
             &expected,
             &format!("seed {seed}: seat {i}"),
         );
         assert!(
-            seat.store.provisional_numbers().unwrap().is_empty(),
+            seat.s().provisional_numbers().unwrap().is_empty(),
             "seed {seed}"
         );
     }
-    // Nothing lost, nothing twice: every mutation any seat made is in the hub's log once.
-    let (log, head) = hub.hub_changes(0, 1_000_000).unwrap();
-    assert_eq!(log.len() as u64, head);
-    let ids: HashSet<Uuid> = log.iter().map(|e| e.id).collect();
-    assert_eq!(
-        ids.len(),
-        log.len(),
-        "seed {seed}: a mutation applied twice"
-    );
-    let made: usize = net
-        .seats
-        .iter()
-        .map(|s| s.store.mutation_count().unwrap())
-        .sum();
-    assert_eq!(made, log.len(), "seed {seed}: a mutation was lost");
-    // Capacity is never exceeded, and every refused booking is a conflict.
-    for day in days {
-        for slot in hub.day_board(d(day)).unwrap().slots {
-            assert!(
-                slot.taken <= slot.capacity,
-                "seed {seed}: {day} {} over capacity",
-                slot.starts
-            );
-        }
-    }
-    let refused_books = log
-        .iter()
-        .filter(|e| matches!(&e.mutation, Mutation::RaiseConflict { original, .. } if matches!(**original, Mutation::Book(_))))
-        .count();
-    let conflicts: BTreeMap<String, usize> =
-        hub.conflicts(true)
-            .unwrap()
-            .iter()
-            .fold(BTreeMap::new(), |mut m, c| {
-                *m.entry(c.record.kind.clone()).or_default() += 1;
-                m
-            });
-    assert_eq!(
-        conflicts.get("book").copied().unwrap_or(0),
-        refused_books,
-        "seed {seed}"
-    );
+    let problems = net.problems();
+    assert!(problems.is_empty(), "seed {seed}: {problems:#?}");
     assert!(attempted_bookings > 0);
-    for e in &log {
-        if let Mutation::RaiseConflict { conflict, .. } = &e.mutation {
-            assert_eq!(conflict.id, e.id);
-        }
-    }
-    let _ = PushOutcome::Applied { version: 0 };
 }
 
 fn pick(
@@ -609,7 +638,7 @@ fn escrow_never_takes_more_than_the_free_places_and_online_bookings_still_fit() 
     // owns which block of slots, and grants are never taken back.
     let mut net = Net::new(0);
     for i in 0..8 {
-        net.add_seat();
+        net.add_seat(true);
         net.sync(i, false);
     }
     for _ in 0..2 {
@@ -644,7 +673,7 @@ fn escrow_never_takes_more_than_the_free_places_and_online_bookings_still_fit() 
     .into_iter()
     .enumerate()
     {
-        let r = book(&net.seats[i].store, day, h, m, 300 + i).unwrap();
+        let r = book(net.seats[i].s(), day, h, m, 300 + i).unwrap();
         net.sync(i, false);
         assert!(
             net.hub().reservation(r.number).is_ok(),
@@ -663,8 +692,8 @@ fn escrow_never_takes_more_than_the_free_places_and_online_bookings_still_fit() 
 fn the_hub_keeps_every_seats_audit_chain_and_refuses_a_tampered_link() {
     let net = Net::new(2);
     for (i, seat) in net.seats.iter().enumerate() {
-        book(&seat.store, "2026-12-02", 10, 0, 500 + i).unwrap();
-        let entries = seat.store.audit_chain_after(0, 1000).unwrap();
+        book(&seat.s(), "2026-12-02", 10, 0, 500 + i).unwrap();
+        let entries = seat.s().audit_chain_after(0, 1000).unwrap();
         assert!(!entries.is_empty());
         let head = net.hub().hub_store_audit(seat.id, &entries).unwrap();
         assert_eq!(head, entries.len() as u64);
@@ -677,9 +706,9 @@ fn the_hub_keeps_every_seats_audit_chain_and_refuses_a_tampered_link() {
 
     // A new entry with an edited detail, or one that skips ahead, is refused.
     let seat = &net.seats[0];
-    book(&seat.store, "2026-12-02", 10, 30, 600).unwrap();
+    book(&seat.s(), "2026-12-02", 10, 30, 600).unwrap();
     let held = net.hub().audit_chain_head(seat.id).unwrap();
-    let mut fresh = seat.store.audit_chain_after(held, 1000).unwrap();
+    let mut fresh = seat.s().audit_chain_after(held, 1000).unwrap();
     let mut edited = fresh.clone();
     edited[0].entry.detail = "edited".into();
     assert!(net.hub().hub_store_audit(seat.id, &edited).is_err());
@@ -702,7 +731,7 @@ fn the_roster_syncs_and_lock_outs_stay_at_their_seat() {
         store::{NewStaff, Pin},
     };
     let net = Net::new(2);
-    let (a, b) = (&net.seats[0].store, &net.seats[1].store);
+    let (a, b) = (net.seats[0].s(), net.seats[1].s());
     let member = |code: &str, name: &str, role| NewStaff {
         code: code.into(),
         name: name.into(),
@@ -767,8 +796,8 @@ fn the_roster_syncs_and_lock_outs_stay_at_their_seat() {
 fn a_seat_clock_beyond_the_drift_bound_is_reported_and_its_change_still_applies() {
     let net = Net::new(1);
     let seat = &net.seats[0];
-    book(&seat.store, "2026-12-02", 10, 0, 700).unwrap();
-    let mut batch = seat.store.pending_envelopes(10).unwrap();
+    book(&seat.s(), "2026-12-02", 10, 0, 700).unwrap();
+    let mut batch = seat.s().pending_envelopes(10).unwrap();
     // Ten minutes ahead of the hub: beyond the 5-second bound.
     let ahead = std::time::SystemTime::now() + std::time::Duration::from_secs(600);
     let id: uhlc::ID = uhlc::ID::try_from(7u128).unwrap();
@@ -780,8 +809,9 @@ fn a_seat_clock_beyond_the_drift_bound_is_reported_and_its_change_still_applies(
     let results = net.hub().hub_push(seat.id, &batch).unwrap();
     assert!(matches!(results[0].outcome, PushOutcome::Applied { .. }));
     // A malformed timestamp is refused as a whole push, before anything applies.
-    let mut bad = seat.store.pending_envelopes(10).unwrap();
+    let mut bad = seat.s().pending_envelopes(10).unwrap();
     bad[0].seq = 2;
+    bad[0].id = Uuid::now_v7();
     bad[0].hlc = "yesterday".into();
     assert!(net.hub().hub_push(seat.id, &bad).is_err());
 }

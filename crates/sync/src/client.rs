@@ -10,9 +10,11 @@ use tokio::{
 };
 use tokio_rustls::{client::TlsStream, TlsConnector};
 
+use madoguchi_core::store::sync::{SeatRound, Step};
+
 use crate::{
     tls::{self, HubPin},
-    wire::{self, Request, Response, PUSH_BATCH},
+    wire::{self, Request, Response},
     Error, Result,
 };
 
@@ -166,89 +168,28 @@ pub async fn enrol(store: &SharedStore, addr: &str, enrolment: &str) -> Result<S
     Ok(hub_name)
 }
 
-/// What one round did.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Round {
-    /// Mutations the hub answered.
-    pub pushed: usize,
-    /// Log entries applied here.
-    pub pulled: usize,
-}
+pub use madoguchi_core::store::sync::RoundReport as Round;
 
-/// One sync round on an open connection: push the whole outbox in batches, then pull and
-/// rebase until the cursor reaches the head, and take the escrow the hub sets aside.
+/// One sync round on an open connection, as [`madoguchi_core::store::sync::SeatRound`] says:
+/// hello (versions, what the hub holds of this seat), push the outbox, pull and verify the
+/// digest (or load a snapshot when the seat is new, its rows differ, or the hub's log is
+/// another), take the escrow, ship the audit chain. The store is locked only for each step,
+/// never while waiting for the hub.
 pub async fn round(store: &SharedStore, conn: &mut Connection) -> Result<Round> {
-    let mut done = Round::default();
+    let mut state = SeatRound::default();
+    let mut answer = None;
     loop {
-        let batch = with_store(store, |s| s.pending_envelopes(PUSH_BATCH)).await?;
-        if batch.is_empty() {
-            break;
-        }
-        let n = batch.len();
-        let Response::Pushed { results } = conn.call(&Request::Push { batch }).await? else {
-            return Err(Error::Protocol("unexpected answer to a push".into()));
-        };
-        if results.len() != n {
-            return Err(Error::Protocol(format!(
-                "{} answers for {n} mutations",
-                results.len()
-            )));
-        }
-        done.pushed += n;
-        with_store(store, move |s| s.acknowledge(&results)).await?;
-    }
-    loop {
-        let (after, escrow_in_use) = with_store(store, |s| {
-            Ok((s.sync_link()?.map_or(0, |l| l.cursor), s.escrow_in_use()?))
+        let (next, step) = with_store(store, move |s| {
+            let mut state = state;
+            let step = s.sync_step(&mut state, answer)?;
+            Ok((state, step))
         })
         .await?;
-        let Response::Changes {
-            entries,
-            head,
-            escrow,
-            audit_head,
-        } = conn
-            .call(&Request::Pull {
-                after,
-                escrow_in_use,
-            })
-            .await?
-        else {
-            return Err(Error::Protocol("unexpected answer to a pull".into()));
-        };
-        let last = entries.last().map_or(after, |e| e.version);
-        done.pulled += entries.len();
-        with_store(store, move |s| {
-            s.integrate(&entries)?;
-            s.set_escrow(&escrow)
-        })
-        .await?;
-        if last >= head {
-            ship_audit(store, conn, audit_head).await?;
-            return Ok(done);
+        state = next;
+        match step {
+            Step::Done(report) => return Ok(report),
+            Step::Send(request) => answer = Some(conn.call(&request).await?),
         }
-    }
-}
-
-/// Sends this seat's audit entries the hub does not hold yet.
-async fn ship_audit(store: &SharedStore, conn: &mut Connection, mut head: u64) -> Result<()> {
-    loop {
-        let entries =
-            with_store(store, move |s| s.audit_chain_after(head, wire::PULL_PAGE)).await?;
-        if entries.is_empty() {
-            return Ok(());
-        }
-        let Response::AuditStored { head: stored } =
-            conn.call(&Request::PushAudit { entries }).await?
-        else {
-            return Err(Error::Protocol("unexpected answer to audit entries".into()));
-        };
-        if stored <= head {
-            return Err(Error::Protocol(
-                "the hub did not take the audit entries".into(),
-            ));
-        }
-        head = stored;
     }
 }
 
@@ -259,8 +200,13 @@ pub struct Status {
     pub connected: bool,
     /// The last error, when offline (English; no personal data).
     pub last_error: Option<String>,
+    /// Its stable code (`sync_update_seat`, `sync_update_hub`, `seat_revoked`, `io`…), which
+    /// the UI turns into a Japanese sentence.
+    pub last_error_code: Option<String>,
     /// Rounds completed since start.
     pub rounds: u64,
+    /// What the last round did.
+    pub last_round: Option<Round>,
 }
 
 /// Keeps this seat in sync until the returned handle is dropped or aborted: connects (with
@@ -285,7 +231,9 @@ pub async fn run(store: SharedStore, local: Arc<Notify>, tx: watch::Sender<Statu
             Err(e) => {
                 status.connected = false;
                 // Codes and addresses only: sync errors never carry personal data.
+                tracing::info!("sync stopped: {e}");
                 status.last_error = Some(e.to_string());
+                status.last_error_code = Some(e.code());
                 let _ = tx.send(status.clone());
                 tokio::time::sleep(backoff).await;
                 backoff = (backoff * 2).min(Duration::from_secs(10));
@@ -313,9 +261,10 @@ async fn session(
     .await?;
     status.connected = true;
     status.last_error = None;
+    status.last_error_code = None;
     let notified = conn.notified.clone();
     loop {
-        round(store, &mut conn).await?;
+        status.last_round = Some(round(store, &mut conn).await?);
         status.rounds += 1;
         let _ = tx.send(status.clone());
         tokio::select! {

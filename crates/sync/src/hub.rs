@@ -16,12 +16,16 @@ use uuid::Uuid;
 
 use crate::{
     tls,
-    wire::{self, Request, Response, PULL_PAGE},
+    wire::{self, Request, Response},
     Error, Result,
 };
 
 /// How long a TLS handshake may take before the connection is dropped.
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A connection with no request for this long is closed (seats ask every 5 s at least), so a
+/// seat whose cable was pulled does not hold its identity's one live connection for long.
+const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Events every connection listens to.
 #[derive(Debug, Clone)]
@@ -39,6 +43,24 @@ pub struct Hub {
     events: broadcast::Sender<Event>,
     name: String,
     fingerprint: String,
+    /// Seats with a live connection: a second one with the same identity (a cloned disk) is
+    /// refused while the first lives.
+    live: Arc<std::sync::Mutex<std::collections::HashSet<Uuid>>>,
+}
+
+/// Holds a seat's place in [`Hub::live`] while its connection lives.
+struct Live {
+    set: Arc<std::sync::Mutex<std::collections::HashSet<Uuid>>>,
+    seat: Uuid,
+}
+
+impl Drop for Live {
+    fn drop(&mut self) {
+        self.set
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&self.seat);
+    }
 }
 
 impl Hub {
@@ -52,6 +74,7 @@ impl Hub {
             events,
             name,
             fingerprint: identity.fingerprint,
+            live: Arc::default(),
         })
     }
 
@@ -147,6 +170,29 @@ impl Hub {
             Err(e) => return Err(e),
         };
         let (mut reader, mut writer) = tokio::io::split(stream);
+        let _live = match &seat {
+            Some(s) => {
+                if !self
+                    .live
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .insert(s.seat_id)
+                {
+                    tracing::warn!(seat = %s.name, "a second connection with a live seat's identity (a copied disk?): refused");
+                    let _ = wire::write(&mut writer, &Response::Refused {
+                        code: "duplicate_connection".into(),
+                        message: "this seat's identity is already connected from another PC".into(),
+                    })
+                    .await;
+                    return Ok(());
+                }
+                Some(Live {
+                    set: self.live.clone(),
+                    seat: s.seat_id,
+                })
+            }
+            None => None,
+        };
         // Reading is not cancel-safe, so a task reads and forwards whole requests.
         let (tx, mut requests) = mpsc::channel::<Result<Request>>(4);
         let read_task = tokio::spawn(async move {
@@ -170,9 +216,12 @@ impl Hub {
             }
         });
         let mut events = self.events.subscribe();
+        let mut idle = Box::pin(tokio::time::sleep(IDLE_TIMEOUT));
         let result = loop {
             tokio::select! {
+                _ = &mut idle => break Ok(()),
                 request = requests.recv() => {
+                    idle.as_mut().reset(tokio::time::Instant::now() + IDLE_TIMEOUT);
                     let request = match request {
                         None => break Ok(()),
                         Some(Err(e)) => {
@@ -232,26 +281,6 @@ impl Hub {
                 }
             }
             (None, _) => Err(Error::Store(madoguchi_core::Error::NotEnrolled)),
-            (Some(s), Request::Push { batch }) => {
-                let id = s.seat_id;
-                match self
-                    .with_store(move |st| st.hub_push(id, &batch).map(|r| (r, st.hub_head())))
-                    .await
-                {
-                    Ok((results, head)) => {
-                        let head = head.unwrap_or_default();
-                        let _ = self.events.send(Event::Head(head));
-                        Ok(Response::Pushed { results })
-                    }
-                    Err(e) => Err(e),
-                }
-            }
-            (Some(s), Request::PushAudit { entries }) => {
-                let id = s.seat_id;
-                self.with_store(move |st| st.hub_store_audit(id, &entries))
-                    .await
-                    .map(|head| Response::AuditStored { head })
-            }
             (Some(_), Request::NewCode) => self
                 .enrolment_string()
                 .await
@@ -262,26 +291,17 @@ impl Hub {
             (Some(_), Request::Revoke { seat_id }) => {
                 self.revoke(seat_id).await.map(|()| Response::Revoked)
             }
-            (
-                Some(s),
-                Request::Pull {
-                    after,
-                    escrow_in_use,
-                },
-            ) => {
+            (Some(s), request) => {
                 let id = s.seat_id;
-                self.with_store(move |st| {
-                    let (entries, head) = st.hub_changes(after, PULL_PAGE)?;
-                    let escrow = st.hub_escrow_for(id, &escrow_in_use)?;
-                    let audit_head = st.audit_chain_head(id)?;
-                    Ok(Response::Changes {
-                        entries,
-                        head,
-                        escrow,
-                        audit_head,
-                    })
-                })
-                .await
+                let push = matches!(request, Request::Push { .. });
+                let answer = self
+                    .with_store(move |st| st.hub_answer(id, request))
+                    .await;
+                if push && answer.is_ok() {
+                    let head = self.with_store(|st| st.hub_head()).await.unwrap_or_default();
+                    let _ = self.events.send(Event::Head(head));
+                }
+                answer
             }
         };
         result.unwrap_or_else(|e| refusal(&e))
@@ -290,18 +310,8 @@ impl Hub {
 
 /// The refusal a peer gets for an error (codes are stable; messages hold no personal data).
 fn refusal(e: &Error) -> Response {
-    let code = match e {
-        Error::Store(e) => serde_json::to_value(e.code())
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_else(|| "store".into()),
-        Error::SchemaVersion { .. } => "schema_version".into(),
-        Error::TooLarge(_) => "too_large".into(),
-        Error::Malformed(_) => "malformed".into(),
-        _ => "protocol".into(),
-    };
     Response::Refused {
-        code,
+        code: e.code(),
         message: e.to_string(),
     }
 }

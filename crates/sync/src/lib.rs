@@ -58,6 +58,27 @@ pub enum Error {
     BadEnrolmentCode,
 }
 
+impl Error {
+    /// A stable code for the UI and logs (never personal data).
+    pub fn code(&self) -> String {
+        match self {
+            Error::Store(e) => serde_json::to_value(e.code())
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_else(|| "store".into()),
+            Error::Io(_) => "network".into(),
+            Error::Tls(_) => "tls".into(),
+            Error::Malformed(_) => "malformed".into(),
+            Error::SchemaVersion { .. } => "schema_version".into(),
+            Error::TooLarge(_) => "too_large".into(),
+            Error::Refused { code, .. } => code.clone(),
+            Error::Protocol(_) => "protocol".into(),
+            Error::NoHub => "no_hub".into(),
+            Error::BadEnrolmentCode => "bad_enrolment_code".into(),
+        }
+    }
+}
+
 impl From<rustls::Error> for Error {
     fn from(e: rustls::Error) -> Self {
         Error::Tls(e.to_string())

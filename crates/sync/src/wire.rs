@@ -1,125 +1,17 @@
 //! The wire format: each message is a 4-byte big-endian length and that many bytes of JSON.
 //! Every message carries the schema version; a frame over [`MAX_FRAME`] is refused before it
 //! is read, so a peer cannot make the other side allocate without bound.
-use madoguchi_core::sync::{Entry, Envelope, PushResult, Quota};
+pub use madoguchi_core::sync::{
+    Answer as Response, Request, PAGE_BYTES, PROTOCOL as SCHEMA_VERSION, PULL_PAGE, PUSH_BATCH,
+};
 use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
 use crate::{Error, Result};
 
-/// Version of the message schema; both sides refuse any other.
-pub const SCHEMA_VERSION: u32 = 1;
-
-/// Largest frame accepted (4 MiB: a pull page of entries stays well under it).
+/// The largest frame either side reads (a longer length is refused before reading).
 pub const MAX_FRAME: usize = 4 * 1024 * 1024;
 
-/// Entries per pull page.
-pub const PULL_PAGE: usize = 500;
-
-/// Mutations per push.
-pub const PUSH_BATCH: usize = 200;
-
-/// A message from a seat to the hub.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum Request {
-    /// A new seat presents its one-time code (its certificate is what gets pinned).
-    Enrol {
-        /// The code shown by the hub.
-        code: String,
-        /// The seat's store id.
-        seat_id: uuid::Uuid,
-        /// Seat name.
-        name: String,
-    },
-    /// Apply these mutations, in order.
-    Push {
-        /// Oldest first.
-        batch: Vec<Envelope>,
-    },
-    /// Send the log after `after`, and the escrow this seat holds now.
-    Pull {
-        /// The seat's cursor.
-        after: u64,
-        /// Escrowed places used offline by bookings the hub has not seen yet (kept aside).
-        #[serde(default)]
-        escrow_in_use: Vec<Quota>,
-    },
-    /// This seat's audit entries after the hub's head of its chain (the hub keeps every
-    /// seat's chain and checks each link).
-    PushAudit {
-        /// Oldest first.
-        entries: Vec<madoguchi_core::store::ChainedEntry>,
-    },
-    /// A manager at an enrolled seat asks for an enrolment string for a new seat.
-    NewCode,
-    /// A manager at an enrolled seat asks for the list of seats.
-    Seats,
-    /// A manager at an enrolled seat revokes a seat.
-    Revoke {
-        /// The seat to cut off.
-        seat_id: uuid::Uuid,
-    },
-}
-
-/// A message from the hub to a seat.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum Response {
-    /// Enrolment accepted.
-    Enrolled {
-        /// The hub's name.
-        hub_name: String,
-    },
-    /// One answer per pushed mutation.
-    Pushed {
-        /// In push order.
-        results: Vec<PushResult>,
-    },
-    /// A page of the log.
-    Changes {
-        /// Entries after the cursor.
-        entries: Vec<Entry>,
-        /// The log's head (more pages follow while the last entry is below it).
-        head: u64,
-        /// The places set aside for this seat now.
-        escrow: Vec<Quota>,
-        /// The last entry of this seat's audit chain the hub holds.
-        #[serde(default)]
-        audit_head: u64,
-    },
-    /// Audit entries stored; the hub's head of this seat's chain.
-    AuditStored {
-        /// Last entry held.
-        head: u64,
-    },
-    /// A new enrolment string.
-    Code {
-        /// One-time code and the start of the hub's fingerprint.
-        enrolment: String,
-    },
-    /// The enrolled seats.
-    SeatList {
-        /// Revoked ones included.
-        seats: Vec<madoguchi_core::store::sync::SeatRecord>,
-    },
-    /// Done.
-    Revoked,
-    /// Sent unasked when the log grows: pull now.
-    Notify {
-        /// The new head.
-        head: u64,
-    },
-    /// The request was refused.
-    Refused {
-        /// Stable code (`not_enrolled`, `seat_revoked`, `schema_version`…).
-        code: String,
-        /// English explanation.
-        message: String,
-    },
-}
-
-/// A message with its schema version, as it travels.
 #[derive(Debug, Serialize, Deserialize)]
 struct Framed<T> {
     v: u32,
@@ -200,16 +92,21 @@ pub async fn read<R: AsyncRead + Unpin, T: for<'de> Deserialize<'de>>(
 mod tests {
     use super::*;
 
+    fn pull(after: u64) -> Request {
+        Request::Pull {
+            after,
+            log_id: "log".into(),
+            known: None,
+            escrow_in_use: vec![],
+        }
+    }
+
     #[test]
     fn a_message_round_trips_with_its_version() {
-        let bytes = encode(&Request::Pull {
-            after: 7,
-            escrow_in_use: vec![],
-        })
-        .unwrap();
+        let bytes = encode(&pull(7)).unwrap();
         let text = String::from_utf8(bytes.clone()).unwrap();
         assert!(
-            text.contains("\"v\":1") && text.contains("\"type\":\"pull\""),
+            text.contains("\"v\":2") && text.contains("\"type\":\"pull\""),
             "{text}"
         );
         assert!(matches!(
@@ -220,14 +117,14 @@ mod tests {
 
     #[test]
     fn another_schema_version_is_refused_before_the_body_is_read() {
-        let err = decode::<Request>(br#"{"v":2,"type":"pull","after":1}"#).unwrap_err();
-        assert!(matches!(err, Error::SchemaVersion { theirs: 2, ours: 1 }));
+        let err = decode::<Request>(br#"{"v":1,"type":"pull","after":1}"#).unwrap_err();
+        assert!(matches!(err, Error::SchemaVersion { theirs: 1, ours: 2 }));
         assert!(matches!(
             decode::<Request>(br#"{"type":"pull","after":1}"#),
             Err(Error::Malformed(_))
         ));
         assert!(matches!(
-            decode::<Request>(br#"{"v":1,"type":"drop_tables"}"#),
+            decode::<Request>(br#"{"v":2,"type":"drop_tables"}"#),
             Err(Error::Malformed(_))
         ));
         assert!(matches!(
@@ -247,24 +144,8 @@ mod tests {
     #[tokio::test]
     async fn frames_follow_each_other_and_a_clean_close_is_none() {
         let mut buf = Vec::new();
-        write(
-            &mut buf,
-            &Request::Pull {
-                after: 1,
-                escrow_in_use: vec![],
-            },
-        )
-        .await
-        .unwrap();
-        write(
-            &mut buf,
-            &Request::Pull {
-                after: 2,
-                escrow_in_use: vec![],
-            },
-        )
-        .await
-        .unwrap();
+        write(&mut buf, &pull(1)).await.unwrap();
+        write(&mut buf, &pull(2)).await.unwrap();
         let mut r = buf.as_slice();
         assert!(matches!(
             read::<_, Request>(&mut r).await.unwrap(),

@@ -50,10 +50,43 @@ pub(crate) fn open(path: &Path, key: Option<&DataKey>, mode: Mode) -> Result<Con
          PRAGMA synchronous = FULL;       -- a committed booking survives a power cut
          PRAGMA secure_delete = ON;       -- freed pages are zeroed (inside the encryption)
          PRAGMA cache_size = -16384;      -- 16 MiB of decrypted pages in memory: fewer decrypts
-         PRAGMA cipher_memory_security = OFF;",
+         PRAGMA cipher_memory_security = OFF;
+         PRAGMA recursive_triggers = ON;  -- rows a REPLACE removes fire the sync triggers too",
     )?;
     conn.busy_timeout(Duration::from_secs(5))?;
+    register_functions(&conn)?;
     Ok(conn)
+}
+
+/// SQL functions the sync triggers call: `madoguchi_row_hash(tbl, rowid, row_json)`, the first
+/// 8 bytes of SHA-256 over the three as a signed integer. The digest of a table is the XOR of
+/// its rows' hashes, so it describes the rows held, whatever order they were written in.
+fn register_functions(conn: &Connection) -> Result<()> {
+    use rusqlite::functions::FunctionFlags;
+    conn.create_scalar_function(
+        "madoguchi_row_hash",
+        3,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| {
+            let table = ctx.get_raw(0).as_str().unwrap_or_default();
+            let rowid = ctx.get::<i64>(1)?;
+            let row = ctx.get_raw(2).as_str().unwrap_or_default();
+            Ok(row_hash(table, rowid, row))
+        },
+    )?;
+    Ok(())
+}
+
+/// See [`register_functions`]; also used where Rust recomputes a digest.
+pub(crate) fn row_hash(table: &str, rowid: i64, row: &str) -> i64 {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(table.as_bytes());
+    h.update([0]);
+    h.update(rowid.to_le_bytes());
+    h.update(row.as_bytes());
+    let out = h.finalize();
+    i64::from_le_bytes(out[..8].try_into().expect("8 bytes"))
 }
 
 /// The SQLCipher version linked in (empty if SQLCipher is absent, which must never happen).

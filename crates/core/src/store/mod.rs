@@ -198,7 +198,9 @@ impl Store {
         match built {
             Ok(conn) => {
                 tracing::info!(store_id = %meta.store_id, "created store");
-                Ok(Store::assemble(conn, dir, meta))
+                let store = Store::assemble(conn, dir, meta);
+                store.ensure_sync_digest()?;
+                Ok(store)
             }
             Err(e) => {
                 // Only files this call created (checked absent above); they hold no data yet.
@@ -249,7 +251,11 @@ impl Store {
                 db_store_id: meta.store_id.to_string(),
             });
         }
-        Ok(Store::assemble(conn, dir, meta))
+        let store = Store::assemble(conn, dir, meta);
+        if apply_migrations {
+            store.ensure_sync_digest()?;
+        }
+        Ok(store)
     }
 
     fn assemble(conn: Connection, dir: &DataDir, meta: StoreMeta) -> Store {
@@ -382,7 +388,9 @@ pub mod bench_support {
             "INSERT OR IGNORE INTO store_meta (id, store_id, site_name, seat_name, created_at) VALUES (1, ?1, 'bench', 'bench', ?2)",
             (meta.store_id.to_string(), meta.created_at.to_rfc3339()),
         )?;
-        Ok(Store::assemble(conn, dir, meta).act_as_site("bench"))
+        let store = Store::assemble(conn, dir, meta).act_as_site("bench");
+        store.ensure_sync_digest()?;
+        Ok(store)
     }
 
     /// Runs `f` inside one transaction (bulk loading for the benchmarks).

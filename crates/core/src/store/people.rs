@@ -116,7 +116,7 @@ pub struct Attendance {
     /// Signed out (none while still signed in).
     #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub signed_out_at: Option<NaiveDateTime>,
-    /// How it ended: sign_out, idle, replaced, locked, closed.
+    /// How it ended: sign_out, idle, replaced, locked, deactivated, closed.
     pub ended_by: Option<String>,
 }
 
@@ -504,6 +504,30 @@ impl Store {
         Ok(())
     }
 
+    /// After rows arrived by sync: the signed-in member's role or standing may have changed on
+    /// another seat. A member taken off the roster is signed out at once; a new role applies to
+    /// the next action. Sync never counts as activity, so it never keeps a sign-in alive.
+    pub(crate) fn refresh_session(&self) -> Result<()> {
+        let code = match self.session.current.borrow().as_ref().map(|c| &c.actor) {
+            Some(Actor::Staff { code, .. }) => code.clone(),
+            _ => return Ok(()),
+        };
+        let member = self.staff_member(&code).ok();
+        match member {
+            Some(m) if m.active => {
+                if let Some(current) = self.session.current.borrow_mut().as_mut() {
+                    current.actor = Actor::Staff {
+                        code: m.code,
+                        name: m.name,
+                        role: m.role,
+                    };
+                }
+                Ok(())
+            }
+            _ => self.end_session("deactivated"),
+        }
+    }
+
     fn end_if_idle(&self) -> Result<()> {
         let idle = self
             .session
@@ -572,6 +596,7 @@ fn ended_ja(how: &str) -> &'static str {
         "idle" => "無操作による自動退出",
         "replaced" => "別の職員がサインイン",
         "locked" => "ロック",
+        "deactivated" => "名簿の変更により退出",
         _ => "アプリ終了",
     }
 }

@@ -1,0 +1,591 @@
+//! The hub's side: enrolled seats, the log, and the answers to seats' requests.
+//!
+//! A push is executed mutation by mutation, in one transaction with the seat's last sequence,
+//! so a batch sent twice or a crash before the answer never applies anything twice. Each
+//! mutation's rows are captured as it writes them (its effects) and logged with the digest of
+//! the synced rows right after it: seats apply the effects and check the digest. What cannot
+//! apply becomes a [`Mutation::RaiseConflict`] in the log, with the rows it writes.
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, Utc};
+use rusqlite::{params, OptionalExtension, TransactionBehavior};
+use uuid::Uuid;
+
+use super::{
+    code_hash, error_code, from_json, json, quota_row, quotas, seat_record, SeatRecord,
+    ENROLMENT_CODE_MINUTES, ESCROW_DAYS, SYNCED_TABLES,
+};
+use crate::{
+    reservation::Mutation,
+    store::{migrate, Store, DATE, TIME},
+    sync::{
+        Answer, ConflictRecord, Entry, Envelope, PushOutcome, PushResult, Quota, Request,
+        SnapshotCursor, SnapshotPage, Welcome, PAGE_BYTES, PULL_PAGE,
+    },
+    Error, Result,
+};
+
+impl Store {
+    /// Answers a sync request of an enrolled seat (whose status is checked at every request:
+    /// a revoked seat is refused at once). Enrolment and administration are the server's.
+    pub fn hub_answer(&self, seat_id: Uuid, request: Request) -> Result<Answer> {
+        let seat = self.hub_seat(seat_id)?;
+        Ok(match request {
+            Request::Hello(hello) => {
+                if hello.schema_version != migrate::known_version() {
+                    tracing::warn!(seat = %seat.name, seat_schema = hello.schema_version, seat_app = %hello.app_version, "seat runs another schema version");
+                }
+                let (log_id, _) = self.hub_state()?;
+                Answer::Welcome(Welcome {
+                    hub_name: self.meta().seat_name.clone(),
+                    log_id,
+                    head: self.hub_head()?,
+                    app_version: env!("CARGO_PKG_VERSION").to_owned(),
+                    schema_version: migrate::known_version(),
+                    last_seq: seat.last_seq,
+                })
+            }
+            Request::Push { batch } => Answer::Pushed {
+                results: self.hub_push(seat_id, &batch)?,
+            },
+            Request::Pull {
+                after,
+                log_id,
+                known,
+                escrow_in_use,
+            } => {
+                let (ours, floor) = self.hub_state()?;
+                let head = self.hub_head()?;
+                let reset = if log_id != ours {
+                    Some("log_id")
+                } else if after > head {
+                    Some("ahead") // the hub went back in time: restored from a backup
+                } else if after < floor {
+                    Some("compacted")
+                } else if known.is_some() && known != self.hub_digest_at(after, head)? {
+                    Some("digest") // not the state the seat verified: another history
+                } else {
+                    None
+                };
+                if let Some(reason) = reset {
+                    tracing::info!(seat = %seat.name, after, head, reason, "seat must load a snapshot");
+                    return Ok(Answer::Reset {
+                        reason: reason.to_owned(),
+                    });
+                }
+                let entries = self.hub_changes(after, PULL_PAGE)?;
+                let last = entries.last().map_or(after, |e| e.version);
+                Answer::Changes {
+                    log_id: ours,
+                    entries,
+                    head,
+                    digest: self
+                        .hub_digest_at(last, head)?
+                        .ok_or_else(|| Error::Invalid(format!("no digest at version {last}")))?,
+                    escrow: self.hub_escrow_for(seat_id, &escrow_in_use)?,
+                    audit_head: self.audit_chain_head(seat_id)?,
+                }
+            }
+            Request::Snapshot { from } => Answer::Snapshot(self.hub_snapshot_page(from)?),
+            Request::PushAudit { entries } => Answer::AuditStored {
+                head: self.hub_store_audit(seat_id, &entries)?,
+            },
+            Request::Enrol { .. } | Request::NewCode | Request::Seats | Request::Revoke { .. } => {
+                return Err(Error::SyncProtocol(
+                    "enrolment and administration are not sync requests".into(),
+                ))
+            }
+        })
+    }
+
+    /// The log's identity and floor (entries at or below it are not served).
+    pub fn hub_state(&self) -> Result<(String, u64)> {
+        Ok(self.conn().query_row(
+            "SELECT log_id, floor FROM hub_state WHERE id = 1",
+            [],
+            |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)),
+        )?)
+    }
+
+    /// Starts a new log: every seat loads a snapshot at its next pull. For a hub restored from
+    /// a backup or moved to another PC (docs/operator-manual.ja.md).
+    pub fn hub_new_log(&self) -> Result<String> {
+        let id = Uuid::now_v7().simple().to_string();
+        self.conn().execute(
+            "UPDATE hub_state SET log_id = ?1, floor = (SELECT coalesce(max(version), 0) FROM hub_log)",
+            [&id],
+        )?;
+        Ok(id)
+    }
+
+    /// The digest of the synced rows at log version `v` (the live one at the head).
+    fn hub_digest_at(&self, v: u64, head: u64) -> Result<Option<String>> {
+        if v == head {
+            return self.sync_digest().map(Some);
+        }
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT digest FROM hub_log WHERE version = ?1",
+                [v as i64],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten())
+    }
+
+    /// A byte-bounded page of the synced rows from `from`.
+    fn hub_snapshot_page(&self, from: Option<SnapshotCursor>) -> Result<SnapshotPage> {
+        let (log_id, _) = self.hub_state()?;
+        let version = self.hub_head()?;
+        let mut at = from.unwrap_or(SnapshotCursor { table: 0, rowid: 0 });
+        let mut rows = Vec::new();
+        let mut bytes = 0;
+        while at.table < SYNCED_TABLES.len() && bytes < PAGE_BYTES {
+            let (page, more) = self.rows_after(at.table, at.rowid, PAGE_BYTES - bytes)?;
+            bytes += page
+                .iter()
+                .map(|e| e.row.as_ref().map_or(0, |r| r.len() * 24) + 32)
+                .sum::<usize>();
+            if let Some(last) = page.last() {
+                at.rowid = last.rowid;
+            }
+            rows.extend(page);
+            if !more {
+                at = SnapshotCursor {
+                    table: at.table + 1,
+                    rowid: 0,
+                };
+            }
+        }
+        let next = (at.table < SYNCED_TABLES.len()).then_some(at);
+        Ok(SnapshotPage {
+            log_id,
+            version,
+            rows,
+            next,
+        })
+    }
+
+    /// Places set aside for other seats in `day`'s slots, when the hub is executing a push
+    /// (room checks must leave them free). Empty otherwise.
+    pub(crate) fn escrowed_elsewhere(&self, day: NaiveDate) -> Result<HashMap<String, u32>> {
+        let Some((seat, escrow)) = *self.sync.hub_exec.borrow() else {
+            return Ok(HashMap::new());
+        };
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT starts, sum(places) FROM hub_quota WHERE day = ?1 AND NOT (?3 AND seat_id = ?2) GROUP BY starts",
+        )?;
+        let rows = stmt.query_map(
+            params![day.format(DATE).to_string(), seat.to_string(), escrow],
+            |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)),
+        )?;
+        let mut out = HashMap::new();
+        for row in rows {
+            let (starts, n) = row?;
+            out.insert(starts, n.max(0) as u32);
+        }
+        Ok(out)
+    }
+
+    /// The enrolled (not revoked) seat with this id.
+    pub fn hub_seat(&self, seat_id: Uuid) -> Result<SeatRecord> {
+        self.conn()
+            .query_row(
+                "SELECT seat_id, name, fingerprint, revoked_at, last_seq, last_seen FROM hub_seats WHERE seat_id = ?1",
+                [seat_id.to_string()],
+                seat_record,
+            )
+            .optional()?
+            .ok_or(Error::NotEnrolled)
+            .and_then(|s| if s.revoked_at.is_some() { Err(Error::SeatRevoked) } else { Ok(s) })
+    }
+
+    /// The enrolled (not revoked) seat holding the certificate with this fingerprint.
+    pub fn hub_seat_by_fingerprint(&self, fingerprint: &str) -> Result<SeatRecord> {
+        let seat = self
+            .conn()
+            .query_row(
+                "SELECT seat_id, name, fingerprint, revoked_at, last_seq, last_seen FROM hub_seats WHERE fingerprint = ?1",
+                [fingerprint],
+                seat_record,
+            )
+            .optional()?
+            .ok_or(Error::NotEnrolled)?;
+        if seat.revoked_at.is_some() {
+            return Err(Error::SeatRevoked);
+        }
+        Ok(seat)
+    }
+
+    /// Every seat the hub has enrolled, revoked ones included.
+    pub fn hub_seats(&self) -> Result<Vec<SeatRecord>> {
+        let mut stmt = self.conn().prepare(
+            "SELECT seat_id, name, fingerprint, revoked_at, last_seq, last_seen FROM hub_seats ORDER BY position",
+        )?;
+        let rows = stmt.query_map([], seat_record)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// A new one-time enrolment code (valid [`ENROLMENT_CODE_MINUTES`] minutes, once).
+    pub fn hub_enrolment_code(&self) -> Result<String> {
+        use rand::Rng as _;
+        // 12 characters from an alphabet without look-alikes: about 60 bits.
+        const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+        let mut rng = rand::rngs::OsRng;
+        let raw: String = (0..12)
+            .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+            .collect();
+        let code = format!("{}-{}-{}", &raw[0..4], &raw[4..8], &raw[8..12]);
+        self.conn().execute(
+            "INSERT INTO hub_enrolment_codes (code_hash, expires_at) VALUES (?1, ?2)",
+            params![
+                code_hash(&code),
+                (Utc::now() + chrono::Duration::minutes(ENROLMENT_CODE_MINUTES)).to_rfc3339()
+            ],
+        )?;
+        Ok(code)
+    }
+
+    /// Enrols a seat with a one-time code, pinning its certificate fingerprint. A wrong,
+    /// used or expired code is refused the same way.
+    pub fn hub_enrol(
+        &self,
+        code: &str,
+        seat_id: Uuid,
+        name: &str,
+        fingerprint: &str,
+    ) -> Result<SeatRecord> {
+        let tx = rusqlite::Transaction::new_unchecked(self.conn(), TransactionBehavior::Immediate)?;
+        let code = code.trim().to_uppercase();
+        let used = tx.execute(
+            "UPDATE hub_enrolment_codes SET used_at = ?2 WHERE code_hash = ?1 AND used_at IS NULL AND expires_at > ?2",
+            params![code_hash(&code), Utc::now().to_rfc3339()],
+        )?;
+        if used == 0 {
+            return Err(Error::NotEnrolled);
+        }
+        tx.execute(
+            "INSERT INTO hub_seats (seat_id, name, fingerprint, position, enrolled_at)
+             VALUES (?1, ?2, ?3, (SELECT coalesce(max(position), 0) + 1 FROM hub_seats), ?4)
+             ON CONFLICT (seat_id) DO UPDATE SET name = excluded.name, fingerprint = excluded.fingerprint, revoked_at = NULL",
+            params![seat_id.to_string(), name, fingerprint, Utc::now().to_rfc3339()],
+        )?;
+        tx.commit()?;
+        self.hub_seat(seat_id)
+    }
+
+    /// Revokes a seat: its pin is deleted (it must enrol again with a new code) and the
+    /// places set aside for it go back to the hub.
+    pub fn hub_revoke(&self, seat_id: Uuid) -> Result<()> {
+        let tx = rusqlite::Transaction::new_unchecked(self.conn(), TransactionBehavior::Immediate)?;
+        let n = tx.execute(
+            "UPDATE hub_seats SET revoked_at = ?2, fingerprint = 'revoked:' || seat_id WHERE seat_id = ?1 AND revoked_at IS NULL",
+            params![seat_id.to_string(), Utc::now().to_rfc3339()],
+        )?;
+        if n == 0 {
+            return Err(Error::NotFound("enrolled seat"));
+        }
+        tx.execute(
+            "DELETE FROM hub_quota WHERE seat_id = ?1",
+            [seat_id.to_string()],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The hub's log head.
+    pub fn hub_head(&self) -> Result<u64> {
+        Ok(self
+            .conn()
+            .query_row("SELECT coalesce(max(version), 0) FROM hub_log", [], |r| {
+                r.get::<_, i64>(0)
+            })? as u64)
+    }
+
+    /// Executes a seat's pushed mutations in order, in one transaction with the seat's last
+    /// sequence: a mutation already in the log gets its first answer again; one the hub
+    /// cannot apply is logged as a conflict instead. Nothing is ever dropped. Sequences must
+    /// rise (a seat renumbers its outbox after what the hub holds at every hello).
+    pub fn hub_push(&self, seat_id: Uuid, batch: &[Envelope]) -> Result<Vec<PushResult>> {
+        let seat = self.hub_seat(seat_id)?;
+        let tx = rusqlite::Transaction::new_unchecked(self.conn(), TransactionBehavior::Immediate)?;
+        let mut last_seq = seat.last_seq;
+        let mut results = Vec::with_capacity(batch.len());
+        let mut head = self.hub_head()?;
+        self.hub_fill_digest(head)?;
+        for env in batch {
+            if let Some(again) = self.hub_answer_again(env)? {
+                results.push(again);
+                continue;
+            }
+            if env.seq <= last_seq {
+                return Err(Error::SyncOutOfOrder {
+                    expected: last_seq + 1,
+                    got: env.seq,
+                });
+            }
+            // The hub's clock follows the seats' hybrid clocks, within the drift bound: a seat
+            // whose clock runs too far ahead is reported, and its change still applies (the
+            // log's order, not the timestamps, decides every outcome).
+            let stamp: uhlc::Timestamp = env.hlc.parse().map_err(|_| {
+                Error::Invalid(format!("malformed HLC timestamp in mutation {}", env.seq))
+            })?;
+            if let Err(why) = self.hlc.update_with_timestamp(&stamp) {
+                tracing::warn!(seat = %seat.name, "seat clock beyond the drift bound: {why}");
+            }
+            let version = head + 1;
+            self.conn().execute_batch("SAVEPOINT push")?;
+            *self.sync.hub_exec.borrow_mut() = Some((seat_id, env.escrow));
+            self.set_origin(Some(env.origin.clone()));
+            self.begin_effects()?;
+            let applied = if matches!(env.mutation, Mutation::RaiseConflict { .. }) {
+                Err(Error::NotAllowed("only the hub raises conflicts".into()))
+            } else {
+                self.apply(&env.mutation).and_then(|_| {
+                    if env.escrow {
+                        self.hub_use_escrow(seat_id, &env.mutation)
+                    } else {
+                        Ok(())
+                    }
+                })
+            };
+            let executed = match applied {
+                Ok(_) => {
+                    self.conn().execute_batch("RELEASE push")?;
+                    Ok((env.mutation.clone(), PushOutcome::Applied { version }))
+                }
+                Err(e) => {
+                    self.conn()
+                        .execute_batch("ROLLBACK TO push; RELEASE push")?;
+                    let reason = error_code(&e);
+                    // The message names no person (errors carry numbers and days only).
+                    tracing::info!(seat = %seat.name, kind = env.mutation.kind(), %reason, "pushed mutation refused; recorded as a conflict");
+                    let conflict = ConflictRecord {
+                        id: env.id,
+                        seat: env.origin.seat.clone(),
+                        staff: env.origin.staff.clone(),
+                        kind: env.mutation.kind().to_owned(),
+                        subject: env.mutation.subject(),
+                        reason: reason.clone(),
+                        message: e.to_string(),
+                        made_at: env.origin.at,
+                        raised_at: Utc::now(),
+                    };
+                    let raise = Mutation::RaiseConflict {
+                        conflict,
+                        original: Box::new(env.mutation.clone()),
+                    };
+                    self.begin_effects()?;
+                    self.apply(&raise)
+                        .map(|_| (raise, PushOutcome::Conflict { version, reason }))
+                }
+            };
+            let effects = self.take_effects();
+            *self.sync.hub_exec.borrow_mut() = None;
+            self.set_origin(None);
+            let (executed, outcome) = executed?;
+            let entry = Entry {
+                version,
+                id: env.id,
+                seat_id,
+                seq: env.seq,
+                origin: env.origin.clone(),
+                mutation: executed,
+                effects: effects?,
+            };
+            self.conn().execute(
+                "INSERT INTO hub_log (version, mutation_id, seat_id, seq, entry, digest) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![version as i64, env.id.to_string(), seat_id.to_string(), env.seq as i64, json(&entry)?, self.sync_digest()?],
+            )?;
+            head = version;
+            last_seq = env.seq;
+            results.push(PushResult {
+                id: env.id,
+                seq: env.seq,
+                outcome,
+            });
+        }
+        self.conn().execute(
+            "UPDATE hub_seats SET last_seq = ?2, last_seen = ?3 WHERE seat_id = ?1",
+            params![
+                seat_id.to_string(),
+                last_seq as i64,
+                Utc::now().to_rfc3339()
+            ],
+        )?;
+        tx.commit()?;
+        Ok(results)
+    }
+
+    /// An entry logged before digests were kept (a hub upgraded from v1) gets the digest of
+    /// the rows now, which are still its state when it is the head.
+    fn hub_fill_digest(&self, head: u64) -> Result<()> {
+        self.conn().execute(
+            "UPDATE hub_log SET digest = ?2 WHERE version = ?1 AND digest IS NULL",
+            params![head as i64, self.sync_digest()?],
+        )?;
+        Ok(())
+    }
+
+    /// The first answer to a mutation already in the log (a batch sent twice, a lost answer).
+    fn hub_answer_again(&self, env: &Envelope) -> Result<Option<PushResult>> {
+        let Some((version, entry)): Option<(i64, String)> = self
+            .conn()
+            .query_row(
+                "SELECT version, entry FROM hub_log WHERE mutation_id = ?1",
+                [env.id.to_string()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?
+        else {
+            return Ok(None);
+        };
+        let entry: Entry = from_json(&entry)?;
+        let outcome = match entry.mutation {
+            Mutation::RaiseConflict { conflict, .. } => PushOutcome::Conflict {
+                version: version as u64,
+                reason: conflict.reason,
+            },
+            _ => PushOutcome::Applied {
+                version: version as u64,
+            },
+        };
+        Ok(Some(PushResult {
+            id: env.id,
+            seq: env.seq,
+            outcome,
+        }))
+    }
+
+    /// A booking the seat confirmed from its escrow: those places are no longer set aside.
+    fn hub_use_escrow(&self, seat_id: Uuid, mutation: &Mutation) -> Result<()> {
+        let number = match mutation {
+            Mutation::Book(b) => b.number,
+            Mutation::Reschedule { number, .. } => *number,
+            _ => return Ok(()),
+        };
+        let r = self.reservation(number)?;
+        let d = r.day.format(DATE).to_string();
+        for starts in self.covered_slots(r.day, r.starts, r.slots)? {
+            self.conn().execute(
+                "UPDATE hub_quota SET places = max(places - 1, 0) WHERE seat_id = ?1 AND day = ?2 AND starts = ?3",
+                params![seat_id.to_string(), d, starts],
+            )?;
+        }
+        Ok(())
+    }
+
+    /// The hub's log after `after`: at most `limit` entries and about [`PAGE_BYTES`] (at
+    /// least one entry when there is one).
+    pub fn hub_changes(&self, after: u64, limit: usize) -> Result<Vec<Entry>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT entry FROM hub_log WHERE version > ?1 ORDER BY version LIMIT ?2",
+        )?;
+        let mut rows = stmt.query(params![after as i64, limit as i64])?;
+        let (mut entries, mut bytes) = (Vec::new(), 0usize);
+        while let Some(r) = rows.next()? {
+            let text: String = r.get(0)?;
+            if !entries.is_empty() && bytes + text.len() > PAGE_BYTES {
+                break;
+            }
+            bytes += text.len();
+            entries.push(from_json::<Entry>(&text)?);
+        }
+        Ok(entries)
+    }
+
+    /// Sets the places set aside for `seat_id` over the next [`ESCROW_DAYS`] days and returns
+    /// what it holds. The seat is online when it asks (a pull, right after its push), so what it
+    /// holds beyond its share is given back, except what it says it has used offline and not
+    /// pushed yet (`in_use`); what it lacks is granted from the free places left.
+    pub fn hub_escrow_for(&self, seat_id: Uuid, in_use: &[Quota]) -> Result<Vec<Quota>> {
+        let seat = self.hub_seat(seat_id)?;
+        let seats = self
+            .hub_seats()?
+            .into_iter()
+            .filter(|s| s.revoked_at.is_none())
+            .collect::<Vec<_>>();
+        let position = seats
+            .iter()
+            .position(|s| s.seat_id == seat.seat_id)
+            .unwrap_or(0);
+        let today = self.today();
+        let tx = rusqlite::Transaction::new_unchecked(self.conn(), TransactionBehavior::Immediate)?;
+        self.conn().execute(
+            "DELETE FROM hub_quota WHERE day < ?1",
+            [today.format(DATE).to_string()],
+        )?;
+        let mut slot_index = 0usize;
+        for offset in 0..ESCROW_DAYS {
+            let day = today + chrono::Days::new(offset);
+            let Ok((_, _, slots)) = self.day_slots(day) else {
+                continue; // closed
+            };
+            let d = day.format(DATE).to_string();
+            let held = self.hub_quota_on(&d)?;
+            for slot in slots {
+                let starts = slot.starts.format(TIME).to_string();
+                let all_escrowed: u32 = held
+                    .iter()
+                    .filter(|(s, _, _)| *s == starts)
+                    .map(|(_, _, n)| *n)
+                    .sum();
+                let mine: u32 = held
+                    .iter()
+                    .filter(|(s, id, _)| *s == starts && *id == seat_id.to_string())
+                    .map(|(_, _, n)| *n)
+                    .sum();
+                let free = slot.free();
+                let target = crate::sync::escrow_target(free, slot_index, position, seats.len());
+                // Never past the pool over all seats, nor past the free places.
+                let room = crate::sync::escrow_pool(free)
+                    .min(free)
+                    .saturating_sub(all_escrowed);
+                // What the seat has used offline and not pushed yet stays its own.
+                let used = in_use
+                    .iter()
+                    .filter(|q| q.day == day && q.starts == slot.starts)
+                    .map(|q| q.places)
+                    .sum::<u32>();
+                let keep = target.max(used);
+                let places = if keep < mine {
+                    keep // the seat is online now: give back what it does not need
+                } else {
+                    mine + (keep - mine).min(room)
+                };
+                if places != mine {
+                    self.conn().execute(
+                        "INSERT INTO hub_quota (seat_id, day, starts, places) VALUES (?1, ?2, ?3, ?4)
+                         ON CONFLICT (seat_id, day, starts) DO UPDATE SET places = excluded.places",
+                        params![seat_id.to_string(), d, starts, places],
+                    )?;
+                }
+                slot_index += 1;
+            }
+        }
+        self.conn().execute(
+            "UPDATE hub_seats SET last_seen = ?2 WHERE seat_id = ?1",
+            params![seat_id.to_string(), Utc::now().to_rfc3339()],
+        )?;
+        tx.commit()?;
+        let mut stmt = self.conn().prepare(
+            "SELECT day, starts, places FROM hub_quota WHERE seat_id = ?1 AND places > 0 ORDER BY day, starts",
+        )?;
+        let rows = stmt.query_map([seat_id.to_string()], quota_row)?;
+        quotas(rows)
+    }
+
+    /// Places set aside per seat on `day` (slot start, seat id, places), for diagnostics.
+    pub fn hub_escrow_on(&self, day: NaiveDate) -> Result<Vec<(String, String, u32)>> {
+        self.hub_quota_on(&day.format(DATE).to_string())
+    }
+
+    fn hub_quota_on(&self, day: &str) -> Result<Vec<(String, String, u32)>> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT starts, seat_id, places FROM hub_quota WHERE day = ?1")?;
+        let rows = stmt.query_map([day], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}

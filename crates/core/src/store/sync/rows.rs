@@ -1,0 +1,358 @@
+//! The synced tables' rows as sync sees them, whatever domain wrote them.
+//!
+//! Temporary triggers (made at every open, so they always match the schema's columns) watch
+//! every synced table:
+//! - `undo_*` record the row before each write of this seat's own pending mutations
+//!   (`sync_undo`), so a pull can rewind them;
+//! - `effect_*` record the row after each write while the hub executes a pushed mutation
+//!   (`temp.sync_effects`): the effects every seat applies;
+//! - `digest_*` keep `sync_digest` equal to the XOR of every row's hash, so the digest always
+//!   describes what the tables hold, and two stores hold the same rows exactly when (up to a
+//!   64-bit hash per table) their digests agree.
+//!
+//! Rows travel as JSON objects that name their columns, so a record written before a migration
+//! still applies after it (missing columns take their defaults, dropped ones are ignored).
+use std::collections::HashMap;
+
+use rusqlite::{params_from_iter, types::Value, Connection, OptionalExtension};
+use sha2::{Digest, Sha256};
+
+use super::{from_json, synced_table, SYNCED_TABLES};
+use crate::{
+    store::{connection::row_hash, Store},
+    sync::Effect,
+    Error, Result,
+};
+
+/// A row as JSON, the way sync records it.
+pub type Row = serde_json::Map<String, serde_json::Value>;
+
+/// `json_object('c1', alias."c1", …)`: one row of a table as a JSON object naming its columns.
+fn row_json(cols: &[String], alias: &str) -> String {
+    let pairs = cols
+        .iter()
+        .map(|c| format!("'{c}', {alias}.\"{c}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!("json_object({pairs})")
+}
+
+/// The digest key under which a hash of the synced tables' columns is kept: when a migration
+/// changes them, every row's JSON changes, so the digests are recomputed.
+const COLUMNS_KEY: &str = "#columns";
+
+/// Creates the temporary tables and triggers; returns each synced table's columns.
+pub(crate) fn install_capture(conn: &Connection) -> Result<HashMap<&'static str, Vec<String>>> {
+    conn.execute_batch(
+        "CREATE TEMP TABLE IF NOT EXISTS sync_capture (seq INTEGER NOT NULL);
+         CREATE TEMP TABLE IF NOT EXISTS sync_effects_on (x INTEGER);
+         CREATE TEMP TABLE IF NOT EXISTS sync_effects (
+             id INTEGER PRIMARY KEY, tbl TEXT NOT NULL, rid INTEGER NOT NULL, row TEXT)",
+    )?;
+    let mut columns = HashMap::new();
+    for table in SYNCED_TABLES {
+        let cols: Vec<String> = conn
+            .prepare(&format!(
+                "SELECT name FROM pragma_table_info('{table}') ORDER BY cid"
+            ))?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        if cols.is_empty() {
+            return Err(Error::Invalid(format!("synced table {table} is missing")));
+        }
+        let (new, old) = (row_json(&cols, "NEW"), row_json(&cols, "OLD"));
+        let undo = |op: &str, rid: &str, row: &str| {
+            format!(
+                "INSERT INTO sync_undo (seq, tbl, op, rid, old)
+                 SELECT seq, '{table}', '{op}', {rid}, {row} FROM temp.sync_capture"
+            )
+        };
+        let effect = |rid: &str, row: &str| {
+            format!("INSERT INTO sync_effects (tbl, rid, row) VALUES ('{table}', {rid}, {row})")
+        };
+        // XOR as (a | b) - (a & b): SQLite has no XOR, and this never overflows.
+        let digest = |rid: &str, row: &str| {
+            format!(
+                "UPDATE sync_digest SET d = (SELECT (d | h) - (d & h) FROM
+                   (SELECT madoguchi_row_hash('{table}', {rid}, {row}) AS h)) WHERE tbl = '{table}'"
+            )
+        };
+        let capture = "WHEN EXISTS (SELECT 1 FROM temp.sync_capture)";
+        let effects = "WHEN EXISTS (SELECT 1 FROM temp.sync_effects_on)";
+        conn.execute_batch(&format!(
+            "CREATE TEMP TRIGGER IF NOT EXISTS undo_{table}_i AFTER INSERT ON main.{table} {capture}
+               BEGIN {}; END;
+             CREATE TEMP TRIGGER IF NOT EXISTS undo_{table}_u AFTER UPDATE ON main.{table} {capture}
+               BEGIN {}; END;
+             CREATE TEMP TRIGGER IF NOT EXISTS undo_{table}_d AFTER DELETE ON main.{table} {capture}
+               BEGIN {}; END;
+             CREATE TEMP TRIGGER IF NOT EXISTS effect_{table}_i AFTER INSERT ON main.{table} {effects}
+               BEGIN {}; END;
+             CREATE TEMP TRIGGER IF NOT EXISTS effect_{table}_u AFTER UPDATE ON main.{table} {effects}
+               BEGIN {}; END;
+             CREATE TEMP TRIGGER IF NOT EXISTS effect_{table}_d AFTER DELETE ON main.{table} {effects}
+               BEGIN {}; END;
+             CREATE TEMP TRIGGER IF NOT EXISTS digest_{table}_i AFTER INSERT ON main.{table}
+               BEGIN {}; END;
+             CREATE TEMP TRIGGER IF NOT EXISTS digest_{table}_u AFTER UPDATE ON main.{table}
+               BEGIN {}; {}; END;
+             CREATE TEMP TRIGGER IF NOT EXISTS digest_{table}_d AFTER DELETE ON main.{table}
+               BEGIN {}; END;",
+            undo("i", "NEW.rowid", "NULL"),
+            undo("u", "OLD.rowid", &old),
+            undo("d", "OLD.rowid", &old),
+            effect("NEW.rowid", &new),
+            effect("NEW.rowid", &new),
+            effect("OLD.rowid", "NULL"),
+            digest("NEW.rowid", &new),
+            digest("OLD.rowid", &old),
+            digest("NEW.rowid", &new),
+            digest("OLD.rowid", &old),
+        ))?;
+        columns.insert(*table, cols);
+    }
+    Ok(columns)
+}
+
+/// A hash of every synced table's name and columns.
+fn columns_hash(columns: &HashMap<&'static str, Vec<String>>) -> i64 {
+    let text = SYNCED_TABLES
+        .iter()
+        .map(|t| format!("{t}({})", columns[t].join(",")))
+        .collect::<Vec<_>>()
+        .join(";");
+    row_hash(COLUMNS_KEY, 0, &text)
+}
+
+fn to_value(v: &serde_json::Value) -> Value {
+    match v {
+        serde_json::Value::Null => Value::Null,
+        serde_json::Value::Bool(b) => Value::Integer(i64::from(*b)),
+        serde_json::Value::Number(n) => n
+            .as_i64()
+            .map(Value::Integer)
+            .unwrap_or_else(|| Value::Real(n.as_f64().unwrap_or_default())),
+        serde_json::Value::String(s) => Value::Text(s.clone()),
+        other => Value::Text(other.to_string()),
+    }
+}
+
+impl Store {
+    /// Puts one row as it is given (or deletes it), by rowid, with no domain rule involved:
+    /// how effects, snapshots and undo records are applied. Columns the row does not name take
+    /// their defaults; names the table does not have are ignored.
+    pub(super) fn put_row(&self, table: &str, rowid: i64, row: Option<&Row>) -> Result<()> {
+        let table = synced_table(table)?;
+        let Some(row) = row else {
+            self.conn()
+                .prepare_cached(&format!("DELETE FROM {table} WHERE rowid = ?1"))?
+                .execute([rowid])?;
+            return Ok(());
+        };
+        let columns = self.sync.columns.borrow();
+        let present: Vec<&String> = columns[table]
+            .iter()
+            .filter(|c| row.contains_key(c.as_str()))
+            .collect();
+        let values = || {
+            std::iter::once(Value::Integer(rowid))
+                .chain(present.iter().map(|c| to_value(&row[c.as_str()])))
+        };
+        let set = present
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("\"{c}\" = ?{}", i + 2))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let updated = if set.is_empty() {
+            self.conn()
+                .prepare_cached(&format!("SELECT 1 FROM {table} WHERE rowid = ?1"))?
+                .query_row([rowid], |_| Ok(()))
+                .optional()?
+                .map_or(0, |()| 1)
+        } else {
+            self.conn()
+                .prepare_cached(&format!("UPDATE {table} SET {set} WHERE rowid = ?1"))?
+                .execute(params_from_iter(values()))?
+        };
+        if updated == 0 {
+            let names = std::iter::once("rowid".to_owned())
+                .chain(present.iter().map(|c| format!("\"{c}\"")))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let marks = (1..=present.len() + 1)
+                .map(|i| format!("?{i}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            self.conn()
+                .prepare_cached(&format!("INSERT INTO {table} ({names}) VALUES ({marks})"))?
+                .execute(params_from_iter(values()))?;
+        }
+        Ok(())
+    }
+
+    /// Applies effects in order.
+    pub(super) fn put_effects(&self, effects: &[Effect]) -> Result<()> {
+        for e in effects {
+            self.put_row(&e.table, e.rowid, e.row.as_ref())?;
+        }
+        Ok(())
+    }
+
+    /// Undoes every unsettled local mutation, newest change first, and forgets the records.
+    pub(super) fn rewind(&self) -> Result<()> {
+        let undo: Vec<(String, String, i64, Option<String>)> = self
+            .conn()
+            .prepare("SELECT tbl, op, rid, old FROM sync_undo ORDER BY id DESC")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (tbl, op, rid, old) in undo {
+            match (op.as_str(), old) {
+                ("i", _) => self.put_row(&tbl, rid, None)?,
+                ("u" | "d", Some(text)) => {
+                    let row: Row = from_json(&text)?;
+                    self.put_row(&tbl, rid, Some(&row))?
+                }
+                _ => return Err(Error::Invalid(format!("malformed undo record for {tbl}"))),
+            }
+        }
+        self.conn().execute("DELETE FROM sync_undo", [])?;
+        Ok(())
+    }
+
+    /// Starts recording the rows written (the hub, executing a pushed mutation).
+    pub(super) fn begin_effects(&self) -> Result<()> {
+        self.conn().execute_batch(
+            "DELETE FROM temp.sync_effects; DELETE FROM temp.sync_effects_on;
+             INSERT INTO temp.sync_effects_on (x) VALUES (1)",
+        )?;
+        Ok(())
+    }
+
+    /// Stops recording and returns the rows written since [`Store::begin_effects`], in order.
+    pub(super) fn take_effects(&self) -> Result<Vec<Effect>> {
+        let rows: Vec<(String, i64, Option<String>)> = self
+            .conn()
+            .prepare_cached("SELECT tbl, rid, row FROM temp.sync_effects ORDER BY id")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        self.conn()
+            .execute_batch("DELETE FROM temp.sync_effects; DELETE FROM temp.sync_effects_on")?;
+        rows.into_iter()
+            .map(|(table, rowid, row)| {
+                Ok(Effect {
+                    table,
+                    rowid,
+                    row: row.as_deref().map(from_json).transpose()?,
+                })
+            })
+            .collect()
+    }
+
+    /// Rows of synced table number `table` after `after_rowid`, at most about `max_bytes` of
+    /// them (at least one), as effects; and the last rowid read.
+    pub(super) fn rows_after(
+        &self,
+        table: usize,
+        after_rowid: i64,
+        max_bytes: usize,
+    ) -> Result<(Vec<Effect>, bool)> {
+        let name = SYNCED_TABLES[table];
+        let json = row_json(&self.sync.columns.borrow()[name], name);
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "SELECT rowid, {json} FROM {name} WHERE rowid > ?1 ORDER BY rowid LIMIT 2000"
+        ))?;
+        let mut rows = stmt.query([after_rowid])?;
+        let (mut out, mut bytes, mut more) = (Vec::new(), 0usize, false);
+        while let Some(r) = rows.next()? {
+            if bytes >= max_bytes {
+                more = true;
+                break;
+            }
+            let text: String = r.get(1)?;
+            bytes += text.len() + name.len() + 24;
+            out.push(Effect {
+                table: name.to_owned(),
+                rowid: r.get(0)?,
+                row: Some(from_json(&text)?),
+            });
+        }
+        if out.len() == 2000 {
+            more = true;
+        }
+        Ok((out, more))
+    }
+
+    /// The digest of this store's synced rows as they are now (hex).
+    pub fn sync_digest(&self) -> Result<String> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT tbl, d FROM sync_digest WHERE tbl NOT LIKE '#%' ORDER BY tbl")?;
+        let mut h = Sha256::new();
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            h.update(r.get::<_, String>(0)?.as_bytes());
+            h.update(r.get::<_, i64>(1)?.to_le_bytes());
+        }
+        Ok(crate::text::hex(&h.finalize()[..16]))
+    }
+
+    /// Recomputes every table's digest from its rows. Returns whether the kept digests were
+    /// stale (rows changed without the triggers: another program, or a schema change).
+    pub fn recompute_sync_digest(&self) -> Result<bool> {
+        let columns = self.sync.columns.borrow();
+        if columns.is_empty() {
+            return Ok(false);
+        }
+        let before = self.sync_digest()?;
+        let tx = rusqlite::Transaction::new_unchecked(
+            self.conn(),
+            rusqlite::TransactionBehavior::Immediate,
+        )?;
+        self.conn().execute("DELETE FROM sync_digest", [])?;
+        for table in SYNCED_TABLES {
+            let json = row_json(&columns[table], table);
+            let mut d = 0i64;
+            let mut stmt = self
+                .conn()
+                .prepare(&format!("SELECT rowid, {json} FROM {table}"))?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                d ^= row_hash(table, r.get(0)?, &r.get::<_, String>(1)?);
+            }
+            self.conn().execute(
+                "INSERT INTO sync_digest (tbl, d) VALUES (?1, ?2)",
+                rusqlite::params![table, d],
+            )?;
+        }
+        self.conn().execute(
+            "INSERT INTO sync_digest (tbl, d) VALUES (?1, ?2)",
+            rusqlite::params![COLUMNS_KEY, columns_hash(&columns)],
+        )?;
+        tx.commit()?;
+        Ok(self.sync_digest()? != before)
+    }
+
+    /// At open: recomputes the digests when they were never computed or the columns changed.
+    pub(crate) fn ensure_sync_digest(&self) -> Result<()> {
+        let columns = self.sync.columns.borrow();
+        if columns.is_empty() {
+            return Ok(());
+        }
+        let kept: Option<i64> = self
+            .conn()
+            .query_row(
+                "SELECT d FROM sync_digest WHERE tbl = ?1",
+                [COLUMNS_KEY],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let hash = columns_hash(&columns);
+        drop(columns);
+        if kept != Some(hash) {
+            tracing::info!("computing the synced tables' digests (new store or new schema)");
+            self.recompute_sync_digest()?;
+        }
+        Ok(())
+    }
+}
