@@ -1,6 +1,15 @@
 //! End to end in a real window: a phone booking that answers the intake script (generated
 //! from the shipped rules), then at the counter a missing identity document leading to a
-//! revisit with its reason and what to bring. Screenshots of each step.
+//! revisit with its reason and what to bring; and a proxy renewing a certificate, ready today
+//! with the sealed 照会書兼回答書 and a driving licence, then a second visit (and why) once the
+//! certificate turns out to have expired. Screenshots of each step.
+use std::sync::Arc;
+
+use madoguchi_core::{
+    reservation::{ApplicantType, Channel, Procedure},
+    store::NewApplicant,
+    Personal,
+};
 use madoguchi_tests::{
     desktop::{next_open_weekday, Desktop},
     new_store,
@@ -85,7 +94,7 @@ async fn intake_on_the_phone_then_a_revisit_at_the_counter() -> anyhow::Result<(
         .await?;
     app.wait_for_text("tr[data-item=notice_postcard]", "OK")
         .await?;
-    app.find("input[name=holder_id-health_insurance]")
+    app.find("input[name=holder_id-pension_book]")
         .await?
         .click()
         .await?;
@@ -117,5 +126,97 @@ async fn intake_on_the_phone_then_a_revisit_at_the_counter() -> anyhow::Result<(
         )
         .await?;
     app.screenshot("04-revisit").await?;
+    app.close().await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_proxy_renewal_is_ready_today_and_an_expired_certificate_means_a_second_visit(
+) -> anyhow::Result<()> {
+    let data = tempfile::tempdir()?;
+    let day = next_open_weekday();
+    let morning = day.and_hms_opt(9, 30, 0).unwrap();
+    let number = {
+        let store = new_store(data.path()).with_clock(Arc::new(move || morning));
+        let proxy = (
+            NewApplicant {
+                name_kanji: Personal::new("見本 花子"),
+                name_kana: Personal::new("ミホン ハナコ"),
+                phone: Some(Personal::new("080-0000-1357")),
+                birth_date: None,
+            },
+            ApplicantType::Proxy,
+            vec![Procedure::CertificateRenewal],
+        );
+        let at = chrono::NaiveTime::from_hms_opt(10, 0, 0).unwrap();
+        store
+            .book(day, at, Channel::Phone, vec![proxy], "")?
+            .number
+            .to_string()
+    };
+    let clock = format!("{}T09:55:00", day.format("%Y-%m-%d"));
+    let app = Desktop::launch_with_env(
+        "e2e_checklist_renewal",
+        data.path(),
+        &[("MADOGUCHI_CLOCK", &clock)],
+    )
+    .await?;
+    app.unlock_and_sign_in("S001").await?;
+    app.find("a[href='#board']").await?.click().await?;
+    app.set_value("input[type=date]", &day.format("%Y-%m-%d").to_string())
+        .await?;
+    app.find(&format!(
+        "[data-number='{number}'] button[data-action=checklist]"
+    ))
+    .await?
+    .click()
+    .await?;
+    let card = app
+        .wait_for_text("[data-testid=checklist-0]", "照会書兼回答書")
+        .await?;
+    assert!(card.contains("代理人の顔写真付き本人確認書類"), "{card}");
+
+    // The card and the sealed J-LIS form are there; the agent shows a driving licence.
+    for item in ["card_itself", "jlis_answer_form"] {
+        app.find(&format!("tr[data-item={item}] button"))
+            .await?
+            .click()
+            .await?;
+        app.wait_for_text(&format!("tr[data-item={item}]"), "OK")
+            .await?;
+    }
+    app.find("input[name=agent_photo_id-driving_licence]")
+        .await?
+        .click()
+        .await?;
+    app.wait_for_text(
+        "[data-testid=checklist-0] [data-testid=verdict]",
+        "書類はそろっています",
+    )
+    .await?;
+    let plan = app
+        .wait_for_text("[data-testid=checklist-0] [data-testid=visit-plan]", "1回の来庁")
+        .await?;
+    assert!(plan.contains("今日で手続きが終わります"), "{plan}");
+    app.screenshot("05-renewal-by-proxy-ready-today").await?;
+
+    // The certificate has expired: the enclosed form cannot be used; 文書照会, a second visit.
+    app.find("input[name=fact-certificate_expired]")
+        .await?
+        .click()
+        .await?;
+    let plan = app
+        .wait_for_text("[data-testid=checklist-0] [data-testid=visit-plan]", "2回の来庁")
+        .await?;
+    assert!(
+        plan.contains("有効期限が過ぎている") && plan.contains("後日もう一度お越しいただきます"),
+        "{plan}"
+    );
+    let verdict = app
+        .find("[data-testid=checklist-0] [data-testid=verdict]")
+        .await?
+        .text()
+        .await?;
+    assert!(verdict.contains("そろっています"), "today's part is ready: {verdict}");
+    app.screenshot("06-renewal-expired-second-visit").await?;
     app.close().await
 }

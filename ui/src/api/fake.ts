@@ -357,11 +357,16 @@ export class FakeBackend implements Backend {
   }
   cases = new Map<string, Recorded>();
   outcomes = new Map<string, CheckOutcome>();
-  async intakeScript(_procedures: Procedure[], _type: ApplicantType, _facts: Record<string, boolean>): Promise<IntakeScript> {
+  async intakeScript(_procedures: Procedure[], _type: ApplicantType, facts: Record<string, boolean>): Promise<IntakeScript> {
+    const visits = fakeVisits(facts);
     return {
-      facts: [{ id: "has_old_cards", question: "通知カードをお持ちですか？", procedures: [], applicant_types: [] }],
-      items: FAKE_ITEMS.map((i) => ({ item: i.item, question: `${i.label}をお持ちですか？`, explain: i.explain })),
+      facts: FAKE_FACTS,
+      items: FAKE_ITEMS.map((i) => ({ item: i.item, question: `${i.label}をお持ちですか？`, explain: i.explain, kind: i.kind })),
+      visits,
+      say: visits.reasons.flatMap((r) => [r.say, r.reason]),
+      bring: FAKE_ITEMS.map((i) => i.label),
       rulesVersion: "fake",
+      on: "2026-12-07",
     };
   }
   async checklist(number: string): Promise<ReservationChecklist> {
@@ -374,7 +379,7 @@ export class FakeBackend implements Backend {
       people: reservation.people.map((p, position) => {
         const phone = this.cases.get(`${number}/${position}/phone`);
         const counter = this.cases.get(`${number}/${position}/counter`) ?? { facts: phone?.facts ?? {}, marks: {}, documents: {} };
-        const counterInput = { procedures: p.procedures, applicantType: p.applicantType, ...counter };
+            const counterInput = { procedures: p.procedures, applicantType: p.applicantType, ...counter };
         return {
           position,
           nameKana: p.nameKana,
@@ -752,17 +757,46 @@ export class FakeBackend implements Backend {
 }
 
 // The checklist model: two items for every procedure (the postcard, and an ID judged as one A
-// or two B documents), one fact. Enough to drive the screens; the core tests the real rules.
+// or two B documents), two facts (one of them makes it a two-visit case). Enough to drive the
+// screens; the core tests the real rules.
 type Recorded = Pick<CaseInput, "facts" | "marks" | "documents">;
 const FAKE_DOCUMENTS = [
-  { id: "driving_licence", name: "運転免許証", class: "A" as const, photo: true },
-  { id: "health_insurance", name: "健康保険証", class: "B" as const, photo: false },
-  { id: "pension_book", name: "年金手帳", class: "B" as const, photo: false },
+  { id: "driving_licence", name: "運転免許証", class: "A" as const, photo: true, holder_only: false },
+  { id: "health_insurance", name: "健康保険証", class: "B" as const, photo: false, holder_only: false },
+  { id: "pension_book", name: "年金手帳", class: "B" as const, photo: false, holder_only: false },
 ];
 const FAKE_ITEMS = [
-  { item: "notice_postcard", label: "交付通知書（はがき）", kind: "document" as const, explain: "市から届いたはがき" },
-  { item: "holder_id", label: "ご本人の本人確認書類", kind: "identity" as const, explain: "A 1点、または B 2点" },
+  { item: "notice_postcard", label: "交付通知書（はがき）", kind: "document" as const, explain: "市から届いたはがき", source: "fake" },
+  { item: "holder_id", label: "ご本人の本人確認書類", kind: "identity" as const, explain: "A 1点、または B 2点", source: "fake" },
 ];
+const FAKE_FACTS: IntakeScript["facts"] = [
+  { id: "has_old_cards", question: "通知カードをお持ちですか？", explain: "", options: [], procedures: [], applicant_types: [], when: [], unless: [] },
+  {
+    id: "certificate_expired",
+    question: "電子証明書の有効期限はもう過ぎていますか？",
+    explain: "",
+    options: [],
+    procedures: [],
+    applicant_types: [],
+    when: [],
+    unless: [],
+  },
+];
+
+function fakeVisits(facts: Record<string, boolean | undefined>): Evaluation["visits"] {
+  if (!facts.certificate_expired) return { finishesToday: true, reasons: [] };
+  return {
+    finishesToday: false,
+    reasons: [
+      {
+        path: "renewal_expired",
+        reason: "電子証明書の有効期限が過ぎているため、文書照会となり、2 回目の来庁で発行します。",
+        say: "今回は書類のお預かりのみで、後日もう一度お越しいただきます。",
+        source: "fake",
+      },
+    ],
+  };
+}
 
 function fakeEvaluate(input: Recorded, stage: Stage): Evaluation {
   const items: ItemCheck[] = FAKE_ITEMS.map((i) => {
@@ -778,7 +812,8 @@ function fakeEvaluate(input: Recorded, stage: Stage): Evaluation {
     return { ...i, mark, state: ok ? { state: "satisfied" } : { state: "missing", reason: `不足：${i.label}。${i.explain}` } };
   });
   const missing = items.filter((i) => i.state.state === "missing").map((i) => i.item);
-  return { ready: missing.length === 0, missing, items, rulesVersion: "fake" };
+  const unanswered = FAKE_FACTS.filter((f) => !(f.id in input.facts)).map((f) => f.id);
+  return { ready: missing.length === 0, missing, items, rulesVersion: "fake", on: "2026-12-07", visits: fakeVisits(input.facts), facts: FAKE_FACTS, unanswered };
 }
 
 /** A certificate as the core would make it, every check passed. */

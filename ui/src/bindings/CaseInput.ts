@@ -17,7 +17,7 @@ procedures: Array<Procedure>,
  */
 applicantType: ApplicantType, 
 /**
- * Answers to the facts.
+ * Answers to the facts (a choice fact: its chosen option's id set to true).
  */
 facts: { [key in string]?: boolean }, 
 /**
@@ -27,4 +27,8 @@ marks: { [key in string]?: Mark },
 /**
  * Identity documents shown, by item id.
  */
-documents: { [key in string]?: Array<PresentedDocument> }, };
+documents: { [key in string]?: Array<PresentedDocument> }, 
+/**
+ * The visit's day: the rules in force that day apply (today when absent).
+ */
+date?: string, };

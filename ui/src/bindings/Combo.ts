@@ -2,7 +2,8 @@
 
 /**
  * One acceptable combination of identity documents: at least `a` of class A, `b` more of
- * either class, and `photo` of them with a photo.
+ * either class, and `photo` of them with a photo. Combinations are tried in order; the first
+ * one met decides, and one with a `path` means a second visit.
  */
 export type Combo = { 
 /**
@@ -16,4 +17,20 @@ b: number,
 /**
  * Of all of them, how many must carry a photo.
  */
-photo: number, };
+photo: number, 
+/**
+ * Met this way, the case needs this two-visit path (文書照会).
+ */
+path?: string, 
+/**
+ * Key into the rules' sources (the item's when absent).
+ */
+source?: string, 
+/**
+ * First day it is accepted.
+ */
+valid_from?: string, 
+/**
+ * Last day it is accepted.
+ */
+valid_until?: string, };

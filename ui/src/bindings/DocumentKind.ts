@@ -20,4 +20,20 @@ class: DocumentClass,
 /**
  * Whether it carries a photo.
  */
-photo: boolean, };
+photo: boolean, 
+/**
+ * Counts for the holder only, never for the one who comes for them (顔写真証明書).
+ */
+holder_only: boolean, 
+/**
+ * Key into the rules' sources.
+ */
+source?: string, 
+/**
+ * First day it counts.
+ */
+valid_from?: string, 
+/**
+ * Last day it counts.
+ */
+valid_until?: string, };

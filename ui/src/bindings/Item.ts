@@ -32,14 +32,31 @@ whose: Whose,
  */
 combos: Array<Combo>, 
 /**
- * Required only when this fact is true.
+ * Required only when these facts are all true.
  */
-when: string | null, 
+when: Array<string>, 
 /**
- * Required only when this fact is not true.
+ * Required only when at least one of these facts is true (ignored when empty).
  */
-unless: string | null, 
+when_any: Array<string>, 
+/**
+ * Not required when one of these facts is true.
+ */
+unless: Array<string>, 
 /**
  * Key into the rules' sources.
  */
-source: string, };
+source: string, 
+/**
+ * First day it is required.
+ */
+valid_from?: string, 
+/**
+ * Last day it is required.
+ */
+valid_until?: string, 
+/**
+ * Whose rule this is when it is not the national default ("市": set when a city's override
+ * changes or adds it; a city may also name itself).
+ */
+owner?: string, };

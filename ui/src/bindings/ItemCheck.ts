@@ -30,4 +30,12 @@ mark: Mark,
 /**
  * The verdict.
  */
-state: ItemState, };
+state: ItemState, 
+/**
+ * Key into the rules' sources.
+ */
+source: string, 
+/**
+ * Whose rule it is when not the national default (a city's).
+ */
+owner?: string, };

@@ -3,4 +3,4 @@
 /**
  * How an item is checked.
  */
-export type ItemKind = "document" | "identity" | "sealed" | "oral" | "return" | "fee";
+export type ItemKind = "document" | "identity" | "sealed" | "oral" | "return" | "fee" | "notice" | "refusal";

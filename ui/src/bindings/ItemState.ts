@@ -7,4 +7,12 @@ export type ItemState = { "state": "satisfied" } | { "state": "missing",
 /**
  * The explanation.
  */
-reason: string, } | { "state": "to_return" };
+reason: string, } | { "state": "to_return" } | { "state": "notice" } | { "state": "deferred", 
+/**
+ * The path's id.
+ */
+path: string, 
+/**
+ * Why, in plain Japanese.
+ */
+reason: string, };

@@ -89,14 +89,22 @@ export function BookingScreen({ backend }: { backend: Backend }) {
             <h2>{t("intake.bring")}</h2>
             <ul>
               {scripts.flatMap((sc, i) =>
-                (sc?.items ?? []).map((line) => (
-                  <li key={`${i}-${line.item}`}>
+                (sc?.bring ?? []).map((label) => (
+                  <li key={`${i}-${label}`}>
                     {people.length > 1 ? `${people[i]?.nameKana}：` : ""}
-                    {line.question.replace(/をお持ちですか？$|、よろしいですか？$|がかかります。よろしいですか？$/, "")}
+                    {label}
                   </li>
                 )),
               )}
             </ul>
+            {scripts.map((sc, i) =>
+              sc && sc.say.length > 0 ? (
+                <p key={i} data-testid={`two-visits-${i}`}>
+                  {people.length > 1 ? `${people[i]?.nameKana}：` : ""}
+                  {sc.say.join("")}
+                </p>
+              ) : null,
+            )}
           </div>
         )}
         <p className="number" data-testid="reservation-number">{done.number}</p>

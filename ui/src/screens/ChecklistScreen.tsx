@@ -1,6 +1,8 @@
 // The counter checklist: for each person of a reservation, tick what is presented (and which
 // identity documents, and whether they have expired), see at once what is missing and why,
-// then mark the case ready or a revisit with its reason and what to bring next time.
+// then mark the case ready or a revisit with its reason and what to bring next time. The facts
+// that switch requirements are asked here too, and the screen says whether the case finishes
+// today or needs a second visit (文書照会), and why.
 // Every change is recorded at once (who and when live in the store).
 import { type FormEvent, useCallback, useEffect, useState } from "react";
 import { type Backend, errorCode } from "../api/backend";
@@ -11,6 +13,7 @@ import type { Mark } from "../bindings/Mark";
 import type { PersonChecklist } from "../bindings/PersonChecklist";
 import type { PresentedDocument } from "../bindings/PresentedDocument";
 import type { ReservationChecklist } from "../bindings/ReservationChecklist";
+import { FactInput } from "../components/IntakePanel";
 import { errorText, t, tCode } from "../i18n";
 
 export function ChecklistScreen({ backend, number: initial }: { backend: Backend; number: string | null }) {
@@ -89,7 +92,6 @@ function PersonCard({ person, documents, onRecord, onReady, onRevisit }: PersonP
   useEffect(() => setReason(missing.map((i) => i.label).join("、")), [missing.length]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const setMark = (item: string, mark: Mark) => onRecord({ ...input, marks: { ...input.marks, [item]: mark } });
-  const setFact = (fact: string, value: boolean) => onRecord({ ...input, facts: { ...input.facts, [fact]: value } });
   const setDocs = (item: string, docs: PresentedDocument[]) =>
     onRecord({ ...input, marks: { ...input.marks, [item]: docs.length ? "presented" : "unknown" }, documents: { ...input.documents, [item]: docs } });
 
@@ -101,16 +103,14 @@ function PersonCard({ person, documents, onRecord, onReady, onRevisit }: PersonP
         {person.phone ? t("check.phoneDone") : t("check.phoneNone")}
       </p>
       {person.carriedOver && <p className="badge ok">{t("check.carried", { number: "" })}</p>}
-      {person.script.facts.length > 0 && (
+      {person.counter.facts.length > 0 && (
         <div className="checks" role="group" aria-label={t("check.facts")}>
-          {person.script.facts.map((f) => (
-            <label key={f.id} className="check">
-              <input type="checkbox" name={`fact-${f.id}`} checked={input.facts[f.id] ?? false} onChange={(e) => void setFact(f.id, e.target.checked)} />
-              {f.question}
-            </label>
+          {person.counter.facts.map((f) => (
+            <FactInput key={f.id} fact={f} name={`fact-${f.id}`} facts={input.facts} onChange={(facts) => void onRecord({ ...input, facts })} />
           ))}
         </div>
       )}
+      <VisitPlanNote plan={person.counter.visits} />
       <table className="grid checklist">
         <tbody>
           {person.counter.items.map((item) => (
@@ -172,16 +172,40 @@ type ItemProps = {
   onDocs: (item: string, docs: PresentedDocument[]) => void;
 };
 
+/** One visit or two, and why: what the citizen is told before anything is handed over. */
+function VisitPlanNote({ plan }: { plan: PersonChecklist["counter"]["visits"] }) {
+  if (plan.finishesToday) {
+    return (
+      <p className="badge ok" data-testid="visit-plan">
+        {t("check.oneVisit")}
+      </p>
+    );
+  }
+  return (
+    <div className="notice" data-testid="visit-plan">
+      <h4>{t("check.twoVisits")}</h4>
+      <p>{plan.reasons[0]?.say}</p>
+      <ul>
+        {plan.reasons.map((r) => (
+          <li key={r.path}>{r.reason}</li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
 function ItemRow({ item, documents, presented, onMark, onDocs }: ItemProps) {
   const state = item.state;
   const toggleDoc = (id: string, on: boolean) =>
     onDocs(item.item, on ? [...presented, { document: id, expired: false }] : presented.filter((d) => d.document !== id));
   const toggleExpired = (id: string, expired: boolean) => onDocs(item.item, presented.map((d) => (d.document === id ? { ...d, expired } : d)));
   return (
-    <tr data-item={item.item} className={state.state === "missing" ? "full" : undefined}>
+    <tr data-item={item.item} data-source={item.source} className={state.state === "missing" ? "full" : undefined}>
       <td>
         <strong>{item.label}</strong>
+        {item.owner && <span className="badge small">{t("check.cityRule", { owner: item.owner })}</span>}
         {state.state === "missing" && <div className="error small">{state.reason}</div>}
+        {state.state === "deferred" && <div className="small">{state.reason}</div>}
       </td>
       <td>
         {item.kind === "identity" ? (
@@ -204,6 +228,8 @@ function ItemRow({ item, documents, presented, onMark, onDocs }: ItemProps) {
               );
             })}
           </div>
+        ) : item.kind === "notice" || item.kind === "refusal" ? (
+          <span className="muted small">{item.explain}</span>
         ) : (
           <span className="marks">
             <button type="button" className={item.mark === "presented" ? "small" : "small secondary"} aria-pressed={item.mark === "presented"} onClick={() => onMark(item.item, "presented")}>
@@ -219,6 +245,8 @@ function ItemRow({ item, documents, presented, onMark, onDocs }: ItemProps) {
         {state.state === "satisfied" && <span className="badge ok">{t("check.ok")}</span>}
         {state.state === "to_return" && <span className="badge">{t("check.toReturn")}</span>}
         {state.state === "missing" && <span className="badge full">{t("check.missing")}</span>}
+        {state.state === "notice" && <span className="badge">{t("check.notice")}</span>}
+        {state.state === "deferred" && <span className="badge">{t("check.deferred")}</span>}
       </td>
     </tr>
   );

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     dated::{ja, Dated},
-    today, Combo, DocumentClass, DocumentKind, Item, ItemKind, Rules, VisitPath, Whose,
+    today, Combo, DocumentClass, DocumentKind, Fact, Item, ItemKind, Rules, VisitPath, Whose,
 };
 use crate::reservation::{ApplicantType, Procedure};
 
@@ -169,6 +169,8 @@ pub struct Evaluation {
     pub on: NaiveDate,
     /// One visit or two, and why.
     pub visits: VisitPlan,
+    /// The facts that matter for this case at this stage (to show and ask).
+    pub facts: Vec<Fact>,
     /// Facts that matter for this case and have no answer yet (they count as "no").
     pub unanswered: Vec<String>,
 }
@@ -248,7 +250,7 @@ impl Rules {
             .filter(|c| matches!(c.state, ItemState::Missing { .. }))
             .map(|c| c.item.clone())
             .collect();
-        let unanswered = self
+        let asked: Vec<Fact> = self
             .facts_on(
                 &case.procedures,
                 case.applicant_type,
@@ -257,6 +259,10 @@ impl Rules {
                 on,
             )
             .into_iter()
+            .cloned()
+            .collect();
+        let unanswered = asked
+            .iter()
             .filter(|f| {
                 if f.options.is_empty() {
                     !facts.contains_key(&f.id)
@@ -276,6 +282,7 @@ impl Rules {
                 finishes_today: reasons.is_empty(),
                 reasons,
             },
+            facts: asked,
             unanswered,
         }
     }
