@@ -12,11 +12,11 @@ use madoguchi_core::{
     store::sync::{
         convergence_problems, RoundReport, SeatRound, Step, LOCAL_TABLES, SYNCED_TABLES,
     },
-    sync::Request,
     store::{
         ComplaintStep, InquiryCategory, InquiryChannel, InquiryKind, NewInquiry, NewLentMaterial,
     },
     sync::PushOutcome,
+    sync::Request,
     DataDir, Passphrase, Store,
 };
 use rand::{rngs::StdRng, Rng, SeedableRng};
@@ -495,9 +495,9 @@ fn convergence_run(seed: u64) {
                 let seat = &net.seats[i];
                 if let Some(r) = pick(&seat.s(), &mut rng, days, ReservationStatus::Booked) {
                     let (h, m) = [(9, 0), (10, 30), (14, 0)][rng.gen_range(0..3)];
-                    let _ =
-                        seat.s()
-                            .reschedule(r, d(days[rng.gen_range(1..days.len())]), t(h, m));
+                    let _ = seat
+                        .s()
+                        .reschedule(r, d(days[rng.gen_range(1..days.len())]), t(h, m));
                 }
             }
             60..=67 => {

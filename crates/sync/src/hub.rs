@@ -179,10 +179,14 @@ impl Hub {
                     .insert(s.seat_id)
                 {
                     tracing::warn!(seat = %s.name, "a second connection with a live seat's identity (a copied disk?): refused");
-                    let _ = wire::write(&mut writer, &Response::Refused {
-                        code: "duplicate_connection".into(),
-                        message: "this seat's identity is already connected from another PC".into(),
-                    })
+                    let _ = wire::write(
+                        &mut writer,
+                        &Response::Refused {
+                            code: "duplicate_connection".into(),
+                            message: "this seat's identity is already connected from another PC"
+                                .into(),
+                        },
+                    )
                     .await;
                     return Ok(());
                 }
@@ -294,11 +298,12 @@ impl Hub {
             (Some(s), request) => {
                 let id = s.seat_id;
                 let push = matches!(request, Request::Push { .. });
-                let answer = self
-                    .with_store(move |st| st.hub_answer(id, request))
-                    .await;
+                let answer = self.with_store(move |st| st.hub_answer(id, request)).await;
                 if push && answer.is_ok() {
-                    let head = self.with_store(|st| st.hub_head()).await.unwrap_or_default();
+                    let head = self
+                        .with_store(|st| st.hub_head())
+                        .await
+                        .unwrap_or_default();
                     let _ = self.events.send(Event::Head(head));
                 }
                 answer

@@ -16,6 +16,13 @@ use madoguchi_sync::{
 };
 use tokio::{io::AsyncWriteExt, net::TcpStream};
 
+fn hello() -> Request {
+    Request::Hello(madoguchi_core::sync::Hello {
+        app_version: env!("CARGO_PKG_VERSION").into(),
+        schema_version: madoguchi_core::store::migrate::known_version(),
+    })
+}
+
 fn store(dir: &std::path::Path, seat: &str) -> Store {
     Store::create(
         &DataDir::at(dir),
@@ -135,25 +142,13 @@ async fn an_unenrolled_client_gets_nothing() {
     let mut conn = client::connect(&identity, &addr, HubPin::Exact(hub.fingerprint().into()))
         .await
         .unwrap();
-    let err = conn
-        .call(&Request::Pull {
-            after: 0,
-            escrow_in_use: vec![],
-        })
-        .await
-        .unwrap_err();
+    let err = conn.call(&hello()).await.unwrap_err();
     assert!(
         matches!(&err, Error::Refused { code, .. } if code == "not_enrolled"),
         "{err}"
     );
     // And the door is closed after that one answer.
-    assert!(conn
-        .call(&Request::Pull {
-            after: 0,
-            escrow_in_use: vec![]
-        })
-        .await
-        .is_err());
+    assert!(conn.call(&hello()).await.is_err());
     // A wrong enrolment code is refused the same way.
     let mut conn = client::connect(&identity, &addr, HubPin::Exact(hub.fingerprint().into()))
         .await
@@ -190,21 +185,10 @@ async fn a_revoked_seat_is_cut_off_at_once() {
     )
     .await
     .unwrap();
-    conn.call(&Request::Pull {
-        after: 0,
-        escrow_in_use: vec![],
-    })
-    .await
-    .unwrap();
+    conn.call(&hello()).await.unwrap();
     hub.revoke(id).await.unwrap();
     // The open connection is closed by the hub, and a new one is refused.
-    let err = conn
-        .call(&Request::Pull {
-            after: 0,
-            escrow_in_use: vec![],
-        })
-        .await
-        .unwrap_err();
+    let err = conn.call(&hello()).await.unwrap_err();
     assert!(
         matches!(&err, Error::Refused { code, .. } if code == "seat_revoked")
             || matches!(err, Error::Io(_)),
@@ -213,13 +197,7 @@ async fn a_revoked_seat_is_cut_off_at_once() {
     let mut conn = client::connect(&identity, &addr, HubPin::Exact(link.hub_fingerprint))
         .await
         .unwrap();
-    let err = conn
-        .call(&Request::Pull {
-            after: 0,
-            escrow_in_use: vec![],
-        })
-        .await
-        .unwrap_err();
+    let err = conn.call(&hello()).await.unwrap_err();
     assert!(
         matches!(&err, Error::Refused { code, .. } if code == "not_enrolled"),
         "{err}"
@@ -359,7 +337,7 @@ async fn malformed_oversized_and_other_version_messages_are_refused_without_a_cr
     );
     assert_eq!(refused(raw(frame(b"not json at all")).await), "malformed");
     assert_eq!(
-        refused(raw(frame(br#"{"v":1,"type":"push","batch":[{"id":"x"}]}"#)).await),
+        refused(raw(frame(br#"{"v":2,"type":"push","batch":[{"id":"x"}]}"#)).await),
         "malformed"
     );
     assert_eq!(
@@ -371,13 +349,8 @@ async fn malformed_oversized_and_other_version_messages_are_refused_without_a_cr
         .await
         .unwrap();
     assert!(matches!(
-        conn.call(&Request::Pull {
-            after: 0,
-            escrow_in_use: vec![]
-        })
-        .await
-        .unwrap(),
-        Response::Changes { .. }
+        conn.call(&hello()).await.unwrap(),
+        Response::Welcome(_)
     ));
 }
 

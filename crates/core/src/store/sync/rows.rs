@@ -285,9 +285,9 @@ impl Store {
 
     /// The digest of this store's synced rows as they are now (hex).
     pub fn sync_digest(&self) -> Result<String> {
-        let mut stmt = self
-            .conn()
-            .prepare_cached("SELECT tbl, d FROM sync_digest WHERE tbl NOT LIKE '#%' ORDER BY tbl")?;
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT tbl, d FROM sync_digest WHERE tbl NOT LIKE '#%' ORDER BY tbl",
+        )?;
         let mut h = Sha256::new();
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {

@@ -20,8 +20,8 @@ use crate::{
     reservation::Mutation,
     store::{migrate, Store, DATE, TIME},
     sync::{
-        Answer, Entry, Envelope, Hello, PushOutcome, PushResult, Quota, Request,
-        SnapshotPage, Welcome, PULL_PAGE, PUSH_BATCH,
+        Answer, Entry, Envelope, Hello, PushOutcome, PushResult, Quota, Request, SnapshotPage,
+        Welcome, PULL_PAGE, PUSH_BATCH,
     },
     Error, Result,
 };
@@ -58,7 +58,9 @@ impl SnapshotBuilder {
             self.from = page.version;
             self.version = page.version;
         } else if self.log_id != page.log_id {
-            return Err(Error::SyncProtocol("the hub's log changed during a snapshot".into()));
+            return Err(Error::SyncProtocol(
+                "the hub's log changed during a snapshot".into(),
+            ));
         }
         for e in page.rows {
             let table = table_index(&e.table)?;
@@ -271,7 +273,11 @@ impl Store {
             return Err(Error::SyncVersionMismatch {
                 seat: ours,
                 hub: w.schema_version,
-                older: if ours < w.schema_version { "seat" } else { "hub" },
+                older: if ours < w.schema_version {
+                    "seat"
+                } else {
+                    "hub"
+                },
             });
         }
         round.report.resent = self.reconcile_outbox(w.last_seq)?;
@@ -397,8 +403,14 @@ impl Store {
                 .collect::<rusqlite::Result<_>>()?;
             for (i, seq) in pending.iter().enumerate() {
                 let new = base + 1 + i as i64;
-                tx.execute("UPDATE mutations SET seq = ?2 WHERE seq = ?1", params![seq, -new])?;
-                tx.execute("UPDATE sync_undo SET seq = ?2 WHERE seq = ?1", params![seq, -new])?;
+                tx.execute(
+                    "UPDATE mutations SET seq = ?2 WHERE seq = ?1",
+                    params![seq, -new],
+                )?;
+                tx.execute(
+                    "UPDATE sync_undo SET seq = ?2 WHERE seq = ?1",
+                    params![seq, -new],
+                )?;
             }
             tx.execute_batch(
                 "UPDATE mutations SET seq = -seq WHERE seq < 0; UPDATE sync_undo SET seq = -seq WHERE seq < 0;",
@@ -614,9 +626,9 @@ impl Store {
     /// [`Integrated::diverged`] says a snapshot is needed.
     pub fn integrate(&self, entries: &[Entry], digest: &str) -> Result<Integrated> {
         let mut report = Integrated::default();
-        let rewound: bool = self
-            .conn()
-            .query_row("SELECT EXISTS (SELECT 1 FROM sync_undo)", [], |r| r.get(0))?;
+        let rewound: bool =
+            self.conn()
+                .query_row("SELECT EXISTS (SELECT 1 FROM sync_undo)", [], |r| r.get(0))?;
         if entries.is_empty() && rewound {
             // The rows here hold pending changes: the check waits for the next entries.
             self.touch_last_sync()?;
@@ -815,7 +827,9 @@ impl Store {
     pub fn sync_log_id(&self) -> Result<Option<String>> {
         Ok(self
             .conn()
-            .query_row("SELECT log_id FROM sync_link WHERE id = 1", [], |r| r.get(0))
+            .query_row("SELECT log_id FROM sync_link WHERE id = 1", [], |r| {
+                r.get(0)
+            })
             .optional()?
             .flatten())
     }
