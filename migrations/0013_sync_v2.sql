@@ -37,6 +37,35 @@ ALTER TABLE sync_link ADD COLUMN last_repair_reason TEXT;
 ALTER TABLE sync_link ADD COLUMN hub_version TEXT;
 ALTER TABLE sync_link ADD COLUMN hub_schema INTEGER;
 
+-- Audit chains a store continues on: a store restored from a backup has lost the end of its
+-- trail, which the hub still holds; its new entries would not link there. It then starts a new
+-- chain whose first entry says so (`audit_fork`) and carries over what the hub may not hold.
+-- The hub records which seat each chain belongs to. Nothing in any chain is ever rewritten.
+CREATE TABLE audit_chains (
+    chain      TEXT PRIMARY KEY,
+    store_id   TEXT NOT NULL,
+    parent     TEXT NOT NULL,
+    started_at TEXT NOT NULL
+) STRICT;
+-- How far the hub held this seat's current chain at the last shipping.
+ALTER TABLE sync_link ADD COLUMN audit_shipped INTEGER NOT NULL DEFAULT 0;
+
 -- Undo records now name their columns (a JSON object, not an array), so a migration that adds
 -- or drops a column never leaves a pending change unable to rewind. Records written before this
 -- version are never read: a store upgraded from v1 has no log_id and loads a snapshot first.
+
+-- A sign-in ends at once when the member is taken off the roster on another seat and the
+-- change arrives by sync ('deactivated'). The CHECK list lives in the table, so it is rebuilt.
+CREATE TABLE sign_ins_v2 (
+    id            INTEGER PRIMARY KEY,
+    staff_code    TEXT NOT NULL REFERENCES staff (code),
+    seat          TEXT NOT NULL,
+    signed_in_at  TEXT NOT NULL,
+    signed_out_at TEXT,
+    ended_by      TEXT CHECK (ended_by IN ('sign_out', 'idle', 'replaced', 'locked', 'deactivated', 'closed'))
+) STRICT;
+INSERT INTO sign_ins_v2 (id, staff_code, seat, signed_in_at, signed_out_at, ended_by)
+    SELECT id, staff_code, seat, signed_in_at, signed_out_at, ended_by FROM sign_ins;
+DROP TABLE sign_ins;
+ALTER TABLE sign_ins_v2 RENAME TO sign_ins;
+CREATE INDEX sign_ins_day ON sign_ins (signed_in_at);

@@ -182,6 +182,13 @@ pub enum Error {
         /// The log version of the snapshot.
         version: u64,
     },
+    /// A seat's audit entries do not continue the chain the hub holds (the seat was restored
+    /// from an older copy): it continues on a new chain.
+    #[error("the hub holds this seat's audit chain up to entry {held}, and these do not follow it")]
+    AuditFork {
+        /// How far the hub holds the chain.
+        held: u64,
+    },
     /// The hub answered out of turn (a broken or foreign peer).
     #[error("sync protocol: {0}")]
     SyncProtocol(String),
@@ -241,6 +248,7 @@ impl Error {
             Error::SyncVersionMismatch { .. } => ErrorCode::SyncUpdateSeat,
             Error::SyncRepairFailed { .. } => ErrorCode::SyncRepairFailed,
             Error::SyncProtocol(_) => ErrorCode::SyncProtocol,
+            Error::AuditFork { .. } => ErrorCode::AuditFork,
             Error::HandoverRequired { .. } => ErrorCode::HandoverRequired,
             Error::Handover(_) => ErrorCode::Handover,
             Error::WipeIncomplete(_) => ErrorCode::WipeIncomplete,
@@ -326,6 +334,8 @@ pub enum ErrorCode {
     SyncRepairFailed,
     /// See [`Error::SyncProtocol`].
     SyncProtocol,
+    /// See [`Error::AuditFork`].
+    AuditFork,
     /// Make the handover export before the wipe.
     HandoverRequired,
     /// The handover export failed or does not check.

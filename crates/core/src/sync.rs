@@ -189,6 +189,11 @@ pub enum Request {
         /// Where to go on (`None`: from the start).
         from: Option<SnapshotCursor>,
     },
+    /// How far the hub holds one of this seat's audit chains.
+    AuditHead {
+        /// The chain.
+        chain: Uuid,
+    },
     /// This seat's audit chain entries the hub does not hold yet.
     PushAudit {
         /// Entries, in order.
@@ -219,9 +224,6 @@ pub enum Answer {
         digest: String,
         /// Places set aside for this seat now.
         escrow: Vec<Quota>,
-        /// How far the hub holds this seat's audit chain.
-        #[serde(default)]
-        audit_head: u64,
     },
     /// The seat cannot follow the log from where it is: it loads a snapshot.
     Reset {
@@ -230,10 +232,16 @@ pub enum Answer {
     },
     /// A page of a snapshot.
     Snapshot(SnapshotPage),
-    /// The audit entries were checked and stored.
+    /// The audit entries were checked and stored (or, to [`Request::AuditHead`], how far the
+    /// hub holds the chain).
     AuditStored {
         /// How far the hub holds the chain now.
         head: u64,
+    },
+    /// The entries do not continue the chain the hub holds: the seat continues on a new chain.
+    AuditFork {
+        /// How far the hub holds the chain.
+        held: u64,
     },
     /// To [`Request::Enrol`].
     Enrolled {

@@ -84,7 +84,20 @@ impl Store {
         subject: &str,
         detail: &str,
     ) -> Result<()> {
-        let chain = self.meta().store_id.to_string();
+        self.audit_append(AuditEntry {
+            seq: 0,
+            at: self.now(),
+            seat: self.meta().seat_name.clone(),
+            actor: actor.label(),
+            action: action.to_owned(),
+            subject: subject.to_owned(),
+            detail: detail.to_owned(),
+        })
+    }
+
+    /// Appends `entry` (its `seq` is set here) to this store's current chain.
+    fn audit_append(&self, mut entry: AuditEntry) -> Result<()> {
+        let chain = self.audit_chain()?.to_string();
         let (seq, prev): (u32, String) = self
             .conn()
             .query_row(
@@ -94,17 +107,80 @@ impl Store {
             )
             .optional()?
             .unwrap_or((0, GENESIS.to_owned()));
-        let entry = AuditEntry {
-            seq: seq + 1,
-            at: self.now(),
-            seat: self.meta().seat_name.clone(),
-            actor: actor.label(),
-            action: action.to_owned(),
-            subject: subject.to_owned(),
-            detail: detail.to_owned(),
-        };
+        entry.seq = seq + 1;
         let hash = entry_hash(&prev, &chain, &entry);
         self.append_audit(&chain, &entry, &prev, &hash)
+    }
+
+    /// The chain this store writes to: its id, or the chain it started after a restore.
+    pub fn audit_chain(&self) -> Result<uuid::Uuid> {
+        let chain: Option<String> = self
+            .conn()
+            .query_row(
+                "SELECT chain FROM audit_chains WHERE store_id = ?1 ORDER BY rowid DESC LIMIT 1",
+                [self.meta().store_id.to_string()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match chain {
+            Some(c) => c
+                .parse()
+                .map_err(|_| crate::Error::Invalid("audit_chains.chain is malformed".into())),
+            None => Ok(self.meta().store_id),
+        }
+    }
+
+    /// This store was restored from an older copy: the hub holds its chain up to `held`,
+    /// further than here or differently. It continues on a new chain, whose first entry says
+    /// so, carrying over its entries after `shipped` (the last point the hub confirmed before
+    /// the copy was taken) so the hub receives them; the old chain stays as it is.
+    pub(crate) fn fork_audit_chain(&self, held: u64, shipped: u64) -> Result<uuid::Uuid> {
+        let old = self.audit_chain()?;
+        let here = self.audit_chain_head(old)?;
+        let carried: Vec<AuditEntry> = self
+            .conn()
+            .prepare(
+                "SELECT seq, at, seat, actor, action, subject, detail FROM audit_log
+                 WHERE chain = ?1 AND seq > ?2 ORDER BY seq",
+            )?
+            .query_map(params![old.to_string(), shipped as i64], entry_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?
+            .into_iter()
+            .collect::<Result<_>>()?;
+        let new = uuid::Uuid::now_v7();
+        let tx = rusqlite::Transaction::new_unchecked(
+            self.conn(),
+            rusqlite::TransactionBehavior::Immediate,
+        )?;
+        self.conn().execute(
+            "INSERT INTO audit_chains (chain, store_id, parent, started_at) VALUES (?1, ?2, ?3, ?4)",
+            params![
+                new.to_string(),
+                self.meta().store_id.to_string(),
+                old.to_string(),
+                chrono::Utc::now().to_rfc3339()
+            ],
+        )?;
+        let actor = Actor::Site {
+            tool: "sync".into(),
+        };
+        self.audit(
+            &actor,
+            "audit_fork",
+            &old.to_string(),
+            &format!("hub holds {held}, this PC {here}; entries after {shipped} carried over"),
+        )?;
+        for entry in carried {
+            self.audit_append(entry)?;
+        }
+        tx.commit()?;
+        tracing::warn!(
+            held,
+            here,
+            shipped,
+            "audit trail continues on a new chain after a restore"
+        );
+        Ok(new)
     }
 
     /// Writes one entry of `chain` and moves the chain's head to it (same transaction).
@@ -240,7 +316,7 @@ impl Store {
             problems.push(format!("chain {chain}: every entry is gone"));
         }
         let head = heads
-            .get(&self.meta().store_id.to_string())
+            .get(&self.audit_chain()?.to_string())
             .map(|h| h.1.clone())
             .unwrap_or_else(|| GENESIS.to_owned());
         drop(rows);
@@ -323,7 +399,7 @@ pub struct ChainedEntry {
 impl Store {
     /// This store's own audit entries after `seq`, oldest first (for the hub).
     pub fn audit_chain_after(&self, seq: u64, limit: usize) -> Result<Vec<ChainedEntry>> {
-        let chain = self.meta().store_id;
+        let chain = self.audit_chain()?;
         let mut stmt = self.conn().prepare_cached(
             "SELECT seq, at, seat, actor, action, subject, detail, prev_hash, hash FROM audit_log
              WHERE chain = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
@@ -365,11 +441,27 @@ impl Store {
     /// its hash is right: a seat cannot slip an edited or reordered entry in. Returns the new head.
     pub fn hub_store_audit(&self, seat_id: uuid::Uuid, entries: &[ChainedEntry]) -> Result<u64> {
         self.hub_seat(seat_id)?;
-        let chain = seat_id.to_string();
+        let Some(first) = entries.first() else {
+            return Ok(0);
+        };
+        let chain_id = first.chain;
+        let chain = chain_id.to_string();
         let tx = rusqlite::Transaction::new_unchecked(
             self.conn(),
             rusqlite::TransactionBehavior::Immediate,
         )?;
+        if !self.hub_seat_owns_chain(seat_id, chain_id)? {
+            // A new chain of this seat's: only one that starts by saying why.
+            if chain_id == seat_id || first.entry.seq != 1 || first.entry.action != "audit_fork" {
+                return Err(Error::NotAllowed(
+                    "a seat ships only its own audit chain".into(),
+                ));
+            }
+            self.conn().execute(
+                "INSERT INTO audit_chains (chain, store_id, parent, started_at) VALUES (?1, ?2, ?3, ?4)",
+                params![chain, seat_id.to_string(), first.entry.subject, chrono::Utc::now().to_rfc3339()],
+            )?;
+        }
         let (mut seq, mut prev): (u64, String) = self
             .conn()
             .query_row(
@@ -380,13 +472,17 @@ impl Store {
             .optional()?
             .unwrap_or((0, GENESIS.to_owned()));
         for e in entries {
-            if e.chain != seat_id {
+            if e.chain != chain_id {
                 return Err(Error::NotAllowed(
                     "a seat ships only its own audit chain".into(),
                 ));
             }
             if u64::from(e.entry.seq) <= seq {
                 continue; // already here
+            }
+            if e.prev_hash != prev && u64::from(e.entry.seq) == seq + 1 {
+                // Well formed, but not after what the hub holds: the seat went back in time.
+                return Err(Error::AuditFork { held: seq });
             }
             if u64::from(e.entry.seq) != seq + 1
                 || e.prev_hash != prev
@@ -403,6 +499,28 @@ impl Store {
         }
         tx.commit()?;
         Ok(seq)
+    }
+}
+
+impl Store {
+    /// Whether `chain` is `seat_id`'s (its own id, or a chain it started after a restore).
+    pub(crate) fn hub_seat_owns_chain(
+        &self,
+        seat_id: uuid::Uuid,
+        chain: uuid::Uuid,
+    ) -> Result<bool> {
+        if chain == seat_id {
+            return Ok(true);
+        }
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT store_id FROM audit_chains WHERE chain = ?1",
+                [chain.to_string()],
+                |r| r.get::<_, String>(0),
+            )
+            .optional()?
+            .is_some_and(|owner| owner == seat_id.to_string()))
     }
 }
 

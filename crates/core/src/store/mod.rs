@@ -363,6 +363,18 @@ impl Store {
     pub(crate) fn conn(&self) -> &Connection {
         &self.conn
     }
+
+    /// Applies `sql` as a migration would (one transaction), for tests that upgrade stores
+    /// with changes pending; the store must then be closed and opened again, as after an
+    /// upgrade.
+    #[cfg(feature = "test-hooks")]
+    #[doc(hidden)]
+    pub fn run_migration_for_tests(&self, sql: &str) -> Result<()> {
+        let tx = rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?;
+        self.conn.execute_batch(sql)?;
+        tx.commit()?;
+        Ok(())
+    }
 }
 
 /// Benchmark support: the same store code on a database with encryption off, so the cost of

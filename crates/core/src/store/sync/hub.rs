@@ -83,12 +83,23 @@ impl Store {
                         .hub_digest_at(last, head)?
                         .ok_or_else(|| Error::Invalid(format!("no digest at version {last}")))?,
                     escrow: self.hub_escrow_for(seat_id, &escrow_in_use)?,
-                    audit_head: self.audit_chain_head(seat_id)?,
                 }
             }
             Request::Snapshot { from } => Answer::Snapshot(self.hub_snapshot_page(from)?),
-            Request::PushAudit { entries } => Answer::AuditStored {
-                head: self.hub_store_audit(seat_id, &entries)?,
+            Request::AuditHead { chain } => Answer::AuditStored {
+                head: if self.hub_seat_owns_chain(seat_id, chain)? {
+                    self.audit_chain_head(chain)?
+                } else {
+                    0
+                },
+            },
+            Request::PushAudit { entries } => match self.hub_store_audit(seat_id, &entries) {
+                Ok(head) => Answer::AuditStored { head },
+                Err(Error::AuditFork { held }) => {
+                    tracing::warn!(seat = %seat.name, held, "the seat's audit trail went back in time (restored from a copy): it continues on a new chain");
+                    Answer::AuditFork { held }
+                }
+                Err(e) => return Err(e),
             },
             Request::Enrol { .. } | Request::NewCode | Request::Seats | Request::Revoke { .. } => {
                 return Err(Error::SyncProtocol(

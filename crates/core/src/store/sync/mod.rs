@@ -72,6 +72,7 @@ pub const LOCAL_TABLES: &[&str] = &[
     "sign_ins",
     "audit_log",
     "audit_head",
+    "audit_chains",
     "report_submissions",
     "expiry_forecasts",
     "planner_assumptions",
@@ -103,6 +104,8 @@ pub(crate) struct SyncContext {
     /// While the hub executes a pushed mutation: the pushing seat and whether it used escrow
     /// (room checks then count the places set aside for the other seats).
     hub_exec: RefCell<Option<(Uuid, bool)>>,
+    /// When the kept digests were last checked against the rows (a full recompute).
+    verified_at: std::cell::Cell<Option<std::time::Instant>>,
     /// Columns of each synced table, in the order the triggers record them.
     columns: RefCell<HashMap<&'static str, Vec<String>>>,
 }

@@ -26,6 +26,9 @@ use crate::{
     Error, Result,
 };
 
+/// How often a seat recomputes its digests from its rows (besides the first round).
+pub const DIGEST_RECHECK: std::time::Duration = std::time::Duration::from_secs(600);
+
 /// What a pull changed here.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Integrated {
@@ -113,6 +116,7 @@ enum Stage {
     Pull,
     Snapshot,
     CatchUp,
+    AuditHead,
     Audit(u64),
     Done,
 }
@@ -128,6 +132,8 @@ pub struct SeatRound {
     snapshot: Option<SnapshotBuilder>,
     /// Snapshots started this round (a bound against a loop).
     snapshots: u32,
+    /// The audit trail moved to a new chain this round.
+    forked: bool,
     report: RoundReport,
 }
 
@@ -159,6 +165,7 @@ impl Store {
         let stage = std::mem::take(&mut round.stage);
         let step = match (stage, answer) {
             (Stage::Hello, None) => {
+                self.verify_kept_digest()?;
                 round.stage = Stage::Hello;
                 Step::Send(Request::Hello(Hello {
                     app_version: env!("CARGO_PKG_VERSION").to_owned(),
@@ -182,7 +189,6 @@ impl Store {
                     head,
                     digest,
                     escrow,
-                    audit_head,
                 }),
             ) => {
                 if self.sync_link()?.and_then(|l| l.log_id) != Some(log_id) {
@@ -198,8 +204,14 @@ impl Store {
                 } else if last.is_some_and(|v| v < head) {
                     self.pull(round)?
                 } else {
-                    self.next_audit(round, audit_head)?
+                    round.stage = Stage::AuditHead;
+                    Step::Send(Request::AuditHead {
+                        chain: self.audit_chain()?,
+                    })
                 }
+            }
+            (Stage::AuditHead, Some(Answer::AuditStored { head })) => {
+                self.next_audit(round, head)?
             }
             (Stage::Pull | Stage::CatchUp, Some(Answer::Reset { reason })) => {
                 self.start_snapshot(round, &reason)?
@@ -243,7 +255,24 @@ impl Store {
                         "the hub did not take the audit entries".into(),
                     ));
                 }
+                self.conn().execute(
+                    "UPDATE sync_link SET audit_shipped = ?1 WHERE id = 1",
+                    [stored as i64],
+                )?;
                 self.next_audit(round, stored)?
+            }
+            (Stage::Audit(_), Some(Answer::AuditFork { held })) if !round.forked => {
+                // This PC was restored from an older copy: its trail goes on on a new chain.
+                round.forked = true;
+                let shipped: i64 = self.conn().query_row(
+                    "SELECT audit_shipped FROM sync_link WHERE id = 1",
+                    [],
+                    |r| r.get(0),
+                )?;
+                self.fork_audit_chain(held, shipped as u64)?;
+                self.conn()
+                    .execute("UPDATE sync_link SET audit_shipped = 0 WHERE id = 1", [])?;
+                self.next_audit(round, 0)?
             }
             (_, Some(Answer::Refused { code, message })) => {
                 return Err(Error::SyncProtocol(format!("refused ({code}): {message}")))
@@ -259,6 +288,27 @@ impl Store {
             round.stage = Stage::Done;
         }
         Ok(step)
+    }
+
+    /// The kept digests follow every write made through this app; rows changed any other way
+    /// (another program, a damaged or partly restored file) would go unseen. So the first
+    /// round after unlock, and one every [`DIGEST_RECHECK`], recomputes them from the rows: a
+    /// difference then shows as a mismatch with the hub, and the seat repairs itself.
+    fn verify_kept_digest(&self) -> Result<()> {
+        let due = self
+            .sync
+            .verified_at
+            .get()
+            .is_none_or(|at| at.elapsed() >= DIGEST_RECHECK);
+        if due {
+            if self.recompute_sync_digest()? {
+                tracing::warn!(
+                    "synced rows were changed outside this app: the next pull repairs them"
+                );
+            }
+            self.sync.verified_at.set(Some(std::time::Instant::now()));
+        }
+        Ok(())
     }
 
     /// Records the hub's versions, refuses to go on with another schema, and reconciles the
@@ -843,6 +893,7 @@ fn answer_name(a: &Answer) -> &'static str {
         Answer::Reset { .. } => "reset",
         Answer::Snapshot(_) => "snapshot",
         Answer::AuditStored { .. } => "audit_stored",
+        Answer::AuditFork { .. } => "audit_fork",
         Answer::Enrolled { .. } => "enrolled",
         Answer::Code { .. } => "code",
         Answer::SeatList { .. } => "seat_list",
