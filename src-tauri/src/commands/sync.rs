@@ -31,6 +31,20 @@ pub struct SyncView {
     pub connected: bool,
     /// Why not, when offline (English).
     pub last_error: Option<String>,
+    /// Its stable code (`sync_update_seat`, `sync_update_hub`, `seat_revoked`, `network`…),
+    /// which the UI says in Japanese.
+    pub error_code: Option<String>,
+    /// This app's version.
+    pub app_version: String,
+    /// The hub's app version, as it said at the last hello.
+    pub hub_version: Option<String>,
+    /// Times this seat repaired itself from the hub's snapshot (its rows differed from the
+    /// hub's, or the hub was replaced or restored from a backup).
+    pub repairs: u32,
+    /// When it last did (UTC).
+    pub last_repair_at: Option<String>,
+    /// Why (`digest`, `log_id`, `ahead`, `compacted`).
+    pub last_repair_reason: Option<String>,
     /// Last completed pull (UTC).
     pub last_sync: Option<String>,
     /// Hub log version applied here.
@@ -62,7 +76,13 @@ pub fn sync_status(state: State<'_, AppState>) -> CmdResult<SyncView> {
         hub_name: link.as_ref().map(|l| l.hub_name.clone()),
         hub_address: link.as_ref().map(|l| l.hub_address.clone()),
         connected: running.as_ref().is_some_and(|r| r.connected),
-        last_error: running.and_then(|r| r.last_error),
+        last_error: running.as_ref().and_then(|r| r.last_error.clone()),
+        error_code: running.and_then(|r| r.last_error_code),
+        app_version: env!("CARGO_PKG_VERSION").to_owned(),
+        hub_version: link.as_ref().and_then(|l| l.hub_version.clone()),
+        repairs: link.as_ref().map_or(0, |l| l.repairs),
+        last_repair_at: link.as_ref().and_then(|l| l.last_repair_at.clone()),
+        last_repair_reason: link.as_ref().and_then(|l| l.last_repair_reason.clone()),
         last_sync: link.as_ref().and_then(|l| l.last_sync.clone()),
         cursor: link.map_or(0, |l| l.cursor),
         pending: outbox.pending,

@@ -30,6 +30,6 @@ signedInAt: string,
  */
 signedOutAt: string | null, 
 /**
- * How it ended: sign_out, idle, replaced, locked, closed.
+ * How it ended: sign_out, idle, replaced, locked, deactivated, closed.
  */
 endedBy: string | null, };

@@ -23,4 +23,33 @@ cursor: number,
 /**
  * When the last pull finished (UTC, RFC 3339).
  */
-lastSync: string | null, };
+lastSync: string | null, 
+/**
+ * The hub's log this seat follows (none before its first snapshot).
+ */
+logId: string | null, 
+/**
+ * The hub's digest at the cursor, as verified here.
+ */
+hubDigest: string | null, 
+/**
+ * Times this seat repaired itself from a snapshot (its rows differed from the hub's, or
+ * the hub was replaced or restored).
+ */
+repairs: number, 
+/**
+ * When it last did (UTC, RFC 3339).
+ */
+lastRepairAt: string | null, 
+/**
+ * Why (`digest`, `log_id`, `ahead`, `compacted`).
+ */
+lastRepairReason: string | null, 
+/**
+ * The hub's app version at the last hello.
+ */
+hubVersion: string | null, 
+/**
+ * The hub's schema version at the last hello.
+ */
+hubSchema: number | null, };

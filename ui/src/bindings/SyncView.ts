@@ -25,6 +25,32 @@ connected: boolean,
  */
 lastError: string | null, 
 /**
+ * Its stable code (`sync_update_seat`, `sync_update_hub`, `seat_revoked`, `network`…),
+ * which the UI says in Japanese.
+ */
+errorCode: string | null, 
+/**
+ * This app's version.
+ */
+appVersion: string, 
+/**
+ * The hub's app version, as it said at the last hello.
+ */
+hubVersion: string | null, 
+/**
+ * Times this seat repaired itself from the hub's snapshot (its rows differed from the
+ * hub's, or the hub was replaced or restored from a backup).
+ */
+repairs: number, 
+/**
+ * When it last did (UTC).
+ */
+lastRepairAt: string | null, 
+/**
+ * Why (`digest`, `log_id`, `ahead`, `compacted`).
+ */
+lastRepairReason: string | null, 
+/**
  * Last completed pull (UTC).
  */
 lastSync: string | null, 

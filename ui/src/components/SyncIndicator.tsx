@@ -35,11 +35,12 @@ export function SyncIndicator({ backend, onOpen }: { backend: Backend; onOpen: (
   }, [backend]);
 
   if (!view) return null;
-  const state = !view.enrolled ? "none" : view.connected ? "online" : "offline";
+  const update = view.errorCode === "sync_update_seat" ? "sync.updateSeat" : view.errorCode === "sync_update_hub" ? "sync.updateHub" : null;
+  const state = !view.enrolled ? "none" : view.connected ? "online" : update ? "update" : "offline";
   return (
     <button type="button" className={`sync-indicator ${state}`} data-testid="sync-indicator" data-state={state} onClick={onOpen} title={view.lastError ?? undefined}>
       <span className="dot" aria-hidden="true" />
-      {state === "none" ? t("sync.notEnrolled") : state === "online" ? t("sync.connected") : t("sync.offline")}
+      {state === "none" ? t("sync.notEnrolled") : state === "online" ? t("sync.connected") : update ? t(update) : t("sync.offline")}
       {view.pending > 0 && <span className="count">{t("sync.pending", { n: view.pending })}</span>}
       {view.provisional > 0 && <span className="count warn">{t("sync.provisional", { n: view.provisional })}</span>}
       {view.conflicts > 0 && <span className="count alert" data-testid="conflict-count">{t("sync.conflicts", { n: view.conflicts })}</span>}

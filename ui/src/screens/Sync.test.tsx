@@ -53,3 +53,17 @@ test("a booking conflict shows who to call and stays until resolved", async () =
   await waitFor(() => expect(screen.queryByTestId("conflict")).toBeNull());
   expect(backend.conflictList[0].resolution).toBe("12/4 10:00 に予約し直し");
 });
+
+test("a repair from the hub's data and a version mismatch are said in Japanese", async () => {
+  const backend = new FakeBackend();
+  backend.sync = {
+    ...backend.sync, enrolled: true, hubName: "ハブ", hubAddress: "hub:7750", connected: false,
+    errorCode: "sync_update_seat", lastError: "this seat's schema is version 12, the hub's is 13: update the seat",
+    hubVersion: "0.2.0", repairs: 1, lastRepairAt: "2026-12-01T09:00:00Z", lastRepairReason: "ahead",
+  };
+  await openSync(backend);
+  await waitFor(() => expect(screen.getByTestId("sync-indicator")).toHaveTextContent("この端末を更新してください"));
+  expect(await screen.findByTestId("sync-error")).toHaveTextContent("この端末を更新してください");
+  expect(screen.getByTestId("sync-repair")).toHaveTextContent("ハブがバックアップから戻されたため");
+  expect(screen.getByTestId("sync-versions")).toHaveTextContent("この端末 0.1.0・ハブ 0.2.0");
+});

@@ -39,7 +39,18 @@ export function SyncScreen({ backend, manager }: { backend: Backend; manager: bo
           <li>{v.connected ? t("sync.connected") : t("sync.offline")}</li>
           <li>{t("sync.hub", { name: v.hubName ?? "", address: v.hubAddress ?? "" })}</li>
           {v.lastSync && <li>{t("sync.lastSync", { at: new Date(v.lastSync).toLocaleString("ja-JP") })}</li>}
+          {!v.connected && v.errorCode && <li className="warn" data-testid="sync-error">{errorText(v.errorCode)}</li>}
           {!v.connected && v.lastError && <li className="muted small">{t("sync.lastError", { error: v.lastError })}</li>}
+          {v.repairs > 0 && (
+            <li className="warn" data-testid="sync-repair">
+              {t("sync.repaired", {
+                n: v.repairs,
+                at: v.lastRepairAt ? new Date(v.lastRepairAt).toLocaleString("ja-JP") : "—",
+                reason: tCode("sync.repair", v.lastRepairReason ?? "digest"),
+              })}
+            </li>
+          )}
+          <li className="muted small" data-testid="sync-versions">{t("sync.versions", { app: v.appVersion, hub: v.hubVersion ?? "—" })}</li>
           <li>{t("sync.pending", { n: v.pending })}・{t("sync.provisional", { n: v.provisional })}</li>
           <li data-testid="escrow">{t("sync.escrow", { n: v.escrowPlaces })}</li>
           {v.failing > 0 && <li className="warn">{t("sync.failing", { n: v.failing })}</li>}

@@ -35,6 +35,9 @@ enum HubCommand {
         /// The seat's id (see `hub seats`).
         seat_id: uuid::Uuid,
     },
+    /// Start a new log after restoring the hub from a backup or moving it to another PC: every
+    /// seat loads the hub's data again at its next sync and re-sends what the hub does not hold.
+    NewLog,
 }
 
 impl Hub {
@@ -65,6 +68,10 @@ impl Hub {
                 HubCommand::Revoke { seat_id } => {
                     hub.revoke(seat_id).await?;
                     println!("revoked {seat_id}");
+                }
+                HubCommand::NewLog => {
+                    let id = hub.with_store(|s| s.hub_new_log()).await?;
+                    println!("new log {id}: every seat reloads the hub's data at its next sync");
                 }
             }
             anyhow::Ok(ExitCode::SUCCESS)

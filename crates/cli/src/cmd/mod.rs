@@ -18,6 +18,12 @@ use crate::passphrase::{self, PASSPHRASE_ENV};
 /// Unlocks the store with the site passphrase and acts as the site administrator (`tool` is
 /// recorded in the audit trail as `site:<tool>`).
 pub fn open_as_site(dir: &DataDir, tool: &str) -> Result<Store> {
+    Ok(open_unlocked(dir)?.act_as_site(tool))
+}
+
+/// Opens the store with the site passphrase and nobody signed in: the state of the desktop app
+/// after unlock. Sync needs nothing more (seats apply the hub's rows without a session).
+pub fn open_unlocked(dir: &DataDir) -> Result<Store> {
     let passphrase: Passphrase = passphrase::require(PASSPHRASE_ENV, "Site passphrase: ")?;
-    Ok(Store::open(dir, &passphrase)?.act_as_site(tool))
+    Ok(Store::open(dir, &passphrase)?)
 }

@@ -6,7 +6,7 @@ use clap::Args;
 use madoguchi_core::DataDir;
 use madoguchi_sync::{client, tls::HubPin};
 
-use super::open_as_site;
+use super::{open_as_site, open_unlocked};
 
 /// Enrol this seat with a hub using the one-time string the hub shows.
 #[derive(Debug, Args)]
@@ -39,7 +39,8 @@ pub struct Sync {
 
 impl Sync {
     pub fn run(self, dir: &DataDir) -> Result<ExitCode> {
-        let store = open_as_site(dir, "sync")?;
+        // Nobody signed in, exactly as a counter PC's app after unlock.
+        let store = open_unlocked(dir)?;
         let link = store.sync_link()?.ok_or(madoguchi_sync::Error::NoHub)?;
         let identity = store.sync_identity(madoguchi_sync::tls::new_identity)?;
         let store = Arc::new(std::sync::Mutex::new(Some(store)));
@@ -53,9 +54,14 @@ impl Sync {
                         changed = status.changed() => {
                             if changed.is_err() { break; }
                             let s = status.borrow().clone();
-                            match s.last_error {
-                                Some(e) => eprintln!("offline: {e}"),
-                                None => eprintln!("in sync (round {})", s.rounds),
+                            match (s.last_error, s.last_round) {
+                                (Some(e), _) => eprintln!("offline: {e}"),
+                                (None, Some(r)) if r.snapshot.is_some() => eprintln!(
+                                    "in sync (round {}; loaded the hub's snapshot: {})",
+                                    s.rounds,
+                                    r.snapshot.unwrap_or_default()
+                                ),
+                                (None, _) => eprintln!("in sync (round {})", s.rounds),
                             }
                         }
                     }
@@ -70,6 +76,9 @@ impl Sync {
                 .await?;
                 let round = client::round(&store, &mut conn).await?;
                 println!("pushed {}, pulled {}", round.pushed, round.pulled);
+                if let Some(reason) = round.snapshot {
+                    println!("loaded the hub's snapshot ({reason})");
+                }
             }
             anyhow::Ok(ExitCode::SUCCESS)
         })
