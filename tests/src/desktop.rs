@@ -117,6 +117,33 @@ impl Desktop {
         Ok(())
     }
 
+    /// Unlocks with the test passphrase and stops at the sign-in screen (nobody signed in).
+    pub async fn unlock(&self) -> Result<()> {
+        self.find("#passphrase")
+            .await?
+            .send_keys(&format!("{}\u{E007}", crate::PASSPHRASE))
+            .await?;
+        self.find("#staff-code").await?;
+        Ok(())
+    }
+
+    /// Signs in at the sign-in screen as `code`, a member of the demo roster
+    /// ([`madoguchi_core::demo::DEMO_STAFF`]), with that member's PIN.
+    pub async fn sign_in(&self, code: &str) -> Result<()> {
+        let pin = madoguchi_core::demo::DEMO_STAFF
+            .iter()
+            .find(|s| s.0 == code)
+            .map(|s| s.3)
+            .context("not on the demo roster")?;
+        self.find("#staff-code").await?.send_keys(code).await?;
+        self.find("#staff-pin")
+            .await?
+            .send_keys(&format!("{pin}\u{E007}"))
+            .await?;
+        self.find("[data-testid=who]").await?;
+        Ok(())
+    }
+
     /// Sets the value of the input matching `css` (see [`SET_VALUE`]).
     pub async fn set_value(&self, css: &str, value: &str) -> Result<()> {
         let input = self.find(css).await?;
