@@ -17,11 +17,16 @@ pub use state::{LockState, StoreState};
 
 /// Starts the desktop app on the data directory from `MADOGUCHI_DATA_DIR` or the OS default.
 pub fn run() {
+    // Before anything holds personal data: no core dumps, SQLCipher wipes what it frees.
+    let hardening = madoguchi_core::hardening::harden_process();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
         )
         .init();
+    for problem in &hardening.problems {
+        tracing::warn!("process hardening: {problem}");
+    }
     let data_dir = match DataDir::resolve(None) {
         Ok(dir) => dir,
         Err(e) => {

@@ -39,12 +39,17 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // Before anything holds personal data: no core dumps, SQLCipher wipes what it frees.
+    let hardening = madoguchi_core::hardening::harden_process();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
         )
         .with_writer(std::io::stderr)
         .init();
+    for problem in &hardening.problems {
+        tracing::warn!("process hardening: {problem}");
+    }
     let cli = Cli::parse();
     let result = DataDir::resolve(cli.data_dir)
         .map_err(anyhow::Error::from)

@@ -1,6 +1,10 @@
 //! Store throughput with SQLCipher on and off, in the same run, through the same store code.
 //!
 //! Run: `cargo bench -p madoguchi-core --features bench-support`. Figures go in the issue notes.
+//!
+//! With `MADOGUCHI_BENCH_MEMORY_SECURITY=1` the run turns SQLCipher's `cipher_memory_security`
+//! on first (freed memory wiped, pages locked); it stays on for the whole process, so compare
+//! two runs (docs/threat-model.md holds the figures).
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use madoguchi_core::{
     store::{bench_support, ApplicantId, NewApplicant},
@@ -17,10 +21,19 @@ fn applicant(i: usize) -> NewApplicant {
 }
 
 fn bench(c: &mut Criterion) {
+    let memory_security = std::env::var("MADOGUCHI_BENCH_MEMORY_SECURITY").is_ok_and(|v| v == "1");
     for encrypted in [true, false] {
-        let label = if encrypted { "sqlcipher" } else { "plaintext" };
+        let label = match (encrypted, memory_security) {
+            (true, true) => "sqlcipher-memsec",
+            (true, false) => "sqlcipher",
+            (false, _) => "plaintext",
+        };
         let tmp = tempfile::tempdir().unwrap();
         let store = bench_support::scratch_store(&DataDir::at(tmp.path()), encrypted).unwrap();
+        if memory_security && encrypted {
+            let on = bench_support::memory_security_on(&store).unwrap();
+            eprintln!("cipher_memory_security = {on}");
+        }
         const ROWS: usize = 20_000;
         let ids: Vec<ApplicantId> = bench_support::in_transaction(&store, || {
             (0..ROWS)

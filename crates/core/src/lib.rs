@@ -15,6 +15,7 @@ pub mod demo;
 pub mod doctor;
 pub mod error;
 mod files;
+pub mod hardening;
 pub mod keyfile;
 pub mod people;
 pub mod planner;

@@ -50,9 +50,14 @@ pub(crate) fn open(path: &Path, key: Option<&DataKey>, mode: Mode) -> Result<Con
          PRAGMA synchronous = FULL;       -- a committed booking survives a power cut
          PRAGMA secure_delete = ON;       -- freed pages are zeroed (inside the encryption)
          PRAGMA cache_size = -16384;      -- 16 MiB of decrypted pages in memory: fewer decrypts
-         PRAGMA cipher_memory_security = OFF;
          PRAGMA recursive_triggers = ON;  -- rows a REPLACE removes fire the sync triggers too",
     )?;
+    // Freed SQLCipher memory wiped and locked pages, in the app, the CLI and the hub (their
+    // `main` calls `hardening::harden_process`). Once on it stays on for the whole process;
+    // the cost is measured in docs/threat-model.md.
+    if crate::hardening::memory_security() {
+        conn.execute_batch("PRAGMA cipher_memory_security = ON")?;
+    }
     conn.busy_timeout(Duration::from_secs(5))?;
     register_functions(&conn)?;
     Ok(conn)

@@ -419,6 +419,16 @@ pub mod bench_support {
             }
         }
     }
+
+    /// Turns SQLCipher's memory security on for the rest of the process (it cannot be turned
+    /// off again once on), and returns what SQLCipher reports afterwards (`1` when on).
+    pub fn memory_security_on(store: &Store) -> Result<String> {
+        store.conn.execute_batch("PRAGMA cipher_memory_security = ON")?;
+        Ok(store
+            .conn
+            .query_row("PRAGMA cipher_memory_security", [], |row| row.get::<_, String>(0))
+            .unwrap_or_default())
+    }
 }
 
 fn read_meta(conn: &Connection) -> Result<Option<StoreMeta>> {
