@@ -4,11 +4,12 @@
 //! random, so no entry is meant to be anyone. Phone numbers all have `0000` as their middle
 //! group (`090-0000-1234`), a block no carrier assigns to a person in practice and easy to
 //! recognise as fake. The same seed always yields the same data.
+use crate::mutation::{ChecklistMutation, Mutation, ReservationMutation, VisitMutation};
 use chrono::{Days, NaiveDate};
 use rand::{rngs::StdRng, Rng, SeedableRng};
 
 use crate::{
-    reservation::{ApplicantType, Book, Channel, Mutation, Procedure},
+    reservation::{ApplicantType, Book, Channel, Procedure},
     reservation_number::ReservationNumber,
     secret::Personal,
     store::{NewApplicant, Store},
@@ -179,14 +180,14 @@ pub fn seed_reservations(
                 } else {
                     Channel::Counter
                 };
-                Some(Mutation::Book(Book::new(
+                Some(Mutation::Reservation(ReservationMutation::Book(Book::new(
                     ReservationNumber::random(&mut rng),
                     day,
                     slot.starts,
                     channel,
                     people,
                     "",
-                )))
+                ))))
             })
             .collect();
         for result in store.execute_batch(&batch)? {
@@ -269,14 +270,16 @@ pub fn run_day(
     let mut batch = Vec::new();
     for r in &booked {
         if rng.gen_range(0..100) < 7 {
-            batch.push(Mutation::NoShow { number: r.number });
+            batch.push(Mutation::Reservation(ReservationMutation::NoShow {
+                number: r.number,
+            }));
             continue;
         }
         let at = day.and_time(r.starts) + Duration::minutes(rng.gen_range(-15..8));
-        batch.push(Mutation::CheckIn {
+        batch.push(Mutation::Reservation(ReservationMutation::CheckIn {
             number: r.number,
             at,
-        });
+        }));
         arrivals.extend((0..r.people.len()).map(|p| (at, r.number, p)));
     }
     arrivals.sort();
@@ -290,12 +293,12 @@ pub fn run_day(
         let mut t = (*arrived).max(free_at[seat]) + Duration::minutes(rng.gen_range(0..3));
         let step = |step: VisitStep, after: i64, t: &mut NaiveDateTime| {
             *t += Duration::minutes(after);
-            Mutation::VisitStep {
+            Mutation::Visit(VisitMutation::VisitStep {
                 number: *number,
                 position: *position as u32,
                 step,
                 at: *t,
-            }
+            })
         };
         batch.push(step(
             VisitStep::Call {
@@ -324,19 +327,19 @@ pub fn run_day(
             let mut input = complete_checklist(store, &case);
             input.procedures.clear(); // the store takes them from the reservation
             t += Duration::minutes(rng.gen_range(3..8));
-            batch.push(Mutation::RecordChecklist {
+            batch.push(Mutation::Checklist(ChecklistMutation::RecordChecklist {
                 number: *number,
                 position: *position as u32,
                 stage: Stage::Counter,
                 input,
                 at: t,
-            });
-            batch.push(Mutation::RecordCheckOutcome {
+            }));
+            batch.push(Mutation::Checklist(ChecklistMutation::RecordCheckOutcome {
                 number: *number,
                 position: *position as u32,
                 outcome: CheckOutcome::Ready,
                 at: t,
-            });
+            }));
             let items: Vec<String> = bundles
                 .iter()
                 .filter(|b| person.procedures.contains(&b.procedure))
@@ -387,11 +390,11 @@ pub fn run_day(
     } else {
         ""
     };
-    store.execute(&Mutation::SetFormCount {
+    store.execute(Mutation::Visit(VisitMutation::SetFormCount {
         day,
         count: handed_forms + off,
         note: note.into(),
         at: day.and_hms_opt(17, 10, 0).expect("17:10"),
-    })?;
+    }))?;
     Ok(arrivals.len())
 }

@@ -8,8 +8,6 @@
 //! public authority, so only they acknowledge a handoff and complete an issue.
 use serde::{Deserialize, Serialize};
 
-use crate::{reservation::Mutation, visit::VisitStep};
-
 coded_enum! {
     /// A role on the staff roster.
     Role {
@@ -94,46 +92,75 @@ impl Permission {
     }
 }
 
-impl Mutation {
-    /// What the actor needs to apply this mutation.
-    pub fn permission(&self) -> Permission {
-        use Permission as P;
+/// Changes to the roster (業務従事者名簿): the people domain's mutations, applied by
+/// `store/people.rs`. PINs travel and are stored only as argon2id hashes.
+///
+/// Do not change variants or fields casually: stored mutations and the hub's log read them.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum StaffMutation {
+    /// A member added to the roster, with their PIN as an argon2id hash.
+    AddStaff {
+        /// Staff ID.
+        code: String,
+        /// Name.
+        name: String,
+        /// Role.
+        role: Role,
+        /// PHC string of the PIN (the PIN itself is never stored or sent).
+        pin_hash: String,
+    },
+    /// A member's role changed, or taken off / back on the roster.
+    UpdateStaff {
+        /// Staff ID.
+        code: String,
+        /// Role.
+        role: Role,
+        /// On the roster.
+        active: bool,
+    },
+    /// A member's PIN set anew (as its hash).
+    SetPinHash {
+        /// Staff ID.
+        code: String,
+        /// PHC string of the PIN.
+        pin_hash: String,
+    },
+}
+
+impl StaffMutation {
+    /// The audit trail's name for it (these predate the roster syncing: kept).
+    pub fn kind(&self) -> &'static str {
         match self {
-            Mutation::Book(_)
-            | Mutation::Cancel { .. }
-            | Mutation::CheckIn { .. }
-            | Mutation::NoShow { .. }
-            | Mutation::Reschedule { .. }
-            | Mutation::RecordChecklist { .. }
-            | Mutation::RecordCheckOutcome { .. }
-            | Mutation::SetFormCount { .. }
-            | Mutation::ResolveConflict { .. } => P::CounterWork,
-            // Only the hub writes these; `Store::execute` refuses them outright.
-            Mutation::RaiseConflict { .. } => P::ChangePlan,
-            Mutation::RecordInquiry { .. } => P::HandleInquiries,
-            Mutation::TakeComplaintStep { step, .. } => match step {
-                crate::store::ComplaintStep::Resolve => P::ResolveComplaint,
-                _ => P::HandleInquiries,
-            },
-            Mutation::LendMaterial { .. } | Mutation::ReturnMaterial { .. } => P::ManageLending,
-            Mutation::ConfirmReturn { .. } => P::ConfirmLending,
-            Mutation::AddStaff { .. }
-            | Mutation::UpdateStaff { .. }
-            | Mutation::SetPinHash { .. } => P::ManageStaff,
-            Mutation::VisitStep { step, .. } => match step {
-                VisitStep::Acknowledge { .. }
-                | VisitStep::ReturnItems { .. }
-                | VisitStep::Complete => P::AcknowledgeHandoff,
-                _ => P::CounterWork,
-            },
-            Mutation::SetSlotPlan { .. }
-            | Mutation::SetCapacity { .. }
-            | Mutation::SetHolidaySession { .. }
-            | Mutation::SetClosure { .. }
-            | Mutation::SetBookingRules { .. }
-            | Mutation::SetProcedureMinutes { .. }
-            | Mutation::SetProcedureBundle { .. } => P::ChangePlan,
+            StaffMutation::AddStaff { .. } => "staff_add",
+            StaffMutation::UpdateStaff { .. } => "staff_update",
+            StaffMutation::SetPinHash { .. } => "staff_reset_pin",
         }
+    }
+
+    /// The staff ID.
+    pub fn subject(&self) -> String {
+        match self {
+            StaffMutation::AddStaff { code, .. }
+            | StaffMutation::UpdateStaff { code, .. }
+            | StaffMutation::SetPinHash { code, .. } => code.clone(),
+        }
+    }
+
+    /// The role (and standing), never the PIN.
+    pub fn detail(&self) -> String {
+        match self {
+            StaffMutation::AddStaff { role, .. } => role.code().to_owned(),
+            StaffMutation::UpdateStaff { role, active, .. } => {
+                format!("{} active={active}", role.code())
+            }
+            StaffMutation::SetPinHash { .. } => String::new(),
+        }
+    }
+
+    /// The manager's and deputy's.
+    pub fn permission(&self) -> Permission {
+        Permission::ManageStaff
     }
 }
 

@@ -8,34 +8,23 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::{reservation_number::ReservationNumber, store::NewApplicant, Error, Result};
+pub use crate::procedure::{ApplicantType, Procedure};
+use crate::{
+    people::Permission, reservation_number::ReservationNumber, secret::Personal, Error, Result,
+};
 
-coded_enum! {
-    /// A procedure a visit is booked for. PIN setting is done by city staff and is never booked.
-    Procedure {
-        /// カード交付.
-        CardIssue = "card_issue",
-        /// カード再交付.
-        CardReissue = "card_reissue",
-        /// 記載事項変更.
-        DetailsChange = "details_change",
-        /// 電子証明書の発行.
-        CertificateIssue = "certificate_issue",
-        /// 電子証明書の更新.
-        CertificateRenewal = "certificate_renewal",
-    }
-}
-
-coded_enum! {
-    /// Who comes for the procedure.
-    ApplicantType {
-        /// 本人.
-        ApplicantSelf = "self",
-        /// 法定代理人.
-        LegalRepresentative = "legal_representative",
-        /// 任意代理人.
-        Proxy = "proxy",
-    }
+/// A new applicant, as typed at the counter or on the phone.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewApplicant {
+    /// Name in kanji (or as written).
+    pub name_kanji: Personal,
+    /// Name in katakana, for search and calling.
+    pub name_kana: Personal,
+    /// Contact phone, any common notation.
+    pub phone: Option<Personal>,
+    /// Birth date, `YYYY-MM-DD`.
+    pub birth_date: Option<Personal>,
 }
 
 coded_enum! {
@@ -73,13 +62,6 @@ coded_enum! {
         Regular = "regular",
         /// City-designated Saturday/Sunday sessions (休日交付), reservation only.
         HolidaySession = "holiday_session",
-    }
-}
-
-impl Default for ApplicantType {
-    /// Most people come themselves.
-    fn default() -> Self {
-        ApplicantType::ApplicantSelf
     }
 }
 
@@ -343,13 +325,15 @@ impl BookingRules {
     }
 }
 
-/// Every change to reservations, as recorded in the mutation log and shipped by sync.
+/// Changes to bookings: the reservation domain's mutations. Applied by
+/// `store/reservations.rs` (`Store::execute` dispatches to it through `mutation::Mutation`,
+/// which depends on this module, not the other way round).
 ///
-/// Do not change variants or fields casually: stored mutations and other seats must still read
-/// them. Add new variants instead.
+/// Do not change variants or fields casually: stored mutations, the hub's log and other seats
+/// must still read them (the `op` tags are the wire format). Add new variants instead.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
-pub enum Mutation {
+pub enum ReservationMutation {
     /// Book a visit.
     Book(Book),
     /// Cancel a booking (frees its place).
@@ -378,6 +362,60 @@ pub enum Mutation {
         /// New slot start.
         starts: NaiveTime,
     },
+}
+
+impl ReservationMutation {
+    /// The `op` tag.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ReservationMutation::Book(_) => "book",
+            ReservationMutation::Cancel { .. } => "cancel",
+            ReservationMutation::CheckIn { .. } => "check_in",
+            ReservationMutation::NoShow { .. } => "no_show",
+            ReservationMutation::Reschedule { .. } => "reschedule",
+        }
+    }
+
+    /// The reservation number (never a name).
+    pub fn subject(&self) -> String {
+        self.number().to_string()
+    }
+
+    /// The reservation it is about.
+    pub fn number(&self) -> ReservationNumber {
+        match self {
+            ReservationMutation::Book(b) => b.number,
+            ReservationMutation::Cancel { number }
+            | ReservationMutation::CheckIn { number, .. }
+            | ReservationMutation::NoShow { number }
+            | ReservationMutation::Reschedule { number, .. } => *number,
+        }
+    }
+
+    /// Counter work.
+    pub fn permission(&self) -> Permission {
+        Permission::CounterWork
+    }
+
+    /// The day whose free places its outcome depends on, and the booking that takes places
+    /// there (escrow is spent on these).
+    pub fn takes_places(&self) -> Option<ReservationNumber> {
+        match self {
+            ReservationMutation::Book(b) => Some(b.number),
+            ReservationMutation::Reschedule { number, .. } => Some(*number),
+            _ => None,
+        }
+    }
+}
+
+/// Changes to the plan: slot plans, capacity (繁閑), holiday sessions, closures, the city's
+/// booking rules and procedure durations. Applied by `store/reservations.rs` and
+/// `store/calendar.rs`.
+///
+/// Do not change variants or fields casually (see [`ReservationMutation`]).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum PlanMutation {
     /// Replace the slot plan of a kind of day.
     SetSlotPlan {
         /// Which plan.
@@ -413,62 +451,6 @@ pub enum Mutation {
         /// Minutes, 1–240.
         minutes: u32,
     },
-    /// Record one person's checklist at one stage (facts, marks, identity documents shown).
-    RecordChecklist {
-        /// Which reservation.
-        number: ReservationNumber,
-        /// Which person (0-based).
-        position: u32,
-        /// Phone or counter.
-        stage: crate::checklist::Stage,
-        /// Facts, marks and documents (procedures and type come from the reservation).
-        input: crate::checklist::CaseInput,
-        /// When (local time).
-        at: NaiveDateTime,
-    },
-    /// Record what the counter decided for one person: ready, or revisit with a reason.
-    RecordCheckOutcome {
-        /// Which reservation.
-        number: ReservationNumber,
-        /// Which person (0-based).
-        position: u32,
-        /// The decision.
-        outcome: crate::checklist::CheckOutcome,
-        /// When (local time).
-        at: NaiveDateTime,
-    },
-    /// One step of a case's counter workflow (call, verify, prepare, hand over, acknowledge…).
-    VisitStep {
-        /// Which reservation.
-        number: ReservationNumber,
-        /// Which person (0-based).
-        position: u32,
-        /// The step.
-        step: crate::visit::VisitStep,
-        /// When (local time).
-        at: NaiveDateTime,
-    },
-    /// Set what the city specifies for a procedure's case bundle: the documents it must hold
-    /// and how many application forms it counts as (申請書の枚数).
-    SetProcedureBundle {
-        /// Which procedure.
-        procedure: Procedure,
-        /// Application forms per case, 0–10.
-        forms: u32,
-        /// Document names the bundle must hold.
-        items: Vec<String>,
-    },
-    /// The back office's count of application forms for a day (申請書の枚数).
-    SetFormCount {
-        /// Day.
-        day: NaiveDate,
-        /// Forms counted.
-        count: u32,
-        /// Explanation of any difference.
-        note: String,
-        /// When (local time).
-        at: NaiveDateTime,
-    },
     /// Close the counter or shorten a day (maintenance, disaster, J-LIS outage), or reopen it.
     SetClosure {
         /// Day.
@@ -476,169 +458,36 @@ pub enum Mutation {
         /// The closure, or `None` to reopen.
         closure: Option<crate::calendar::Closure>,
     },
-    /// Written only by the hub, in place of a pushed mutation it could not apply: the conflict
-    /// every seat shows until a person resolves it. A seat cannot execute it itself.
-    RaiseConflict {
-        /// What was refused and why.
-        conflict: crate::sync::ConflictRecord,
-        /// The refused mutation, kept whole (a booking's people are who to call).
-        original: Box<Mutation>,
-    },
-    /// A person dealt with a conflict (called the applicant and rebooked them, …).
-    ResolveConflict {
-        /// The conflict (the refused mutation's id).
-        id: uuid::Uuid,
-        /// What was done.
-        resolution: String,
-    },
-    /// An inquiry or a complaint taken (問い合わせ・クレーム).
-    RecordInquiry {
-        /// Its id (UUIDv7, chosen where it was taken).
-        id: uuid::Uuid,
-        /// What was taken.
-        inquiry: crate::store::NewInquiry,
-    },
-    /// A step of a complaint's response procedure.
-    TakeComplaintStep {
-        /// The complaint.
-        id: uuid::Uuid,
-        /// The step.
-        step: crate::store::ComplaintStep,
-        /// What was done.
-        note: String,
-    },
-    /// A material received from the city (貸与資料).
-    LendMaterial {
-        /// Its id (UUIDv7).
-        id: uuid::Uuid,
-        /// What, how many, from whom, where it is kept.
-        material: crate::store::NewLentMaterial,
-    },
-    /// A lent material handed back to the city.
-    ReturnMaterial {
-        /// The material.
-        id: uuid::Uuid,
-        /// When.
-        day: NaiveDate,
-    },
-    /// A city staff member confirmed (with their own PIN) that a material came back.
-    ConfirmReturn {
-        /// The material.
-        id: uuid::Uuid,
-    },
-    /// A member added to the roster (業務従事者名簿), with their PIN as an argon2id hash.
-    AddStaff {
-        /// Staff ID.
-        code: String,
-        /// Name.
-        name: String,
-        /// Role.
-        role: crate::people::Role,
-        /// PHC string of the PIN (the PIN itself is never stored or sent).
-        pin_hash: String,
-    },
-    /// A member's role changed, or taken off / back on the roster.
-    UpdateStaff {
-        /// Staff ID.
-        code: String,
-        /// Role.
-        role: crate::people::Role,
-        /// On the roster.
-        active: bool,
-    },
-    /// A member's PIN set anew (as its hash).
-    SetPinHash {
-        /// Staff ID.
-        code: String,
-        /// PHC string of the PIN.
-        pin_hash: String,
-    },
 }
 
-impl Mutation {
-    /// What it is about, for the audit trail: a reservation number or a day, never a name.
-    pub fn subject(&self) -> String {
-        match self {
-            Mutation::Book(b) => b.number.to_string(),
-            Mutation::Cancel { number }
-            | Mutation::CheckIn { number, .. }
-            | Mutation::NoShow { number }
-            | Mutation::Reschedule { number, .. }
-            | Mutation::RecordChecklist { number, .. }
-            | Mutation::RecordCheckOutcome { number, .. }
-            | Mutation::VisitStep { number, .. } => number.to_string(),
-            Mutation::SetCapacity { day, .. }
-            | Mutation::SetHolidaySession { day, .. }
-            | Mutation::SetClosure { day, .. }
-            | Mutation::SetFormCount { day, .. } => day.to_string(),
-            Mutation::SetSlotPlan { kind, .. } => format!("{kind:?}"),
-            Mutation::SetProcedureMinutes { procedure, .. }
-            | Mutation::SetProcedureBundle { procedure, .. } => procedure.code().to_owned(),
-            Mutation::SetBookingRules { .. } => String::new(),
-            Mutation::RaiseConflict { conflict, .. } => conflict.subject.clone(),
-            Mutation::ResolveConflict { id, .. }
-            | Mutation::RecordInquiry { id, .. }
-            | Mutation::TakeComplaintStep { id, .. }
-            | Mutation::LendMaterial { id, .. }
-            | Mutation::ReturnMaterial { id, .. }
-            | Mutation::ConfirmReturn { id } => id.to_string(),
-            Mutation::AddStaff { code, .. }
-            | Mutation::UpdateStaff { code, .. }
-            | Mutation::SetPinHash { code, .. } => code.clone(),
-        }
-    }
-
-    /// A detail for the audit trail (the step of a case), with no personal data.
-    pub fn detail(&self) -> String {
-        match self {
-            Mutation::VisitStep { position, step, .. } => {
-                format!("#{} {}", position + 1, step.code())
-            }
-            Mutation::RecordChecklist { position, .. }
-            | Mutation::RecordCheckOutcome { position, .. } => {
-                format!("#{}", position + 1)
-            }
-            Mutation::RecordInquiry { inquiry, .. } => inquiry.kind.code().to_owned(),
-            Mutation::TakeComplaintStep { step, .. } => step.code().to_owned(),
-            Mutation::AddStaff { role, .. } => role.code().to_owned(),
-            Mutation::UpdateStaff { role, active, .. } => {
-                format!("{} active={active}", role.code())
-            }
-            _ => String::new(),
-        }
-    }
-
-    /// The `op` tag, for the log.
+impl PlanMutation {
+    /// The `op` tag.
     pub fn kind(&self) -> &'static str {
         match self {
-            Mutation::Book(_) => "book",
-            Mutation::Cancel { .. } => "cancel",
-            Mutation::CheckIn { .. } => "check_in",
-            Mutation::NoShow { .. } => "no_show",
-            Mutation::Reschedule { .. } => "reschedule",
-            Mutation::SetSlotPlan { .. } => "set_slot_plan",
-            Mutation::SetCapacity { .. } => "set_capacity",
-            Mutation::SetHolidaySession { .. } => "set_holiday_session",
-            Mutation::SetClosure { .. } => "set_closure",
-            Mutation::SetBookingRules { .. } => "set_booking_rules",
-            Mutation::SetProcedureMinutes { .. } => "set_procedure_minutes",
-            Mutation::RecordChecklist { .. } => "record_checklist",
-            Mutation::RecordCheckOutcome { .. } => "record_check_outcome",
-            Mutation::VisitStep { .. } => "visit_step",
-            Mutation::SetFormCount { .. } => "set_form_count",
-            Mutation::SetProcedureBundle { .. } => "set_procedure_bundle",
-            Mutation::RaiseConflict { .. } => "raise_conflict",
-            Mutation::ResolveConflict { .. } => "resolve_conflict",
-            // The audit trail's names for these predate them being mutations: kept.
-            Mutation::RecordInquiry { .. } => "inquiry_add",
-            Mutation::TakeComplaintStep { .. } => "complaint_step",
-            Mutation::LendMaterial { .. } => "lending_add",
-            Mutation::ReturnMaterial { .. } => "lending_return",
-            Mutation::ConfirmReturn { .. } => "lending_confirm",
-            Mutation::AddStaff { .. } => "staff_add",
-            Mutation::UpdateStaff { .. } => "staff_update",
-            Mutation::SetPinHash { .. } => "staff_reset_pin",
+            PlanMutation::SetSlotPlan { .. } => "set_slot_plan",
+            PlanMutation::SetCapacity { .. } => "set_capacity",
+            PlanMutation::SetHolidaySession { .. } => "set_holiday_session",
+            PlanMutation::SetClosure { .. } => "set_closure",
+            PlanMutation::SetBookingRules { .. } => "set_booking_rules",
+            PlanMutation::SetProcedureMinutes { .. } => "set_procedure_minutes",
         }
+    }
+
+    /// A day, a plan or a procedure (never a name).
+    pub fn subject(&self) -> String {
+        match self {
+            PlanMutation::SetCapacity { day, .. }
+            | PlanMutation::SetHolidaySession { day, .. }
+            | PlanMutation::SetClosure { day, .. } => day.to_string(),
+            PlanMutation::SetSlotPlan { kind, .. } => format!("{kind:?}"),
+            PlanMutation::SetProcedureMinutes { procedure, .. } => procedure.code().to_owned(),
+            PlanMutation::SetBookingRules { .. } => String::new(),
+        }
+    }
+
+    /// The manager's and deputy's.
+    pub fn permission(&self) -> Permission {
+        Permission::ChangePlan
     }
 }
 

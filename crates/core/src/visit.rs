@@ -200,6 +200,92 @@ pub fn next(
     })
 }
 
+/// Changes to the counter workflow: a step of a case, the day's form count, and what a
+/// procedure's bundle must hold. Applied by `store/visits.rs`.
+///
+/// Do not change variants or fields casually: stored mutations and the hub's log read them.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum VisitMutation {
+    /// One step of a case's counter workflow (call, verify, prepare, hand over, acknowledge…).
+    VisitStep {
+        /// Which reservation.
+        number: crate::reservation_number::ReservationNumber,
+        /// Which person (0-based).
+        position: u32,
+        /// The step.
+        step: VisitStep,
+        /// When (local time).
+        at: NaiveDateTime,
+    },
+    /// Set what the city specifies for a procedure's case bundle: the documents it must hold
+    /// and how many application forms it counts as (申請書の枚数).
+    SetProcedureBundle {
+        /// Which procedure.
+        procedure: crate::procedure::Procedure,
+        /// Application forms per case, 0–10.
+        forms: u32,
+        /// Document names the bundle must hold.
+        items: Vec<String>,
+    },
+    /// The back office's count of application forms for a day (申請書の枚数).
+    SetFormCount {
+        /// Day.
+        day: chrono::NaiveDate,
+        /// Forms counted.
+        count: u32,
+        /// Explanation of any difference.
+        note: String,
+        /// When (local time).
+        at: NaiveDateTime,
+    },
+}
+
+impl VisitMutation {
+    /// The `op` tag.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            VisitMutation::VisitStep { .. } => "visit_step",
+            VisitMutation::SetFormCount { .. } => "set_form_count",
+            VisitMutation::SetProcedureBundle { .. } => "set_procedure_bundle",
+        }
+    }
+
+    /// A reservation number, a day or a procedure (never a name).
+    pub fn subject(&self) -> String {
+        match self {
+            VisitMutation::VisitStep { number, .. } => number.to_string(),
+            VisitMutation::SetFormCount { day, .. } => day.to_string(),
+            VisitMutation::SetProcedureBundle { procedure, .. } => procedure.code().to_owned(),
+        }
+    }
+
+    /// The step of a case.
+    pub fn detail(&self) -> String {
+        match self {
+            VisitMutation::VisitStep { position, step, .. } => {
+                format!("#{} {}", position + 1, step.code())
+            }
+            _ => String::new(),
+        }
+    }
+
+    /// Acts of public authority are city staff's; the bundle's contents are the plan's.
+    pub fn permission(&self) -> crate::people::Permission {
+        use crate::people::Permission as P;
+        match self {
+            VisitMutation::VisitStep { step, .. } => match step {
+                VisitStep::Acknowledge { .. }
+                | VisitStep::ReturnItems { .. }
+                | VisitStep::Complete => P::AcknowledgeHandoff,
+                _ => P::CounterWork,
+            },
+            VisitMutation::SetFormCount { .. } => P::CounterWork,
+            VisitMutation::SetProcedureBundle { .. } => P::ChangePlan,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,9 +1,10 @@
 //! Reservations through the core API: booking rules, lifecycle, plan changes, search, and the
 //! capacity invariant as a property test.
 use chrono::NaiveTime;
+use madoguchi_core::mutation::{Mutation, ReservationMutation};
 use madoguchi_core::{
     calendar::{Closure, ClosureReason},
-    reservation::{BookingRules, Channel, Mutation, PlanKind, Procedure, ReservationStatus},
+    reservation::{BookingRules, Channel, PlanKind, Procedure, ReservationStatus},
     Error, Personal,
 };
 use proptest::prelude::*;
@@ -454,11 +455,11 @@ fn late_arrivals_are_served_after_those_on_time() {
         )
         .unwrap();
     let at = |number, h, m| {
-        let mutation = Mutation::CheckIn {
+        let mutation = Mutation::Reservation(ReservationMutation::CheckIn {
             number,
             at: d(DAY).and_hms_opt(h, m, 0).unwrap(),
-        };
-        match s.execute(&mutation).unwrap() {
+        });
+        match s.execute(mutation).unwrap() {
             madoguchi_core::store::Outcome::Reservation(r) => r,
             other => panic!("{other:?}"),
         }
@@ -662,10 +663,14 @@ fn every_change_is_logged_as_a_pending_mutation() {
         vec![1, 2]
     );
     // Re-executing the same booking (as a hub would on a retry) is refused, not duplicated.
-    let Mutation::Book(book) = &pending[0].1 else {
+    let Mutation::Reservation(ReservationMutation::Book(book)) = &pending[0].1 else {
         panic!()
     };
-    assert!(s.execute(&Mutation::Book(book.clone())).is_err());
+    assert!(s
+        .execute(Mutation::Reservation(ReservationMutation::Book(
+            book.clone()
+        )))
+        .is_err());
     assert_eq!(s.reservations_on(d(DAY)).unwrap().len(), 1);
 }
 

@@ -4,11 +4,13 @@
 //! clock is off, seats offline for a while) checked against the invariants.
 mod common;
 
+use madoguchi_core::mutation::{ConflictMutation, Mutation};
 use std::collections::{BTreeMap, HashSet};
 
 use common::{d, person, store_with_clock, t, TestClock, DAY};
 use madoguchi_core::{
-    reservation::{Channel, Mutation, Procedure, ReservationStatus},
+    reservation::{Channel, Procedure, ReservationStatus},
+    store::sync::protocol::Request,
     store::sync::{
         convergence_problems, RoundReport, SeatRound, Step, LOCAL_TABLES, SYNCED_TABLES,
     },
@@ -16,7 +18,6 @@ use madoguchi_core::{
         ComplaintStep, InquiryCategory, InquiryChannel, InquiryKind, NewInquiry, NewLentMaterial,
     },
     sync::PushOutcome,
-    sync::Request,
     DataDir, Passphrase, Store,
 };
 use rand::{rngs::StdRng, Rng, SeedableRng};
@@ -357,10 +358,10 @@ fn offline_edits_rebase_on_the_hubs_order() {
     assert_eq!(conflicts[0].record.kind, "reschedule");
     assert_eq!(b.conflicts(false).unwrap().len(), 1, "every seat shows it");
     // A person resolves it; every seat sees that too.
-    b.execute(&Mutation::ResolveConflict {
+    b.execute(Mutation::Conflict(ConflictMutation::ResolveConflict {
         id: conflicts[0].record.id,
         resolution: "電話で確認、取消のまま".into(),
-    })
+    }))
     .unwrap();
     net.sync(1, false);
     net.sync(0, false);
@@ -1218,7 +1219,7 @@ fn a_seat_and_a_hub_on_different_schema_versions_do_not_sync() {
         Step::Send(r) => r,
         Step::Done(_) => unreachable!(),
     };
-    let Ok(madoguchi_core::sync::Answer::Welcome(mut welcome)) =
+    let Ok(madoguchi_core::store::sync::protocol::Answer::Welcome(mut welcome)) =
         net.hub().hub_answer(net.seats[0].id, hello)
     else {
         panic!("no welcome");
@@ -1229,7 +1230,9 @@ fn a_seat_and_a_hub_on_different_schema_versions_do_not_sync() {
     let err = seat
         .sync_step(
             &mut round,
-            Some(madoguchi_core::sync::Answer::Welcome(welcome)),
+            Some(madoguchi_core::store::sync::protocol::Answer::Welcome(
+                welcome,
+            )),
         )
         .unwrap_err();
     assert!(

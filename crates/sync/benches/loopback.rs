@@ -5,6 +5,7 @@
 //!
 //! Run: `cargo bench -p madoguchi-sync --bench loopback` (release). Under `cargo test
 //! --benches` it runs small as a smoke test. Prints the figures.
+use madoguchi_core::mutation::{Mutation, PlanMutation, ReservationMutation};
 use std::{
     sync::Arc,
     time::{Duration, Instant},
@@ -12,7 +13,7 @@ use std::{
 
 use chrono::{NaiveDate, NaiveTime};
 use madoguchi_core::{
-    reservation::{ApplicantType, Band, Book, Channel, Mutation, PlanKind, Procedure, SlotPlan},
+    reservation::{ApplicantType, Band, Book, Channel, PlanKind, Procedure, SlotPlan},
     store::NewApplicant,
     DataDir, KdfCost, NewStore, Passphrase, Personal, Store,
 };
@@ -63,10 +64,10 @@ fn bookings(seat: &Store, first: NaiveDate, n: usize, offset: usize) {
             capacity: 16,
         }],
     };
-    seat.execute(&Mutation::SetSlotPlan {
+    seat.execute(Mutation::Plan(PlanMutation::SetSlotPlan {
         kind: PlanKind::Regular,
         plan,
-    })
+    }))
     .unwrap();
     let mut made = 0;
     let mut day = first;
@@ -79,14 +80,14 @@ fn bookings(seat: &Store, first: NaiveDate, n: usize, offset: usize) {
                 .take(n - made)
                 .enumerate()
                 .map(|(k, starts)| {
-                    Mutation::Book(Book::new(
+                    Mutation::Reservation(ReservationMutation::Book(Book::new(
                         seat.fresh_number().unwrap(),
                         day,
                         starts,
                         Channel::Phone,
                         vec![person(offset + made + k)],
                         "",
-                    ))
+                    )))
                 })
                 .collect();
             // Numbers are unique per store; a clash inside one batch just fails that booking.

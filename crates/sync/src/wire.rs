@@ -1,7 +1,7 @@
 //! The wire format: each message is a 4-byte big-endian length and that many bytes of JSON.
 //! Every message carries the schema version; a frame over [`MAX_FRAME`] is refused before it
 //! is read, so a peer cannot make the other side allocate without bound.
-pub use madoguchi_core::sync::{
+pub use madoguchi_core::store::sync::protocol::{
     Answer as Response, Request, PAGE_BYTES, PROTOCOL as SCHEMA_VERSION, PULL_PAGE, PUSH_BATCH,
 };
 use serde::{Deserialize, Serialize};

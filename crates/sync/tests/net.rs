@@ -17,7 +17,7 @@ use madoguchi_sync::{
 use tokio::{io::AsyncWriteExt, net::TcpStream};
 
 fn hello() -> Request {
-    Request::Hello(madoguchi_core::sync::Hello {
+    Request::Hello(madoguchi_core::store::sync::protocol::Hello {
         app_version: env!("CARGO_PKG_VERSION").into(),
         schema_version: madoguchi_core::store::migrate::known_version(),
     })

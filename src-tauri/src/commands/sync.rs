@@ -1,9 +1,7 @@
 //! Sync commands: the status indicator, the conflicts list, and this seat's enrolment (plus
 //! the hub's seat list and revocation, asked of the hub by a manager at an enrolled seat).
-use madoguchi_core::{
-    reservation::Mutation,
-    store::sync::{ConflictView, SeatRecord},
-};
+use madoguchi_core::mutation::{ConflictMutation, Mutation};
+use madoguchi_core::store::sync::{ConflictView, SeatRecord};
 use madoguchi_sync::{
     client,
     tls::HubPin,
@@ -106,8 +104,11 @@ pub fn conflicts(
 #[tauri::command]
 pub fn resolve_conflict(state: State<'_, AppState>, id: Uuid, resolution: String) -> CmdResult<()> {
     with_store(&state, |s| {
-        s.execute(&Mutation::ResolveConflict { id, resolution })
-            .map(|_| ())
+        s.execute(Mutation::Conflict(ConflictMutation::ResolveConflict {
+            id,
+            resolution,
+        }))
+        .map(|_| ())
     })
 }
 

@@ -9,7 +9,7 @@ use super::{
     dated::{ja, Dated},
     today, Combo, DocumentClass, DocumentKind, Fact, Item, ItemKind, Rules, VisitPath, Whose,
 };
-use crate::reservation::{ApplicantType, Procedure};
+use crate::procedure::{ApplicantType, Procedure};
 
 /// Where a case is being checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

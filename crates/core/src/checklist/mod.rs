@@ -27,7 +27,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    reservation::{ApplicantType, Procedure},
+    procedure::{ApplicantType, Procedure},
     Error, Result,
 };
 
@@ -880,4 +880,70 @@ pub fn today() -> NaiveDate {
 fn line_of(text: &str, needle: &str) -> Option<usize> {
     text.find(needle)
         .map(|at| text[..at].matches('\n').count() + 1)
+}
+
+/// Changes to checklists: what was confirmed on the phone or at the counter, and the counter's
+/// decision. Applied by `store/checklists.rs`.
+///
+/// Do not change variants or fields casually: stored mutations and the hub's log read them.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum ChecklistMutation {
+    /// Record one person's checklist at one stage (facts, marks, identity documents shown).
+    RecordChecklist {
+        /// Which reservation.
+        number: crate::reservation_number::ReservationNumber,
+        /// Which person (0-based).
+        position: u32,
+        /// Phone or counter.
+        stage: Stage,
+        /// Facts, marks and documents (procedures and type come from the reservation).
+        input: CaseInput,
+        /// When (local time).
+        at: chrono::NaiveDateTime,
+    },
+    /// Record what the counter decided for one person: ready, or revisit with a reason.
+    RecordCheckOutcome {
+        /// Which reservation.
+        number: crate::reservation_number::ReservationNumber,
+        /// Which person (0-based).
+        position: u32,
+        /// The decision.
+        outcome: CheckOutcome,
+        /// When (local time).
+        at: chrono::NaiveDateTime,
+    },
+}
+
+impl ChecklistMutation {
+    /// The `op` tag.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ChecklistMutation::RecordChecklist { .. } => "record_checklist",
+            ChecklistMutation::RecordCheckOutcome { .. } => "record_check_outcome",
+        }
+    }
+
+    /// The reservation number.
+    pub fn subject(&self) -> String {
+        match self {
+            ChecklistMutation::RecordChecklist { number, .. }
+            | ChecklistMutation::RecordCheckOutcome { number, .. } => number.to_string(),
+        }
+    }
+
+    /// Which person.
+    pub fn detail(&self) -> String {
+        match self {
+            ChecklistMutation::RecordChecklist { position, .. }
+            | ChecklistMutation::RecordCheckOutcome { position, .. } => {
+                format!("#{}", position + 1)
+            }
+        }
+    }
+
+    /// Counter work.
+    pub fn permission(&self) -> crate::people::Permission {
+        crate::people::Permission::CounterWork
+    }
 }

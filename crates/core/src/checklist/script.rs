@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::{today, CaseInput, Fact, Item, ItemKind, Rules, Stage, VisitPlan};
-use crate::reservation::{ApplicantType, Procedure};
+use crate::procedure::{ApplicantType, Procedure};
 
 /// What the back office says before booking a case that needs two visits.
 pub const SECOND_VISIT_NOTICE: &str =

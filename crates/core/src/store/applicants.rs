@@ -12,19 +12,7 @@ use crate::{secret::Personal, text, Error, Result};
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, type = "string"))]
 pub struct ApplicantId(pub Uuid);
 
-/// A new applicant, as typed at the counter or on the phone.
-#[derive(Debug, Clone, Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NewApplicant {
-    /// Name in kanji (or as written).
-    pub name_kanji: Personal,
-    /// Name in katakana, for search and calling.
-    pub name_kana: Personal,
-    /// Contact phone, any common notation.
-    pub phone: Option<Personal>,
-    /// Birth date, `YYYY-MM-DD`.
-    pub birth_date: Option<Personal>,
-}
+pub use crate::reservation::NewApplicant;
 
 /// An applicant on record.
 #[derive(Debug, Clone, Serialize)]

@@ -1,6 +1,7 @@
 //! Per-case document checklists in the store: the phone intake answers (recorded with the
 //! booking), the counter checklist (each mark's history: who, when), the outcome (ready or
 //! revisit with the reason), and a second visit picking up the first one's record.
+use crate::mutation::{ChecklistMutation, Mutation, ReservationMutation};
 use std::collections::BTreeMap;
 
 use chrono::NaiveDateTime;
@@ -10,7 +11,7 @@ use serde::Serialize;
 use super::{reservations::Outcome, ReservationSummary, Store, DATETIME};
 use crate::{
     checklist::{CaseInput, CheckOutcome, Evaluation, IntakeScript, Mark, Rules, Stage},
-    reservation::{ApplicantType, Book, Channel, Mutation, PhoneIntake, Procedure},
+    reservation::{ApplicantType, Book, Channel, PhoneIntake, Procedure},
     reservation_number::ReservationNumber,
     secret::Personal,
     store::NewApplicant,
@@ -139,7 +140,7 @@ impl Store {
         let mut book = Book::new(self.fresh_number()?, day, starts, channel, people, notes);
         book.intake = intake;
         book.revisit_of = revisit_of;
-        match self.execute(&Mutation::Book(book))? {
+        match self.execute(Mutation::Reservation(ReservationMutation::Book(book)))? {
             Outcome::Reservation(r) => Ok(r),
             Outcome::PlanChanged { .. } => unreachable!("a booking returns its reservation"),
         }
@@ -153,13 +154,13 @@ impl Store {
         stage: Stage,
         input: CaseInput,
     ) -> Result<ReservationChecklist> {
-        self.execute(&Mutation::RecordChecklist {
+        self.execute(Mutation::Checklist(ChecklistMutation::RecordChecklist {
             number,
             position,
             stage,
             input,
             at: self.now(),
-        })?;
+        }))?;
         self.checklist(number)
     }
 
@@ -189,12 +190,12 @@ impl Store {
             }
             _ => {}
         }
-        self.execute(&Mutation::RecordCheckOutcome {
+        self.execute(Mutation::Checklist(ChecklistMutation::RecordCheckOutcome {
             number,
             position,
             outcome,
             at: self.now(),
-        })?;
+        }))?;
         self.checklist(number)
     }
 
@@ -347,6 +348,25 @@ impl Store {
             )?;
         }
         Ok(())
+    }
+
+    /// Applies a checklist change (the checklist domain's mutations).
+    pub(super) fn apply_checklist(&self, m: &ChecklistMutation) -> Result<Outcome> {
+        match m {
+            ChecklistMutation::RecordChecklist {
+                number,
+                position,
+                stage,
+                input,
+                at,
+            } => self.apply_record_checklist(*number, *position, *stage, input, *at),
+            ChecklistMutation::RecordCheckOutcome {
+                number,
+                position,
+                outcome,
+                at,
+            } => self.apply_check_outcome(*number, *position, outcome, *at),
+        }
     }
 
     pub(super) fn apply_record_checklist(

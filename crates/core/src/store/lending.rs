@@ -2,82 +2,35 @@
 //! by whom it was lent, where it is kept, and its return, confirmed on both sides: the
 //! contractor's manager or deputy records the return, and a city staff member confirms it with
 //! their own PIN. Nothing is deleted; a material stays listed until confirmed returned.
+use crate::mutation::{LendingMutation, Mutation};
 use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension};
-use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::{people::Pin, Store, DATE};
+pub use crate::lending::{LentMaterial, NewLentMaterial};
 use crate::{
     people::{Actor, Permission, Role},
-    reservation::Mutation,
     Error, Result,
 };
-
-/// A material lent by the city.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-#[serde(rename_all = "camelCase")]
-pub struct LentMaterial {
-    /// Id.
-    #[cfg_attr(feature = "ts", ts(type = "string"))]
-    pub id: Uuid,
-    /// What (e.g. 「事務処理要領」「端末操作マニュアル」).
-    pub item: String,
-    /// How many.
-    pub quantity: u32,
-    /// Lent on.
-    #[cfg_attr(feature = "ts", ts(type = "string"))]
-    pub lent_on: NaiveDate,
-    /// The city section or officer who lent it.
-    pub lent_by: String,
-    /// Where it is kept (e.g. 「特設窓口 施錠キャビネットA」).
-    pub kept_at: String,
-    /// Staff ID of who received it.
-    pub received_by: String,
-    /// Returned on.
-    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
-    pub returned_on: Option<NaiveDate>,
-    /// Staff ID of who returned it.
-    pub returned_by: Option<String>,
-    /// Staff ID of the city staff member who confirmed the return.
-    pub return_confirmed_by: Option<String>,
-    /// Notes.
-    pub note: String,
-}
-
-/// A material being lent.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-#[serde(rename_all = "camelCase")]
-pub struct NewLentMaterial {
-    /// What.
-    pub item: String,
-    /// How many.
-    pub quantity: u32,
-    /// Lent on.
-    #[cfg_attr(feature = "ts", ts(type = "string"))]
-    pub lent_on: NaiveDate,
-    /// By whom.
-    pub lent_by: String,
-    /// Where it is kept.
-    pub kept_at: String,
-    /// Notes.
-    #[serde(default)]
-    pub note: String,
-}
 
 impl Store {
     /// Records a material received from the city (a mutation: it syncs to every seat).
     pub fn lend(&self, new: NewLentMaterial) -> Result<LentMaterial> {
         let id = Uuid::now_v7();
-        self.execute(&Mutation::LendMaterial { id, material: new })?;
+        self.execute(Mutation::Lending(LendingMutation::LendMaterial {
+            id,
+            material: new,
+        }))?;
         self.lent_material(id)
     }
 
     /// Records a material handed back to the city on `day`.
     pub fn return_material(&self, id: Uuid, day: NaiveDate) -> Result<LentMaterial> {
-        self.execute(&Mutation::ReturnMaterial { id, day })?;
+        self.execute(Mutation::Lending(LendingMutation::ReturnMaterial {
+            id,
+            day,
+        }))?;
         self.lent_material(id)
     }
 
@@ -98,10 +51,22 @@ impl Store {
         }
         // Executed as the city staff member: the permission check, the audit entry and the
         // recorded confirmer are theirs.
-        self.execute_batch_as(Some(&city), &[Mutation::ConfirmReturn { id }])?
-            .pop()
-            .expect("one result per mutation")?;
+        self.execute_batch_as(
+            Some(&city),
+            &[Mutation::Lending(LendingMutation::ConfirmReturn { id })],
+        )?
+        .pop()
+        .expect("one result per mutation")?;
         self.lent_material(id)
+    }
+
+    /// Applies a ledger change.
+    pub(super) fn apply_lending(&self, m: &LendingMutation) -> Result<()> {
+        match m {
+            LendingMutation::LendMaterial { id, material } => self.apply_lend(*id, material),
+            LendingMutation::ReturnMaterial { id, day } => self.apply_return(*id, *day),
+            LendingMutation::ConfirmReturn { id } => self.apply_confirm_return(*id),
+        }
     }
 
     pub(super) fn apply_lend(&self, id: Uuid, new: &NewLentMaterial) -> Result<()> {

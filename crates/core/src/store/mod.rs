@@ -11,6 +11,7 @@ mod connection;
 mod inquiries;
 mod lending;
 pub mod migrate;
+mod mutations;
 mod people;
 mod planner;
 mod reports;

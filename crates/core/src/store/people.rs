@@ -9,6 +9,7 @@
 //!   `sign_ins` are the attendance record (出勤記録) the city may ask for.
 //! * [`Actor::Site`] is the holder of the site passphrase without a roster sign-in (the CLI,
 //!   the hub, seeding); the desktop app never acts as it.
+use crate::mutation::{Mutation, StaffMutation};
 use std::cell::RefCell;
 
 use argon2::{
@@ -23,7 +24,6 @@ use zeroize::Zeroizing;
 use super::{Store, DATETIME};
 use crate::{
     people::{Actor, Permission, Role},
-    reservation::Mutation,
     Error, Result,
 };
 
@@ -300,12 +300,12 @@ impl Store {
             )));
         }
         let pin_hash = hash_pin(&new.pin)?;
-        self.execute(&Mutation::AddStaff {
+        self.execute(Mutation::Staff(StaffMutation::AddStaff {
             code: code.clone(),
             name: new.name,
             role: new.role,
             pin_hash,
-        })?;
+        }))?;
         self.staff_member(&code)
     }
 
@@ -318,11 +318,11 @@ impl Store {
                 "a manager cannot remove their own management role".into(),
             ));
         }
-        self.execute(&Mutation::UpdateStaff {
+        self.execute(Mutation::Staff(StaffMutation::UpdateStaff {
             code: code.to_owned(),
             role,
             active,
-        })?;
+        }))?;
         self.staff_member(code)
     }
 
@@ -331,14 +331,30 @@ impl Store {
         self.require(Permission::ManageStaff)?;
         self.staff_member(code)?;
         let pin_hash = hash_pin(pin)?;
-        self.execute(&Mutation::SetPinHash {
+        self.execute(Mutation::Staff(StaffMutation::SetPinHash {
             code: code.to_owned(),
             pin_hash,
-        })?;
+        }))?;
         // The lock-out is this seat's own record.
         self.conn()
             .execute("DELETE FROM staff_lockout WHERE code = ?1", [code])?;
         self.staff_member(code)
+    }
+
+    /// Applies a roster change (the people domain's mutations).
+    pub(super) fn apply_staff(&self, m: &StaffMutation) -> Result<()> {
+        match m {
+            StaffMutation::AddStaff {
+                code,
+                name,
+                role,
+                pin_hash,
+            } => self.apply_add_staff(code, name, *role, pin_hash),
+            StaffMutation::UpdateStaff { code, role, active } => {
+                self.apply_update_staff(code, *role, *active)
+            }
+            StaffMutation::SetPinHash { code, pin_hash } => self.apply_set_pin_hash(code, pin_hash),
+        }
     }
 
     pub(super) fn apply_add_staff(

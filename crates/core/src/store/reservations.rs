@@ -1,9 +1,11 @@
 //! Reservations in the store: booking, the lifecycle (check-in, cancel, no-show, reschedule),
 //! the slot plan and per-day capacity, search, and the mutation log.
 //!
-//! Every change goes through [`Store::execute`], which applies one [`Mutation`] in one
-//! transaction together with its row in the mutation log. The typed methods (`book`, `cancel`,
-//! …) only build the mutation; the hub will re-execute the same mutations authoritatively.
+//! Every change goes through [`Store::execute`] (`store/mutations.rs`), which applies one
+//! mutation in one transaction together with its row in the mutation log. The typed methods
+//! (`book`, `cancel`, …) only build a [`ReservationMutation`] or [`PlanMutation`]; this file
+//! applies them (`apply_reservation`, `apply_plan`), and the hub executes the same code
+//! authoritatively.
 //!
 //! Capacity invariant: for every slot of every day, the reservations holding a place
 //! (booked or checked in) that cover the slot never outnumber its capacity when they are
@@ -11,8 +13,8 @@
 //! the ones that no longer fit, for a person to follow up.
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{NaiveDate, NaiveDateTime, NaiveTime, Utc};
-use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -22,9 +24,10 @@ use super::{parse_date, parse_time, Store, DATE, DATETIME, TIME};
 const MONTH: &str = "%Y-%m";
 use crate::{
     calendar::{DayStatus, Session},
+    mutation::{Mutation, PlanMutation, ReservationMutation},
     reservation::{
-        minute_of_day, time_of_minute, ApplicantType, Band, Book, BookingRules, Channel, Mutation,
-        PlanKind, Procedure, ReservationStatus, SlotPlan,
+        minute_of_day, time_of_minute, ApplicantType, Band, Book, BookingRules, Channel, PlanKind,
+        Procedure, ReservationStatus, SlotPlan,
     },
     reservation_number::ReservationNumber,
     secret::Personal,
@@ -42,6 +45,15 @@ pub enum Outcome {
         /// Bookings over capacity after the change.
         needs_follow_up: Vec<ReservationSummary>,
     },
+}
+
+impl Outcome {
+    /// A change with nothing to follow up.
+    pub(crate) fn none() -> Outcome {
+        Outcome::PlanChanged {
+            needs_follow_up: Vec::new(),
+        }
+    }
 }
 
 /// One person of a reservation, for lists and the booking confirmation.
@@ -171,223 +183,41 @@ impl SlotInfo {
 }
 
 impl Store {
-    /// Applies one mutation in one transaction and records it in the mutation log.
-    pub fn execute(&self, mutation: &Mutation) -> Result<Outcome> {
-        self.execute_batch(std::slice::from_ref(mutation))?
-            .pop()
-            .expect("one result per mutation")
-    }
-
-    /// Applies mutations in order in one transaction, each in its own savepoint: one that
-    /// breaks a rule is rolled back alone and its error returned in its place; the others
-    /// commit together (one fsync). The hub answers a pushed batch this way; seeding uses it too.
-    /// The outer `Result` fails only when the transaction itself cannot be made or committed.
-    pub fn execute_batch(&self, mutations: &[Mutation]) -> Result<Vec<Result<Outcome>>> {
-        self.execute_batch_as(None, mutations)
-    }
-
-    /// [`Store::execute_batch`] as the signed-in actor, or as `actor` (a city staff member who
-    /// proved their PIN at this seat). Each mutation needs its permission and is recorded in the
-    /// audit trail with its subject in the same savepoint.
-    pub(crate) fn execute_batch_as(
-        &self,
-        actor: Option<&crate::people::Actor>,
-        mutations: &[Mutation],
-    ) -> Result<Vec<Result<Outcome>>> {
-        let tx = Transaction::new_unchecked(self.conn(), TransactionBehavior::Immediate)?;
-        let mut results = Vec::with_capacity(mutations.len());
-        for mutation in mutations {
-            let permitted = match actor {
-                Some(a) if a.allows(mutation.permission()) => Ok(a.clone()),
-                Some(a) => self
-                    .audit(a, "denied", mutation.permission().code(), "")
-                    .and(Err(Error::Forbidden {
-                        permission: mutation.permission().code(),
-                    })),
-                None => self.require(mutation.permission()),
-            };
-            let actor = match permitted {
-                Ok(a) => a,
-                Err(e) => {
-                    results.push(Err(e));
-                    continue;
-                }
-            };
-            if matches!(mutation, Mutation::RaiseConflict { .. }) {
-                results.push(Err(Error::NotAllowed(
-                    "only the hub raises conflicts".into(),
-                )));
-                continue;
-            }
-            self.conn().execute_batch("SAVEPOINT mutation")?;
-            self.session.set_acting(&actor);
-            // Who, where and when, fixed once: the hub and every seat apply it with these.
-            let origin = crate::sync::Origin {
-                seat: self.meta().seat_name.clone(),
-                staff: actor.label(),
-                at: self.now(),
-                utc: Utc::now(),
-            };
-            let id = Uuid::now_v7().to_string();
-            let seq = self.next_seq()?;
-            self.set_origin(Some(origin.clone()));
-            self.begin_capture(seq)?;
-            let applied = self.apply(mutation).and_then(|outcome| {
-                let escrow = self.settle_hold(mutation, &id, true, false)?;
-                Ok((outcome, escrow))
-            });
-            self.end_capture()?;
-            self.set_origin(None);
-            match applied
-                .and_then(|(outcome, escrow)| {
-                    self.log_mutation(mutation, &id, seq, &origin, escrow)
-                        .map(|()| outcome)
-                })
-                .and_then(|outcome| {
-                    self.audit(
-                        &actor,
-                        mutation.kind(),
-                        &mutation.subject(),
-                        &mutation.detail(),
-                    )
-                    .map(|()| outcome)
-                }) {
-                Ok(outcome) => {
-                    self.conn().execute_batch("RELEASE mutation")?;
-                    results.push(Ok(outcome));
-                }
-                Err(e) => {
-                    self.conn()
-                        .execute_batch("ROLLBACK TO mutation; RELEASE mutation")?;
-                    results.push(Err(e));
-                }
-            }
-        }
-        tx.commit()?;
-        Ok(results)
-    }
-
-    pub(super) fn apply(&self, mutation: &Mutation) -> Result<Outcome> {
-        Ok(match mutation {
-            Mutation::Book(book) => self.apply_book(book)?,
-            Mutation::Cancel { number } => {
+    /// Applies a booking change (the reservation domain's mutations).
+    pub(super) fn apply_reservation(&self, m: &ReservationMutation) -> Result<Outcome> {
+        Ok(match m {
+            ReservationMutation::Book(book) => self.apply_book(book)?,
+            ReservationMutation::Cancel { number } => {
                 self.apply_transition(*number, ReservationStatus::Cancelled)?
             }
-            Mutation::CheckIn { number, at } => self.apply_check_in(*number, *at)?,
-            Mutation::NoShow { number } => {
+            ReservationMutation::CheckIn { number, at } => self.apply_check_in(*number, *at)?,
+            ReservationMutation::NoShow { number } => {
                 self.apply_transition(*number, ReservationStatus::NoShow)?
             }
-            Mutation::Reschedule {
+            ReservationMutation::Reschedule {
                 number,
                 day,
                 starts,
             } => self.apply_reschedule(*number, *day, *starts)?,
-            Mutation::SetSlotPlan { kind, plan } => self.apply_slot_plan(*kind, plan)?,
-            Mutation::SetCapacity {
+        })
+    }
+
+    /// Applies a change to the plan.
+    pub(super) fn apply_plan(&self, m: &PlanMutation) -> Result<Outcome> {
+        Ok(match m {
+            PlanMutation::SetSlotPlan { kind, plan } => self.apply_slot_plan(*kind, plan)?,
+            PlanMutation::SetCapacity {
                 day,
                 band_starts,
                 capacity,
             } => self.apply_capacity(*day, *band_starts, *capacity)?,
-            Mutation::SetHolidaySession { day, note } => {
+            PlanMutation::SetHolidaySession { day, note } => {
                 self.apply_holiday_session(*day, note.as_deref())?
             }
-            Mutation::SetClosure { day, closure } => self.apply_closure(*day, closure.as_ref())?,
-            Mutation::RaiseConflict { conflict, original } => {
-                self.apply_raise_conflict(conflict, original)?;
-                Outcome::PlanChanged {
-                    needs_follow_up: Vec::new(),
-                }
+            PlanMutation::SetClosure { day, closure } => {
+                self.apply_closure(*day, closure.as_ref())?
             }
-            Mutation::ResolveConflict { id, resolution } => {
-                self.apply_resolve_conflict(*id, resolution)?;
-                Outcome::PlanChanged {
-                    needs_follow_up: Vec::new(),
-                }
-            }
-            Mutation::RecordInquiry { id, inquiry } => {
-                self.apply_record_inquiry(*id, inquiry)?;
-                Outcome::PlanChanged {
-                    needs_follow_up: Vec::new(),
-                }
-            }
-            Mutation::TakeComplaintStep { id, step, note } => {
-                self.apply_complaint_step(*id, *step, note)?;
-                Outcome::PlanChanged {
-                    needs_follow_up: Vec::new(),
-                }
-            }
-            Mutation::LendMaterial { id, material } => {
-                self.apply_lend(*id, material)?;
-                Outcome::PlanChanged {
-                    needs_follow_up: Vec::new(),
-                }
-            }
-            Mutation::ReturnMaterial { id, day } => {
-                self.apply_return(*id, *day)?;
-                Outcome::PlanChanged {
-                    needs_follow_up: Vec::new(),
-                }
-            }
-            Mutation::ConfirmReturn { id } => {
-                self.apply_confirm_return(*id)?;
-                Outcome::PlanChanged {
-                    needs_follow_up: Vec::new(),
-                }
-            }
-            Mutation::AddStaff {
-                code,
-                name,
-                role,
-                pin_hash,
-            } => {
-                self.apply_add_staff(code, name, *role, pin_hash)?;
-                Outcome::PlanChanged {
-                    needs_follow_up: Vec::new(),
-                }
-            }
-            Mutation::UpdateStaff { code, role, active } => {
-                self.apply_update_staff(code, *role, *active)?;
-                Outcome::PlanChanged {
-                    needs_follow_up: Vec::new(),
-                }
-            }
-            Mutation::SetPinHash { code, pin_hash } => {
-                self.apply_set_pin_hash(code, pin_hash)?;
-                Outcome::PlanChanged {
-                    needs_follow_up: Vec::new(),
-                }
-            }
-            Mutation::VisitStep {
-                number,
-                position,
-                step,
-                at,
-            } => self.apply_visit_step(*number, *position, step, *at)?,
-            Mutation::SetFormCount {
-                day,
-                count,
-                note,
-                at,
-            } => self.apply_form_count(*day, *count, note, *at)?,
-            Mutation::SetProcedureBundle {
-                procedure,
-                forms,
-                items,
-            } => self.apply_procedure_bundle(*procedure, *forms, items)?,
-            Mutation::RecordChecklist {
-                number,
-                position,
-                stage,
-                input,
-                at,
-            } => self.apply_record_checklist(*number, *position, *stage, input, *at)?,
-            Mutation::RecordCheckOutcome {
-                number,
-                position,
-                outcome,
-                at,
-            } => self.apply_check_outcome(*number, *position, outcome, *at)?,
-            Mutation::SetProcedureMinutes { procedure, minutes } => {
+            PlanMutation::SetProcedureMinutes { procedure, minutes } => {
                 if !(1..=240).contains(minutes) {
                     return Err(Error::Invalid("a procedure takes 1 to 240 minutes".into()));
                 }
@@ -395,26 +225,22 @@ impl Store {
                     "UPDATE procedures SET minutes = ?2 WHERE code = ?1",
                     params![procedure.code(), minutes],
                 )?;
-                Outcome::PlanChanged {
-                    needs_follow_up: Vec::new(),
-                }
+                Outcome::none()
             }
-            Mutation::SetBookingRules { rules } => {
+            PlanMutation::SetBookingRules { rules } => {
                 rules.validate()?;
                 self.conn().execute(
                     "UPDATE booking_rules SET days_ahead = ?1, min_days_before = ?2, late_minutes = ?3, one_booking_per_person = ?4",
                     params![rules.days_ahead, rules.min_days_before, rules.late_minutes, rules.one_booking_per_person],
                 )?;
-                Outcome::PlanChanged {
-                    needs_follow_up: Vec::new(),
-                }
+                Outcome::none()
             }
         })
     }
 
     /// Books a visit by phone or at the counter: the city's rules are checked against today
     /// (see [`Store::check_booking_rules`]), a fresh reservation number and ids are chosen
-    /// here, then the booking is executed as a [`Mutation::Book`].
+    /// here, then the booking is executed as a [`ReservationMutation::Book`].
     pub fn book(
         &self,
         day: NaiveDate,
@@ -438,7 +264,7 @@ impl Store {
     ) -> Result<ReservationSummary> {
         let mut book = Book::new(self.fresh_number()?, day, starts, channel, people, notes);
         book.arrived_at = arrived_at;
-        match self.execute(&Mutation::Book(book))? {
+        match self.execute(Mutation::Reservation(ReservationMutation::Book(book)))? {
             Outcome::Reservation(r) => Ok(r),
             Outcome::PlanChanged { .. } => unreachable!("a booking returns its reservation"),
         }
@@ -509,7 +335,8 @@ impl Store {
 
     /// Changes the city's booking rules.
     pub fn set_booking_rules(&self, rules: BookingRules) -> Result<()> {
-        self.execute(&Mutation::SetBookingRules { rules }).map(drop)
+        self.execute(Mutation::Plan(PlanMutation::SetBookingRules { rules }))
+            .map(drop)
     }
 
     /// The city's rules, checked when staff book or move a visit (not when the hub re-executes
@@ -595,20 +422,24 @@ impl Store {
 
     /// Cancels a booking; its place is free again.
     pub fn cancel(&self, number: ReservationNumber) -> Result<ReservationSummary> {
-        self.reservation_outcome(Mutation::Cancel { number })
+        self.reservation_outcome(Mutation::Reservation(ReservationMutation::Cancel {
+            number,
+        }))
     }
 
     /// Checks the applicant in now (late if past the lateness rule).
     pub fn check_in(&self, number: ReservationNumber) -> Result<ReservationSummary> {
-        self.reservation_outcome(Mutation::CheckIn {
+        self.reservation_outcome(Mutation::Reservation(ReservationMutation::CheckIn {
             number,
             at: self.now(),
-        })
+        }))
     }
 
     /// Marks a no-show.
     pub fn no_show(&self, number: ReservationNumber) -> Result<ReservationSummary> {
-        self.reservation_outcome(Mutation::NoShow { number })
+        self.reservation_outcome(Mutation::Reservation(ReservationMutation::NoShow {
+            number,
+        }))
     }
 
     /// Moves a booking (inside the booking window), or seats a queued walk-in in a place today.
@@ -628,15 +459,15 @@ impl Store {
                 Some(number),
             )?;
         }
-        self.reservation_outcome(Mutation::Reschedule {
+        self.reservation_outcome(Mutation::Reservation(ReservationMutation::Reschedule {
             number,
             day,
             starts,
-        })
+        }))
     }
 
     fn reservation_outcome(&self, mutation: Mutation) -> Result<ReservationSummary> {
-        match self.execute(&mutation)? {
+        match self.execute(mutation)? {
             Outcome::Reservation(r) => Ok(r),
             Outcome::PlanChanged { .. } => {
                 unreachable!("reservation mutations return the reservation")
@@ -749,8 +580,11 @@ impl Store {
 
     /// Changes how long a procedure takes.
     pub fn set_procedure_minutes(&self, procedure: Procedure, minutes: u32) -> Result<()> {
-        self.execute(&Mutation::SetProcedureMinutes { procedure, minutes })
-            .map(drop)
+        self.execute(Mutation::Plan(PlanMutation::SetProcedureMinutes {
+            procedure,
+            minutes,
+        }))
+        .map(drop)
     }
 
     /// The reservations of a day, in time order.
@@ -827,7 +661,7 @@ impl Store {
 
     /// Replaces a slot plan; returns the bookings that no longer fit (never drops them).
     pub fn set_slot_plan(&self, kind: PlanKind, plan: SlotPlan) -> Result<Vec<ReservationSummary>> {
-        self.plan_outcome(Mutation::SetSlotPlan { kind, plan })
+        self.plan_outcome(Mutation::Plan(PlanMutation::SetSlotPlan { kind, plan }))
     }
 
     /// Sets (or clears) one band's capacity on one day; returns the bookings that no longer fit.
@@ -837,11 +671,11 @@ impl Store {
         band_starts: NaiveTime,
         capacity: Option<u32>,
     ) -> Result<Vec<ReservationSummary>> {
-        self.plan_outcome(Mutation::SetCapacity {
+        self.plan_outcome(Mutation::Plan(PlanMutation::SetCapacity {
             day,
             band_starts,
             capacity,
-        })
+        }))
     }
 
     /// Designates (or with `None` removes) a holiday session; returns bookings that no longer fit.
@@ -850,10 +684,10 @@ impl Store {
         day: NaiveDate,
         note: Option<&str>,
     ) -> Result<Vec<ReservationSummary>> {
-        self.plan_outcome(Mutation::SetHolidaySession {
+        self.plan_outcome(Mutation::Plan(PlanMutation::SetHolidaySession {
             day,
             note: note.map(str::to_owned),
-        })
+        }))
     }
 
     /// Closes or shortens a day (or with `None` reopens it); returns the bookings affected,
@@ -863,29 +697,14 @@ impl Store {
         day: NaiveDate,
         closure: Option<crate::calendar::Closure>,
     ) -> Result<Vec<ReservationSummary>> {
-        self.plan_outcome(Mutation::SetClosure { day, closure })
+        self.plan_outcome(Mutation::Plan(PlanMutation::SetClosure { day, closure }))
     }
 
     fn plan_outcome(&self, mutation: Mutation) -> Result<Vec<ReservationSummary>> {
-        match self.execute(&mutation)? {
+        match self.execute(mutation)? {
             Outcome::PlanChanged { needs_follow_up } => Ok(needs_follow_up),
             Outcome::Reservation(_) => unreachable!("plan mutations return the follow-up list"),
         }
-    }
-
-    /// Mutations not yet acknowledged by the hub, oldest first.
-    pub fn pending_mutations(&self) -> Result<Vec<(u64, Mutation)>> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT seq, payload FROM mutations WHERE state = 'pending' ORDER BY seq",
-        )?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
-        rows.map(|row| {
-            let (seq, payload) = row?;
-            let mutation = serde_json::from_str(&payload)
-                .map_err(|e| Error::Invalid(format!("mutation {seq}: {e}")))?;
-            Ok((seq as u64, mutation))
-        })
-        .collect()
     }
 
     // ---- applying mutations (inside the caller's transaction) ----
@@ -1131,32 +950,6 @@ impl Store {
         Ok(Outcome::PlanChanged {
             needs_follow_up: self.overbooked_on(day)?,
         })
-    }
-
-    fn log_mutation(
-        &self,
-        mutation: &Mutation,
-        id: &str,
-        seq: i64,
-        origin: &crate::sync::Origin,
-        escrow: bool,
-    ) -> Result<()> {
-        self.conn().execute(
-            "INSERT INTO mutations (id, seq, hlc, seat, kind, payload, created_at, origin, escrow, base)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, coalesce((SELECT cursor FROM sync_link WHERE id = 1), 0))",
-            params![
-                id,
-                seq,
-                self.hlc.new_timestamp().to_string(),
-                self.meta().store_id.to_string(),
-                mutation.kind(),
-                super::sync::json(mutation)?,
-                origin.utc.to_rfc3339(),
-                super::sync::json(origin)?,
-                escrow
-            ],
-        )?;
-        Ok(())
     }
 
     // ---- helpers ----

@@ -2,13 +2,14 @@
 //! waiting to completed / revisit / cancelled, with every step kept (who handed what to whom
 //! and when), live queue figures, the handoff queue for city staff, and the daily reconciliation
 //! of application forms.
+use crate::mutation::{Mutation, VisitMutation};
 use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use super::{reservations::Outcome, Store, DATE, DATETIME};
 use crate::{
-    reservation::{Mutation, Procedure},
+    reservation::Procedure,
     reservation_number::ReservationNumber,
     secret::Personal,
     visit::{self, VisitFacts, VisitState, VisitStep},
@@ -121,12 +122,12 @@ impl Store {
         position: u32,
         step: VisitStep,
     ) -> Result<CaseView> {
-        self.execute(&Mutation::VisitStep {
+        self.execute(Mutation::Visit(VisitMutation::VisitStep {
             number,
             position,
             step,
             at: self.now(),
-        })?;
+        }))?;
         self.case(number, position)
     }
 
@@ -148,7 +149,7 @@ impl Store {
             name: member.name,
             role: member.role,
         };
-        let mutation = Mutation::VisitStep {
+        let mutation = Mutation::Visit(VisitMutation::VisitStep {
             number,
             position,
             step: match step {
@@ -156,7 +157,7 @@ impl Store {
                 other => other,
             },
             at: self.now(),
-        };
+        });
         self.execute_batch_as(Some(&city), std::slice::from_ref(&mutation))?
             .pop()
             .expect("one result per mutation")?;
@@ -248,12 +249,12 @@ impl Store {
 
     /// Records the back office's count of application forms for `day`.
     pub fn set_form_count(&self, day: NaiveDate, count: u32, note: &str) -> Result<Reconciliation> {
-        self.execute(&Mutation::SetFormCount {
+        self.execute(Mutation::Visit(VisitMutation::SetFormCount {
             day,
             count,
             note: note.to_owned(),
             at: self.now(),
-        })?;
+        }))?;
         self.reconcile(day)
     }
 
@@ -330,11 +331,11 @@ impl Store {
 
     /// Changes what the city specifies for a procedure's bundle.
     pub fn set_procedure_bundle(&self, bundle: ProcedureBundle) -> Result<()> {
-        self.execute(&Mutation::SetProcedureBundle {
+        self.execute(Mutation::Visit(VisitMutation::SetProcedureBundle {
             procedure: bundle.procedure,
             forms: bundle.forms,
             items: bundle.items,
-        })
+        }))
         .map(drop)
     }
 
@@ -343,6 +344,29 @@ impl Store {
     pub fn bundle_items(&self, procedures: &[Procedure]) -> Result<Vec<String>> {
         let bundles = self.procedure_bundles()?;
         Ok(merged_items(&bundles, procedures))
+    }
+
+    /// Applies a counter workflow change (the visit domain's mutations).
+    pub(super) fn apply_visit(&self, m: &VisitMutation) -> Result<Outcome> {
+        match m {
+            VisitMutation::VisitStep {
+                number,
+                position,
+                step,
+                at,
+            } => self.apply_visit_step(*number, *position, step, *at),
+            VisitMutation::SetFormCount {
+                day,
+                count,
+                note,
+                at,
+            } => self.apply_form_count(*day, *count, note, *at),
+            VisitMutation::SetProcedureBundle {
+                procedure,
+                forms,
+                items,
+            } => self.apply_procedure_bundle(*procedure, *forms, items),
+        }
     }
 
     pub(super) fn apply_procedure_bundle(

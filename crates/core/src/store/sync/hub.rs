@@ -4,7 +4,11 @@
 //! so a batch sent twice or a crash before the answer never applies anything twice. Each
 //! mutation's rows are captured as it writes them (its effects) and logged with the digest of
 //! the synced rows right after it: seats apply the effects and check the digest. What cannot
-//! apply becomes a [`Mutation::RaiseConflict`] in the log, with the rows it writes.
+//! apply becomes a [`ConflictMutation::RaiseConflict`] in the log, with the rows it writes.
+use super::protocol::{
+    Answer, Request, SnapshotCursor, SnapshotPage, Welcome, PAGE_BYTES, PULL_PAGE,
+};
+use crate::mutation::{ConflictMutation, Mutation, ReservationMutation};
 use std::collections::HashMap;
 
 use chrono::{NaiveDate, Utc};
@@ -16,12 +20,8 @@ use super::{
     ENROLMENT_CODE_MINUTES, ESCROW_DAYS, SYNCED_TABLES,
 };
 use crate::{
-    reservation::Mutation,
     store::{migrate, Store, DATE, TIME},
-    sync::{
-        Answer, ConflictRecord, Entry, Envelope, PushOutcome, PushResult, Quota, Request,
-        SnapshotCursor, SnapshotPage, Welcome, PAGE_BYTES, PULL_PAGE,
-    },
+    sync::{ConflictRecord, Entry, Envelope, PushOutcome, PushResult, Quota},
     Error, Result,
 };
 
@@ -350,7 +350,10 @@ impl Store {
             *self.sync.hub_exec.borrow_mut() = Some((seat_id, env.escrow));
             self.set_origin(Some(env.origin.clone()));
             self.begin_effects()?;
-            let applied = if matches!(env.mutation, Mutation::RaiseConflict { .. }) {
+            let applied = if matches!(
+                env.mutation,
+                Mutation::Conflict(ConflictMutation::RaiseConflict { .. })
+            ) {
                 Err(Error::NotAllowed("only the hub raises conflicts".into()))
             } else {
                 self.apply(&env.mutation).and_then(|_| {
@@ -383,10 +386,10 @@ impl Store {
                         made_at: env.origin.at,
                         raised_at: Utc::now(),
                     };
-                    let raise = Mutation::RaiseConflict {
+                    let raise = Mutation::Conflict(ConflictMutation::RaiseConflict {
                         conflict,
                         original: Box::new(env.mutation.clone()),
-                    };
+                    });
                     self.begin_effects()?;
                     self.apply(&raise)
                         .map(|_| (raise, PushOutcome::Conflict { version, reason }))
@@ -454,10 +457,12 @@ impl Store {
         };
         let entry: Entry = from_json(&entry)?;
         let outcome = match entry.mutation {
-            Mutation::RaiseConflict { conflict, .. } => PushOutcome::Conflict {
-                version: version as u64,
-                reason: conflict.reason,
-            },
+            Mutation::Conflict(ConflictMutation::RaiseConflict { conflict, .. }) => {
+                PushOutcome::Conflict {
+                    version: version as u64,
+                    reason: conflict.reason,
+                }
+            }
             _ => PushOutcome::Applied {
                 version: version as u64,
             },
@@ -472,8 +477,8 @@ impl Store {
     /// A booking the seat confirmed from its escrow: those places are no longer set aside.
     fn hub_use_escrow(&self, seat_id: Uuid, mutation: &Mutation) -> Result<()> {
         let number = match mutation {
-            Mutation::Book(b) => b.number,
-            Mutation::Reschedule { number, .. } => *number,
+            Mutation::Reservation(ReservationMutation::Book(b)) => b.number,
+            Mutation::Reservation(ReservationMutation::Reschedule { number, .. }) => *number,
             _ => return Ok(()),
         };
         let r = self.reservation(number)?;

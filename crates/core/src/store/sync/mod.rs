@@ -9,6 +9,7 @@
 //!
 //! Escrow: the hub sets aside places per slot for each seat ([`crate::sync::escrow_target`]);
 //! a booking inside them is confirmed offline, one beyond them is provisional (仮予約).
+use crate::mutation::{ConflictMutation, Mutation, ReservationMutation};
 use std::{cell::RefCell, collections::HashMap};
 
 use chrono::Utc;
@@ -19,12 +20,12 @@ use uuid::Uuid;
 
 use super::{parse_date, parse_time, Store, DATETIME};
 use crate::{
-    reservation::Mutation,
     sync::{ConflictRecord, Origin, Quota},
     Error, Result,
 };
 
 mod hub;
+pub mod protocol;
 mod rows;
 mod seat;
 
@@ -433,6 +434,18 @@ impl Store {
         Ok(out)
     }
 
+    /// Applies a conflict change: raised by the hub, resolved by a person.
+    pub(crate) fn apply_conflict(&self, m: &ConflictMutation) -> Result<()> {
+        match m {
+            ConflictMutation::RaiseConflict { conflict, original } => {
+                self.apply_raise_conflict(conflict, original)
+            }
+            ConflictMutation::ResolveConflict { id, resolution } => {
+                self.apply_resolve_conflict(*id, resolution)
+            }
+        }
+    }
+
     pub(super) fn apply_raise_conflict(
         &self,
         c: &ConflictRecord,
@@ -669,7 +682,7 @@ pub fn convergence_problems(hub: &Store, seats: &[&Store]) -> Result<Vec<String>
     }
     let refused = log
         .iter()
-        .filter(|e| matches!(&e.mutation, Mutation::RaiseConflict { original, .. } if matches!(**original, Mutation::Book(_))))
+        .filter(|e| matches!(&e.mutation, Mutation::Conflict(ConflictMutation::RaiseConflict { original, .. }) if matches!(**original, Mutation::Reservation(ReservationMutation::Book(_)))))
         .count();
     let conflicts: i64 = hub.conn().query_row(
         "SELECT count(*) FROM conflicts WHERE kind = 'book'",

@@ -8,6 +8,8 @@
 //! at that version, then replays the unsettled mutations on top. A digest that differs, a log
 //! the seat does not know, or a hub that went back in time makes the seat load a snapshot,
 //! record it in the audit trail and show it on the 同期 screen: convergence is verified.
+use super::protocol::{Answer, Hello, Request, SnapshotPage, Welcome, PULL_PAGE, PUSH_BATCH};
+use crate::mutation::{ConflictMutation, Mutation, ReservationMutation};
 use std::collections::BTreeMap;
 
 use chrono::{NaiveDate, NaiveTime, Utc};
@@ -17,12 +19,8 @@ use uuid::Uuid;
 use super::{error_code, from_json, quota_row, quotas, rows::Row, SYNCED_TABLES};
 use crate::{
     people::Actor,
-    reservation::Mutation,
     store::{migrate, Store, DATE, TIME},
-    sync::{
-        Answer, Entry, Envelope, Hello, PushOutcome, PushResult, Quota, Request, SnapshotPage,
-        Welcome, PULL_PAGE, PUSH_BATCH,
-    },
+    sync::{Entry, Envelope, PushOutcome, PushResult, Quota},
     Error, Result,
 };
 
@@ -91,7 +89,10 @@ impl SnapshotBuilder {
                 };
             }
             if e.seat_id == me {
-                let refused = matches!(e.mutation, Mutation::RaiseConflict { .. });
+                let refused = matches!(
+                    e.mutation,
+                    Mutation::Conflict(ConflictMutation::RaiseConflict { .. })
+                );
                 self.own.push((e.id, e.version, refused));
             }
             self.version = e.version;
@@ -493,8 +494,8 @@ impl Store {
         escrow: bool,
     ) -> Result<bool> {
         let number = match mutation {
-            Mutation::Book(b) => b.number,
-            Mutation::Reschedule { number, .. } => *number,
+            Mutation::Reservation(ReservationMutation::Book(b)) => b.number,
+            Mutation::Reservation(ReservationMutation::Reschedule { number, .. }) => *number,
             _ => return Ok(false),
         };
         if self.sync_link()?.is_none() {
@@ -703,7 +704,10 @@ impl Store {
                 }
                 self.put_effects(&e.effects)?;
                 if e.seat_id == my_id {
-                    let refused = matches!(e.mutation, Mutation::RaiseConflict { .. });
+                    let refused = matches!(
+                        e.mutation,
+                        Mutation::Conflict(ConflictMutation::RaiseConflict { .. })
+                    );
                     self.settle(&e.id.to_string(), e.version, refused)?;
                     self.conn().execute(
                         "DELETE FROM sync_quota_use WHERE mutation_id = ?1",
