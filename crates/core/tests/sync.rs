@@ -1247,3 +1247,27 @@ fn a_seat_and_a_hub_on_different_schema_versions_do_not_sync() {
         "sync_update_seat"
     );
 }
+
+#[test]
+fn a_push_whose_answer_was_lost_is_not_sent_again_for_ever() {
+    // Found by the process-level cluster test: the hub commits a push, the seat is killed
+    // before the answer; at the next hello the seat renumbers what it still thinks is pending,
+    // the hub answers those again by id, and the seat must then stay settled.
+    let net = Net::new(1);
+    let seat = net.seats[0].s();
+    for who in 0..3 {
+        book(seat, "2026-12-02", 10, 0, 800 + who).unwrap();
+    }
+    net.sync(0, false);
+    book(seat, "2026-12-02", 10, 30, 900).unwrap();
+    book(seat, "2026-12-02", 10, 30, 901).unwrap();
+    net.sync(0, true); // the answer to this push is lost
+    let head = net.hub().hub_head().unwrap();
+    for _ in 0..3 {
+        let report = net.sync(0, false);
+        assert_eq!(report.resent, 0, "nothing is re-sent once the hub holds it");
+        assert_eq!(seat.outbox_status().unwrap().pending, 0);
+    }
+    assert_eq!(net.hub().hub_head().unwrap(), head, "nothing logged twice");
+    assert!(net.problems().is_empty(), "{:?}", net.problems());
+}

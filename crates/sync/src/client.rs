@@ -109,10 +109,14 @@ async fn read_loop(
                 let _ = tx
                     .send(Err(Error::Io(std::io::ErrorKind::ConnectionReset.into())))
                     .await;
+                // Wake the seat's loop: its next call fails at once and it reconnects, instead
+                // of noticing only at its next 5-second round (a hub restarted or restored).
+                notified.notify_one();
                 return;
             }
             Err(e) => {
                 let _ = tx.send(Err(e)).await;
+                notified.notify_one();
                 return;
             }
         }

@@ -4,7 +4,14 @@
 //! behind a mutex, so pushes are serialised, which the log's order needs anyway). A push that
 //! grows the log wakes every connected seat (`Notify`), so a booking on one seat shows on the
 //! others within the round trip of a pull. Revoking a seat closes its connections at once.
-use std::{net::SocketAddr, sync::Arc, time::Duration};
+use std::{
+    net::SocketAddr,
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        Arc,
+    },
+    time::Duration,
+};
 
 use madoguchi_core::{store::sync::SeatRecord, Store};
 use tokio::{
@@ -46,6 +53,8 @@ pub struct Hub {
     /// Seats with a live connection: a second one with the same identity (a cloned disk) is
     /// refused while the first lives.
     live: Arc<std::sync::Mutex<std::collections::HashSet<Uuid>>>,
+    /// The last head announced to the seats.
+    announced: Arc<AtomicU64>,
 }
 
 /// Holds a seat's place in [`Hub::live`] while its connection lives.
@@ -75,6 +84,7 @@ impl Hub {
             name,
             fingerprint: identity.fingerprint,
             live: Arc::default(),
+            announced: Arc::default(),
         })
     }
 
@@ -304,7 +314,10 @@ impl Hub {
                         .with_store(|st| st.hub_head())
                         .await
                         .unwrap_or_default();
-                    let _ = self.events.send(Event::Head(head));
+                    // Only a log that grew wakes the seats (a push answered again logs nothing).
+                    if self.announced.fetch_max(head, Ordering::SeqCst) < head {
+                        let _ = self.events.send(Event::Head(head));
+                    }
                 }
                 answer
             }

@@ -327,6 +327,10 @@ impl Store {
         self.hub_fill_digest(head)?;
         for env in batch {
             if let Some(again) = self.hub_answer_again(env)? {
+                // Held already (its answer was lost): the seat may have renumbered it since, so
+                // the hub remembers the highest sequence it has seen; otherwise the next hello
+                // would tell the seat it lost it, and the seat would send it again for ever.
+                last_seq = last_seq.max(env.seq);
                 results.push(again);
                 continue;
             }
