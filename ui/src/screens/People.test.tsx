@@ -1,7 +1,7 @@
 // People and accountability on the fake backend: staff sign-in after unlock (wrong PIN in
 // Japanese), an inquiry and a complaint taken through its response procedure, the roster and
 // the audit verification shown to the manager, and management screens hidden from staff.
-import { render, screen, within } from "@testing-library/react";
+import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { App } from "../App";
 import { FakeBackend } from "../api/fake";
@@ -73,4 +73,15 @@ test("the manager sees the roster, adds a member and verifies the audit trail", 
   await userEvent.click(screen.getByRole("link", { name: "操作記録" }));
   await userEvent.click(await screen.findByRole("button", { name: "記録を検証する" }));
   expect(await screen.findByTestId("audit-result")).toHaveTextContent("改ざんはありません");
+});
+
+test("a new seat's 'no staff yet' advice goes away by itself when the roster arrives by sync", async () => {
+  const backend = new FakeBackend();
+  backend.actor = null;
+  const roster = backend.roster;
+  backend.roster = [];
+  await unlocked(backend);
+  expect(await screen.findByText(/職員がまだ登録されていません/)).toBeInTheDocument();
+  backend.roster = roster; // the hub's snapshot arrived while the seat waits at sign-in
+  await waitFor(() => expect(screen.queryByText(/職員がまだ登録されていません/)).toBeNull(), { timeout: 4000 });
 });

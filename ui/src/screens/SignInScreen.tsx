@@ -5,14 +5,30 @@ import { type Backend, errorCode } from "../api/backend";
 import type { Actor } from "../bindings/Actor";
 import { errorText, t } from "../i18n";
 
+/** How often the sign-in screen asks whether the roster has arrived. */
+const ROSTER_POLL_MS = 2000;
+
 export function SignInScreen({ backend, onSignedIn }: { backend: Backend; onSignedIn: (actor: Actor) => void }) {
   const [code, setCode] = useState("");
   const [pin, setPin] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [empty, setEmpty] = useState(false);
 
+  // A new seat's roster arrives by sync while it waits here: ask again until it has one, so the
+  // "no staff yet" advice (which would make a manager add a second M001) goes away by itself.
   useEffect(() => {
-    void backend.rosterIsEmpty().then(setEmpty, () => setEmpty(false));
+    let alive = true;
+    const check = () =>
+      void backend.rosterIsEmpty().then(
+        (e) => alive && setEmpty(e),
+        () => alive && setEmpty(false),
+      );
+    check();
+    const timer = window.setInterval(check, ROSTER_POLL_MS);
+    return () => {
+      alive = false;
+      window.clearInterval(timer);
+    };
   }, [backend]);
 
   async function submit(e: FormEvent) {

@@ -34,8 +34,6 @@ export function useLoaded<T>(load: () => Promise<T>, initial: T) {
 
   useOnSynced(reload);
 
-  useOnSynced(reload);
-
   /** Runs `action`; on success clears the error and reloads. True if it succeeded. */
   const run = useCallback(
     async (action: () => Promise<unknown>) => {
