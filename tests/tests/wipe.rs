@@ -15,7 +15,8 @@ use chrono::NaiveTime;
 use madoguchi_core::{
     reservation::{ApplicantType, Channel, Procedure},
     store::NewApplicant,
-    wipe::{handover, Certificate, WipeItemKind, Wipe},
+    store::Pin,
+    wipe::{handover, Certificate, HandoverTarget, WipeItemKind, WipeOptions, WipePhase, WipeProgress, Wipe},
     DataDir, Personal, Store,
 };
 use madoguchi_tests::{built_binary, contains, new_hub_store, new_seat_store, passphrase, PASSPHRASE};
@@ -264,6 +265,7 @@ fn two_seats_and_a_hub_hand_over_and_wipe_leaving_nothing_readable() {
     let dry = ok(site.cli(&seats[0]).args(["wipe", "--dry-run", "--staff", "M001"]).output().unwrap(), "dry run");
     assert!(dry.contains("store.db") && dry.contains("key.age") && dry.contains("jp.madoguchi.counter"), "{dry}");
     assert!(dry.contains("madoguchi-crash.dmp"), "the temp file is found: {dry}");
+    assert!(dry.contains("Snapshots and backups of the data folder") && dry.contains("not detected"), "{dry}");
     assert!(open_site(&seats[0]).status().is_ok(), "a dry run changes nothing");
 
     let usb = site.path("usb");
@@ -332,7 +334,7 @@ fn two_seats_and_a_hub_hand_over_and_wipe_leaving_nothing_readable() {
         assert_eq!(cert.performer.staff_code, "M001");
         assert_eq!(cert.performer.role, "業務管理者");
         assert!(cert.verification.iter().any(|c| c.check == "store_unopenable" && c.result == "passed"));
-        assert_eq!(cert.limitations.len(), 2);
+        assert_eq!(cert.limitations.len(), madoguchi_core::wipe::LIMITATIONS.len());
     }
     assert!(cert1.items.iter().any(|i| i.kind == WipeItemKind::OsWebView), "the WebView's folders are listed");
     assert!(cert1.items.iter().any(|i| i.kind == WipeItemKind::TempFile));
@@ -393,4 +395,169 @@ fn two_seats_and_a_hub_hand_over_and_wipe_leaving_nothing_readable() {
     let check = site.cli(&hub_dir).args(["certificate", "check"]).arg(&edited).output().unwrap();
     assert!(!check.status.success());
     assert!(String::from_utf8_lossy(&check.stderr).contains("altered"));
+}
+
+/// A site whose every OS folder (home, XDG, temp) is the test's own. The library is called in
+/// this process, so the variables are set here: nextest runs each test in its own process.
+fn isolated_site() -> Site {
+    let site = Site { tmp: tempfile::tempdir().unwrap() };
+    for d in ["home", "xdg-data", "xdg-cache", "xdg-config", "tmp", "certificates", "usb"] {
+        fs::create_dir_all(site.path(d)).unwrap();
+    }
+    std::env::set_var("HOME", site.path("home"));
+    std::env::set_var("XDG_DATA_HOME", site.path("xdg-data"));
+    std::env::set_var("XDG_CACHE_HOME", site.path("xdg-cache"));
+    std::env::set_var("XDG_CONFIG_HOME", site.path("xdg-config"));
+    std::env::set_var("TMPDIR", site.path("tmp"));
+    site
+}
+
+fn options(site: &Site) -> WipeOptions {
+    let (_, recipient) = handover::new_city_identity();
+    WipeOptions {
+        organisation: "株式会社テスト窓口サービス".into(),
+        contract: "令和8年度 マイナンバーカード特設窓口運営業務委託".into(),
+        handover: Some(HandoverTarget { recipient, dir: site.path("usb") }),
+        certificate_dir: site.path("certificates"),
+    }
+}
+
+fn render(cert: &Certificate) -> Result<Vec<u8>, String> {
+    madoguchi_report::certificate::pdf(cert).map_err(|e| e.to_string())
+}
+
+/// The PDF's text with every space and line break removed (pdftotext wraps and spaces as it
+/// guesses from glyph positions).
+fn pdf_text(pdf: &Path) -> String {
+    let out = Command::new("pdftotext").arg(pdf).arg("-").output().expect("pdftotext (poppler-utils)");
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap().split_whitespace().collect()
+}
+
+/// The printout says what the JSON says, check by check, and claims nothing more.
+fn assert_certificate_text_matches_its_checks(cert: &Certificate, pdf: &Path) {
+    let text = pdf_text(pdf);
+    let squeeze = |s: &str| s.split_whitespace().collect::<String>();
+    let label = |check: &str| match check {
+        "items_removed" => "全項目の削除",
+        "data_dir_empty" => "データフォルダが空",
+        "store_unopenable" => "ストアが開けない",
+        "canary_scan" => "個人情報の残存検索",
+        other => panic!("a check the test does not know: {other}"),
+    };
+    for check in &cert.verification {
+        let result = match check.result.as_str() {
+            "passed" => "合格",
+            "failed" => "不合格",
+            "not_run" => "実施せず",
+            other => panic!("{other}"),
+        };
+        let line = format!("【{result}】{}：", label(&check.check));
+        assert!(text.contains(&line), "{line} not in the PDF:\n{text}");
+        let detail: String = squeeze(&check.detail).chars().take(30).collect();
+        assert!(text.contains(&detail), "the detail of {} is printed: {detail}", check.check);
+    }
+    let statement = squeeze(&madoguchi_report::certificate::statement(cert));
+    assert!(text.contains(&statement.chars().take(60).collect::<String>()));
+    assert!(!text.contains("個人情報を含むデータを消去したことを証明します"), "no claim beyond the checks");
+    if cert.verification.iter().any(|c| c.result == "not_run") {
+        assert!(text.contains("次の確認は実施していません"), "the statement names what was not checked");
+    }
+    for limit in &cert.limitations {
+        let start: String = squeeze(limit).chars().take(25).collect();
+        assert!(text.contains(&start), "limitation printed: {start}");
+    }
+    for topic in ["かな漢字変換", "クリップボード", "クラッシュダンプ", "シャドウコピー", "btrfs", "TimeMachine", "MADOGUCHI_PASSPHRASE"] {
+        assert!(cert.limitations.iter().any(|l| squeeze(l).contains(topic)), "{topic} is a stated limit");
+    }
+    assert!(cert.method.contains("NIST SP 800-88 Rev. 2") && cert.method.contains("ゼロ化"), "{}", cert.method);
+    assert!(!cert.method.contains("Rev.1") && !cert.method.contains("Rev. 1"));
+    assert!(text.contains("NISTSP800-88Rev.2"));
+}
+
+#[test]
+fn a_store_without_personal_data_reports_the_scan_as_not_run() {
+    let site = isolated_site();
+    let dir = site.path("seat");
+    let store = new_seat_store(&dir, "窓口1");
+    store.sign_in("M001", &Pin::new("1234")).unwrap();
+    let wipe = Wipe::begin(store, options(&site), &mut |_| {}).unwrap();
+    let outcome = wipe.run(&render, &mut |_| {}).unwrap();
+    let cert = &outcome.certificate;
+    let scan = cert.verification.iter().find(|c| c.check == "canary_scan").unwrap();
+    assert_eq!(scan.result, "not_run", "{scan:?}");
+    assert!(scan.detail.contains("1件もなかった"), "{}", scan.detail);
+    assert!(cert.verified() && !cert.fully_verified());
+    assert_certificate_text_matches_its_checks(cert, &outcome.pdf);
+    assert!(!dir.exists(), "the journal was overwritten and removed, and the folder with it");
+}
+
+#[test]
+fn a_utf16_canary_the_webview_writes_during_the_wipe_is_found() {
+    let site = isolated_site();
+    let dir = site.path("seat");
+    let store = new_seat_store(&dir, "窓口1");
+    let day = (1..30)
+        .map(|n| store.today() + chrono::Days::new(n))
+        .find(|d| store.day_board(*d).map(|b| !b.slots.is_empty()).unwrap_or(false))
+        .unwrap();
+    store
+        .book(day, NaiveTime::from_hms_opt(9, 0, 0).unwrap(), Channel::Phone, vec![canary_applicant(0)], CANARIES[NOTE])
+        .unwrap();
+    store.sign_in("M001", &Pin::new("1234")).unwrap();
+    let wipe = Wipe::begin(store, options(&site), &mut |_| {}).unwrap();
+
+    // WebKit flushes its localStorage (UTF-16LE, as WebKit and Chromium store text) after the
+    // delete step, while the app still runs: the reading of the first canary, hyphen-free
+    // phone as typed with hyphens, and the note.
+    let webview = site.path("xdg-data/jp.madoguchi.counter/localstorage");
+    let planted = webview.join("http_tauri.localhost_0.localstorage");
+    let utf16 = |s: &str| s.encode_utf16().flat_map(u16::to_le_bytes).collect::<Vec<u8>>();
+    let mut plant = |p: WipeProgress| {
+        if p.phase == WipePhase::Verify {
+            fs::create_dir_all(&webview).unwrap();
+            let mut bytes = b"SQLite format 3\0".to_vec();
+            bytes.extend(utf16(&format!("{{\"draft\":\"{}\"}}", CANARIES[1])));
+            fs::write(&planted, bytes).unwrap();
+        }
+    };
+    let err = wipe.run(&render, &mut plant).unwrap_err().to_string();
+    assert!(err.contains("canary_scan") && err.contains("http_tauri.localhost_0.localstorage"), "{err}");
+    assert!(!CANARIES.iter().any(|c| err.contains(c)), "the error names the file, never the value");
+    assert!(err.contains("UTF-16LE"), "{err}");
+    assert!(!site.path("certificates").read_dir().unwrap().any(|_| true), "no certificate for a failed scan");
+
+    // Run again: the folder is deleted this time; the scan cannot run again (the samples were
+    // only in memory) and says which file it had found.
+    let outcome = Wipe::resume(&DataDir::at(&dir)).unwrap().unwrap().run(&render, &mut |_| {}).unwrap();
+    assert!(!planted.exists());
+    let scan = outcome.certificate.verification.iter().find(|c| c.check == "canary_scan").unwrap();
+    assert_eq!(scan.result, "not_run");
+    assert!(scan.detail.contains("http_tauri.localhost_0.localstorage"), "{}", scan.detail);
+    assert_certificate_text_matches_its_checks(&outcome.certificate, &outcome.pdf);
+}
+
+#[test]
+fn the_scan_samples_every_kind_and_says_so() {
+    let site = isolated_site();
+    let dir = site.path("seat");
+    let store = new_seat_store(&dir, "窓口1");
+    let day = (1..30)
+        .map(|n| store.today() + chrono::Days::new(n))
+        .find(|d| store.day_board(*d).map(|b| !b.slots.is_empty()).unwrap_or(false))
+        .unwrap();
+    store
+        .book(day, NaiveTime::from_hms_opt(9, 0, 0).unwrap(), Channel::Phone, vec![canary_applicant(0)], CANARIES[NOTE])
+        .unwrap();
+    store.sign_in("M001", &Pin::new("1234")).unwrap();
+    let outcome = Wipe::begin(store, options(&site), &mut |_| {}).unwrap().run(&render, &mut |_| {}).unwrap();
+    let scan = outcome.certificate.verification.iter().find(|c| c.check == "canary_scan").unwrap();
+    assert_eq!(scan.result, "passed", "{scan:?}");
+    for counted in ["氏名 1 件", "フリガナ 1 件", "電話番号（数字のみ・ハイフン付き） 1 件", "生年月日", "自由記述"] {
+        assert!(scan.detail.contains(counted), "{counted} in {}", scan.detail);
+    }
+    assert!(scan.detail.contains("UTF-8 と UTF-16LE"));
+    assert!(!CANARIES.iter().any(|c| scan.detail.contains(c)), "counts, never values");
+    assert!(outcome.certificate.fully_verified());
+    assert_certificate_text_matches_its_checks(&outcome.certificate, &outcome.pdf);
 }

@@ -60,9 +60,7 @@ fn size(bytes: u64) -> String {
 pub fn pdf(cert: &Certificate) -> Result<Vec<u8>> {
     let mut c = Composer::new("データ消去証明書", format!("{}　データ消去証明書", cert.site_name))?;
     c.title("データ消去証明書", &format!("{}　{}", cert.site_name, cert.contract));
-    c.paragraph(
-        "下記のとおり、業務で使用した端末から個人情報を含むデータを消去したことを証明します。",
-    );
+    c.paragraph(&statement(cert));
 
     c.heading("実施者");
     c.facts(&[
@@ -151,7 +149,7 @@ pub fn pdf(cert: &Certificate) -> Result<Vec<u8>> {
         &rows,
     );
 
-    c.heading("検証");
+    c.heading("検証（確認したのは以下の項目のみ）");
     for check in &cert.verification {
         c.paragraph(&format!(
             "【{}】{}：{}",
@@ -212,6 +210,24 @@ pub fn pdf(cert: &Certificate) -> Result<Vec<u8>> {
         cert.seat_name,
         local(cert.completed_at)
     )))
+}
+
+/// The opening statement: what is certified, and no more than the checks support.
+pub fn statement(cert: &Certificate) -> String {
+    let mut text = "下記の端末について、下記の方法でこのアプリのデータを消去し、「検証」に記載した確認を行ったことを証明します。確認の結果は各項目に記載のとおりです。「消去が及ばない範囲」に記載した事項は確認していません。".to_owned();
+    let not_run: Vec<&str> = cert
+        .verification
+        .iter()
+        .filter(|c| c.result == "not_run")
+        .map(|c| check_label(&c.check))
+        .collect();
+    if !not_run.is_empty() {
+        text.push_str(&format!(
+            "なお、次の確認は実施していません（理由は各項目に記載）：{}。",
+            not_run.join("、")
+        ));
+    }
+    text
 }
 
 /// Keeps the end of a long path (the informative part) within `max` characters.

@@ -357,7 +357,7 @@ export class FakeBackend implements Backend {
   }
   cases = new Map<string, Recorded>();
   outcomes = new Map<string, CheckOutcome>();
-  async intakeScript(_procedures: Procedure[], _type: ApplicantType, facts: Record<string, boolean>): Promise<IntakeScript> {
+  async intakeScript(_procedures: Procedure[], _type: ApplicantType, facts: Record<string, boolean>, _day: string): Promise<IntakeScript> {
     const visits = fakeVisits(facts);
     return {
       facts: FAKE_FACTS,
@@ -371,7 +371,7 @@ export class FakeBackend implements Backend {
   }
   async checklist(number: string): Promise<ReservationChecklist> {
     const reservation = this.find(number);
-    const script = await this.intakeScript([], "self", {});
+    const script = await this.intakeScript([], "self", {}, "2026-12-01");
     return {
       reservation,
       revisitOf: null,
@@ -666,6 +666,11 @@ export class FakeBackend implements Backend {
     ],
     bytes: 3_187_200,
     seatCertificates: [],
+    snapshots: {
+      fileSystem: "zfs",
+      found: [{ source: "zfs", location: "/srv/.zfs/snapshot/daily-2026-11-28", holdsDataDir: true }],
+      notes: ["ZFS: listed /srv/.zfs/snapshot", "backups made by other tools (backup software, cloud sync, copies by hand) are not detected"],
+    },
   };
   pendingWipe: PendingWipe | null = null;
   wipeRequests: WipeRequest[] = [];

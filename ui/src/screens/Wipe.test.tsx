@@ -51,6 +51,10 @@ test("the preflight is shown, and the run button stays disabled until the seat n
   expect(items).toHaveTextContent("データ鍵（最初に破棄）");
   expect(items).toHaveTextContent("/tmp/madoguchi-test/madoguchi.db");
   expect(screen.getByTestId("wipe-total")).toHaveTextContent("合計 3.0 MB");
+  // Snapshots the wipe cannot reach are listed, and "none found" is never "none there".
+  const snapshots = screen.getByTestId("wipe-snapshots");
+  expect(snapshots).toHaveTextContent("ZFS スナップショット：/srv/.zfs/snapshot/daily-2026-11-28（データフォルダを含む）");
+  expect(snapshots).toHaveTextContent("下記は自動で検出できたものだけです");
   expect(screen.getByLabelText("証明書の保存先")).toHaveValue("/home/madoguchi/Documents");
   expect(screen.getByText(/消去は取り消せません/)).toHaveClass("error");
 

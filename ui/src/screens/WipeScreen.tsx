@@ -197,6 +197,31 @@ function PreflightView({ preflight: p }: { preflight: Preflight }) {
         </tfoot>
       </table>
       {p.hub && <p data-testid="wipe-seat-certificates">{t("wipe.seatCertificates", { n: p.seatCertificates.length })}</p>}
+
+      <h2>{t("wipe.snapshotsTitle")}</h2>
+      <div data-testid="wipe-snapshots">
+        <p className="muted">{t("wipe.snapshotsIntro")}</p>
+        {p.snapshots.found.length === 0 ? (
+          <p>{t("wipe.snapshotsNone")}</p>
+        ) : (
+          <ul className="warn">
+            {p.snapshots.found.map((s) => (
+              <li key={s.source + s.location}>
+                {tCode("wipe.snapshotSource", s.source)}：<span className="mono path">{s.location}</span>
+                {s.holdsDataDir === true && <strong>（{t("wipe.snapshotHolds")}）</strong>}
+              </li>
+            ))}
+          </ul>
+        )}
+        <details>
+          <summary>{t("wipe.snapshotNotes")}</summary>
+          <ul className="mono">
+            {p.snapshots.notes.map((n) => (
+              <li key={n}>{n}</li>
+            ))}
+          </ul>
+        </details>
+      </div>
     </div>
   );
 }

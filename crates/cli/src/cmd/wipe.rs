@@ -185,6 +185,33 @@ fn print_preflight(p: &Preflight) {
         println!("Seats' certificates recorded here: {}", p.seat_certificates.len());
     }
     print_items(&p.items);
+    print_snapshots(&p.snapshots);
+}
+
+/// Snapshots and backups the wipe cannot reach (best effort: none listed is not none there).
+fn print_snapshots(s: &madoguchi_core::wipe::snapshots::SnapshotSearch) {
+    println!(
+        "Snapshots and backups of the data folder (best effort; the wipe cannot reach them){}:",
+        s.file_system.as_deref().map(|f| format!(", file system {f}")).unwrap_or_default()
+    );
+    if s.found.is_empty() {
+        println!("  none found");
+    }
+    for snap in &s.found {
+        println!(
+            "  {:<12} {}{}",
+            snap.source,
+            snap.location,
+            match snap.holds_data_dir {
+                Some(true) => "  (holds the data folder)",
+                Some(false) => "  (does not hold the data folder)",
+                None => "",
+            }
+        );
+    }
+    for note in &s.notes {
+        println!("  note: {note}");
+    }
 }
 
 fn print_items(items: &[WipeItem]) {

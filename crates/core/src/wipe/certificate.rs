@@ -1,6 +1,11 @@
-//! The certificate of sanitization (データ消去証明書), modelled on NIST SP 800-88 Rev. 1
-//! Appendix G: who, what machine, which method and tool, what was removed, whether the data
-//! was handed over first, how it was verified, and a line for the city officer who confirms it.
+//! The certificate of sanitization (データ消去証明書), with the fields NIST SP 800-88's sample
+//! certificate introduced (who, what machine, which method and tool, what was removed, how it
+//! was verified), the method named as in SP 800-88 Rev. 2 (September 2025: cryptographic erase
+//! with key zeroization) and IEEE 2883-2022, whether the data was handed over first, and a line
+//! for the city officer who confirms it.
+//!
+//! It claims only what was checked: each check says what it looked at, a check that could not
+//! run says `not_run` and why, and the limitations list what no application can reach.
 //!
 //! The JSON is the record; the PDF (made by `madoguchi-report`) is its printout. Both carry
 //! a SHA-256 digest of the certificate's content, so a copy can be checked with
@@ -110,10 +115,15 @@ pub struct Certificate {
 }
 
 impl Certificate {
-    /// Whether no check failed (a check is `not_run` only when a resumed run could not
-    /// repeat it, and says why).
+    /// Whether no check failed. A check may be `not_run` (no personal values to search for,
+    /// or a resumed run that lost them) and says why; see [`Certificate::fully_verified`].
     pub fn verified(&self) -> bool {
         !self.verification.iter().any(|c| c.result == "failed")
+    }
+
+    /// Whether every check ran and passed.
+    pub fn fully_verified(&self) -> bool {
+        self.verification.iter().all(|c| c.result == "passed")
     }
 
     /// Fills in [`Certificate::digest`].

@@ -23,6 +23,7 @@ mod erase;
 pub mod handover;
 pub mod machine;
 mod scan;
+pub mod snapshots;
 
 use std::{
     fs,
@@ -182,6 +183,9 @@ pub struct Preflight {
     pub bytes: u64,
     /// Seats' certificates recorded here (hub).
     pub seat_certificates: Vec<SeatCertificate>,
+    /// File-system snapshots and OS backups of the data folder that could be detected (best
+    /// effort): the wipe cannot reach them, and they may hold an old store with its key.
+    pub snapshots: snapshots::SnapshotSearch,
 }
 
 /// Where the handover export goes.
@@ -271,7 +275,8 @@ struct Journal {
     key_destroyed_at: Option<DateTime<Utc>>,
     resumed: bool,
     certificate: Option<Certificate>,
-    /// Files where an earlier run's scan found personal values (a re-run must not forget them).
+    /// Files where an earlier run's scan found personal values or which it could not read (a
+    /// re-run must not forget them).
     #[serde(default)]
     scan_hits: Vec<PathBuf>,
 }
@@ -403,6 +408,7 @@ impl Store {
             bytes: items.iter().map(|i| i.bytes).sum(),
             items,
             seat_certificates: self.wipe_certificates()?,
+            snapshots: snapshots::search(self.data_dir().root()),
         })
     }
 }
@@ -592,8 +598,11 @@ impl Wipe {
             .journal
             .certificate
             .ok_or_else(|| Error::Invalid("the wipe journal has no certificate".into()))?;
+        // The journal holds no personal data, but it is overwritten like every other file, so
+        // the data directory leaves nothing readable behind (its `.tmp` too, if a crash left one).
         let journal = journal_path(&self.dir);
-        fs::remove_file(&journal).map_err(Error::io(format!("removing {}", journal.display())))?;
+        erase::remove(&journal.with_extension("json.tmp"), &mut |_| {})?;
+        erase::remove(&journal, &mut |_| {})?;
         match fs::remove_dir(self.dir.root()) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
@@ -723,78 +732,80 @@ impl Wipe {
             ),
         });
 
-        let mut hits = Vec::new();
-        checks.push(match &self.samples {
-            Some(samples) => {
-                let roots = scan_roots(&self.dir);
-                let found = scan::scan(&roots, samples);
-                hits.clone_from(&found.hits);
-                let roots = roots
-                    .iter()
-                    .map(|r| r.display().to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                check(
-                    "canary_scan",
-                    found.hits.is_empty(),
-                    if found.hits.is_empty() {
-                        format!(
-                            "消去前にストアから採取した個人情報の値 {} 件を、{roots} の下の {} ファイル（{} バイト）で検索: 該当なし{}",
-                            samples.len(),
-                            found.files,
-                            found.bytes,
-                            if found.skipped > 0 {
-                                format!("（読めない {} ファイルは対象外）", found.skipped)
-                            } else {
-                                String::new()
-                            }
-                        )
-                    } else {
-                        format!(
-                            "個人情報の値が見つかった: {}",
-                            found
-                                .hits
-                                .iter()
-                                .map(|p| p.display().to_string())
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        )
-                    },
-                )
-            }
-            None if !self.journal.scan_hits.is_empty() => {
-                let left: Vec<_> = self
-                    .journal
-                    .scan_hits
-                    .iter()
-                    .filter(|p| fs::symlink_metadata(p).is_ok())
-                    .map(|p| p.display().to_string())
-                    .collect();
-                let earlier = self
-                    .journal
-                    .scan_hits
-                    .iter()
-                    .map(|p| p.display().to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                WipeCheck {
-                    check: "canary_scan".into(),
-                    result: if left.is_empty() { "not_run" } else { "failed" }.into(),
-                    detail: if left.is_empty() {
-                        format!("前回の実行で個人情報の値が見つかったファイル（{earlier}）は削除済み。再実行のため検索そのものは実施できない（採取した値はメモリ上にのみ保持）")
-                    } else {
-                        format!("個人情報の値が見つかったファイルが残っている: {}", left.join(", "))
-                    },
-                }
-            }
-            None => WipeCheck {
-                check: "canary_scan".into(),
-                result: "not_run".into(),
-                detail: "中断された消去を再実行して完了した。検索用に採取した個人情報の値はメモリ上にのみ保持するため、中断とともに失われた（鍵は中断前に破棄済み）"
-                    .into(),
-            },
-        });
+        let (scan_check, hits) = self.canary_scan();
+        checks.push(scan_check);
         (checks, hits)
+    }
+
+    /// The `canary_scan` check, and the files it flagged (values found, or not readable). It
+    /// passes only when it ran: values were sampled, the matcher was built, and every file
+    /// under its roots was read to the end.
+    fn canary_scan(&self) -> (WipeCheck, Vec<PathBuf>) {
+        let result = |result: &str, detail: String| WipeCheck {
+            check: "canary_scan".into(),
+            result: result.into(),
+            detail,
+        };
+        let paths = |p: &[PathBuf]| p.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ");
+        let Some(samples) = &self.samples else {
+            if self.journal.scan_hits.is_empty() {
+                return (
+                    result("not_run", "中断された消去を再実行して完了した。検索用に採取した個人情報の値はメモリ上にのみ保持するため、中断とともに失われ、残存検索は実施していない（鍵は中断前に破棄済み）".into()),
+                    Vec::new(),
+                );
+            }
+            let left: Vec<PathBuf> = self
+                .journal
+                .scan_hits
+                .iter()
+                .filter(|p| fs::symlink_metadata(p).is_ok())
+                .cloned()
+                .collect();
+            return if left.is_empty() {
+                (
+                    result("not_run", format!("前回の実行で個人情報の値が見つかった、または読めなかったファイル（{}）は削除済み。再実行のため検索そのものは実施していない（採取した値はメモリ上にのみ保持）", paths(&self.journal.scan_hits))),
+                    Vec::new(),
+                )
+            } else {
+                (result("failed", format!("前回の実行で個人情報の値が見つかった、または読めなかったファイルが残っている: {}", paths(&left))), left)
+            };
+        };
+        if samples.len() == 0 {
+            return (
+                result("not_run", "消去前のストアに検索できる個人情報の値（氏名・フリガナ・電話番号・生年月日・自由記述）が1件もなかったため、残存検索は実施していない".into()),
+                Vec::new(),
+            );
+        }
+        let roots = scan_roots(&self.dir);
+        let found = scan::scan(&roots, samples);
+        if let Some(error) = found.matcher_error {
+            return (result("failed", format!("検索器を作れず、残存検索を実施できなかった（{error}）")), Vec::new());
+        }
+        let sampled = samples
+            .counts()
+            .iter()
+            .map(|(kind, n)| format!("{} {n} 件", kind.label()))
+            .collect::<Vec<_>>()
+            .join("、");
+        let scope = format!(
+            "消去前にストアから採取した値 {} 件（{sampled}）を、UTF-8 と UTF-16LE の両方で、次の場所の全ファイルで検索: {}（{} ファイル、{} バイト）",
+            samples.len(),
+            paths(&roots),
+            found.files,
+            found.bytes,
+        );
+        if !found.hits.is_empty() {
+            let mut flagged = found.hits.clone();
+            flagged.extend(found.unread.iter().cloned());
+            return (result("failed", format!("{scope}。個人情報の値が見つかった: {}", paths(&found.hits))), flagged);
+        }
+        if !found.unread.is_empty() {
+            return (
+                result("failed", format!("{scope}。読めなかった（または大きすぎる・深すぎる）ため検索できなかった: {}", paths(&found.unread))),
+                found.unread,
+            );
+        }
+        (result("passed", format!("{scope}。該当なし")), Vec::new())
     }
 
     fn certificate(&self, verification: Vec<WipeCheck>) -> Result<Certificate> {
@@ -813,8 +824,7 @@ impl Wipe {
             started_at: j.started_at,
             key_destroyed_at: j.key_destroyed_at,
             completed_at: Utc::now(),
-            method: "暗号化消去（NIST SP 800-88 Rev.1 Purge: データ鍵の破棄）の後、全ファイルを乱数で1回上書きして削除（Clear）"
-                .into(),
+            method: METHOD.into(),
             tool: tool(),
             items: j.items.clone(),
             handover: j.handover.clone(),
@@ -858,10 +868,19 @@ pub fn remove_leftovers(dir: &DataDir) -> Result<()> {
     Ok(())
 }
 
+/// The method, in the vocabulary of NIST SP 800-88 Rev. 2 (September 2025) and IEEE 2883-2022.
+pub const METHOD: &str = "暗号化消去（Cryptographic Erase）：データベースとWALは作成時から暗号化された状態でのみ書き込まれており、その唯一のデータ鍵（key.age）を乱数で上書きして削除し、メモリ上の鍵はゼロ化（zeroize）して破棄した。NIST SP 800-88 Rev. 2（2025年9月）が暗号化消去に求める鍵の破棄とゼロ化に当たり、IEEE 2883-2022 の区分では Purge の手法（ただし媒体全体ではなく、このアプリのデータに限る）。その後、データフォルダ等の全ファイルを乱数で1回上書きして削除した（論理的な上書き：IEEE 2883 の Clear に相当する操作だが、SSD では物理的な全複製に届くとは限らない）。";
+
 /// What no wipe by an application can reach; printed on every certificate.
 pub const LIMITATIONS: &[&str] = &[
+    "この証明書が確認したのは「検証」に記載した項目のみである。記載のない場所（アプリが書き込まない場所）は確認していない。",
     "SSD・フラッシュメモリでは、上書きが物理的なすべての複製に届くとは限らない（ウェアレベリング）。これらの媒体での保証は暗号化消去による: データベースとWALは暗号化された状態でのみ書き込まれ、その鍵は破棄された。",
-    "アプリ外で作られた複製（画面の写真、手作業でコピーしたファイル、印刷物）、OSのスワップ・ハイバネーションファイルには及ばない。窓口端末には第二の防御としてディスク全体の暗号化を推奨する。",
+    "OSのスナップショット・バックアップ（Windows のボリュームシャドウコピー・復元ポイント・ファイル履歴、btrfs・ZFS のスナップショット、macOS の Time Machine、バックアップソフト）には、消去前の store.db と key.age の組が残りうる。両方とパスフレーズがそろえば復号できる。消去前の確認（--dry-run）は検出できたものを表示するが、すべてを検出できるわけではない。",
+    "かな漢字変換（Microsoft IME、Google 日本語入力・Mozc など）の学習・予測入力の履歴に、入力した氏名が残ることがある。アプリからは消せないため、OSの利用者ごとに学習履歴を消去する（操作手順書）。",
+    "クリップボードの履歴（Windows の Win+V、クリップボード管理ソフト）に、コピーした氏名・電話番号が残ることがある。",
+    "クラッシュダンプ: アプリ・CLI・ハブは起動時に自らのコアダンプを無効にする（Linux）。それ以前に作られたダンプ、Windows エラー報告（WER）が集めたダンプ、OSのスワップ・ハイバネーションファイルには及ばない。",
+    "パスフレーズを環境変数（MADOGUCHI_PASSPHRASE）でコマンドに渡した場合、シェルの履歴（.bash_history、PowerShell の履歴）に残りうる。鍵は破棄したため単独では意味がないが、上記のスナップショットと組み合わさると復号に使える。",
+    "アプリ外で作られた複製（画面の写真、手作業でコピーしたファイル、印刷物、USBメモリに保存した報告書）には及ばない。窓口端末には第二の防御としてディスク全体の暗号化を推奨する。",
 ];
 
 fn check(name: &str, passed: bool, detail: String) -> WipeCheck {
@@ -1009,12 +1028,27 @@ fn temp_files() -> Vec<PathBuf> {
         .unwrap_or_default()
 }
 
-/// Where the final scan looks: what is left of the data directory, the OS WebView folders'
-/// parents' entries for this app, and the temp folder.
+/// Where the final scan looks: what is left of the data directory, the WebView's folders in
+/// the OS's directories, and the app's entries in the temp folder (`madoguchi*`; the rest of
+/// the temp folder belongs to other programs and users, and cannot all be read).
 fn scan_roots(dir: &DataDir) -> Vec<PathBuf> {
     let mut roots = vec![dir.root().to_owned()];
     roots.extend(os_webview_dirs());
-    roots.push(std::env::temp_dir());
+    let temp = std::env::temp_dir();
+    roots.extend(
+        fs::read_dir(&temp)
+            .map(|entries| {
+                entries
+                    .flatten()
+                    .filter(|e| {
+                        let name = e.file_name().to_string_lossy().to_lowercase();
+                        name.starts_with("madoguchi") || name.starts_with(".madoguchi")
+                    })
+                    .map(|e| e.path())
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default(),
+    );
     roots
 }
 
