@@ -15,6 +15,11 @@ use tauri::{Manager, WebviewUrl, WebviewWindowBuilder};
 pub use error::{AppError, AppErrorCode, ShellErrorCode};
 pub use state::{LockState, StoreState};
 
+/// WebView2's browser arguments: wry's defaults (which setting any replaces) plus Chromium's
+/// autofill server communication, off.
+const WEBVIEW2_ARGS: &str =
+    "--disable-features=msWebOOUI,msPdfOOUI,msSmartScreenProtection,AutofillServerCommunication";
+
 /// Starts the desktop app on the data directory from `MADOGUCHI_DATA_DIR` or the OS default.
 pub fn run() {
     // Before anything holds personal data: no core dumps, SQLCipher wipes what it frees.
@@ -119,6 +124,15 @@ pub fn run() {
                 .inner_size(1366.0, 768.0)
                 .min_inner_size(1024.0, 640.0)
                 .data_directory(dir.webview_dir())
+                // WebView2 (Windows): no general autofill ("Suggestions" remembers names and
+                // phone numbers typed into forms in its unencrypted "Web Data" file, whatever
+                // autocomplete="off" says); password autosave is off by WebView2's default and
+                // nothing turns it on. The browser arguments keep wry's defaults and add
+                // Chromium's autofill server traffic. WebKitGTK has neither feature. The UI adds
+                // autocomplete="off", no context menu and no print or save shortcuts
+                // (ui/src/privacy.ts); see docs/threat-model.md.
+                .general_autofill_enabled(false)
+                .additional_browser_args(WEBVIEW2_ARGS)
                 .build()?;
             Ok(())
         })
