@@ -200,9 +200,18 @@ fn the_first_manager_is_added_then_listed_and_the_audit_trail_verifies() {
         .assert()
         .success()
         .stdout(predicate::str::contains("intact"));
-    madoguchi(tmp.path())
-        .args(["attendance", "--from", "2026-12-01"])
+    // The attendance record is saved among the reports (which the wipe removes), never
+    // printed for a shell redirect.
+    let out = madoguchi(tmp.path())
+        .args(["attendance", "--from", "2026-12-01", "--to", "2026-12-31"])
         .assert()
         .success()
-        .stdout(predicate::str::starts_with("\u{feff}職員番号,氏名"));
+        .get_output()
+        .stdout
+        .clone();
+    let saved = std::path::PathBuf::from(String::from_utf8(out).unwrap().trim());
+    assert_eq!(saved, tmp.path().join("reports/出勤記録_2026-12-01_2026-12-31.csv"));
+    let csv = std::fs::read_to_string(&saved).unwrap();
+    assert!(csv.starts_with("\u{feff}職員番号,氏名"), "{csv}");
+    assert!(!tmp.path().join("reports/出勤記録_2026-12-01_2026-12-31.csv.tmp").exists());
 }

@@ -121,5 +121,22 @@ pub fn save(
     write_report(store, &format!("{name}.{ext}"), &bytes)
 }
 
+/// Saves the attendance record (出勤記録: sign-ins and sign-outs) of `from..=to` as CSV in
+/// `<data>/reports/`, so the end-of-contract wipe removes it with the rest. It names staff,
+/// never citizens. Returns its path.
+pub fn save_attendance(
+    store: &madoguchi_core::Store,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> Result<std::path::PathBuf> {
+    let csv = store.attendance_csv(from, to)?;
+    let name = if from == to {
+        format!("出勤記録_{}.csv", from.format("%Y-%m-%d"))
+    } else {
+        format!("出勤記録_{}_{}.csv", from.format("%Y-%m-%d"), to.format("%Y-%m-%d"))
+    };
+    write_report(store, &name, csv.as_bytes())
+}
+
 /// Result with this crate's [`Error`].
 pub type Result<T> = std::result::Result<T, Error>;
