@@ -56,9 +56,12 @@ ALTER TABLE sync_link ADD COLUMN audit_shipped INTEGER NOT NULL DEFAULT 0;
 
 -- A sign-in ends at once when the member is taken off the roster on another seat and the
 -- change arrives by sync ('deactivated'). The CHECK list lives in the table, so it is rebuilt.
+-- The attendance record is this PC's own and must outlive any change to the roster, which is
+-- the hub's (a hub restored from a copy taken before a member was added, say): so it names the
+-- member by staff ID without a foreign key to the synced roster.
 CREATE TABLE sign_ins_v2 (
     id            INTEGER PRIMARY KEY,
-    staff_code    TEXT NOT NULL REFERENCES staff (code),
+    staff_code    TEXT NOT NULL,
     seat          TEXT NOT NULL,
     signed_in_at  TEXT NOT NULL,
     signed_out_at TEXT,

@@ -79,7 +79,8 @@ fn phone_intake_then_a_missing_document_at_the_counter_leads_to_a_revisit_that_p
             0,
             CheckOutcome::Revisit {
                 reason: " ".into(),
-                missing: vec![]
+                missing: vec![],
+                code: None,
             }
         )
         .unwrap_err(),
@@ -88,6 +89,7 @@ fn phone_intake_then_a_missing_document_at_the_counter_leads_to_a_revisit_that_p
     let revisit = CheckOutcome::Revisit {
         reason: "本人確認書類が B 1点のみ".into(),
         missing: vec!["holder_id".into()],
+        code: Some("identity_documents".into()),
     };
     let c = s
         .record_check_outcome(r.number, 0, revisit.clone())
@@ -224,4 +226,64 @@ fn the_store_uses_a_valid_city_override_and_reports_a_broken_one() {
     // Removing the override goes back to the national defaults.
     std::fs::remove_file(dir.checklist_rules()).unwrap();
     assert_eq!(open().status().unwrap().checklist_rules, bundled);
+}
+
+#[test]
+fn a_second_visit_booked_as_a_revisit_is_judged_on_its_own_day_and_takes_the_second_visit_path() {
+    use madoguchi_core::reservation::ApplicantType;
+    let (_tmp, s) = store();
+    // A proxy renewing a certificate that has expired: the sealed form cannot be used, so the
+    // first visit is for 文書照会 (J-LIS / city pages in assets/checklist/rules.toml,
+    // `renewal_form_expiry`).
+    let mut proxy = person(1, &[Procedure::CertificateRenewal]);
+    proxy.1 = ApplicantType::Proxy;
+    let first = s
+        .book_with_intake(
+            d("2026-12-02"),
+            t(10, 0),
+            Channel::Phone,
+            vec![proxy.clone()],
+            "",
+            vec![PhoneIntake {
+                position: 0,
+                facts: BTreeMap::from([("certificate_expired".to_string(), true)]),
+                marks: BTreeMap::new(),
+            }],
+            None,
+        )
+        .unwrap();
+    let c = s.checklist(first.number).unwrap();
+    assert_eq!(
+        c.people[0].counter.on,
+        d("2026-12-02"),
+        "the visit's day, not today"
+    );
+    assert!(
+        !c.people[0].counter.visits.finishes_today,
+        "an expired certificate by proxy is two visits"
+    );
+    // The second visit, linked to the first: the rules see it as the second visit at once.
+    let second = s
+        .book_with_intake(
+            d("2026-12-10"),
+            t(10, 0),
+            Channel::Phone,
+            vec![proxy],
+            "",
+            vec![],
+            Some(first.number),
+        )
+        .unwrap();
+    let c2 = s.checklist(second.number).unwrap();
+    let counter = &c2.people[0].counter;
+    assert_eq!(counter.on, d("2026-12-10"));
+    assert_eq!(
+        c2.people[0].counter_input.facts.get("second_visit"),
+        Some(&true)
+    );
+    assert!(
+        counter.visits.finishes_today,
+        "the second visit finishes the renewal: {:?}",
+        counter.visits.reasons
+    );
 }

@@ -262,6 +262,20 @@ fn every_table_is_either_synced_or_local() {
 }
 
 #[test]
+fn no_local_table_holds_a_foreign_key_into_the_hubs_rows() {
+    // Synced rows are the hub's to change (a snapshot replaces them all, a restored hub may lack
+    // some); a local row pointing at one could make a repair impossible to commit. Found by the
+    // soak (seed 91): a hub restored from before the roster reached it.
+    let (_tmp, store, _) = store_with_clock("窓口1", d(DAY).and_hms_opt(8, 0, 0).unwrap());
+    for (table, target) in store.foreign_keys().unwrap() {
+        assert!(
+            !(LOCAL_TABLES.contains(&table.as_str()) && SYNCED_TABLES.contains(&target.as_str())),
+            "local table {table} references synced table {target}"
+        );
+    }
+}
+
+#[test]
 fn a_booking_on_one_seat_reaches_the_other_and_the_hub_identically() {
     let net = Net::new(2);
     let r = book(net.seats[0].s(), "2026-12-02", 10, 0, 1).unwrap();

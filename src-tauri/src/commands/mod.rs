@@ -227,17 +227,19 @@ pub fn set_procedure_bundle(state: State<'_, AppState>, bundle: ProcedureBundle)
     with_store(&state, |s| s.set_procedure_bundle(bundle))
 }
 
-/// The phone intake script for these procedures, given the facts answered so far.
+/// The phone intake script for these procedures on the day of the visit being booked (the
+/// rules in force then), given the facts answered so far.
 #[tauri::command]
 pub fn intake_script(
     state: State<'_, AppState>,
     procedures: Vec<Procedure>,
     applicant_type: ApplicantType,
     facts: std::collections::BTreeMap<String, bool>,
+    day: chrono::NaiveDate,
 ) -> CmdResult<IntakeScript> {
     with_store(&state, |s| {
         Ok(s.checklist_rules()
-            .intake_script(&procedures, applicant_type, &facts))
+            .intake_script_on(&procedures, applicant_type, &facts, day))
     })
 }
 

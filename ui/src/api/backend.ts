@@ -83,7 +83,8 @@ export interface Backend {
   setProcedureMinutes(procedure: Procedure, minutes: number): Promise<void>;
   setProcedureBundle(bundle: ProcedureBundle): Promise<void>;
   /** The phone intake script for these procedures, given the facts answered so far. */
-  intakeScript(procedures: Procedure[], applicantType: ApplicantType, facts: Record<string, boolean>): Promise<IntakeScript>;
+  /** The phone intake script for a visit on `day` (YYYY-MM-DD): the rules in force that day. */
+  intakeScript(procedures: Procedure[], applicantType: ApplicantType, facts: Record<string, boolean>, day: string): Promise<IntakeScript>;
   checklist(number: string): Promise<ReservationChecklist>;
   recordChecklist(number: string, position: number, stage: Stage, input: CaseInput): Promise<ReservationChecklist>;
   recordCheckOutcome(number: string, position: number, outcome: CheckOutcome): Promise<ReservationChecklist>;

@@ -19,20 +19,22 @@ type Props = {
   name: string;
   procedures: Procedure[];
   applicantType: ApplicantType;
+  /** The day being booked (YYYY-MM-DD): the rules in force that day apply. */
+  day: string;
   value: PhoneIntake;
   onChange: (value: PhoneIntake) => void;
   /** The script as last loaded, for the read-back of what to bring. */
   onScript?: (script: IntakeScript) => void;
 };
 
-export function IntakePanel({ backend, position, name, procedures, applicantType, value, onChange, onScript }: Props) {
+export function IntakePanel({ backend, position, name, procedures, applicantType, day, value, onChange, onScript }: Props) {
   const [script, setScript] = useState<IntakeScript | null>(null);
   const [error, setError] = useState<string | null>(null);
   const factsKey = JSON.stringify(value.facts);
 
   useEffect(() => {
     if (procedures.length === 0) return;
-    backend.intakeScript(procedures, applicantType, value.facts as Record<string, boolean>).then(
+    backend.intakeScript(procedures, applicantType, value.facts as Record<string, boolean>, day).then(
       (s) => {
         setScript(s);
         onScript?.(s);
@@ -40,7 +42,7 @@ export function IntakePanel({ backend, position, name, procedures, applicantType
       (e) => setError(errorText(errorCode(e))),
     );
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [backend, procedures.join(","), applicantType, factsKey]);
+  }, [backend, procedures.join(","), applicantType, factsKey, day]);
 
   if (procedures.length === 0 || !script) return error ? <p className="error">{error}</p> : null;
   const setMark = (item: string, mark: Mark) => onChange({ ...value, marks: { ...value.marks, [item]: mark } });

@@ -182,6 +182,7 @@ export function BookingScreen({ backend }: { backend: Backend }) {
               name={p.nameKana}
               procedures={p.procedures}
               applicantType={p.applicantType}
+              day={day}
               value={intakeOf(i)}
               onChange={(v) => setIntake((all) => Object.assign([...all], { [i]: v }))}
               onScript={(sc) => setScripts((all) => Object.assign([...all], { [i]: sc }))}

@@ -100,6 +100,9 @@ pub(super) fn load_rules(
     (rules, error)
 }
 
+/// The fact that says a visit is the second of a case (see assets/checklist/rules.toml).
+const SECOND_VISIT: &str = "second_visit";
+
 impl Store {
     /// The checklist rules in force (bundled, or the city's override).
     pub fn checklist_rules(&self) -> &Rules {
@@ -185,7 +188,9 @@ impl Store {
                     person.counter.missing.join(", ")
                 )))
             }
-            CheckOutcome::Revisit { reason, .. } if reason.trim().is_empty() => {
+            CheckOutcome::Revisit { reason, code, .. }
+                if code.is_none() && reason.trim().is_empty() =>
+            {
                 return Err(Error::Invalid("a revisit needs a reason".into()))
             }
             _ => {}
@@ -223,17 +228,20 @@ impl Store {
             let base = CaseInput {
                 procedures: person.procedures.clone(),
                 applicant_type: person.applicant_type,
+                date: Some(reservation.day),
                 ..CaseInput::default()
             };
+            // Judged by the rules in force on the day of this visit, not the day it is looked at.
             let with_base = |input: CaseInput| CaseInput {
                 procedures: base.procedures.clone(),
                 applicant_type: base.applicant_type,
+                date: Some(reservation.day),
                 ..input
             };
             let phone_input = self
                 .stored_input(&id, position, Stage::Phone)?
                 .map(with_base);
-            let (counter_input, carried_over) =
+            let (mut counter_input, carried_over) =
                 match self.stored_input(&id, position, Stage::Counter)? {
                     Some(input) => (with_base(input), false),
                     None => match first
@@ -255,6 +263,14 @@ impl Store {
                         ),
                     },
                 };
+            if first.is_some() {
+                // Booked as the second visit of a case (文書照会, a pickup): the rules' second-visit
+                // path applies without anyone having to say so again.
+                counter_input
+                    .facts
+                    .entry(SECOND_VISIT.to_owned())
+                    .or_insert(true);
+            }
             people.push(PersonChecklist {
                 position,
                 name_kana: person.name_kana.clone(),
@@ -264,10 +280,11 @@ impl Store {
                     .as_ref()
                     .map(|i| self.rules.evaluate(i, Stage::Phone)),
                 counter: self.rules.evaluate(&counter_input, Stage::Counter),
-                script: self.rules.intake_script(
+                script: self.rules.intake_script_on(
                     &person.procedures,
                     person.applicant_type,
                     &counter_input.facts,
+                    reservation.day,
                 ),
                 counter_input,
                 carried_over,
@@ -300,17 +317,18 @@ impl Store {
     }
 
     fn stored_outcome(&self, reservation_id: &str, position: u32) -> Result<Option<CheckOutcome>> {
-        let row: Option<(String, String, String)> = self
+        let row: Option<(String, String, String, String)> = self
             .conn()
-            .prepare_cached("SELECT outcome, reason, missing FROM checklist_outcomes WHERE reservation_id = ?1 AND position = ?2")?
-            .query_row(params![reservation_id, position], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .prepare_cached("SELECT outcome, reason, missing, reason_code FROM checklist_outcomes WHERE reservation_id = ?1 AND position = ?2")?
+            .query_row(params![reservation_id, position], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
             .optional()?;
         Ok(
-            row.map(|(outcome, reason, missing)| match outcome.as_str() {
+            row.map(|(outcome, reason, missing, code)| match outcome.as_str() {
                 "ready" => CheckOutcome::Ready,
                 _ => CheckOutcome::Revisit {
                     reason,
                     missing: serde_json::from_str(&missing).unwrap_or_default(),
+                    code: Some(crate::reason::effective(Some(&code)).to_owned()),
                 },
             }),
         )
@@ -440,16 +458,31 @@ impl Store {
         if position as usize >= reservation.people.len() {
             return Err(Error::NotFound("person"));
         }
-        let (code, reason, missing) = match outcome {
-            CheckOutcome::Ready => ("ready", String::new(), Vec::new()),
-            CheckOutcome::Revisit { reason, missing } => {
-                ("revisit", reason.clone(), missing.clone())
+        let (code, reason, missing, reason_code) = match outcome {
+            CheckOutcome::Ready => ("ready", String::new(), Vec::new(), ""),
+            CheckOutcome::Revisit {
+                reason,
+                missing,
+                code,
+            } => {
+                crate::reason::check(
+                    crate::reason::ReasonKind::Revisit,
+                    code.as_deref(),
+                    reason,
+                    &self.city_reasons()?,
+                )?;
+                (
+                    "revisit",
+                    reason.clone(),
+                    missing.clone(),
+                    crate::reason::effective(code.as_deref()),
+                )
             }
         };
         self.conn().execute(
-            "INSERT INTO checklist_outcomes (reservation_id, position, outcome, reason, missing, rules_version, recorded_by, recorded_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-             ON CONFLICT (reservation_id, position) DO UPDATE SET outcome = excluded.outcome, reason = excluded.reason,
+            "INSERT INTO checklist_outcomes (reservation_id, position, outcome, reason, missing, rules_version, recorded_by, recorded_at, reason_code)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+             ON CONFLICT (reservation_id, position) DO UPDATE SET outcome = excluded.outcome, reason = excluded.reason, reason_code = excluded.reason_code,
                  missing = excluded.missing, rules_version = excluded.rules_version,
                  recorded_by = excluded.recorded_by, recorded_at = excluded.recorded_at",
             params![
@@ -460,7 +493,8 @@ impl Store {
                 serde_json::to_string(&missing).map_err(|e| Error::Invalid(e.to_string()))?,
                 self.rules.version,
                 self.origin().seat,
-                at.format(DATETIME).to_string()
+                at.format(DATETIME).to_string(),
+                reason_code
             ],
         )?;
         Ok(Outcome::Reservation(reservation))

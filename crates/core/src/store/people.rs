@@ -434,8 +434,10 @@ impl Store {
         let actor = self.require(Permission::ManageStaff)?;
         self.audit(&actor, "read_attendance", &format!("{from}..{to}"), "")?;
         let mut stmt = self.conn().prepare_cached(
-            "SELECT s.code, s.name, s.role, i.seat, i.signed_in_at, i.signed_out_at, i.ended_by
-             FROM sign_ins i JOIN staff s ON s.code = i.staff_code
+            // A sign-in stays in the record even while its member is missing from the roster
+            // (the roster is the hub's; the attendance record is this PC's).
+            "SELECT i.staff_code, coalesce(s.name, ''), coalesce(s.role, 'staff'), i.seat, i.signed_in_at, i.signed_out_at, i.ended_by
+             FROM sign_ins i LEFT JOIN staff s ON s.code = i.staff_code
              WHERE i.signed_in_at >= ?1 AND i.signed_in_at < ?2 ORDER BY i.signed_in_at, i.id",
         )?;
         let rows = stmt.query_map(

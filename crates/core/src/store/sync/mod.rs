@@ -524,6 +524,20 @@ impl Store {
         Ok(out)
     }
 
+    /// Every foreign key of the store, as (table, referenced table).
+    pub fn foreign_keys(&self) -> Result<Vec<(String, String)>> {
+        let mut out = Vec::new();
+        for table in self.table_names()? {
+            let mut stmt = self
+                .conn()
+                .prepare("SELECT \"table\" FROM pragma_foreign_key_list(?1)")?;
+            for target in stmt.query_map([&table], |r| r.get::<_, String>(0))? {
+                out.push((table.clone(), target?));
+            }
+        }
+        Ok(out)
+    }
+
     /// Every table of the store (each must be classified as synced or local).
     pub fn table_names(&self) -> Result<Vec<String>> {
         let mut stmt = self.conn().prepare(
