@@ -78,6 +78,8 @@ pub fn run() {
             commands::reconcile,
             commands::set_form_count,
             commands::set_procedure_bundle,
+            commands::city_reasons,
+            commands::set_city_reasons,
             commands::people::signed_in,
             commands::people::sign_in,
             commands::people::sign_out,

@@ -203,11 +203,12 @@ pub fn seed_reservations(
 }
 
 /// The reasons a fictional visit ends in a revisit (no names, as the counter screen asks).
-const REVISIT_REASONS: &[&str] = &[
-    "本人確認書類が不足",
-    "交付通知書を忘れた",
-    "暗証番号が分からない",
-    "委任状に不備",
+/// Revisit reasons as staff record them: a code, and sometimes a few words.
+const REVISIT_REASONS: &[(&str, &str)] = &[
+    ("identity_documents", ""),
+    ("missing_documents", "交付通知書を忘れた"),
+    ("other", "暗証番号が分からない"),
+    ("proxy_documents", "委任状に不備"),
 ];
 
 /// A complete counter checklist for `case`: every item presented (oral ones confirmed), one
@@ -313,7 +314,8 @@ pub fn run_day(
             let reason = REVISIT_REASONS[rng.gen_range(0..REVISIT_REASONS.len())];
             batch.push(step(
                 VisitStep::Revisit {
-                    reason: reason.into(),
+                    reason: reason.1.into(),
+                    code: Some(reason.0.into()),
                 },
                 rng.gen_range(4..10),
                 &mut t,
@@ -394,6 +396,7 @@ pub fn run_day(
         day,
         count: handed_forms + off,
         note: note.into(),
+        code: (!note.is_empty()).then(|| "spoiled".into()),
         at: day.and_hms_opt(17, 10, 0).expect("17:10"),
     }))?;
     Ok(arrivals.len())

@@ -82,6 +82,14 @@ pub enum Error {
         /// The full slot, HH:MM.
         starts: String,
     },
+    /// A free-text field holds what looks like an individual number (個人番号, 12 digits with a
+    /// valid check digit): the contractor must not collect it, so it is refused, not stored.
+    /// The message names the field, never the text.
+    #[error("the {field} holds what looks like an individual number (12 digits with a valid check digit); remove it")]
+    IndividualNumberInText {
+        /// Which field (English, e.g. "revisit reason").
+        field: &'static str,
+    },
     /// The operation is not allowed in the current state (cancel a no-show, book a closed day…).
     #[error("not allowed: {0}")]
     NotAllowed(String),
@@ -184,7 +192,9 @@ pub enum Error {
     },
     /// A seat's audit entries do not continue the chain the hub holds (the seat was restored
     /// from an older copy): it continues on a new chain.
-    #[error("the hub holds this seat's audit chain up to entry {held}, and these do not follow it")]
+    #[error(
+        "the hub holds this seat's audit chain up to entry {held}, and these do not follow it"
+    )]
     AuditFork {
         /// How far the hub holds the chain.
         held: u64,
@@ -229,6 +239,7 @@ impl Error {
             Error::Invalid(_) => ErrorCode::InvalidInput,
             Error::SlotFull { .. } => ErrorCode::SlotFull,
             Error::NotAllowed(_) => ErrorCode::NotAllowed,
+            Error::IndividualNumberInText { .. } => ErrorCode::IndividualNumberInText,
             Error::NotFound(_) => ErrorCode::NotFound,
             Error::DayClosed { .. } => ErrorCode::DayClosed,
             Error::OutsideBookingWindow { .. } => ErrorCode::OutsideBookingWindow,
@@ -296,6 +307,8 @@ pub enum ErrorCode {
     SlotFull,
     /// See [`Error::NotAllowed`].
     NotAllowed,
+    /// See [`Error::IndividualNumberInText`].
+    IndividualNumberInText,
     /// See [`Error::NotFound`].
     NotFound,
     /// See [`Error::DayClosed`].

@@ -221,6 +221,37 @@ mod tests {
                 "Visit",
             ),
             (
+                // A revisit stored before reasons had codes: words alone (counted as "other").
+                format!(r#"{{"op":"visit_step","number":"{number}","position":0,"step":{{"step":"revisit","reason":"書類不足"}},"at":"2026-12-01T10:00:00"}}"#),
+                "visit_step",
+                "Visit",
+            ),
+            (
+                format!(r#"{{"op":"visit_step","number":"{number}","position":0,"step":{{"step":"cancel","reason":"","code":"left"}},"at":"2026-12-01T10:00:00"}}"#),
+                "visit_step",
+                "Visit",
+            ),
+            (
+                r#"{"op":"set_form_count","day":"2026-12-01","count":3,"note":"書き損じ","at":"2026-12-01T17:00:00"}"#.into(),
+                "set_form_count",
+                "Visit",
+            ),
+            (
+                r#"{"op":"set_form_count","day":"2026-12-01","count":3,"note":"","code":"spoiled","at":"2026-12-01T17:00:00"}"#.into(),
+                "set_form_count",
+                "Visit",
+            ),
+            (
+                format!(r#"{{"op":"record_check_outcome","number":"{number}","position":0,"outcome":{{"outcome":"revisit","reason":"書類不足","missing":[]}},"at":"2026-12-01T10:00:00"}}"#),
+                "record_check_outcome",
+                "Checklist",
+            ),
+            (
+                r#"{"op":"set_city_reasons","reasons":[{"kind":"cancel","code":"city_rain","label":"荒天","active":true}]}"#.into(),
+                "set_city_reasons",
+                "Visit",
+            ),
+            (
                 r#"{"op":"add_staff","code":"S100","name":"見本 一郎","role":"staff","pin_hash":"$argon2id$x"}"#.into(),
                 "staff_add",
                 "Staff",

@@ -105,13 +105,23 @@ pub enum VisitStep {
     Complete,
     /// The citizen must come again.
     Revisit {
-        /// Why.
+        /// Staff's words (kept only in the encrypted store; never on a report).
         reason: String,
+        /// The reason's code ([`crate::reason::ReasonKind::Revisit`]); absent in steps stored
+        /// before codes, which count as "other".
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "ts", ts(optional))]
+        code: Option<String>,
     },
     /// Cancelled (left, wrong day…).
     Cancel {
-        /// Why.
+        /// Staff's words (kept only in the encrypted store; never on a report).
         reason: String,
+        /// The reason's code ([`crate::reason::ReasonKind::Cancel`]); absent in steps stored
+        /// before codes, which count as "other".
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "ts", ts(optional))]
+        code: Option<String>,
     },
 }
 
@@ -189,13 +199,13 @@ pub fn next(
         // A revisit is decided at the counter, before the bundle leaves it.
         (
             S::Called | S::ChecklistVerified | S::FormsChecked | S::BundlePrepared,
-            T::Revisit { reason },
-        ) if !blank(reason) => S::Revisit,
+            T::Revisit { reason, code },
+        ) if code.is_some() || !blank(reason) => S::Revisit,
         // A case can be cancelled until city staff hold the bundle.
         (
             S::Waiting | S::Called | S::ChecklistVerified | S::FormsChecked | S::BundlePrepared,
-            T::Cancel { reason },
-        ) if !blank(reason) => S::Cancelled,
+            T::Cancel { reason, code },
+        ) if code.is_some() || !blank(reason) => S::Cancelled,
         _ => return refuse("not a step from here (or a required detail is missing)"),
     })
 }
@@ -228,14 +238,24 @@ pub enum VisitMutation {
         /// Document names the bundle must hold.
         items: Vec<String>,
     },
+    /// Set the codes the city added to the reason lists (revisit, cancel, form difference),
+    /// the whole list at once; a code once used stays listed (retired: not active).
+    SetCityReasons {
+        /// Every city code of every list.
+        reasons: Vec<crate::reason::CityReason>,
+    },
     /// The back office's count of application forms for a day (申請書の枚数).
     SetFormCount {
         /// Day.
         day: chrono::NaiveDate,
         /// Forms counted.
         count: u32,
-        /// Explanation of any difference.
+        /// Staff's words on a difference (kept only in the encrypted store; never on a report).
         note: String,
+        /// The difference's code ([`crate::reason::ReasonKind::FormDifference`]); absent in
+        /// counts stored before codes (words alone count as "other").
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        code: Option<String>,
         /// When (local time).
         at: NaiveDateTime,
     },
@@ -248,6 +268,7 @@ impl VisitMutation {
             VisitMutation::VisitStep { .. } => "visit_step",
             VisitMutation::SetFormCount { .. } => "set_form_count",
             VisitMutation::SetProcedureBundle { .. } => "set_procedure_bundle",
+            VisitMutation::SetCityReasons { .. } => "set_city_reasons",
         }
     }
 
@@ -257,6 +278,7 @@ impl VisitMutation {
             VisitMutation::VisitStep { number, .. } => number.to_string(),
             VisitMutation::SetFormCount { day, .. } => day.to_string(),
             VisitMutation::SetProcedureBundle { procedure, .. } => procedure.code().to_owned(),
+            VisitMutation::SetCityReasons { .. } => "reasons".to_owned(),
         }
     }
 
@@ -281,7 +303,9 @@ impl VisitMutation {
                 _ => P::CounterWork,
             },
             VisitMutation::SetFormCount { .. } => P::CounterWork,
-            VisitMutation::SetProcedureBundle { .. } => P::ChangePlan,
+            VisitMutation::SetProcedureBundle { .. } | VisitMutation::SetCityReasons { .. } => {
+                P::ChangePlan
+            }
         }
     }
 }
@@ -396,14 +420,20 @@ mod tests {
         assert!(next(
             VisitState::Completed,
             &VisitFacts::default(),
-            &VisitStep::Cancel { reason: "x".into() },
+            &VisitStep::Cancel {
+                reason: "x".into(),
+                code: None
+            },
             at(1)
         )
         .is_err());
         assert!(next(
             VisitState::HandedOver,
             &VisitFacts::default(),
-            &VisitStep::Cancel { reason: "x".into() },
+            &VisitStep::Cancel {
+                reason: "x".into(),
+                code: None
+            },
             at(1)
         )
         .is_err());
@@ -463,10 +493,12 @@ mod tests {
             }),
             Just(VisitStep::Complete),
             Just(VisitStep::Revisit {
-                reason: "書類不足".into()
+                reason: "書類不足".into(),
+                code: None,
             }),
             Just(VisitStep::Cancel {
-                reason: "帰宅".into()
+                reason: String::new(),
+                code: Some("left".into()),
             }),
         ]
     }
@@ -522,7 +554,7 @@ mod tests {
                     next(s, &facts, &VisitStep::Complete, later(1)).unwrap()
                 }
                 VisitState::Acknowledged => next(state, &facts, &VisitStep::Complete, later(0)).unwrap(),
-                _ => next(state, &facts, &VisitStep::Cancel { reason: "終了".into() }, later(0)).unwrap(),
+                _ => next(state, &facts, &VisitStep::Cancel { reason: String::new(), code: Some("other".into()) }, later(0)).unwrap(),
             };
             prop_assert!(ended.is_terminal());
         }

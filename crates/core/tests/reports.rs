@@ -101,7 +101,8 @@ fn known_day() -> (tempfile::TempDir, Store, TestClock) {
         c.number,
         0,
         VisitStep::Revisit {
-            reason: "本人確認書類が不足".into(),
+            reason: "運転免許証を忘れた 山田様".into(),
+            code: Some("identity_documents".into()),
         },
     )
     .unwrap();
@@ -109,7 +110,8 @@ fn known_day() -> (tempfile::TempDir, Store, TestClock) {
     let _ = (e, w);
 
     at(&clock, d(DAY), 16, 0);
-    s.set_form_count(d(DAY), 3, "書き損じ 1 枚を含む").unwrap();
+    s.set_form_count(d(DAY), 3, Some("spoiled"), "書き損じ 1 枚を含む")
+        .unwrap();
     let inquiry = |kind, channel, category, minutes| NewInquiry {
         kind,
         channel,
@@ -188,12 +190,13 @@ fn the_daily_figures_are_the_known_ones() {
     assert_eq!((f.completed, f.revisits, f.cases_cancelled), (1, 1, 0));
     assert_eq!(
         f.revisit_reasons,
-        vec![("本人確認書類が不足".to_string(), 1)]
+        vec![("identity_documents".to_string(), 1)],
+        "codes only, never the words"
     );
     assert_eq!((f.handed_over, f.unacknowledged), (2, 1));
     assert_eq!(
-        (f.forms_recorded, f.forms_counted, f.forms_note.as_str()),
-        (2, Some(3), "書き損じ 1 枚を含む")
+        (f.forms_recorded, f.forms_counted, f.forms_reason.as_str()),
+        (2, Some(3), "spoiled")
     );
     assert_eq!(
         (f.inquiries_phone, f.inquiries_visitor, f.inquiry_minutes),

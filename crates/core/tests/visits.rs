@@ -124,8 +124,15 @@ fn a_full_visit_from_check_in_to_acknowledgment_with_its_chain_of_custody() {
         VisitState::Completed
     );
     assert!(
-        s.visit_step(r.number, 0, VisitStep::Cancel { reason: "x".into() })
-            .is_err(),
+        s.visit_step(
+            r.number,
+            0,
+            VisitStep::Cancel {
+                reason: "x".into(),
+                code: None
+            }
+        )
+        .is_err(),
         "ended"
     );
 
@@ -198,15 +205,28 @@ fn a_revisit_ends_the_case_with_its_reason_and_late_arrivals_wait_their_turn() {
             0,
             VisitStep::Revisit {
                 reason: "本人確認書類が不足".into(),
+                code: None,
             },
         )
         .unwrap();
     assert_eq!(
-        (revisit.state, revisit.end_reason.as_str()),
-        (VisitState::Revisit, "本人確認書類が不足")
+        (
+            revisit.state,
+            revisit.end_reason.as_str(),
+            revisit.end_code.as_str()
+        ),
+        (VisitState::Revisit, "本人確認書類が不足", "other"),
+        "words alone (as before codes) count as other"
     );
     assert!(s
-        .visit_step(later.number, 0, VisitStep::Revisit { reason: " ".into() })
+        .visit_step(
+            later.number,
+            0,
+            VisitStep::Revisit {
+                reason: " ".into(),
+                code: None
+            }
+        )
         .is_err());
 }
 
@@ -288,9 +308,11 @@ fn the_form_count_is_reconciled_against_the_handoffs_including_a_mismatch() {
         "day end: still to acknowledge"
     );
 
-    let matched = s.set_form_count(d(DAY), 3, "").unwrap();
+    let matched = s.set_form_count(d(DAY), 3, None, "").unwrap();
     assert_eq!(matched.difference, Some(0));
-    let off = s.set_form_count(d(DAY), 4, "書き損じ 1 枚を含む").unwrap();
+    let off = s
+        .set_form_count(d(DAY), 4, Some("spoiled"), "書き損じ 1 枚を含む")
+        .unwrap();
     assert_eq!(
         (off.counted, off.difference, off.note.as_str()),
         (Some(4), Some(1), "書き損じ 1 枚を含む")

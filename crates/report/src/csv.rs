@@ -2,9 +2,11 @@
 //! as they are. Sections are separated by a blank line, each with its own header row.
 use madoguchi_core::store::{DailyReport, DayFigures, MonthlyReport};
 
+use madoguchi_core::reason::{CityReason, ReasonKind};
+
 use crate::{
     figures::{counted, staff, summary, time_lines},
-    labels::label,
+    labels::{label, reason, reasons},
 };
 
 fn field(s: &str) -> String {
@@ -40,7 +42,7 @@ fn pairs(rows: Vec<(String, String)>) -> Vec<Vec<String>> {
     rows.into_iter().map(|(k, v)| vec![k, v]).collect()
 }
 
-fn breakdowns(csv: &mut Csv, f: &DayFigures) {
+fn breakdowns(csv: &mut Csv, f: &DayFigures, city: &[CityReason]) {
     csv.section(
         "手続き別",
         &["手続き", "件数"],
@@ -51,12 +53,16 @@ fn breakdowns(csv: &mut Csv, f: &DayFigures) {
         &["受付方法", "人数"],
         &pairs(counted("channel", &f.by_channel, |c| c.code())),
     );
-    let reasons: Vec<Vec<String>> = f
-        .revisit_reasons
-        .iter()
-        .map(|(r, n)| vec![r.clone(), n.to_string()])
-        .collect();
-    csv.section("再来庁の理由", &["理由", "件数"], &reasons);
+    csv.section(
+        "再来庁の理由",
+        &["理由", "件数"],
+        &pairs(reasons(ReasonKind::Revisit, &f.revisit_reasons, city)),
+    );
+    csv.section(
+        "窓口での取消の理由",
+        &["理由", "件数"],
+        &pairs(reasons(ReasonKind::Cancel, &f.cancel_reasons, city)),
+    );
     csv.section(
         "問い合わせ・クレームの内容",
         &["内容", "件数"],
@@ -87,10 +93,21 @@ pub fn daily(report: &DailyReport) -> String {
         "未解決のクレーム".into(),
         format!("{} 件", report.open_complaints),
     ]);
-    rows.push(vec!["申請書の差の説明".into(), f.forms_note.clone()]);
+    rows.push(vec![
+        "申請書の差の理由".into(),
+        if f.forms_reason.is_empty() {
+            String::new()
+        } else {
+            reason(
+                ReasonKind::FormDifference,
+                &f.forms_reason,
+                &report.city_reasons,
+            )
+        },
+    ]);
     rows.push(vec!["提出期限".into(), report.due.to_string()]);
     csv.section("受付・処理の状況", &["項目", "値"], &rows);
-    breakdowns(&mut csv, f);
+    breakdowns(&mut csv, f, &report.city_reasons);
     csv.0
 }
 
@@ -190,6 +207,6 @@ pub fn monthly(report: &MonthlyReport) -> String {
         &["内容", "問い合わせ", "クレーム", "うち解決"],
         &cats,
     );
-    breakdowns(&mut csv, &report.totals);
+    breakdowns(&mut csv, &report.totals, &report.city_reasons);
     csv.0
 }

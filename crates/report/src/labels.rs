@@ -2,9 +2,12 @@
 //! always say the same thing.
 use std::{collections::HashMap, sync::OnceLock};
 
-const LOCALES: [&str; 2] = [
+use madoguchi_core::reason::{CityReason, ReasonKind};
+
+const LOCALES: [&str; 3] = [
     include_str!("../../../ui/src/locales/ja/reservations.json"),
     include_str!("../../../ui/src/locales/ja/people.json"),
+    include_str!("../../../ui/src/locales/ja/reasons.json"),
 ];
 
 /// The label of `prefix.code` (e.g. `procedure.card_issue`), or the code itself.
@@ -24,8 +27,52 @@ pub(crate) fn label(prefix: &str, code: &str) -> String {
         .unwrap_or_else(|| code.to_owned())
 }
 
+/// The Japanese label of a reason code: the built-in label, or the city's own; an unknown code
+/// (from a newer seat) prints as itself. Codes are `[a-z0-9_]`, never free text.
+pub(crate) fn reason(kind: ReasonKind, code: &str, city: &[CityReason]) -> String {
+    let prefix = format!("reason.{}", kind.code());
+    if kind.built_in().contains(&code) {
+        return label(&prefix, code);
+    }
+    city.iter()
+        .find(|r| r.kind == kind && r.code == code)
+        .map(|r| r.label.trim().to_owned())
+        .unwrap_or_else(|| code.to_owned())
+}
+
+/// Counts by reason code as labelled rows.
+pub(crate) fn reasons(
+    kind: ReasonKind,
+    rows: &[(String, u32)],
+    city: &[CityReason],
+) -> Vec<(String, String)> {
+    rows.iter()
+        .map(|(code, n)| (reason(kind, code, city), n.to_string()))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    #[test]
+    fn every_built_in_reason_has_a_label() {
+        for kind in ReasonKind::ALL {
+            for code in kind.built_in() {
+                let l = reason(*kind, code, &[]);
+                assert_ne!(l, *code, "reason.{}.{code} has no label", kind.code());
+            }
+        }
+        let city = [CityReason {
+            kind: ReasonKind::Cancel,
+            code: "city_rain".into(),
+            label: "荒天".into(),
+            active: false,
+        }];
+        assert_eq!(reason(ReasonKind::Cancel, "city_rain", &city), "荒天");
+        assert_eq!(reason(ReasonKind::Revisit, "city_rain", &city), "city_rain");
+    }
+
     #[test]
     fn codes_get_their_japanese_labels() {
         assert_eq!(super::label("procedure", "card_issue"), "カード交付");

@@ -1,13 +1,14 @@
 //! The reports as PDF.
 use chrono::Datelike;
 use madoguchi_core::{
+    reason::{CityReason, ReasonKind},
     reservation::Procedure,
     store::{DailyReport, DayFigures, MonthlyReport},
 };
 
 use crate::{
     figures::{counted, staff, summary, time_lines},
-    labels::label,
+    labels::{label, reason, reasons},
     layout::{Align, Col, Composer},
     Result,
 };
@@ -34,19 +35,18 @@ fn footer(produced: chrono::NaiveDateTime, due: chrono::NaiveDate) -> String {
 
 /// The tables and charts both reports share: procedures, channels, revisit reasons, inquiries
 /// by category, check-ins by hour.
-fn breakdowns(c: &mut Composer, f: &DayFigures) {
+fn breakdowns(c: &mut Composer, f: &DayFigures, city: &[CityReason]) {
     c.heading("手続き別（来庁者）");
     c.facts(&counted("procedure", &f.by_procedure, |p| p.code()));
     c.heading("受付方法別（予約・当日来庁の人数）");
     c.facts(&counted("channel", &f.by_channel, |ch| ch.code()));
     if !f.revisit_reasons.is_empty() {
         c.heading("再来庁の理由");
-        let rows: Vec<(String, String)> = f
-            .revisit_reasons
-            .iter()
-            .map(|(r, n)| (r.clone(), n.to_string()))
-            .collect();
-        c.facts(&rows);
+        c.facts(&reasons(ReasonKind::Revisit, &f.revisit_reasons, city));
+    }
+    if !f.cancel_reasons.is_empty() {
+        c.heading("窓口での取消の理由");
+        c.facts(&reasons(ReasonKind::Cancel, &f.cancel_reasons, city));
     }
     if !f.by_category.is_empty() {
         c.heading("問い合わせ・クレームの内容");
@@ -89,10 +89,17 @@ pub fn daily(report: &DailyReport) -> Result<Vec<u8>> {
         "未解決のクレーム（本日終了時点）：{} 件",
         report.open_complaints
     ));
-    if !f.forms_note.is_empty() {
-        c.line(&format!("申請書の差の説明：{}", f.forms_note));
+    if !f.forms_reason.is_empty() {
+        c.line(&format!(
+            "申請書の差の理由：{}",
+            reason(
+                ReasonKind::FormDifference,
+                &f.forms_reason,
+                &report.city_reasons
+            )
+        ));
     }
-    breakdowns(&mut c, f);
+    breakdowns(&mut c, f, &report.city_reasons);
     Ok(c.finish(&footer(report.produced_at, report.due)))
 }
 
@@ -226,6 +233,6 @@ pub fn monthly(report: &MonthlyReport) -> Result<Vec<u8>> {
     for (label, value) in time_lines(t) {
         c.line(&format!("{label}：{value}"));
     }
-    breakdowns(&mut c, t);
+    breakdowns(&mut c, t, &report.city_reasons);
     Ok(c.finish(&footer(report.produced_at, report.due)))
 }

@@ -333,7 +333,27 @@ pub fn set_form_count(
     state: State<'_, AppState>,
     day: NaiveDate,
     count: u32,
+    code: Option<String>,
     note: String,
 ) -> CmdResult<Reconciliation> {
-    with_store(&state, |s| s.set_form_count(day, count, &note))
+    with_store(&state, |s| {
+        s.set_form_count(day, count, code.as_deref(), &note)
+    })
+}
+
+/// The codes the city added to the reason lists.
+#[tauri::command]
+pub fn city_reasons(
+    state: State<'_, AppState>,
+) -> CmdResult<Vec<madoguchi_core::reason::CityReason>> {
+    with_store(&state, |s| s.city_reasons())
+}
+
+/// Sets the codes the city added to the reason lists (manager / deputy).
+#[tauri::command]
+pub fn set_city_reasons(
+    state: State<'_, AppState>,
+    reasons: Vec<madoguchi_core::reason::CityReason>,
+) -> CmdResult<()> {
+    with_store(&state, |s| s.set_city_reasons(reasons))
 }

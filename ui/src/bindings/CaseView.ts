@@ -69,9 +69,13 @@ waitingMinutes: number,
  */
 serviceMinutes: number | null, 
 /**
- * Why it ended as a revisit or cancellation.
+ * Staff's words on why it ended as a revisit or cancellation (the store only).
  */
 endReason: string, 
+/**
+ * The code of why it ended as a revisit or cancellation (empty while open).
+ */
+endCode: string, 
 /**
  * The documents its bundle must hold (the city's list for its procedures).
  */

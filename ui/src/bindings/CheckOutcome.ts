@@ -5,10 +5,15 @@
  */
 export type CheckOutcome = { "outcome": "ready" } | { "outcome": "revisit", 
 /**
- * Why, in words staff chose.
+ * Staff's words (kept only in the encrypted store; never on a report).
  */
 reason: string, 
 /**
  * The items still missing (what to bring next time).
  */
-missing: Array<string>, };
+missing: Array<string>, 
+/**
+ * The reason's code ([`crate::reason::ReasonKind::Revisit`]); absent in outcomes
+ * stored before codes, which count as "other".
+ */
+code?: string, };

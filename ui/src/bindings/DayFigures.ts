@@ -58,13 +58,17 @@ completed: number,
  */
 revisits: number, 
 /**
- * Revisits by reason.
+ * Revisits by reason code, most first.
  */
 revisitReasons: Array<[string, number]>, 
 /**
  * Cases cancelled at the counter.
  */
 casesCancelled: number, 
+/**
+ * Cancellations at the counter by reason code, most first.
+ */
+cancelReasons: Array<[string, number]>, 
 /**
  * Bundles handed to city staff.
  */
@@ -82,9 +86,9 @@ formsRecorded: number,
  */
 formsCounted: number | null, 
 /**
- * The back office's explanation of a difference.
+ * The code of the back office's explanation of a difference (empty when none).
  */
-formsNote: string, 
+formsReason: string, 
 /**
  * Inquiries by phone.
  */

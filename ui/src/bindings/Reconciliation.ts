@@ -23,7 +23,11 @@ recorded: number,
  */
 difference: number | null, 
 /**
- * The back office's explanation.
+ * The code of the back office's explanation (empty when none was given).
+ */
+noteCode: string, 
+/**
+ * The back office's words (the store only; never on a report).
  */
 note: string, 
 /**

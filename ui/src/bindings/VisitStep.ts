@@ -29,10 +29,20 @@ items: Array<string>,
  */
 note: string, } | { "step": "complete" } | { "step": "revisit", 
 /**
- * Why.
+ * Staff's words (kept only in the encrypted store; never on a report).
  */
-reason: string, } | { "step": "cancel", 
+reason: string, 
 /**
- * Why.
+ * The reason's code ([`crate::reason::ReasonKind::Revisit`]); absent in steps stored
+ * before codes, which count as "other".
  */
-reason: string, };
+code?: string, } | { "step": "cancel", 
+/**
+ * Staff's words (kept only in the encrypted store; never on a report).
+ */
+reason: string, 
+/**
+ * The reason's code ([`crate::reason::ReasonKind::Cancel`]); absent in steps stored
+ * before codes, which count as "other".
+ */
+code?: string, };

@@ -184,10 +184,15 @@ pub enum CheckOutcome {
     Ready,
     /// Something is missing: the citizen comes again.
     Revisit {
-        /// Why, in words staff chose.
+        /// Staff's words (kept only in the encrypted store; never on a report).
         reason: String,
         /// The items still missing (what to bring next time).
         missing: Vec<String>,
+        /// The reason's code ([`crate::reason::ReasonKind::Revisit`]); absent in outcomes
+        /// stored before codes, which count as "other".
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "ts", ts(optional))]
+        code: Option<String>,
     },
 }
 

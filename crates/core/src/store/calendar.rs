@@ -142,6 +142,7 @@ impl Store {
         day: NaiveDate,
         note: Option<&str>,
     ) -> Result<Outcome> {
+        crate::my_number::refuse_in_text("holiday session note", note.unwrap_or_default())?;
         let d = day.format(DATE).to_string();
         match note {
             Some(note) => {

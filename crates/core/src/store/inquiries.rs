@@ -50,6 +50,8 @@ impl Store {
     }
 
     pub(super) fn apply_record_inquiry(&self, id: Uuid, new: &NewInquiry) -> Result<()> {
+        crate::my_number::refuse_in_text("inquiry summary", new.summary.expose())?;
+        crate::my_number::refuse_in_text("inquiry outcome", &new.outcome)?;
         if new.summary.expose().trim().is_empty() {
             return Err(Error::Invalid("say what it was about".into()));
         }
@@ -88,6 +90,7 @@ impl Store {
         step: ComplaintStep,
         note: &str,
     ) -> Result<()> {
+        crate::my_number::refuse_in_text("complaint step note", note)?;
         let current = self.inquiry(id)?;
         if current.kind != InquiryKind::Complaint {
             return Err(Error::NotAllowed(

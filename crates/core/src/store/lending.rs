@@ -70,6 +70,14 @@ impl Store {
     }
 
     pub(super) fn apply_lend(&self, id: Uuid, new: &NewLentMaterial) -> Result<()> {
+        for (field, text) in [
+            ("lending note", &new.note),
+            ("lent item", &new.item),
+            ("lent by", &new.lent_by),
+            ("kept at", &new.kept_at),
+        ] {
+            crate::my_number::refuse_in_text(field, text)?;
+        }
         let item = super::required_label("item", &new.item)?;
         let lent_by = super::required_label("lent by", &new.lent_by)?;
         let kept_at = super::required_label("kept at", &new.kept_at)?;

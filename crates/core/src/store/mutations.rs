@@ -116,7 +116,14 @@ impl Store {
             Mutation::Staff(m) => self.apply_staff(m).map(|()| Outcome::none()),
             Mutation::Inquiry(m) => self.apply_inquiry(m).map(|()| Outcome::none()),
             Mutation::Lending(m) => self.apply_lending(m).map(|()| Outcome::none()),
-            Mutation::Conflict(m) => self.apply_conflict(m).map(|()| Outcome::none()),
+            Mutation::Conflict(m) => {
+                // The conflict domain applies in `store::sync`; its one free-text field is
+                // checked here, on the same path the hub takes.
+                if let crate::mutation::ConflictMutation::ResolveConflict { resolution, .. } = m {
+                    crate::my_number::refuse_in_text("conflict resolution", resolution)?;
+                }
+                self.apply_conflict(m).map(|()| Outcome::none())
+            }
         }
     }
 

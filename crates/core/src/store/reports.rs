@@ -3,9 +3,9 @@
 //! business calendar (seed 000 §5(2)ウ-E: daily by the next business day, monthly within the
 //! first 7 business days of the next month).
 //!
-//! Aggregates only: counts, minutes, roles. No name, phone, reservation number or free text
-//! typed about a person leaves this module; revisit reasons are counted by the reason staff
-//! chose or typed (the counter screen asks for reasons, not names).
+//! Aggregates only: counts, minutes, roles and codes. No name, phone, reservation number or
+//! free text leaves this module: revisit and cancel reasons and form-count differences are
+//! counted by their codes ([`crate::reason`]); the words staff added stay in the store.
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, Days, Months, NaiveDate, NaiveDateTime, Timelike};
@@ -86,10 +86,12 @@ pub struct DayFigures {
     pub completed: u32,
     /// Cases that must come again.
     pub revisits: u32,
-    /// Revisits by reason.
+    /// Revisits by reason code, most first.
     pub revisit_reasons: Vec<(String, u32)>,
     /// Cases cancelled at the counter.
     pub cases_cancelled: u32,
+    /// Cancellations at the counter by reason code, most first.
+    pub cancel_reasons: Vec<(String, u32)>,
     /// Bundles handed to city staff.
     pub handed_over: u32,
     /// Bundles handed over and not acknowledged by city staff.
@@ -98,8 +100,8 @@ pub struct DayFigures {
     pub forms_recorded: u32,
     /// Application forms counted by the back office.
     pub forms_counted: Option<u32>,
-    /// The back office's explanation of a difference.
-    pub forms_note: String,
+    /// The code of the back office's explanation of a difference (empty when none).
+    pub forms_reason: String,
     /// Inquiries by phone.
     pub inquiries_phone: u32,
     /// Inquiries from visitors.
@@ -133,6 +135,8 @@ pub struct DailyReport {
     pub figures: DayFigures,
     /// Complaints still open at the end of the day (any day received).
     pub open_complaints: u32,
+    /// The codes the city added to the reason lists, for their labels.
+    pub city_reasons: Vec<crate::reason::CityReason>,
     /// Due date (the next business day).
     #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub due: NaiveDate,
@@ -160,6 +164,8 @@ pub struct MonthlyReport {
     pub complaints_by_category: Vec<(InquiryCategory, u32, u32, u32)>,
     /// Complaints open at the end of the month.
     pub open_complaints: u32,
+    /// The codes the city added to the reason lists, for their labels.
+    pub city_reasons: Vec<crate::reason::CityReason>,
     /// The city's forecast of expiries for the month, if there is one.
     pub forecast: Option<ExpiryForecast>,
     /// Due date (the 7th business day of the next month).
@@ -259,6 +265,7 @@ impl Store {
             site: self.meta().site_name.clone(),
             figures,
             open_complaints: self.open_complaints(day)?,
+            city_reasons: self.city_reasons()?,
             due: daily_due(&self.calendar()?, day),
             produced_at: self.now(),
         };
@@ -280,6 +287,7 @@ impl Store {
             totals,
             complaints_by_category: self.category_summary(first, last)?,
             open_complaints: self.open_complaints(last)?,
+            city_reasons: self.city_reasons()?,
             forecast: self.expiry_forecast(first)?,
             days,
             due: monthly_due(&self.calendar()?, first),
@@ -484,12 +492,15 @@ impl Store {
             .into_iter()
             .map(|b| (b.procedure, b.forms))
             .collect();
-        let (mut procedures, mut reasons): (BTreeMap<Procedure, u32>, BTreeMap<String, u32>) =
-            Default::default();
+        let (mut procedures, mut reasons, mut cancels): (
+            BTreeMap<Procedure, u32>,
+            BTreeMap<String, u32>,
+            BTreeMap<String, u32>,
+        ) = Default::default();
         let (mut waits, mut services, mut hours) =
             (Vec::new(), Vec::new(), BTreeMap::<u32, u32>::new());
         let mut stmt = self.conn().prepare_cached(
-            "SELECT v.state, v.end_reason, v.checked_in_at, v.called_at, v.handed_at, p.procedures
+            "SELECT v.state, v.end_code, v.checked_in_at, v.called_at, v.handed_at, p.procedures
              FROM visits v JOIN reservation_people p ON p.reservation_id = v.reservation_id AND p.position = v.position
              WHERE v.day BETWEEN ?1 AND ?2",
         )?;
@@ -529,9 +540,16 @@ impl Store {
                 VisitState::Completed => f.completed += 1,
                 VisitState::Revisit => {
                     f.revisits += 1;
-                    *reasons.entry(reason.trim().to_owned()).or_default() += 1;
+                    *reasons
+                        .entry(crate::reason::effective(Some(&reason)).to_owned())
+                        .or_default() += 1;
                 }
-                VisitState::Cancelled => f.cases_cancelled += 1,
+                VisitState::Cancelled => {
+                    f.cases_cancelled += 1;
+                    *cancels
+                        .entry(crate::reason::effective(Some(&reason)).to_owned())
+                        .or_default() += 1;
+                }
                 VisitState::HandedOver => f.unacknowledged += 1,
                 _ => {}
             }
@@ -548,9 +566,13 @@ impl Store {
             }
         }
         f.by_procedure = procedures.into_iter().collect();
-        let mut reasons: Vec<(String, u32)> = reasons.into_iter().collect();
-        reasons.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
-        f.revisit_reasons = reasons;
+        let most_first = |counts: BTreeMap<String, u32>| {
+            let mut v: Vec<(String, u32)> = counts.into_iter().collect();
+            v.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
+            v
+        };
+        f.revisit_reasons = most_first(reasons);
+        f.cancel_reasons = most_first(cancels);
         f.waiting = TimeStats::of(&waits);
         f.service = TimeStats::of(&services);
         f.by_hour = hours.into_iter().collect();
@@ -559,12 +581,12 @@ impl Store {
         if from == to {
             let counted: Option<(u32, String)> = self
                 .conn()
-                .prepare_cached("SELECT count, note FROM form_counts WHERE day = ?1")?
+                .prepare_cached("SELECT count, note_code FROM form_counts WHERE day = ?1")?
                 .query_row([&a], |r| Ok((r.get(0)?, r.get(1)?)))
                 .optional()?;
-            if let Some((count, note)) = counted {
+            if let Some((count, code)) = counted {
                 f.forms_counted = Some(count);
-                f.forms_note = note;
+                f.forms_reason = code;
             }
         } else {
             let sum: Option<u32> = self.conn().query_row(

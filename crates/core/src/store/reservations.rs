@@ -710,6 +710,7 @@ impl Store {
     // ---- applying mutations (inside the caller's transaction) ----
 
     fn apply_book(&self, book: &Book) -> Result<Outcome> {
+        crate::my_number::refuse_in_text("booking note", &book.notes)?;
         if book.people.is_empty() {
             return Err(Error::Invalid(
                 "a reservation needs at least one person".into(),

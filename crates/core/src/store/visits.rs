@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{reservations::Outcome, Store, DATE, DATETIME};
 use crate::{
+    reason::{self, ReasonKind},
     reservation::Procedure,
     reservation_number::ReservationNumber,
     secret::Personal,
@@ -55,8 +56,10 @@ pub struct CaseView {
     pub waiting_minutes: u32,
     /// Minutes of service: called → handed over (or → now while at the seat).
     pub service_minutes: Option<u32>,
-    /// Why it ended as a revisit or cancellation.
+    /// Staff's words on why it ended as a revisit or cancellation (the store only).
     pub end_reason: String,
+    /// The code of why it ended as a revisit or cancellation (empty while open).
+    pub end_code: String,
     /// The documents its bundle must hold (the city's list for its procedures).
     pub bundle_items: Vec<String>,
 }
@@ -106,7 +109,9 @@ pub struct Reconciliation {
     pub recorded: u32,
     /// counted − recorded (0 when they match).
     pub difference: Option<i32>,
-    /// The back office's explanation.
+    /// The code of the back office's explanation (empty when none was given).
+    pub note_code: String,
+    /// The back office's words (the store only; never on a report).
     pub note: String,
     /// The bundles behind `recorded`: reservation number, person, forms.
     pub cases: Vec<(ReservationNumber, u32, u32)>,
@@ -247,12 +252,20 @@ impl Store {
         .collect()
     }
 
-    /// Records the back office's count of application forms for `day`.
-    pub fn set_form_count(&self, day: NaiveDate, count: u32, note: &str) -> Result<Reconciliation> {
+    /// Records the back office's count of application forms for `day`, with the code of why it
+    /// differs (if it does) and any words.
+    pub fn set_form_count(
+        &self,
+        day: NaiveDate,
+        count: u32,
+        code: Option<&str>,
+        note: &str,
+    ) -> Result<Reconciliation> {
         self.execute(Mutation::Visit(VisitMutation::SetFormCount {
             day,
             count,
             note: note.to_owned(),
+            code: code.map(str::to_owned),
             at: self.now(),
         }))?;
         self.reconcile(day)
@@ -285,20 +298,21 @@ impl Store {
             })
             .collect();
         let recorded = cases.iter().map(|c| c.2).sum();
-        let entered: Option<(u32, String)> = self
+        let entered: Option<(u32, String, String)> = self
             .conn()
-            .prepare_cached("SELECT count, note FROM form_counts WHERE day = ?1")?
-            .query_row([&d], |r| Ok((r.get(0)?, r.get(1)?)))
+            .prepare_cached("SELECT count, note, note_code FROM form_counts WHERE day = ?1")?
+            .query_row([&d], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .optional()?;
-        let (counted, note) = match entered {
-            Some((c, n)) => (Some(c), n),
-            None => (None, String::new()),
+        let (counted, note, note_code) = match entered {
+            Some((c, n, code)) => (Some(c), n, code),
+            None => (None, String::new(), String::new()),
         };
         Ok(Reconciliation {
             day,
             counted,
             recorded,
             difference: counted.map(|c| c as i32 - recorded as i32),
+            note_code,
             note,
             cases,
             unacknowledged: self.handoff_queue(day)?,
@@ -346,6 +360,21 @@ impl Store {
         Ok(merged_items(&bundles, procedures))
     }
 
+    /// The codes the city added to the reason lists (retired ones included).
+    pub fn city_reasons(&self) -> Result<Vec<crate::reason::CityReason>> {
+        let json: String =
+            self.conn()
+                .query_row("SELECT city_reasons FROM booking_rules", [], |r| r.get(0))?;
+        serde_json::from_str(&json).map_err(|e| Error::Invalid(format!("stored reasons: {e}")))
+    }
+
+    /// Sets the codes the city added to the reason lists (manager / deputy). A code already
+    /// in use cannot be dropped, only retired (`active: false`), so old cases keep a label.
+    pub fn set_city_reasons(&self, reasons: Vec<crate::reason::CityReason>) -> Result<()> {
+        self.execute(Mutation::Visit(VisitMutation::SetCityReasons { reasons }))
+            .map(drop)
+    }
+
     /// Applies a counter workflow change (the visit domain's mutations).
     pub(super) fn apply_visit(&self, m: &VisitMutation) -> Result<Outcome> {
         match m {
@@ -359,14 +388,41 @@ impl Store {
                 day,
                 count,
                 note,
+                code,
                 at,
-            } => self.apply_form_count(*day, *count, note, *at),
+            } => self.apply_form_count(*day, *count, code.as_deref(), note, *at),
+            VisitMutation::SetCityReasons { reasons } => self.apply_city_reasons(reasons),
             VisitMutation::SetProcedureBundle {
                 procedure,
                 forms,
                 items,
             } => self.apply_procedure_bundle(*procedure, *forms, items),
         }
+    }
+
+    fn apply_city_reasons(&self, reasons: &[crate::reason::CityReason]) -> Result<Outcome> {
+        let mut seen = std::collections::BTreeSet::new();
+        for r in reasons {
+            r.check()?;
+            if !seen.insert((r.kind, r.code.as_str())) {
+                return Err(Error::Invalid(format!("reason code {} twice", r.code)));
+            }
+        }
+        for old in self.city_reasons()? {
+            if !seen.contains(&(old.kind, old.code.as_str())) {
+                return Err(Error::NotAllowed(format!(
+                    "reason code {} was in use: retire it instead of removing it",
+                    old.code
+                )));
+            }
+        }
+        self.conn().execute(
+            "UPDATE booking_rules SET city_reasons = ?1",
+            [serde_json::to_string(reasons).map_err(|e| Error::Invalid(e.to_string()))?],
+        )?;
+        Ok(Outcome::PlanChanged {
+            needs_follow_up: Vec::new(),
+        })
     }
 
     pub(super) fn apply_procedure_bundle(
@@ -445,6 +501,24 @@ impl Store {
             last_at: Some(parse_datetime(&last_at)?),
         };
         let after = visit::next(state_from_code(&state)?, &facts, step, at)?;
+        match step {
+            VisitStep::Revisit { reason, code } => reason::check(
+                ReasonKind::Revisit,
+                code.as_deref(),
+                reason,
+                &self.city_reasons()?,
+            )?,
+            VisitStep::Cancel { reason, code } => reason::check(
+                ReasonKind::Cancel,
+                code.as_deref(),
+                reason,
+                &self.city_reasons()?,
+            )?,
+            VisitStep::ReturnItems { note, .. } => {
+                crate::my_number::refuse_in_text("return note", note)?
+            }
+            _ => {}
+        }
         if let VisitStep::HandOver { to } = step {
             let city = self.staff_member(to.trim()).ok();
             if !city.is_some_and(|m| m.active && m.role == crate::people::Role::CityStaff) {
@@ -482,17 +556,27 @@ impl Store {
             VisitStep::Acknowledge { .. } => ("acknowledged_at = ?4", None),
             VisitStep::ReturnItems { .. } => ("handed_to = NULL, acknowledged_at = NULL", None),
             VisitStep::Complete => ("ended_at = ?4", None),
-            VisitStep::Revisit { reason } | VisitStep::Cancel { reason } => {
-                ("ended_at = ?4, end_reason = ?5", Some(reason.clone()))
-            }
+            VisitStep::Revisit { reason, .. } | VisitStep::Cancel { reason, .. } => (
+                "ended_at = ?4, end_reason = ?5, end_code = ?6",
+                Some(reason.clone()),
+            ),
             _ => ("last_at = last_at", None),
         };
         let sql = format!("UPDATE visits SET state = ?3, last_at = ?4, {set} WHERE reservation_id = ?1 AND position = ?2");
-        match value {
-            Some(v) => self
+        let end_code = match step {
+            VisitStep::Revisit { code, .. } | VisitStep::Cancel { code, .. } => {
+                Some(reason::effective(code.as_deref()).to_owned())
+            }
+            _ => None,
+        };
+        match (value, end_code) {
+            (Some(v), Some(code)) => self
+                .conn()
+                .execute(&sql, params![id, position, after.code(), t, v, code])?,
+            (Some(v), None) => self
                 .conn()
                 .execute(&sql, params![id, position, after.code(), t, v])?,
-            None => self
+            (None, _) => self
                 .conn()
                 .execute(&sql, params![id, position, after.code(), t])?,
         };
@@ -516,14 +600,25 @@ impl Store {
         &self,
         day: NaiveDate,
         count: u32,
+        code: Option<&str>,
         note: &str,
         at: NaiveDateTime,
     ) -> Result<Outcome> {
+        crate::my_number::refuse_in_text(ReasonKind::FormDifference.field(), note)?;
+        if let Some(code) = code {
+            reason::check_code(ReasonKind::FormDifference, code, &self.city_reasons()?)?;
+        }
+        // Words alone (as stored before codes) count as "other"; no words and no code: none.
+        let code = match code {
+            Some(c) => c,
+            None if note.trim().is_empty() => "",
+            None => reason::OTHER,
+        };
         self.conn().execute(
-            "INSERT INTO form_counts (day, count, note, entered_by, entered_at) VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT (day) DO UPDATE SET count = excluded.count, note = excluded.note,
+            "INSERT INTO form_counts (day, count, note, note_code, entered_by, entered_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (day) DO UPDATE SET count = excluded.count, note = excluded.note, note_code = excluded.note_code,
                  entered_by = excluded.entered_by, entered_at = excluded.entered_at",
-            params![day.format(DATE).to_string(), count, note, self.origin().seat, at.format(DATETIME).to_string()],
+            params![day.format(DATE).to_string(), count, note, code, self.origin().seat, at.format(DATETIME).to_string()],
         )?;
         Ok(Outcome::PlanChanged {
             needs_follow_up: Vec::new(),
@@ -533,7 +628,7 @@ impl Store {
     fn case_views<P: rusqlite::Params>(&self, filter: &str, params: P) -> Result<Vec<CaseView>> {
         let sql = format!(
             "SELECT r.number, v.position, v.state, v.seat_no, v.handed_to, v.checked_in_at, v.called_at, v.handed_at,
-                    v.end_reason, r.late, r.starts, r.day, st.name
+                    v.end_reason, r.late, r.starts, r.day, st.name, v.end_code
              FROM visits v JOIN reservations r ON r.id = v.reservation_id
              LEFT JOIN staff st ON st.code = v.handed_to
              {filter}
@@ -557,6 +652,7 @@ impl Store {
                 r.get::<_, String>(10)?,
                 r.get::<_, String>(11)?,
                 r.get::<_, Option<String>>(12)?,
+                r.get::<_, String>(13)?,
             ))
         })?;
         let mut out = Vec::new();
@@ -575,6 +671,7 @@ impl Store {
                 starts,
                 _day,
                 handed_to_name,
+                end_code,
             ) = row?;
             let number = ReservationNumber::from_i64(number)?;
             let person = self
@@ -608,6 +705,7 @@ impl Store {
                 waiting_minutes: minutes(checked_in_at, called_at.unwrap_or(now)),
                 service_minutes: called_at.map(|c| minutes(c, handed_at.unwrap_or(now))),
                 end_reason,
+                end_code,
             });
         }
         Ok(out)
