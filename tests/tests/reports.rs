@@ -236,9 +236,18 @@ fn the_daily_report_reads_back_every_figure_and_stays_small() {
     assert!(text.contains("テスト市 特設窓口"));
     check_summary(&text, f);
     assert_line(&text, "提出期限", "12月2日（水）");
-    for (reason, n) in &f.revisit_reasons {
-        assert_line(&text, reason, &n.to_string());
+    // Reasons are codes; the report prints their labels (the UI's own texts).
+    let labels: std::collections::HashMap<String, String> =
+        serde_json::from_str(include_str!("../../ui/src/locales/ja/reasons.json")).unwrap();
+    for (code, n) in &f.revisit_reasons {
+        assert_line(
+            &text,
+            &labels[&format!("reason.revisit.{code}")],
+            &n.to_string(),
+        );
     }
+    // The demo's words behind the codes stay in the store.
+    assert!(!text.contains("交付通知書を忘れた") && !text.contains("委任状に不備"));
     assert!(run("pdfinfo", &[path.to_str().unwrap()]).contains("Pages:"));
     render_first_page(&path, "daily");
 
