@@ -198,9 +198,13 @@ async fn a_visit_from_check_in_to_city_staff_acknowledgment_and_a_revisit() -> a
         .await?
         .click()
         .await?;
+    app.find("select[name=revisitCode]")
+        .await?
+        .select_by_value("identity_documents")
+        .await?;
     app.find("input[name=endReason]")
         .await?
-        .send_keys("本人確認書類が不足")
+        .send_keys("運転免許証を忘れた")
         .await?;
     app.find("button[data-action=revisit]")
         .await?
@@ -216,7 +220,7 @@ async fn a_visit_from_check_in_to_city_staff_acknowledgment_and_a_revisit() -> a
         .wait_for_text("[data-testid=case-table]", "再来庁")
         .await?;
     assert!(
-        table.contains("完了") && table.contains("本人確認書類が不足"),
+        table.contains("完了") && table.contains("本人確認書類の不足"),
         "{table}"
     );
     app.screenshot("03-queue").await?;

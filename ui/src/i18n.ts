@@ -10,8 +10,9 @@ import reports from "./locales/ja/reports.json";
 import planner from "./locales/ja/planner.json";
 import sync from "./locales/ja/sync.json";
 import wipe from "./locales/ja/wipe.json";
+import reasons from "./locales/ja/reasons.json";
 
-const texts = { ...common, ...checklist, ...reservations, ...settings, ...visits, ...people, ...reports, ...planner, ...sync, ...wipe };
+const texts = { ...common, ...checklist, ...reservations, ...settings, ...visits, ...people, ...reports, ...planner, ...sync, ...wipe, ...reasons };
 export type TextKey = keyof typeof texts;
 export type ErrorKey = keyof typeof errors;
 
@@ -23,6 +24,21 @@ export function t(key: TextKey, vars: Record<string, string | number> = {}): str
 /** The Japanese sentence for an error code (unknown codes get a generic sentence). */
 export function errorText(code: string): string {
   return (errors as Record<string, string>)[code] ?? errors.unknown;
+}
+
+/** The label of a reason code (revisit, cancel, form_difference): built in, or the city's own.
+ * Codes only: staff's words never reach a report or a list. */
+export function reasonLabel(kind: string, code: string, city: { kind: string; code: string; label: string }[] = []): string {
+  const built = (texts as Record<string, string>)[`reason.${kind}.${code}`];
+  return built ?? city.find((r) => r.kind === kind && r.code === code)?.label ?? code;
+}
+
+/** The codes of a reason list offered in pickers: built-in ones (other last), then the city's active ones. */
+export function reasonCodes(kind: string, city: { kind: string; code: string; active: boolean }[] = []): string[] {
+  const prefix = `reason.${kind}.`;
+  const built = Object.keys(texts).filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
+  const other = built.filter((c) => c === "other");
+  return [...built.filter((c) => c !== "other"), ...city.filter((r) => r.kind === kind && r.active).map((r) => r.code), ...other];
 }
 
 /** Text for a key built at run time (enum codes such as `procedure.card_issue`). */

@@ -74,6 +74,27 @@ export const sampleStatus: StoreStatus = {
   checklistRulesError: null,
 };
 
+/** The core's individual-number guard (crates/core/src/my_number.rs), for the fake backend:
+ * 12 digits with a valid check digit, in groups joined by spaces, hyphens or dots, any width. */
+export function containsIndividualNumber(text: string): boolean {
+  const runs = text.normalize("NFKC").split(/[^0-9\s\-‐‑‒–—―−ー.・]/);
+  return runs.some((run) => {
+    const groups = run.split(/[\s\-‐‑‒–—―−ー.・]+/).filter((g) => g);
+    return groups.some((_, start) => {
+      let digits = "";
+      for (const g of groups.slice(start)) {
+        digits += g;
+        if (digits.length >= 12) break;
+      }
+      if (digits.length !== 12) return false;
+      const d = [...digits].map(Number);
+      const sum = d.slice(0, 11).reverse().reduce((s, x, i) => s + x * (i + 1 <= 6 ? i + 2 : i - 4), 0);
+      const r = sum % 11;
+      return d[11] === (r <= 1 ? 0 : 11 - r);
+    });
+  });
+}
+
 function fail(code: string, message: string): never {
   const e: AppError = { code: code as AppError["code"], message };
   throw e;
@@ -224,7 +245,7 @@ export class FakeBackend implements Backend {
         this.caseList.push({
           number, position, nameKana: p.nameKana, procedures: p.procedures, state: "waiting", starts: r.starts, late: false,
           seatNo: null, handedTo: null, handedToName: null, checkedInAt: `${r.day}T09:00:00`, calledAt: null, handedAt: null,
-          waitingMinutes: 0, serviceMinutes: null, endReason: "",
+          waitingMinutes: 0, serviceMinutes: null, endReason: "", endCode: "",
           bundleItems: this.bundleItems(p.procedures),
         }),
       );
@@ -281,8 +302,10 @@ export class FakeBackend implements Backend {
         break;
       case "revisit":
       case "cancel":
-        if (["waiting", "called", "checklist_verified", "forms_checked", "bundle_prepared"].includes(c.state) && step.reason.trim()) {
+        if (containsIndividualNumber(step.reason)) fail("individual_number_in_text", `the ${step.step} reason holds an individual number`);
+        if (["waiting", "called", "checklist_verified", "forms_checked", "bundle_prepared"].includes(c.state) && (step.code || step.reason.trim())) {
           c.endReason = step.reason;
+          c.endCode = step.code ?? "other";
           return to(step.step === "revisit" ? "revisit" : "cancelled");
         }
         break;
@@ -304,6 +327,7 @@ export class FakeBackend implements Backend {
       counted: entered?.count ?? null,
       recorded,
       difference: entered ? entered.count - recorded : null,
+      noteCode: entered?.note ? "other" : "",
       note: entered?.note ?? "",
       cases: handed.map((c) => [c.number, c.position, c.procedures.length]),
       unacknowledged: handed.filter((c) => c.state === "handed_over"),
@@ -548,18 +572,18 @@ export class FakeBackend implements Backend {
       byChannel: [["phone", cases.length]], byProcedure: [["card_issue", cases.length]], visitors: cases.length,
       completed: cases.filter((c) => c.state === "completed").length, revisits: cases.filter((c) => c.state === "revisit").length,
       revisitReasons: [], casesCancelled: 0, handedOver: cases.filter((c) => c.handedAt).length, unacknowledged: 0,
-      formsRecorded: 0, formsCounted: null, formsNote: "", inquiriesPhone: 0, inquiriesVisitor: 0, inquiryMinutes: 0, byCategory: [],
+      formsRecorded: 0, formsCounted: null, formsReason: "", cancelReasons: [], inquiriesPhone: 0, inquiriesVisitor: 0, inquiryMinutes: 0, byCategory: [],
       complaintsReceived: 0, complaintsResolved: 0, waiting: none, service: none, staffOnDuty: [["manager", 1]], byHour: [],
     };
   }
   async dailyReport(day: string): Promise<DailyReport> {
     this.manager();
-    return { site: this.status.meta.siteName, figures: this.figures(day), openComplaints: 0, due: day, producedAt: `${today()}T10:00:00` };
+    return { site: this.status.meta.siteName, figures: this.figures(day), openComplaints: 0, cityReasons: [], due: day, producedAt: `${today()}T10:00:00` };
   }
   async monthlyReport(month: string): Promise<MonthlyReport> {
     this.manager();
     const totals = this.figures(month.slice(0, 7));
-    return { site: this.status.meta.siteName, month: `${month.slice(0, 7)}-01`, days: [totals], totals, complaintsByCategory: [], openComplaints: 0, forecast: null, due: month, producedAt: `${today()}T10:00:00` };
+    return { site: this.status.meta.siteName, month: `${month.slice(0, 7)}-01`, days: [totals], totals, complaintsByCategory: [], openComplaints: 0, cityReasons: [], forecast: null, due: month, producedAt: `${today()}T10:00:00` };
   }
   async saveReport(kind: ReportKind, period: string, format: "pdf" | "csv") {
     this.manager();

@@ -7,7 +7,7 @@ import { type Backend, errorCode } from "../api/backend";
 import type { CaseView } from "../bindings/CaseView";
 import type { StaffMember } from "../bindings/StaffMember";
 import type { VisitStep } from "../bindings/VisitStep";
-import { errorText, t, tCode } from "../i18n";
+import { errorText, reasonCodes, reasonLabel, t, tCode } from "../i18n";
 import { CaseHeading, useCases, handedTo } from "./cases";
 
 /** States in which a case occupies its seat. */
@@ -120,12 +120,17 @@ function CurrentCase({ c, act, backend, onOpenChecklist }: { c: CaseView; act: A
     }
   }, [backend, c.state]);
   const [reason, setReason] = useState("");
+  const [revisitCode, setRevisitCode] = useState("");
+  const [cancelCode, setCancelCode] = useState("");
 
   function handOver(e: FormEvent) {
     e.preventDefault();
     if (to.trim()) void step({ step: "hand_over", to: to.trim() });
   }
-  const end = (kind: "revisit" | "cancel") => reason.trim() && void step({ step: kind, reason: reason.trim() });
+  const end = (kind: "revisit" | "cancel") => {
+    const code = kind === "revisit" ? revisitCode : cancelCode;
+    if (code) void step({ step: kind, reason: reason.trim(), code });
+  };
 
   return (
     <div className="case" data-testid="current-case" data-state={c.state}>
@@ -201,16 +206,34 @@ function CurrentCase({ c, act, backend, onOpenChecklist }: { c: CaseView; act: A
       <details className="step end">
         <summary>{t("counter.endTitle")}</summary>
         <div className="row">
+          <label>
+            {t("counter.revisitReason")}
+            <select name="revisitCode" value={revisitCode} onChange={(e) => setRevisitCode(e.target.value)}>
+              <option value="">{t("reason.pick")}</option>
+              {reasonCodes("revisit").map((code) => (
+                <option key={code} value={code}>{reasonLabel("revisit", code)}</option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {t("counter.cancelReason")}
+            <select name="cancelCode" value={cancelCode} onChange={(e) => setCancelCode(e.target.value)}>
+              <option value="">{t("reason.pick")}</option>
+              {reasonCodes("cancel").map((code) => (
+                <option key={code} value={code}>{reasonLabel("cancel", code)}</option>
+              ))}
+            </select>
+          </label>
           <label className="grow">
-            {t("counter.reason")}
+            {t("reason.words")}
             <input type="text" name="endReason" value={reason} onChange={(e) => setReason(e.target.value)} />
           </label>
         </div>
         <div className="actions">
-          <button type="button" data-action="revisit" disabled={!reason.trim() || c.state === "waiting"} onClick={() => end("revisit")}>
+          <button type="button" data-action="revisit" disabled={!revisitCode || c.state === "waiting"} onClick={() => end("revisit")}>
             {t("counter.revisit")}
           </button>
-          <button type="button" className="secondary" data-action="cancel" disabled={!reason.trim()} onClick={() => end("cancel")}>
+          <button type="button" className="secondary" data-action="cancel" disabled={!cancelCode} onClick={() => end("cancel")}>
             {t("counter.cancel")}
           </button>
         </div>

@@ -2,7 +2,7 @@
 // current case, and the day's waiting and service times so far. Re-read every few seconds.
 import type { Backend } from "../api/backend";
 import type { CaseView } from "../bindings/CaseView";
-import { t, tCode } from "../i18n";
+import { reasonLabel, t, tCode } from "../i18n";
 import { clock, useCases } from "./cases";
 
 const AT_SEAT = ["called", "checklist_verified", "forms_checked", "bundle_prepared"];
@@ -92,7 +92,7 @@ export function CaseTable({ cases }: { cases: CaseView[] }) {
             <td className="mono">{c.number}</td>
             <td className="kana">{c.nameKana}</td>
             <td>
-              {tCode("visitState", c.state)} {c.endReason && <span className="muted small">{c.endReason}</span>}
+              {tCode("visitState", c.state)} {c.endCode && <span className="muted small">{reasonLabel(c.state === "revisit" ? "revisit" : "cancel", c.endCode)}{c.endReason && `（${c.endReason}）`}</span>}
             </td>
             <td>{c.seatNo ?? ""}</td>
             <td className="mono">{clock(c.checkedInAt)}</td>

@@ -9,7 +9,7 @@ import type { MonthlyReport } from "../bindings/MonthlyReport";
 import type { ReportDue } from "../bindings/ReportDue";
 import type { ReportKind } from "../bindings/ReportKind";
 import type { TimeStats } from "../bindings/TimeStats";
-import { errorText, t, type TextKey, tCode } from "../i18n";
+import { errorText, reasonLabel, t, type TextKey, tCode } from "../i18n";
 import "./reports.css";
 
 type Preview = { kind: "daily"; report: DailyReport } | { kind: "monthly"; report: MonthlyReport };
@@ -208,7 +208,8 @@ function ReportPreview({ preview }: { preview: Preview }) {
       <ul className="report-breakdown">
         {f.byProcedure.map(([p, n]) => <li key={p}>{tCode("procedure", p)} {n}</li>)}
         {f.byChannel.map(([c, n]) => <li key={c}>{tCode("channel", c)} {n}</li>)}
-        {f.revisitReasons.map(([r, n]) => <li key={r}>{t("rf.revisits")}：{r} {n}</li>)}
+        {f.revisitReasons.map(([r, n]) => <li key={r}>{t("rf.revisits")}：{reasonLabel("revisit", r, preview.report.cityReasons)} {n}</li>)}
+        {f.cancelReasons.map(([r, n]) => <li key={`c-${r}`}>{t("rf.casesCancelled")}：{reasonLabel("cancel", r, preview.report.cityReasons)} {n}</li>)}
         {f.staffOnDuty.map(([role, n]) => <li key={role}>{tCode("role", role)} {n}</li>)}
       </ul>
       {preview.kind === "monthly" && (

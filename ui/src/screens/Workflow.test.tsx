@@ -80,10 +80,26 @@ test("a revisit needs a reason and ends the case", async () => {
   await userEvent.click(within(current).getByText("再来庁・取消"));
   const revisit = within(current).getByRole("button", { name: "再来庁にする" });
   expect(revisit).toBeDisabled();
-  await userEvent.type(within(current).getByLabelText("理由"), "本人確認書類が不足");
+  await userEvent.type(within(current).getByLabelText(/補足/), "運転免許証を忘れた");
+  expect(revisit).toBeDisabled();
+  await userEvent.selectOptions(within(current).getByLabelText("再来庁の理由"), "本人確認書類の不足");
   await userEvent.click(revisit);
   expect(await screen.findByTestId("seat-idle")).toBeInTheDocument();
-  expect(backend.caseList[0]).toMatchObject({ state: "revisit", endReason: "本人確認書類が不足" });
+  expect(backend.caseList[0]).toMatchObject({ state: "revisit", endReason: "運転免許証を忘れた", endCode: "identity_documents" });
+});
+
+test("an individual number in a reason is refused in Japanese and nothing is recorded", async () => {
+  const backend = await checkedInCase();
+  await userEvent.click(await screen.findByRole("button", { name: "次の方を呼ぶ" }));
+  const current = await screen.findByTestId("current-case");
+  await userEvent.click(within(current).getByText("再来庁・取消"));
+  await userEvent.selectOptions(within(current).getByLabelText("取消の理由"), "その他");
+  // 123456789018 has a valid check digit; typed in full width with hyphens.
+  await userEvent.type(within(current).getByLabelText(/補足/), "番号１２３４－５６７８－９０１８");
+  await userEvent.click(within(current).getByRole("button", { name: "取消にする" }));
+  expect(await screen.findByText(/個人番号（マイナンバー）と思われる12桁の番号/)).toBeInTheDocument();
+  expect(backend.caseList[0].state).toBe("called");
+  expect(backend.caseList[0].endReason).toBe("");
 });
 
 test("the day-end count is reconciled, a difference is shown", async () => {
