@@ -13,7 +13,7 @@ use crate::mutation::{ConflictMutation, Mutation, ReservationMutation};
 use std::collections::BTreeMap;
 
 use chrono::{NaiveDate, NaiveTime, Utc};
-use rusqlite::{params, OptionalExtension, TransactionBehavior};
+use rusqlite::{params, TransactionBehavior};
 use uuid::Uuid;
 
 use super::{error_code, from_json, quota_row, quotas, rows::Row, SYNCED_TABLES};
@@ -875,17 +875,6 @@ impl Store {
             }
         }
         Ok(replayed)
-    }
-
-    /// The hub's log identity this seat follows, if it has loaded a snapshot.
-    pub fn sync_log_id(&self) -> Result<Option<String>> {
-        Ok(self
-            .conn()
-            .query_row("SELECT log_id FROM sync_link WHERE id = 1", [], |r| {
-                r.get(0)
-            })
-            .optional()?
-            .flatten())
     }
 }
 
