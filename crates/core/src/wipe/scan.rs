@@ -341,16 +341,12 @@ fn walk(path: &Path, depth: usize, matcher: &AhoCorasick, found: &mut Found) {
         let Ok(file) = fs::File::open(path) else {
             return found.unread.push(path.to_owned());
         };
-        let mut hit = false;
-        for m in matcher.stream_find_iter(BufReader::new(file)) {
-            match m {
-                Ok(_) => {
-                    hit = true;
-                    break;
-                }
-                Err(_) => return found.unread.push(path.to_owned()),
-            }
-        }
+        // The first match is enough; a read error part-way means the file was not read.
+        let hit = match matcher.stream_find_iter(BufReader::new(file)).next() {
+            Some(Ok(_)) => true,
+            Some(Err(_)) => return found.unread.push(path.to_owned()),
+            None => false,
+        };
         found.files += 1;
         found.bytes += meta.len();
         if hit {
