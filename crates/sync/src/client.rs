@@ -180,7 +180,16 @@ pub use madoguchi_core::store::sync::RoundReport as Round;
 /// another), take the escrow, ship the audit chain. The store is locked only for each step,
 /// never while waiting for the hub.
 pub async fn round(store: &SharedStore, conn: &mut Connection) -> Result<Round> {
-    let mut state = SeatRound::default();
+    drive(store, conn, SeatRound::default()).await
+}
+
+/// Sends this seat's outbox only (at enrolment, so what this PC already holds reaches the hub
+/// before another PC enrols); receiving the hub's data is the next round's.
+pub async fn push_outbox(store: &SharedStore, conn: &mut Connection) -> Result<Round> {
+    drive(store, conn, SeatRound::push_only()).await
+}
+
+async fn drive(store: &SharedStore, conn: &mut Connection, mut state: SeatRound) -> Result<Round> {
     let mut answer = None;
     loop {
         let (next, step) = with_store(store, move |s| {

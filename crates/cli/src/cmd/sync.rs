@@ -25,6 +25,27 @@ impl Enrol {
         let runtime = tokio::runtime::Runtime::new()?;
         let hub_name = runtime.block_on(client::enrol(&store, &self.hub, &self.code))?;
         println!("enrolled with {hub_name} at {}", self.hub);
+        // Send what this PC already holds (a seat used on its own before, the demo history) now,
+        // before another PC enrols and the hub sets places aside for it: bookings confirmed here
+        // then keep their places. The hub's data arrives with the app's (or `sync`'s) first round.
+        let round = runtime.block_on(async {
+            let (identity, link) = {
+                let guard = store.lock().unwrap_or_else(|p| p.into_inner());
+                let s = guard.as_ref().expect("the store is open");
+                (
+                    s.sync_identity(madoguchi_sync::tls::new_identity)?,
+                    s.sync_link()?.ok_or(madoguchi_sync::Error::NoHub)?,
+                )
+            };
+            let mut conn = client::connect(
+                &identity,
+                &link.hub_address,
+                HubPin::Exact(link.hub_fingerprint),
+            )
+            .await?;
+            client::push_outbox(&store, &mut conn).await
+        })?;
+        println!("sent {} changes to the hub", round.pushed);
         Ok(ExitCode::SUCCESS)
     }
 }

@@ -135,7 +135,20 @@ pub struct SeatRound {
     snapshots: u32,
     /// The audit trail moved to a new chain this round.
     forked: bool,
+    /// Only send the outbox (enrolment: this PC's work reaches the hub before another PC
+    /// enrols and the hub sets places aside for it); receiving is the next round's.
+    push_only: bool,
     report: RoundReport,
+}
+
+impl SeatRound {
+    /// A round that only sends this seat's outbox (hello, then push) and ends.
+    pub fn push_only() -> SeatRound {
+        SeatRound {
+            push_only: true,
+            ..SeatRound::default()
+        }
+    }
 }
 
 /// What one round did.
@@ -346,6 +359,9 @@ impl Store {
         if !batch.is_empty() {
             round.stage = Stage::Push;
             return Ok(Step::Send(Request::Push { batch }));
+        }
+        if round.push_only {
+            return Ok(Step::Done(round.report.clone()));
         }
         match round.repair.clone() {
             Some(reason) => self.start_snapshot(round, &reason),
