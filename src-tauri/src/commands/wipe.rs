@@ -48,7 +48,10 @@ pub struct WipeRequest {
 #[tauri::command]
 pub fn wipe_preflight(state: State<'_, AppState>) -> CmdResult<Preflight> {
     let guard = state.store();
-    Ok(guard.as_ref().ok_or_else(AppError::locked)?.wipe_preflight()?)
+    Ok(guard
+        .as_ref()
+        .ok_or_else(AppError::locked)?
+        .wipe_preflight()?)
 }
 
 /// The seat name and a suggested folder.
@@ -89,7 +92,10 @@ pub async fn wipe_start(app: AppHandle, request: WipeRequest) -> CmdResult<WipeO
                 contract: request.contract,
                 handover: match (request.recipient, request.export_dir) {
                     (Some(r), Some(d)) if !r.trim().is_empty() && !d.trim().is_empty() => {
-                        Some(HandoverTarget { recipient: r, dir: PathBuf::from(d) })
+                        Some(HandoverTarget {
+                            recipient: r,
+                            dir: PathBuf::from(d),
+                        })
                     }
                     _ => None,
                 },
