@@ -82,8 +82,10 @@ test("phone intake with the booking, then at the counter a missing ID leads to a
   await userEvent.click(await within(card).findByLabelText("B 健康保険証"));
   expect(await within(card).findByTestId("verdict")).toHaveTextContent("不足があります（1件）");
   expect(within(card).getByRole("button", { name: "準備完了にする" })).toBeDisabled();
+  // The missing ID suggests the reason's code; no words are needed.
+  expect(within(card).getByLabelText("再来庁の理由")).toHaveDisplayValue("本人確認書類の不足");
   await userEvent.click(within(card).getByRole("button", { name: "再来庁にする" }));
-  expect(await within(card).findByTestId("outcome")).toHaveTextContent("再来庁：ご本人の本人確認書類");
+  expect(await within(card).findByTestId("outcome")).toHaveTextContent("再来庁：本人確認書類の不足");
   expect(within(card).getByTestId("next-time")).toHaveTextContent("A 1点、または B 2点");
-  expect(backend.outcomes.get(`${number}/0`)).toEqual({ outcome: "revisit", reason: "ご本人の本人確認書類", missing: ["holder_id"] });
+  expect(backend.outcomes.get(`${number}/0`)).toEqual({ outcome: "revisit", code: "identity_documents", reason: "", missing: ["holder_id"] });
 });

@@ -14,6 +14,7 @@ import type { Reconciliation } from "../bindings/Reconciliation";
 import type { VisitEvent } from "../bindings/VisitEvent";
 import type { VisitStep } from "../bindings/VisitStep";
 import type { CheckOutcome } from "../bindings/CheckOutcome";
+import type { CityReason } from "../bindings/CityReason";
 import type { Closure } from "../bindings/Closure";
 import type { IntakeScript } from "../bindings/IntakeScript";
 import type { ReservationChecklist } from "../bindings/ReservationChecklist";
@@ -96,7 +97,12 @@ export interface Backend {
   visitStep(number: string, position: number, step: VisitStep): Promise<CaseView>;
   caseHistory(number: string, position: number): Promise<VisitEvent[]>;
   reconcile(day: string): Promise<Reconciliation>;
-  setFormCount(day: string, count: number, note: string): Promise<Reconciliation>;
+  /** The back office's count; a difference's reason code (null: none) and optional words (store only). */
+  setFormCount(day: string, count: number, code: string | null, note: string): Promise<Reconciliation>;
+  /** The codes the city added to the reason lists (retired ones included). */
+  cityReasons(): Promise<CityReason[]>;
+  /** Replaces the city's codes (manager / deputy); a code once added can only be retired. */
+  setCityReasons(reasons: CityReason[]): Promise<void>;
   /** A step only city staff take (acknowledge, return items, complete), with their own ID and PIN. */
   cityStaffStep(number: string, position: number, step: VisitStep, code: string, pin: string): Promise<CaseView>;
 

@@ -10,6 +10,8 @@ import type { BookRequest } from "../bindings/BookRequest";
 import type { ApplicantType } from "../bindings/ApplicantType";
 import type { CaseInput } from "../bindings/CaseInput";
 import type { CheckOutcome } from "../bindings/CheckOutcome";
+import type { CityReason } from "../bindings/CityReason";
+import type { ReasonKind } from "../bindings/ReasonKind";
 import type { Closure } from "../bindings/Closure";
 import type { Evaluation } from "../bindings/Evaluation";
 import type { IntakeScript } from "../bindings/IntakeScript";
@@ -57,6 +59,7 @@ import type { WipeOutcome } from "../bindings/WipeOutcome";
 import type { WipePhase } from "../bindings/WipePhase";
 import type { WipeProgress } from "../bindings/WipeProgress";
 import type { WipeRequest } from "../bindings/WipeRequest";
+import reasonTexts from "../locales/ja/reasons.json";
 
 export const sampleStatus: StoreStatus = {
   meta: {
@@ -93,6 +96,25 @@ export function containsIndividualNumber(text: string): boolean {
       return d[11] === (r <= 1 ? 0 : 11 - r);
     });
   });
+}
+
+/** The built-in codes of a reason list (crates/core/src/reason.rs), as reasons.json labels them. */
+export function builtInReasons(kind: ReasonKind): string[] {
+  const prefix = `reason.${kind}.`;
+  return Object.keys(reasonTexts).filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
+}
+
+/** The core's check of a city reason (`CityReason::check`): a `city_` code of lower-case letters,
+ * digits or `_` (at most 40 characters); a label of 1 to 30 characters, with no individual number
+ * and at most 3 digits in all (ASCII or full width), since it is printed on reports. */
+export function checkCityReason(r: CityReason) {
+  const tail = r.code.startsWith("city_") ? r.code.slice(5) : "";
+  if (!tail || r.code.length > 40 || !/^[a-z0-9_]+$/.test(tail)) fail("invalid_input", "a city reason code is city_ and lower-case letters, digits or _");
+  const label = r.label.trim();
+  const length = [...label].length;
+  if (length === 0 || length > 30) fail("invalid_input", "a reason's label is 1 to 30 characters");
+  if (containsIndividualNumber(label)) fail("individual_number_in_text", "the reason label holds an individual number");
+  if ((label.match(/[0-9０-９]/g) ?? []).length > 3) fail("invalid_input", "a reason's label is printed on reports: no numbers in it");
 }
 
 function fail(code: string, message: string): never {
@@ -255,7 +277,30 @@ export class FakeBackend implements Backend {
 
   // Cases: the workflow's happy path and its main refusals, enough to drive the screens.
   caseList: CaseView[] = [];
-  formCounts = new Map<string, { count: number; note: string }>();
+  formCounts = new Map<string, { count: number; code: string; note: string }>();
+  /** The codes the city added to the reason lists (`set_city_reasons`). */
+  cityReasonList: CityReason[] = [];
+  /** As core's `reason::check_code`: a built-in code or an active city one of that list. */
+  private checkReasonCode(kind: ReasonKind, code: string) {
+    const known = builtInReasons(kind).includes(code) || this.cityReasonList.some((r) => r.kind === kind && r.code === code && r.active);
+    if (!known) fail("invalid_input", `not a code of the ${kind} list`);
+  }
+  async cityReasons() {
+    return structuredClone(this.cityReasonList);
+  }
+  async setCityReasons(reasons: CityReason[]) {
+    this.manager();
+    const seen = new Set<string>();
+    for (const r of reasons) {
+      checkCityReason(r);
+      if (seen.has(`${r.kind}/${r.code}`)) fail("invalid_input", `reason code ${r.code} twice`);
+      seen.add(`${r.kind}/${r.code}`);
+    }
+    for (const old of this.cityReasonList) {
+      if (!seen.has(`${old.kind}/${old.code}`)) fail("not_allowed", `reason code ${old.code} was in use: retire it instead of removing it`);
+    }
+    this.cityReasonList = structuredClone(reasons);
+  }
   async casesOn(day: string) {
     return this.caseList.filter((c) => this.find(c.number).day === day);
   }
@@ -303,6 +348,7 @@ export class FakeBackend implements Backend {
       case "revisit":
       case "cancel":
         if (containsIndividualNumber(step.reason)) fail("individual_number_in_text", `the ${step.step} reason holds an individual number`);
+        if (step.code) this.checkReasonCode(step.step, step.code);
         if (["waiting", "called", "checklist_verified", "forms_checked", "bundle_prepared"].includes(c.state) && (step.code || step.reason.trim())) {
           c.endReason = step.reason;
           c.endCode = step.code ?? "other";
@@ -327,14 +373,17 @@ export class FakeBackend implements Backend {
       counted: entered?.count ?? null,
       recorded,
       difference: entered ? entered.count - recorded : null,
-      noteCode: entered?.note ? "other" : "",
+      noteCode: entered?.code ?? "",
       note: entered?.note ?? "",
       cases: handed.map((c) => [c.number, c.position, c.procedures.length]),
       unacknowledged: handed.filter((c) => c.state === "handed_over"),
     };
   }
-  async setFormCount(day: string, count: number, note: string) {
-    this.formCounts.set(day, { count, note });
+  async setFormCount(day: string, count: number, code: string | null, note: string) {
+    if (containsIndividualNumber(note)) fail("individual_number_in_text", "the form-count note holds an individual number");
+    if (code !== null) this.checkReasonCode("form_difference", code);
+    // Words alone count as "other"; no words and no code: none (as core stores it).
+    this.formCounts.set(day, { count, code: code ?? (note.trim() ? "other" : ""), note });
     return this.reconcile(day);
   }
   async planSettings() {
@@ -426,7 +475,12 @@ export class FakeBackend implements Backend {
   async recordCheckOutcome(number: string, position: number, outcome: CheckOutcome) {
     const current = (await this.checklist(number)).people[position];
     if (outcome.outcome === "ready" && !current.counter.ready) fail("not_allowed", "items still missing");
-    if (outcome.outcome === "revisit" && !outcome.reason.trim()) fail("invalid_input", "a revisit needs a reason");
+    if (outcome.outcome === "revisit") {
+      // As core's `reason::check`: words free of individual numbers, a known code, or words alone.
+      if (containsIndividualNumber(outcome.reason)) fail("individual_number_in_text", "the revisit reason holds an individual number");
+      if (outcome.code !== undefined) this.checkReasonCode("revisit", outcome.code);
+      else if (!outcome.reason.trim()) fail("invalid_input", "a revisit reason needs a code");
+    }
     this.outcomes.set(`${number}/${position}`, outcome);
     return this.checklist(number);
   }
@@ -578,12 +632,12 @@ export class FakeBackend implements Backend {
   }
   async dailyReport(day: string): Promise<DailyReport> {
     this.manager();
-    return { site: this.status.meta.siteName, figures: this.figures(day), openComplaints: 0, cityReasons: [], due: day, producedAt: `${today()}T10:00:00` };
+    return { site: this.status.meta.siteName, figures: this.figures(day), openComplaints: 0, cityReasons: structuredClone(this.cityReasonList), due: day, producedAt: `${today()}T10:00:00` };
   }
   async monthlyReport(month: string): Promise<MonthlyReport> {
     this.manager();
     const totals = this.figures(month.slice(0, 7));
-    return { site: this.status.meta.siteName, month: `${month.slice(0, 7)}-01`, days: [totals], totals, complaintsByCategory: [], openComplaints: 0, cityReasons: [], forecast: null, due: month, producedAt: `${today()}T10:00:00` };
+    return { site: this.status.meta.siteName, month: `${month.slice(0, 7)}-01`, days: [totals], totals, complaintsByCategory: [], openComplaints: 0, cityReasons: structuredClone(this.cityReasonList), forecast: null, due: month, producedAt: `${today()}T10:00:00` };
   }
   async saveReport(kind: ReportKind, period: string, format: "pdf" | "csv") {
     this.manager();

@@ -1,12 +1,15 @@
 // The counter checklist: for each person of a reservation, tick what is presented (and which
 // identity documents, and whether they have expired), see at once what is missing and why,
-// then mark the case ready or a revisit with its reason and what to bring next time. The facts
+// then mark the case ready or a revisit with its coded reason (staff's optional words stay in the
+// store, never on a report) and what to bring next time. The facts
 // that switch requirements are asked here too, and the screen says whether the case finishes
 // today or needs a second visit (文書照会), and why.
 // Every change is recorded at once (who and when live in the store).
 import { type FormEvent, useCallback, useEffect, useState } from "react";
 import { type Backend, errorCode } from "../api/backend";
 import type { CaseInput } from "../bindings/CaseInput";
+import type { CheckOutcome } from "../bindings/CheckOutcome";
+import type { CityReason } from "../bindings/CityReason";
 import type { DocumentKind } from "../bindings/DocumentKind";
 import type { ItemCheck } from "../bindings/ItemCheck";
 import type { Mark } from "../bindings/Mark";
@@ -14,13 +17,15 @@ import type { PersonChecklist } from "../bindings/PersonChecklist";
 import type { PresentedDocument } from "../bindings/PresentedDocument";
 import type { ReservationChecklist } from "../bindings/ReservationChecklist";
 import { FactInput } from "../components/IntakePanel";
-import { errorText, t, tCode } from "../i18n";
+import { ReasonPicker, ReasonWords, useCityReasons } from "../components/ReasonPicker";
+import { errorText, reasonLabel, t, tCode } from "../i18n";
 
 export function ChecklistScreen({ backend, number: initial }: { backend: Backend; number: string | null }) {
   const [query, setQuery] = useState(initial ?? "");
   const [number, setNumber] = useState(initial);
   const [data, setData] = useState<ReservationChecklist | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const city = useCityReasons(backend);
 
   const run = useCallback(async (action: () => Promise<ReservationChecklist>) => {
     try {
@@ -64,10 +69,11 @@ export function ChecklistScreen({ backend, number: initial }: { backend: Backend
               key={p.position}
               person={p}
               documents={data.documents}
+              city={city}
               onRecord={(input) => run(() => backend.recordChecklist(data.reservation.number, p.position, "counter", input))}
               onReady={() => run(() => backend.recordCheckOutcome(data.reservation.number, p.position, { outcome: "ready" }))}
-              onRevisit={(reason) =>
-                run(() => backend.recordCheckOutcome(data.reservation.number, p.position, { outcome: "revisit", reason, missing: p.counter.missing }))
+              onRevisit={(code, reason) =>
+                run(() => backend.recordCheckOutcome(data.reservation.number, p.position, { outcome: "revisit", reason, missing: p.counter.missing, code }))
               }
             />
           ))}
@@ -80,16 +86,28 @@ export function ChecklistScreen({ backend, number: initial }: { backend: Backend
 type PersonProps = {
   person: PersonChecklist;
   documents: DocumentKind[];
+  city: CityReason[];
   onRecord: (input: CaseInput) => Promise<void>;
   onReady: () => Promise<void>;
-  onRevisit: (reason: string) => Promise<void>;
+  onRevisit: (code: string, reason: string) => Promise<void>;
 };
 
-function PersonCard({ person, documents, onRecord, onReady, onRevisit }: PersonProps) {
+/** What an outcome says: ready, or the revisit's code label with staff's words (old outcomes: words only). */
+function outcomeText(outcome: CheckOutcome, city: CityReason[]): string {
+  if (outcome.outcome === "ready") return t("check.outcomeReady");
+  const label = outcome.code ? reasonLabel("revisit", outcome.code, city) : "";
+  const words = outcome.reason.trim();
+  return t("check.outcomeRevisit", { reason: label && words ? `${label}（${words}）` : label || words });
+}
+
+function PersonCard({ person, documents, city, onRecord, onReady, onRevisit }: PersonProps) {
   const input = person.counterInput;
   const missing = person.counter.items.filter((i) => i.state.state === "missing");
+  // The code staff picked (null: not yet, so the one the missing items suggest), and their words.
+  const [picked, setPicked] = useState<string | null>(null);
   const [reason, setReason] = useState("");
-  useEffect(() => setReason(missing.map((i) => i.label).join("、")), [missing.length]); // eslint-disable-line react-hooks/exhaustive-deps
+  const suggested = missing.some((i) => i.kind === "identity") ? "identity_documents" : "missing_documents";
+  const code = picked ?? suggested;
 
   const setMark = (item: string, mark: Mark) => onRecord({ ...input, marks: { ...input.marks, [item]: mark } });
   const setDocs = (item: string, docs: PresentedDocument[]) =>
@@ -120,7 +138,7 @@ function PersonCard({ person, documents, onRecord, onReady, onRevisit }: PersonP
       </table>
       {person.outcome ? (
         <p className={person.outcome.outcome === "ready" ? "badge ok" : "badge full"} data-testid="outcome">
-          {person.outcome.outcome === "ready" ? t("check.outcomeReady") : t("check.outcomeRevisit", { reason: person.outcome.reason })}
+          {outcomeText(person.outcome, city)}
         </p>
       ) : null}
       {person.outcome?.outcome === "revisit" && (
@@ -146,17 +164,17 @@ function PersonCard({ person, documents, onRecord, onReady, onRevisit }: PersonP
         </button>
         {!person.counter.ready && (
           <form
-            className="inline"
+            className="inline revisit"
             onSubmit={(e: FormEvent) => {
               e.preventDefault();
-              void onRevisit(reason);
+              if (code) void onRevisit(code, reason.trim());
             }}
           >
-            <label className="inline">
-              {t("check.revisitReason")}
-              <input name="revisitReason" value={reason} onChange={(e) => setReason(e.target.value)} />
-            </label>
-            <button type="submit" className="secondary">{t("check.markRevisit")}</button>
+            <ReasonPicker kind="revisit" label={t("check.revisitReason")} name="revisitCode" value={code} onChange={setPicked} city={city} className="inline" />
+            <ReasonWords name="revisitReason" value={reason} onChange={setReason} className="inline" />
+            <button type="submit" className="secondary" disabled={!code}>
+              {t("check.markRevisit")}
+            </button>
           </form>
         )}
       </div>

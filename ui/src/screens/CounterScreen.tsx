@@ -7,7 +7,8 @@ import { type Backend, errorCode } from "../api/backend";
 import type { CaseView } from "../bindings/CaseView";
 import type { StaffMember } from "../bindings/StaffMember";
 import type { VisitStep } from "../bindings/VisitStep";
-import { errorText, reasonCodes, reasonLabel, t, tCode } from "../i18n";
+import { ReasonPicker, ReasonWords, useCityReasons } from "../components/ReasonPicker";
+import { errorText, t, tCode } from "../i18n";
 import { CaseHeading, useCases, handedTo } from "./cases";
 
 /** States in which a case occupies its seat. */
@@ -122,6 +123,7 @@ function CurrentCase({ c, act, backend, onOpenChecklist }: { c: CaseView; act: A
   const [reason, setReason] = useState("");
   const [revisitCode, setRevisitCode] = useState("");
   const [cancelCode, setCancelCode] = useState("");
+  const city = useCityReasons(backend);
 
   function handOver(e: FormEvent) {
     e.preventDefault();
@@ -206,28 +208,9 @@ function CurrentCase({ c, act, backend, onOpenChecklist }: { c: CaseView; act: A
       <details className="step end">
         <summary>{t("counter.endTitle")}</summary>
         <div className="row">
-          <label>
-            {t("counter.revisitReason")}
-            <select name="revisitCode" value={revisitCode} onChange={(e) => setRevisitCode(e.target.value)}>
-              <option value="">{t("reason.pick")}</option>
-              {reasonCodes("revisit").map((code) => (
-                <option key={code} value={code}>{reasonLabel("revisit", code)}</option>
-              ))}
-            </select>
-          </label>
-          <label>
-            {t("counter.cancelReason")}
-            <select name="cancelCode" value={cancelCode} onChange={(e) => setCancelCode(e.target.value)}>
-              <option value="">{t("reason.pick")}</option>
-              {reasonCodes("cancel").map((code) => (
-                <option key={code} value={code}>{reasonLabel("cancel", code)}</option>
-              ))}
-            </select>
-          </label>
-          <label className="grow">
-            {t("reason.words")}
-            <input type="text" name="endReason" value={reason} onChange={(e) => setReason(e.target.value)} />
-          </label>
+          <ReasonPicker kind="revisit" label={t("counter.revisitReason")} name="revisitCode" value={revisitCode} onChange={setRevisitCode} city={city} />
+          <ReasonPicker kind="cancel" label={t("counter.cancelReason")} name="cancelCode" value={cancelCode} onChange={setCancelCode} city={city} />
+          <ReasonWords name="endReason" value={reason} onChange={setReason} className="grow" />
         </div>
         <div className="actions">
           <button type="button" data-action="revisit" disabled={!revisitCode || c.state === "waiting"} onClick={() => end("revisit")}>

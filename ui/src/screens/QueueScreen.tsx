@@ -2,6 +2,8 @@
 // current case, and the day's waiting and service times so far. Re-read every few seconds.
 import type { Backend } from "../api/backend";
 import type { CaseView } from "../bindings/CaseView";
+import type { CityReason } from "../bindings/CityReason";
+import { useCityReasons } from "../components/ReasonPicker";
 import { reasonLabel, t, tCode } from "../i18n";
 import { clock, useCases } from "./cases";
 
@@ -13,6 +15,7 @@ function mean(xs: number[]): number | null {
 
 export function QueueScreen({ backend }: { backend: Backend }) {
   const { cases, error } = useCases(backend);
+  const city = useCityReasons(backend);
   const waiting = cases.filter((c) => c.state === "waiting");
   const atSeats = cases.filter((c) => AT_SEAT.includes(c.state)).sort((a, b) => (a.seatNo ?? 0) - (b.seatNo ?? 0));
   const called = cases.filter((c) => c.calledAt);
@@ -64,13 +67,13 @@ export function QueueScreen({ backend }: { backend: Backend }) {
         </div>
       </div>
       <h2>{t("queue.allCases")}</h2>
-      <CaseTable cases={cases} />
+      <CaseTable cases={cases} city={city} />
     </section>
   );
 }
 
 /** Every case of the day with its times: what the reports are made from. */
-export function CaseTable({ cases }: { cases: CaseView[] }) {
+export function CaseTable({ cases, city = [] }: { cases: CaseView[]; city?: CityReason[] }) {
   return (
     <table className="grid" data-testid="case-table">
       <thead>
@@ -92,7 +95,7 @@ export function CaseTable({ cases }: { cases: CaseView[] }) {
             <td className="mono">{c.number}</td>
             <td className="kana">{c.nameKana}</td>
             <td>
-              {tCode("visitState", c.state)} {c.endCode && <span className="muted small">{reasonLabel(c.state === "revisit" ? "revisit" : "cancel", c.endCode)}{c.endReason && `（${c.endReason}）`}</span>}
+              {tCode("visitState", c.state)} {c.endCode && <span className="muted small">{reasonLabel(c.state === "revisit" ? "revisit" : "cancel", c.endCode, city)}{c.endReason && `（${c.endReason}）`}</span>}
             </td>
             <td>{c.seatNo ?? ""}</td>
             <td className="mono">{clock(c.checkedInAt)}</td>

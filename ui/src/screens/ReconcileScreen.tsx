@@ -1,22 +1,27 @@
 // Day end (バックオフィス): the application forms counted by hand against the bundles recorded as
-// handed to city staff; a difference must be explained, and bundles city staff have not yet
+// handed to city staff; a difference is explained by a coded reason (reports print its label; any
+// words stay in the store), and bundles city staff have not yet
 // acknowledged are listed to chase before everyone leaves.
 import { type FormEvent, useCallback, useEffect, useState } from "react";
 import { addDays, type Backend, errorCode } from "../api/backend";
 import type { Reconciliation } from "../bindings/Reconciliation";
-import { errorText, t } from "../i18n";
+import { ReasonPicker, ReasonWords, useCityReasons } from "../components/ReasonPicker";
+import { errorText, reasonLabel, t } from "../i18n";
 import { clock, handedTo } from "./cases";
 
 export function ReconcileScreen({ backend }: { backend: Backend }) {
   const [day, setDay] = useState<string | null>(null);
   const [data, setData] = useState<Reconciliation | null>(null);
   const [count, setCount] = useState("");
+  const [code, setCode] = useState("");
   const [note, setNote] = useState("");
   const [error, setError] = useState<string | null>(null);
+  const city = useCityReasons(backend);
 
   const show = useCallback((r: Reconciliation) => {
     setData(r);
     setCount(r.counted === null ? "" : String(r.counted));
+    setCode(r.noteCode);
     setNote(r.note);
     setError(null);
   }, []);
@@ -32,9 +37,12 @@ export function ReconcileScreen({ backend }: { backend: Backend }) {
   async function submit(e: FormEvent) {
     e.preventDefault();
     const n = Number(count);
-    if (!day || count.trim() === "" || !Number.isInteger(n) || n < 0) return setError(t("settings.wholeNumber"));
+    if (!day || !data || count.trim() === "" || !Number.isInteger(n) || n < 0) return setError(t("settings.wholeNumber"));
+    // A difference needs its code; a match carries none (and no words about a difference).
+    const different = n !== data.recorded;
+    if (different && !code) return setError(t("reconcile.pickReason"));
     try {
-      show(await backend.setFormCount(day, n, note));
+      show(await backend.setFormCount(day, n, different ? code : null, different ? note.trim() : ""));
     } catch (err) {
       setError(errorText(errorCode(err)));
     }
@@ -66,10 +74,12 @@ export function ReconcileScreen({ backend }: { backend: Backend }) {
               {t("reconcile.counted")}
               <input type="number" name="counted" min={0} value={count} onChange={(e) => setCount(e.target.value)} className="short" />
             </label>
-            <label className="grow">
-              {t("reconcile.note")}
-              <input type="text" name="note" value={note} onChange={(e) => setNote(e.target.value)} />
-            </label>
+            {differs(count, data.recorded) && (
+              <>
+                <ReasonPicker kind="form_difference" label={t("reconcile.reason")} name="differenceCode" value={code} onChange={setCode} city={city} />
+                <ReasonWords name="note" value={note} onChange={setNote} className="grow" />
+              </>
+            )}
             <button type="submit">{t("reconcile.save")}</button>
           </form>
           <p data-testid="difference" className={data.difference ? "error" : "muted"}>
@@ -78,6 +88,9 @@ export function ReconcileScreen({ backend }: { backend: Backend }) {
               : data.difference === 0
                 ? t("reconcile.match")
                 : t("reconcile.differs", { n: data.difference > 0 ? `+${data.difference}` : data.difference })}
+            {data.difference !== null && data.difference !== 0 && data.noteCode && (
+              <span data-testid="difference-reason"> {t("reconcile.recordedReason", { reason: reasonLabel("form_difference", data.noteCode, city) })}</span>
+            )}
           </p>
           {data.unacknowledged.length > 0 && (
             <div className="notice" data-testid="unacknowledged">
@@ -113,4 +126,10 @@ export function ReconcileScreen({ backend }: { backend: Backend }) {
       )}
     </section>
   );
+}
+
+/** Whether the count typed so far is a whole number other than the forms recorded. */
+function differs(count: string, recorded: number): boolean {
+  const n = Number(count);
+  return count.trim() !== "" && Number.isInteger(n) && n >= 0 && n !== recorded;
 }

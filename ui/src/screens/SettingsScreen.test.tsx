@@ -3,7 +3,8 @@ import userEvent from "@testing-library/user-event";
 import type { AppError } from "../bindings/AppError";
 import type { BookPersonRequest } from "../bindings/BookPersonRequest";
 import { addDays, today } from "../api/backend";
-import { FakeBackend } from "../api/fake";
+import { checkCityReason, FakeBackend } from "../api/fake";
+import type { CityReason } from "../bindings/CityReason";
 import { SettingsScreen } from "./SettingsScreen";
 
 function unlocked() {
@@ -255,4 +256,93 @@ test("bookings still waiting for a call are listed at the top", async () => {
   const box = await screen.findByTestId("needs-follow-up");
   expect(box).toHaveTextContent("要連絡の予約 1件");
   expect(within(box).getByText(r.number).closest("tr")).toHaveTextContent("09000000005");
+});
+
+test("the reason lists show the built-in codes; a city reason is added with Enter, retired and restored", async () => {
+  const fake = unlocked();
+  render(<SettingsScreen backend={fake} />);
+  const block = await screen.findByTestId("reasons");
+  const revisit = await within(block).findByTestId("reasons-revisit");
+  expect(revisit).toHaveTextContent("本人確認書類の不足");
+  expect(within(block).getByTestId("reasons-cancel")).toHaveTextContent("来庁者が帰宅");
+  expect(within(block).getByTestId("reasons-form_difference")).toHaveTextContent("書き損じ");
+  expect(within(revisit).queryByRole("button", { name: /使わない/ })).toBeNull();
+
+  await userEvent.type(within(revisit).getByLabelText("再来庁の理由に追加する表示名"), "窓口混雑のため後日{Enter}");
+  expect(await within(block).findByRole("status")).toHaveTextContent("理由を追加しました。");
+  expect(fake.cityReasonList).toEqual([{ kind: "revisit", code: "city_1", label: "窓口混雑のため後日", active: true }]);
+  expect(await within(revisit).findByText("窓口混雑のため後日")).toBeInTheDocument();
+  expect(within(revisit).getByLabelText("再来庁の理由に追加する表示名")).toHaveValue("");
+
+  // A second code, in another list, gets the next number.
+  const cancel = within(block).getByTestId("reasons-cancel");
+  await userEvent.type(within(cancel).getByLabelText("取消の理由に追加する表示名"), "荒天{Enter}");
+  await within(cancel).findByText("荒天");
+  expect(fake.cityReasonList.map((r) => r.code)).toEqual(["city_1", "city_2"]);
+
+  await userEvent.click(within(revisit).getByRole("button", { name: "「窓口混雑のため後日」を使わない" }));
+  expect(await within(block).findByRole("status")).toHaveTextContent("理由を一覧から外しました。");
+  expect(fake.cityReasonList[0].active).toBe(false);
+  expect(await within(revisit).findByText("使っていません")).toBeInTheDocument();
+  await userEvent.click(within(revisit).getByRole("button", { name: "「窓口混雑のため後日」を再び使う" }));
+  expect(await within(block).findByRole("status")).toHaveTextContent("理由を一覧に戻しました。");
+  expect(fake.cityReasonList[0].active).toBe(true);
+});
+
+test("a city reason's label that is too long or holds numbers is refused in Japanese before anything is sent", async () => {
+  const fake = unlocked();
+  render(<SettingsScreen backend={fake} />);
+  const form = within(await screen.findByTestId("reasons-cancel"));
+  const label = form.getByLabelText("取消の理由に追加する表示名");
+
+  await userEvent.type(label, `${"長".repeat(31)}{Enter}`);
+  expect(await screen.findByRole("alert")).toHaveTextContent("表示名は1〜30文字で入力してください。");
+  await retype(label, "090-1234-5678に連絡{Enter}");
+  expect(await screen.findByRole("alert")).toHaveTextContent("数字（電話番号・日付・番号など）は入れられません");
+  await retype(label, "来庁者が帰宅{Enter}");
+  expect(await screen.findByRole("alert")).toHaveTextContent("同じ表示名の理由がすでにあります。");
+  expect(fake.cityReasonList).toEqual([]);
+
+  // Thirty characters and three digits are allowed.
+  await retype(label, `${"長".repeat(27)}１２３{Enter}`);
+  expect(await screen.findByRole("status")).toHaveTextContent("理由を追加しました。");
+  expect(fake.cityReasonList).toHaveLength(1);
+});
+
+test("a refusal by the backend is shown in the reasons section", async () => {
+  const fake = unlocked();
+  fake.actor = { kind: "staff", code: "S001", name: "窓口 花子", role: "staff" };
+  render(<SettingsScreen backend={fake} />);
+  const form = within(await screen.findByTestId("reasons-revisit"));
+  await userEvent.type(form.getByLabelText("再来庁の理由に追加する表示名"), "混雑{Enter}");
+  expect(await within(screen.getByTestId("reasons")).findByRole("alert")).toHaveTextContent("この操作を行う権限がありません。");
+  expect(fake.cityReasonList).toEqual([]);
+});
+
+test("the fake backend checks city reasons as the core does", async () => {
+  const r = (code: string, label: string): CityReason => ({ kind: "cancel", code, label, active: true });
+  const refused = (reason: CityReason) => {
+    try {
+      checkCityReason(reason);
+      return null;
+    } catch (e) {
+      return (e as AppError).code;
+    }
+  };
+  expect(refused(r("city_1", "体調不良で後日"))).toBeNull();
+  expect(refused(r("left", "帰宅"))).toBe("invalid_input");
+  expect(refused(r("city_X", "帰宅"))).toBe("invalid_input");
+  expect(refused(r(`city_${"a".repeat(36)}`, "帰宅"))).toBe("invalid_input");
+  expect(refused(r("city_2", "090-1234-5678に連絡"))).toBe("invalid_input");
+  expect(refused(r("city_3", " "))).toBe("invalid_input");
+  expect(refused(r("city_4", "長".repeat(31)))).toBe("invalid_input");
+  expect(refused(r("city_5", `${"長".repeat(27)}１２３`))).toBeNull();
+  expect(refused(r("city_6", "番号1234-5678-9018"))).toBe("individual_number_in_text");
+
+  const fake = unlocked();
+  await fake.setCityReasons([r("city_1", "荒天")]);
+  await expect(fake.setCityReasons([])).rejects.toMatchObject({ code: "not_allowed" });
+  await expect(fake.setCityReasons([r("city_1", "荒天"), r("city_1", "雪")])).rejects.toMatchObject({ code: "invalid_input" });
+  await fake.setCityReasons([{ ...r("city_1", "荒天"), active: false }]);
+  await expect(fake.setFormCount(today(), 1, "city_9", "")).rejects.toMatchObject({ code: "invalid_input" });
 });

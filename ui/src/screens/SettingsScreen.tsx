@@ -1,12 +1,14 @@
 // 予約枠の設定 (manager): the city's booking rules, procedure durations, the weekday and
 // holiday-session slot plans, per-day capacity (繁閑), holiday sessions, and temporary closures
-// (J-LIS outages…) with their incident records. A change never drops a booking: those that no
+// (J-LIS outages…) with their incident records, and the reason lists (the city's own codes for
+// revisits, cancellations and form-count differences). A change never drops a booking: those that no
 // longer fit come back from the backend and are listed where the change was made, and every
 // booking still waiting for a call is listed at the top (planSettings().needsFollowUp).
 import { type FormEvent, type ReactNode, useCallback, useEffect, useRef, useState } from "react";
 import { type Backend, errorCode, hhmm, today } from "../api/backend";
 import type { Band } from "../bindings/Band";
 import type { BookingRules } from "../bindings/BookingRules";
+import type { CityReason } from "../bindings/CityReason";
 import type { ClosedReason } from "../bindings/ClosedReason";
 import type { ClosureReason } from "../bindings/ClosureReason";
 import type { ClosureRecord } from "../bindings/ClosureRecord";
@@ -15,12 +17,13 @@ import type { PlanKind } from "../bindings/PlanKind";
 import type { PlanSettings } from "../bindings/PlanSettings";
 import type { Procedure } from "../bindings/Procedure";
 import type { ProcedureBundle } from "../bindings/ProcedureBundle";
+import type { ReasonKind } from "../bindings/ReasonKind";
 import type { ReservationSummary } from "../bindings/ReservationSummary";
 import type { SlotPlan } from "../bindings/SlotPlan";
-import { errorText, t, tCode } from "../i18n";
+import { errorText, reasonCodes, reasonLabel, t, type TextKey, tCode } from "../i18n";
 import "./settings.css";
 
-type Section = "rules" | "minutes" | "bundles" | "plan" | "capacity" | "sessions" | "closure";
+type Section = "rules" | "minutes" | "bundles" | "plan" | "capacity" | "sessions" | "closure" | "reasons";
 /** The outcome of the last action, shown in the section it came from. */
 type Feedback = { section: Section; ok: boolean; text: string };
 /** Bookings the last change returned (no longer fitting, or hit by a closure). */
@@ -115,6 +118,7 @@ export function SettingsScreen({ backend }: { backend: Backend }) {
           </div>
           <ClosureSection settings={settings} ctx={ctx} backend={backend} />
           <BundlesSection bundles={settings.bundles} ctx={ctx} backend={backend} />
+          <ReasonsSection version={version} ctx={ctx} backend={backend} />
         </>
       )}
     </section>
@@ -356,6 +360,128 @@ function BundlesSection({ bundles, ctx, backend }: SectionProps & { bundles: Pro
         </button>
         <Outcome ctx={ctx} section="bundles" />
       </form>
+    </Block>
+  );
+}
+
+// 2c. The reason lists (issue 18): the built-in codes, and the city's own, which it can add
+// (a label of at most 30 characters, printed on reports, so no names or numbers) or retire (a code
+// once added stays, so old records keep their label).
+
+const REASON_KINDS: ReasonKind[] = ["revisit", "cancel", "form_difference"];
+
+/** Why a label cannot be used (the core refuses the same: length and digits), or null. */
+function labelProblem(label: string, kind: ReasonKind, city: CityReason[]): string | null {
+  const length = [...label].length;
+  if (length === 0 || length > 30) return t("reason.settings.labelLength");
+  if ((label.match(/[0-9０-９]/g) ?? []).length > 3) return t("reason.settings.labelNumbers");
+  const taken = reasonCodes(kind, city.map((r) => ({ ...r, active: true }))).some((code) => reasonLabel(kind, code, city) === label);
+  return taken ? t("reason.settings.labelTaken") : null;
+}
+
+/** A new city code: city_ and the next number (codes are never reused, retired ones included). */
+function nextCityCode(city: CityReason[]): string {
+  const used = city.map((r) => Number(/^city_(\d+)$/.exec(r.code)?.[1] ?? 0));
+  return `city_${Math.max(0, ...used) + 1}`;
+}
+
+function ReasonsSection({ version, ctx, backend }: SectionProps & { version: number }) {
+  const [city, setCity] = useState<CityReason[] | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [drafts, setDrafts] = useState<Record<ReasonKind, string>>({ revisit: "", cancel: "", form_difference: "" });
+
+  useEffect(() => {
+    backend.cityReasons().then(
+      (r) => {
+        setCity(r);
+        setLoadError(null);
+      },
+      (e) => setLoadError(errorText(errorCode(e))),
+    );
+  }, [backend, version]);
+
+  async function add(e: FormEvent, kind: ReasonKind) {
+    e.preventDefault();
+    if (!city) return;
+    const label = drafts[kind].trim();
+    const problem = labelProblem(label, kind, city);
+    if (problem) return ctx.invalid("reasons", problem);
+    const reason: CityReason = { kind, code: nextCityCode(city), label, active: true };
+    if (await ctx.run("reasons", () => backend.setCityReasons([...city, reason]), { okText: () => t("reason.settings.added") })) {
+      setDrafts({ ...drafts, [kind]: "" });
+    }
+  }
+  function toggle(target: CityReason) {
+    if (!city) return;
+    const next = city.map((r) => (r.kind === target.kind && r.code === target.code ? { ...r, active: !r.active } : r));
+    void ctx.run("reasons", () => backend.setCityReasons(next), {
+      okText: () => t(target.active ? "reason.settings.retired" : "reason.settings.restored"),
+    });
+  }
+
+  return (
+    <Block id="settings-reasons" title={t("reason.settings.title")} testId="reasons">
+      <p className="small muted">{t("reason.settings.lead")}</p>
+      {loadError && (
+        <p className="error" role="alert">
+          {loadError}
+        </p>
+      )}
+      {city && (
+        <div className="fields reasons">
+          {REASON_KINDS.map((kind) => {
+            const kindName = t(`reason.settings.kind.${kind}` as TextKey);
+            const builtIn = reasonCodes(kind).filter((code) => !code.startsWith("city_"));
+            const own = city.filter((r) => r.kind === kind);
+            return (
+              <fieldset key={kind} data-testid={`reasons-${kind}`}>
+                <legend>{kindName}</legend>
+                <ul className="reason-list">
+                  {builtIn.map((code) => (
+                    <li key={code} data-code={code}>
+                      <span>{reasonLabel(kind, code)}</span>
+                      <span className="badge small">{t("reason.settings.builtIn")}</span>
+                    </li>
+                  ))}
+                  {own.map((r) => (
+                    <li key={r.code} data-code={r.code} className={r.active ? undefined : "muted"}>
+                      <span>{r.label}</span>
+                      <span className="badge small ok">{t("reason.settings.city")}</span>
+                      {!r.active && <span className="badge small">{t("reason.settings.inactive")}</span>}
+                      <button
+                        type="button"
+                        className="small secondary"
+                        disabled={ctx.busy}
+                        aria-label={t(r.active ? "reason.settings.retireOf" : "reason.settings.restoreOf", { label: r.label })}
+                        onClick={() => toggle(r)}
+                      >
+                        {t(r.active ? "reason.settings.retire" : "reason.settings.restore")}
+                      </button>
+                    </li>
+                  ))}
+                </ul>
+                <form className="reason-add" onSubmit={(e) => void add(e, kind)}>
+                  <label>
+                    {t("reason.settings.addTo", { kind: kindName })}
+                    <input
+                      type="text"
+                      name={`reason-label-${kind}`}
+                      autoComplete="off"
+                      value={drafts[kind]}
+                      onChange={(e) => setDrafts({ ...drafts, [kind]: e.target.value })}
+                    />
+                  </label>
+                  <button type="submit" disabled={ctx.busy}>
+                    {t("reason.settings.add")}
+                  </button>
+                </form>
+              </fieldset>
+            );
+          })}
+        </div>
+      )}
+      <p className="small muted hint">{t("reason.settings.labelHint")}</p>
+      <Outcome ctx={ctx} section="reasons" />
     </Block>
   );
 }

@@ -1,14 +1,16 @@
 // The counter workflow on the fake backend: a seat calls the next person (F2), verifies the
 // checklist, puts the city's bundle together, hands it to a named city staff member; city
-// staff acknowledge and complete; reception sees the figures; the day end shows a mismatch.
+// staff acknowledge and complete; reception sees the figures; the day end shows a mismatch and
+// its coded reason; the city's own reason codes are offered in the pickers.
 import { render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { App } from "../App";
 import { today } from "../api/backend";
 import { FakeBackend } from "../api/fake";
 
-async function checkedInCase(): Promise<FakeBackend> {
+async function checkedInCase(setUp: (backend: FakeBackend) => void = () => {}): Promise<FakeBackend> {
   const backend = new FakeBackend();
+  setUp(backend);
   const r = await backend.book({
     day: today(),
     starts: "10:00",
@@ -102,17 +104,65 @@ test("an individual number in a reason is refused in Japanese and nothing is rec
   expect(backend.caseList[0].endReason).toBe("");
 });
 
-test("the day-end count is reconciled, a difference is shown", async () => {
-  const backend = await checkedInCase();
+/** One case handed to city staff today, and the day-end screen open. */
+async function dayEnd(setUp?: (backend: FakeBackend) => void): Promise<FakeBackend> {
+  const backend = await checkedInCase(setUp);
   backend.caseList[0].handedAt = `${today()}T10:20:00`;
   backend.caseList[0].state = "handed_over";
   backend.caseList[0].handedTo = "C001";
   backend.caseList[0].handedToName = "市役所 田中";
   await userEvent.click(screen.getByRole("link", { name: "日次照合" }));
   expect(await screen.findByTestId("recorded")).toHaveTextContent("1 枚");
+  return backend;
+}
+
+test("the day-end count is reconciled; a difference needs its coded reason, the words are optional", async () => {
+  const backend = await dayEnd();
   expect(screen.getByTestId("unacknowledged")).toHaveTextContent("市役所 田中（C001）");
+  expect(screen.queryByLabelText("差の理由")).toBeNull();
   await userEvent.type(screen.getByLabelText("数えた枚数"), "2");
-  await userEvent.type(screen.getByLabelText("差の説明"), "書き損じ1枚");
+  const picker = screen.getByLabelText("差の理由");
+  expect(within(picker).getAllByRole("option").map((o) => o.textContent).at(-1)).toBe("その他");
+
+  // No code yet: refused before anything is sent.
   await userEvent.click(screen.getByRole("button", { name: "枚数を記録する" }));
-  expect(await screen.findByTestId("difference")).toHaveTextContent("差が +1 枚あります");
+  expect(await screen.findByRole("alert")).toHaveTextContent("差の理由を選んでください");
+  expect(backend.formCounts.size).toBe(0);
+
+  await userEvent.selectOptions(picker, "書き損じ");
+  await userEvent.type(screen.getByLabelText(/補足（任意・報告書には載りません/), "窓口2で1枚{Enter}");
+  expect(await screen.findByTestId("difference-reason")).toHaveTextContent("記録された理由：書き損じ");
+  expect(screen.getByTestId("difference")).toHaveTextContent("差が +1 枚あります");
+  expect(backend.formCounts.get(today())).toEqual({ count: 2, code: "spoiled", note: "窓口2で1枚" });
+});
+
+test("a count that matches sends no reason; a city code is offered for a difference", async () => {
+  const backend = await dayEnd((b) => {
+    b.cityReasonList = [{ kind: "form_difference", code: "city_1", label: "市職員が持ち帰り", active: true }];
+  });
+  await userEvent.type(screen.getByLabelText("数えた枚数"), "1{Enter}");
+  expect(await screen.findByTestId("difference")).toHaveTextContent("一致しています");
+  expect(backend.formCounts.get(today())).toEqual({ count: 1, code: "", note: "" });
+
+  await userEvent.clear(screen.getByLabelText("数えた枚数"));
+  await userEvent.type(screen.getByLabelText("数えた枚数"), "0");
+  await userEvent.selectOptions(screen.getByLabelText("差の理由"), "市職員が持ち帰り");
+  await userEvent.click(screen.getByRole("button", { name: "枚数を記録する" }));
+  expect(await screen.findByTestId("difference-reason")).toHaveTextContent("市職員が持ち帰り");
+  expect(backend.formCounts.get(today())).toEqual({ count: 0, code: "city_1", note: "" });
+});
+
+test("the counter offers the city's cancel codes and the queue shows their labels", async () => {
+  const backend = await checkedInCase((b) => {
+    b.cityReasonList = [{ kind: "cancel", code: "city_1", label: "荒天のため中止", active: true }];
+  });
+  await userEvent.click(await screen.findByRole("button", { name: "次の方を呼ぶ" }));
+  const current = await screen.findByTestId("current-case");
+  await userEvent.click(within(current).getByText("再来庁・取消"));
+  await userEvent.selectOptions(within(current).getByLabelText("取消の理由"), "荒天のため中止");
+  await userEvent.click(within(current).getByRole("button", { name: "取消にする" }));
+  expect(await screen.findByTestId("seat-idle")).toBeInTheDocument();
+  expect(backend.caseList[0]).toMatchObject({ state: "cancelled", endCode: "city_1", endReason: "" });
+  await userEvent.click(screen.getByRole("link", { name: "待合状況" }));
+  expect(await screen.findByTestId("case-table")).toHaveTextContent("荒天のため中止");
 });
