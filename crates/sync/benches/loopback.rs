@@ -304,8 +304,12 @@ async fn main() {
     let started = Instant::now();
     let round = client::round(&pusher, &mut conn).await.unwrap();
     println!(
-        "  (the pushing seat then rebased on {} entries in {:.2} s)",
+        "  (the pushing seat's next round: {} entries pulled{} in {:.2} s)",
         round.pulled,
+        round
+            .snapshot
+            .as_deref()
+            .map_or(String::new(), |r| format!(", snapshot loaded ({r})")),
         started.elapsed().as_secs_f64()
     );
 
@@ -360,11 +364,14 @@ async fn main() {
     let db = std::fs::metadata(tmp.path().join("fresh/store.db"))
         .map(|m| m.len())
         .unwrap_or(0);
+    // A new seat loads the hub's snapshot (then the log after it), so the records it gets are
+    // the hub's, not the entries it pulled.
+    assert_eq!(round.snapshot.as_deref(), Some("first"));
     println!(
-        "first sync of a new seat against {} records: {:.1} s ({:.0} records/s), store {:.1} MB",
+        "first sync of a new seat against {head} records (snapshot, then {} entries): {:.1} s ({:.0} records/s), store {:.1} MB",
         round.pulled,
         took.as_secs_f64(),
-        round.pulled as f64 / took.as_secs_f64(),
+        head as f64 / took.as_secs_f64(),
         db as f64 / 1e6
     );
 }
