@@ -430,3 +430,38 @@ async fn offline_bookings_drain_when_the_hub_comes_back() {
     assert!(hub.with_store(|s| s.verify_audit()).await.unwrap().intact());
     seat_task.abort();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_second_live_connection_with_one_identity_is_refused() {
+    // A disk image cloned onto a second PC: both hold the seat's key and certificate.
+    let (_h, hub, addr) = hub().await;
+    let (_a, a) = enrolled_seat(&hub, &addr, "窓口1").await;
+    let (identity, link) = with(&a, |s| {
+        (
+            s.sync_identity(tls::new_identity).unwrap(),
+            s.sync_link().unwrap().unwrap(),
+        )
+    });
+    let pin = || HubPin::Exact(link.hub_fingerprint.clone());
+    let mut first = client::connect(&identity, &addr, pin()).await.unwrap();
+    assert!(matches!(
+        first.call(&hello()).await.unwrap(),
+        Response::Welcome(_)
+    ));
+    let mut clone = client::connect(&identity, &addr, pin()).await.unwrap();
+    let err = clone.call(&hello()).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::Refused { code, .. } if code == "duplicate_connection")
+            || matches!(err, Error::Io(_)),
+        "{err}"
+    );
+    // The first PC keeps working; once it is gone, the identity may connect again.
+    assert!(first.call(&hello()).await.is_ok());
+    drop(first);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let mut again = client::connect(&identity, &addr, pin()).await.unwrap();
+    assert!(matches!(
+        again.call(&hello()).await.unwrap(),
+        Response::Welcome(_)
+    ));
+}
