@@ -99,22 +99,8 @@ impl Desktop {
     /// Unlocks with the test passphrase and signs in as `code`, a member of the demo roster
     /// ([`madoguchi_core::demo::DEMO_STAFF`]) that [`crate::new_store`] enrols.
     pub async fn unlock_and_sign_in(&self, code: &str) -> Result<()> {
-        self.find("#passphrase")
-            .await?
-            .send_keys(&format!("{}\u{E007}", crate::PASSPHRASE))
-            .await?;
-        let pin = madoguchi_core::demo::DEMO_STAFF
-            .iter()
-            .find(|s| s.0 == code)
-            .map(|s| s.3)
-            .context("not on the demo roster")?;
-        self.find("#staff-code").await?.send_keys(code).await?;
-        self.find("#staff-pin")
-            .await?
-            .send_keys(&format!("{pin}\u{E007}"))
-            .await?;
-        self.find("[data-testid=who]").await?;
-        Ok(())
+        self.unlock().await?;
+        self.sign_in(code).await
     }
 
     /// Unlocks with the test passphrase and stops at the sign-in screen (nobody signed in).
