@@ -11,6 +11,9 @@ ensure_cargo_tool tauri-driver tauri-driver '^2'
 ensure_python_venv
 ensure_ui_built
 
+# A fresh clone builds once: incremental caches would only take disk (several GB).
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
+
 say "UI: type check and component tests"
 (cd ui && npm run --silent typecheck && npm test --silent)
 
@@ -31,4 +34,6 @@ if git -C "$REPO" rev-parse --git-dir >/dev/null 2>&1; then
     exit 1
   fi
 fi
+df -h "$REPO" | tail -1 | awk '{print "disk: " $3 " used, " $4 " free"}'
+du -sh "${CARGO_TARGET_DIR:-$REPO/target}" 2>/dev/null | awk '{print "build output: " $1}'
 say "All tests passed"
