@@ -90,6 +90,28 @@ pub enum Error {
         /// Which field (English, e.g. "revisit reason").
         field: &'static str,
     },
+    /// A free-text field longer than its limit: refused at the seat before anything is queued,
+    /// so one oversized entry can never hold up sync. The message names the field, never the text.
+    #[error("the {field} is longer than {max} characters")]
+    TooLong {
+        /// Which field (English, e.g. "note").
+        field: &'static str,
+        /// Its limit in characters.
+        max: usize,
+    },
+    /// The hub refused a pushed change because of who made it: the staff member is unknown,
+    /// inactive or lacks the permission by the hub's roster, or a site-administrator change came
+    /// from a seat after the roster had a manager.
+    #[error("refused by the hub: {0}")]
+    OriginRefused(String),
+    /// Enrolment with the id of a seat that is enrolled and active (a takeover), or of a revoked
+    /// seat without a code a manager made for it.
+    #[error("seat {0} is already enrolled; a revoked seat comes back only with a code made for it")]
+    SeatIdInUse(String),
+    /// A hub administration request (codes, the seat list, revocation) without the PIN of an
+    /// active manager or deputy.
+    #[error("this needs the PIN of a manager or deputy")]
+    ManagerRequired,
     /// The operation is not allowed in the current state (cancel a no-show, book a closed day…).
     #[error("not allowed: {0}")]
     NotAllowed(String),
@@ -240,6 +262,10 @@ impl Error {
             Error::SlotFull { .. } => ErrorCode::SlotFull,
             Error::NotAllowed(_) => ErrorCode::NotAllowed,
             Error::IndividualNumberInText { .. } => ErrorCode::IndividualNumberInText,
+            Error::TooLong { .. } => ErrorCode::TooLong,
+            Error::OriginRefused(_) => ErrorCode::OriginRefused,
+            Error::SeatIdInUse(_) => ErrorCode::SeatIdInUse,
+            Error::ManagerRequired => ErrorCode::ManagerRequired,
             Error::NotFound(_) => ErrorCode::NotFound,
             Error::DayClosed { .. } => ErrorCode::DayClosed,
             Error::OutsideBookingWindow { .. } => ErrorCode::OutsideBookingWindow,
@@ -309,6 +335,14 @@ pub enum ErrorCode {
     NotAllowed,
     /// See [`Error::IndividualNumberInText`].
     IndividualNumberInText,
+    /// See [`Error::TooLong`].
+    TooLong,
+    /// See [`Error::OriginRefused`].
+    OriginRefused,
+    /// See [`Error::SeatIdInUse`].
+    SeatIdInUse,
+    /// See [`Error::ManagerRequired`].
+    ManagerRequired,
     /// See [`Error::NotFound`].
     NotFound,
     /// See [`Error::DayClosed`].
