@@ -98,6 +98,7 @@ fn enrol(hub: &Store, seat: &Store, i: usize) {
         seat.meta().store_id,
         &seat.meta().seat_name.clone(),
         &format!("fp{i}"),
+        seat.outbox_last_seq().unwrap(),
     )
     .unwrap();
     seat.set_sync_link("hub.test:7750", "hubfp", "ハブ")

@@ -106,7 +106,9 @@ pub enum Error {
     OriginRefused(String),
     /// Enrolment with the id of a seat that is enrolled and active (a takeover), or of a revoked
     /// seat without a code a manager made for it.
-    #[error("seat {0} is already enrolled; a revoked seat comes back only with a code made for it")]
+    #[error(
+        "seat {0} is already enrolled; a revoked seat comes back only with a code made for it"
+    )]
     SeatIdInUse(String),
     /// A hub administration request (codes, the seat list, revocation) without the PIN of an
     /// active manager or deputy.

@@ -99,14 +99,27 @@ impl Net {
     /// Enrols one more seat: acting as the site (the set-up PC, the CLI) or, as the desktop
     /// app after unlock, with nobody signed in.
     fn add_seat(&mut self, site: bool) {
+        self.add_prepared_seat(|store| {
+            if !site {
+                store.sign_out().unwrap();
+            }
+        });
+    }
+
+    /// Enrols one more seat after `prepare` has run on its new store (as the operator manual
+    /// has the first PC's roster added before it enrols).
+    fn add_prepared_seat(&mut self, prepare: impl FnOnce(&Store)) {
         let i = self.seats.len();
         let start = *self.hub_clock.lock().unwrap();
         let (tmp, store, clock) = store_with_clock(&format!("窓口{}", i + 1), start);
-        if !site {
-            store.sign_out().unwrap();
-        }
+        prepare(&store);
         let id = store.meta().store_id;
-        self.enrol(id, &store.meta().seat_name.clone(), i);
+        self.enrol_with(
+            id,
+            &store.meta().seat_name.clone(),
+            i,
+            store.outbox_last_seq().unwrap(),
+        );
         store
             .set_sync_link("hub.test:7750", "hubfp", "ハブ")
             .unwrap();
@@ -119,10 +132,25 @@ impl Net {
         });
     }
 
+    /// Enrols a seat: a new one with a code for new seats, a revoked one with a code a manager
+    /// made for it.
     fn enrol(&self, id: Uuid, name: &str, i: usize) {
-        let code = self.hub().hub_enrolment_code().unwrap();
+        self.enrol_with(id, name, i, 0);
+    }
+
+    fn enrol_with(&self, id: Uuid, name: &str, i: usize, pending: u64) {
+        let code = match self.hub().hub_readmission_code(id) {
+            Ok(code) => code,
+            Err(_) => self.hub().hub_enrolment_code().unwrap(),
+        };
         self.hub()
-            .hub_enrol(&code, id, name, &format!("fp{i}-{}", Uuid::now_v7()))
+            .hub_enrol(
+                &code,
+                id,
+                name,
+                &format!("fp{i}-{}", Uuid::now_v7()),
+                pending,
+            )
             .unwrap();
     }
 
@@ -333,19 +361,38 @@ fn an_unenrolled_or_revoked_seat_is_refused() {
         net.hub().hub_seat_by_fingerprint("fp0"),
         Err(madoguchi_core::Error::NotEnrolled)
     ));
-    // A used code does not work twice; a wrong one never.
+    // A revoked seat does not come back by itself: a code for new seats is refused for its id.
     let code = net.hub().hub_enrolment_code().unwrap();
+    assert!(matches!(
+        net.hub().hub_enrol(&code, seat.id, "窓口1", "fp-new", 0),
+        Err(madoguchi_core::Error::SeatIdInUse(_))
+    ));
+    // A manager re-admits it with a code made for it, which no other seat can use.
+    let readmit = net.hub().hub_readmission_code(seat.id).unwrap();
+    assert!(net
+        .hub()
+        .hub_enrol(&readmit, Uuid::now_v7(), "x", "fp-x", 0)
+        .is_err());
     net.hub()
-        .hub_enrol(&code, seat.id, "窓口1", "fp-new")
+        .hub_enrol(&readmit, seat.id, "窓口1", "fp-new", 0)
         .unwrap();
+    // A used code does not work twice; a wrong one never; an active seat's id never.
     assert!(net
         .hub()
-        .hub_enrol(&code, Uuid::now_v7(), "x", "fp-x")
+        .hub_enrol(&readmit, seat.id, "窓口1", "fp-new2", 0)
         .is_err());
     assert!(net
         .hub()
-        .hub_enrol("AAAA-BBBB-CCCC", Uuid::now_v7(), "x", "fp-y")
+        .hub_enrol("AAAA-BBBB-CCCC", Uuid::now_v7(), "x", "fp-y", 0)
         .is_err());
+    assert!(matches!(
+        net.hub().hub_enrol(&code, seat.id, "窓口1", "fp-z", 0),
+        Err(madoguchi_core::Error::SeatIdInUse(_))
+    ));
+    assert!(matches!(
+        net.hub().hub_readmission_code(seat.id),
+        Err(madoguchi_core::Error::SeatIdInUse(_))
+    ));
 }
 
 #[test]
@@ -751,22 +798,27 @@ fn the_roster_syncs_and_lock_outs_stay_at_their_seat() {
         people::Role,
         store::{NewStaff, Pin},
     };
-    let net = Net::new(2);
-    let (a, b) = (net.seats[0].s(), net.seats[1].s());
     let member = |code: &str, name: &str, role| NewStaff {
         code: code.into(),
         name: name.into(),
         role,
         pin: Pin::new("4321"),
     };
+    // The first PC gets the manager before it enrols; the second gets the roster from the hub.
+    let mut net = Net::empty();
+    net.add_prepared_seat(|a| {
+        a.add_staff(member("M100", "管理 花子", Role::Manager))
+            .unwrap();
+    });
+    net.add_seat(false);
+    let (a, b) = (net.seats[0].s(), net.seats[1].s());
+    net.sync(0, false);
+    net.sync(1, false);
+    // The manager adds a member at seat A; at seat B, offline, someone else under the same ID.
+    a.sign_in("M100", &Pin::new("4321")).unwrap();
+    b.sign_in("M100", &Pin::new("4321")).unwrap();
     a.add_staff(member("S100", "見本 一郎", Role::Staff))
         .unwrap();
-    // Both seats were set up with the same manager offline: they agree, no conflict.
-    a.add_staff(member("M100", "管理 花子", Role::Manager))
-        .unwrap();
-    b.add_staff(member("M100", "管理 花子", Role::Manager))
-        .unwrap();
-    // A different person under an ID already used elsewhere is a conflict.
     b.add_staff(member("S100", "別人 次郎", Role::Staff))
         .unwrap();
     for _ in 0..2 {
@@ -869,11 +921,8 @@ fn realistic_run(seed: u64) -> Vec<RoundReport> {
     use madoguchi_core::{people::Role, store::NewStaff, visit::VisitStep};
     let mut rng = StdRng::seed_from_u64(seed);
     let mut net = Net::empty();
-    net.add_seat(true);
-    net.add_seat(false);
-    net.add_seat(false);
-    {
-        let setup = net.seats[0].s();
+    // The first PC gets its roster before it enrols (`madoguchi staff add`, as the manual says).
+    net.add_prepared_seat(|setup| {
         for (code, name, role, pin) in ROSTER {
             setup
                 .add_staff(NewStaff {
@@ -885,7 +934,9 @@ fn realistic_run(seed: u64) -> Vec<RoundReport> {
                 .unwrap();
         }
         setup.sign_out().unwrap();
-    }
+    });
+    net.add_seat(false);
+    net.add_seat(false);
     let days = ["2026-12-02", "2026-12-03", "2026-12-04"];
     let codes: Vec<&str> = ROSTER.iter().map(|m| m.0).collect();
     let (mut hub_backup, mut seat_backup) = (None, None);

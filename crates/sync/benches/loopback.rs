@@ -325,7 +325,7 @@ async fn main() {
     let hub2 = Hub::new(store(&tmp.path().join("hub2"), "ハブ2")).unwrap();
     let gen_id = generator.meta().store_id;
     let code = hub2.with_store(|s| s.hub_enrolment_code()).await.unwrap();
-    hub2.with_store(move |s| s.hub_enrol(&code, gen_id, "生成", "generator").map(|_| ()))
+    hub2.with_store(move |s| s.hub_enrol(&code, gen_id, "生成", "generator", 1 << 40).map(|_| ()))
         .await
         .unwrap();
     let generator = std::rc::Rc::new(generator);

@@ -142,11 +142,12 @@ impl Connection {
 /// the start of its fingerprint). On success the hub's full fingerprint is pinned in the store.
 pub async fn enrol(store: &SharedStore, addr: &str, enrolment: &str) -> Result<String> {
     let (code, prefix) = tls::parse_enrolment(enrolment)?;
-    let (identity, seat_id, name) = with_store(store, |s| {
+    let (identity, seat_id, name, pending) = with_store(store, |s| {
         Ok((
             s.sync_identity(tls::new_identity)?,
             s.meta().store_id,
             s.meta().seat_name.clone(),
+            s.outbox_last_seq()?,
         ))
     })
     .await?;
@@ -158,6 +159,7 @@ pub async fn enrol(store: &SharedStore, addr: &str, enrolment: &str) -> Result<S
             code,
             seat_id,
             name,
+            pending,
         })
         .await?;
     let Response::Enrolled { hub_name } = response else {

@@ -4,8 +4,18 @@
 //! behind a mutex, so pushes are serialised, which the log's order needs anyway). A push that
 //! grows the log wakes every connected seat (`Notify`), so a booking on one seat shows on the
 //! others within the round trip of a pull. Revoking a seat closes its connections at once.
+//!
+//! Anyone on the LAN can open a connection, and any certificate completes the handshake (the
+//! pin is checked after it), so the hub spends little on what it does not know yet ([`Limits`]):
+//! connections are counted per address and in total before the handshake and closed at once
+//! over the cap; every wait has a deadline (the handshake, a stranger's one request, the rest of
+//! any frame, the pause between requests, each answer); a certificate that is not an enrolled
+//! seat's may send one small frame, and enrolment attempts are rate-limited. A connection
+//! identified as an enrolled seat leaves the anonymous pool, and addresses seats have connected
+//! from have a reserve of their own, so strangers cannot crowd the seats out.
 use std::{
-    net::SocketAddr,
+    collections::HashMap,
+    net::{IpAddr, SocketAddr},
     sync::{
         atomic::{AtomicU64, Ordering},
         Arc,
@@ -13,10 +23,15 @@ use std::{
     time::Duration,
 };
 
-use madoguchi_core::{store::sync::SeatRecord, Store};
+use madoguchi_core::{
+    store::sync::{protocol::ManagerProof, SeatRecord},
+    Store,
+};
 use tokio::{
+    io::{AsyncRead, AsyncWrite},
     net::{TcpListener, TcpStream},
-    sync::{broadcast, mpsc},
+    sync::{broadcast, mpsc, oneshot},
+    time::Instant,
 };
 use tokio_rustls::TlsAcceptor;
 use uuid::Uuid;
@@ -27,12 +42,185 @@ use crate::{
     Error, Result,
 };
 
-/// How long a TLS handshake may take before the connection is dropped.
-const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+// The defaults of [`Limits`], for a LAN of 4–8 seats and one hub.
+
+/// A TLS handshake on a LAN takes milliseconds (two round trips, one ECDSA signature each way,
+/// a few more on a slow PC); 5 s is ample, and a stranger who stalls it gives its place back soon.
+const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// A certificate the hub does not know must send its one request whole within this of the
+/// handshake: the app sends its enrolment (a few hundred bytes) at once.
+const FIRST_FRAME_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Once a frame's length has arrived, the rest must follow within this; also the time a peer
+/// has to take in each answer. A whole [`wire::MAX_FRAME`] in 15 s is 2.2 Mbit/s, far below
+/// any LAN or office Wi-Fi, and frames are mostly a few KiB (answers at most about 1 MiB).
+const FRAME_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// A connection with no request for this long is closed (seats ask every 5 s at least), so a
 /// seat whose cable was pulled does not hold its identity's one live connection for long.
 const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The largest frame from a certificate the hub does not know. Its one useful request, an
+/// enrolment, is a 14-character code, a UUID, a seat name and a number: about 200 bytes.
+const STRANGER_FRAME: usize = 4 * 1024;
+
+/// Connections not yet identified (accepted, in the handshake, or being looked up) from one
+/// address. A seat opens one at a time; 8 lets 8 seats behind one address (a terminal server)
+/// reconnect at once after a hub restart.
+const ANONYMOUS_PER_ADDRESS: usize = 8;
+
+/// Connections not yet identified, in total, from addresses no seat has connected from: 8 for
+/// each of 8 seats. Each place is held at most [`HANDSHAKE_TIMEOUT`] plus a look-up.
+const ANONYMOUS: usize = 64;
+
+/// Places beyond [`ANONYMOUS`] for connections from an address an enrolled seat has connected
+/// from, so that seats still get in while strangers on many addresses fill the general pool:
+/// two for each of 8 seats.
+const SEAT_RESERVE: usize = 16;
+
+/// How many addresses are remembered as seats' (the most recent; a LAN of 4–8 seats changes
+/// addresses rarely).
+const SEAT_ADDRESSES: usize = 32;
+
+/// Identified strangers (a certificate that is not an enrolled seat's) at once, per address and
+/// in total: enrolling is a person typing a code at one PC; a stranger holds its place at most
+/// [`FIRST_FRAME_TIMEOUT`].
+const STRANGERS_PER_ADDRESS: usize = 2;
+/// See [`STRANGERS_PER_ADDRESS`].
+const STRANGERS: usize = 4;
+
+/// Enrolment attempts per address: 5 at once, then one every 12 s (5 a minute), enough for a
+/// manager who mistypes the code a few times.
+const ENROLMENTS_PER_ADDRESS: Rate = Rate::new(5, Duration::from_secs(12));
+
+/// Enrolment attempts in total: 20 at once, then one every 3 s (20 a minute); nobody enrols
+/// twenty seats a minute, and the codes (one-time, 10 minutes) are out of reach of guessing.
+const ENROLMENTS: Rate = Rate::new(20, Duration::from_secs(3));
+
+/// How much the hub gives connections, above all those it does not know yet. The defaults suit
+/// a LAN of 4–8 seats (the reasons are beside the constants in `hub.rs` and in
+/// `docs/sync-protocol.md`, "Resource limits"); tests shorten the times with the builder:
+///
+/// ```
+/// # use std::time::Duration;
+/// let limits = madoguchi_sync::hub::Limits::default()
+///     .handshake(Duration::from_millis(500))
+///     .frame(Duration::from_millis(500));
+/// ```
+#[derive(Debug, Clone)]
+pub struct Limits {
+    handshake: Duration,
+    first_frame: Duration,
+    frame: Duration,
+    idle: Duration,
+    stranger_frame: usize,
+    anonymous: usize,
+    anonymous_per_address: usize,
+    seat_reserve: usize,
+    strangers: usize,
+    strangers_per_address: usize,
+    enrolments: Rate,
+    enrolments_per_address: Rate,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            handshake: HANDSHAKE_TIMEOUT,
+            first_frame: FIRST_FRAME_TIMEOUT,
+            frame: FRAME_TIMEOUT,
+            idle: IDLE_TIMEOUT,
+            stranger_frame: STRANGER_FRAME,
+            anonymous: ANONYMOUS,
+            anonymous_per_address: ANONYMOUS_PER_ADDRESS,
+            seat_reserve: SEAT_RESERVE,
+            strangers: STRANGERS,
+            strangers_per_address: STRANGERS_PER_ADDRESS,
+            enrolments: ENROLMENTS,
+            enrolments_per_address: ENROLMENTS_PER_ADDRESS,
+        }
+    }
+}
+
+impl Limits {
+    /// How long a TLS handshake may take.
+    pub fn handshake(mut self, limit: Duration) -> Self {
+        self.handshake = limit;
+        self
+    }
+
+    /// How long after the handshake a certificate the hub does not know has to send its one
+    /// request, whole.
+    pub fn first_frame(mut self, limit: Duration) -> Self {
+        self.first_frame = limit;
+        self
+    }
+
+    /// How long the rest of a frame may take once its length has arrived, and how long a peer
+    /// may take to take in an answer.
+    pub fn frame(mut self, limit: Duration) -> Self {
+        self.frame = limit;
+        self
+    }
+
+    /// How long an enrolled seat's connection may go without a request.
+    pub fn idle(mut self, limit: Duration) -> Self {
+        self.idle = limit;
+        self
+    }
+
+    /// The largest frame a certificate the hub does not know may send (at most
+    /// [`wire::MAX_FRAME`]).
+    pub fn stranger_frame(mut self, bytes: usize) -> Self {
+        self.stranger_frame = bytes;
+        self
+    }
+
+    /// Connections not yet identified: in total (from addresses no seat has connected from),
+    /// and from any one address.
+    pub fn anonymous(mut self, total: usize, per_address: usize) -> Self {
+        self.anonymous = total;
+        self.anonymous_per_address = per_address;
+        self
+    }
+
+    /// Places beyond [`Limits::anonymous`]'s total for addresses seats have connected from.
+    pub fn seat_reserve(mut self, total: usize) -> Self {
+        self.seat_reserve = total;
+        self
+    }
+
+    /// Connections with a certificate that is not an enrolled seat's: in total and per address.
+    pub fn strangers(mut self, total: usize, per_address: usize) -> Self {
+        self.strangers = total;
+        self.strangers_per_address = per_address;
+        self
+    }
+
+    /// Enrolment attempts from strangers: in total and per address.
+    pub fn enrolments(mut self, total: Rate, per_address: Rate) -> Self {
+        self.enrolments = total;
+        self.enrolments_per_address = per_address;
+        self
+    }
+}
+
+/// A rate limit as a token bucket: `burst` at once, then one more every `every`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rate {
+    /// How many may come at once.
+    pub burst: u32,
+    /// How often one more is allowed after that.
+    pub every: Duration,
+}
+
+impl Rate {
+    /// `burst` at once, then one every `every`.
+    pub const fn new(burst: u32, every: Duration) -> Rate {
+        Rate { burst, every }
+    }
+}
 
 /// Events every connection listens to.
 #[derive(Debug, Clone)]
@@ -55,6 +243,8 @@ pub struct Hub {
     live: Arc<std::sync::Mutex<std::collections::HashSet<Uuid>>>,
     /// The last head announced to the seats.
     announced: Arc<AtomicU64>,
+    /// Who may connect, and how long they may take.
+    gate: Arc<Gate>,
 }
 
 /// Holds a seat's place in [`Hub::live`] while its connection lives.
@@ -85,7 +275,16 @@ impl Hub {
             fingerprint: identity.fingerprint,
             live: Arc::default(),
             announced: Arc::default(),
+            gate: Arc::new(Gate::new(Limits::default())),
         })
+    }
+
+    /// The same hub with other limits (call it before [`Hub::bind`]).
+    pub fn with_limits(self, limits: Limits) -> Hub {
+        Hub {
+            gate: Arc::new(Gate::new(limits)),
+            ..self
+        }
     }
 
     /// The hub's certificate fingerprint (shown with enrolment codes).
@@ -110,7 +309,17 @@ impl Hub {
 
     /// A new one-time enrolment string for the manager to type on the new seat.
     pub async fn enrolment_string(&self) -> Result<String> {
-        let code = self.with_store(|s| s.hub_enrolment_code()).await?;
+        self.enrolment_string_for(None).await
+    }
+
+    /// A one-time enrolment string: for a new seat, or (`Some`) re-admitting that revoked seat.
+    pub async fn enrolment_string_for(&self, seat: Option<Uuid>) -> Result<String> {
+        let code = self
+            .with_store(move |s| match seat {
+                Some(id) => s.hub_readmission_code(id),
+                None => s.hub_enrolment_code(),
+            })
+            .await?;
         Ok(tls::enrolment_string(&code, &self.fingerprint))
     }
 
@@ -145,10 +354,15 @@ impl Hub {
                         continue;
                     }
                 };
+                // Counted before anything is spent on it; over the cap, closed at once.
+                let Some(place) = self.gate.admit(peer.ip()) else {
+                    drop(tcp);
+                    continue;
+                };
                 let hub = self.clone();
                 let acceptor = acceptor.clone();
                 tokio::spawn(async move {
-                    if let Err(e) = hub.serve(acceptor, tcp).await {
+                    if let Err(e) = hub.serve(acceptor, tcp, peer.ip(), place).await {
                         // No personal data in these errors: codes, sizes and addresses only.
                         tracing::info!(%peer, "connection ended: {e}");
                     }
@@ -158,9 +372,17 @@ impl Hub {
         Ok((local, task))
     }
 
-    async fn serve(&self, acceptor: TlsAcceptor, tcp: TcpStream) -> Result<()> {
+    /// Serves one connection, which holds `anonymous` (its place at the gate) until it is known.
+    async fn serve(
+        &self,
+        acceptor: TlsAcceptor,
+        tcp: TcpStream,
+        ip: IpAddr,
+        anonymous: Place,
+    ) -> Result<()> {
+        let limits = self.gate.limits.clone();
         tcp.set_nodelay(true)?;
-        let stream = tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp))
+        let stream = tokio::time::timeout(limits.handshake, acceptor.accept(tcp))
             .await
             .map_err(|_| Error::Tls("handshake timed out".into()))??;
         let fp = stream
@@ -179,7 +401,20 @@ impl Hub {
             Err(Error::Store(madoguchi_core::Error::NotEnrolled)) => None,
             Err(e) => return Err(e),
         };
-        let (mut reader, mut writer) = tokio::io::split(stream);
+        // Known now: a seat leaves the anonymous pool; a stranger takes one of the few places
+        // for strangers, or goes.
+        let mut stranger = match &seat {
+            Some(_) => {
+                self.gate.seat_seen(ip);
+                None
+            }
+            None => match self.gate.stranger(ip) {
+                Some(place) => Some(place),
+                None => return Ok(()),
+            },
+        };
+        drop(anonymous);
+        let (reader, mut writer) = tokio::io::split(stream);
         let _live = match &seat {
             Some(s) => {
                 if !self
@@ -189,13 +424,14 @@ impl Hub {
                     .insert(s.seat_id)
                 {
                     tracing::warn!(seat = %s.name, "a second connection with a live seat's identity (a copied disk?): refused");
-                    let _ = wire::write(
+                    let _ = send(
                         &mut writer,
                         &Response::Refused {
                             code: "duplicate_connection".into(),
                             message: "this seat's identity is already connected from another PC"
                                 .into(),
                         },
+                        limits.frame,
                     )
                     .await;
                     return Ok(());
@@ -207,59 +443,61 @@ impl Hub {
             }
             None => None,
         };
-        // Reading is not cancel-safe, so a task reads and forwards whole requests.
         let (tx, mut requests) = mpsc::channel::<Result<Request>>(4);
-        let read_task = tokio::spawn(async move {
-            loop {
-                let next = wire::read::<_, Request>(&mut reader).await;
-                let stop = !matches!(next, Ok(Some(_)));
-                match next {
-                    Ok(Some(r)) => {
-                        if tx.send(Ok(r)).await.is_err() {
-                            return;
-                        }
-                    }
-                    Ok(None) => return,
-                    Err(e) => {
-                        let _ = tx.send(Err(e)).await;
-                    }
-                }
-                if stop {
-                    return;
-                }
-            }
-        });
+        let (promote, promoted) = oneshot::channel();
+        let mut promote = seat.is_none().then_some(promote);
+        let read_task = tokio::spawn(read_requests(
+            reader,
+            tx,
+            limits.clone(),
+            seat.is_none().then_some(promoted),
+        ));
         let mut events = self.events.subscribe();
-        let mut idle = Box::pin(tokio::time::sleep(IDLE_TIMEOUT));
+        let mut idle = Box::pin(tokio::time::sleep(limits.idle));
         let result = loop {
             tokio::select! {
                 _ = &mut idle => break Ok(()),
                 request = requests.recv() => {
-                    idle.as_mut().reset(tokio::time::Instant::now() + IDLE_TIMEOUT);
+                    idle.as_mut().reset(Instant::now() + limits.idle);
                     let request = match request {
                         None => break Ok(()),
                         Some(Err(e)) => {
-                            let _ = wire::write(&mut writer, &refusal(&e)).await;
+                            let _ = send(&mut writer, &refusal(&e), limits.frame).await;
                             break Err(e);
                         }
                         Some(Ok(r)) => r,
                     };
+                    // Before the store is asked anything (the answer's enrolment is a write).
+                    if seat.is_none()
+                        && matches!(request, Request::Enrol { .. })
+                        && !self.gate.enrolment_allowed(ip)
+                    {
+                        let _ = send(&mut writer, &rate_limited(), limits.frame).await;
+                        break Ok(());
+                    }
                     let response = self.answer(&mut seat, &fp, request).await;
-                    let refused = matches!(response, Response::Refused { .. });
-                    wire::write(&mut writer, &response).await?;
-                    if refused && seat.is_none() {
+                    if seat.is_some() {
+                        if let Some(promote) = promote.take() {
+                            // Enrolled on this connection: a seat now, with a seat's limits.
+                            drop(stranger.take());
+                            self.gate.seat_seen(ip);
+                            let _ = promote.send(());
+                        }
+                    }
+                    send(&mut writer, &response, limits.frame).await?;
+                    if seat.is_none() {
                         break Ok(()); // a stranger gets one answer, then the door
                     }
                 }
                 event = events.recv() => match event {
-                    Ok(Event::Head(head)) if seat.is_some() => wire::write(&mut writer, &Response::Notify { head }).await?,
+                    Ok(Event::Head(head)) if seat.is_some() => send(&mut writer, &Response::Notify { head }, limits.frame).await?,
                     Ok(Event::Revoked(id)) if seat.as_ref().is_some_and(|s| s.seat_id == id) => {
-                        let _ = wire::write(&mut writer, &refusal(&Error::Store(madoguchi_core::Error::SeatRevoked))).await;
+                        let _ = send(&mut writer, &refusal(&Error::Store(madoguchi_core::Error::SeatRevoked)), limits.frame).await;
                         break Ok(());
                     }
                     Err(broadcast::error::RecvError::Lagged(_)) if seat.is_some() => {
                         let head = self.with_store(|s| s.hub_head()).await?;
-                        wire::write(&mut writer, &Response::Notify { head }).await?;
+                        send(&mut writer, &Response::Notify { head }, limits.frame).await?;
                     }
                     _ => {}
                 },
@@ -277,11 +515,12 @@ impl Hub {
                     code,
                     seat_id,
                     name,
+                    pending,
                 },
             ) => {
                 let fp = fp.to_owned();
                 match self
-                    .with_store(move |s| s.hub_enrol(&code, seat_id, &name, &fp))
+                    .with_store(move |s| s.hub_enrol(&code, seat_id, &name, &fp, pending))
                     .await
                 {
                     Ok(record) => {
@@ -295,15 +534,26 @@ impl Hub {
                 }
             }
             (None, _) => Err(Error::Store(madoguchi_core::Error::NotEnrolled)),
-            (Some(_), Request::NewCode) => self
-                .enrolment_string()
-                .await
-                .map(|enrolment| Response::Code { enrolment }),
-            (Some(_), Request::Seats) => {
-                self.seats().await.map(|seats| Response::SeatList { seats })
+            (Some(s), Request::NewCode { manager, seat }) => {
+                match self.admin(&s, manager, "enrolment_code").await {
+                    Ok(()) => self
+                        .enrolment_string_for(seat)
+                        .await
+                        .map(|enrolment| Response::Code { enrolment }),
+                    Err(e) => Err(e),
+                }
             }
-            (Some(_), Request::Revoke { seat_id }) => {
-                self.revoke(seat_id).await.map(|()| Response::Revoked)
+            (Some(s), Request::Seats { manager }) => {
+                match self.admin(&s, manager, "seat_list").await {
+                    Ok(()) => self.seats().await.map(|seats| Response::SeatList { seats }),
+                    Err(e) => Err(e),
+                }
+            }
+            (Some(s), Request::Revoke { seat_id, manager }) => {
+                match self.admin(&s, manager, "revoke").await {
+                    Ok(()) => self.revoke(seat_id).await.map(|()| Response::Revoked),
+                    Err(e) => Err(e),
+                }
             }
             (Some(s), request) => {
                 let id = s.seat_id;
@@ -324,6 +574,24 @@ impl Hub {
         };
         result.unwrap_or_else(|e| refusal(&e))
     }
+
+    /// An administration request from an enrolled seat: the seat must still be enrolled and the
+    /// PIN a manager's or deputy's on the hub's roster. Recorded in the hub's audit trail.
+    async fn admin(
+        &self,
+        seat: &SeatRecord,
+        manager: ManagerProof,
+        what: &'static str,
+    ) -> Result<()> {
+        let id = seat.seat_id;
+        let seat_name = seat.name.clone();
+        self.with_store(move |s| {
+            s.hub_seat(id)?;
+            let member = s.hub_check_manager(&manager)?;
+            s.audit_hub_admin(what, &member.code, &seat_name)
+        })
+        .await
+    }
 }
 
 /// The refusal a peer gets for an error (codes are stable; messages hold no personal data).
@@ -331,5 +599,419 @@ fn refusal(e: &Error) -> Response {
     Response::Refused {
         code: e.code(),
         message: e.to_string(),
+    }
+}
+
+/// The refusal of an enrolment attempt over the rate limit.
+fn rate_limited() -> Response {
+    Response::Refused {
+        code: "rate_limited".into(),
+        message: "too many enrolment attempts: wait a minute and try again".into(),
+    }
+}
+
+fn timed_out(what: &str) -> Error {
+    Error::Io(std::io::Error::new(std::io::ErrorKind::TimedOut, what))
+}
+
+/// Writes one answer, which the peer must take in within `limit` (a peer that stops reading
+/// would otherwise hold its connection, and a seat's identity, until TCP gives up).
+async fn send<W: AsyncWrite + Unpin>(
+    w: &mut W,
+    response: &Response,
+    limit: Duration,
+) -> Result<()> {
+    tokio::time::timeout(limit, wire::write(w, response))
+        .await
+        .map_err(|_| timed_out("the peer did not take the answer in time"))?
+}
+
+/// Reads whole requests and forwards them to `serve` (reading is not cancel-safe, so it has
+/// its own task). A stranger's connection (`promoted` is `Some`) may send one frame of at most
+/// [`Limits::stranger_frame`], whole within [`Limits::first_frame`] of the handshake; the task
+/// then waits to hear whether it became a seat (it enrolled): if so it reads on as for a seat,
+/// else it ends. A seat's frames may be up to [`wire::MAX_FRAME`], each whole within
+/// [`Limits::frame`] of its length; the wait between frames is bounded by `serve`'s idle timeout.
+async fn read_requests<R: AsyncRead + Unpin>(
+    mut reader: R,
+    tx: mpsc::Sender<Result<Request>>,
+    limits: Arc<Limits>,
+    promoted: Option<oneshot::Receiver<()>>,
+) {
+    if let Some(promoted) = promoted {
+        let first = tokio::time::timeout(
+            limits.first_frame,
+            wire::read_limited(&mut reader, limits.stranger_frame, Some(limits.frame)),
+        )
+        .await
+        .unwrap_or_else(|_| Err(timed_out("the first request did not arrive in time")));
+        if !forward(&tx, first).await || promoted.await.is_err() {
+            return;
+        }
+    }
+    loop {
+        let next = wire::read_limited(&mut reader, wire::MAX_FRAME, Some(limits.frame)).await;
+        if !forward(&tx, next).await {
+            return;
+        }
+    }
+}
+
+/// Hands what was read to `serve`; false when reading should stop (a close, an error, or
+/// `serve` gone).
+async fn forward(tx: &mpsc::Sender<Result<Request>>, next: Result<Option<Request>>) -> bool {
+    match next {
+        Ok(Some(r)) => tx.send(Ok(r)).await.is_ok(),
+        Ok(None) => false,
+        Err(e) => {
+            let _ = tx.send(Err(e)).await;
+            false
+        }
+    }
+}
+
+/// Who may connect: places per remote address and in total, for connections not yet
+/// identified (anonymous) and for strangers (identified, not enrolled seats), and the
+/// enrolment rate limits. Enrolled seats hold no place: once identified they are bounded by
+/// their number (one live connection per identity). Every count is freed when its [`Place`]
+/// drops, and every map is bounded, so nothing here grows with what strangers send.
+struct Gate {
+    limits: Arc<Limits>,
+    state: std::sync::Mutex<GateState>,
+}
+
+#[derive(Default)]
+struct GateState {
+    /// Anonymous connections per address (from the general pool and the reserve alike).
+    anonymous: HashMap<IpAddr, usize>,
+    /// Anonymous connections holding a place of the general pool.
+    general: usize,
+    /// Anonymous connections holding a place of the seats' reserve.
+    reserve: usize,
+    /// Strangers per address.
+    strangers: HashMap<IpAddr, usize>,
+    /// Strangers in total.
+    stranger_total: usize,
+    /// Addresses enrolled seats have connected from, with when (at most [`SEAT_ADDRESSES`]).
+    seat_addresses: HashMap<IpAddr, Instant>,
+    /// Enrolment attempts, in total and per address.
+    enrolments: Option<Bucket>,
+    enrolments_by_address: HashMap<IpAddr, Bucket>,
+    /// Connections and attempts turned away since the last warning in the log, and when that
+    /// warning was.
+    refused: u64,
+    warned: Option<Instant>,
+}
+
+impl GateState {
+    /// Counts something turned away at the gate; says so in the log at most once a minute (a
+    /// flood must not fill the log either).
+    fn refuse(&mut self, what: &'static str) {
+        self.refused += 1;
+        let now = Instant::now();
+        if self
+            .warned
+            .is_none_or(|at| now.duration_since(at) >= Duration::from_secs(60))
+        {
+            tracing::warn!(
+                count = self.refused,
+                last = what,
+                "turned away at the gate since the last warning: too many from one address or in total"
+            );
+            self.refused = 0;
+            self.warned = Some(now);
+        }
+    }
+}
+
+/// Which count a [`Place`] holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pool {
+    General,
+    Reserve,
+    Stranger,
+}
+
+/// A connection's place at the [`Gate`], given back when dropped.
+struct Place {
+    gate: Arc<Gate>,
+    ip: IpAddr,
+    pool: Pool,
+}
+
+impl Drop for Place {
+    fn drop(&mut self) {
+        let mut guard = self.gate.lock();
+        let s = &mut *guard;
+        let (by_address, total) = match self.pool {
+            Pool::General => (&mut s.anonymous, &mut s.general),
+            Pool::Reserve => (&mut s.anonymous, &mut s.reserve),
+            Pool::Stranger => (&mut s.strangers, &mut s.stranger_total),
+        };
+        *total = total.saturating_sub(1);
+        if let Some(n) = by_address.get_mut(&self.ip) {
+            *n -= 1;
+            if *n == 0 {
+                by_address.remove(&self.ip);
+            }
+        }
+    }
+}
+
+/// A token bucket for a [`Rate`].
+#[derive(Debug, Clone, Copy)]
+struct Bucket {
+    tokens: f64,
+    at: Instant,
+}
+
+impl Bucket {
+    fn full(rate: Rate, now: Instant) -> Bucket {
+        Bucket {
+            tokens: f64::from(rate.burst),
+            at: now,
+        }
+    }
+
+    /// Refills for the time since the last look; true when it is full again.
+    fn refill(&mut self, rate: Rate, now: Instant) -> bool {
+        let burst = f64::from(rate.burst);
+        let elapsed = now.saturating_duration_since(self.at);
+        self.tokens = if rate.every.is_zero() {
+            burst
+        } else {
+            (self.tokens + elapsed.as_secs_f64() / rate.every.as_secs_f64()).min(burst)
+        };
+        self.at = now;
+        self.tokens >= burst
+    }
+}
+
+impl Gate {
+    fn new(limits: Limits) -> Gate {
+        Gate {
+            limits: Arc::new(limits),
+            state: std::sync::Mutex::default(),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, GateState> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// A place for a connection just accepted from `ip`, or `None`: close it at once.
+    fn admit(self: &Arc<Self>, ip: IpAddr) -> Option<Place> {
+        let mut s = self.lock();
+        let pool =
+            if s.anonymous.get(&ip).copied().unwrap_or(0) >= self.limits.anonymous_per_address {
+                None
+            } else if s.general < self.limits.anonymous {
+                Some(Pool::General)
+            } else if s.reserve < self.limits.seat_reserve && s.seat_addresses.contains_key(&ip) {
+                Some(Pool::Reserve)
+            } else {
+                None
+            };
+        let Some(pool) = pool else {
+            s.refuse("connection");
+            return None;
+        };
+        *s.anonymous.entry(ip).or_default() += 1;
+        match pool {
+            Pool::General => s.general += 1,
+            _ => s.reserve += 1,
+        }
+        Some(Place {
+            gate: self.clone(),
+            ip,
+            pool,
+        })
+    }
+
+    /// A place for a stranger from `ip` (after its handshake), or `None`: close it at once.
+    fn stranger(self: &Arc<Self>, ip: IpAddr) -> Option<Place> {
+        let mut s = self.lock();
+        if s.stranger_total >= self.limits.strangers
+            || s.strangers.get(&ip).copied().unwrap_or(0) >= self.limits.strangers_per_address
+        {
+            s.refuse("stranger");
+            return None;
+        }
+        *s.strangers.entry(ip).or_default() += 1;
+        s.stranger_total += 1;
+        Some(Place {
+            gate: self.clone(),
+            ip,
+            pool: Pool::Stranger,
+        })
+    }
+
+    /// Notes that an enrolled seat connected from `ip` (its address then draws on the reserve).
+    fn seat_seen(&self, ip: IpAddr) {
+        let mut s = self.lock();
+        s.seat_addresses.insert(ip, Instant::now());
+        if s.seat_addresses.len() > SEAT_ADDRESSES {
+            if let Some(oldest) = s
+                .seat_addresses
+                .iter()
+                .min_by_key(|(_, at)| **at)
+                .map(|(ip, _)| *ip)
+            {
+                s.seat_addresses.remove(&oldest);
+            }
+        }
+    }
+
+    /// Whether a stranger from `ip` may try to enrol now (it counts as an attempt if so).
+    fn enrolment_allowed(&self, ip: IpAddr) -> bool {
+        self.enrolment_allowed_at(ip, Instant::now())
+    }
+
+    fn enrolment_allowed_at(&self, ip: IpAddr, now: Instant) -> bool {
+        let (total_rate, rate) = (self.limits.enrolments, self.limits.enrolments_per_address);
+        let mut guard = self.lock();
+        let s = &mut *guard;
+        let total = s
+            .enrolments
+            .get_or_insert_with(|| Bucket::full(total_rate, now));
+        total.refill(total_rate, now);
+        let mine = s
+            .enrolments_by_address
+            .entry(ip)
+            .or_insert_with(|| Bucket::full(rate, now));
+        mine.refill(rate, now);
+        let allowed = mine.tokens >= 1.0 && total.tokens >= 1.0;
+        if allowed {
+            mine.tokens -= 1.0;
+            total.tokens -= 1.0;
+        }
+        // A full bucket says nothing: forget it. Only allowed attempts empty one, and the total
+        // bounds those, so the map stays small.
+        if s.enrolments_by_address.len() > 64 {
+            s.enrolments_by_address.retain(|_, b| !b.refill(rate, now));
+        }
+        if !allowed {
+            s.refuse("enrolment attempt");
+        }
+        allowed
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ip(last: u8) -> IpAddr {
+        IpAddr::from([192, 168, 1, last])
+    }
+
+    fn gate(limits: Limits) -> Arc<Gate> {
+        Arc::new(Gate::new(limits))
+    }
+
+    #[test]
+    fn connections_are_capped_per_address_and_in_total_and_places_come_back() {
+        let gate = gate(Limits::default().anonymous(3, 2).seat_reserve(0));
+        let a1 = gate.admit(ip(1)).unwrap();
+        let _a2 = gate.admit(ip(1)).unwrap();
+        assert!(gate.admit(ip(1)).is_none(), "over the per-address cap");
+        let _b1 = gate.admit(ip(2)).unwrap();
+        assert!(gate.admit(ip(3)).is_none(), "over the total");
+        drop(a1);
+        assert!(
+            gate.admit(ip(3)).is_some(),
+            "a place given back is free again"
+        );
+    }
+
+    #[test]
+    fn addresses_seats_connected_from_have_a_reserve_when_the_pool_is_full() {
+        let gate = gate(Limits::default().anonymous(2, 8).seat_reserve(1));
+        let _flood: Vec<_> = (0..2).map(|_| gate.admit(ip(66)).unwrap()).collect();
+        assert!(gate.admit(ip(10)).is_none(), "an unknown address waits");
+        gate.seat_seen(ip(10));
+        let seat = gate
+            .admit(ip(10))
+            .expect("a seat's address draws on the reserve");
+        assert!(gate.admit(ip(10)).is_none(), "the reserve is bounded too");
+        drop(seat);
+        assert!(gate.admit(ip(10)).is_some());
+        assert!(
+            gate.admit(ip(66)).is_none(),
+            "strangers never get the reserve"
+        );
+    }
+
+    #[test]
+    fn strangers_have_a_few_places_of_their_own() {
+        let gate = gate(Limits::default().strangers(3, 2));
+        let s1 = gate.stranger(ip(1)).unwrap();
+        let _s2 = gate.stranger(ip(1)).unwrap();
+        assert!(gate.stranger(ip(1)).is_none());
+        let _s3 = gate.stranger(ip(2)).unwrap();
+        assert!(gate.stranger(ip(3)).is_none());
+        // Anonymous places are counted apart.
+        assert!(gate.admit(ip(1)).is_some());
+        drop(s1);
+        let _s4 = gate.stranger(ip(3)).unwrap();
+        let s = gate.lock();
+        assert_eq!((s.stranger_total, s.strangers.len()), (3, 3));
+    }
+
+    #[test]
+    fn every_count_and_map_empties_when_the_connections_are_gone() {
+        let gate = gate(Limits::default());
+        let places: Vec<_> = (0..50u8)
+            .flat_map(|i| [gate.admit(ip(i)), gate.stranger(ip(i))])
+            .flatten()
+            .collect();
+        assert!(!places.is_empty());
+        drop(places);
+        let s = gate.lock();
+        assert_eq!((s.general, s.reserve, s.stranger_total), (0, 0, 0));
+        assert!(s.anonymous.is_empty() && s.strangers.is_empty());
+    }
+
+    #[test]
+    fn only_the_latest_seat_addresses_are_remembered() {
+        let gate = gate(Limits::default());
+        for i in 0..(SEAT_ADDRESSES as u8 + 10) {
+            gate.seat_seen(ip(i));
+        }
+        let s = gate.lock();
+        assert_eq!(s.seat_addresses.len(), SEAT_ADDRESSES);
+        assert!(s.seat_addresses.contains_key(&ip(SEAT_ADDRESSES as u8 + 9)));
+    }
+
+    #[test]
+    fn enrolment_attempts_are_limited_per_address_and_in_total_and_recover() {
+        let every = Duration::from_secs(10);
+        let gate = gate(Limits::default().enrolments(Rate::new(3, every), Rate::new(2, every)));
+        let t0 = Instant::now();
+        assert!(gate.enrolment_allowed_at(ip(1), t0));
+        assert!(gate.enrolment_allowed_at(ip(1), t0));
+        assert!(!gate.enrolment_allowed_at(ip(1), t0), "per address");
+        assert!(gate.enrolment_allowed_at(ip(2), t0));
+        assert!(!gate.enrolment_allowed_at(ip(3), t0), "in total");
+        // A refusal costs the address nothing: the total refills and ip(3) gets in.
+        assert!(gate.enrolment_allowed_at(ip(3), t0 + every));
+        assert!(!gate.enrolment_allowed_at(ip(1), t0 + every));
+        assert!(gate.enrolment_allowed_at(ip(1), t0 + every * 3));
+    }
+
+    #[test]
+    fn the_enrolment_buckets_do_not_grow_with_the_number_of_addresses() {
+        let gate = gate(Limits::default());
+        let t0 = Instant::now();
+        for i in 0..10_000u32 {
+            let addr = IpAddr::from((0x0a00_0000 + i).to_be_bytes());
+            gate.enrolment_allowed_at(addr, t0 + Duration::from_millis(u64::from(i)));
+        }
+        let s = gate.lock();
+        assert!(
+            s.enrolments_by_address.len() <= 128,
+            "{}",
+            s.enrolments_by_address.len()
+        );
     }
 }

@@ -54,7 +54,7 @@ pub enum Error {
     #[error("this seat has no hub: enrol it first")]
     NoHub,
     /// An enrolment string that cannot be read.
-    #[error("the enrolment code must look like XXXX-XXXX-XXXX-<hub fingerprint>")]
+    #[error("the enrolment code must look like XXXX-XXXX-XXXX-xxxxxxxx-xxxxxxxx-xxxxxxxx-xxxxxxxx (the code and 32 digits of the hub's fingerprint)")]
     BadEnrolmentCode,
 }
 

@@ -75,7 +75,7 @@ fn tls13_signature(
 pub enum HubPin {
     /// Its whole fingerprint (after enrolment).
     Exact(String),
-    /// The first characters of it, as typed at enrolment (at least 16 hex digits).
+    /// The first characters of it, as typed at enrolment (at least [`FINGERPRINT_DIGITS`]).
     Prefix(String),
 }
 
@@ -97,7 +97,9 @@ impl ServerCertVerifier for PinnedHub {
         let fp = fingerprint(end_entity);
         let ok = match &self.pin {
             HubPin::Exact(p) => fp.eq_ignore_ascii_case(p),
-            HubPin::Prefix(p) => p.len() >= 16 && fp.starts_with(&p.to_ascii_lowercase()),
+            HubPin::Prefix(p) => {
+                p.len() >= FINGERPRINT_DIGITS && fp.starts_with(&p.to_ascii_lowercase())
+            }
         };
         if ok {
             Ok(ServerCertVerified::assertion())
@@ -206,18 +208,38 @@ pub fn server_config(identity: &Identity) -> Result<Arc<rustls::ServerConfig>> {
     Ok(Arc::new(config))
 }
 
-/// The enrolment string shown by the hub: the one-time code and the first 16 hex digits of
-/// the hub's fingerprint, e.g. `K7QM-2XPA-R9TD-5f3a9c0e12b4d7aa`.
+/// Hex digits of the hub's fingerprint in an enrolment string: 128 bits, so that a machine on
+/// the LAN cannot make a certificate that passes for the hub's (a second preimage of 128 bits
+/// of SHA-256 is out of reach; 64 bits would not be for long).
+pub const FINGERPRINT_DIGITS: usize = 32;
+
+/// The enrolment string shown by the hub: the one-time code and the first
+/// [`FINGERPRINT_DIGITS`] hex digits of the hub's fingerprint in groups of 8, e.g.
+/// `K7QM-2XPA-R9TD-5f3a9c0e-12b4d7aa-90c1e2f3-4a5b6c7d`.
 pub fn enrolment_string(code: &str, hub_fingerprint: &str) -> String {
-    format!("{code}-{}", &hub_fingerprint[..16])
+    let fp = &hub_fingerprint[..FINGERPRINT_DIGITS];
+    let groups: Vec<&str> = (0..FINGERPRINT_DIGITS / 8)
+        .map(|i| &fp[i * 8..i * 8 + 8])
+        .collect();
+    format!("{code}-{}", groups.join("-"))
 }
 
-/// Splits an enrolment string into the code and the hub fingerprint prefix.
+/// Splits an enrolment string into the code and the hub fingerprint prefix (the digits'
+/// grouping, spaces and case do not matter; fewer than [`FINGERPRINT_DIGITS`] are refused).
 pub fn parse_enrolment(s: &str) -> Result<(String, String)> {
     let s = s.trim();
-    let (code, fp) = s.rsplit_once('-').ok_or(Error::BadEnrolmentCode)?;
-    if code.len() != 14 || fp.len() < 16 || !fp.chars().all(|c| c.is_ascii_hexdigit()) {
+    let (code, fp) = match (s.get(..14), s.get(14..)) {
+        (Some(code), Some(rest)) if rest.starts_with('-') => (code, &rest[1..]),
+        _ => return Err(Error::BadEnrolmentCode),
+    };
+    let fp: String = fp
+        .chars()
+        .filter(|c| !matches!(c, '-' | ' '))
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let code_ok = code.split('-').map(str::len).eq([4, 4, 4]);
+    if !code_ok || fp.len() < FINGERPRINT_DIGITS || !fp.chars().all(|c| c.is_ascii_hexdigit()) {
         return Err(Error::BadEnrolmentCode);
     }
-    Ok((code.to_uppercase(), fp.to_ascii_lowercase()))
+    Ok((code.to_uppercase(), fp))
 }

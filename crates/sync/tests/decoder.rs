@@ -1,14 +1,15 @@
 //! The fuzz target's property on stable Rust, so CI runs it: any bytes, and valid frames with
 //! bytes flipped, cut or inserted, are either decoded or refused with an error, never a panic;
 //! whatever decodes encodes and decodes again. The framed reader refuses oversized lengths.
+use madoguchi_core::store::{sync::protocol::ManagerProof, Pin};
 use madoguchi_sync::wire::{self, decode, encode, Request, Response};
 use proptest::prelude::*;
 
 fn valid_frames() -> Vec<Vec<u8>> {
     vec![
         encode(&Request::Pull { after: 42, log_id: "log".into(), known: None, escrow_in_use: vec![] }).unwrap(),
-        encode(&Request::NewCode).unwrap(),
-        encode(&Request::Enrol { code: "AAAA-BBBB-CCCC".into(), seat_id: uuid::Uuid::nil(), name: "窓口1".into() }).unwrap(),
+        encode(&Request::NewCode { manager: ManagerProof { staff: "M001".into(), pin: Pin::new("1234") }, seat: None }).unwrap(),
+        encode(&Request::Enrol { code: "AAAA-BBBB-CCCC".into(), seat_id: uuid::Uuid::nil(), name: "窓口1".into(), pending: 3 }).unwrap(),
         encode(&Request::Push { batch: vec![] }).unwrap(),
         encode(&Response::Notify { head: 7 }).unwrap(),
         format!(

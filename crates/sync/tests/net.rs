@@ -158,6 +158,7 @@ async fn an_unenrolled_client_gets_nothing() {
             code: "AAAA-BBBB-CCCC".into(),
             seat_id: stranger.meta().store_id,
             name: "よそ".into(),
+            pending: 0,
         })
         .await
         .unwrap_err();

@@ -1,7 +1,10 @@
 //! Sync commands: the status indicator, the conflicts list, and this seat's enrolment (plus
 //! the hub's seat list and revocation, asked of the hub by a manager at an enrolled seat).
 use madoguchi_core::mutation::{ConflictMutation, Mutation};
-use madoguchi_core::store::sync::{ConflictView, SeatRecord};
+use madoguchi_core::store::{
+    sync::{protocol::ManagerProof, ConflictView, SeatRecord},
+    Pin,
+};
 use madoguchi_sync::{
     client,
     tls::HubPin,
@@ -125,17 +128,20 @@ pub async fn enrol_seat(
     Ok(hub_name)
 }
 
-/// Asks the hub for something only a manager may ask (a code, the seats, a revocation).
+/// Asks the hub for something only a manager may ask (a code, the seats, a revocation): the
+/// signed-in manager or deputy types their PIN again, and the hub checks it against its roster.
 async fn ask_hub(
     state: &State<'_, AppState>,
     action: &str,
-    request: Request,
+    pin: String,
+    request: impl FnOnce(ManagerProof) -> Request,
 ) -> CmdResult<Response> {
-    let (identity, link) = with_store(state, |s| {
-        s.authorise_sync_admin(action, "")?;
+    let (identity, link, staff) = with_store(state, |s| {
+        let staff = s.authorise_sync_admin(action, "")?;
         Ok((
             s.sync_identity(madoguchi_sync::tls::new_identity)?,
             s.sync_link()?,
+            staff,
         ))
     })?;
     let link = link.ok_or(madoguchi_sync::Error::NoHub)?;
@@ -145,32 +151,59 @@ async fn ask_hub(
         HubPin::Exact(link.hub_fingerprint),
     )
     .await?;
-    Ok(conn.call(&request).await?)
+    let proof = ManagerProof {
+        staff,
+        pin: Pin::new(pin),
+    };
+    Ok(conn.call(&request(proof)).await?)
 }
 
-/// A one-time enrolment string for a new seat.
+fn unexpected() -> AppError {
+    madoguchi_sync::Error::Protocol("unexpected answer".into()).into()
+}
+
+/// A one-time enrolment string for a new seat, or (`seat_id`) one that re-admits that revoked
+/// seat.
 #[tauri::command]
-pub async fn hub_new_code(state: State<'_, AppState>) -> CmdResult<String> {
-    match ask_hub(&state, "sync_new_code", Request::NewCode).await? {
+pub async fn hub_new_code(
+    state: State<'_, AppState>,
+    pin: String,
+    seat_id: Option<Uuid>,
+) -> CmdResult<String> {
+    match ask_hub(&state, "sync_new_code", pin, |manager| Request::NewCode {
+        manager,
+        seat: seat_id,
+    })
+    .await?
+    {
         Response::Code { enrolment } => Ok(enrolment),
-        _ => Err(madoguchi_sync::Error::Protocol("unexpected answer".into()).into()),
+        _ => Err(unexpected()),
     }
 }
 
 /// The seats enrolled with the hub.
 #[tauri::command]
-pub async fn hub_seats(state: State<'_, AppState>) -> CmdResult<Vec<SeatRecord>> {
-    match ask_hub(&state, "sync_list_seats", Request::Seats).await? {
+pub async fn hub_seats(state: State<'_, AppState>, pin: String) -> CmdResult<Vec<SeatRecord>> {
+    match ask_hub(&state, "sync_list_seats", pin, |manager| Request::Seats {
+        manager,
+    })
+    .await?
+    {
         Response::SeatList { seats } => Ok(seats),
-        _ => Err(madoguchi_sync::Error::Protocol("unexpected answer".into()).into()),
+        _ => Err(unexpected()),
     }
 }
 
 /// Revokes a seat at the hub.
 #[tauri::command]
-pub async fn hub_revoke(state: State<'_, AppState>, seat_id: Uuid) -> CmdResult<()> {
-    match ask_hub(&state, "sync_revoke", Request::Revoke { seat_id }).await? {
+pub async fn hub_revoke(state: State<'_, AppState>, seat_id: Uuid, pin: String) -> CmdResult<()> {
+    match ask_hub(&state, "sync_revoke", pin, |manager| Request::Revoke {
+        seat_id,
+        manager,
+    })
+    .await?
+    {
         Response::Revoked => Ok(()),
-        _ => Err(madoguchi_sync::Error::Protocol("unexpected answer".into()).into()),
+        _ => Err(unexpected()),
     }
 }

@@ -149,9 +149,10 @@ export interface Backend {
   resolveConflict(id: string, resolution: string): Promise<void>;
   /** Enrols this seat with the hub (manager or deputy); returns the hub's name. */
   enrolSeat(address: string, code: string): Promise<string>;
-  hubNewCode(): Promise<string>;
-  hubSeats(): Promise<SeatRecord[]>;
-  hubRevoke(seatId: string): Promise<void>;
+  /** The hub checks `pin` (the signed-in manager's or deputy's, typed again) against its roster. */
+  hubNewCode(pin: string, seatId?: string): Promise<string>;
+  hubSeats(pin: string): Promise<SeatRecord[]>;
+  hubRevoke(seatId: string, pin: string): Promise<void>;
 
   // End-of-contract wipe.
   /** What a wipe of this PC would remove and lose (manager or deputy, signed in). */

@@ -60,6 +60,7 @@ import type { WipePhase } from "../bindings/WipePhase";
 import type { WipeProgress } from "../bindings/WipeProgress";
 import type { WipeRequest } from "../bindings/WipeRequest";
 import reasonTexts from "../locales/ja/reasons.json";
+import { MAX_LENGTH, type LimitedField, tooLong } from "../limits";
 
 export const sampleStatus: StoreStatus = {
   meta: {
@@ -105,16 +106,33 @@ export function builtInReasons(kind: ReasonKind): string[] {
 }
 
 /** The core's check of a city reason (`CityReason::check`): a `city_` code of lower-case letters,
- * digits or `_` (at most 40 characters); a label of 1 to 30 characters, with no individual number
+ * digits or `_` (at most 40 characters); a label of 1 to 30 characters (longer: `too_long`), with no individual number
  * and at most 3 digits in all (ASCII or full width), since it is printed on reports. */
 export function checkCityReason(r: CityReason) {
   const tail = r.code.startsWith("city_") ? r.code.slice(5) : "";
   if (!tail || r.code.length > 40 || !/^[a-z0-9_]+$/.test(tail)) fail("invalid_input", "a city reason code is city_ and lower-case letters, digits or _");
   const label = r.label.trim();
-  const length = [...label].length;
-  if (length === 0 || length > 30) fail("invalid_input", "a reason's label is 1 to 30 characters");
+  if (!label) fail("invalid_input", "a reason's label is 1 to 30 characters");
+  checkLength("reasonLabel", label);
   if (containsIndividualNumber(label)) fail("individual_number_in_text", "the reason label holds an individual number");
   if ((label.match(/[0-9０-９]/g) ?? []).length > 3) fail("invalid_input", "a reason's label is printed on reports: no numbers in it");
+}
+
+/** The core's length limits (crates/core/src/limits.rs): a text longer than its field's limit is
+ * refused with `too_long`, before anything is stored. */
+export function checkLength(field: LimitedField, ...texts: (string | null | undefined)[]) {
+  for (const text of texts) {
+    if (text && tooLong(field, text)) fail("too_long", `the ${field} is longer than ${MAX_LENGTH[field]} characters`);
+  }
+}
+
+/** The length limits of a booking's people and note. */
+function checkPeople(people: BookPersonRequest[]) {
+  for (const p of people) {
+    checkLength("name", p.nameKanji);
+    checkLength("kanaName", p.nameKana);
+    checkLength("phone", p.phone);
+  }
 }
 
 function fail(code: string, message: string): never {
@@ -201,6 +219,8 @@ export class FakeBackend implements Backend {
     return this.reservations.filter((r) => r.day === day);
   }
   async book(request: BookRequest): Promise<ReservationSummary> {
+    checkPeople(request.people);
+    checkLength("bookingNote", request.notes);
     const board = await this.dayBoard(request.day);
     if (board.status.kind === "closed") fail("day_closed", "closed");
     const slot = board.slots.find((s) => hhmm(s.starts) === hhmm(request.starts));
@@ -235,6 +255,7 @@ export class FakeBackend implements Backend {
     return r;
   }
   async walkIn(people: BookPersonRequest[]) {
+    checkPeople(people);
     const day = today();
     const board = await this.dayBoard(day);
     const free = board.slots.find((s) => s.taken < s.capacity);
@@ -329,6 +350,7 @@ export class FakeBackend implements Backend {
         if (c.state === "checklist_verified") return to("forms_checked");
         break;
       case "prepare_bundle":
+        checkLength("bundleDocument", ...step.items);
         if (c.state === "forms_checked" && c.bundleItems.every((i) => step.items.includes(i))) return to("bundle_prepared");
         break;
       case "hand_over":
@@ -347,6 +369,7 @@ export class FakeBackend implements Backend {
         break;
       case "revisit":
       case "cancel":
+        checkLength("reasonWords", step.reason);
         if (containsIndividualNumber(step.reason)) fail("individual_number_in_text", `the ${step.step} reason holds an individual number`);
         if (step.code) this.checkReasonCode(step.step, step.code);
         if (["waiting", "called", "checklist_verified", "forms_checked", "bundle_prepared"].includes(c.state) && (step.code || step.reason.trim())) {
@@ -356,6 +379,8 @@ export class FakeBackend implements Backend {
         }
         break;
       case "return_items":
+        checkLength("bundleDocument", ...step.items);
+        checkLength("returnNote", step.note);
         if (c.state === "handed_over" || c.state === "acknowledged") return to("bundle_prepared");
         break;
     }
@@ -380,6 +405,7 @@ export class FakeBackend implements Backend {
     };
   }
   async setFormCount(day: string, count: number, code: string | null, note: string) {
+    checkLength("reasonWords", note);
     if (containsIndividualNumber(note)) fail("individual_number_in_text", "the form-count note holds an individual number");
     if (code !== null) this.checkReasonCode("form_difference", code);
     // Words alone count as "other"; no words and no code: none (as core stores it).
@@ -408,11 +434,13 @@ export class FakeBackend implements Backend {
     return this.overbooked(day);
   }
   async setHolidaySession(day: string, note: string | null) {
+    checkLength("sessionNote", note);
     this.settings.holidaySessions = this.settings.holidaySessions.filter((s) => s.day !== day);
     if (note !== null) this.settings.holidaySessions.push({ day, note });
     return [];
   }
   async setClosure(day: string, closure: Closure | null) {
+    checkLength("closureNote", closure?.note);
     this.settings.closures = this.settings.closures.filter((c) => c.day !== day);
     if (closure === null) return [];
     const affected = this.on(day).filter((r) => holdsPlace(r.status));
@@ -476,6 +504,7 @@ export class FakeBackend implements Backend {
     const current = (await this.checklist(number)).people[position];
     if (outcome.outcome === "ready" && !current.counter.ready) fail("not_allowed", "items still missing");
     if (outcome.outcome === "revisit") {
+      checkLength("reasonWords", outcome.reason);
       // As core's `reason::check`: words free of individual numbers, a known code, or words alone.
       if (containsIndividualNumber(outcome.reason)) fail("individual_number_in_text", "the revisit reason holds an individual number");
       if (outcome.code !== undefined) this.checkReasonCode("revisit", outcome.code);
@@ -489,6 +518,7 @@ export class FakeBackend implements Backend {
   }
   async setProcedureBundle(bundle: ProcedureBundle) {
     const items = bundle.items.map((i) => i.trim()).filter(Boolean);
+    checkLength("bundleDocument", ...items);
     if (items.length === 0 || bundle.forms > 10) fail("invalid_input", "bundle");
     this.settings.bundles = this.settings.bundles.map((b) => (b.procedure === bundle.procedure ? { ...bundle, items } : b));
   }
@@ -545,6 +575,7 @@ export class FakeBackend implements Backend {
   }
   async addStaff(member: NewStaff) {
     this.manager();
+    checkLength("name", member.name.trim());
     if (this.roster.some((r) => r.code === member.code)) fail("not_allowed", "exists");
     if (!/^\d{4,8}$/.test(member.pin)) fail("invalid_input", "pin");
     this.roster.push({ ...member, active: true, lockedUntil: null });
@@ -577,6 +608,8 @@ export class FakeBackend implements Backend {
     return { entries: this.audit.length, chains: 1, problems: [], head: "ab".repeat(32) };
   }
   async recordInquiry(inquiry: NewInquiry) {
+    checkLength("inquirySummary", inquiry.summary);
+    checkLength("inquiryOutcome", inquiry.outcome);
     if (!inquiry.summary.trim()) fail("invalid_input", "summary");
     const status: InquiryStatus = inquiry.kind === "complaint" ? "received" : inquiry.referred ? "referred" : "answered";
     const record: Inquiry = {
@@ -588,6 +621,7 @@ export class FakeBackend implements Backend {
     return record;
   }
   async complaintStep(id: string, step: ComplaintStep, note: string) {
+    checkLength("complaintStepNote", note);
     const c = this.inquiryList.find((i) => i.id === id)!;
     const next: Partial<Record<ComplaintStep, InquiryStatus>> = {
       respond: "responding", escalate_manager: "escalated_manager", escalate_city: "escalated_city", resolve: "resolved",
@@ -606,6 +640,10 @@ export class FakeBackend implements Backend {
   }
   async lend(material: NewLentMaterial) {
     this.manager();
+    checkLength("lentItem", material.item.trim());
+    checkLength("lentBy", material.lentBy.trim());
+    checkLength("keptAt", material.keptAt.trim());
+    checkLength("lendingNote", material.note);
     const m: LentMaterial = { id: `lent-${this.lent.length}`, ...material, receivedBy: "M001", returnedOn: null, returnedBy: null, returnConfirmedBy: null };
     this.lent.push(m);
     return m;
@@ -699,6 +737,7 @@ export class FakeBackend implements Backend {
     return this.conflictList.filter((c) => includeResolved || !c.resolvedAt);
   }
   async resolveConflict(id: string, resolution: string) {
+    checkLength("conflictResolution", resolution);
     if (!resolution.trim()) fail("invalid_input", "say how");
     const c = this.conflictList.find((x) => x.record.id === id);
     if (!c || c.resolvedAt) fail("not_allowed", "unknown or resolved");
@@ -707,20 +746,29 @@ export class FakeBackend implements Backend {
   }
   async enrolSeat(address: string, code: string) {
     this.manager();
-    if (!/^[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}-[0-9a-f]{16,}$/i.test(code.trim())) fail("bad_enrolment_code", "format");
+    if (!/^[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}-([0-9a-f]{8}-?){4}[0-9a-f-]*$/i.test(code.trim())) fail("bad_enrolment_code", "format");
     this.sync = { ...this.sync, enrolled: true, hubName: "ハブ", hubAddress: address, connected: true };
     return "ハブ";
   }
-  async hubNewCode() {
+  // The hub checks the signed-in manager's PIN against its roster for every administration request.
+  private hubManager(pin: string) {
     this.manager();
-    return "K7QM-2XPA-R9TD-5f3a9c0e12b4d7aa";
+    const code = this.actor?.kind === "staff" ? this.actor.code : "";
+    const m = this.roster.find((r) => r.code === code && r.active);
+    if (!m || m.pin !== pin) fail("wrong_pin", "wrong pin");
+    if (!["manager", "deputy"].includes(m.role)) fail("manager_required", "not a manager");
   }
-  async hubSeats() {
-    this.manager();
+  async hubNewCode(pin: string, seatId?: string) {
+    this.hubManager(pin);
+    if (seatId && !this.seatList.find((x) => x.seatId === seatId && x.revokedAt)) fail("seat_id_in_use", "active seat");
+    return "K7QM-2XPA-R9TD-5f3a9c0e-12b4d7aa-90c1e2f3-4a5b6c7d";
+  }
+  async hubSeats(pin: string) {
+    this.hubManager(pin);
     return this.seatList;
   }
-  async hubRevoke(seatId: string) {
-    this.manager();
+  async hubRevoke(seatId: string, pin: string) {
+    this.hubManager(pin);
     const s = this.seatList.find((x) => x.seatId === seatId);
     if (s) s.revokedAt = "2026-12-01T09:00:00Z";
   }
@@ -772,6 +820,8 @@ export class FakeBackend implements Backend {
     if (this.state !== "unlocked") fail("locked", "the store is locked");
     if (request.confirmation !== this.status.meta.seatName) fail("invalid_input", "the confirmation does not match the seat name");
     if (!request.organisation.trim() || !request.contract.trim()) fail("invalid_input", "organisation and contract");
+    checkLength("organisation", request.organisation.trim());
+    checkLength("contract", request.contract.trim());
     const handover = !!request.recipient?.trim() && !!request.exportDir?.trim();
     if (this.preflight.handoverRequired && !handover) fail("handover_required", "export first");
     if (handover && !/^age1[0-9a-z]{20,}$/.test(request.recipient!.trim())) fail("handover", "not an age recipient");

@@ -27,4 +27,9 @@ lastSeq: number,
 /**
  * Last push or pull.
  */
-lastSeen: string | null, };
+lastSeen: string | null, 
+/**
+ * The site administrator's changes from this seat are accepted up to this sequence (the
+ * seat that brought the roster; 0 for every other seat).
+ */
+siteThrough: number, };

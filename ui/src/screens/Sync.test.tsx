@@ -21,7 +21,7 @@ test("a seat is enrolled with the hub from the screen; a malformed code is refus
   await userEvent.click(within(form).getByRole("button", { name: "登録する" }));
   expect(await screen.findByRole("alert")).toHaveTextContent("登録コードの形式が違います");
   await userEvent.clear(within(form).getByLabelText("登録コード"));
-  await userEvent.type(within(form).getByLabelText("登録コード"), "K7QM-2XPA-R9TD-5f3a9c0e12b4d7aa");
+  await userEvent.type(within(form).getByLabelText("登録コード"), "K7QM-2XPA-R9TD-5f3a9c0e-12b4d7aa-90c1e2f3-4a5b6c7d");
   await userEvent.click(within(form).getByRole("button", { name: "登録する" }));
   expect(await screen.findByTestId("sync-message")).toHaveTextContent("ハブ に登録しました");
   await waitFor(() => expect(screen.getByTestId("sync-indicator")).toHaveTextContent("ハブに接続中"));
@@ -66,4 +66,24 @@ test("a repair from the hub's data and a version mismatch are said in Japanese",
   expect(await screen.findByTestId("sync-error")).toHaveTextContent("この端末を更新してください");
   expect(screen.getByTestId("sync-repair")).toHaveTextContent("ハブがバックアップから戻されたため");
   expect(screen.getByTestId("sync-versions")).toHaveTextContent("この端末 0.1.0・ハブ 0.2.0");
+});
+
+test("the hub's seat tools ask the manager's PIN again; a wrong PIN is said in Japanese and nothing is done", async () => {
+  const backend = new FakeBackend();
+  backend.sync = { ...backend.sync, enrolled: true, hubName: "ハブ", hubAddress: "hub:7750", connected: true };
+  await openSync(backend);
+  const load = await screen.findByRole("button", { name: "席の一覧を読み込む" });
+  expect(load).toBeDisabled();
+  const pin = screen.getByLabelText("暗証番号（確認）");
+  await userEvent.type(pin, "9999");
+  await userEvent.click(load);
+  expect(await screen.findByRole("alert")).toHaveTextContent("暗証番号");
+  expect(screen.queryByTestId("hub-seats")).toBeNull();
+  expect(pin).toHaveValue("");
+  await userEvent.type(pin, "1234");
+  await userEvent.click(load);
+  expect(await screen.findByTestId("hub-seats")).toBeInTheDocument();
+  await userEvent.type(pin, "1234");
+  await userEvent.click(screen.getByRole("button", { name: "新しい席の登録コードを発行" }));
+  expect(await screen.findByTestId("sync-message")).toHaveTextContent(/登録コード：[A-Z0-9-]+-[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}/);
 });

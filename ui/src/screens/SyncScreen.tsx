@@ -15,7 +15,6 @@ export function SyncScreen({ backend, manager }: { backend: Backend; manager: bo
   const conflicts = useLoaded(useCallback(() => backend.conflicts(false), [backend]), [] as ConflictView[]);
   const [message, setMessage] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [seats, setSeats] = useState<SeatRecord[] | null>(null);
 
   async function act(action: () => Promise<string | null>) {
     try {
@@ -67,42 +66,65 @@ export function SyncScreen({ backend, manager }: { backend: Backend; manager: bo
 
       {v && !v.enrolled && manager && <EnrolForm onEnrol={(address, code) => act(async () => t("sync.enrolled", { name: await backend.enrolSeat(address, code) }))} />}
 
-      {v && v.enrolled && manager && (
-        <>
-          <h2>{t("sync.seatsTitle")}</h2>
-          <div className="actions">
-            <button type="button" className="secondary" data-action="load-seats" onClick={() => void act(async () => { setSeats(await backend.hubSeats()); return null; })}>
-              {t("sync.loadSeats")}
-            </button>
-            <button type="button" data-action="new-code" onClick={() => void act(async () => t("sync.codeShown", { code: await backend.hubNewCode() }))}>
-              {t("sync.newCode")}
-            </button>
-          </div>
-          {seats && (
-            <table className="grid" data-testid="hub-seats">
-              <tbody>
-                {seats.map((s) => (
-                  <tr key={s.seatId}>
-                    <td>{s.name}</td>
-                    <td className="mono small">{s.fingerprint.slice(0, 16)}</td>
-                    <td>{s.lastSeen ? new Date(s.lastSeen).toLocaleString("ja-JP") : "—"}</td>
-                    <td>
-                      {s.revokedAt ? (
-                        t("sync.revoked")
-                      ) : (
-                        <button type="button" className="small danger" data-action="revoke" onClick={() => void act(async () => { await backend.hubRevoke(s.seatId); setSeats(await backend.hubSeats()); return null; })}>
-                          {t("sync.revoke")}
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-        </>
-      )}
+      {v && v.enrolled && manager && <HubTools backend={backend} act={act} />}
     </section>
+  );
+}
+
+// The hub's seats, for a manager or deputy: the hub asks for their PIN again with every request
+// (kept only in this form's state, cleared after each use).
+function HubTools({ backend, act }: { backend: Backend; act: (action: () => Promise<string | null>) => Promise<void> }) {
+  const [pin, setPin] = useState("");
+  const [seats, setSeats] = useState<SeatRecord[] | null>(null);
+  const withPin = (action: (pin: string) => Promise<string | null>) => {
+    const typed = pin;
+    setPin("");
+    void act(() => action(typed));
+  };
+  return (
+    <>
+      <h2>{t("sync.seatsTitle")}</h2>
+      <p className="muted small">{t("sync.pinLead")}</p>
+      <div className="actions">
+        <label>
+          {t("sync.managerPin")}
+          <input name="manager-pin" type="password" inputMode="numeric" autoComplete="off" maxLength={8} value={pin} onChange={(e) => setPin(e.target.value)} />
+        </label>
+        <button type="button" className="secondary" data-action="load-seats" disabled={pin.length < 4} onClick={() => withPin(async (p) => { setSeats(await backend.hubSeats(p)); return null; })}>
+          {t("sync.loadSeats")}
+        </button>
+        <button type="button" data-action="new-code" disabled={pin.length < 4} onClick={() => withPin(async (p) => t("sync.codeShown", { code: await backend.hubNewCode(p) }))}>
+          {t("sync.newCode")}
+        </button>
+      </div>
+      {seats && (
+        <table className="grid" data-testid="hub-seats">
+          <tbody>
+            {seats.map((s) => (
+              <tr key={s.seatId}>
+                <td>{s.name}</td>
+                <td className="mono small">{s.fingerprint.slice(0, 16)}</td>
+                <td>{s.lastSeen ? new Date(s.lastSeen).toLocaleString("ja-JP") : "—"}</td>
+                <td>
+                  {s.revokedAt ? (
+                    <>
+                      {t("sync.revoked")}{" "}
+                      <button type="button" className="small secondary" data-action="readmit" disabled={pin.length < 4} onClick={() => withPin(async (p) => t("sync.readmitCode", { name: s.name, code: await backend.hubNewCode(p, s.seatId) }))}>
+                        {t("sync.readmit")}
+                      </button>
+                    </>
+                  ) : (
+                    <button type="button" className="small danger" data-action="revoke" disabled={pin.length < 4} onClick={() => withPin(async (p) => { await backend.hubRevoke(s.seatId, p); setSeats(seats.map((x) => (x.seatId === s.seatId ? { ...x, revokedAt: new Date().toISOString() } : x))); return null; })}>
+                      {t("sync.revoke")}
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
   );
 }
 

@@ -59,6 +59,20 @@ impl Pin {
     }
 }
 
+/// Sent to the hub only inside a TLS connection pinned at both ends (a manager's proof for
+/// hub administration); never written anywhere.
+impl Serialize for Pin {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.0.as_str())
+    }
+}
+
+impl Clone for Pin {
+    fn clone(&self) -> Pin {
+        Pin::new(self.0.as_str())
+    }
+}
+
 impl std::fmt::Debug for Pin {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Pin(<redacted>)")

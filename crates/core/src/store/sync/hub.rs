@@ -20,8 +20,9 @@ use super::{
     ENROLMENT_CODE_MINUTES, ESCROW_DAYS, SYNCED_TABLES,
 };
 use crate::{
+    people::{Actor, Role},
     store::{migrate, Store, DATE, TIME},
-    sync::{ConflictRecord, Entry, Envelope, PushOutcome, PushResult, Quota},
+    sync::{ConflictRecord, Entry, Envelope, Origin, PushOutcome, PushResult, Quota},
     Error, Result,
 };
 
@@ -101,7 +102,10 @@ impl Store {
                 }
                 Err(e) => return Err(e),
             },
-            Request::Enrol { .. } | Request::NewCode | Request::Seats | Request::Revoke { .. } => {
+            Request::Enrol { .. }
+            | Request::NewCode { .. }
+            | Request::Seats { .. }
+            | Request::Revoke { .. } => {
                 return Err(Error::SyncProtocol(
                     "enrolment and administration are not sync requests".into(),
                 ))
@@ -203,7 +207,7 @@ impl Store {
     pub fn hub_seat(&self, seat_id: Uuid) -> Result<SeatRecord> {
         self.conn()
             .query_row(
-                "SELECT seat_id, name, fingerprint, revoked_at, last_seq, last_seen FROM hub_seats WHERE seat_id = ?1",
+                "SELECT seat_id, name, fingerprint, revoked_at, last_seq, last_seen, site_through FROM hub_seats WHERE seat_id = ?1",
                 [seat_id.to_string()],
                 seat_record,
             )
@@ -217,7 +221,7 @@ impl Store {
         let seat = self
             .conn()
             .query_row(
-                "SELECT seat_id, name, fingerprint, revoked_at, last_seq, last_seen FROM hub_seats WHERE fingerprint = ?1",
+                "SELECT seat_id, name, fingerprint, revoked_at, last_seq, last_seen, site_through FROM hub_seats WHERE fingerprint = ?1",
                 [fingerprint],
                 seat_record,
             )
@@ -232,16 +236,40 @@ impl Store {
     /// Every seat the hub has enrolled, revoked ones included.
     pub fn hub_seats(&self) -> Result<Vec<SeatRecord>> {
         let mut stmt = self.conn().prepare(
-            "SELECT seat_id, name, fingerprint, revoked_at, last_seq, last_seen FROM hub_seats ORDER BY position",
+            "SELECT seat_id, name, fingerprint, revoked_at, last_seq, last_seen, site_through FROM hub_seats ORDER BY position",
         )?;
         let rows = stmt.query_map([], seat_record)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// A new one-time enrolment code (valid [`ENROLMENT_CODE_MINUTES`] minutes, once).
+    /// A new one-time enrolment code for a new seat (valid [`ENROLMENT_CODE_MINUTES`] minutes,
+    /// once).
     pub fn hub_enrolment_code(&self) -> Result<String> {
+        self.hub_new_code(None)
+    }
+
+    /// A one-time code that re-admits one revoked seat (a manager's decision: the seat was
+    /// found, or its PC repaired). No other code lets a known seat id enrol again.
+    pub fn hub_readmission_code(&self, seat_id: Uuid) -> Result<String> {
+        let revoked: Option<Option<String>> = self
+            .conn()
+            .query_row(
+                "SELECT revoked_at FROM hub_seats WHERE seat_id = ?1",
+                [seat_id.to_string()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match revoked {
+            None => Err(Error::NotFound("enrolled seat")),
+            Some(None) => Err(Error::SeatIdInUse(seat_id.to_string())),
+            Some(Some(_)) => self.hub_new_code(Some(seat_id)),
+        }
+    }
+
+    fn hub_new_code(&self, seat: Option<Uuid>) -> Result<String> {
         use rand::Rng as _;
-        // 12 characters from an alphabet without look-alikes: about 60 bits.
+        // 12 characters from an alphabet without look-alikes: 60 bits, once, for 10 minutes,
+        // and the hub limits how often strangers may try.
         const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
         let mut rng = rand::rngs::OsRng;
         let raw: String = (0..12)
@@ -249,41 +277,124 @@ impl Store {
             .collect();
         let code = format!("{}-{}-{}", &raw[0..4], &raw[4..8], &raw[8..12]);
         self.conn().execute(
-            "INSERT INTO hub_enrolment_codes (code_hash, expires_at) VALUES (?1, ?2)",
+            "INSERT INTO hub_enrolment_codes (code_hash, expires_at, seat_id) VALUES (?1, ?2, ?3)",
             params![
                 code_hash(&code),
-                (Utc::now() + chrono::Duration::minutes(ENROLMENT_CODE_MINUTES)).to_rfc3339()
+                (Utc::now() + chrono::Duration::minutes(ENROLMENT_CODE_MINUTES)).to_rfc3339(),
+                seat.map(|s| s.to_string())
             ],
         )?;
         Ok(code)
     }
 
-    /// Enrols a seat with a one-time code, pinning its certificate fingerprint. A wrong,
-    /// used or expired code is refused the same way.
+    /// Enrols a seat with a one-time code, pinning its certificate fingerprint. A wrong, used
+    /// or expired code is refused the same way. The id of an active seat is refused (no
+    /// takeover); a revoked seat comes back only with a code made for it
+    /// ([`Store::hub_readmission_code`]). When the hub's roster has no active manager or
+    /// deputy yet, this is the seat that brings the roster: the site administrator's changes
+    /// in its outbox up to `pending` are accepted from it (see [`Store::hub_push`]).
     pub fn hub_enrol(
         &self,
         code: &str,
         seat_id: Uuid,
         name: &str,
         fingerprint: &str,
+        pending: u64,
     ) -> Result<SeatRecord> {
         let tx = rusqlite::Transaction::new_unchecked(self.conn(), TransactionBehavior::Immediate)?;
         let code = code.trim().to_uppercase();
-        let used = tx.execute(
-            "UPDATE hub_enrolment_codes SET used_at = ?2 WHERE code_hash = ?1 AND used_at IS NULL AND expires_at > ?2",
-            params![code_hash(&code), Utc::now().to_rfc3339()],
-        )?;
-        if used == 0 {
+        let now = Utc::now().to_rfc3339();
+        let bound: Option<Option<String>> = tx
+            .query_row(
+                "SELECT seat_id FROM hub_enrolment_codes WHERE code_hash = ?1 AND used_at IS NULL AND expires_at > ?2",
+                params![code_hash(&code), now],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let Some(bound) = bound else {
             return Err(Error::NotEnrolled);
+        };
+        if bound.as_deref().is_some_and(|b| b != seat_id.to_string()) {
+            return Err(Error::NotEnrolled); // a code made for another seat
         }
+        let known: Option<Option<String>> = tx
+            .query_row(
+                "SELECT revoked_at FROM hub_seats WHERE seat_id = ?1",
+                [seat_id.to_string()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match (&known, &bound) {
+            (Some(None), _) | (Some(Some(_)), None) => {
+                tracing::warn!(%seat_id, "enrolment with the id of a known seat refused");
+                return Err(Error::SeatIdInUse(seat_id.to_string()));
+            }
+            _ => {}
+        }
+        let name_taken: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM hub_seats WHERE name = ?1 AND revoked_at IS NULL AND seat_id != ?2)",
+            params![name, seat_id.to_string()],
+            |r| r.get(0),
+        )?;
+        if name_taken {
+            return Err(Error::NotAllowed(format!(
+                "another enrolled seat is named {name}: give this seat its own name"
+            )));
+        }
+        let founding = !self.hub_roster_has_manager()?;
         tx.execute(
-            "INSERT INTO hub_seats (seat_id, name, fingerprint, position, enrolled_at)
-             VALUES (?1, ?2, ?3, (SELECT coalesce(max(position), 0) + 1 FROM hub_seats), ?4)
-             ON CONFLICT (seat_id) DO UPDATE SET name = excluded.name, fingerprint = excluded.fingerprint, revoked_at = NULL",
-            params![seat_id.to_string(), name, fingerprint, Utc::now().to_rfc3339()],
+            "UPDATE hub_enrolment_codes SET used_at = ?2 WHERE code_hash = ?1",
+            params![code_hash(&code), now],
+        )?;
+        tx.execute(
+            "INSERT INTO hub_seats (seat_id, name, fingerprint, position, enrolled_at, site_through)
+             VALUES (?1, ?2, ?3, (SELECT coalesce(max(position), 0) + 1 FROM hub_seats), ?4, ?5)
+             ON CONFLICT (seat_id) DO UPDATE SET name = excluded.name, fingerprint = excluded.fingerprint,
+                 revoked_at = NULL, site_through = excluded.site_through",
+            params![
+                seat_id.to_string(),
+                name,
+                fingerprint,
+                now,
+                if founding { pending.min(i64::MAX as u64) as i64 } else { 0 }
+            ],
         )?;
         tx.commit()?;
+        if known.is_some() {
+            tracing::info!(seat = %name, "revoked seat re-admitted with a code made for it");
+        }
         self.hub_seat(seat_id)
+    }
+
+    /// Whether the hub's roster has an active manager or deputy (until it has, the site
+    /// administrator of the first seat is the only authority there is).
+    fn hub_roster_has_manager(&self) -> Result<bool> {
+        Ok(self.conn().query_row(
+            "SELECT EXISTS (SELECT 1 FROM staff WHERE active AND role IN ('manager', 'deputy'))",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// Records a hub administration request a manager made from a seat.
+    pub fn audit_hub_admin(&self, what: &str, staff: &str, seat: &str) -> Result<()> {
+        let hub = Actor::Site { tool: "hub".into() };
+        self.audit(&hub, "hub_admin", what, &format!("by {staff} at {seat}"))
+    }
+
+    /// Checks a manager's or deputy's PIN against the hub's roster, for a hub administration
+    /// request from a seat. A wrong PIN counts towards the member's lock-out at the hub.
+    pub fn hub_check_manager(
+        &self,
+        proof: &super::protocol::ManagerProof,
+    ) -> Result<crate::store::StaffMember> {
+        let member = self.check_pin(&proof.staff, &proof.pin)?;
+        if !matches!(member.role, Role::Manager | Role::Deputy) {
+            let hub = Actor::Site { tool: "hub".into() };
+            self.audit(&hub, "denied", "hub_admin", &member.code)?;
+            return Err(Error::ManagerRequired);
+        }
+        Ok(member)
     }
 
     /// Revokes a seat: its pin is deleted (it must enrol again with a new code) and the
@@ -350,9 +461,14 @@ impl Store {
                 tracing::warn!(seat = %seat.name, "seat clock beyond the drift bound: {why}");
             }
             let version = head + 1;
+            // The seat's name is the one the hub enrolled, whatever the envelope says.
+            let origin = Origin {
+                seat: seat.name.clone(),
+                ..env.origin.clone()
+            };
             self.conn().execute_batch("SAVEPOINT push")?;
             *self.sync.hub_exec.borrow_mut() = Some((seat_id, env.escrow));
-            self.set_origin(Some(env.origin.clone()));
+            self.set_origin(Some(origin.clone()));
             self.begin_effects()?;
             let applied = if matches!(
                 env.mutation,
@@ -360,13 +476,17 @@ impl Store {
             ) {
                 Err(Error::NotAllowed("only the hub raises conflicts".into()))
             } else {
-                self.apply(&env.mutation).and_then(|_| {
-                    if env.escrow {
-                        self.hub_use_escrow(seat_id, &env.mutation)
-                    } else {
-                        Ok(())
-                    }
-                })
+                self.hub_check_origin(&seat, env)
+                    .and_then(|()| {
+                        self.hub_keeps_a_manager(&env.mutation, |s| s.apply(&env.mutation))
+                    })
+                    .and_then(|_| {
+                        if env.escrow {
+                            self.hub_use_escrow(seat_id, &env.mutation)
+                        } else {
+                            Ok(())
+                        }
+                    })
             };
             let executed = match applied {
                 Ok(_) => {
@@ -379,9 +499,19 @@ impl Store {
                     let reason = error_code(&e);
                     // The message names no person (errors carry numbers and days only).
                     tracing::info!(seat = %seat.name, kind = env.mutation.kind(), %reason, "pushed mutation refused; recorded as a conflict");
+                    if matches!(e, Error::OriginRefused(_)) {
+                        tracing::warn!(seat = %seat.name, staff = %env.origin.staff, kind = env.mutation.kind(), "pushed mutation refused for who made it: {e}");
+                        let hub = Actor::Site { tool: "hub".into() };
+                        self.audit(
+                            &hub,
+                            "sync_refused",
+                            &seat.name,
+                            &format!("{} by {}: {e}", env.mutation.kind(), env.origin.staff),
+                        )?;
+                    }
                     let conflict = ConflictRecord {
                         id: env.id,
-                        seat: env.origin.seat.clone(),
+                        seat: seat.name.clone(),
                         staff: env.origin.staff.clone(),
                         kind: env.mutation.kind().to_owned(),
                         subject: env.mutation.subject(),
@@ -408,7 +538,7 @@ impl Store {
                 id: env.id,
                 seat_id,
                 seq: env.seq,
-                origin: env.origin.clone(),
+                origin,
                 mutation: executed,
                 effects: effects?,
             };
@@ -434,6 +564,77 @@ impl Store {
         )?;
         tx.commit()?;
         Ok(results)
+    }
+
+    /// Whether the seat's claim of who made a change holds by the hub's own roster: the seat
+    /// is the one enrolled under that name; the staff member exists, is active and holds the
+    /// change's permission; a site-administrator change comes only from the seat that brought
+    /// the roster (up to what it held when it enrolled) or while nobody manages the roster yet.
+    fn hub_check_origin(&self, seat: &SeatRecord, env: &Envelope) -> Result<()> {
+        if env.origin.seat != seat.name {
+            return Err(Error::OriginRefused(format!(
+                "the change names seat {:?}, but it came from seat {:?}",
+                env.origin.seat, seat.name
+            )));
+        }
+        let permission = env.mutation.permission();
+        if let Some(tool) = env.origin.staff.strip_prefix("site:") {
+            if env.seq <= seat.site_through || !self.hub_roster_has_manager()? {
+                return Ok(());
+            }
+            return Err(Error::OriginRefused(format!(
+                "a site-administrator change (site:{tool}) from a seat, after the roster has a manager: a manager makes it in the app"
+            )));
+        }
+        let member = self.staff_member(&env.origin.staff).map_err(|_| {
+            Error::OriginRefused(format!(
+                "staff ID {} is not on the roster",
+                env.origin.staff
+            ))
+        })?;
+        if !member.active {
+            return Err(Error::OriginRefused(format!(
+                "staff ID {} is no longer on the roster",
+                member.code
+            )));
+        }
+        if !member.role.allows(permission) {
+            return Err(Error::OriginRefused(format!(
+                "staff ID {} ({}) may not {}",
+                member.code,
+                member.role.code(),
+                permission.code()
+            )));
+        }
+        if let Mutation::Staff(crate::people::StaffMutation::UpdateStaff { code, role, active }) =
+            &env.mutation
+        {
+            if *code == member.code && !(*active && matches!(role, Role::Manager | Role::Deputy)) {
+                return Err(Error::OriginRefused(
+                    "a manager cannot remove their own management role".into(),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Applies a change with `apply`; a roster change must leave someone able to manage the
+    /// roster if someone was (otherwise the site administrator of any seat would become the
+    /// authority again).
+    fn hub_keeps_a_manager<T>(
+        &self,
+        mutation: &Mutation,
+        apply: impl FnOnce(&Store) -> Result<T>,
+    ) -> Result<T> {
+        let roster = matches!(mutation, Mutation::Staff(_));
+        let had = roster && self.hub_roster_has_manager()?;
+        let applied = apply(self)?;
+        if had && !self.hub_roster_has_manager()? {
+            return Err(Error::OriginRefused(
+                "the change would leave the roster without an active manager or deputy".into(),
+            ));
+        }
+        Ok(applied)
     }
 
     /// An entry logged before digests were kept (a hub upgraded from v1) gets the digest of

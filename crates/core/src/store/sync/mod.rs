@@ -196,6 +196,10 @@ pub struct SeatRecord {
     pub last_seq: u64,
     /// Last push or pull.
     pub last_seen: Option<String>,
+    /// The site administrator's changes from this seat are accepted up to this sequence (the
+    /// seat that brought the roster; 0 for every other seat).
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub site_through: u64,
 }
 
 /// A TLS identity kept in the store.
@@ -246,6 +250,16 @@ fn error_code(e: &Error) -> String {
 }
 
 impl Store {
+    /// The last sequence in this seat's outbox (0 when it has made no change), told to the hub
+    /// at enrolment.
+    pub fn outbox_last_seq(&self) -> Result<u64> {
+        Ok(self
+            .conn()
+            .query_row("SELECT coalesce(max(seq), 0) FROM mutations", [], |r| {
+                r.get::<_, i64>(0)
+            })? as u64)
+    }
+
     pub(crate) fn init_sync(&self, columns: HashMap<&'static str, Vec<String>>) {
         *self.sync.columns.borrow_mut() = columns;
     }
@@ -496,9 +510,10 @@ impl Store {
 
     /// Checks the signed-in member may manage the seats' enrolment (manager or deputy) and
     /// records the action in the audit trail.
-    pub fn authorise_sync_admin(&self, action: &str, subject: &str) -> Result<()> {
+    pub fn authorise_sync_admin(&self, action: &str, subject: &str) -> Result<String> {
         let actor = self.require(crate::people::Permission::ManageStaff)?;
-        self.audit(&actor, action, subject, "")
+        self.audit(&actor, action, subject, "")?;
+        Ok(actor.label())
     }
 
     /// Every synced row, in a canonical order, as text: two stores hold the same data
@@ -611,6 +626,7 @@ fn seat_record(r: &rusqlite::Row<'_>) -> rusqlite::Result<SeatRecord> {
         revoked_at: r.get(3)?,
         last_seq: r.get::<_, i64>(4)? as u64,
         last_seen: r.get(5)?,
+        site_through: r.get::<_, i64>(6)? as u64,
     })
 }
 

@@ -68,6 +68,16 @@ pub struct SnapshotPage {
     pub next: Option<SnapshotCursor>,
 }
 
+/// A manager or deputy, proving it with their PIN, for a hub administration request. The hub
+/// checks the PIN against its own roster (failures count towards the member's lock-out there).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ManagerProof {
+    /// Staff ID.
+    pub staff: String,
+    /// The PIN as typed (redacted in `Debug`, zeroised on drop).
+    pub pin: crate::store::Pin,
+}
+
 /// What a seat asks of the hub. The store answers the sync requests
 /// ([`crate::Store::hub_answer`]); enrolment and administration need the connection's TLS
 /// identity and the hub's events, so the server handles those.
@@ -82,15 +92,31 @@ pub enum Request {
         seat_id: Uuid,
         /// The seat's name.
         name: String,
+        /// The last sequence in the seat's outbox now: when the hub's roster has no manager
+        /// yet (the first seat, bringing the roster), the site administrator's changes up to
+        /// here are accepted from this seat.
+        #[serde(default)]
+        pending: u64,
     },
-    /// A new enrolment code (manager action).
-    NewCode,
+    /// A new enrolment code (manager action); `seat`: a code that re-admits that revoked seat.
+    NewCode {
+        /// A signed-in manager's or deputy's PIN, checked by the hub against its roster.
+        manager: ManagerProof,
+        /// The revoked seat the code is for (`None`: a new seat).
+        #[serde(default)]
+        seat: Option<Uuid>,
+    },
     /// The enrolled seats (manager action).
-    Seats,
+    Seats {
+        /// As for [`Request::NewCode`].
+        manager: ManagerProof,
+    },
     /// Revoke a seat (manager action).
     Revoke {
         /// Which.
         seat_id: Uuid,
+        /// As for [`Request::NewCode`].
+        manager: ManagerProof,
     },
     /// Versions first: answered by [`Answer::Welcome`].
     Hello(Hello),
