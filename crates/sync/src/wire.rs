@@ -1,9 +1,13 @@
 //! The wire format: each message is a 4-byte big-endian length and that many bytes of JSON.
-//! Every message carries the schema version; a frame over [`MAX_FRAME`] is refused before it
-//! is read, so a peer cannot make the other side allocate without bound.
+//! Every message carries the schema version; a frame over [`MAX_FRAME`] (or over the smaller
+//! limit a reader gives [`read_limited`]) is refused before it is read, so a peer cannot make
+//! the other side allocate without bound; a reader may also give the rest of a frame a
+//! deadline once its length has arrived, so a peer cannot hold it by trickling bytes.
 pub use madoguchi_core::store::sync::protocol::{
     Answer as Response, Request, PAGE_BYTES, PROTOCOL as SCHEMA_VERSION, PULL_PAGE, PUSH_BATCH,
 };
+use std::time::Duration;
+
 use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
@@ -69,9 +73,23 @@ pub async fn write<W: AsyncWrite + Unpin, T: Serialize>(w: &mut W, body: &T) -> 
     Ok(())
 }
 
-/// Reads one message; `None` when the peer closed the connection cleanly between messages.
+/// Reads one message of up to [`MAX_FRAME`] bytes, however long it takes; `None` when the
+/// peer closed the connection cleanly between messages.
 pub async fn read<R: AsyncRead + Unpin, T: for<'de> Deserialize<'de>>(
     r: &mut R,
+) -> Result<Option<T>> {
+    read_limited(r, MAX_FRAME, None).await
+}
+
+/// Reads one message of at most `max` bytes (never more than [`MAX_FRAME`]): a longer length
+/// is refused ([`Error::TooLarge`]) before anything else is read or allocated. With
+/// `rest_within`, the rest of the frame must arrive within that time of its length (else
+/// [`Error::Io`] with [`std::io::ErrorKind::TimedOut`]); waiting for the length itself is the
+/// caller's to bound. `None` when the peer closed the connection cleanly between messages.
+pub async fn read_limited<R: AsyncRead + Unpin, T: for<'de> Deserialize<'de>>(
+    r: &mut R,
+    max: usize,
+    rest_within: Option<Duration>,
 ) -> Result<Option<T>> {
     let mut len = [0u8; 4];
     match r.read_exact(&mut len).await {
@@ -80,11 +98,22 @@ pub async fn read<R: AsyncRead + Unpin, T: for<'de> Deserialize<'de>>(
         Err(e) => return Err(e.into()),
     }
     let len = u32::from_be_bytes(len) as usize;
-    if len > MAX_FRAME {
+    if len > max.min(MAX_FRAME) {
         return Err(Error::TooLarge(len));
     }
     let mut bytes = vec![0u8; len];
-    r.read_exact(&mut bytes).await?;
+    match rest_within {
+        None => r.read_exact(&mut bytes).await.map(drop)?,
+        Some(limit) => tokio::time::timeout(limit, r.read_exact(&mut bytes))
+            .await
+            .map_err(|_| {
+                Error::Io(std::io::Error::new(
+                    std::io::ErrorKind::TimedOut,
+                    "the rest of the message did not arrive in time",
+                ))
+            })?
+            .map(drop)?,
+    }
     decode(&bytes).map(Some)
 }
 
@@ -139,6 +168,59 @@ mod tests {
         bytes.extend_from_slice(b"{}");
         let err = read::<_, Request>(&mut bytes.as_slice()).await.unwrap_err();
         assert!(matches!(err, Error::TooLarge(_)));
+    }
+
+    #[tokio::test]
+    async fn a_frame_over_the_reader_s_own_limit_is_refused_without_reading_it() {
+        let body = encode(&pull(1)).unwrap();
+        let mut bytes = (body.len() as u32).to_be_bytes().to_vec();
+        bytes.extend_from_slice(&body);
+        let err = read_limited::<_, Request>(&mut bytes.as_slice(), body.len() - 1, None)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::TooLarge(n) if n == body.len()));
+        assert!(
+            read_limited::<_, Request>(&mut bytes.as_slice(), body.len(), None)
+                .await
+                .unwrap()
+                .is_some()
+        );
+        // A limit above MAX_FRAME is MAX_FRAME.
+        let mut huge = ((MAX_FRAME + 1) as u32).to_be_bytes().to_vec();
+        huge.extend_from_slice(b"{}");
+        let err = read_limited::<_, Request>(&mut huge.as_slice(), usize::MAX, None)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::TooLarge(_)));
+    }
+
+    #[tokio::test]
+    async fn the_rest_of_a_frame_that_trickles_is_cut_at_its_deadline() {
+        let (mut ours, mut theirs) = tokio::io::duplex(64);
+        let body = encode(&pull(1)).unwrap();
+        let trickle = tokio::spawn(async move {
+            theirs
+                .write_all(&(body.len() as u32).to_be_bytes())
+                .await
+                .unwrap();
+            for b in body {
+                if theirs.write_all(&[b]).await.is_err() {
+                    return;
+                }
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        });
+        let started = std::time::Instant::now();
+        let err =
+            read_limited::<_, Request>(&mut ours, MAX_FRAME, Some(Duration::from_millis(100)))
+                .await
+                .unwrap_err();
+        assert!(
+            matches!(&err, Error::Io(e) if e.kind() == std::io::ErrorKind::TimedOut),
+            "{err}"
+        );
+        assert!(started.elapsed() < Duration::from_secs(2));
+        trickle.abort();
     }
 
     #[tokio::test]
