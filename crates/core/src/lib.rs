@@ -19,6 +19,7 @@ pub mod hardening;
 pub mod inquiry;
 pub mod keyfile;
 pub mod lending;
+pub mod limits;
 pub mod mutation;
 pub mod my_number;
 pub mod people;

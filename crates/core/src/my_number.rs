@@ -130,7 +130,12 @@ pub fn contains_individual_number(text: &str) -> bool {
 
 /// Refuses `text` if it holds an individual number: [`Error::IndividualNumberInText`], naming
 /// the field and never the text.
+///
+/// Every free-text field passes here, so this is also where its length limit is enforced
+/// ([`crate::limits`], by the field's name): an over-long text is [`Error::TooLong`], refused
+/// before it is scanned.
 pub fn refuse_in_text(field: &'static str, text: &str) -> Result<()> {
+    crate::limits::check(field, text)?;
     if contains_individual_number(text) {
         Err(Error::IndividualNumberInText { field })
     } else {
@@ -185,8 +190,10 @@ mod tests {
         ] {
             assert!(contains_individual_number(text), "{text:?}");
             assert!(matches!(
-                refuse_in_text("note", text),
-                Err(Error::IndividualNumberInText { field: "note" })
+                refuse_in_text("booking note", text),
+                Err(Error::IndividualNumberInText {
+                    field: "booking note"
+                })
             ));
         }
     }

@@ -91,8 +91,8 @@ fn yes() -> bool {
     true
 }
 
-/// Longest label the city can give a code.
-pub const MAX_LABEL: usize = 30;
+/// Longest label the city can give a code ([`crate::limits::REASON_LABEL`]).
+pub const MAX_LABEL: usize = crate::limits::REASON_LABEL.max;
 
 impl CityReason {
     /// Refuses a malformed code or a label that could carry personal data: too long, with a run
@@ -110,11 +110,12 @@ impl CityReason {
             )));
         }
         let label = self.label.trim();
-        if label.is_empty() || label.chars().count() > MAX_LABEL {
+        if label.is_empty() {
             return Err(Error::Invalid(format!(
                 "a reason's label is 1 to {MAX_LABEL} characters"
             )));
         }
+        crate::limits::REASON_LABEL.check(label)?;
         crate::my_number::refuse_in_text("reason label", label)?;
         let digits = label
             .chars()
@@ -215,6 +216,18 @@ mod tests {
     }
 
     #[test]
+    fn every_lists_words_have_a_length_limit() {
+        for kind in ReasonKind::ALL {
+            let limit = crate::limits::of(kind.field());
+            assert!(
+                crate::limits::ALL.contains(&limit),
+                "{} has no limit",
+                kind.field()
+            );
+        }
+    }
+
+    #[test]
     fn city_labels_cannot_carry_data() {
         let r = |code: &str, label: &str| CityReason {
             kind: ReasonKind::Cancel,
@@ -227,6 +240,13 @@ mod tests {
         assert!(r("city_X", "帰宅").check().is_err());
         assert!(r("city_2", "090-1234-5678に連絡").check().is_err());
         assert!(r("city_3", "").check().is_err());
-        assert!(r("city_4", &"長".repeat(31)).check().is_err());
+        assert!(r("city_4", &"長".repeat(30)).check().is_ok());
+        assert!(matches!(
+            r("city_4", &"長".repeat(31)).check(),
+            Err(Error::TooLong {
+                field: "reason label",
+                max: 30
+            })
+        ));
     }
 }

@@ -120,6 +120,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Applicant> {
 
 /// The digits of a phone number in any notation (see [`text::phone_digits`]).
 fn normalise_phone(phone: &Personal) -> Result<Personal> {
+    crate::limits::PHONE.check(phone.expose())?;
     text::phone_digits(phone.expose())
         .map(Personal::new)
         .ok_or_else(|| {

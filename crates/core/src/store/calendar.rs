@@ -170,6 +170,7 @@ impl Store {
         let d = day.format(DATE).to_string();
         match closure {
             Some(c) => {
+                crate::limits::CLOSURE_NOTE.check(&c.note)?;
                 // Validates the period.
                 BusinessCalendar::new(Holidays::bundled().clone()).add_closure(day, c.clone())?;
                 let reason =

@@ -78,7 +78,7 @@ impl Store {
         ] {
             crate::my_number::refuse_in_text(field, text)?;
         }
-        let item = super::required_label("item", &new.item)?;
+        let item = super::required_label("lent item", &new.item)?;
         let lent_by = super::required_label("lent by", &new.lent_by)?;
         let kept_at = super::required_label("kept at", &new.kept_at)?;
         if !(1..=10_000).contains(&new.quantity) {

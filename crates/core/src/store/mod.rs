@@ -482,16 +482,13 @@ fn wal_path(db: &Path) -> std::path::PathBuf {
     db.with_extension("db-wal")
 }
 
-/// Trims a required label and checks it is non-empty and not absurdly long.
-pub(crate) fn required_label(what: &str, value: &str) -> Result<String> {
+/// Trims a required label and checks it is non-empty and within its field's limit
+/// ([`crate::limits`], by the field's name `what`).
+pub(crate) fn required_label(what: &'static str, value: &str) -> Result<String> {
     let value = value.trim();
     if value.is_empty() {
         return Err(Error::Invalid(format!("{what} is empty")));
     }
-    if value.chars().count() > 100 {
-        return Err(Error::Invalid(format!(
-            "{what} is longer than 100 characters"
-        )));
-    }
+    crate::limits::check(what, value)?;
     Ok(value.to_owned())
 }

@@ -441,6 +441,9 @@ impl Store {
             .map(|i| i.trim())
             .filter(|i| !i.is_empty())
             .collect();
+        for item in &items {
+            crate::limits::BUNDLE_DOCUMENT.check(item)?;
+        }
         if items.is_empty() {
             return Err(Error::Invalid(
                 "a bundle lists at least one document".into(),
@@ -479,6 +482,22 @@ impl Store {
         step: &VisitStep,
         at: NaiveDateTime,
     ) -> Result<Outcome> {
+        // Lengths first, whatever the case's state ([`crate::limits`]).
+        let documents = |items: &[String]| {
+            items
+                .iter()
+                .try_for_each(|i| crate::limits::BUNDLE_DOCUMENT.check(i))
+        };
+        match step {
+            VisitStep::PrepareBundle { items } => documents(items)?,
+            VisitStep::ReturnItems { items, note } => {
+                documents(items)?;
+                crate::limits::RETURN_NOTE.check(note)?
+            }
+            VisitStep::Revisit { reason, .. } => crate::limits::REVISIT_REASON.check(reason)?,
+            VisitStep::Cancel { reason, .. } => crate::limits::CANCEL_REASON.check(reason)?,
+            _ => {}
+        }
         let r = self.reservation(number)?;
         let id = r.id.to_string();
         let (state, handed_to, last_at): (String, Option<String>, String) = self

@@ -619,7 +619,9 @@ impl Store {
         Ok(())
     }
 
-    /// The outbox: mutations the hub has not answered yet, oldest first.
+    /// The outbox: mutations the hub has not answered yet, oldest first, as one push batch: at
+    /// most `limit` of them and about [`super::protocol::PAGE_BYTES`] of JSON (at least one
+    /// when there is one), so a batch of long notes stays well under the frame limit.
     pub fn pending_envelopes(&self, limit: usize) -> Result<Vec<Envelope>> {
         let mut stmt = self.conn().prepare_cached(
             "SELECT id, seq, hlc, base, escrow, origin, payload FROM mutations
@@ -636,10 +638,10 @@ impl Store {
                 r.get::<_, String>(6)?,
             ))
         })?;
-        let mut out = Vec::new();
+        let (mut out, mut bytes) = (Vec::new(), 0usize);
         for row in rows {
             let (id, seq, hlc, base, escrow, origin, payload) = row?;
-            out.push(Envelope {
+            let envelope = Envelope {
                 id: id
                     .parse()
                     .map_err(|_| Error::Invalid("mutation id".into()))?,
@@ -649,7 +651,13 @@ impl Store {
                 escrow,
                 origin: from_json(&origin)?,
                 mutation: from_json(&payload)?,
-            });
+            };
+            let size = super::json(&envelope)?.len();
+            if !out.is_empty() && bytes + size > super::protocol::PAGE_BYTES {
+                break;
+            }
+            bytes += size;
+            out.push(envelope);
         }
         Ok(out)
     }
