@@ -6,6 +6,7 @@ import type { Backend } from "../api/backend";
 import type { CityReason } from "../bindings/CityReason";
 import type { ReasonKind } from "../bindings/ReasonKind";
 import { reasonCodes, reasonLabel, t } from "../i18n";
+import { MAX_LENGTH } from "../limits";
 
 /** The codes the city added in settings (none if they cannot be read: the built-in lists remain). */
 export function useCityReasons(backend: Backend): CityReason[] {
@@ -58,7 +59,7 @@ export function ReasonWords({ name, value, onChange, className }: { name: string
   return (
     <label className={className}>
       {t("reason.words")}
-      <input type="text" name={name} autoComplete="off" value={value} onChange={(e) => onChange(e.target.value)} />
+      <input type="text" name={name} autoComplete="off" maxLength={MAX_LENGTH.reasonWords} value={value} onChange={(e) => onChange(e.target.value)} />
     </label>
   );
 }

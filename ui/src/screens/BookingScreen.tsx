@@ -12,6 +12,7 @@ import type { IntakeScript } from "../bindings/IntakeScript";
 import type { PhoneIntake } from "../bindings/PhoneIntake";
 import { IntakePanel } from "../components/IntakePanel";
 import { errorText, t, tCode } from "../i18n";
+import { MAX_LENGTH } from "../limits";
 
 const PROCEDURES: Procedure[] = ["card_issue", "card_reissue", "details_change", "certificate_issue", "certificate_renewal"];
 const APPLICANT_TYPES: ApplicantType[] = ["self", "legal_representative", "proxy"];
@@ -144,15 +145,15 @@ export function BookingScreen({ backend }: { backend: Backend }) {
           <div className="row">
             <label>
               {t("book.nameKanji")}
-              <input type="text" name={`nameKanji${i}`} value={p.nameKanji} autoFocus={i === 0} onChange={(e) => update(i, { nameKanji: e.target.value })} />
+              <input type="text" name={`nameKanji${i}`} maxLength={MAX_LENGTH.name} value={p.nameKanji} autoFocus={i === 0} onChange={(e) => update(i, { nameKanji: e.target.value })} />
             </label>
             <label>
               {t("book.nameKana")}
-              <input type="text" name={`nameKana${i}`} value={p.nameKana} onChange={(e) => update(i, { nameKana: e.target.value })} />
+              <input type="text" name={`nameKana${i}`} maxLength={MAX_LENGTH.kanaName} value={p.nameKana} onChange={(e) => update(i, { nameKana: e.target.value })} />
             </label>
             <label>
               {t("book.phone")}
-              <input type="tel" name={`phone${i}`} value={p.phone ?? ""} onChange={(e) => update(i, { phone: e.target.value })} />
+              <input type="tel" name={`phone${i}`} maxLength={MAX_LENGTH.phone} value={p.phone ?? ""} onChange={(e) => update(i, { phone: e.target.value })} />
             </label>
             <label>
               {t("book.birthDate")}
@@ -221,7 +222,7 @@ export function BookingScreen({ backend }: { backend: Backend }) {
         )}
         <label className="grow">
           {t("book.notes")}
-          <input type="text" value={notes} onChange={(e) => setNotes(e.target.value)} />
+          <input type="text" name="notes" maxLength={MAX_LENGTH.bookingNote} value={notes} onChange={(e) => setNotes(e.target.value)} />
         </label>
       </div>
       {channel === "walk_in" ? (

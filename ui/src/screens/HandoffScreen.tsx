@@ -10,6 +10,7 @@ import type { CaseView } from "../bindings/CaseView";
 import type { VisitEvent } from "../bindings/VisitEvent";
 import type { VisitStep } from "../bindings/VisitStep";
 import { errorText, t, tCode } from "../i18n";
+import { MAX_LENGTH } from "../limits";
 import { CaseHeading, clock, handedTo, useCases } from "./cases";
 
 export function HandoffScreen({ backend }: { backend: Backend }) {
@@ -116,7 +117,7 @@ function ReturnForm({ c, step, ready }: { c: CaseView; step: Step; ready: boolea
       <div className="row">
         <label className="grow">
           {t("handoff.returnNote")}
-          <input type="text" value={note} onChange={(e) => setNote(e.target.value)} />
+          <input type="text" maxLength={MAX_LENGTH.returnNote} value={note} onChange={(e) => setNote(e.target.value)} />
         </label>
         <button type="button" className="secondary" disabled={items.length === 0 || !ready} onClick={() => void step(c, { step: "return_items", items, note })}>
           {t("handoff.return")}

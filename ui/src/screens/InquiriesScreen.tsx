@@ -10,6 +10,7 @@ import type { InquiryCategory } from "../bindings/InquiryCategory";
 import type { InquiryChannel } from "../bindings/InquiryChannel";
 import type { InquiryKind } from "../bindings/InquiryKind";
 import { t, tCode } from "../i18n";
+import { MAX_LENGTH } from "../limits";
 import { clock } from "./cases";
 import { useLoaded } from "./useLoaded";
 
@@ -82,11 +83,11 @@ export function InquiriesScreen({ backend }: { backend: Backend }) {
         <div className="row">
           <label className="grow">
             {t("inq.summary")}
-            <input type="text" name="summary" value={summary} onChange={(e) => setSummary(e.target.value)} />
+            <input type="text" name="summary" maxLength={MAX_LENGTH.inquirySummary} value={summary} onChange={(e) => setSummary(e.target.value)} />
           </label>
           <label className="grow">
             {t("inq.outcome")}
-            <input type="text" name="outcome" value={outcome} onChange={(e) => setOutcome(e.target.value)} />
+            <input type="text" name="outcome" maxLength={MAX_LENGTH.inquiryOutcome} value={outcome} onChange={(e) => setOutcome(e.target.value)} />
           </label>
         </div>
         {kind === "inquiry" && (
@@ -136,7 +137,7 @@ function InquiryCard({ inquiry: i, onStep }: { inquiry: Inquiry; onStep: (step: 
         <div className="row">
           <label className="grow">
             {t("inq.stepNote")}
-            <input type="text" name="stepNote" value={note} onChange={(e) => setNote(e.target.value)} />
+            <input type="text" name="stepNote" maxLength={MAX_LENGTH.complaintStepNote} value={note} onChange={(e) => setNote(e.target.value)} />
           </label>
           {STEPS.map((step) => (
             <button

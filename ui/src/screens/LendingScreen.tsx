@@ -4,6 +4,7 @@ import { type FormEvent, useCallback, useEffect, useState } from "react";
 import type { Backend } from "../api/backend";
 import type { LentMaterial } from "../bindings/LentMaterial";
 import { t } from "../i18n";
+import { MAX_LENGTH } from "../limits";
 import { useLoaded } from "./useLoaded";
 
 export function LendingScreen({ backend }: { backend: Backend }) {
@@ -24,10 +25,17 @@ export function LendingScreen({ backend }: { backend: Backend }) {
     if (!Number.isInteger(quantity) || quantity < 1) return setError(t("settings.wholeNumber"));
     if (await run(() => backend.lend({ ...draft, quantity }))) setDraft({ ...draft, item: "", quantity: "1", note: "" });
   }
-  const field = (key: keyof typeof draft, label: string, type = "text") => (
+  const field = (key: keyof typeof draft, label: string, type = "text", maxLength?: number) => (
     <label>
       {label}
-      <input type={type} name={key} value={draft[key]} onChange={(e) => setDraft({ ...draft, [key]: e.target.value })} className={type === "number" ? "short" : undefined} />
+      <input
+        type={type}
+        name={key}
+        maxLength={maxLength}
+        value={draft[key]}
+        onChange={(e) => setDraft({ ...draft, [key]: e.target.value })}
+        className={type === "number" ? "short" : undefined}
+      />
     </label>
   );
 
@@ -50,12 +58,12 @@ export function LendingScreen({ backend }: { backend: Backend }) {
       <form className="case" onSubmit={submit}>
         <h2>{t("lend.add")}</h2>
         <div className="row">
-          {field("item", t("lend.item"))}
+          {field("item", t("lend.item"), "text", MAX_LENGTH.lentItem)}
           {field("quantity", t("lend.quantity"), "number")}
           {field("lentOn", t("lend.lentOn"), "date")}
-          {field("lentBy", t("lend.lentBy"))}
-          {field("keptAt", t("lend.keptAt"))}
-          {field("note", t("lend.note"))}
+          {field("lentBy", t("lend.lentBy"), "text", MAX_LENGTH.lentBy)}
+          {field("keptAt", t("lend.keptAt"), "text", MAX_LENGTH.keptAt)}
+          {field("note", t("lend.note"), "text", MAX_LENGTH.lendingNote)}
           <button type="submit" disabled={!draft.item.trim() || !draft.lentBy.trim() || !draft.keptAt.trim()}>{t("lend.add")}</button>
         </div>
       </form>

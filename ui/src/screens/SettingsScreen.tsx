@@ -21,6 +21,7 @@ import type { ReasonKind } from "../bindings/ReasonKind";
 import type { ReservationSummary } from "../bindings/ReservationSummary";
 import type { SlotPlan } from "../bindings/SlotPlan";
 import { errorText, reasonCodes, reasonLabel, t, type TextKey, tCode } from "../i18n";
+import { MAX_LENGTH } from "../limits";
 import "./settings.css";
 
 type Section = "rules" | "minutes" | "bundles" | "plan" | "capacity" | "sessions" | "closure" | "reasons";
@@ -373,7 +374,7 @@ const REASON_KINDS: ReasonKind[] = ["revisit", "cancel", "form_difference"];
 /** Why a label cannot be used (the core refuses the same: length and digits), or null. */
 function labelProblem(label: string, kind: ReasonKind, city: CityReason[]): string | null {
   const length = [...label].length;
-  if (length === 0 || length > 30) return t("reason.settings.labelLength");
+  if (length === 0 || length > MAX_LENGTH.reasonLabel) return t("reason.settings.labelLength");
   if ((label.match(/[0-9０-９]/g) ?? []).length > 3) return t("reason.settings.labelNumbers");
   const taken = reasonCodes(kind, city.map((r) => ({ ...r, active: true }))).some((code) => reasonLabel(kind, code, city) === label);
   return taken ? t("reason.settings.labelTaken") : null;
@@ -467,6 +468,7 @@ function ReasonsSection({ version, ctx, backend }: SectionProps & { version: num
                       type="text"
                       name={`reason-label-${kind}`}
                       autoComplete="off"
+                      maxLength={MAX_LENGTH.reasonLabel}
                       value={drafts[kind]}
                       onChange={(e) => setDrafts({ ...drafts, [kind]: e.target.value })}
                     />
@@ -785,7 +787,7 @@ function SessionsSection({ settings, ctx, backend }: SectionProps & { settings: 
         </label>
         <label className="grow">
           {t("settings.sessionNote")}
-          <input type="text" name="sessionNote" value={note} onChange={(e) => setNote(e.target.value)} />
+          <input type="text" name="sessionNote" maxLength={MAX_LENGTH.sessionNote} value={note} onChange={(e) => setNote(e.target.value)} />
         </label>
         <button type="submit" disabled={ctx.busy}>
           {t("settings.addSession")}
@@ -845,7 +847,7 @@ function ClosureSection({ settings, ctx, backend }: SectionProps & { settings: P
           </label>
           <label className="grow">
             {t("settings.closureNote")}
-            <input type="text" name="closureNote" value={note} onChange={(e) => setNote(e.target.value)} />
+            <input type="text" name="closureNote" maxLength={MAX_LENGTH.closureNote} value={note} onChange={(e) => setNote(e.target.value)} />
           </label>
         </div>
         <p className="muted small hint">{t("settings.closureTimesHint")}</p>

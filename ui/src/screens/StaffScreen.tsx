@@ -7,6 +7,7 @@ import type { Attendance } from "../bindings/Attendance";
 import type { Role } from "../bindings/Role";
 import type { StaffMember } from "../bindings/StaffMember";
 import { errorText, t, tCode } from "../i18n";
+import { MAX_LENGTH } from "../limits";
 import { useLoaded } from "./useLoaded";
 
 const ROLES: Role[] = ["manager", "deputy", "staff", "city_staff"];
@@ -98,7 +99,7 @@ function AddMember({ backend, run }: { backend: Backend; run: Run }) {
       <h2>{t("staff.add")}</h2>
       <div className="row">
         <label>{t("staff.code")}<input type="text" name="newCode" value={code} onChange={(e) => setCode(e.target.value)} /></label>
-        <label>{t("staff.name")}<input type="text" name="newName" value={name} onChange={(e) => setName(e.target.value)} /></label>
+        <label>{t("staff.name")}<input type="text" name="newName" maxLength={MAX_LENGTH.name} value={name} onChange={(e) => setName(e.target.value)} /></label>
         <label>
           {t("staff.role")}
           <select name="newRole" value={role} onChange={(e) => setRole(e.target.value as Role)}>

@@ -12,6 +12,7 @@ import type { WipePhase } from "../bindings/WipePhase";
 import type { WipeProgress } from "../bindings/WipeProgress";
 import type { WipeRequest } from "../bindings/WipeRequest";
 import { errorText, t, tCode } from "../i18n";
+import { MAX_LENGTH } from "../limits";
 import { useLoaded } from "./useLoaded";
 import "./wipe.css";
 
@@ -265,9 +266,9 @@ function WipeForm(props: {
     <form className="wipe-form" onSubmit={submit} data-testid="wipe-form">
       <h2>{t("wipe.formTitle")}</h2>
       <label htmlFor="wipe-organisation">{t("wipe.organisation")}</label>
-      <input id="wipe-organisation" name="wipe-organisation" type="text" autoComplete="off" required value={f.organisation} onChange={(e) => set({ organisation: e.target.value })} />
+      <input id="wipe-organisation" name="wipe-organisation" type="text" autoComplete="off" required maxLength={MAX_LENGTH.organisation} value={f.organisation} onChange={(e) => set({ organisation: e.target.value })} />
       <label htmlFor="wipe-contract">{t("wipe.contract")}</label>
-      <input id="wipe-contract" name="wipe-contract" type="text" autoComplete="off" required value={f.contract} onChange={(e) => set({ contract: e.target.value })} />
+      <input id="wipe-contract" name="wipe-contract" type="text" autoComplete="off" required maxLength={MAX_LENGTH.contract} value={f.contract} onChange={(e) => set({ contract: e.target.value })} />
 
       {!p.handoverRequired && (
         <label className="check" htmlFor="wipe-export">
