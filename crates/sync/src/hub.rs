@@ -29,7 +29,7 @@ use madoguchi_core::{
 };
 use tokio::{
     io::{AsyncRead, AsyncWrite},
-    net::{TcpListener, TcpStream},
+    net::{TcpSocket, TcpStream},
     sync::{broadcast, mpsc, oneshot},
     time::Instant,
 };
@@ -41,6 +41,12 @@ use crate::{
     wire::{self, Request, Response},
     Error, Result,
 };
+
+/// Connections the kernel completes and queues for the accept loop. A burst (a flood, or every
+/// seat at once after a restart) waits there to be counted, and what is over the caps is closed
+/// at once; with the usual 128, a burst overflows the queue and TCP retries a seat's connection
+/// only a second or more later. The system may cap it lower (`net.core.somaxconn`).
+const LISTEN_BACKLOG: u32 = 1024;
 
 // The defaults of [`Limits`], for a LAN of 4–8 seats and one hub.
 
@@ -337,7 +343,15 @@ impl Hub {
 
     /// Binds `addr` and serves until the task is dropped.
     pub async fn bind(self, addr: SocketAddr) -> Result<(SocketAddr, tokio::task::JoinHandle<()>)> {
-        let listener = TcpListener::bind(addr).await?;
+        let socket = match addr {
+            SocketAddr::V4(_) => TcpSocket::new_v4()?,
+            SocketAddr::V6(_) => TcpSocket::new_v6()?,
+        };
+        // As `TcpListener::bind` does (so a restarted hub binds its port again at once).
+        #[cfg(not(windows))]
+        socket.set_reuseaddr(true)?;
+        socket.bind(addr)?;
+        let listener = socket.listen(LISTEN_BACKLOG)?;
         let local = listener.local_addr()?;
         let identity = self
             .with_store(|s| s.sync_identity(tls::new_identity))
@@ -382,9 +396,19 @@ impl Hub {
     ) -> Result<()> {
         let limits = self.gate.limits.clone();
         tcp.set_nodelay(true)?;
-        let stream = tokio::time::timeout(limits.handshake, acceptor.accept(tcp))
-            .await
-            .map_err(|_| Error::Tls("handshake timed out".into()))??;
+        let stream = match tokio::time::timeout(limits.handshake, acceptor.accept(tcp)).await {
+            Ok(Ok(stream)) => stream,
+            // Anyone can fail a handshake as often as they like: not worth a line in the log
+            // each time (the gate's warning says when there are too many).
+            Ok(Err(e)) => {
+                tracing::debug!(%ip, "handshake failed: {e}");
+                return Ok(());
+            }
+            Err(_) => {
+                tracing::debug!(%ip, "handshake timed out");
+                return Ok(());
+            }
+        };
         let fp = stream
             .get_ref()
             .1
@@ -504,7 +528,14 @@ impl Hub {
             }
         };
         read_task.abort();
-        result
+        match result {
+            // Likewise a stranger's connection (a successful enrolment is logged by `answer`).
+            Err(e) if seat.is_none() => {
+                tracing::debug!(%ip, "a stranger's connection ended: {e}");
+                Ok(())
+            }
+            result => result,
+        }
     }
 
     async fn answer(&self, seat: &mut Option<SeatRecord>, fp: &str, request: Request) -> Response {
