@@ -4,7 +4,8 @@
 //! cable would. A booking at reception shows on the app's board. With the cable pulled, the app
 //! books inside its escrow (confirmed) and beyond it (仮予約) while reception fills that slot.
 //! With the cable back, the provisional booking becomes a conflict showing who to call, and it
-//! is resolved in the app. Screenshots of each step.
+//! is resolved in the app. Then the manager's tools on 同期: a wrong PIN refused by the hub, the
+//! seat list, a new code, and reception's PC revoked. Screenshots of each step.
 use std::{
     sync::{Arc, Mutex},
     time::{Duration, Instant},
@@ -23,7 +24,7 @@ use madoguchi_sync::{
 };
 use madoguchi_tests::{
     desktop::{next_open_weekday, Desktop},
-    new_hub_store, new_seat_store, new_store, passphrase,
+    new_hub_store, new_store, passphrase,
 };
 use tokio::net::{TcpListener, TcpStream};
 
@@ -126,9 +127,10 @@ async fn reception_books(
     numbers
 }
 
-async fn reception_syncs(reception: &SharedStore) {
+/// One sync round of a scripted seat on a connection of its own.
+async fn sync_round(seat: &SharedStore) {
     let (identity, link) = {
-        let g = reception.lock().unwrap();
+        let g = seat.lock().unwrap();
         let s = g.as_ref().unwrap();
         (
             s.sync_identity(madoguchi_sync::tls::new_identity).unwrap(),
@@ -142,7 +144,7 @@ async fn reception_syncs(reception: &SharedStore) {
     )
     .await
     .unwrap();
-    client::round(reception, &mut conn).await.unwrap();
+    client::round(seat, &mut conn).await.unwrap();
 }
 
 async fn book_in_app(
@@ -200,15 +202,25 @@ async fn a_booking_elsewhere_shows_here_offline_bookings_and_a_conflict_resolved
         &hub.enrolment_string().await?,
     )
     .await?;
+    // As `madoguchi enrol` does: what the PC holds (its roster) reaches the hub at once.
+    sync_round(&app_store).await;
     drop(app_store);
-    let reception = shared(new_seat_store(&root.path().join("reception"), "受付"));
+    // Reception is a second PC set up as the manual says: no roster of its own (it comes from
+    // the hub), and its bookings are made by a member signed in there.
+    let reception = shared(new_hub_store(&root.path().join("reception"), "受付"));
     client::enrol(
         &reception,
         &hub_addr.to_string(),
         &hub.enrolment_string().await?,
     )
     .await?;
-    reception_syncs(&reception).await;
+    sync_round(&reception).await;
+    reception
+        .lock()
+        .unwrap()
+        .as_ref()
+        .unwrap()
+        .sign_in("S002", &madoguchi_core::store::Pin::new("1112"))?;
 
     let clock = format!("{}T08:30:00", day.format("%Y-%m-%d"));
     let app =
@@ -230,7 +242,7 @@ async fn a_booking_elsewhere_shows_here_offline_bookings_and_a_conflict_resolved
     )
     .await;
     let started = Instant::now();
-    reception_syncs(&reception).await;
+    sync_round(&reception).await;
     app.wait_for_text(&format!("[data-number='{}']", elsewhere[0]), "ウケツケ")
         .await?;
     let shown_after = started.elapsed();
@@ -273,7 +285,7 @@ async fn a_booking_elsewhere_shows_here_offline_bookings_and_a_conflict_resolved
         .await?;
     let filled = reception_books(&reception, day, other, 8, "B").await;
     assert!(!filled.is_empty());
-    reception_syncs(&reception).await;
+    sync_round(&reception).await;
 
     // Offline, the app books inside its escrow (confirmed) and in `other` (provisional).
     let hhmm = |t: NaiveTime| t.format("%H:%M").to_string();
@@ -359,7 +371,7 @@ async fn a_booking_elsewhere_shows_here_offline_bookings_and_a_conflict_resolved
     // Every seat sees it resolved.
     let started = Instant::now();
     loop {
-        reception_syncs(&reception).await;
+        sync_round(&reception).await;
         let open = reception
             .lock()
             .unwrap()
@@ -376,5 +388,60 @@ async fn a_booking_elsewhere_shows_here_offline_bookings_and_a_conflict_resolved
         );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
+
+    // The manager's tools on 同期 (the app stays connected meanwhile): the hub asks the PIN
+    // again with each request and checks it against its roster.
+    let pin = "input[name=manager-pin]";
+    app.find(pin).await?.send_keys("9999").await?;
+    app.click("button[data-action=load-seats]").await?;
+    app.wait_for_text("[role=alert]", "暗証番号が違います")
+        .await?;
+    app.find(pin).await?.send_keys("1234").await?;
+    app.click("button[data-action=load-seats]").await?;
+    let seats = app.wait_for_text("[data-testid=hub-seats]", "受付").await?;
+    assert!(seats.contains("窓口1"), "{seats}");
+    app.find(pin).await?.send_keys("1234").await?;
+    app.click("button[data-action=new-code]").await?;
+    let shown = app
+        .wait_for_text("[data-testid=sync-message]", "登録コード：")
+        .await?;
+    let code = shown
+        .split('：')
+        .nth(1)
+        .and_then(|rest| rest.split('（').next())
+        .unwrap_or_default();
+    assert!(
+        madoguchi_sync::tls::parse_enrolment(code).is_ok(),
+        "a usable code: {shown}"
+    );
+    app.screenshot("05-manager-tools").await?;
+    // Reception's PC is revoked from the app: it is cut off at once.
+    app.find(pin).await?.send_keys("1234").await?;
+    app.click("[data-testid=hub-seats] tr:nth-child(2) button[data-action=revoke]")
+        .await?;
+    app.wait_for_text("[data-testid=hub-seats] tr:nth-child(2)", "取消済み")
+        .await?;
+    let (identity, link) = {
+        let g = reception.lock().unwrap();
+        let s = g.as_ref().unwrap();
+        (
+            s.sync_identity(madoguchi_sync::tls::new_identity)?,
+            s.sync_link()?.unwrap(),
+        )
+    };
+    let mut conn = client::connect(
+        &identity,
+        &link.hub_address,
+        HubPin::Exact(link.hub_fingerprint),
+    )
+    .await?;
+    let cut = client::round(&reception, &mut conn).await;
+    assert!(cut.is_err(), "a revoked seat is refused");
+    let audit = hub.with_store(|s| s.audit_trail(1000)).await?;
+    assert!(
+        audit.iter().filter(|e| e.action == "hub_admin").count() >= 3,
+        "the hub recorded the manager's requests"
+    );
+    app.screenshot("06-revoked").await?;
     app.close().await
 }

@@ -181,10 +181,23 @@ impl Cluster {
             tmp: Some(tmp),
         };
         cluster.start_hub();
+        // As the operator manual has it: the first PC gets the roster (`madoguchi staff add`)
+        // before it enrols; the others get it from the hub at their first sync.
         for i in 0..SEATS {
             let dir = cluster.root().join(format!("seat{i}"));
-            drop(new_seat_store(&dir, &format!("窓口{}", i + 1)));
-            cluster.enrol(dir);
+            let name = format!("窓口{}", i + 1);
+            if i == 0 {
+                drop(new_seat_store(&dir, &name));
+            } else {
+                drop(new_hub_store(&dir, &name));
+            }
+            cluster.enrol(dir.clone());
+            let out = cli(&dir).arg("sync").output().unwrap();
+            assert!(
+                out.status.success(),
+                "first sync: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
         }
         cluster
     }
@@ -325,9 +338,18 @@ impl Cluster {
         }
     }
 
-    /// A seat's store as the test works on it: acting as the site (to book and cancel).
+    /// A seat's store as the test works on it: a counter staff member signed in (to book and
+    /// cancel), or the site for the hub's own store.
     fn open(&self, dir: &Path, skew_minutes: i64) -> Store {
-        let store = open_nobody(dir).act_as_site("tests");
+        let store = open_nobody(dir);
+        let store = if dir == self.hub_dir {
+            store.act_as_site("tests")
+        } else {
+            store
+                .sign_in("S001", &madoguchi_core::store::Pin::new("1111"))
+                .expect("the roster reached this seat");
+            store
+        };
         if skew_minutes == 0 {
             return store;
         }

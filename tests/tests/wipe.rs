@@ -93,6 +93,13 @@ fn open_site(dir: &Path) -> Store {
         .act_as_site("tests")
 }
 
+/// A seat's store with a counter staff member signed in (the roster came from the hub).
+fn open_signed_in(dir: &Path) -> Store {
+    let store = Store::open(&DataDir::at(dir), &passphrase()).unwrap();
+    store.sign_in("S001", &madoguchi_core::store::Pin::new("1111")).unwrap();
+    store
+}
+
 /// Every file under `root` that holds a canary (as UTF-8).
 fn canary_hits(root: &Path) -> Vec<(PathBuf, &'static str)> {
     let mut hits = Vec::new();
@@ -179,8 +186,9 @@ fn two_seats_and_a_hub_hand_over_and_wipe_leaving_nothing_readable() {
     }
     let (hub_dir, seats) = (site.path("hub"), [site.path("seat1"), site.path("seat2")]);
     drop(new_hub_store(&hub_dir, "ハブ"));
+    // The first PC gets the roster before it enrols; the second gets it from the hub.
     drop(new_seat_store(&seats[0], "窓口1"));
-    drop(new_seat_store(&seats[1], "窓口2"));
+    drop(new_hub_store(&seats[1], "窓口2"));
 
     // The city's key pair; the contractor gets only the public key.
     let city_key = site.path("city.key");
@@ -214,9 +222,13 @@ fn two_seats_and_a_hub_hand_over_and_wipe_leaving_nothing_readable() {
         );
     }
 
+    for seat in &seats {
+        ok(site.cli(seat).args(["sync"]).output().unwrap(), "first sync");
+    }
+
     // The counter's work with canary personal data, one person at each seat, checked in.
     for (i, seat) in seats.iter().enumerate() {
-        let store = open_site(seat);
+        let store = open_signed_in(seat);
         let day = (1..30)
             .map(|n| store.today() + chrono::Days::new(n))
             .find(|d| store.day_board(*d).map(|b| !b.slots.is_empty()).unwrap_or(false))
@@ -237,7 +249,7 @@ fn two_seats_and_a_hub_hand_over_and_wipe_leaving_nothing_readable() {
     }
     // Seat 2 makes one more change after its last sync: it is not on the hub.
     {
-        let store = open_site(&seats[1]);
+        let store = open_signed_in(&seats[1]);
         let day = store.today() + chrono::Days::new(1);
         let day = (1..30)
             .map(|n| day + chrono::Days::new(n))

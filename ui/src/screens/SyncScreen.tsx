@@ -6,6 +6,7 @@ import { type Backend, errorCode } from "../api/backend";
 import type { ConflictView } from "../bindings/ConflictView";
 import type { SeatRecord } from "../bindings/SeatRecord";
 import { errorText, t, tCode } from "../i18n";
+import { MAX_LENGTH } from "../limits";
 import { useLoaded } from "./useLoaded";
 
 type Person = { applicant?: { nameKanji?: string; nameKana?: string; phone?: string | null } };
@@ -158,7 +159,7 @@ function ConflictCard({ conflict, onResolve }: { conflict: ConflictView; onResol
       >
         <label>
           {t("sync.conflict.resolution")}
-          <input name="resolution" value={text} onChange={(e) => setText(e.target.value)} />
+          <input name="resolution" value={text} maxLength={MAX_LENGTH.conflictResolution} onChange={(e) => setText(e.target.value)} />
         </label>
         <button type="submit" data-action="resolve" disabled={!text.trim()}>
           {t("sync.conflict.resolve")}

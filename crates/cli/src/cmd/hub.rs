@@ -26,8 +26,13 @@ enum HubCommand {
         #[arg(long, default_value = DEFAULT_LISTEN)]
         listen: SocketAddr,
     },
-    /// Print a one-time enrolment string for a new seat (valid 10 minutes, once).
-    Code,
+    /// Print a one-time enrolment string for a new seat (valid 10 minutes, once), or with
+    /// `--seat`, one that re-admits that revoked seat (only it can use the code).
+    Code {
+        /// A revoked seat's id (see `hub seats`).
+        #[arg(long)]
+        seat: Option<uuid::Uuid>,
+    },
     /// List the enrolled seats.
     Seats,
     /// Revoke a seat: it is cut off and must enrol again with a new code.
@@ -55,8 +60,8 @@ impl Hub {
                         r = task => r?,
                     }
                 }
-                HubCommand::Code => {
-                    println!("{}", hub.enrolment_string().await?);
+                HubCommand::Code { seat } => {
+                    println!("{}", hub.enrolment_string_for(seat).await?);
                     eprintln!("Type it on the new seat within 10 minutes: madoguchi enrol --hub <address> --code <this>");
                 }
                 HubCommand::Seats => {
