@@ -6,11 +6,7 @@
 //!
 //! Changing the passphrase rewrites only this file (write to a temporary file, fsync, rename),
 //! never the database; a crash leaves either the old or the new key file, never neither.
-use std::{
-    fs,
-    io::Read,
-    path::Path,
-};
+use std::{fs, io::Read, path::Path};
 
 use uuid::Uuid;
 use zeroize::Zeroizing;

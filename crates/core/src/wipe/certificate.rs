@@ -168,7 +168,9 @@ impl Certificate {
         format!(
             "データ消去証明書_{}_{}_{}",
             super::file_safe(&self.seat_name),
-            self.completed_at.with_timezone(&chrono::Local).format("%Y%m%d"),
+            self.completed_at
+                .with_timezone(&chrono::Local)
+                .format("%Y%m%d"),
             &self.wipe_id.simple().to_string()[..8]
         )
     }

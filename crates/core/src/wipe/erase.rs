@@ -23,7 +23,12 @@ fn overwrite_reporting(path: &Path, on_bytes: &mut dyn FnMut(u64)) -> Result<u64
     let meta = match fs::symlink_metadata(path) {
         Ok(m) => m,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(0),
-        Err(e) => return Err(Error::Io { context: ctx("reading"), source: e }),
+        Err(e) => {
+            return Err(Error::Io {
+                context: ctx("reading"),
+                source: e,
+            })
+        }
     };
     if !meta.is_file() {
         return Ok(0);
@@ -44,7 +49,8 @@ fn overwrite_reporting(path: &Path, on_bytes: &mut dyn FnMut(u64)) -> Result<u64
     while left > 0 {
         let n = left.min(CHUNK as u64) as usize;
         rng.fill_bytes(&mut buf[..n]);
-        file.write_all(&buf[..n]).map_err(Error::io(ctx("overwriting")))?;
+        file.write_all(&buf[..n])
+            .map_err(Error::io(ctx("overwriting")))?;
         left -= n as u64;
         on_bytes(n as u64);
     }
@@ -59,7 +65,12 @@ pub(crate) fn remove(path: &Path, on_bytes: &mut dyn FnMut(u64)) -> Result<()> {
     let meta = match fs::symlink_metadata(path) {
         Ok(m) => m,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(Error::Io { context: ctx("reading", path), source: e }),
+        Err(e) => {
+            return Err(Error::Io {
+                context: ctx("reading", path),
+                source: e,
+            })
+        }
     };
     if meta.is_dir() {
         let entries = fs::read_dir(path).map_err(Error::io(ctx("listing", path)))?;

@@ -28,8 +28,8 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 use zeroize::Zeroizing;
 
-use crate::text::hex;
 use crate::files::sync_dir;
+use crate::text::hex;
 use crate::{people::Permission, Error, Result, Store};
 
 /// The format tag in every manifest.
@@ -158,9 +158,8 @@ pub fn new_city_identity() -> (Zeroizing<String>, String) {
 
 /// Parses the city's recipient.
 pub fn parse_recipient(recipient: &str) -> Result<age::x25519::Recipient> {
-    age::x25519::Recipient::from_str(recipient.trim()).map_err(|_| {
-        Error::Handover("the city's key must be an age public key (age1…)".into())
-    })
+    age::x25519::Recipient::from_str(recipient.trim())
+        .map_err(|_| Error::Handover("the city's key must be an age public key (age1…)".into()))
 }
 
 impl Store {
@@ -181,7 +180,9 @@ impl Store {
         let name = format!(
             "madoguchi-handover_{}_{}.age",
             super::file_safe(&self.meta().seat_name),
-            created_at.with_timezone(&chrono::Local).format("%Y%m%d-%H%M%S")
+            created_at
+                .with_timezone(&chrono::Local)
+                .format("%Y%m%d-%H%M%S")
         );
         let path = dir.join(&name);
         let part = dir.join(format!(".{name}.part"));
@@ -258,7 +259,9 @@ impl Store {
         let mut excluded = Vec::new();
         for table in self.table_names()? {
             if EXCLUDED_TABLES.contains(&table.as_str()) {
-                excluded.push(format!("{table}: this machine's TLS private key, not a record"));
+                excluded.push(format!(
+                    "{table}: this machine's TLS private key, not a record"
+                ));
                 continue;
             }
             let (rows, jsonl) = self.table_as_jsonl(&table)?;
@@ -289,7 +292,9 @@ impl Store {
         append(&mut tar, "manifest.json", &json, mtime).map_err(io("writing"))?;
         let writer = tar.into_inner().map_err(io("writing"))?;
         let buffered = writer.finish().map_err(io("writing"))?;
-        let file = buffered.into_inner().map_err(|e| io("writing")(e.into_error()))?;
+        let file = buffered
+            .into_inner()
+            .map_err(|e| io("writing")(e.into_error()))?;
         file.sync_all().map_err(io("syncing"))?;
         Ok(manifest)
     }
@@ -332,7 +337,12 @@ impl Store {
     }
 }
 
-fn append<W: Write>(tar: &mut tar::Builder<W>, path: &str, data: &[u8], mtime: u64) -> std::io::Result<()> {
+fn append<W: Write>(
+    tar: &mut tar::Builder<W>,
+    path: &str,
+    data: &[u8],
+    mtime: u64,
+) -> std::io::Result<()> {
     let mut header = tar::Header::new_gnu();
     header.set_size(data.len() as u64);
     header.set_mode(0o600);
@@ -358,7 +368,8 @@ pub fn open(path: &Path, identity_file: &str) -> Result<Handover> {
             "the identity file holds no age secret key (AGE-SECRET-KEY-1…)".into(),
         ));
     }
-    let refs: Vec<&dyn age::Identity> = identities.iter().map(|i| i as &dyn age::Identity).collect();
+    let refs: Vec<&dyn age::Identity> =
+        identities.iter().map(|i| i as &dyn age::Identity).collect();
     read_archive(path, &refs, true)
 }
 
@@ -381,7 +392,9 @@ fn read_archive(path: &Path, identities: &[&dyn age::Identity], keep: bool) -> R
     let mut found = Vec::new();
     let mut files = Vec::new();
     let mut manifest: Option<HandoverManifest> = None;
-    let entries = archive.entries().map_err(|e| bad(format!("damaged archive ({e})")))?;
+    let entries = archive
+        .entries()
+        .map_err(|e| bad(format!("damaged archive ({e})")))?;
     for entry in entries {
         let mut entry = entry.map_err(|e| bad(format!("damaged archive ({e})")))?;
         let name = entry
@@ -395,12 +408,18 @@ fn read_archive(path: &Path, identities: &[&dyn age::Identity], keep: bool) -> R
             .map_err(|e| bad(format!("damaged archive ({e})")))?;
         if name == "manifest.json" {
             manifest = Some(
-                serde_json::from_slice(&data).map_err(|e| bad(format!("damaged manifest ({e})")))?,
+                serde_json::from_slice(&data)
+                    .map_err(|e| bad(format!("damaged manifest ({e})")))?,
             );
             continue;
         }
         let rows = data.iter().filter(|&&b| b == b'\n').count() as u64;
-        found.push((name.clone(), rows, data.len() as u64, hex(&Sha256::digest(&data[..]))));
+        found.push((
+            name.clone(),
+            rows,
+            data.len() as u64,
+            hex(&Sha256::digest(&data[..])),
+        ));
         if keep {
             files.push((name, data));
         }
@@ -417,7 +436,11 @@ fn read_archive(path: &Path, identities: &[&dyn age::Identity], keep: bool) -> R
         )));
     }
     for (entry, (name, rows, bytes, sha)) in manifest.tables.iter().zip(&found) {
-        if &entry.file != name || entry.rows != *rows || entry.bytes != *bytes || &entry.sha256 != sha {
+        if &entry.file != name
+            || entry.rows != *rows
+            || entry.bytes != *bytes
+            || &entry.sha256 != sha
+        {
             return Err(bad(format!("{name} does not match the manifest")));
         }
     }

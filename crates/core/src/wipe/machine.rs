@@ -28,9 +28,8 @@ impl Machine {
                 .or_else(|| std::env::var("COMPUTERNAME").ok())
                 .or_else(|| std::env::var("HOSTNAME").ok())
                 .unwrap_or_else(|| "unknown".into()),
-            os: os_release().unwrap_or_else(|| {
-                format!("{} {}", std::env::consts::OS, std::env::consts::ARCH)
-            }),
+            os: os_release()
+                .unwrap_or_else(|| format!("{} {}", std::env::consts::OS, std::env::consts::ARCH)),
             machine_id: first_line(&["/etc/machine-id", "/var/lib/dbus/machine-id"]),
             model: {
                 let vendor = first_line(&["/sys/class/dmi/id/sys_vendor"]);

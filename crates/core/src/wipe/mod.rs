@@ -34,8 +34,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-pub use certificate::{Certificate, WipeCheck, SeatCertificate};
-pub use handover::{HandoverReceipt, HandoverManifest};
+pub use certificate::{Certificate, SeatCertificate, WipeCheck};
+pub use handover::{HandoverManifest, HandoverReceipt};
 pub use machine::Machine;
 
 use crate::{
@@ -345,12 +345,22 @@ impl Prepared {
     /// journal. From here the wipe only goes forward.
     pub fn begin(self, store: Store) -> Result<Wipe> {
         if store.data_dir() != &self.dir || store.meta().store_id != self.journal.store_id {
-            return Err(Error::Invalid("not the store this wipe was prepared for".into()));
+            return Err(Error::Invalid(
+                "not the store this wipe was prepared for".into(),
+            ));
         }
         drop(store);
-        let Prepared { dir, mut journal, samples } = self;
+        let Prepared {
+            dir,
+            mut journal,
+            samples,
+        } = self;
         journal.items = plan(&dir)?;
-        let wipe = Wipe { dir, journal, samples: Some(samples) };
+        let wipe = Wipe {
+            dir,
+            journal,
+            samples: Some(samples),
+        };
         wipe.save()?;
         crash_point("planned");
         Ok(wipe)
@@ -472,9 +482,17 @@ impl Wipe {
         let samples = scan::Samples::from_store(store)?;
         let handover = match &options.handover {
             Some(target) => {
-                progress(WipeProgress { phase: WipePhase::Handover, done: 0, total: 1 });
+                progress(WipeProgress {
+                    phase: WipePhase::Handover,
+                    done: 0,
+                    total: 1,
+                });
                 let receipt = store.handover_export(&target.recipient, &target.dir)?;
-                progress(WipeProgress { phase: WipePhase::Handover, done: 1, total: 1 });
+                progress(WipeProgress {
+                    phase: WipePhase::Handover,
+                    done: 1,
+                    total: 1,
+                });
                 Some(receipt)
             }
             None => None,
@@ -506,7 +524,11 @@ impl Wipe {
             certificate: None,
             scan_hits: Vec::new(),
         };
-        Ok(Prepared { dir, journal, samples })
+        Ok(Prepared {
+            dir,
+            journal,
+            samples,
+        })
     }
 
     /// The wipe left unfinished in `dir`, if any.
@@ -544,7 +566,11 @@ impl Wipe {
 
     /// Runs the remaining steps: destroy the key, delete, verify, certify. Repeatable: a run
     /// that stops anywhere is finished by [`Wipe::resume`] and `run` again.
-    pub fn run(mut self, render_pdf: RenderPdf, progress: &mut dyn FnMut(WipeProgress)) -> Result<WipeOutcome> {
+    pub fn run(
+        mut self,
+        render_pdf: RenderPdf,
+        progress: &mut dyn FnMut(WipeProgress),
+    ) -> Result<WipeOutcome> {
         if self.journal.stage == Stage::Planned {
             self.destroy_key(progress)?;
         }
@@ -552,7 +578,11 @@ impl Wipe {
             self.delete(progress)?;
         }
         if self.journal.stage == Stage::Deleted {
-            progress(WipeProgress { phase: WipePhase::Verify, done: 0, total: 1 });
+            progress(WipeProgress {
+                phase: WipePhase::Verify,
+                done: 0,
+                total: 1,
+            });
             let (checks, hits) = self.verify();
             let failed: Vec<_> = checks.iter().filter(|c| c.result == "failed").collect();
             if !failed.is_empty() {
@@ -568,7 +598,11 @@ impl Wipe {
                     .join("; ");
                 return Err(Error::WipeIncomplete(what));
             }
-            progress(WipeProgress { phase: WipePhase::Certify, done: 0, total: 1 });
+            progress(WipeProgress {
+                phase: WipePhase::Certify,
+                done: 0,
+                total: 1,
+            });
             let certificate = self.certificate(checks)?;
             let written = self.write_certificate(&certificate, render_pdf)?;
             self.journal.certificate = Some(certificate);
@@ -613,9 +647,17 @@ impl Wipe {
                 })
             }
         }
-        progress(WipeProgress { phase: WipePhase::Done, done: 1, total: 1 });
+        progress(WipeProgress {
+            phase: WipePhase::Done,
+            done: 1,
+            total: 1,
+        });
         tracing::info!(wipe_id = %certificate.wipe_id, "wipe complete");
-        Ok(WipeOutcome { certificate, json, pdf })
+        Ok(WipeOutcome {
+            certificate,
+            json,
+            pdf,
+        })
     }
 
     fn save(&self) -> Result<()> {
@@ -627,7 +669,11 @@ impl Wipe {
 
     /// Step 2: the key file is overwritten and removed; nothing in the store is readable after.
     fn destroy_key(&mut self, progress: &mut dyn FnMut(WipeProgress)) -> Result<()> {
-        progress(WipeProgress { phase: WipePhase::DestroyKey, done: 0, total: 1 });
+        progress(WipeProgress {
+            phase: WipePhase::DestroyKey,
+            done: 0,
+            total: 1,
+        });
         let key = self.dir.key_file();
         for path in [key.clone(), key.with_extension("age.tmp")] {
             erase::overwrite(&path)?;
@@ -643,7 +689,11 @@ impl Wipe {
         self.journal.key_destroyed_at = Some(Utc::now());
         self.journal.stage = Stage::KeyDestroyed;
         self.save()?;
-        progress(WipeProgress { phase: WipePhase::DestroyKey, done: 1, total: 1 });
+        progress(WipeProgress {
+            phase: WipePhase::DestroyKey,
+            done: 1,
+            total: 1,
+        });
         crash_point("key_destroyed");
         Ok(())
     }
@@ -664,7 +714,11 @@ impl Wipe {
                 let path = item.path.clone();
                 erase::remove(&path, &mut |n| {
                     done += n;
-                    progress(WipeProgress { phase: WipePhase::Delete, done: done.min(total), total });
+                    progress(WipeProgress {
+                        phase: WipePhase::Delete,
+                        done: done.min(total),
+                        total,
+                    });
                 })?;
                 self.journal.items[index].removed = true;
                 self.save()?;
@@ -746,7 +800,12 @@ impl Wipe {
             result: result.into(),
             detail,
         };
-        let paths = |p: &[PathBuf]| p.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ");
+        let paths = |p: &[PathBuf]| {
+            p.iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
         let Some(samples) = &self.samples else {
             if self.journal.scan_hits.is_empty() {
                 return (
@@ -779,7 +838,13 @@ impl Wipe {
         let roots = scan_roots(&self.dir);
         let found = scan::scan(&roots, samples);
         if let Some(error) = found.matcher_error {
-            return (result("failed", format!("検索器を作れず、残存検索を実施できなかった（{error}）")), Vec::new());
+            return (
+                result(
+                    "failed",
+                    format!("検索器を作れず、残存検索を実施できなかった（{error}）"),
+                ),
+                Vec::new(),
+            );
         }
         let sampled = samples
             .counts()
@@ -797,7 +862,13 @@ impl Wipe {
         if !found.hits.is_empty() {
             let mut flagged = found.hits.clone();
             flagged.extend(found.unread.iter().cloned());
-            return (result("failed", format!("{scope}。個人情報の値が見つかった: {}", paths(&found.hits))), flagged);
+            return (
+                result(
+                    "failed",
+                    format!("{scope}。個人情報の値が見つかった: {}", paths(&found.hits)),
+                ),
+                flagged,
+            );
         }
         if !found.unread.is_empty() {
             return (
@@ -837,13 +908,18 @@ impl Wipe {
         .seal()
     }
 
-    fn write_certificate(&self, cert: &Certificate, render_pdf: RenderPdf) -> Result<(PathBuf, PathBuf)> {
+    fn write_certificate(
+        &self,
+        cert: &Certificate,
+        render_pdf: RenderPdf,
+    ) -> Result<(PathBuf, PathBuf)> {
         let dir = &self.journal.certificate_dir;
         fs::create_dir_all(dir).map_err(Error::io(format!("creating {}", dir.display())))?;
         let stem = cert.file_stem();
         let json = dir.join(format!("{stem}.json"));
         let pdf = dir.join(format!("{stem}.pdf"));
-        let bytes = render_pdf(cert).map_err(|e| Error::Invalid(format!("certificate PDF: {e}")))?;
+        let bytes =
+            render_pdf(cert).map_err(|e| Error::Invalid(format!("certificate PDF: {e}")))?;
         crate::files::write_atomically(&pdf, &dir.join(format!(".{stem}.pdf.tmp")), &bytes)?;
         crate::files::write_atomically(
             &json,
@@ -899,7 +975,13 @@ pub(crate) fn tool() -> String {
 /// A name made safe for a file name (seat names are free text).
 pub(crate) fn file_safe(name: &str) -> String {
     name.chars()
-        .map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect()
 }
 
@@ -920,7 +1002,10 @@ fn read_journal(dir: &DataDir) -> Result<Option<Journal>> {
     let path = journal_path(dir);
     match fs::read(&path) {
         Ok(bytes) => serde_json::from_slice(&bytes).map(Some).map_err(|e| {
-            Error::Invalid(format!("the wipe journal {} is damaged: {e}", path.display()))
+            Error::Invalid(format!(
+                "the wipe journal {} is damaged: {e}",
+                path.display()
+            ))
         }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(Error::Io {
@@ -964,7 +1049,13 @@ pub fn plan(dir: &DataDir) -> Result<Vec<WipeItem>> {
             let path = entry.path();
             if path.is_dir() && !items.iter().any(|i| i.path == path) {
                 let kind = crate::data_dir::known_kind(&entry.file_name().to_string_lossy());
-                items.push(WipeItem { path, kind: kind.into(), bytes: 0, files: 0, removed: false });
+                items.push(WipeItem {
+                    path,
+                    kind: kind.into(),
+                    bytes: 0,
+                    files: 0,
+                    removed: false,
+                });
             }
         }
     }
@@ -974,8 +1065,18 @@ pub fn plan(dir: &DataDir) -> Result<Vec<WipeItem>> {
             continue;
         }
         let (bytes, files) = erase::measure(&path);
-        let kind = if path.starts_with(std::env::temp_dir()) { WipeItemKind::TempFile } else { WipeItemKind::OsWebView };
-        items.push(WipeItem { path, kind, bytes, files, removed: false });
+        let kind = if path.starts_with(std::env::temp_dir()) {
+            WipeItemKind::TempFile
+        } else {
+            WipeItemKind::OsWebView
+        };
+        items.push(WipeItem {
+            path,
+            kind,
+            bytes,
+            files,
+            removed: false,
+        });
     }
     Ok(items)
 }
@@ -997,7 +1098,12 @@ fn order(kind: WipeItemKind) -> u8 {
 pub fn os_webview_dirs() -> Vec<PathBuf> {
     let mut dirs = Vec::new();
     if let Some(base) = directories::BaseDirs::new() {
-        for root in [base.data_dir(), base.data_local_dir(), base.cache_dir(), base.config_dir()] {
+        for root in [
+            base.data_dir(),
+            base.data_local_dir(),
+            base.cache_dir(),
+            base.config_dir(),
+        ] {
             let dir = root.join(APP_IDENTIFIER);
             if !dirs.contains(&dir) {
                 dirs.push(dir);
@@ -1019,7 +1125,9 @@ fn temp_files() -> Vec<PathBuf> {
                 .filter(|e| {
                     let name = e.file_name().to_string_lossy().to_lowercase();
                     let ours = name.starts_with("madoguchi") || name.starts_with(".madoguchi");
-                    let export = name.trim_start_matches('.').starts_with("madoguchi-handover");
+                    let export = name
+                        .trim_start_matches('.')
+                        .starts_with("madoguchi-handover");
                     ours && !export && e.file_type().is_ok_and(|t| t.is_file())
                 })
                 .map(|e| e.path())
@@ -1089,7 +1197,12 @@ impl Store {
             "INSERT OR IGNORE INTO wipe_certificates (wipe_id, json, recorded_at) VALUES (?1, ?2, ?3)",
             rusqlite::params![seat.wipe_id.to_string(), json, Utc::now().to_rfc3339()],
         )?;
-        self.audit(&actor, "wipe.certificate_recorded", &seat.wipe_id.to_string(), &seat.seat_name)?;
+        self.audit(
+            &actor,
+            "wipe.certificate_recorded",
+            &seat.wipe_id.to_string(),
+            &seat.seat_name,
+        )?;
         Ok(seat)
     }
 
