@@ -67,6 +67,10 @@ const FRAME_TIMEOUT: Duration = Duration::from_secs(15);
 /// seat whose cable was pulled does not hold its identity's one live connection for long.
 const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// How long a seat's new sync session waits for its previous one (just closed by its PC) to be
+/// gone before it is taken for a second PC with the same identity.
+const LIVE_WAIT: Duration = Duration::from_secs(2);
+
 /// The largest frame from a certificate the hub does not know. Its one useful request, an
 /// enrolment, is a 14-character code, a UUID, a seat name and a number: about 200 bytes.
 const STRANGER_FRAME: usize = 4 * 1024;
@@ -386,6 +390,30 @@ impl Hub {
         Ok((local, task))
     }
 
+    /// The seat's place among live sync sessions. A session its PC just closed (a command that
+    /// ended, a reconnect) may not have been noticed yet, so the place is waited for briefly;
+    /// still held after that, it belongs to another PC with the same identity.
+    async fn take_live(&self, seat: Uuid) -> Option<Live> {
+        let deadline = Instant::now() + LIVE_WAIT;
+        loop {
+            if self
+                .live
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(seat)
+            {
+                return Some(Live {
+                    set: self.live.clone(),
+                    seat,
+                });
+            }
+            if Instant::now() >= deadline {
+                return None;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     /// Serves one connection, which holds `anonymous` (its place at the gate) until it is known.
     async fn serve(
         &self,
@@ -439,34 +467,9 @@ impl Hub {
         };
         drop(anonymous);
         let (reader, mut writer) = tokio::io::split(stream);
-        let _live = match &seat {
-            Some(s) => {
-                if !self
-                    .live
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .insert(s.seat_id)
-                {
-                    tracing::warn!(seat = %s.name, "a second connection with a live seat's identity (a copied disk?): refused");
-                    let _ = send(
-                        &mut writer,
-                        &Response::Refused {
-                            code: "duplicate_connection".into(),
-                            message: "this seat's identity is already connected from another PC"
-                                .into(),
-                        },
-                        limits.frame,
-                    )
-                    .await;
-                    return Ok(());
-                }
-                Some(Live {
-                    set: self.live.clone(),
-                    seat: s.seat_id,
-                })
-            }
-            None => None,
-        };
+        // The seat's one live sync session is taken at its first hello (administration and
+        // enrolment need none, so the manager's tools work while the app syncs).
+        let mut live: Option<Live> = None;
         let (tx, mut requests) = mpsc::channel::<Result<Request>>(4);
         let (promote, promoted) = oneshot::channel();
         let mut promote = seat.is_none().then_some(promote);
@@ -491,6 +494,16 @@ impl Hub {
                         }
                         Some(Ok(r)) => r,
                     };
+                    if let (Some(s), None, Request::Hello(_)) = (&seat, &live, &request) {
+                        match self.take_live(s.seat_id).await {
+                            Some(place) => live = Some(place),
+                            None => {
+                                tracing::warn!(seat = %s.name, "a second connection with a live seat's identity (a copied disk?): refused");
+                                let _ = send(&mut writer, &duplicate_connection(), limits.frame).await;
+                                break Ok(());
+                            }
+                        }
+                    }
                     // Before the store is asked anything (the answer's enrolment is a write).
                     if seat.is_none()
                         && matches!(request, Request::Enrol { .. })
@@ -622,6 +635,13 @@ impl Hub {
             s.audit_hub_admin(what, &member.code, &seat_name)
         })
         .await
+    }
+}
+
+fn duplicate_connection() -> Response {
+    Response::Refused {
+        code: "duplicate_connection".into(),
+        message: "this seat's identity is already connected from another PC".into(),
     }
 }
 
