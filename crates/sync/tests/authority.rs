@@ -314,6 +314,10 @@ async fn forged_identities_are_refused_audited_and_never_reach_the_other_seats()
 #[tokio::test(flavor = "multi_thread")]
 async fn hub_administration_needs_a_managers_pin_checked_by_the_hub() {
     let site = site().await;
+    // The seat's sync session is live (the app syncs all day); administration goes on a
+    // connection of its own beside it.
+    let mut syncing = connect_as(&site.second, &site.addr).await;
+    syncing.call(&hello()).await.unwrap();
     let mut conn = connect_as(&site.second, &site.addr).await;
     let second_id = with(&site.second, |s| s.meta().store_id);
     // Counter staff with their right PIN, a manager with a wrong one, nobody at all.
@@ -391,6 +395,7 @@ async fn hub_administration_needs_a_managers_pin_checked_by_the_hub() {
     assert!(audit
         .iter()
         .any(|e| e.action == "denied" && e.subject == "hub_admin"));
+    syncing.call(&hello()).await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread")]
