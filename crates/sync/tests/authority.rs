@@ -245,7 +245,6 @@ async fn forged_identities_are_refused_audited_and_never_reach_the_other_seats()
         .map(|r| match &r.outcome {
             PushOutcome::Conflict { reason, .. } => reason.clone(),
             PushOutcome::Applied { .. } => "applied".into(),
-            other => format!("{other:?}"),
         })
         .collect();
     assert_eq!(
