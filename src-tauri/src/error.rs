@@ -19,6 +19,12 @@ pub enum ShellErrorCode {
     BadEnrolmentCode,
     /// The hub answered with something this seat did not expect.
     SyncProtocol,
+    /// Too many enrolment attempts at the hub: wait a minute.
+    RateLimited,
+    /// Another PC with this seat's identity is connected to the hub (a cloned disk).
+    DuplicateConnection,
+    /// A message too large for the wire.
+    TooLarge,
 }
 
 /// Every error code the UI can receive.
@@ -73,11 +79,17 @@ impl From<madoguchi_sync::Error> for AppError {
         tracing::warn!("sync failed: {e}");
         let code = match &e {
             E::Store(inner) => AppErrorCode::Core(inner.code()),
+            // The hub's refusals carry the core's codes (wrong_pin, manager_required,
+            // seat_id_in_use…) or the network layer's own.
             E::Refused { code, .. } => match code.as_str() {
-                "not_enrolled" => AppErrorCode::Core(ErrorCode::NotEnrolled),
-                "seat_revoked" => AppErrorCode::Core(ErrorCode::SeatRevoked),
-                _ => AppErrorCode::Shell(ShellErrorCode::SyncProtocol),
+                "rate_limited" => AppErrorCode::Shell(ShellErrorCode::RateLimited),
+                "duplicate_connection" => AppErrorCode::Shell(ShellErrorCode::DuplicateConnection),
+                "too_large" => AppErrorCode::Shell(ShellErrorCode::TooLarge),
+                other => serde_json::from_value(serde_json::Value::String(other.to_owned()))
+                    .map(AppErrorCode::Core)
+                    .unwrap_or(AppErrorCode::Shell(ShellErrorCode::SyncProtocol)),
             },
+            E::TooLarge(_) => AppErrorCode::Shell(ShellErrorCode::TooLarge),
             E::Io(_) | E::Tls(_) => AppErrorCode::Shell(ShellErrorCode::HubUnreachable),
             E::BadEnrolmentCode => AppErrorCode::Shell(ShellErrorCode::BadEnrolmentCode),
             E::NoHub => AppErrorCode::Core(ErrorCode::NotEnrolled),
@@ -114,5 +126,27 @@ mod tests {
             serde_json::to_value(AppError::locked()).unwrap()["code"],
             "locked"
         );
+    }
+
+    #[test]
+    fn the_hubs_refusals_keep_their_codes_for_the_ui() {
+        let refused = |code: &str| {
+            let e = AppError::from(madoguchi_sync::Error::Refused {
+                code: code.into(),
+                message: "x".into(),
+            });
+            serde_json::to_value(&e).unwrap()["code"].clone()
+        };
+        for code in [
+            "wrong_pin",
+            "manager_required",
+            "seat_id_in_use",
+            "not_enrolled",
+            "rate_limited",
+            "duplicate_connection",
+        ] {
+            assert_eq!(refused(code), code);
+        }
+        assert_eq!(refused("something_new"), "sync_protocol");
     }
 }

@@ -191,13 +191,7 @@ impl Cluster {
             } else {
                 drop(new_hub_store(&dir, &name));
             }
-            cluster.enrol(dir.clone());
-            let out = cli(&dir).arg("sync").output().unwrap();
-            assert!(
-                out.status.success(),
-                "first sync: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
+            cluster.enrol(dir);
         }
         cluster
     }
@@ -345,9 +339,16 @@ impl Cluster {
         let store = if dir == self.hub_dir {
             store.act_as_site("tests")
         } else {
-            store
-                .sign_in("S001", &madoguchi_core::store::Pin::new("1111"))
-                .expect("the roster reached this seat");
+            // The roster reaches a seat with its first sync (its `sync --watch` is running).
+            let started = Instant::now();
+            while let Err(e) = store.sign_in("S001", &madoguchi_core::store::Pin::new("1111")) {
+                assert!(
+                    started.elapsed() < Duration::from_secs(30),
+                    "the roster did not reach {}: {e}",
+                    dir.display()
+                );
+                std::thread::sleep(Duration::from_millis(100));
+            }
             store
         };
         if skew_minutes == 0 {

@@ -301,8 +301,9 @@ impl Error {
     }
 }
 
-/// The stable code of each [`Error`] variant, as the UI receives it (`snake_case`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+/// The stable code of each [`Error`] variant, as the UI receives it (`snake_case`); the hub's
+/// refusals carry it too, so a seat reads it back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
