@@ -7,15 +7,16 @@
 //! `madoguchi staff add` (here the demo roster) before it enrols; the second is unlocked with
 //! nobody signed in; the third is an enrolled PC in an attacker's hands, sending requests of its
 //! own making on a connection with its enrolled identity.
-use std::sync::Arc;
+mod common;
+
+use common::{book_at, hello, new_store as store, shared, with};
 
 use madoguchi_core::{
     mutation::Mutation,
     people::{Role, StaffMutation},
-    reservation::{ApplicantType, Channel, Procedure},
-    store::{sync::protocol::ManagerProof, NewApplicant, NewStaff, Pin},
+    store::{sync::protocol::ManagerProof, NewStaff, Pin},
     sync::{Envelope, PushOutcome},
-    DataDir, KdfCost, NewStore, Passphrase, Personal, Store,
+    Store,
 };
 use madoguchi_sync::{
     client::{self, Connection, SharedStore},
@@ -24,34 +25,6 @@ use madoguchi_sync::{
     wire::{Request, Response},
     Error,
 };
-
-fn store(dir: &std::path::Path, seat: &str) -> Store {
-    Store::create(
-        &DataDir::at(dir),
-        &Passphrase::new("test passphrase".into()),
-        &NewStore {
-            site_name: "テスト市".into(),
-            seat_name: seat.into(),
-        },
-        KdfCost::insecure_for_tests(),
-    )
-    .unwrap()
-}
-
-fn shared(s: Store) -> SharedStore {
-    Arc::new(std::sync::Mutex::new(Some(s)))
-}
-
-fn with<T>(s: &SharedStore, f: impl FnOnce(&Store) -> T) -> T {
-    f(s.lock().unwrap().as_ref().unwrap())
-}
-
-fn hello() -> Request {
-    Request::Hello(madoguchi_core::store::sync::protocol::Hello {
-        app_version: env!("CARGO_PKG_VERSION").into(),
-        schema_version: madoguchi_core::store::migrate::known_version(),
-    })
-}
 
 fn proof(staff: &str, pin: &str) -> ManagerProof {
     ManagerProof {
@@ -62,32 +35,8 @@ fn proof(staff: &str, pin: &str) -> ManagerProof {
 
 /// A booking for someone new, a week ahead, made by whoever the store acts for.
 fn book(s: &Store, who: usize) {
-    let day = s.today() + chrono::Days::new(7);
-    let day = (0..7)
-        .map(|i| day + chrono::Days::new(i))
-        .find(|d| {
-            s.day_board(*d)
-                .map(|b| !b.slots.is_empty())
-                .unwrap_or(false)
-        })
-        .unwrap();
-    s.book(
-        day,
-        chrono::NaiveTime::from_hms_opt(9 + who as u32 / 2, 30 * (who as u32 % 2), 0).unwrap(),
-        Channel::Phone,
-        vec![(
-            NewApplicant {
-                name_kanji: Personal::new(format!("見本 {who}")),
-                name_kana: Personal::new(format!("ミホン {who}")),
-                phone: Some(Personal::new(format!("090-0000-{who:04}"))),
-                birth_date: None,
-            },
-            ApplicantType::ApplicantSelf,
-            vec![Procedure::CardIssue],
-        )],
-        "",
-    )
-    .unwrap();
+    let at = chrono::NaiveTime::from_hms_opt(9 + who as u32 / 2, 30 * (who as u32 % 2), 0).unwrap();
+    book_at(s, &who.to_string(), at);
 }
 
 /// A connection with this seat's enrolled identity (what a program on that PC can open).

@@ -8,6 +8,9 @@
 //! Attackers bind 127.0.0.2 and 127.0.0.3 before connecting (Linux routes all of 127/8 to lo);
 //! the seats connect from 127.0.0.1.
 #![cfg(target_os = "linux")]
+mod common;
+
+use common::{book, enrolled_seat, hello, store, with};
 
 use std::{
     collections::HashMap,
@@ -19,16 +22,11 @@ use std::{
     time::{Duration, Instant},
 };
 
-use madoguchi_core::{
-    reservation::{ApplicantType, Channel, Procedure},
-    store::NewApplicant,
-    DataDir, KdfCost, NewStore, Passphrase, Personal, Store,
-};
 use madoguchi_sync::{
     client::{self, SharedStore},
     hub::{Hub, Limits, Rate},
     tls::{self, HubPin},
-    wire::{self, Request, Response},
+    wire::{self, Response},
     Error,
 };
 use tokio::{
@@ -42,77 +40,6 @@ const SEATS: [u8; 4] = [127, 0, 0, 1];
 const ATTACKERS: [[u8; 4]; 2] = [[127, 0, 0, 2], [127, 0, 0, 3]];
 /// An address nobody has used: what a new PC on the LAN would see.
 const BYSTANDER: [u8; 4] = [127, 0, 0, 4];
-
-// Helpers copied from net.rs (only what these tests need).
-
-fn hello() -> Request {
-    Request::Hello(madoguchi_core::store::sync::protocol::Hello {
-        app_version: env!("CARGO_PKG_VERSION").into(),
-        schema_version: madoguchi_core::store::migrate::known_version(),
-    })
-}
-
-fn store(dir: &std::path::Path, seat: &str) -> Store {
-    Store::create(
-        &DataDir::at(dir),
-        &Passphrase::new("test passphrase".into()),
-        &NewStore {
-            site_name: "テスト市".into(),
-            seat_name: seat.into(),
-        },
-        KdfCost::insecure_for_tests(),
-    )
-    .unwrap()
-    .act_as_site("tests")
-}
-
-fn shared(s: Store) -> SharedStore {
-    Arc::new(std::sync::Mutex::new(Some(s)))
-}
-
-fn with<T>(s: &SharedStore, f: impl FnOnce(&Store) -> T) -> T {
-    f(s.lock().unwrap().as_ref().unwrap())
-}
-
-async fn enrolled_seat(hub: &Hub, addr: &str, name: &str) -> (tempfile::TempDir, SharedStore) {
-    let tmp = tempfile::tempdir().unwrap();
-    let seat = shared(store(tmp.path(), name));
-    let code = hub.enrolment_string().await.unwrap();
-    client::enrol(&seat, addr, &code).await.unwrap();
-    (tmp, seat)
-}
-
-fn book(s: &SharedStore, who: &str) -> madoguchi_core::reservation_number::ReservationNumber {
-    with(s, |s| {
-        let day = s.today() + chrono::Days::new(7);
-        let day = (0..7)
-            .map(|i| day + chrono::Days::new(i))
-            .find(|d| {
-                s.day_board(*d)
-                    .map(|b| !b.slots.is_empty())
-                    .unwrap_or(false)
-            })
-            .unwrap();
-        s.book(
-            day,
-            chrono::NaiveTime::from_hms_opt(10, 0, 0).unwrap(),
-            Channel::Phone,
-            vec![(
-                NewApplicant {
-                    name_kanji: Personal::new(format!("見本 {who}")),
-                    name_kana: Personal::new(format!("ミホン {who}")),
-                    phone: Some(Personal::new("090-1234-5678".to_string())),
-                    birth_date: None,
-                },
-                ApplicantType::ApplicantSelf,
-                vec![Procedure::CardIssue],
-            )],
-            "",
-        )
-        .unwrap()
-        .number
-    })
-}
 
 // Helpers of these tests.
 

@@ -1,49 +1,20 @@
 //! The network layer on loopback: enrolment, propagation between seats within a second,
 //! and every kind of stranger refused with a clear error and no crash.
+mod common;
+
+use common::{book, enrolled_seat, hello, shared, store, with};
+
 use std::{sync::Arc, time::Duration};
 
-use madoguchi_core::{
-    reservation::{ApplicantType, Channel, Procedure},
-    store::NewApplicant,
-    DataDir, KdfCost, NewStore, Passphrase, Personal, Store,
-};
+use madoguchi_core::{DataDir, Passphrase, Store};
 use madoguchi_sync::{
-    client::{self, SharedStore},
+    client::{self},
     hub::Hub,
     tls::{self, HubPin},
     wire::{self, Request, Response},
     Error,
 };
 use tokio::{io::AsyncWriteExt, net::TcpStream};
-
-fn hello() -> Request {
-    Request::Hello(madoguchi_core::store::sync::protocol::Hello {
-        app_version: env!("CARGO_PKG_VERSION").into(),
-        schema_version: madoguchi_core::store::migrate::known_version(),
-    })
-}
-
-fn store(dir: &std::path::Path, seat: &str) -> Store {
-    Store::create(
-        &DataDir::at(dir),
-        &Passphrase::new("test passphrase".into()),
-        &NewStore {
-            site_name: "テスト市".into(),
-            seat_name: seat.into(),
-        },
-        KdfCost::insecure_for_tests(),
-    )
-    .unwrap()
-    .act_as_site("tests")
-}
-
-fn shared(s: Store) -> SharedStore {
-    Arc::new(std::sync::Mutex::new(Some(s)))
-}
-
-fn with<T>(s: &SharedStore, f: impl FnOnce(&Store) -> T) -> T {
-    f(s.lock().unwrap().as_ref().unwrap())
-}
 
 async fn hub() -> (tempfile::TempDir, Hub, String) {
     let tmp = tempfile::tempdir().unwrap();
@@ -54,46 +25,6 @@ async fn hub() -> (tempfile::TempDir, Hub, String) {
         .await
         .unwrap();
     (tmp, hub, addr.to_string())
-}
-
-async fn enrolled_seat(hub: &Hub, addr: &str, name: &str) -> (tempfile::TempDir, SharedStore) {
-    let tmp = tempfile::tempdir().unwrap();
-    let seat = shared(store(tmp.path(), name));
-    let code = hub.enrolment_string().await.unwrap();
-    client::enrol(&seat, addr, &code).await.unwrap();
-    (tmp, seat)
-}
-
-fn book(s: &SharedStore, who: &str) -> madoguchi_core::reservation_number::ReservationNumber {
-    with(s, |s| {
-        let day = s.today() + chrono::Days::new(7);
-        let day = (0..7)
-            .map(|i| day + chrono::Days::new(i))
-            .find(|d| {
-                s.day_board(*d)
-                    .map(|b| !b.slots.is_empty())
-                    .unwrap_or(false)
-            })
-            .unwrap();
-        s.book(
-            day,
-            chrono::NaiveTime::from_hms_opt(10, 0, 0).unwrap(),
-            Channel::Phone,
-            vec![(
-                NewApplicant {
-                    name_kanji: Personal::new(format!("見本 {who}")),
-                    name_kana: Personal::new(format!("ミホン {who}")),
-                    phone: Some(Personal::new("090-1234-5678".to_string())),
-                    birth_date: None,
-                },
-                ApplicantType::ApplicantSelf,
-                vec![Procedure::CardIssue],
-            )],
-            "",
-        )
-        .unwrap()
-        .number
-    })
 }
 
 #[tokio::test(flavor = "multi_thread")]
