@@ -87,3 +87,23 @@ test("the hub's seat tools ask the manager's PIN again; a wrong PIN is said in J
   await userEvent.click(screen.getByRole("button", { name: "新しい席の登録コードを発行" }));
   expect(await screen.findByTestId("sync-message")).toHaveTextContent(/登録コード：[A-Z0-9-]+-[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}/);
 });
+
+test("a change the hub refused for who made it is shown in Japanese with the seat it came from", async () => {
+  const backend = new FakeBackend();
+  backend.sync = { ...backend.sync, enrolled: true, hubName: "ハブ", hubAddress: "hub:7750", connected: true };
+  backend.conflictList = [
+    {
+      record: {
+        id: "c2", seat: "窓口9", staff: "S001", kind: "staff_reset_pin", subject: "C001", reason: "origin_refused",
+        message: "staff ID S001 (staff) may not manage_staff", madeAt: "2026-12-01T08:39:00", raisedAt: "2026-12-01T09:00:00Z",
+      },
+      mutation: { op: "set_pin_hash", code: "C001", pin_hash: "x" },
+      resolvedAt: null, resolvedBy: null, resolution: null,
+    },
+  ];
+  await openSync(backend);
+  const card = await screen.findByTestId("conflict");
+  expect(card).toHaveTextContent("窓口9・S001");
+  expect(card).toHaveTextContent("権限が確認できないため、反映しませんでした");
+  expect(card).not.toHaveTextContent("may not");
+});
