@@ -322,8 +322,8 @@ fn a_booking_on_one_seat_reaches_the_other_and_the_hub_identically() {
 fn a_push_sent_twice_applies_once_and_gets_the_same_answer() {
     let net = Net::new(1);
     let seat = &net.seats[0];
-    book(&seat.s(), "2026-12-02", 10, 0, 1).unwrap();
-    book(&seat.s(), "2026-12-02", 10, 30, 2).unwrap();
+    book(seat.s(), "2026-12-02", 10, 0, 1).unwrap();
+    book(seat.s(), "2026-12-02", 10, 30, 2).unwrap();
     let batch = seat.s().pending_envelopes(10).unwrap();
     let first = net.hub().hub_push(seat.id, &batch).unwrap();
     let head = net.hub().hub_head().unwrap();
@@ -346,7 +346,7 @@ fn a_push_sent_twice_applies_once_and_gets_the_same_answer() {
 fn an_unenrolled_or_revoked_seat_is_refused() {
     let net = Net::new(1);
     let seat = &net.seats[0];
-    book(&seat.s(), "2026-12-02", 10, 0, 1).unwrap();
+    book(seat.s(), "2026-12-02", 10, 0, 1).unwrap();
     let batch = seat.s().pending_envelopes(10).unwrap();
     assert!(matches!(
         net.hub().hub_push(Uuid::now_v7(), &batch),
@@ -453,7 +453,7 @@ fn the_last_place_goes_to_one_seat_and_the_others_become_conflicts_with_who_to_c
     // Everyone goes offline and books the last place for a different citizen.
     let mut numbers = Vec::new();
     for (i, seat) in net.seats.iter().enumerate() {
-        let r = book(&seat.s(), day, 9, 0, 200 + i).unwrap();
+        let r = book(seat.s(), day, 9, 0, 200 + i).unwrap();
         numbers.push((i, r.number, seat.s().is_confirmed(r.number).unwrap()));
     }
     let confirmed_offline = numbers.iter().filter(|(_, _, c)| *c).count();
@@ -551,17 +551,17 @@ fn convergence_run(seed: u64) {
                 let day = days[rng.gen_range(0..days.len())];
                 let (h, m) = [(9, 0), (9, 30), (10, 0), (13, 0)][rng.gen_range(0..4)];
                 attempted_bookings += 1;
-                let _ = book(&seat.s(), day, h, m, who);
+                let _ = book(seat.s(), day, h, m, who);
             }
             40..=49 => {
                 let seat = &net.seats[i];
-                if let Some(r) = pick(&seat.s(), &mut rng, days, ReservationStatus::Booked) {
+                if let Some(r) = pick(seat.s(), &mut rng, days, ReservationStatus::Booked) {
                     let _ = seat.s().cancel(r);
                 }
             }
             50..=59 => {
                 let seat = &net.seats[i];
-                if let Some(r) = pick(&seat.s(), &mut rng, days, ReservationStatus::Booked) {
+                if let Some(r) = pick(seat.s(), &mut rng, days, ReservationStatus::Booked) {
                     let (h, m) = [(9, 0), (10, 30), (14, 0)][rng.gen_range(0..3)];
                     let _ = seat
                         .s()
@@ -760,7 +760,7 @@ fn escrow_never_takes_more_than_the_free_places_and_online_bookings_still_fit() 
 fn the_hub_keeps_every_seats_audit_chain_and_refuses_a_tampered_link() {
     let net = Net::new(2);
     for (i, seat) in net.seats.iter().enumerate() {
-        book(&seat.s(), "2026-12-02", 10, 0, 500 + i).unwrap();
+        book(seat.s(), "2026-12-02", 10, 0, 500 + i).unwrap();
         let entries = seat.s().audit_chain_after(0, 1000).unwrap();
         assert!(!entries.is_empty());
         let head = net.hub().hub_store_audit(seat.id, &entries).unwrap();
@@ -774,7 +774,7 @@ fn the_hub_keeps_every_seats_audit_chain_and_refuses_a_tampered_link() {
 
     // A new entry with an edited detail, or one that skips ahead, is refused.
     let seat = &net.seats[0];
-    book(&seat.s(), "2026-12-02", 10, 30, 600).unwrap();
+    book(seat.s(), "2026-12-02", 10, 30, 600).unwrap();
     let held = net.hub().audit_chain_head(seat.id).unwrap();
     let mut fresh = seat.s().audit_chain_after(held, 1000).unwrap();
     let mut edited = fresh.clone();
@@ -869,7 +869,7 @@ fn the_roster_syncs_and_lock_outs_stay_at_their_seat() {
 fn a_seat_clock_beyond_the_drift_bound_is_reported_and_its_change_still_applies() {
     let net = Net::new(1);
     let seat = &net.seats[0];
-    book(&seat.s(), "2026-12-02", 10, 0, 700).unwrap();
+    book(seat.s(), "2026-12-02", 10, 0, 700).unwrap();
     let mut batch = seat.s().pending_envelopes(10).unwrap();
     // Ten minutes ahead of the hub: beyond the 5-second bound.
     let ahead = std::time::SystemTime::now() + std::time::Duration::from_secs(600);
