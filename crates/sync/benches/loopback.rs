@@ -1,13 +1,20 @@
 //! Sync on loopback, over real TLS with real encrypted stores:
 //! - propagation latency seat → hub → seat with 8 seats syncing in the background (p50, p99);
-//! - hub throughput: mutations a second, pushed in batches by one seat;
+//! - hub throughput: mutations a second, 8 seats pushing at once (sustained), and one seat;
+//! - how long the UI waits for a seat's store while it syncs (a new seat's first sync, then
+//!   steady pushes and pulls): a thread standing in for a Tauri command takes the store lock
+//!   every 10 ms for a small read (p99, max);
+//! - store bytes per synced reservation, and what takes the space (per table and index);
 //! - time to first sync of a new seat against a hub holding 100,000 records.
 //!
 //! Run: `cargo bench -p madoguchi-sync --bench loopback` (release). Under `cargo test
 //! --benches` it runs small as a smoke test. Prints the figures.
 use madoguchi_core::mutation::{Mutation, PlanMutation, ReservationMutation};
 use std::{
-    sync::Arc,
+    sync::{
+        atomic::{AtomicBool, Ordering},
+        Arc,
+    },
     time::{Duration, Instant},
 };
 
@@ -19,7 +26,7 @@ use madoguchi_core::{
 };
 use madoguchi_sync::{
     client::{self, SharedStore},
-    hub::Hub,
+    hub::{Hub, Limits, Rate},
     tls::HubPin,
 };
 
@@ -145,11 +152,23 @@ async fn main() {
     } else {
         (3, 3, 300, 200)
     };
+    // Bookings each seat pushes when all push at once; then, while a new seat syncs steadily,
+    // each other seat's bookings and the new seat's own.
+    let (per_seat, steady, own) = if full { (2_000, 300, 100) } else { (40, 10, 5) };
     let tmp = tempfile::tempdir().unwrap();
     let first = chrono::Local::now().date_naive() + chrono::Days::new(1);
 
     // Propagation with `seats_n` seats syncing in the background.
-    let hub = Hub::new(store(&tmp.path().join("hub"), "ハブ")).unwrap();
+    // Every seat is on 127.0.0.1: more enrolments and connections at once than one address
+    // gets on a LAN.
+    let enrolments = Rate::new(1000, Duration::from_millis(1));
+    let hub = Hub::new(store(&tmp.path().join("hub"), "ハブ"))
+        .unwrap()
+        .with_limits(
+            Limits::default()
+                .enrolments(enrolments, enrolments)
+                .anonymous(64, 64),
+        );
     let (addr, _task) = hub
         .clone()
         .bind("127.0.0.1:0".parse().unwrap())
@@ -252,9 +271,18 @@ async fn main() {
     for (_, _, task, _) in &seats {
         task.abort();
     }
+    let seat_stores: Vec<SharedStore> = seats.iter().map(|(s, ..)| s.clone()).collect();
+    push_together(&seat_stores, first, per_seat).await;
+    ui_wait(&hub, &addr, tmp.path(), &seat_stores, first, steady, own).await;
 
     // Hub throughput: one seat pushes `pushed` bookings in batches over the network.
     let pusher = enrol(&hub, &addr, &tmp.path().join("pusher"), "受付").await;
+    {
+        // A seat in use: it holds the hub's rows before it books offline, so its round after
+        // the pushes moves over its own entries (a rebase), not a first snapshot.
+        let mut conn = connect(&pusher).await;
+        client::round(&pusher, &mut conn).await.unwrap();
+    }
     {
         let g = pusher.lock().unwrap();
         bookings(
@@ -301,17 +329,20 @@ async fn main() {
         took.as_secs_f64(),
         pushed_n as f64 / took.as_secs_f64()
     );
+    let probe = UiProbe::start(pusher.clone());
     let started = Instant::now();
     let round = client::round(&pusher, &mut conn).await.unwrap();
     println!(
-        "  (the pushing seat's next round: {} entries pulled{} in {:.2} s)",
+        "  (the pushing seat's next round: {} entries pulled, {} of them its own moved over{} in {:.2} s)",
         round.pulled,
+        round.fast_forwarded,
         round
             .snapshot
             .as_deref()
             .map_or(String::new(), |r| format!(", snapshot loaded ({r})")),
         started.elapsed().as_secs_f64()
     );
+    probe.finish("the pushing seat's next round");
 
     // First sync of a new seat against `records` records.
     let generator = store(&tmp.path().join("generator"), "生成");
@@ -358,6 +389,7 @@ async fn main() {
     )
     .await;
     let mut conn = connect(&fresh).await;
+    let probe = UiProbe::start(fresh.clone());
     let started = Instant::now();
     let round = client::round(&fresh, &mut conn).await.unwrap();
     let took = started.elapsed();
@@ -374,4 +406,378 @@ async fn main() {
         head as f64 / took.as_secs_f64(),
         db as f64 / 1e6
     );
+    probe.finish("first sync of a new seat");
+}
+
+/// Runs `f` on a seat's store on the blocking pool (as the client does).
+async fn on<T: Send + 'static>(s: &SharedStore, f: impl FnOnce(&Store) -> T + Send + 'static) -> T {
+    let s = s.clone();
+    tokio::task::spawn_blocking(move || f(s.lock().unwrap().as_ref().unwrap()))
+        .await
+        .unwrap()
+}
+
+/// `n` bookings from `from` on, as mutations of `seat` (the plan must be set already).
+fn fill(seat: &Store, from: NaiveDate, n: usize, offset: usize) {
+    let mut made = 0;
+    let mut day = from;
+    while made < n {
+        if let Ok(board) = seat.day_board(day) {
+            let batch: Vec<Mutation> = board
+                .slots
+                .iter()
+                .flat_map(|s| std::iter::repeat_n(s.starts, s.free() as usize))
+                .take(n - made)
+                .enumerate()
+                .map(|(k, starts)| {
+                    Mutation::Reservation(ReservationMutation::Book(Book::new(
+                        seat.fresh_number().unwrap(),
+                        day,
+                        starts,
+                        Channel::Phone,
+                        vec![person(offset + made + k)],
+                        "",
+                    )))
+                })
+                .collect();
+            let ok = seat
+                .execute_batch(&batch)
+                .unwrap()
+                .iter()
+                .filter(|r| r.is_ok())
+                .count();
+            made += ok.max(1);
+        }
+        day = day.succ_opt().unwrap();
+    }
+}
+
+/// Pushes the seat's outbox in batches of `size`, each answered before the next (as a seat's
+/// round does); the mutations pushed.
+async fn push_outbox(s: &SharedStore, size: usize) -> usize {
+    let mut conn = connect(s).await;
+    let mut pushed = 0;
+    loop {
+        let batch = on(s, move |st| st.pending_envelopes(size).unwrap()).await;
+        if batch.is_empty() {
+            return pushed;
+        }
+        pushed += batch.len();
+        let madoguchi_sync::wire::Response::Pushed { results } = conn
+            .call(&madoguchi_sync::wire::Request::Push { batch })
+            .await
+            .unwrap()
+        else {
+            panic!("unexpected answer");
+        };
+        on(s, move |st| st.acknowledge(&results).unwrap()).await;
+    }
+}
+
+/// Pushes the seat's outbox in batches of `size` with up to `window` batches in flight: the
+/// next is sent before the answer to the last comes back, so the hub has it at hand when it
+/// has answered; the mutations pushed.
+async fn push_pipelined(s: &SharedStore, size: usize, window: usize) -> usize {
+    use madoguchi_sync::wire::{self, Request, Response};
+    let (identity, link) = on(s, |st| {
+        (
+            st.sync_identity(madoguchi_sync::tls::new_identity).unwrap(),
+            st.sync_link().unwrap().unwrap(),
+        )
+    })
+    .await;
+    let config =
+        madoguchi_sync::tls::client_config(&identity, HubPin::Exact(link.hub_fingerprint)).unwrap();
+    let tcp = tokio::net::TcpStream::connect(&link.hub_address)
+        .await
+        .unwrap();
+    tcp.set_nodelay(true).unwrap();
+    let name = rustls::pki_types::ServerName::try_from(madoguchi_sync::tls::CERT_NAME).unwrap();
+    let stream = tokio_rustls::TlsConnector::from(config)
+        .connect(name, tcp)
+        .await
+        .unwrap();
+    let (mut reader, mut writer) = tokio::io::split(stream);
+    let mut in_flight = std::collections::VecDeque::new();
+    let (mut last_sent, mut pushed) = (0u64, 0usize);
+    // The outbox read ahead (about a page of JSON at a time), not yet sent.
+    let mut unsent = std::collections::VecDeque::new();
+    loop {
+        while in_flight.len() < window {
+            if unsent.is_empty() {
+                unsent = on(s, |st| st.pending_envelopes(usize::MAX).unwrap())
+                    .await
+                    .into_iter()
+                    .filter(|e| e.seq > last_sent)
+                    .collect();
+            }
+            let batch: Vec<_> = unsent.drain(..size.min(unsent.len())).collect();
+            let Some(last) = batch.last() else { break };
+            last_sent = last.seq;
+            in_flight.push_back(batch.len());
+            wire::write(&mut writer, &Request::Push { batch })
+                .await
+                .unwrap();
+        }
+        let Some(n) = in_flight.pop_front() else {
+            return pushed;
+        };
+        let results = loop {
+            match wire::read::<_, Response>(&mut reader).await.unwrap() {
+                Some(Response::Pushed { results }) => break results,
+                Some(Response::Notify { .. }) => continue,
+                other => panic!("unexpected answer {other:?}"),
+            }
+        };
+        pushed += n;
+        on(s, move |st| st.acknowledge(&results).unwrap()).await;
+    }
+}
+
+/// Every seat pushes `per_seat` bookings at once, each on days of its own beyond the escrow
+/// window (so none is refused), twice: each batch answered before the next (as a seat's round
+/// does now), then pipelined. The hub's sustained mutations a second.
+async fn push_together(seats: &[SharedStore], first: NaiveDate, per_seat: usize) {
+    // The plan (16 places a slot) from one seat, then every seat syncs it.
+    let plan = SlotPlan {
+        slot_minutes: 15,
+        bands: vec![Band {
+            starts: t(9, 0),
+            ends: t(17, 0),
+            capacity: 16,
+        }],
+    };
+    on(&seats[0], move |s| {
+        s.execute(Mutation::Plan(PlanMutation::SetSlotPlan {
+            kind: PlanKind::Regular,
+            plan,
+        }))
+        .unwrap();
+    })
+    .await;
+    for s in seats {
+        client::round(s, &mut connect(s).await).await.unwrap();
+    }
+    for (round, window) in [(0, 1), (1, 2)] {
+        let generated = Instant::now();
+        for (i, s) in seats.iter().enumerate() {
+            let from = first + chrono::Days::new(40 + 60 * round + 7 * i as u64);
+            let offset = 2_000_000 + (round as usize * seats.len() + i) * per_seat;
+            on(s, move |st| fill(st, from, per_seat, offset)).await;
+        }
+        eprintln!(
+            "  ({} seats made {per_seat} bookings each in {:.1} s)",
+            seats.len(),
+            generated.elapsed().as_secs_f64()
+        );
+        let started = Instant::now();
+        let pushers: Vec<_> = seats
+            .iter()
+            .map(|s| {
+                let s = s.clone();
+                let size = madoguchi_sync::wire::PUSH_BATCH;
+                tokio::spawn(async move {
+                    if window == 1 {
+                        push_outbox(&s, size).await
+                    } else {
+                        push_pipelined(&s, size, window).await
+                    }
+                })
+            })
+            .collect();
+        let mut total = 0;
+        for p in pushers {
+            total += p.await.unwrap();
+        }
+        let took = started.elapsed();
+        println!(
+            "hub, {} seats pushing at once{}: {total} bookings in batches of {} applied in {:.2} s = {:.0} mutations/s",
+            seats.len(),
+            if window == 1 {
+                ", each batch answered before the next".to_owned()
+            } else {
+                format!(", {window} batches in flight each")
+            },
+            madoguchi_sync::wire::PUSH_BATCH,
+            took.as_secs_f64(),
+            total as f64 / took.as_secs_f64()
+        );
+    }
+}
+
+/// A stand-in for the UI: every 10 ms it takes the seat's store lock, as a Tauri command does
+/// (`with_store`), for a small read, and records how long it waited for the lock.
+struct UiProbe {
+    stop: Arc<AtomicBool>,
+    thread: std::thread::JoinHandle<Vec<Duration>>,
+}
+
+impl UiProbe {
+    fn start(store: SharedStore) -> UiProbe {
+        let stop = Arc::new(AtomicBool::new(false));
+        let stopped = stop.clone();
+        let thread = std::thread::spawn(move || {
+            let mut waits = Vec::new();
+            while !stopped.load(Ordering::Relaxed) {
+                let asked = Instant::now();
+                let guard = store.lock().unwrap();
+                waits.push(asked.elapsed());
+                guard.as_ref().unwrap().outbox_status().unwrap();
+                drop(guard);
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            waits
+        });
+        UiProbe { stop, thread }
+    }
+
+    /// Stops and prints the waits.
+    fn finish(self, what: &str) {
+        self.stop.store(true, Ordering::Relaxed);
+        let mut waits = self.thread.join().unwrap();
+        waits.sort();
+        println!(
+            "  UI wait for the store lock, {what}: n={} p99 {:.1} ms  max {:.1} ms",
+            waits.len(),
+            percentile(&waits, 0.99).as_secs_f64() * 1e3,
+            waits.last().unwrap().as_secs_f64() * 1e3
+        );
+    }
+}
+
+/// How long the UI waits for a seat's store while it syncs: a new seat's first sync against
+/// the hub as it is now, then steady rounds while the other seats push and the seat books
+/// itself. Then the bytes its store takes per synced reservation, and where they go.
+async fn ui_wait(
+    hub: &Hub,
+    addr: &str,
+    dir: &std::path::Path,
+    others: &[SharedStore],
+    first: NaiveDate,
+    steady: usize,
+    own: usize,
+) {
+    let head = hub.with_store(|s| s.hub_head()).await.unwrap();
+    let seat = enrol(hub, addr, &dir.join("ui-seat"), "UI席").await;
+    let probe = UiProbe::start(seat.clone());
+    let started = Instant::now();
+    let round = client::round(&seat, &mut connect(&seat).await)
+        .await
+        .unwrap();
+    println!(
+        "UI while a new seat syncs: first sync against {head} log entries ({}) in {:.1} s",
+        round.snapshot.as_deref().unwrap_or("no snapshot"),
+        started.elapsed().as_secs_f64()
+    );
+    probe.finish("first sync");
+
+    // Steady: the seat syncs in the background as the app does; the others push their
+    // bookings a few at a time; the seat books too, one at a time, as a person would.
+    for (i, s) in others.iter().enumerate() {
+        let from = first + chrono::Days::new(170 + 5 * i as u64);
+        on(s, move |st| fill(st, from, steady, 3_000_000 + i * steady)).await;
+    }
+    let wake = Arc::new(tokio::sync::Notify::new());
+    let (task, _status) = client::spawn(seat.clone(), wake.clone());
+    let probe = UiProbe::start(seat.clone());
+    let started = Instant::now();
+    let pushers: Vec<_> = others
+        .iter()
+        .map(|s| {
+            let s = s.clone();
+            tokio::spawn(async move { push_outbox(&s, 5).await })
+        })
+        .collect();
+    let mut day = first + chrono::Days::new(3);
+    let mut booked = 0;
+    while booked < own {
+        let d = day;
+        let ok = on(&seat, move |s| {
+            let free = s
+                .day_schedule(d)
+                .unwrap()
+                .into_iter()
+                .find(|s| s.free() > 0);
+            free.map(|slot| {
+                s.book(
+                    d,
+                    slot.starts,
+                    Channel::Phone,
+                    vec![person(4_000_000 + booked)],
+                    "",
+                )
+                .is_ok()
+            })
+        })
+        .await;
+        match ok {
+            Some(true) => booked += 1,
+            Some(false) => {}
+            None => day = day.succ_opt().unwrap(),
+        }
+        wake.notify_one();
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    for p in pushers {
+        p.await.unwrap();
+    }
+    // Until the seat holds the whole log and has nothing left to push.
+    loop {
+        let head = hub.with_store(|s| s.hub_head()).await.unwrap();
+        let (cursor, pending) = on(&seat, |s| {
+            (
+                s.sync_link().unwrap().unwrap().cursor,
+                s.outbox_status().unwrap().pending,
+            )
+        })
+        .await;
+        if cursor >= head && pending == 0 {
+            break;
+        }
+        wake.notify_one();
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    println!(
+        "UI while the seat syncs steadily ({} others pushing {steady} bookings 5 at a time, {own} booked here): {:.1} s",
+        others.len(),
+        started.elapsed().as_secs_f64()
+    );
+    probe.finish("steady pushes and pulls");
+    task.abort();
+
+    let (space, reservations, file) = on(&seat, |s| {
+        (
+            s.space_used().unwrap(),
+            s.synced_dump()
+                .unwrap()
+                .iter()
+                .filter(|r| r.starts_with("reservations|"))
+                .count(),
+            s.data_dir().database(),
+        )
+    })
+    .await;
+    let total: u64 = space.iter().map(|u| u.bytes).sum();
+    let size = |p: std::path::PathBuf| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+    let file = size(file.clone()) + size(file.with_extension("db-wal"));
+    println!(
+        "store bytes per synced reservation: {:.0} ({} reservations, {:.1} MB of pages; file and WAL {:.1} MB); largest:",
+        total as f64 / reservations as f64,
+        reservations,
+        total as f64 / 1e6,
+        file as f64 / 1e6
+    );
+    for u in space.iter().take(12) {
+        println!(
+            "  {:<34} {:>6.0} B/reservation  {:>4.1}%  (rows {:.0}% of its pages)",
+            if u.name == u.table {
+                u.name.clone()
+            } else {
+                format!("{} ({})", u.name, u.table)
+            },
+            u.bytes as f64 / reservations as f64,
+            100.0 * u.bytes as f64 / total as f64,
+            100.0 * u.payload as f64 / u.bytes.max(1) as f64
+        );
+    }
 }

@@ -191,6 +191,14 @@ pub async fn push_outbox(store: &SharedStore, conn: &mut Connection) -> Result<R
     drive(store, conn, SeatRound::push_only()).await
 }
 
+/// How long the round leaves the store alone between two parts of its local work.
+const BETWEEN_PARTS: Duration = Duration::from_millis(1);
+
+/// Runs a round's steps, each with the store locked for that step only. While the hub prepares
+/// an answer the seat does the round's local work (checking its kept digests, writing a
+/// snapshot page) in parts, a moment apart, so that the hub and the seat work at once and a
+/// screen waiting for the store gets it between two parts (the store's lock is not fair: the
+/// loop would otherwise take it again first).
 async fn drive(store: &SharedStore, conn: &mut Connection, mut state: SeatRound) -> Result<Round> {
     let mut answer = None;
     loop {
@@ -201,10 +209,36 @@ async fn drive(store: &SharedStore, conn: &mut Connection, mut state: SeatRound)
         })
         .await?;
         state = next;
-        match step {
+        let request = match step {
             Step::Done(report) => return Ok(report),
-            Step::Send(request) => answer = Some(conn.call(&request).await?),
+            Step::Send(request) => request,
+        };
+        if !state.has_work() {
+            answer = Some(conn.call(&request).await?);
+            continue;
         }
+        wire::write(&mut conn.writer, &request).await?;
+        while state.has_work() {
+            tokio::time::sleep(BETWEEN_PARTS).await;
+            state = with_store(store, move |s| {
+                let mut state = state;
+                s.sync_work(&mut state)?;
+                Ok(state)
+            })
+            .await?;
+        }
+        answer = Some(
+            match tokio::time::timeout(Duration::from_secs(30), conn.responses.recv())
+                .await
+                .map_err(|_| Error::Io(std::io::ErrorKind::TimedOut.into()))?
+                .ok_or_else(|| Error::Io(std::io::ErrorKind::ConnectionReset.into()))??
+            {
+                Response::Refused { code, message } => {
+                    return Err(Error::Refused { code, message })
+                }
+                r => r,
+            },
+        );
     }
 }
 

@@ -1,9 +1,13 @@
 //! The hub: one TLS listener on the LAN, one task per seat connection, one store.
 //!
 //! Each request runs on the blocking pool against the hub's store (one SQLite connection
-//! behind a mutex, so pushes are serialised, which the log's order needs anyway). A push that
-//! grows the log wakes every connected seat (`Notify`), so a booking on one seat shows on the
-//! others within the round trip of a pull. Revoking a seat closes its connections at once.
+//! behind a mutex, so pushes are serialised, which the log's order needs anyway). Pushes and
+//! pulls (which may change a seat's escrow) that arrive while the store is busy are executed
+//! together, in one transaction and one write to disk (group commit), and answered once it is
+//! committed. A pull's log entries are sent as they are stored, never read and written again.
+//! A push that grows the log wakes every connected seat (`Notify`), so a booking on one seat
+//! shows on the others within the round trip of a pull. Revoking a seat closes its connections
+//! at once.
 //!
 //! Anyone on the LAN can open a connection, and any certificate completes the handshake (the
 //! pin is checked after it), so the hub spends little on what it does not know yet ([`Limits`]):
@@ -24,7 +28,8 @@ use std::{
 };
 
 use madoguchi_core::{
-    store::sync::{protocol::ManagerProof, SeatRecord},
+    store::sync::{protocol::ManagerProof, HubDone, HubJob, Pulled, SeatRecord},
+    sync::{Envelope, PushResult, Quota},
     Store,
 };
 use tokio::{
@@ -255,6 +260,32 @@ pub struct Hub {
     announced: Arc<AtomicU64>,
     /// Who may connect, and how long they may take.
     gate: Arc<Gate>,
+    /// Pushes and pulls waiting to be executed together ([`Hub::group`]).
+    jobs: Arc<std::sync::Mutex<Vec<Job>>>,
+}
+
+/// A seat's push or pull waiting for the store, with where its answer goes.
+enum Job {
+    Push {
+        seat: Uuid,
+        batch: Vec<Envelope>,
+        reply: oneshot::Sender<Result<(Vec<PushResult>, u64)>>,
+    },
+    Pull {
+        seat: Uuid,
+        after: u64,
+        log_id: String,
+        known: Option<String>,
+        escrow_in_use: Vec<Quota>,
+        reply: oneshot::Sender<Result<Pulled>>,
+    },
+}
+
+/// An answer on its way to a peer: typed, or a frame's JSON object already made (a pull's
+/// entries as stored).
+enum Outgoing {
+    Answer(Response),
+    Json(String),
 }
 
 /// Holds a seat's place in [`Hub::live`] while its connection lives.
@@ -286,6 +317,7 @@ impl Hub {
             live: Arc::default(),
             announced: Arc::default(),
             gate: Arc::new(Gate::new(Limits::default())),
+            jobs: Arc::default(),
         })
     }
 
@@ -315,6 +347,55 @@ impl Hub {
         .await
         .map_err(|e| Error::Protocol(format!("store task failed: {e}")))?
         .map_err(Error::from)
+    }
+
+    /// Executes `job` with whatever other pushes and pulls are waiting, in one transaction
+    /// (group commit): the first task to get the store takes every job queued by then, and
+    /// answers each once they are committed. `answer` is where `job` replies.
+    async fn group<T>(&self, job: Job, answer: oneshot::Receiver<Result<T>>) -> Result<T> {
+        self.jobs
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(job);
+        let (store, jobs) = (self.store.clone(), self.jobs.clone());
+        // Not awaited: another task may execute this job first; the answer says when it is done.
+        drop(tokio::task::spawn_blocking(move || {
+            let guard = store.lock().unwrap_or_else(|p| p.into_inner());
+            let queued = std::mem::take(&mut *jobs.lock().unwrap_or_else(|p| p.into_inner()));
+            if !queued.is_empty() {
+                execute_group(&guard, queued);
+            }
+        }));
+        answer
+            .await
+            .map_err(|_| Error::Protocol("the store task failed".into()))?
+    }
+
+    /// Executes a seat's push with others (see [`Hub::group`]); the results and the log's head.
+    async fn push(&self, seat: Uuid, batch: Vec<Envelope>) -> Result<(Vec<PushResult>, u64)> {
+        let (reply, answer) = oneshot::channel();
+        self.group(Job::Push { seat, batch, reply }, answer).await
+    }
+
+    /// Answers a seat's pull with others (see [`Hub::group`]).
+    async fn pull(
+        &self,
+        seat: Uuid,
+        after: u64,
+        log_id: String,
+        known: Option<String>,
+        escrow_in_use: Vec<Quota>,
+    ) -> Result<Pulled> {
+        let (reply, answer) = oneshot::channel();
+        let job = Job::Pull {
+            seat,
+            after,
+            log_id,
+            known,
+            escrow_in_use,
+            reply,
+        };
+        self.group(job, answer).await
     }
 
     /// A new one-time enrolment string for the manager to type on the new seat.
@@ -521,7 +602,10 @@ impl Hub {
                             let _ = promote.send(());
                         }
                     }
-                    send(&mut writer, &response, limits.frame).await?;
+                    match &response {
+                        Outgoing::Answer(response) => send(&mut writer, response, limits.frame).await?,
+                        Outgoing::Json(json) => send_json(&mut writer, json, limits.frame).await?,
+                    }
                     if seat.is_none() {
                         break Ok(()); // a stranger gets one answer, then the door
                     }
@@ -551,7 +635,7 @@ impl Hub {
         }
     }
 
-    async fn answer(&self, seat: &mut Option<SeatRecord>, fp: &str, request: Request) -> Response {
+    async fn answer(&self, seat: &mut Option<SeatRecord>, fp: &str, request: Request) -> Outgoing {
         let result: Result<Response> = match (seat.clone(), request) {
             (
                 _,
@@ -599,24 +683,43 @@ impl Hub {
                     Err(e) => Err(e),
                 }
             }
+            (Some(s), Request::Push { batch }) => {
+                match self.push(s.seat_id, batch).await {
+                    Ok((results, head)) => {
+                        // Only a log that grew wakes the seats (a push answered again logs
+                        // nothing).
+                        if self.announced.fetch_max(head, Ordering::SeqCst) < head {
+                            let _ = self.events.send(Event::Head(head));
+                        }
+                        Ok(Response::Pushed { results })
+                    }
+                    Err(e) => Err(e),
+                }
+            }
+            (
+                Some(s),
+                Request::Pull {
+                    after,
+                    log_id,
+                    known,
+                    escrow_in_use,
+                },
+            ) => {
+                return match self
+                    .pull(s.seat_id, after, log_id, known, escrow_in_use)
+                    .await
+                    .and_then(|pulled| Ok(pulled.to_json()?))
+                {
+                    Ok(json) => Outgoing::Json(json),
+                    Err(e) => Outgoing::Answer(refusal(&e)),
+                };
+            }
             (Some(s), request) => {
                 let id = s.seat_id;
-                let push = matches!(request, Request::Push { .. });
-                let answer = self.with_store(move |st| st.hub_answer(id, request)).await;
-                if push && answer.is_ok() {
-                    let head = self
-                        .with_store(|st| st.hub_head())
-                        .await
-                        .unwrap_or_default();
-                    // Only a log that grew wakes the seats (a push answered again logs nothing).
-                    if self.announced.fetch_max(head, Ordering::SeqCst) < head {
-                        let _ = self.events.send(Event::Head(head));
-                    }
-                }
-                answer
+                self.with_store(move |st| st.hub_answer(id, request)).await
             }
         };
-        result.unwrap_or_else(|e| refusal(&e))
+        Outgoing::Answer(result.unwrap_or_else(|e| refusal(&e)))
     }
 
     /// An administration request from an enrolled seat: the seat must still be enrolled and the
@@ -675,6 +778,95 @@ async fn send<W: AsyncWrite + Unpin>(
     tokio::time::timeout(limit, wire::write(w, response))
         .await
         .map_err(|_| timed_out("the peer did not take the answer in time"))?
+}
+
+/// Writes one answer whose JSON object is already made (see [`Outgoing::Json`]), with the
+/// frame's version as [`wire::write`] gives it, within `limit`.
+async fn send_json<W: AsyncWrite + Unpin>(w: &mut W, json: &str, limit: Duration) -> Result<()> {
+    let frame = frame_json(json)?;
+    tokio::time::timeout(limit, async {
+        use tokio::io::AsyncWriteExt as _;
+        w.write_all(&(frame.len() as u32).to_be_bytes()).await?;
+        w.write_all(&frame).await?;
+        w.flush().await?;
+        Ok(())
+    })
+    .await
+    .map_err(|_| timed_out("the peer did not take the answer in time"))?
+}
+
+/// A frame's bytes for an answer's JSON object: the version first, as [`wire::encode`] writes it.
+fn frame_json(json: &str) -> Result<Vec<u8>> {
+    let body = json
+        .strip_prefix('{')
+        .ok_or_else(|| Error::Protocol("an answer is a JSON object".into()))?;
+    let frame = format!("{{\"v\":{},{body}", wire::SCHEMA_VERSION).into_bytes();
+    if frame.len() > wire::MAX_FRAME {
+        return Err(Error::TooLarge(frame.len()));
+    }
+    Ok(frame)
+}
+
+/// Executes a group of pushes and pulls in one transaction, in the order they came
+/// ([`Store::hub_execute_group`]), and answers each once it is committed (a push with the log's
+/// head then). When the store fails, every one of them is answered with that failure.
+fn execute_group(store: &Store, jobs: Vec<Job>) {
+    let asked: Vec<HubJob<'_>> = jobs
+        .iter()
+        .map(|job| match job {
+            Job::Push { seat, batch, .. } => HubJob::Push { seat: *seat, batch },
+            Job::Pull {
+                seat,
+                after,
+                log_id,
+                known,
+                escrow_in_use,
+                ..
+            } => HubJob::Pull {
+                seat: *seat,
+                after: *after,
+                log_id,
+                known: known.as_deref(),
+                escrow_in_use,
+            },
+        })
+        .collect();
+    // The head once committed, for the pushes' announcements. Answered with an error (when
+    // the head cannot be read after the commit), a seat pushes again: pushes are idempotent.
+    let executed = store
+        .hub_execute_group(&asked)
+        .and_then(|done| Ok((done, store.hub_head()?)));
+    drop(asked);
+    match executed {
+        Ok((done, head)) => {
+            for (job, done) in jobs.into_iter().zip(done) {
+                match (job, done) {
+                    (Job::Push { reply, .. }, HubDone::Pushed(result)) => {
+                        let _ = reply.send(result.map(|r| (r, head)).map_err(Error::from));
+                    }
+                    (Job::Pull { reply, .. }, HubDone::Pulled(result)) => {
+                        let _ = reply.send(result.map_err(Error::from));
+                    }
+                    (Job::Push { reply, .. }, _) => {
+                        let _ = reply.send(Err(Error::Protocol("answer out of order".into())));
+                    }
+                    (Job::Pull { reply, .. }, _) => {
+                        let _ = reply.send(Err(Error::Protocol("answer out of order".into())));
+                    }
+                }
+            }
+        }
+        Err(e) => {
+            tracing::warn!("a group of sync requests could not be committed: {e}");
+            let failed = || Error::Protocol(format!("the hub could not store the changes: {e}"));
+            for job in jobs {
+                match job {
+                    Job::Push { reply, .. } => drop(reply.send(Err(failed()))),
+                    Job::Pull { reply, .. } => drop(reply.send(Err(failed()))),
+                }
+            }
+        }
+    }
 }
 
 /// Reads whole requests and forwards them to `serve` (reading is not cancel-safe, so it has
@@ -951,6 +1143,82 @@ impl Gate {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_pull_answered_with_the_entries_as_stored_reads_as_the_typed_answer() {
+        use madoguchi_core::{
+            reservation::{ApplicantType, Channel, Procedure},
+            store::NewApplicant,
+            DataDir, KdfCost, NewStore, Passphrase, Personal,
+        };
+        let tmp = tempfile::tempdir().unwrap();
+        let store = |name: &str| {
+            Store::create(
+                &DataDir::at(tmp.path().join(name)),
+                &Passphrase::new("test passphrase".into()),
+                &NewStore {
+                    site_name: "テスト市".into(),
+                    seat_name: name.into(),
+                },
+                KdfCost::insecure_for_tests(),
+            )
+            .unwrap()
+            .act_as_site("tests")
+        };
+        let (hub, seat) = (store("hub"), store("seat"));
+        let id = seat.meta().store_id;
+        let code = hub.hub_enrolment_code().unwrap();
+        hub.hub_enrol(&code, id, "seat", "fp", 0).unwrap();
+        let day = (7..21)
+            .map(|i| seat.today() + chrono::Days::new(i))
+            .find(|d| seat.day_schedule(*d).is_ok_and(|s| !s.is_empty()))
+            .unwrap();
+        for (i, name) in ["見本 一", "見本 二"].into_iter().enumerate() {
+            let person = NewApplicant {
+                name_kanji: Personal::new(name.to_owned()),
+                name_kana: Personal::new(format!("ミホン {i}")),
+                phone: Some(Personal::new(format!("090-1234-000{i}"))),
+                birth_date: None,
+            };
+            let starts = seat.day_schedule(day).unwrap()[i].starts;
+            let kind = (
+                person,
+                ApplicantType::ApplicantSelf,
+                vec![Procedure::CardIssue],
+            );
+            seat.book(
+                day,
+                starts,
+                Channel::Phone,
+                vec![kind],
+                "メモ \"引用\" \\ 改行\n",
+            )
+            .unwrap();
+        }
+        let results = hub
+            .hub_push(id, &seat.pending_envelopes(10).unwrap())
+            .unwrap();
+        assert_eq!(results.len(), 2);
+        let (log_id, _) = hub.hub_state().unwrap();
+        let as_json = |bytes: &[u8]| serde_json::from_slice::<serde_json::Value>(bytes).unwrap();
+        for pulled in [
+            hub.hub_pull(id, 0, &log_id, None, &[]).unwrap(),
+            hub.hub_pull(id, 1, &log_id, None, &[]).unwrap(),
+            hub.hub_pull(id, 0, "another log", None, &[]).unwrap(),
+        ] {
+            let frame = frame_json(&pulled.to_json().unwrap()).unwrap();
+            let typed = wire::encode(&pulled.clone().into_answer().unwrap()).unwrap();
+            assert_eq!(as_json(&frame), as_json(&typed));
+            match (wire::decode::<Response>(&frame).unwrap(), pulled) {
+                (Response::Changes { entries, head, .. }, Pulled::Changes { entries: raw, .. }) => {
+                    assert_eq!((entries.len(), head), (raw.len(), 2));
+                    assert!(!entries[0].effects.is_empty());
+                }
+                (Response::Reset { reason }, Pulled::Reset { .. }) => assert_eq!(reason, "log_id"),
+                (answer, pulled) => panic!("{answer:?} read from {pulled:?}"),
+            }
+        }
+    }
 
     fn ip(last: u8) -> IpAddr {
         IpAddr::from([192, 168, 1, last])

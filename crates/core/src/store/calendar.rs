@@ -157,9 +157,7 @@ impl Store {
                 .conn()
                 .execute("DELETE FROM holiday_sessions WHERE day = ?1", [d])?,
         };
-        Ok(Outcome::PlanChanged {
-            needs_follow_up: self.overbooked_on(day)?,
-        })
+        self.plan_changed(|| self.overbooked_on(day))
     }
 
     pub(super) fn apply_closure(

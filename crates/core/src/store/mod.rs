@@ -12,6 +12,7 @@ mod inquiries;
 mod lending;
 pub mod migrate;
 mod mutations;
+mod occupancy;
 mod people;
 mod planner;
 mod reports;
@@ -113,9 +114,26 @@ pub struct StoreStatus {
     pub checklist_rules_error: Option<String>,
 }
 
+/// The space one table or index takes in the database (SQLite's `dbstat`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SpaceUse {
+    /// The table or index.
+    pub name: String,
+    /// The table it belongs to (itself for a table).
+    pub table: String,
+    /// Pages it takes.
+    pub pages: u64,
+    /// Bytes of those pages.
+    pub bytes: u64,
+    /// Bytes of its rows (keys and values) in them; the rest is page headers, free space and
+    /// SQLCipher's per-page reserve.
+    pub payload: u64,
+}
+
 /// An unlocked store.
 pub struct Store {
-    conn: Connection,
+    conn: connection::CachedConn,
     dir: DataDir,
     meta: StoreMeta,
     /// Hybrid logical clock stamping this seat's mutations (id derived from the store id).
@@ -133,6 +151,8 @@ pub struct Store {
     recent_reads: audit::RecentReads,
     /// Origin of the mutation being applied, hub execution context, undo columns.
     sync: sync::SyncContext,
+    /// What the room checks read, kept warm (places held per slot, calendar, plans).
+    warm: occupancy::Warm,
 }
 
 /// A source of the local date and time.
@@ -270,13 +290,16 @@ impl Store {
         let (rules, error) = checklists::load_rules(&conn, dir);
         // The undo triggers are temporary (per connection): made at every open.
         let capture = sync::install_capture(&conn);
+        let warm = occupancy::install(&conn)
+            .map_err(|e| tracing::warn!("room checks not kept warm: {e}"))
+            .is_ok();
         let rules_error = error.map(|e| {
             // No personal data in a rules file: the path and the problem are safe to log.
             tracing::warn!("{e}; keeping the last good checklist rules");
             e.to_string()
         });
         let store = Store {
-            conn,
+            conn: connection::CachedConn::new(conn),
             dir: dir.clone(),
             meta,
             hlc,
@@ -286,6 +309,7 @@ impl Store {
             session: people::Session::default(),
             recent_reads: audit::RecentReads::default(),
             sync: sync::SyncContext::default(),
+            warm: occupancy::Warm::installed(warm),
         };
         match capture {
             Ok(columns) => store.init_sync(columns),
@@ -352,6 +376,26 @@ impl Store {
         })
     }
 
+    /// Space per table and index, largest first, over the decrypted pages (`dbstat`): what
+    /// the store's size is made of.
+    pub fn space_used(&self) -> Result<Vec<SpaceUse>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT d.name, coalesce(m.tbl_name, d.name), d.pageno, d.pgsize, d.payload
+             FROM dbstat('main', 1) d LEFT JOIN sqlite_master m ON m.name = d.name
+             ORDER BY d.pgsize DESC, d.name",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(SpaceUse {
+                name: r.get(0)?,
+                table: r.get(1)?,
+                pages: r.get::<_, i64>(2)? as u64,
+                bytes: r.get::<_, i64>(3)? as u64,
+                payload: r.get::<_, i64>(4)? as u64,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Runs SQLite's integrity check over every (decrypted) page; returns the problems found.
     pub fn integrity_problems(&self) -> Result<Vec<String>> {
         let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
@@ -361,7 +405,7 @@ impl Store {
         Ok(rows.into_iter().filter(|r| r != "ok").collect())
     }
 
-    pub(crate) fn conn(&self) -> &Connection {
+    pub(crate) fn conn(&self) -> &connection::CachedConn {
         &self.conn
     }
 

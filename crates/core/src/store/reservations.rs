@@ -477,6 +477,11 @@ impl Store {
 
     /// The slot plan of a kind of day.
     pub fn slot_plan(&self, kind: PlanKind) -> Result<SlotPlan> {
+        self.warm_slot_plan(kind)
+    }
+
+    /// [`Store::slot_plan`], read from the tables.
+    pub(super) fn read_slot_plan(&self, kind: PlanKind) -> Result<SlotPlan> {
         let slot_minutes: u32 = self.conn().query_row(
             "SELECT slot_minutes FROM slot_plans WHERE kind = ?1",
             [kind.code()],
@@ -541,7 +546,7 @@ impl Store {
         };
         Ok(DayBoard {
             day,
-            status: self.calendar()?.day(day),
+            status: self.day_status(day)?,
             bands,
             slots,
             reservations: self.reservations_on(day)?,
@@ -549,6 +554,11 @@ impl Store {
     }
 
     fn capacity_overrides(&self, day: NaiveDate) -> Result<HashMap<String, u32>> {
+        self.warm_capacity_overrides(day)
+    }
+
+    /// A day's capacity overrides (band start → places), read from the table.
+    pub(super) fn read_capacity_overrides(&self, day: NaiveDate) -> Result<HashMap<String, u32>> {
         let mut stmt = self
             .conn()
             .prepare_cached("SELECT starts, capacity FROM capacity_overrides WHERE day = ?1")?;
@@ -778,7 +788,7 @@ impl Store {
         if let (ReservationStatus::CheckedIn, Some(at)) = (status, book.arrived_at) {
             self.open_cases(book.number, at)?;
         }
-        Ok(Outcome::Reservation(self.reservation(book.number)?))
+        self.reservation_changed(book.number)
     }
 
     fn apply_transition(
@@ -804,7 +814,7 @@ impl Store {
             "UPDATE reservations SET status = ?2, updated_at = ?3 WHERE number = ?1",
             params![number.as_i64(), to.code(), self.stamp()],
         )?;
-        Ok(Outcome::Reservation(self.reservation(number)?))
+        self.reservation_changed(number)
     }
 
     fn apply_check_in(&self, number: ReservationNumber, at: NaiveDateTime) -> Result<Outcome> {
@@ -828,7 +838,7 @@ impl Store {
             params![number.as_i64(), at.format(DATETIME).to_string(), late, self.stamp()],
         )?;
         self.open_cases(number, at)?;
-        Ok(Outcome::Reservation(self.reservation(number)?))
+        self.reservation_changed(number)
     }
 
     fn apply_reschedule(
@@ -888,7 +898,7 @@ impl Store {
                 current.checked_in_at.unwrap_or_else(|| self.origin().at),
             )?;
         }
-        Ok(Outcome::Reservation(self.reservation(number)?))
+        self.reservation_changed(number)
     }
 
     fn apply_slot_plan(&self, kind: PlanKind, plan: &SlotPlan) -> Result<Outcome> {
@@ -910,9 +920,7 @@ impl Store {
                 ],
             )?;
         }
-        Ok(Outcome::PlanChanged {
-            needs_follow_up: self.overbooked(self.today())?,
-        })
+        self.plan_changed(|| self.overbooked(self.today()))
     }
 
     fn apply_capacity(
@@ -948,8 +956,30 @@ impl Store {
                 params![d, s],
             )?,
         };
+        self.plan_changed(|| self.overbooked_on(day))
+    }
+
+    /// What a change to reservation `number` did: the reservation as it is now, for the screen
+    /// that made it; nothing when the hub executes a pushed change (nobody looks at it there).
+    fn reservation_changed(&self, number: ReservationNumber) -> Result<Outcome> {
+        if self.hub_executing() {
+            return Ok(Outcome::none());
+        }
+        Ok(Outcome::Reservation(self.reservation(number)?))
+    }
+
+    /// What a plan change did: the bookings that no longer fit (`follow_up`), for the screen
+    /// that made it; nothing when the hub executes a pushed change (a plan change there would
+    /// otherwise read every booking from today on, for nobody).
+    pub(super) fn plan_changed(
+        &self,
+        follow_up: impl FnOnce() -> Result<Vec<ReservationSummary>>,
+    ) -> Result<Outcome> {
+        if self.hub_executing() {
+            return Ok(Outcome::none());
+        }
         Ok(Outcome::PlanChanged {
-            needs_follow_up: self.overbooked_on(day)?,
+            needs_follow_up: follow_up()?,
         })
     }
 
@@ -991,6 +1021,11 @@ impl Store {
 
     /// Minutes per procedure (configurable in the store).
     pub fn procedure_minutes(&self) -> Result<BTreeMap<Procedure, u32>> {
+        self.warm_procedure_minutes()
+    }
+
+    /// [`Store::procedure_minutes`], read from the table.
+    pub(super) fn read_procedure_minutes(&self) -> Result<BTreeMap<Procedure, u32>> {
         let mut stmt = self
             .conn()
             .prepare_cached("SELECT code, minutes FROM procedures")?;
@@ -1003,7 +1038,7 @@ impl Store {
     }
 
     fn plan_kind(&self, day: NaiveDate) -> Result<PlanKind> {
-        match self.calendar()?.day(day) {
+        match self.day_status(day)? {
             DayStatus::Open {
                 session: Session::HolidaySession,
                 ..
@@ -1017,7 +1052,9 @@ impl Store {
 
     /// The day's plan and slots with capacity (overrides applied) and places taken.
     pub(super) fn day_slots(&self, day: NaiveDate) -> Result<(PlanKind, SlotPlan, Vec<SlotInfo>)> {
-        let (opens, closes, kind, closure) = match self.calendar()?.day(day) {
+        // One look at what is kept warm for the whole check (nothing is written meanwhile).
+        let look = self.warm_look()?;
+        let (opens, closes, kind, closure) = match self.day_status_in(look, day)? {
             DayStatus::Open {
                 opens,
                 closes,
@@ -1042,9 +1079,8 @@ impl Store {
                 })
             }
         };
-        let plan = self.slot_plan(kind)?;
-        let d = day.format(DATE).to_string();
-        let overrides = self.capacity_overrides(day)?;
+        let plan = self.slot_plan_in(look, kind)?;
+        let overrides = self.capacity_overrides_in(look, day)?;
         let mut slots: Vec<SlotInfo> = plan
             .slot_starts(opens, closes)
             .into_iter()
@@ -1052,10 +1088,14 @@ impl Store {
                 let band = plan
                     .band_at(starts)
                     .expect("slot_starts only yields slots inside bands");
-                let mut capacity = overrides
-                    .get(&band.starts.format(TIME).to_string())
-                    .copied()
-                    .unwrap_or(band.capacity);
+                let mut capacity = if overrides.is_empty() {
+                    band.capacity
+                } else {
+                    overrides
+                        .get(&band.starts.format(TIME).to_string())
+                        .copied()
+                        .unwrap_or(band.capacity)
+                };
                 // A slot that overlaps a closed period (an outage, maintenance) takes nobody.
                 if let Some((from, until)) = closure {
                     let (s, e) = (
@@ -1073,25 +1113,19 @@ impl Store {
                 }
             })
             .collect();
-        let mut stmt =
-            self.conn().prepare_cached("SELECT starts, slots FROM reservations WHERE day = ?1 AND status IN ('booked', 'checked_in')")?;
-        let rows = stmt.query_map([&d], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?)))?;
-        for row in rows {
-            let (starts, n) = row?;
-            let start = minute_of_day(parse_time(&starts)?);
+        for (starts, n, held) in self.places_held_in(look, day)? {
+            let start = minute_of_day(starts);
             for i in 0..n {
                 let m = start + i * plan.slot_minutes;
                 if let Some(slot) = slots.iter_mut().find(|s| minute_of_day(s.starts) == m) {
-                    slot.taken += 1;
+                    slot.taken += held;
                 }
             }
         }
         // On the hub, places set aside for other seats are not free for this mutation.
         for (starts, places) in self.escrowed_elsewhere(day)? {
-            if let Some(slot) = slots
-                .iter_mut()
-                .find(|s| s.starts.format(TIME).to_string() == starts)
-            {
+            let starts = parse_time(&starts)?;
+            if let Some(slot) = slots.iter_mut().find(|s| s.starts == starts) {
                 slot.taken += places;
             }
         }

@@ -26,6 +26,132 @@ use crate::{
     Error, Result,
 };
 
+/// The hub's answer to a pull, with the log entries as they are stored: the server forwards
+/// their JSON as it is ([`Pulled::to_json`]) instead of reading and writing every entry again
+/// for every seat; in process it becomes an [`Answer`] ([`Pulled::into_answer`]).
+#[derive(Debug, Clone)]
+pub enum Pulled {
+    /// As [`Answer::Reset`].
+    Reset {
+        /// Why.
+        reason: String,
+    },
+    /// As [`Answer::Changes`], each entry the JSON of an [`Entry`].
+    Changes {
+        /// The log's identity.
+        log_id: String,
+        /// Entries, in order, as stored.
+        entries: Vec<String>,
+        /// The log's head.
+        head: u64,
+        /// The hub's digest at the last entry (or at the seat's cursor).
+        digest: String,
+        /// Places set aside for this seat now.
+        escrow: Vec<Quota>,
+    },
+}
+
+impl Pulled {
+    /// The answer, its entries read.
+    pub fn into_answer(self) -> Result<Answer> {
+        Ok(match self {
+            Pulled::Reset { reason } => Answer::Reset { reason },
+            Pulled::Changes {
+                log_id,
+                entries,
+                head,
+                digest,
+                escrow,
+            } => Answer::Changes {
+                log_id,
+                entries: entries
+                    .iter()
+                    .map(|e| from_json(e))
+                    .collect::<Result<_>>()?,
+                head,
+                digest,
+                escrow,
+            },
+        })
+    }
+
+    /// The JSON object [`Pulled::into_answer`]'s answer serialises to (the same fields, the
+    /// entries' text as stored).
+    pub fn to_json(&self) -> Result<String> {
+        match self {
+            Pulled::Reset { reason } => json(&Answer::Reset {
+                reason: reason.clone(),
+            }),
+            Pulled::Changes {
+                log_id,
+                entries,
+                head,
+                digest,
+                escrow,
+            } => {
+                let size = entries.iter().map(|e| e.len() + 1).sum::<usize>() + 256;
+                let mut out = String::with_capacity(size);
+                out.push_str(r#"{"type":"changes","log_id":"#);
+                out.push_str(&json(log_id)?);
+                out.push_str(r#","entries":["#);
+                for (i, e) in entries.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(e);
+                }
+                out.push_str(r#"],"head":"#);
+                out.push_str(&head.to_string());
+                out.push_str(r#","digest":"#);
+                out.push_str(&json(digest)?);
+                out.push_str(r#","escrow":"#);
+                out.push_str(&json(escrow)?);
+                out.push('}');
+                Ok(out)
+            }
+        }
+    }
+}
+
+/// A seat's request the hub executes with others in one transaction
+/// ([`Store::hub_execute_group`]).
+#[derive(Debug, Clone, Copy)]
+pub enum HubJob<'a> {
+    /// As [`Store::hub_push`].
+    Push {
+        /// The pushing seat.
+        seat: Uuid,
+        /// Its mutations.
+        batch: &'a [Envelope],
+    },
+    /// As [`Store::hub_pull`].
+    Pull {
+        /// The pulling seat.
+        seat: Uuid,
+        /// Its cursor.
+        after: u64,
+        /// The log it follows.
+        log_id: &'a str,
+        /// The digest it verified at its cursor.
+        known: Option<&'a str>,
+        /// Escrowed places it used for bookings the hub has not seen yet.
+        escrow_in_use: &'a [Quota],
+    },
+}
+
+/// What a [`HubJob`] came to.
+#[derive(Debug)]
+pub enum HubDone {
+    /// A push's results, or why the batch was refused.
+    Pushed(Result<Vec<PushResult>>),
+    /// A pull's answer, or why it was refused.
+    Pulled(Result<Pulled>),
+}
+
+/// How often a seat's pulls update its `last_seen` (seconds): on every pull it would be a
+/// write, and a commit to disk, for every pull that changes nothing else.
+const LAST_SEEN_EVERY: i64 = 60;
+
 impl Store {
     /// Answers a sync request of an enrolled seat (whose status is checked at every request:
     /// a revoked seat is refused at once). Enrolment and administration are the server's.
@@ -54,38 +180,9 @@ impl Store {
                 log_id,
                 known,
                 escrow_in_use,
-            } => {
-                let (ours, floor) = self.hub_state()?;
-                let head = self.hub_head()?;
-                let reset = if log_id != ours {
-                    Some("log_id")
-                } else if after > head {
-                    Some("ahead") // the hub went back in time: restored from a backup
-                } else if after < floor {
-                    Some("compacted")
-                } else if known.is_some() && known != self.hub_digest_at(after, head)? {
-                    Some("digest") // not the state the seat verified: another history
-                } else {
-                    None
-                };
-                if let Some(reason) = reset {
-                    tracing::info!(seat = %seat.name, after, head, reason, "seat must load a snapshot");
-                    return Ok(Answer::Reset {
-                        reason: reason.to_owned(),
-                    });
-                }
-                let entries = self.hub_changes(after, PULL_PAGE)?;
-                let last = entries.last().map_or(after, |e| e.version);
-                Answer::Changes {
-                    log_id: ours,
-                    entries,
-                    head,
-                    digest: self
-                        .hub_digest_at(last, head)?
-                        .ok_or_else(|| Error::Invalid(format!("no digest at version {last}")))?,
-                    escrow: self.hub_escrow_for(seat_id, &escrow_in_use)?,
-                }
-            }
+            } => self
+                .hub_pull(seat_id, after, &log_id, known.as_deref(), &escrow_in_use)?
+                .into_answer()?,
             Request::Snapshot { from } => Answer::Snapshot(self.hub_snapshot_page(from)?),
             Request::AuditHead { chain } => Answer::AuditStored {
                 head: if self.hub_seat_owns_chain(seat_id, chain)? {
@@ -110,6 +207,51 @@ impl Store {
                     "enrolment and administration are not sync requests".into(),
                 ))
             }
+        })
+    }
+
+    /// Answers a seat's pull: the log after `after` (a byte-bounded page, entries as stored),
+    /// checked against the digest the seat verified there (`known`), and the places set aside
+    /// for it; or a reset when it cannot follow the log from there. Joins the caller's
+    /// transaction when there is one; writes only when the seat's escrow changes.
+    pub fn hub_pull(
+        &self,
+        seat_id: Uuid,
+        after: u64,
+        log_id: &str,
+        known: Option<&str>,
+        escrow_in_use: &[Quota],
+    ) -> Result<Pulled> {
+        let seat = self.hub_seat(seat_id)?;
+        let (ours, floor) = self.hub_state()?;
+        let head = self.hub_head()?;
+        let reset = if log_id != ours {
+            Some("log_id")
+        } else if after > head {
+            Some("ahead") // the hub went back in time: restored from a backup
+        } else if after < floor {
+            Some("compacted")
+        } else if known.is_some() && known.map(str::to_owned) != self.hub_digest_at(after, head)? {
+            Some("digest") // not the state the seat verified: another history
+        } else {
+            None
+        };
+        if let Some(reason) = reset {
+            tracing::info!(seat = %seat.name, after, head, reason, "seat must load a snapshot");
+            return Ok(Pulled::Reset {
+                reason: reason.to_owned(),
+            });
+        }
+        let page = self.hub_changes_raw(after, PULL_PAGE)?;
+        let last = page.last().map_or(after, |(v, _)| *v);
+        Ok(Pulled::Changes {
+            log_id: ours,
+            entries: page.into_iter().map(|(_, e)| e).collect(),
+            head,
+            digest: self
+                .hub_digest_at(last, head)?
+                .ok_or_else(|| Error::Invalid(format!("no digest at version {last}")))?,
+            escrow: self.hub_escrow_for(seat_id, escrow_in_use)?,
         })
     }
 
@@ -201,6 +343,12 @@ impl Store {
             out.insert(starts, n.max(0) as u32);
         }
         Ok(out)
+    }
+
+    /// Whether the hub is executing a pushed mutation: its outcome is not looked at, so the
+    /// domains build none.
+    pub(crate) fn hub_executing(&self) -> bool {
+        self.sync.hub_exec.borrow().is_some()
     }
 
     /// The enrolled (not revoked) seat with this id.
@@ -430,14 +578,107 @@ impl Store {
     /// cannot apply is logged as a conflict instead. Nothing is ever dropped. Sequences must
     /// rise (a seat renumbers its outbox after what the hub holds at every hello).
     pub fn hub_push(&self, seat_id: Uuid, batch: &[Envelope]) -> Result<Vec<PushResult>> {
-        let seat = self.hub_seat(seat_id)?;
+        self.hub_group(|| self.hub_push_batch(seat_id, batch))?
+    }
+
+    /// Executes what several seats asked meanwhile (pushes, and pulls, which may change a
+    /// seat's escrow) in one transaction, in order: group commit, one write to disk for all of
+    /// them. Each job is answered as alone: a batch refused whole (out of order, a revoked
+    /// seat) or a pull refused leaves the others. The outer `Result` fails when the store
+    /// fails (the transaction cannot be made, written or committed): then nothing is applied.
+    pub fn hub_execute_group(&self, jobs: &[HubJob<'_>]) -> Result<Vec<HubDone>> {
+        self.hub_group(|| {
+            jobs.iter()
+                .map(|job| {
+                    Ok(match *job {
+                        HubJob::Push { seat, batch } => {
+                            HubDone::Pushed(self.hub_push_batch(seat, batch)?)
+                        }
+                        HubJob::Pull {
+                            seat,
+                            after,
+                            log_id,
+                            known,
+                            escrow_in_use,
+                        } => HubDone::Pulled(self.hub_pull(
+                            seat,
+                            after,
+                            log_id,
+                            known,
+                            escrow_in_use,
+                        )),
+                    })
+                })
+                .collect()
+        })
+    }
+
+    /// Runs `f` in one write transaction.
+    fn hub_group<T>(&self, f: impl FnOnce() -> Result<T>) -> Result<T> {
         let tx = rusqlite::Transaction::new_unchecked(self.conn(), TransactionBehavior::Immediate)?;
+        let value = f()?;
+        tx.commit()?;
+        Ok(value)
+    }
+
+    /// Runs `f` atomically: in a transaction of its own when none is open, else in a
+    /// savepoint of the caller's (a group of requests committed together).
+    fn hub_atomic<T>(&self, f: impl FnOnce() -> Result<T>) -> Result<T> {
+        if self.conn().is_autocommit() {
+            return self.hub_group(f);
+        }
+        self.conn().execute("SAVEPOINT hub_atomic", [])?;
+        match f() {
+            Ok(value) => {
+                self.conn().execute("RELEASE hub_atomic", [])?;
+                Ok(value)
+            }
+            Err(e) => {
+                self.conn().execute("ROLLBACK TO hub_atomic", [])?;
+                self.conn().execute("RELEASE hub_atomic", [])?;
+                Err(e)
+            }
+        }
+    }
+
+    /// [`Store::hub_push`] inside the caller's transaction. `Ok(Err(_))`: the batch is refused
+    /// whole (an unknown or revoked seat, sequences out of order, a malformed clock), checked
+    /// before anything is written; `Err`: the store failed part-way, and the caller's
+    /// transaction must not be committed. (No savepoint around the batch: inside a group's
+    /// transaction, SQLite would copy every page the batch touches into its in-memory
+    /// sub-journal, and walk that at every statement.)
+    fn hub_push_batch(&self, seat_id: Uuid, batch: &[Envelope]) -> Result<Result<Vec<PushResult>>> {
+        let pushed = self.hub_push_checked(seat_id, batch);
+        // However it ended, nothing is being executed any more.
+        *self.sync.hub_exec.borrow_mut() = None;
+        self.set_origin(None);
+        pushed
+    }
+
+    fn hub_push_checked(
+        &self,
+        seat_id: Uuid,
+        batch: &[Envelope],
+    ) -> Result<Result<Vec<PushResult>>> {
+        let seat = match self.hub_seat(seat_id) {
+            Ok(seat) => seat,
+            Err(e @ (Error::NotEnrolled | Error::SeatRevoked)) => return Ok(Err(e)),
+            Err(e) => return Err(e),
+        };
+        let again = match self.hub_check_batch(&seat, batch)? {
+            Ok(again) => again,
+            Err(refused) => return Ok(Err(refused)),
+        };
         let mut last_seq = seat.last_seq;
         let mut results = Vec::with_capacity(batch.len());
         let mut head = self.hub_head()?;
         self.hub_fill_digest(head)?;
         for env in batch {
-            if let Some(again) = self.hub_answer_again(env)? {
+            let held = match again.contains(&env.id) {
+                true => self.hub_answer_again(env)?,
+                false => None,
+            };
+            if let Some(again) = held {
                 // Held already (its answer was lost): the seat may have renumbered it since, so
                 // the hub remembers the highest sequence it has seen; otherwise the next hello
                 // would tell the seat it lost it, and the seat would send it again for ever.
@@ -466,7 +707,7 @@ impl Store {
                 seat: seat.name.clone(),
                 ..env.origin.clone()
             };
-            self.conn().execute_batch("SAVEPOINT push")?;
+            self.conn().execute("SAVEPOINT push", [])?;
             *self.sync.hub_exec.borrow_mut() = Some((seat_id, env.escrow));
             self.set_origin(Some(origin.clone()));
             self.begin_effects()?;
@@ -490,12 +731,12 @@ impl Store {
             };
             let executed = match applied {
                 Ok(_) => {
-                    self.conn().execute_batch("RELEASE push")?;
+                    self.conn().execute("RELEASE push", [])?;
                     Ok((env.mutation.clone(), PushOutcome::Applied { version }))
                 }
                 Err(e) => {
-                    self.conn()
-                        .execute_batch("ROLLBACK TO push; RELEASE push")?;
+                    self.conn().execute("ROLLBACK TO push", [])?;
+                    self.conn().execute("RELEASE push", [])?;
                     let reason = error_code(&e);
                     // The message names no person (errors carry numbers and days only).
                     tracing::info!(seat = %seat.name, kind = env.mutation.kind(), %reason, "pushed mutation refused; recorded as a conflict");
@@ -562,8 +803,47 @@ impl Store {
                 Utc::now().to_rfc3339()
             ],
         )?;
-        tx.commit()?;
-        Ok(results)
+        Ok(Ok(results))
+    }
+
+    /// Whether a batch can be executed, before anything is written: the sequences of the
+    /// mutations the log does not hold yet rise after what the hub holds of the seat, and their
+    /// clocks can be read. Held ones, or one sent twice in the batch, are answered again: their
+    /// ids are returned.
+    fn hub_check_batch(
+        &self,
+        seat: &SeatRecord,
+        batch: &[Envelope],
+    ) -> Result<Result<std::collections::HashSet<Uuid>>> {
+        let mut last_seq = seat.last_seq;
+        let mut seen = std::collections::HashSet::with_capacity(batch.len());
+        let mut again = std::collections::HashSet::new();
+        for env in batch {
+            let held: bool = self.conn().query_row(
+                "SELECT EXISTS (SELECT 1 FROM hub_log WHERE mutation_id = ?1)",
+                [env.id.to_string()],
+                |r| r.get(0),
+            )?;
+            if held || !seen.insert(env.id) {
+                again.insert(env.id);
+                last_seq = last_seq.max(env.seq);
+                continue;
+            }
+            if env.seq <= last_seq {
+                return Ok(Err(Error::SyncOutOfOrder {
+                    expected: last_seq + 1,
+                    got: env.seq,
+                }));
+            }
+            if env.hlc.parse::<uhlc::Timestamp>().is_err() {
+                return Ok(Err(Error::Invalid(format!(
+                    "malformed HLC timestamp in mutation {}",
+                    env.seq
+                ))));
+            }
+            last_seq = env.seq;
+        }
+        Ok(Ok(again))
     }
 
     /// Whether the seat's claim of who made a change holds by the hub's own roster: the seat
@@ -707,18 +987,26 @@ impl Store {
     /// The hub's log after `after`: at most `limit` entries and about [`PAGE_BYTES`] (at
     /// least one entry when there is one).
     pub fn hub_changes(&self, after: u64, limit: usize) -> Result<Vec<Entry>> {
+        self.hub_changes_raw(after, limit)?
+            .iter()
+            .map(|(_, e)| from_json(e))
+            .collect()
+    }
+
+    /// [`Store::hub_changes`] as stored: (version, the entry's JSON), not read.
+    fn hub_changes_raw(&self, after: u64, limit: usize) -> Result<Vec<(u64, String)>> {
         let mut stmt = self.conn().prepare_cached(
-            "SELECT entry FROM hub_log WHERE version > ?1 ORDER BY version LIMIT ?2",
+            "SELECT version, entry FROM hub_log WHERE version > ?1 ORDER BY version LIMIT ?2",
         )?;
         let mut rows = stmt.query(params![after as i64, limit as i64])?;
         let (mut entries, mut bytes) = (Vec::new(), 0usize);
         while let Some(r) = rows.next()? {
-            let text: String = r.get(0)?;
+            let text: String = r.get(1)?;
             if !entries.is_empty() && bytes + text.len() > PAGE_BYTES {
                 break;
             }
             bytes += text.len();
-            entries.push(from_json::<Entry>(&text)?);
+            entries.push((r.get::<_, i64>(0)? as u64, text));
         }
         Ok(entries)
     }
@@ -739,68 +1027,79 @@ impl Store {
             .position(|s| s.seat_id == seat.seat_id)
             .unwrap_or(0);
         let today = self.today();
-        let tx = rusqlite::Transaction::new_unchecked(self.conn(), TransactionBehavior::Immediate)?;
-        self.conn().execute(
-            "DELETE FROM hub_quota WHERE day < ?1",
-            [today.format(DATE).to_string()],
-        )?;
-        let mut slot_index = 0usize;
-        for offset in 0..ESCROW_DAYS {
-            let day = today + chrono::Days::new(offset);
-            let Ok((_, _, slots)) = self.day_slots(day) else {
-                continue; // closed
-            };
-            let d = day.format(DATE).to_string();
-            let held = self.hub_quota_on(&d)?;
-            for slot in slots {
-                let starts = slot.starts.format(TIME).to_string();
-                let all_escrowed: u32 = held
-                    .iter()
-                    .filter(|(s, _, _)| *s == starts)
-                    .map(|(_, _, n)| *n)
-                    .sum();
-                let mine: u32 = held
-                    .iter()
-                    .filter(|(s, id, _)| *s == starts && *id == seat_id.to_string())
-                    .map(|(_, _, n)| *n)
-                    .sum();
-                let free = slot.free();
-                let target = crate::sync::escrow_target(free, slot_index, position, seats.len());
-                // Never past the pool over all seats, nor past the free places.
-                let room = crate::sync::escrow_pool(free)
-                    .min(free)
-                    .saturating_sub(all_escrowed);
-                // What the seat has used offline and not pushed yet stays its own.
-                let used = in_use
-                    .iter()
-                    .filter(|q| q.day == day && q.starts == slot.starts)
-                    .map(|q| q.places)
-                    .sum::<u32>();
-                let keep = target.max(used);
-                let places = if keep < mine {
-                    keep // the seat is online now: give back what it does not need
-                } else {
-                    mine + (keep - mine).min(room)
-                };
-                if places != mine {
-                    self.conn().execute(
-                        "INSERT INTO hub_quota (seat_id, day, starts, places) VALUES (?1, ?2, ?3, ?4)
-                         ON CONFLICT (seat_id, day, starts) DO UPDATE SET places = excluded.places",
-                        params![seat_id.to_string(), d, starts, places],
-                    )?;
-                }
-                slot_index += 1;
-            }
+        let me = seat_id.to_string();
+        // What the seat has used offline and not pushed yet, per slot.
+        let mut used: HashMap<(NaiveDate, chrono::NaiveTime), u32> = HashMap::new();
+        for q in in_use {
+            *used.entry((q.day, q.starts)).or_default() += q.places;
         }
-        self.conn().execute(
-            "UPDATE hub_seats SET last_seen = ?2 WHERE seat_id = ?1",
-            params![seat_id.to_string(), Utc::now().to_rfc3339()],
-        )?;
-        tx.commit()?;
-        let mut stmt = self.conn().prepare(
+        // Writes only what changes (most pulls change nothing: no write, nothing to commit).
+        self.hub_atomic(|| {
+            self.conn().execute(
+                "DELETE FROM hub_quota WHERE day < ?1",
+                [today.format(DATE).to_string()],
+            )?;
+            let mut slot_index = 0usize;
+            for offset in 0..ESCROW_DAYS {
+                let day = today + chrono::Days::new(offset);
+                let Ok((_, _, slots)) = self.day_slots(day) else {
+                    continue; // closed
+                };
+                let d = day.format(DATE).to_string();
+                // Per slot start: places set aside for every seat, and for this one.
+                let mut held: HashMap<String, (u32, u32)> = HashMap::new();
+                for (starts, id, n) in self.hub_quota_on(&d)? {
+                    let slot = held.entry(starts).or_default();
+                    slot.0 += n;
+                    if id == me {
+                        slot.1 += n;
+                    }
+                }
+                for slot in slots {
+                    let starts = slot.starts.format(TIME).to_string();
+                    let (all_escrowed, mine) = held.get(&starts).copied().unwrap_or_default();
+                    let free = slot.free();
+                    let target =
+                        crate::sync::escrow_target(free, slot_index, position, seats.len());
+                    // Never past the pool over all seats, nor past the free places.
+                    let room = crate::sync::escrow_pool(free)
+                        .min(free)
+                        .saturating_sub(all_escrowed);
+                    // What the seat has used offline and not pushed yet stays its own.
+                    let used = used.get(&(day, slot.starts)).copied().unwrap_or(0);
+                    let keep = target.max(used);
+                    let places = if keep < mine {
+                        keep // the seat is online now: give back what it does not need
+                    } else {
+                        mine + (keep - mine).min(room)
+                    };
+                    if places != mine {
+                        self.conn().execute(
+                            "INSERT INTO hub_quota (seat_id, day, starts, places) VALUES (?1, ?2, ?3, ?4)
+                             ON CONFLICT (seat_id, day, starts) DO UPDATE SET places = excluded.places",
+                            params![me, d, starts, places],
+                        )?;
+                    }
+                    slot_index += 1;
+                }
+            }
+            // Last seen to the minute: a pull that changes nothing writes nothing.
+            let now = Utc::now();
+            self.conn().execute(
+                "UPDATE hub_seats SET last_seen = ?2
+                 WHERE seat_id = ?1 AND (last_seen IS NULL OR last_seen < ?3)",
+                params![
+                    me,
+                    now.to_rfc3339(),
+                    (now - chrono::Duration::seconds(LAST_SEEN_EVERY)).to_rfc3339()
+                ],
+            )?;
+            Ok(())
+        })?;
+        let mut stmt = self.conn().prepare_cached(
             "SELECT day, starts, places FROM hub_quota WHERE seat_id = ?1 AND places > 0 ORDER BY day, starts",
         )?;
-        let rows = stmt.query_map([seat_id.to_string()], quota_row)?;
+        let rows = stmt.query_map([me], quota_row)?;
         quotas(rows)
     }
 

@@ -29,6 +29,7 @@ pub mod protocol;
 mod rows;
 mod seat;
 
+pub use hub::{HubDone, HubJob, Pulled};
 pub(crate) use rows::install_capture;
 pub use seat::{Integrated, RoundReport, SeatRound, SnapshotBuilder, Step};
 

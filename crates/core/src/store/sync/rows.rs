@@ -60,58 +60,138 @@ pub(crate) fn install_capture(conn: &Connection) -> Result<HashMap<&'static str,
         if cols.is_empty() {
             return Err(Error::Invalid(format!("synced table {table} is missing")));
         }
-        let (new, old) = (row_json(&cols, "NEW"), row_json(&cols, "OLD"));
-        let undo = |op: &str, rid: &str, row: &str| {
-            format!(
-                "INSERT INTO sync_undo (seq, tbl, op, rid, old)
-                 SELECT seq, '{table}', '{op}', {rid}, {row} FROM temp.sync_capture"
-            )
-        };
-        let effect = |rid: &str, row: &str| {
-            format!("INSERT INTO sync_effects (tbl, rid, row) VALUES ('{table}', {rid}, {row})")
-        };
-        // XOR as (a | b) - (a & b): SQLite has no XOR, and this never overflows.
-        let digest = |rid: &str, row: &str| {
-            format!(
-                "UPDATE sync_digest SET d = (SELECT (d | h) - (d & h) FROM
-                   (SELECT madoguchi_row_hash('{table}', {rid}, {row}) AS h)) WHERE tbl = '{table}'"
-            )
-        };
-        let capture = "WHEN EXISTS (SELECT 1 FROM temp.sync_capture)";
-        let effects = "WHEN EXISTS (SELECT 1 FROM temp.sync_effects_on)";
-        conn.execute_batch(&format!(
-            "CREATE TEMP TRIGGER IF NOT EXISTS undo_{table}_i AFTER INSERT ON main.{table} {capture}
-               BEGIN {}; END;
-             CREATE TEMP TRIGGER IF NOT EXISTS undo_{table}_u AFTER UPDATE ON main.{table} {capture}
-               BEGIN {}; END;
-             CREATE TEMP TRIGGER IF NOT EXISTS undo_{table}_d AFTER DELETE ON main.{table} {capture}
-               BEGIN {}; END;
-             CREATE TEMP TRIGGER IF NOT EXISTS effect_{table}_i AFTER INSERT ON main.{table} {effects}
-               BEGIN {}; END;
-             CREATE TEMP TRIGGER IF NOT EXISTS effect_{table}_u AFTER UPDATE ON main.{table} {effects}
-               BEGIN {}; END;
-             CREATE TEMP TRIGGER IF NOT EXISTS effect_{table}_d AFTER DELETE ON main.{table} {effects}
-               BEGIN {}; END;
-             CREATE TEMP TRIGGER IF NOT EXISTS digest_{table}_i AFTER INSERT ON main.{table}
-               BEGIN {}; END;
-             CREATE TEMP TRIGGER IF NOT EXISTS digest_{table}_u AFTER UPDATE ON main.{table}
-               BEGIN {}; {}; END;
-             CREATE TEMP TRIGGER IF NOT EXISTS digest_{table}_d AFTER DELETE ON main.{table}
-               BEGIN {}; END;",
-            undo("i", "NEW.rowid", "NULL"),
-            undo("u", "OLD.rowid", &old),
-            undo("d", "OLD.rowid", &old),
-            effect("NEW.rowid", &new),
-            effect("NEW.rowid", &new),
-            effect("OLD.rowid", "NULL"),
-            digest("NEW.rowid", &new),
-            digest("OLD.rowid", &old),
-            digest("NEW.rowid", &new),
-            digest("OLD.rowid", &old),
-        ))?;
+        create_triggers(conn, table, &cols)?;
         columns.insert(*table, cols);
     }
     Ok(columns)
+}
+
+/// Creates the sync triggers on `table` (whose columns are `cols`) where they are missing.
+fn create_triggers(conn: &Connection, table: &str, cols: &[String]) -> Result<()> {
+    let (new, old) = (row_json(cols, "NEW"), row_json(cols, "OLD"));
+    let undo = |op: &str, rid: &str, row: &str| {
+        format!(
+            "INSERT INTO sync_undo (seq, tbl, op, rid, old)
+             SELECT seq, '{table}', '{op}', {rid}, {row} FROM temp.sync_capture"
+        )
+    };
+    let effect = |rid: &str, row: &str| {
+        format!("INSERT INTO sync_effects (tbl, rid, row) VALUES ('{table}', {rid}, {row})")
+    };
+    // XOR as (a | b) - (a & b): SQLite has no XOR, and this never overflows.
+    let digest = |rid: &str, row: &str| {
+        format!(
+            "UPDATE sync_digest SET d = (SELECT (d | h) - (d & h) FROM
+               (SELECT madoguchi_row_hash('{table}', {rid}, {row}) AS h)) WHERE tbl = '{table}'"
+        )
+    };
+    let capture = "WHEN EXISTS (SELECT 1 FROM temp.sync_capture)";
+    let effects = "WHEN EXISTS (SELECT 1 FROM temp.sync_effects_on)";
+    conn.execute_batch(&format!(
+        "CREATE TEMP TRIGGER IF NOT EXISTS undo_{table}_i AFTER INSERT ON main.{table} {capture}
+           BEGIN {}; END;
+         CREATE TEMP TRIGGER IF NOT EXISTS undo_{table}_u AFTER UPDATE ON main.{table} {capture}
+           BEGIN {}; END;
+         CREATE TEMP TRIGGER IF NOT EXISTS undo_{table}_d AFTER DELETE ON main.{table} {capture}
+           BEGIN {}; END;
+         CREATE TEMP TRIGGER IF NOT EXISTS effect_{table}_i AFTER INSERT ON main.{table} {effects}
+           BEGIN {}; END;
+         CREATE TEMP TRIGGER IF NOT EXISTS effect_{table}_u AFTER UPDATE ON main.{table} {effects}
+           BEGIN {}; END;
+         CREATE TEMP TRIGGER IF NOT EXISTS effect_{table}_d AFTER DELETE ON main.{table} {effects}
+           BEGIN {}; END;
+         CREATE TEMP TRIGGER IF NOT EXISTS digest_{table}_i AFTER INSERT ON main.{table}
+           BEGIN {}; END;
+         CREATE TEMP TRIGGER IF NOT EXISTS digest_{table}_u AFTER UPDATE ON main.{table}
+           BEGIN {}; {}; END;
+         CREATE TEMP TRIGGER IF NOT EXISTS digest_{table}_d AFTER DELETE ON main.{table}
+           BEGIN {}; END;",
+        undo("i", "NEW.rowid", "NULL"),
+        undo("u", "OLD.rowid", &old),
+        undo("d", "OLD.rowid", &old),
+        effect("NEW.rowid", &new),
+        effect("NEW.rowid", &new),
+        effect("OLD.rowid", "NULL"),
+        digest("NEW.rowid", &new),
+        digest("OLD.rowid", &old),
+        digest("NEW.rowid", &new),
+        digest("OLD.rowid", &old),
+    ))?;
+    Ok(())
+}
+
+/// The sync triggers [`install_capture`] makes on `table`.
+fn trigger_names(table: &str) -> impl Iterator<Item = String> + '_ {
+    ["undo", "effect", "digest"]
+        .into_iter()
+        .flat_map(move |kind| {
+            ["i", "u", "d"]
+                .into_iter()
+                .map(move |op| format!("{kind}_{table}_{op}"))
+        })
+}
+
+/// Drops the sync triggers of `tables`, for a bulk load that computes the digests once from
+/// the rows; [`create_triggers`] makes them again. Inside a transaction, a rollback brings them
+/// back.
+fn drop_triggers<'a>(conn: &Connection, tables: impl IntoIterator<Item = &'a str>) -> Result<()> {
+    let sql: String = tables
+        .into_iter()
+        .flat_map(trigger_names)
+        .map(|name| format!("DROP TRIGGER IF EXISTS temp.{name};"))
+        .collect();
+    conn.execute_batch(&sql)?;
+    Ok(())
+}
+
+/// A column's value as `json_object` records it (BLOBs, which JSON cannot hold, are refused
+/// as `json_object` refuses them).
+fn json_value(value: rusqlite::types::ValueRef<'_>) -> Result<serde_json::Value> {
+    use rusqlite::types::ValueRef;
+    Ok(match value {
+        ValueRef::Null => serde_json::Value::Null,
+        ValueRef::Integer(n) => n.into(),
+        ValueRef::Real(f) => serde_json::Number::from_f64(f)
+            .map_or(serde_json::Value::Null, serde_json::Value::Number),
+        ValueRef::Text(_) => text(value)?.into(),
+        ValueRef::Blob(_) => {
+            return Err(Error::Invalid("a synced row holds a BLOB".into()));
+        }
+    })
+}
+
+/// About how long a value is as JSON.
+fn json_len(value: &serde_json::Value) -> usize {
+    match value {
+        serde_json::Value::String(s) => s.len() + 2,
+        serde_json::Value::Null => 4,
+        _ => 20,
+    }
+}
+
+/// A row's JSON text as SQLite made it.
+fn text(value: rusqlite::types::ValueRef<'_>) -> rusqlite::Result<&str> {
+    value
+        .as_str()
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(1, value.data_type(), Box::new(e)))
+}
+
+/// Binds a JSON value as [`to_value`] converts it, without copying text.
+fn bind_json(
+    stmt: &mut rusqlite::Statement<'_>,
+    index: usize,
+    v: &serde_json::Value,
+) -> rusqlite::Result<()> {
+    match v {
+        serde_json::Value::Null => stmt.raw_bind_parameter(index, rusqlite::types::Null),
+        serde_json::Value::Bool(b) => stmt.raw_bind_parameter(index, i64::from(*b)),
+        serde_json::Value::Number(n) => match n.as_i64() {
+            Some(i) => stmt.raw_bind_parameter(index, i),
+            None => stmt.raw_bind_parameter(index, n.as_f64().unwrap_or_default()),
+        },
+        serde_json::Value::String(s) => stmt.raw_bind_parameter(index, s.as_str()),
+        other => stmt.raw_bind_parameter(index, other.to_string()),
+    }
 }
 
 /// A hash of every synced table's name and columns.
@@ -201,10 +281,20 @@ impl Store {
 
     /// Undoes every unsettled local mutation, newest change first, and forgets the records.
     pub(super) fn rewind(&self) -> Result<()> {
+        self.rewind_from(i64::MIN)
+    }
+
+    /// Undoes the changes recorded from undo record `first` on, newest first, and forgets
+    /// those records (the older ones stay).
+    pub(super) fn rewind_from(&self, first: i64) -> Result<()> {
         let undo: Vec<(String, String, i64, Option<String>)> = self
             .conn()
-            .prepare("SELECT tbl, op, rid, old FROM sync_undo ORDER BY id DESC")?
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .prepare_cached(
+                "SELECT tbl, op, rid, old FROM sync_undo WHERE id >= ?1 ORDER BY id DESC",
+            )?
+            .query_map([first], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })?
             .collect::<rusqlite::Result<_>>()?;
         for (tbl, op, rid, old) in undo {
             match (op.as_str(), old) {
@@ -216,8 +306,130 @@ impl Store {
                 _ => return Err(Error::Invalid(format!("malformed undo record for {tbl}"))),
             }
         }
-        self.conn().execute("DELETE FROM sync_undo", [])?;
+        self.conn()
+            .execute("DELETE FROM sync_undo WHERE id >= ?1", [first])?;
         Ok(())
+    }
+
+    /// Fills the synced tables with `rows` (table index, rowid, row; grouped by table),
+    /// replacing what they held: how a snapshot is installed in one transaction (a repair).
+    /// Per-row work is left out of the load and done once at the end: the sync triggers are
+    /// dropped meanwhile (undo and effect records are not wanted, and the digests are computed
+    /// from the rows once, exactly as a recompute does), and each table's insert is prepared
+    /// once. Runs inside the caller's transaction, which a failure rolls back with the triggers.
+    pub(super) fn bulk_load<'a>(
+        &self,
+        rows: impl IntoIterator<Item = (usize, i64, &'a Row)>,
+    ) -> Result<()> {
+        drop_triggers(self.conn(), SYNCED_TABLES.iter().copied())?;
+        let loaded = (|| {
+            for table in SYNCED_TABLES.iter().rev() {
+                self.conn().execute(&format!("DELETE FROM {table}"), [])?;
+            }
+            let mut rows = rows.into_iter().peekable();
+            while let Some(&(table, _, _)) = rows.peek() {
+                let group = std::iter::from_fn(|| {
+                    rows.next_if(|(t, _, _)| *t == table)
+                        .map(|(_, rowid, row)| (rowid, row))
+                });
+                self.insert_rows(table, group)?;
+            }
+            self.compute_digests()
+        })();
+        let remade = install_capture(self.conn());
+        loaded?;
+        remade.map(|_| ())
+    }
+
+    /// Adds rows of a snapshot page (`rows`: in table and rowid order, after any row the
+    /// tables hold of the same table) to the synced tables, keeping the digests exact: each
+    /// table's rows are written with its sync triggers off, then hashed once from what was
+    /// stored, as a recompute does. How a new seat loads the hub's rows, a part of a page at a
+    /// time, each part a short transaction (the caller's).
+    pub(super) fn stream_rows(&self, rows: &[Effect]) -> Result<()> {
+        let columns = self.sync.columns.borrow();
+        let mut start = 0;
+        while start < rows.len() {
+            let table = synced_table(&rows[start].table)?;
+            let end = rows[start..]
+                .iter()
+                .position(|e| e.table != table)
+                .map_or(rows.len(), |n| start + n);
+            let group = rows[start..end]
+                .iter()
+                .map(|e| {
+                    e.row
+                        .as_ref()
+                        .map(|row| (e.rowid, row))
+                        .ok_or_else(|| Error::SyncProtocol("a snapshot row without data".into()))
+                })
+                .collect::<Result<Vec<_>>>()?;
+            let (first, last) = (rows[start].rowid, rows[end - 1].rowid);
+            let index = SYNCED_TABLES
+                .iter()
+                .position(|t| *t == table)
+                .expect("a synced table");
+            drop_triggers(self.conn(), [table])?;
+            let hashed = self
+                .insert_rows(index, group)
+                .and_then(|()| self.digest_range(table, &columns[table], first, last));
+            create_triggers(self.conn(), table, &columns[table])?;
+            let d = self.kept_digest(table)? ^ hashed?;
+            self.conn().execute(
+                "UPDATE sync_digest SET d = ?2 WHERE tbl = ?1",
+                rusqlite::params![table, d],
+            )?;
+            start = end;
+        }
+        Ok(())
+    }
+
+    /// Inserts rows of synced table number `table` as they are given, with one prepared
+    /// statement; a row that does not name every column (from another schema) goes through
+    /// [`Store::put_row`], so its missing columns take their defaults.
+    fn insert_rows<'a>(
+        &self,
+        table: usize,
+        rows: impl IntoIterator<Item = (i64, &'a Row)>,
+    ) -> Result<()> {
+        let name = SYNCED_TABLES[table];
+        let columns = self.sync.columns.borrow();
+        let cols = &columns[name];
+        let names: String = cols.iter().map(|c| format!(", \"{c}\"")).collect();
+        let marks: String = (2..=cols.len() + 1).map(|i| format!(", ?{i}")).collect();
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "INSERT INTO {name} (rowid{names}) VALUES (?1{marks})"
+        ))?;
+        let mut values = Vec::with_capacity(cols.len());
+        for (rowid, row) in rows {
+            values.clear();
+            values.extend(cols.iter().map_while(|c| row.get(c.as_str())));
+            if values.len() < cols.len() {
+                self.put_row(name, rowid, Some(row))?;
+                continue;
+            }
+            stmt.raw_bind_parameter(1, rowid)?;
+            for (i, v) in values.iter().enumerate() {
+                bind_json(&mut stmt, i + 2, v)?;
+            }
+            stmt.raw_execute()?;
+        }
+        Ok(())
+    }
+
+    /// The XOR of the row hashes of `table`'s rows from rowid `first` to `last`, as the digest
+    /// triggers compute them.
+    fn digest_range(&self, table: &str, cols: &[String], first: i64, last: i64) -> Result<i64> {
+        let json = row_json(cols, table);
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "SELECT rowid, {json} FROM {table} WHERE rowid BETWEEN ?1 AND ?2"
+        ))?;
+        let mut rows = stmt.query([first, last])?;
+        let mut d = 0i64;
+        while let Some(r) = rows.next()? {
+            d ^= row_hash(table, r.get(0)?, text(r.get_ref(1)?)?);
+        }
+        Ok(d)
     }
 
     /// Starts recording the rows written (the hub, executing a pushed mutation).
@@ -250,7 +462,8 @@ impl Store {
     }
 
     /// Rows of synced table number `table` after `after_rowid`, at most about `max_bytes` of
-    /// them (at least one), as effects; and the last rowid read.
+    /// them (at least one), as effects; and whether more follow. Each row is the JSON object
+    /// the triggers would record, made from the columns' values directly.
     pub(super) fn rows_after(
         &self,
         table: usize,
@@ -258,9 +471,11 @@ impl Store {
         max_bytes: usize,
     ) -> Result<(Vec<Effect>, bool)> {
         let name = SYNCED_TABLES[table];
-        let json = row_json(&self.sync.columns.borrow()[name], name);
+        let columns = self.sync.columns.borrow();
+        let cols = &columns[name];
+        let list: String = cols.iter().map(|c| format!(", \"{c}\"")).collect();
         let mut stmt = self.conn().prepare_cached(&format!(
-            "SELECT rowid, {json} FROM {name} WHERE rowid > ?1 ORDER BY rowid LIMIT 2000"
+            "SELECT rowid{list} FROM {name} WHERE rowid > ?1 ORDER BY rowid LIMIT 2000"
         ))?;
         let mut rows = stmt.query([after_rowid])?;
         let (mut out, mut bytes, mut more) = (Vec::new(), 0usize, false);
@@ -269,18 +484,57 @@ impl Store {
                 more = true;
                 break;
             }
-            let text: String = r.get(1)?;
-            bytes += text.len() + name.len() + 24;
+            let mut row = Row::new();
+            bytes += name.len() + 24;
+            for (i, c) in cols.iter().enumerate() {
+                let value = json_value(r.get_ref(i + 1)?)?;
+                bytes += c.len() + 4 + json_len(&value);
+                row.insert(c.clone(), value);
+            }
             out.push(Effect {
                 table: name.to_owned(),
                 rowid: r.get(0)?,
-                row: Some(from_json(&text)?),
+                row: Some(row),
             });
         }
         if out.len() == 2000 {
             more = true;
         }
         Ok((out, more))
+    }
+
+    /// The XOR of the row hashes of up to `limit` rows of synced table number `table` after
+    /// rowid `after`, the number of rows read and the last rowid read: a part of a recompute.
+    pub(super) fn digest_part(
+        &self,
+        table: usize,
+        after: i64,
+        limit: usize,
+    ) -> Result<(i64, usize, i64)> {
+        let name = SYNCED_TABLES[table];
+        let json = row_json(&self.sync.columns.borrow()[name], name);
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "SELECT rowid, {json} FROM {name} WHERE rowid > ?1 ORDER BY rowid LIMIT ?2"
+        ))?;
+        let mut rows = stmt.query(rusqlite::params![after, limit as i64])?;
+        let (mut d, mut n, mut last) = (0i64, 0usize, after);
+        while let Some(r) = rows.next()? {
+            last = r.get(0)?;
+            d ^= row_hash(name, last, text(r.get_ref(1)?)?);
+            n += 1;
+        }
+        Ok((d, n, last))
+    }
+
+    /// The digest kept for `table`.
+    pub(super) fn kept_digest(&self, table: &str) -> Result<i64> {
+        Ok(self
+            .conn()
+            .query_row("SELECT d FROM sync_digest WHERE tbl = ?1", [table], |r| {
+                r.get(0)
+            })
+            .optional()?
+            .unwrap_or(0))
     }
 
     /// The digest of this store's synced rows as they are now (hex).
@@ -304,11 +558,20 @@ impl Store {
         if columns.is_empty() {
             return Ok(false);
         }
+        drop(columns);
         let before = self.sync_digest()?;
         let tx = rusqlite::Transaction::new_unchecked(
             self.conn(),
             rusqlite::TransactionBehavior::Immediate,
         )?;
+        self.compute_digests()?;
+        tx.commit()?;
+        Ok(self.sync_digest()? != before)
+    }
+
+    /// Sets every table's digest from its rows (inside the caller's transaction).
+    fn compute_digests(&self) -> Result<()> {
+        let columns = self.sync.columns.borrow();
         self.conn().execute("DELETE FROM sync_digest", [])?;
         for table in SYNCED_TABLES {
             let json = row_json(&columns[table], table);
@@ -318,7 +581,7 @@ impl Store {
                 .prepare(&format!("SELECT rowid, {json} FROM {table}"))?;
             let mut rows = stmt.query([])?;
             while let Some(r) = rows.next()? {
-                d ^= row_hash(table, r.get(0)?, &r.get::<_, String>(1)?);
+                d ^= row_hash(table, r.get(0)?, text(r.get_ref(1)?)?);
             }
             self.conn().execute(
                 "INSERT INTO sync_digest (tbl, d) VALUES (?1, ?2)",
@@ -329,8 +592,7 @@ impl Store {
             "INSERT INTO sync_digest (tbl, d) VALUES (?1, ?2)",
             rusqlite::params![COLUMNS_KEY, columns_hash(&columns)],
         )?;
-        tx.commit()?;
-        Ok(self.sync_digest()? != before)
+        Ok(())
     }
 
     /// At open: recomputes the digests when they were never computed or the columns changed.

@@ -1,0 +1,508 @@
+//! What the room checks read on every booking, kept warm: the places held per day, start and
+//! length (kept on write by temporary triggers, so a booking does not rescan its day), and the
+//! calendar, slot plans, capacity overrides and procedure durations (kept in memory until one
+//! of their tables changes). The hub runs these checks for every pushed booking; a seat for
+//! every booking, replay and board.
+//!
+//! Both follow every write on this connection, whatever made it (a domain's apply, an effect,
+//! a rewind, a snapshot) and rolled-back savepoints included: the counts are a temporary table,
+//! so they are part of the transaction; the in-memory copies are keyed by a generation that the
+//! triggers set from a counter that never goes back, so a generation is never seen again with
+//! other rows behind it. Writes by another connection (another program, the CLI) show in
+//! `PRAGMA data_version`: the counts are then rebuilt from the tables and the copies dropped.
+use std::{
+    cell::{Cell, RefCell},
+    collections::{BTreeMap, HashMap},
+    sync::atomic::{AtomicI64, Ordering},
+};
+
+use chrono::{NaiveDate, NaiveTime};
+use rusqlite::Connection;
+
+use super::{parse_time, Store, DATE};
+use crate::{
+    calendar::{BusinessCalendar, DayStatus},
+    procedure::Procedure,
+    reservation::{PlanKind, SlotPlan},
+    Result,
+};
+
+/// The tables the in-memory copies are read from: a write to any of them drops the copies.
+const PLAN_TABLES: &[&str] = &[
+    "slot_plans",
+    "slot_bands",
+    "capacity_overrides",
+    "holiday_sessions",
+    "closures",
+    "procedures",
+];
+
+/// The statuses that hold a place (`ReservationStatus::holds_place`), as SQL.
+const HOLDS_PLACE: &str = "('booked', 'checked_in')";
+
+/// Generations handed out in this process (shared by every store: a value is never reused).
+static GENERATION: AtomicI64 = AtomicI64::new(1);
+
+/// Creates the temporary tables and triggers on this connection (at every open, like the sync
+/// triggers). The counts are filled at their first use.
+pub(crate) fn install(conn: &Connection) -> Result<()> {
+    use rusqlite::functions::FunctionFlags;
+    conn.create_scalar_function(
+        "madoguchi_generation",
+        0,
+        FunctionFlags::SQLITE_UTF8,
+        |_| Ok(GENERATION.fetch_add(1, Ordering::Relaxed)),
+    )?;
+    // data_version -1: never built, so the first look rebuilds the counts.
+    conn.execute_batch(&format!(
+        "CREATE TEMP TABLE IF NOT EXISTS warm_state (
+             id INTEGER PRIMARY KEY CHECK (id = 1),
+             generation INTEGER NOT NULL,
+             data_version INTEGER NOT NULL);
+         INSERT OR REPLACE INTO temp.warm_state (id, generation, data_version)
+             VALUES (1, madoguchi_generation(), -1);
+         CREATE TEMP TABLE IF NOT EXISTS occupancy (
+             day TEXT NOT NULL, starts TEXT NOT NULL, slots INTEGER NOT NULL, n INTEGER NOT NULL,
+             PRIMARY KEY (day, starts, slots)) WITHOUT ROWID;
+         CREATE TEMP TRIGGER IF NOT EXISTS occupancy_i AFTER INSERT ON main.reservations
+             WHEN NEW.status IN {HOLDS_PLACE}
+         BEGIN
+             INSERT INTO occupancy (day, starts, slots, n) VALUES (NEW.day, NEW.starts, NEW.slots, 1)
+                 ON CONFLICT (day, starts, slots) DO UPDATE SET n = n + 1;
+         END;
+         CREATE TEMP TRIGGER IF NOT EXISTS occupancy_d AFTER DELETE ON main.reservations
+             WHEN OLD.status IN {HOLDS_PLACE}
+         BEGIN
+             UPDATE occupancy SET n = n - 1
+                 WHERE day = OLD.day AND starts = OLD.starts AND slots = OLD.slots;
+         END;
+         CREATE TEMP TRIGGER IF NOT EXISTS occupancy_u
+             AFTER UPDATE OF day, starts, slots, status ON main.reservations
+         BEGIN
+             UPDATE occupancy SET n = n - 1
+                 WHERE OLD.status IN {HOLDS_PLACE}
+                   AND day = OLD.day AND starts = OLD.starts AND slots = OLD.slots;
+             INSERT INTO occupancy (day, starts, slots, n)
+                 SELECT NEW.day, NEW.starts, NEW.slots, 1 WHERE NEW.status IN {HOLDS_PLACE}
+                 ON CONFLICT (day, starts, slots) DO UPDATE SET n = n + 1;
+         END;"
+    ))?;
+    for table in PLAN_TABLES {
+        for op in ["INSERT", "UPDATE", "DELETE"] {
+            conn.execute_batch(&format!(
+                "CREATE TEMP TRIGGER IF NOT EXISTS warm_{table}_{op} AFTER {op} ON main.{table}
+                 BEGIN UPDATE warm_state SET generation = madoguchi_generation(); END;"
+            ))?;
+        }
+    }
+    Ok(())
+}
+
+/// The in-memory copies, valid for one generation of [`PLAN_TABLES`].
+#[derive(Debug, Default)]
+pub(crate) struct Warm {
+    /// Whether [`install`] succeeded on this connection (not for a store whose schema is older
+    /// than this build, opened read-only by `doctor`): otherwise every look-up reads the tables.
+    installed: Cell<bool>,
+    /// The generation the copies below were read at (0: none).
+    generation: Cell<i64>,
+    calendar: RefCell<Option<BusinessCalendar>>,
+    plans: RefCell<HashMap<PlanKind, SlotPlan>>,
+    minutes: RefCell<Option<BTreeMap<Procedure, u32>>>,
+    overrides: RefCell<HashMap<NaiveDate, HashMap<String, u32>>>,
+}
+
+impl Warm {
+    pub(crate) fn installed(installed: bool) -> Warm {
+        Warm {
+            installed: Cell::new(installed),
+            ..Warm::default()
+        }
+    }
+}
+
+/// A look at the warm copies, brought up to date once ([`Store::warm_look`]) for several
+/// reads with no write between them (one room check).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Look {
+    /// False when nothing is kept warm on this connection: every read goes to the tables.
+    warm: bool,
+}
+
+/// Days of capacity overrides kept at most (the hub looks at the next two weeks and the days
+/// it books on; the copies are dropped at every plan change anyway).
+const OVERRIDE_DAYS: usize = 1024;
+
+impl Store {
+    /// Brings the counts and the copies up to date with the tables: rebuilds the counts after
+    /// another connection wrote, and drops the copies when a plan table changed.
+    pub(super) fn warm_look(&self) -> Result<Look> {
+        let warm = &self.warm;
+        if !warm.installed.get() {
+            return Ok(Look { warm: false });
+        }
+        let (mut generation, built_at, data_version): (i64, i64, i64) = self.conn().query_row(
+            "SELECT generation, data_version, (SELECT data_version FROM pragma_data_version)
+             FROM temp.warm_state",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        if built_at != data_version {
+            // Never built, or another connection wrote: count again, and a new generation.
+            // Both are in the transaction: rolled back, they say so again at the next look.
+            self.conn().execute("DELETE FROM temp.occupancy", [])?;
+            self.conn().execute(
+                &format!(
+                    "INSERT INTO temp.occupancy (day, starts, slots, n)
+                     SELECT day, starts, slots, count(*) FROM main.reservations
+                     WHERE status IN {HOLDS_PLACE} GROUP BY day, starts, slots"
+                ),
+                [],
+            )?;
+            generation = GENERATION.fetch_add(1, Ordering::Relaxed);
+            self.conn().execute(
+                "UPDATE temp.warm_state SET generation = ?1, data_version = ?2",
+                [generation, data_version],
+            )?;
+        }
+        if warm.generation.get() != generation {
+            warm.calendar.borrow_mut().take();
+            warm.plans.borrow_mut().clear();
+            warm.minutes.borrow_mut().take();
+            warm.overrides.borrow_mut().clear();
+            warm.generation.set(generation);
+        }
+        Ok(Look { warm: true })
+    }
+
+    /// What the counter does on `day`, from the calendar kept warm.
+    pub(super) fn day_status(&self, day: NaiveDate) -> Result<DayStatus> {
+        self.day_status_in(self.warm_look()?, day)
+    }
+
+    /// [`Store::day_status`] in a look already brought up to date.
+    pub(super) fn day_status_in(&self, look: Look, day: NaiveDate) -> Result<DayStatus> {
+        if !look.warm {
+            return Ok(self.calendar()?.day(day));
+        }
+        let mut calendar = self.warm.calendar.borrow_mut();
+        if calendar.is_none() {
+            *calendar = Some(self.calendar()?);
+        }
+        Ok(calendar.as_ref().expect("just read").day(day))
+    }
+
+    /// The slot plan of a kind of day, kept warm.
+    pub(super) fn warm_slot_plan(&self, kind: PlanKind) -> Result<SlotPlan> {
+        self.slot_plan_in(self.warm_look()?, kind)
+    }
+
+    /// [`Store::warm_slot_plan`] in a look already brought up to date.
+    pub(super) fn slot_plan_in(&self, look: Look, kind: PlanKind) -> Result<SlotPlan> {
+        if !look.warm {
+            return self.read_slot_plan(kind);
+        }
+        if let Some(plan) = self.warm.plans.borrow().get(&kind) {
+            return Ok(plan.clone());
+        }
+        let plan = self.read_slot_plan(kind)?;
+        self.warm.plans.borrow_mut().insert(kind, plan.clone());
+        Ok(plan)
+    }
+
+    /// Minutes per procedure, kept warm.
+    pub(super) fn warm_procedure_minutes(&self) -> Result<BTreeMap<Procedure, u32>> {
+        if !self.warm_look()?.warm {
+            return self.read_procedure_minutes();
+        }
+        if let Some(minutes) = self.warm.minutes.borrow().as_ref() {
+            return Ok(minutes.clone());
+        }
+        let minutes = self.read_procedure_minutes()?;
+        *self.warm.minutes.borrow_mut() = Some(minutes.clone());
+        Ok(minutes)
+    }
+
+    /// A day's capacity overrides (band start → places), kept warm.
+    pub(super) fn warm_capacity_overrides(&self, day: NaiveDate) -> Result<HashMap<String, u32>> {
+        self.capacity_overrides_in(self.warm_look()?, day)
+    }
+
+    /// [`Store::warm_capacity_overrides`] in a look already brought up to date.
+    pub(super) fn capacity_overrides_in(
+        &self,
+        look: Look,
+        day: NaiveDate,
+    ) -> Result<HashMap<String, u32>> {
+        if !look.warm {
+            return self.read_capacity_overrides(day);
+        }
+        if let Some(o) = self.warm.overrides.borrow().get(&day) {
+            return Ok(o.clone());
+        }
+        let o = self.read_capacity_overrides(day)?;
+        let mut overrides = self.warm.overrides.borrow_mut();
+        if overrides.len() >= OVERRIDE_DAYS {
+            overrides.clear();
+        }
+        overrides.insert(day, o.clone());
+        Ok(o)
+    }
+
+    /// The reservations holding a place on `day`, as (start, slots, how many), in a look
+    /// already brought up to date.
+    pub(super) fn places_held_in(
+        &self,
+        look: Look,
+        day: NaiveDate,
+    ) -> Result<Vec<(NaiveTime, u32, u32)>> {
+        let d = day.format(DATE).to_string();
+        let sql = if look.warm {
+            "SELECT starts, slots, n FROM temp.occupancy WHERE day = ?1 AND n > 0".to_owned()
+        } else {
+            format!(
+                "SELECT starts, slots, count(*) FROM main.reservations
+                 WHERE day = ?1 AND status IN {HOLDS_PLACE} GROUP BY starts, slots"
+            )
+        };
+        let mut stmt = self.conn().prepare_cached(&sql)?;
+        let rows = stmt.query_map([&d], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, u32>(1)?,
+                r.get::<_, u32>(2)?,
+            ))
+        })?;
+        rows.map(|row| {
+            let (starts, slots, n) = row?;
+            Ok((parse_time(&starts)?, slots, n))
+        })
+        .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{
+        calendar::{Closure, ClosureReason},
+        mutation::{Mutation, PlanMutation},
+        reservation::{ApplicantType, Band, Channel},
+        secret::Personal,
+        store::{NewApplicant, NewStore},
+        DataDir, KdfCost, Passphrase,
+    };
+    use rand::{Rng, SeedableRng};
+
+    fn store(dir: &std::path::Path) -> Store {
+        Store::create(
+            &DataDir::at(dir),
+            &Passphrase::new("test passphrase".into()),
+            &NewStore {
+                site_name: "テスト市".into(),
+                seat_name: "窓口1".into(),
+            },
+            KdfCost::insecure_for_tests(),
+        )
+        .unwrap()
+        .act_as_site("tests")
+        .with_clock(std::sync::Arc::new(|| {
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 30)
+                .unwrap()
+                .and_hms_opt(8, 0, 0)
+                .unwrap()
+        }))
+    }
+
+    fn t(h: u32, m: u32) -> NaiveTime {
+        NaiveTime::from_hms_opt(h, m, 0).unwrap()
+    }
+
+    fn person(i: usize) -> (NewApplicant, ApplicantType, Vec<Procedure>) {
+        (
+            NewApplicant {
+                name_kanji: Personal::new(format!("見本 {i}")),
+                name_kana: Personal::new(format!("ミホン {i}")),
+                phone: Some(Personal::new(format!("090-0000-{i:04}"))),
+                birth_date: None,
+            },
+            ApplicantType::ApplicantSelf,
+            if i % 3 == 0 {
+                vec![Procedure::CertificateRenewal, Procedure::CardIssue]
+            } else {
+                vec![Procedure::CertificateRenewal]
+            },
+        )
+    }
+
+    /// The counts and every copy, against the tables read afresh.
+    fn assert_exact(s: &Store, days: &[NaiveDate]) {
+        assert!(s.warm_look().unwrap().warm);
+        let counted: Vec<(String, String, i64, i64)> = s
+            .conn()
+            .prepare(
+                "SELECT day, starts, slots, n FROM temp.occupancy WHERE n != 0 ORDER BY 1, 2, 3",
+            )
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let fresh: Vec<(String, String, i64, i64)> = s
+            .conn()
+            .prepare(&format!(
+                "SELECT day, starts, slots, count(*) FROM main.reservations
+                 WHERE status IN {HOLDS_PLACE} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
+            ))
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(counted, fresh, "places held per day and start");
+        for kind in [PlanKind::Regular, PlanKind::HolidaySession] {
+            assert_eq!(
+                s.warm_slot_plan(kind).unwrap(),
+                s.read_slot_plan(kind).unwrap()
+            );
+        }
+        assert_eq!(
+            s.warm_procedure_minutes().unwrap(),
+            s.read_procedure_minutes().unwrap()
+        );
+        let calendar = s.calendar().unwrap();
+        for day in days {
+            assert_eq!(s.day_status(*day).unwrap(), calendar.day(*day), "{day}");
+            assert_eq!(
+                s.warm_capacity_overrides(*day).unwrap(),
+                s.read_capacity_overrides(*day).unwrap()
+            );
+        }
+    }
+
+    #[test]
+    fn the_warm_copies_follow_every_write_rollbacks_and_other_connections() {
+        let tmp = tempfile::tempdir().unwrap();
+        let s = store(tmp.path());
+        let days: Vec<NaiveDate> = (1..=12)
+            .map(|d| NaiveDate::from_ymd_opt(2026, 12, d).unwrap())
+            .collect();
+        let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+        let mut booked = Vec::new();
+        for step in 0..300 {
+            let day = days[rng.gen_range(0..days.len())];
+            let starts = t(9 + rng.gen_range(0..7), 15 * rng.gen_range(0..4));
+            // Fill the copies first, so that every kind of write must drop or update them.
+            if step % 2 == 0 {
+                assert_exact(&s, &days);
+            }
+            match rng.gen_range(0..13) {
+                0..=4 => {
+                    if let Ok(r) = s.book(day, starts, Channel::Phone, vec![person(step)], "") {
+                        booked.push(r.number);
+                    }
+                }
+                5 if !booked.is_empty() => {
+                    let n = booked[rng.gen_range(0..booked.len())];
+                    let _ = s.cancel(n);
+                }
+                6 if !booked.is_empty() => {
+                    let n = booked[rng.gen_range(0..booked.len())];
+                    let _ = s.reschedule(n, day, starts);
+                }
+                7 => {
+                    let _ = s.set_capacity(day, t(9, 0), Some(rng.gen_range(1..4)));
+                }
+                8 => {
+                    let closure = rng.gen_bool(0.5).then(|| Closure {
+                        reason: ClosureReason::Maintenance,
+                        note: "点検".into(),
+                        from: Some(t(13, 0)),
+                        until: Some(t(14, 0)),
+                    });
+                    let _ = s.set_closure(day, closure);
+                }
+                9 => {
+                    let _ = s.set_procedure_minutes(
+                        Procedure::CertificateRenewal,
+                        [15, 30, 45][rng.gen_range(0..3)],
+                    );
+                }
+                10 => {
+                    // Changes rolled back inside a savepoint, after the copies were read in it.
+                    s.conn().execute_batch("SAVEPOINT t").unwrap();
+                    let _ = s.book(day, starts, Channel::Phone, vec![person(step)], "");
+                    s.conn()
+                        .execute(
+                            "UPDATE reservations SET status = 'cancelled' WHERE day = ?1",
+                            [day.format(DATE).to_string()],
+                        )
+                        .unwrap();
+                    let _ = s.execute(Mutation::Plan(PlanMutation::SetSlotPlan {
+                        kind: PlanKind::Regular,
+                        plan: SlotPlan {
+                            slot_minutes: 30,
+                            bands: vec![Band {
+                                starts: t(9, 0),
+                                ends: t(12, 0),
+                                capacity: 1,
+                            }],
+                        },
+                    }));
+                    assert_exact(&s, &days);
+                    s.conn().execute_batch("ROLLBACK TO t; RELEASE t").unwrap();
+                }
+                11 => {
+                    // Rows written as they are given (effects, rewinds, snapshots): any status
+                    // to any other, moved, deleted and put back.
+                    let statuses = ["booked", "checked_in", "queued", "cancelled", "no_show"];
+                    s.conn()
+                        .execute(
+                            "UPDATE reservations SET status = ?1, day = ?2
+                             WHERE rowid IN (SELECT rowid FROM reservations ORDER BY random() LIMIT 3)",
+                            [
+                                statuses[rng.gen_range(0..statuses.len())],
+                                &day.format(DATE).to_string(),
+                            ],
+                        )
+                        .unwrap();
+                    s.conn()
+                        .execute_batch(
+                            "CREATE TEMP TABLE IF NOT EXISTS moved AS SELECT * FROM reservations LIMIT 0;
+                             DELETE FROM temp.moved;
+                             INSERT INTO temp.moved SELECT * FROM reservations ORDER BY random() LIMIT 2;
+                             PRAGMA defer_foreign_keys = ON;
+                             SAVEPOINT put;
+                             DELETE FROM reservations WHERE id IN (SELECT id FROM temp.moved);
+                             INSERT INTO reservations SELECT * FROM temp.moved;
+                             RELEASE put;",
+                        )
+                        .unwrap();
+                }
+                _ => {
+                    // Another connection (another program) changes rows behind the store.
+                    let twin = Store::open(
+                        &DataDir::at(tmp.path()),
+                        &Passphrase::new("test passphrase".into()),
+                    )
+                    .unwrap();
+                    twin.conn()
+                        .execute(
+                            "UPDATE reservations SET status = 'cancelled'
+                             WHERE rowid IN (SELECT rowid FROM reservations WHERE status = 'booked' LIMIT 2)",
+                            [],
+                        )
+                        .unwrap();
+                    twin.conn()
+                        .execute(
+                            "UPDATE procedures SET minutes = minutes + 15 WHERE minutes < 60",
+                            [],
+                        )
+                        .unwrap();
+                }
+            }
+        }
+        assert_exact(&s, &days);
+        assert!(booked.len() > 20, "{} bookings", booked.len());
+    }
+}
