@@ -278,12 +278,6 @@ async fn main() {
     // Hub throughput: one seat pushes `pushed` bookings in batches over the network.
     let pusher = enrol(&hub, &addr, &tmp.path().join("pusher"), "受付").await;
     {
-        // A seat in use: it holds the hub's rows before it books offline, so its round after
-        // the pushes moves over its own entries (a rebase), not a first snapshot.
-        let mut conn = connect(&pusher).await;
-        client::round(&pusher, &mut conn).await.unwrap();
-    }
-    {
         let g = pusher.lock().unwrap();
         bookings(
             g.as_ref().unwrap(),
@@ -329,20 +323,17 @@ async fn main() {
         took.as_secs_f64(),
         pushed_n as f64 / took.as_secs_f64()
     );
-    let probe = UiProbe::start(pusher.clone());
     let started = Instant::now();
     let round = client::round(&pusher, &mut conn).await.unwrap();
     println!(
-        "  (the pushing seat's next round: {} entries pulled, {} of them its own moved over{} in {:.2} s)",
+        "  (the pushing seat's next round: {} entries pulled{} in {:.2} s)",
         round.pulled,
-        round.fast_forwarded,
         round
             .snapshot
             .as_deref()
             .map_or(String::new(), |r| format!(", snapshot loaded ({r})")),
         started.elapsed().as_secs_f64()
     );
-    probe.finish("the pushing seat's next round");
 
     // First sync of a new seat against `records` records.
     let generator = store(&tmp.path().join("generator"), "生成");
@@ -389,7 +380,6 @@ async fn main() {
     )
     .await;
     let mut conn = connect(&fresh).await;
-    let probe = UiProbe::start(fresh.clone());
     let started = Instant::now();
     let round = client::round(&fresh, &mut conn).await.unwrap();
     let took = started.elapsed();
@@ -406,7 +396,6 @@ async fn main() {
         head as f64 / took.as_secs_f64(),
         db as f64 / 1e6
     );
-    probe.finish("first sync of a new seat");
 }
 
 /// Runs `f` on a seat's store on the blocking pool (as the client does).
@@ -474,69 +463,9 @@ async fn push_outbox(s: &SharedStore, size: usize) -> usize {
     }
 }
 
-/// Pushes the seat's outbox in batches of `size` with up to `window` batches in flight: the
-/// next is sent before the answer to the last comes back, so the hub has it at hand when it
-/// has answered; the mutations pushed.
-async fn push_pipelined(s: &SharedStore, size: usize, window: usize) -> usize {
-    use madoguchi_sync::wire::{self, Request, Response};
-    let (identity, link) = on(s, |st| {
-        (
-            st.sync_identity(madoguchi_sync::tls::new_identity).unwrap(),
-            st.sync_link().unwrap().unwrap(),
-        )
-    })
-    .await;
-    let config =
-        madoguchi_sync::tls::client_config(&identity, HubPin::Exact(link.hub_fingerprint)).unwrap();
-    let tcp = tokio::net::TcpStream::connect(&link.hub_address)
-        .await
-        .unwrap();
-    tcp.set_nodelay(true).unwrap();
-    let name = rustls::pki_types::ServerName::try_from(madoguchi_sync::tls::CERT_NAME).unwrap();
-    let stream = tokio_rustls::TlsConnector::from(config)
-        .connect(name, tcp)
-        .await
-        .unwrap();
-    let (mut reader, mut writer) = tokio::io::split(stream);
-    let mut in_flight = std::collections::VecDeque::new();
-    let (mut last_sent, mut pushed) = (0u64, 0usize);
-    // The outbox read ahead (about a page of JSON at a time), not yet sent.
-    let mut unsent = std::collections::VecDeque::new();
-    loop {
-        while in_flight.len() < window {
-            if unsent.is_empty() {
-                unsent = on(s, |st| st.pending_envelopes(usize::MAX).unwrap())
-                    .await
-                    .into_iter()
-                    .filter(|e| e.seq > last_sent)
-                    .collect();
-            }
-            let batch: Vec<_> = unsent.drain(..size.min(unsent.len())).collect();
-            let Some(last) = batch.last() else { break };
-            last_sent = last.seq;
-            in_flight.push_back(batch.len());
-            wire::write(&mut writer, &Request::Push { batch })
-                .await
-                .unwrap();
-        }
-        let Some(n) = in_flight.pop_front() else {
-            return pushed;
-        };
-        let results = loop {
-            match wire::read::<_, Response>(&mut reader).await.unwrap() {
-                Some(Response::Pushed { results }) => break results,
-                Some(Response::Notify { .. }) => continue,
-                other => panic!("unexpected answer {other:?}"),
-            }
-        };
-        pushed += n;
-        on(s, move |st| st.acknowledge(&results).unwrap()).await;
-    }
-}
-
 /// Every seat pushes `per_seat` bookings at once, each on days of its own beyond the escrow
-/// window (so none is refused), twice: each batch answered before the next (as a seat's round
-/// does now), then pipelined. The hub's sustained mutations a second.
+/// window (so none is refused), each batch answered before the next (as a seat's round does):
+/// the hub's sustained mutations a second.
 async fn push_together(seats: &[SharedStore], first: NaiveDate, per_seat: usize) {
     // The plan (16 places a slot) from one seat, then every seat syncs it.
     let plan = SlotPlan {
@@ -558,51 +487,39 @@ async fn push_together(seats: &[SharedStore], first: NaiveDate, per_seat: usize)
     for s in seats {
         client::round(s, &mut connect(s).await).await.unwrap();
     }
-    for (round, window) in [(0, 1), (1, 2)] {
-        let generated = Instant::now();
-        for (i, s) in seats.iter().enumerate() {
-            let from = first + chrono::Days::new(40 + 60 * round + 7 * i as u64);
-            let offset = 2_000_000 + (round as usize * seats.len() + i) * per_seat;
-            on(s, move |st| fill(st, from, per_seat, offset)).await;
-        }
-        eprintln!(
-            "  ({} seats made {per_seat} bookings each in {:.1} s)",
-            seats.len(),
-            generated.elapsed().as_secs_f64()
-        );
-        let started = Instant::now();
-        let pushers: Vec<_> = seats
-            .iter()
-            .map(|s| {
-                let s = s.clone();
-                let size = madoguchi_sync::wire::PUSH_BATCH;
-                tokio::spawn(async move {
-                    if window == 1 {
-                        push_outbox(&s, size).await
-                    } else {
-                        push_pipelined(&s, size, window).await
-                    }
-                })
-            })
-            .collect();
-        let mut total = 0;
-        for p in pushers {
-            total += p.await.unwrap();
-        }
-        let took = started.elapsed();
-        println!(
-            "hub, {} seats pushing at once{}: {total} bookings in batches of {} applied in {:.2} s = {:.0} mutations/s",
-            seats.len(),
-            if window == 1 {
-                ", each batch answered before the next".to_owned()
-            } else {
-                format!(", {window} batches in flight each")
-            },
-            madoguchi_sync::wire::PUSH_BATCH,
-            took.as_secs_f64(),
-            total as f64 / took.as_secs_f64()
-        );
+    let generated = Instant::now();
+    for (i, s) in seats.iter().enumerate() {
+        let from = first + chrono::Days::new(40 + 7 * i as u64);
+        on(s, move |st| {
+            fill(st, from, per_seat, 2_000_000 + i * per_seat)
+        })
+        .await;
     }
+    eprintln!(
+        "  ({} seats made {per_seat} bookings each in {:.1} s)",
+        seats.len(),
+        generated.elapsed().as_secs_f64()
+    );
+    let started = Instant::now();
+    let pushers: Vec<_> = seats
+        .iter()
+        .map(|s| {
+            let s = s.clone();
+            tokio::spawn(async move { push_outbox(&s, madoguchi_sync::wire::PUSH_BATCH).await })
+        })
+        .collect();
+    let mut total = 0;
+    for p in pushers {
+        total += p.await.unwrap();
+    }
+    let took = started.elapsed();
+    println!(
+        "hub, {} seats pushing at once: {total} bookings in batches of {} applied in {:.2} s = {:.0} mutations/s",
+        seats.len(),
+        madoguchi_sync::wire::PUSH_BATCH,
+        took.as_secs_f64(),
+        total as f64 / took.as_secs_f64()
+    );
 }
 
 /// A stand-in for the UI: every 10 ms it takes the seat's store lock, as a Tauri command does
@@ -674,7 +591,7 @@ async fn ui_wait(
     // Steady: the seat syncs in the background as the app does; the others push their
     // bookings a few at a time; the seat books too, one at a time, as a person would.
     for (i, s) in others.iter().enumerate() {
-        let from = first + chrono::Days::new(170 + 5 * i as u64);
+        let from = first + chrono::Days::new(110 + 5 * i as u64);
         on(s, move |st| fill(st, from, steady, 3_000_000 + i * steady)).await;
     }
     let wake = Arc::new(tokio::sync::Notify::new());
