@@ -231,8 +231,15 @@ impl Store {
             Some("ahead") // the hub went back in time: restored from a backup
         } else if after < floor {
             Some("compacted")
-        } else if known.is_some() && known.map(str::to_owned) != self.hub_digest_at(after, head)? {
-            Some("digest") // not the state the seat verified: another history
+        } else if after > 0
+            && known.is_some()
+            && known.map(str::to_owned) != self.hub_digest_at(after, head)?
+        {
+            // Not the state the seat verified: another history. (Before the first entry there
+            // is nothing to compare with: a seat that first synced while the log was empty
+            // holds the rows every store starts with, and the digest after the entries it now
+            // applies checks them.)
+            Some("digest")
         } else {
             None
         };

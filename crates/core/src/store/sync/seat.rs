@@ -1702,6 +1702,25 @@ mod tests {
     }
 
     #[test]
+    fn seats_that_first_synced_with_an_empty_log_follow_it_without_a_repair() {
+        let (hub, a, b) = (node("ハブ"), node("窓口1"), node("窓口2"));
+        let (hub, a, b) = (&hub.store, &a.store, &b.store);
+        enrol(hub, a);
+        enrol(hub, b);
+        for s in [a, b] {
+            let report = round(hub, s);
+            assert_eq!(report.snapshot.as_deref(), Some("first"), "{report:?}");
+        }
+        wide_plan(a);
+        bookings(a, "2026-12-10", 3, 0);
+        let report = round(hub, a);
+        assert_eq!(report.snapshot, None, "{report:?}");
+        let report = round(hub, b);
+        assert_eq!((report.snapshot.as_deref(), report.pulled), (None, 4), "{report:?}");
+        converged(hub, &[a, b]);
+    }
+
+    #[test]
     fn the_kept_digests_are_checked_in_parts_while_the_seat_goes_on_working() {
         let (hub, a) = (node("ハブ"), node("窓口1"));
         let (hub, a) = (&hub.store, &a.store);
@@ -1761,6 +1780,12 @@ mod tests {
         .unwrap();
         assert_eq!(report.snapshot.as_deref(), Some("first"));
         assert!(most > 1, "written in parts");
+        converged(hub, &[a, c]);
+        // The next rounds go on from the snapshot's version: no second load.
+        bookings(a, "2026-12-14", 3, 9000);
+        round(hub, a);
+        let report = round(hub, c);
+        assert_eq!((report.snapshot.as_deref(), report.pulled), (None, 3), "{report:?}");
         converged(hub, &[a, c]);
 
         // Another new PC on which a booking is made after the first part: the snapshot starts
