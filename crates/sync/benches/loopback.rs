@@ -157,6 +157,9 @@ async fn main() {
     let (per_seat, steady, own) = if full { (2_000, 300, 100) } else { (40, 10, 5) };
     let tmp = tempfile::tempdir().unwrap();
     let first = chrono::Local::now().date_naive() + chrono::Days::new(1);
+    if std::env::var("LOOPBACK_ONLY").as_deref() == Ok("first-sync") {
+        return first_sync(tmp.path(), first, records).await;
+    }
 
     // Propagation with `seats_n` seats syncing in the background.
     // Every seat is on 127.0.0.1: more enrolments and connections at once than one address
@@ -335,8 +338,13 @@ async fn main() {
         started.elapsed().as_secs_f64()
     );
 
-    // First sync of a new seat against `records` records.
-    let generator = store(&tmp.path().join("generator"), "生成");
+    first_sync(tmp.path(), first, records).await;
+}
+
+/// First sync of a new seat against a hub holding `records` records (alone, with
+/// `LOOPBACK_ONLY=first-sync`, to profile it).
+async fn first_sync(tmp: &std::path::Path, first: NaiveDate, records: usize) {
+    let generator = store(&tmp.join("generator"), "生成");
     let gen_started = Instant::now();
     bookings(
         &generator,
@@ -344,7 +352,7 @@ async fn main() {
         records,
         1_000_000,
     );
-    let hub2 = Hub::new(store(&tmp.path().join("hub2"), "ハブ2")).unwrap();
+    let hub2 = Hub::new(store(&tmp.join("hub2"), "ハブ2")).unwrap();
     let gen_id = generator.meta().store_id;
     let code = hub2.with_store(|s| s.hub_enrolment_code()).await.unwrap();
     hub2.with_store(move |s| s.hub_enrol(&code, gen_id, "生成", "generator", 1 << 40).map(|_| ()))
@@ -375,7 +383,7 @@ async fn main() {
     let fresh = enrol(
         &hub2,
         &addr2.to_string(),
-        &tmp.path().join("fresh"),
+        &tmp.join("fresh"),
         "新しい席",
     )
     .await;
@@ -383,7 +391,7 @@ async fn main() {
     let started = Instant::now();
     let round = client::round(&fresh, &mut conn).await.unwrap();
     let took = started.elapsed();
-    let db = std::fs::metadata(tmp.path().join("fresh/store.db"))
+    let db = std::fs::metadata(tmp.join("fresh/store.db"))
         .map(|m| m.len())
         .unwrap_or(0);
     // A new seat loads the hub's snapshot (then the log after it), so the records it gets are

@@ -783,7 +783,7 @@ async fn send<W: AsyncWrite + Unpin>(
 /// Writes one answer whose JSON object is already made (see [`Outgoing::Json`]), with the
 /// frame's version as [`wire::write`] gives it, within `limit`.
 async fn send_json<W: AsyncWrite + Unpin>(w: &mut W, json: &str, limit: Duration) -> Result<()> {
-    let frame = frame_json(json)?;
+    let frame = wire::frame_json(json)?;
     tokio::time::timeout(limit, async {
         use tokio::io::AsyncWriteExt as _;
         w.write_all(&(frame.len() as u32).to_be_bytes()).await?;
@@ -793,18 +793,6 @@ async fn send_json<W: AsyncWrite + Unpin>(w: &mut W, json: &str, limit: Duration
     })
     .await
     .map_err(|_| timed_out("the peer did not take the answer in time"))?
-}
-
-/// A frame's bytes for an answer's JSON object: the version first, as [`wire::encode`] writes it.
-fn frame_json(json: &str) -> Result<Vec<u8>> {
-    let body = json
-        .strip_prefix('{')
-        .ok_or_else(|| Error::Protocol("an answer is a JSON object".into()))?;
-    let frame = format!("{{\"v\":{},{body}", wire::SCHEMA_VERSION).into_bytes();
-    if frame.len() > wire::MAX_FRAME {
-        return Err(Error::TooLarge(frame.len()));
-    }
-    Ok(frame)
 }
 
 /// Executes a group of pushes and pulls in one transaction, in the order they came
@@ -1206,7 +1194,7 @@ mod tests {
             hub.hub_pull(id, 1, &log_id, None, &[]).unwrap(),
             hub.hub_pull(id, 0, "another log", None, &[]).unwrap(),
         ] {
-            let frame = frame_json(&pulled.to_json().unwrap()).unwrap();
+            let frame = wire::frame_json(&pulled.to_json().unwrap()).unwrap();
             let typed = wire::encode(&pulled.clone().into_answer().unwrap()).unwrap();
             assert_eq!(as_json(&frame), as_json(&typed));
             match (wire::decode::<Response>(&frame).unwrap(), pulled) {

@@ -1,5 +1,6 @@
-//! The wire format: each message is a 4-byte big-endian length and that many bytes of JSON.
-//! Every message carries the schema version; a frame over [`MAX_FRAME`] (or over the smaller
+//! The wire format: each message is a 4-byte big-endian length and that many bytes of JSON,
+//! `{"v": version, "m": {"type": variant, "body": fields}}`. Every message carries the
+//! protocol version, first; a frame over [`MAX_FRAME`] (or over the smaller
 //! limit a reader gives [`read_limited`]) is refused before it is read, so a peer cannot make
 //! the other side allocate without bound; a reader may also give the rest of a frame a
 //! deadline once its length has arrived, so a peer cannot hold it by trickling bytes.
@@ -16,11 +17,11 @@ use crate::{Error, Result};
 /// The largest frame either side reads (a longer length is refused before reading).
 pub const MAX_FRAME: usize = 4 * 1024 * 1024;
 
-#[derive(Debug, Serialize, Deserialize)]
-struct Framed<T> {
+/// A frame as written: the version first, then the message.
+#[derive(Serialize)]
+struct Framed<'a, T> {
     v: u32,
-    #[serde(flatten)]
-    body: T,
+    m: &'a T,
 }
 
 /// Where and what kind of error, never the text: serde's messages quote the offending value,
@@ -34,34 +35,91 @@ fn malformed(e: serde_json::Error) -> Error {
     ))
 }
 
+/// The keys of a frame, in the order they must come.
+#[derive(Deserialize)]
+#[serde(field_identifier, rename_all = "lowercase")]
+enum Key {
+    V,
+    M,
+}
+
+/// Reads a frame in one pass: `v` must come first and be ours before `m`, the message, is
+/// read; nothing else may follow. (The message's variant is named before its fields, so
+/// nothing is buffered on the way: a 1 MiB page is parsed once.)
+struct FrameVisitor<'a, T> {
+    theirs: &'a std::cell::Cell<Option<u32>>,
+    message: std::marker::PhantomData<T>,
+}
+
+impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for FrameVisitor<'_, T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a frame: {\"v\": version, \"m\": message}")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> std::result::Result<T, A::Error> {
+        use serde::de::Error as _;
+        if !matches!(map.next_key::<Key>()?, Some(Key::V)) {
+            return Err(A::Error::custom("the version must come first"));
+        }
+        let v: u32 = map.next_value()?;
+        if v != SCHEMA_VERSION {
+            self.theirs.set(Some(v));
+            return Err(A::Error::custom("another version"));
+        }
+        if !matches!(map.next_key::<Key>()?, Some(Key::M)) {
+            return Err(A::Error::custom("the message must follow the version"));
+        }
+        let message = map.next_value()?;
+        if map.next_key::<Key>()?.is_some() {
+            return Err(A::Error::custom("nothing may follow the message"));
+        }
+        Ok(message)
+    }
+}
+
 /// Decodes one frame's bytes: the version is checked before the body is trusted.
 pub fn decode<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Result<T> {
-    #[derive(Deserialize)]
-    struct Version {
-        v: u32,
-    }
-    let version: Version = serde_json::from_slice(bytes).map_err(malformed)?;
-    if version.v != SCHEMA_VERSION {
-        return Err(Error::SchemaVersion {
-            theirs: version.v,
+    use serde::Deserializer as _;
+    let theirs = std::cell::Cell::new(None);
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let decoded = de
+        .deserialize_map(FrameVisitor {
+            theirs: &theirs,
+            message: std::marker::PhantomData,
+        })
+        .and_then(|message| de.end().map(|()| message));
+    match (decoded, theirs.get()) {
+        (_, Some(theirs)) => Err(Error::SchemaVersion {
+            theirs,
             ours: SCHEMA_VERSION,
-        });
+        }),
+        (decoded, None) => decoded.map_err(malformed),
     }
-    let framed: Framed<T> = serde_json::from_slice(bytes).map_err(malformed)?;
-    Ok(framed.body)
 }
 
 /// Encodes a message with the schema version.
 pub fn encode<T: Serialize>(body: &T) -> Result<Vec<u8>> {
     let bytes = serde_json::to_vec(&Framed {
         v: SCHEMA_VERSION,
-        body,
+        m: body,
     })
     .map_err(malformed)?;
     if bytes.len() > MAX_FRAME {
         return Err(Error::TooLarge(bytes.len()));
     }
     Ok(bytes)
+}
+
+/// The frame for a message already encoded as JSON (`message`: a JSON value, as `encode`
+/// would write it; the hub forwards stored entries this way without parsing them).
+pub fn frame_json(message: &str) -> Result<Vec<u8>> {
+    let frame = format!("{{\"v\":{SCHEMA_VERSION},\"m\":{message}}}").into_bytes();
+    if frame.len() > MAX_FRAME {
+        return Err(Error::TooLarge(frame.len()));
+    }
+    Ok(frame)
 }
 
 /// Writes one message.
@@ -135,7 +193,7 @@ mod tests {
         let bytes = encode(&pull(7)).unwrap();
         let text = String::from_utf8(bytes.clone()).unwrap();
         assert!(
-            text.contains("\"v\":2") && text.contains("\"type\":\"pull\""),
+            text.starts_with("{\"v\":3,\"m\":{\"type\":\"pull\",\"body\":{"),
             "{text}"
         );
         assert!(matches!(
@@ -147,14 +205,25 @@ mod tests {
     #[test]
     fn another_schema_version_is_refused_before_the_body_is_read() {
         let err = decode::<Request>(br#"{"v":1,"type":"pull","after":1}"#).unwrap_err();
-        assert!(matches!(err, Error::SchemaVersion { theirs: 1, ours: 2 }));
+        assert!(matches!(err, Error::SchemaVersion { theirs: 1, ours: 3 }));
+        // A version-2 peer's frame (the message's fields beside the version).
+        let err = decode::<Request>(br#"{"v":2,"type":"pull","after":1}"#).unwrap_err();
+        assert!(matches!(err, Error::SchemaVersion { theirs: 2, ours: 3 }));
         assert!(matches!(
-            decode::<Request>(br#"{"type":"pull","after":1}"#),
+            decode::<Request>(br#"{"m":{"type":"pull","body":{"after":1}},"v":3}"#),
             Err(Error::Malformed(_))
         ));
         assert!(matches!(
-            decode::<Request>(br#"{"v":2,"type":"drop_tables"}"#),
+            decode::<Request>(br#"{"v":3,"m":{"type":"drop_tables"}}"#),
             Err(Error::Malformed(_))
+        ));
+        assert!(matches!(
+            decode::<Request>(br#"{"v":3,"m":{"type":"snapshot","body":{"from":null}},"x":1}"#),
+            Err(Error::Malformed(_))
+        ));
+        assert!(matches!(
+            decode::<Request>(br#"{"v":3,"m":{"type":"snapshot","body":{"from":null}}}"#),
+            Ok(Request::Snapshot { from: None })
         ));
         assert!(matches!(
             decode::<Request>(b"\xff\x00garbage"),

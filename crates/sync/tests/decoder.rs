@@ -13,14 +13,14 @@ fn valid_frames() -> Vec<Vec<u8>> {
         encode(&Request::Push { batch: vec![] }).unwrap(),
         encode(&Response::Notify { head: 7 }).unwrap(),
         format!(
-            r#"{{"v":2,"type":"changes","log_id":"l","head":1,"digest":"d","escrow":[],"entries":[{{"version":1,"id":"018f0000-0000-7000-8000-000000000000","seatId":"018f0000-0000-7000-8000-000000000001","seq":1,"origin":{{"seat":"s","staff":"t","at":"2026-12-01T09:00:00","utc":"2026-12-01T00:00:00Z"}},"mutation":{{"op":"cancel","number":"{}"}},"effects":[{{"t":"reservations","r":3,"row":{{"status":"cancelled","n":1.5}}}},{{"t":"search_keys","r":9,"row":null}}]}}]}}"#,
+            r#"{{"v":3,"m":{{"type":"changes","body":{{"log_id":"l","head":1,"digest":"d","escrow":[],"entries":[{{"version":1,"id":"018f0000-0000-7000-8000-000000000000","seatId":"018f0000-0000-7000-8000-000000000001","seq":1,"origin":{{"seat":"s","staff":"t","at":"2026-12-01T09:00:00","utc":"2026-12-01T00:00:00Z"}},"mutation":{{"op":"cancel","number":"{}"}},"effects":[{{"t":"reservations","r":3,"row":{{"status":"cancelled","n":1.5}}}},{{"t":"search_keys","r":9,"row":null}}]}}]}}}}}}"#,
             madoguchi_core::reservation_number::ReservationNumber::random(&mut rand::thread_rng())
         )
         .into_bytes(),
-        br#"{"v":2,"type":"snapshot","logId":"l","version":4,"rows":[{"t":"staff","r":1,"row":{"code":"M001"}}],"next":{"table":3,"rowid":10}}"#.to_vec(),
+        br#"{"v":3,"m":{"type":"snapshot","body":{"logId":"l","version":4,"rows":[{"t":"staff","r":1,"row":{"code":"M001"}}],"next":{"table":3,"rowid":10}}}}"#.to_vec(),
         encode(&Response::Refused { code: "not_enrolled".into(), message: "x".into() }).unwrap(),
         format!(
-            r#"{{"v":2,"type":"push","batch":[{{"id":"018f0000-0000-7000-8000-000000000000","seq":1,"hlc":"x","base":0,"escrow":false,"origin":{{"seat":"s","staff":"t","at":"2026-12-01T09:00:00","utc":"2026-12-01T00:00:00Z"}},"mutation":{{"op":"cancel","number":"{}"}}}}]}}"#,
+            r#"{{"v":3,"m":{{"type":"push","body":{{"batch":[{{"id":"018f0000-0000-7000-8000-000000000000","seq":1,"hlc":"x","base":0,"escrow":false,"origin":{{"seat":"s","staff":"t","at":"2026-12-01T09:00:00","utc":"2026-12-01T00:00:00Z"}},"mutation":{{"op":"cancel","number":"{}"}}}}]}}}}}}"#,
             madoguchi_core::reservation_number::ReservationNumber::random(&mut rand::thread_rng())
         )
         .into_bytes(),
@@ -82,7 +82,7 @@ fn the_valid_frames_decode() {
 #[test]
 fn a_refusal_never_quotes_what_was_sent() {
     // A name where a number belongs: serde would quote it; the error must not.
-    let frame = r#"{"v":2,"type":"pull","after":"山田 太郎"}"#.as_bytes();
+    let frame = r#"{"v":3,"m":{"type":"pull","body":{"after":"山田 太郎"}}}"#.as_bytes();
     let err = decode::<Request>(frame).unwrap_err().to_string();
     assert!(!err.contains("山田"), "{err}");
     assert!(err.contains("line 1"), "{err}");

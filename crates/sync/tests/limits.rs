@@ -117,14 +117,16 @@ fn frame(body: &[u8]) -> Vec<u8> {
 /// An enrolment request, written out (so this file does not depend on every field the request
 /// may grow).
 fn enrol_frame(code: &str, name: &str) -> Vec<u8> {
-    let body = serde_json::json!({
-        "v": wire::SCHEMA_VERSION,
+    let message = serde_json::json!({
         "type": "enrol",
-        "code": code,
-        "seat_id": uuid::Uuid::now_v7(),
-        "name": name,
+        "body": {
+            "code": code,
+            "seat_id": uuid::Uuid::now_v7(),
+            "name": name,
+        },
     });
-    frame(body.to_string().as_bytes())
+    let body = wire::frame_json(&message.to_string()).unwrap();
+    frame(&body)
 }
 
 fn refusal_code(r: Result<Option<Response>, Error>) -> String {

@@ -91,7 +91,7 @@ impl Pulled {
             } => {
                 let size = entries.iter().map(|e| e.len() + 1).sum::<usize>() + 256;
                 let mut out = String::with_capacity(size);
-                out.push_str(r#"{"type":"changes","log_id":"#);
+                out.push_str(r#"{"type":"changes","body":{"log_id":"#);
                 out.push_str(&json(log_id)?);
                 out.push_str(r#","entries":["#);
                 for (i, e) in entries.iter().enumerate() {
@@ -106,7 +106,7 @@ impl Pulled {
                 out.push_str(&json(digest)?);
                 out.push_str(r#","escrow":"#);
                 out.push_str(&json(escrow)?);
-                out.push('}');
+                out.push_str("}}");
                 Ok(out)
             }
         }

@@ -12,8 +12,9 @@ use crate::{
     sync::{Effect, Entry, Envelope, PushResult, Quota},
 };
 
-/// The version of what seats and the hub say to each other (the frame's `v`).
-pub const PROTOCOL: u32 = 2;
+/// The version of what seats and the hub say to each other (the frame's `v`). 3: each message
+/// is tagged beside its fields (`{"type": …, "body": {…}}`), so it is read in one pass.
+pub const PROTOCOL: u32 = 3;
 
 /// A seat's first words on a connection: who it is, in versions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -82,7 +83,7 @@ pub struct ManagerProof {
 /// ([`crate::Store::hub_answer`]); enrolment and administration need the connection's TLS
 /// identity and the hub's events, so the server handles those.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type", content = "body", rename_all = "snake_case")]
 pub enum Request {
     /// Enrol with a one-time code (the only request an unknown certificate may make).
     Enrol {
@@ -157,7 +158,7 @@ pub enum Request {
 
 /// The hub's answers to [`Request`]s.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type", content = "body", rename_all = "snake_case")]
 pub enum Answer {
     /// To [`Request::Hello`].
     Welcome(Welcome),
