@@ -279,7 +279,10 @@ async fn main() {
     ui_wait(&hub, &addr, tmp.path(), &seat_stores, first, steady, own).await;
 
     // Hub throughput: one seat pushes `pushed` bookings in batches over the network.
+    // It syncs once first (a seat in service), then books offline.
     let pusher = enrol(&hub, &addr, &tmp.path().join("pusher"), "受付").await;
+    let mut conn = connect(&pusher).await;
+    client::round(&pusher, &mut conn).await.unwrap();
     {
         let g = pusher.lock().unwrap();
         bookings(
@@ -289,7 +292,6 @@ async fn main() {
             0,
         );
     }
-    let mut conn = connect(&pusher).await;
     let started = Instant::now();
     let mut pushed_n = 0;
     loop {
@@ -329,13 +331,14 @@ async fn main() {
     let started = Instant::now();
     let round = client::round(&pusher, &mut conn).await.unwrap();
     println!(
-        "  (the pushing seat's next round: {} entries pulled{} in {:.2} s)",
+        "a seat's rebase after its own {pushed_n} offline mutations (its next round): {:.2} s, {} entries pulled of which {} moved over{}",
+        started.elapsed().as_secs_f64(),
         round.pulled,
+        round.fast_forwarded,
         round
             .snapshot
             .as_deref()
             .map_or(String::new(), |r| format!(", snapshot loaded ({r})")),
-        started.elapsed().as_secs_f64()
     );
 
     first_sync(tmp.path(), first, records).await;
@@ -344,37 +347,18 @@ async fn main() {
 /// First sync of a new seat against a hub holding `records` records (alone, with
 /// `LOOPBACK_ONLY=first-sync`, to profile it).
 async fn first_sync(tmp: &std::path::Path, first: NaiveDate, records: usize) {
-    let generator = store(&tmp.join("generator"), "生成");
-    let gen_started = Instant::now();
-    bookings(
-        &generator,
-        first + chrono::Days::new(60),
-        records,
-        1_000_000,
-    );
-    let hub2 = Hub::new(store(&tmp.join("hub2"), "ハブ2")).unwrap();
-    let gen_id = generator.meta().store_id;
-    let code = hub2.with_store(|s| s.hub_enrolment_code()).await.unwrap();
-    hub2.with_store(move |s| s.hub_enrol(&code, gen_id, "生成", "generator", 1 << 40).map(|_| ()))
-        .await
-        .unwrap();
-    let generator = std::rc::Rc::new(generator);
-    loop {
-        let batch = generator.pending_envelopes(1000).unwrap();
-        if batch.is_empty() {
-            break;
-        }
-        let results = hub2
-            .with_store(move |s| s.hub_push(gen_id, &batch))
-            .await
-            .unwrap();
-        generator.acknowledge(&results).unwrap();
-    }
+    // `LOOPBACK_HUB=dir`: keep the hub built here in `dir` and use it again next time.
+    let kept = std::env::var_os("LOOPBACK_HUB").map(std::path::PathBuf::from);
+    let hub2 = match &kept {
+        Some(dir) if dir.join("store.db").exists() => Hub::new(
+            Store::open(&DataDir::at(dir), &Passphrase::new("bench passphrase".into()))
+                .unwrap()
+                .act_as_site("bench"),
+        )
+        .unwrap(),
+        _ => build_hub(kept.as_deref().unwrap_or(&tmp.join("hub2")), tmp, first, records).await,
+    };
     let head = hub2.with_store(|s| s.hub_head()).await.unwrap();
-    println!(
-        "  (built a hub log of {head} records in {:.1} s)",
-        gen_started.elapsed().as_secs_f64()
-    );
     let (addr2, _task2) = hub2
         .clone()
         .bind("127.0.0.1:0".parse().unwrap())
@@ -384,7 +368,8 @@ async fn first_sync(tmp: &std::path::Path, first: NaiveDate, records: usize) {
         &hub2,
         &addr2.to_string(),
         &tmp.join("fresh"),
-        "新しい席",
+        // (a name of its own: a kept hub has seats from earlier runs)
+        &format!("新しい席{}", std::process::id() % 10_000),
     )
     .await;
     let mut conn = connect(&fresh).await;
@@ -705,4 +690,40 @@ async fn ui_wait(
             100.0 * u.payload as f64 / u.bytes.max(1) as f64
         );
     }
+}
+
+/// A hub whose log holds `records` bookings, in `dir`.
+async fn build_hub(dir: &std::path::Path, tmp: &std::path::Path, first: NaiveDate, records: usize) -> Hub {
+    let generator = store(&tmp.join("generator"), "生成");
+    let gen_started = Instant::now();
+    bookings(
+        &generator,
+        first + chrono::Days::new(60),
+        records,
+        1_000_000,
+    );
+    let hub2 = Hub::new(store(dir, "ハブ2")).unwrap();
+    let gen_id = generator.meta().store_id;
+    let code = hub2.with_store(|s| s.hub_enrolment_code()).await.unwrap();
+    hub2.with_store(move |s| s.hub_enrol(&code, gen_id, "生成", "generator", 1 << 40).map(|_| ()))
+        .await
+        .unwrap();
+    let generator = std::rc::Rc::new(generator);
+    loop {
+        let batch = generator.pending_envelopes(1000).unwrap();
+        if batch.is_empty() {
+            break;
+        }
+        let results = hub2
+            .with_store(move |s| s.hub_push(gen_id, &batch))
+            .await
+            .unwrap();
+        generator.acknowledge(&results).unwrap();
+    }
+    let head = hub2.with_store(|s| s.hub_head()).await.unwrap();
+    println!(
+        "  (built a hub log of {head} records in {:.1} s)",
+        gen_started.elapsed().as_secs_f64()
+    );
+    hub2
 }

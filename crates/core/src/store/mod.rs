@@ -275,6 +275,8 @@ impl Store {
         let store = Store::assemble(conn, dir, meta);
         if apply_migrations {
             store.ensure_sync_digest()?;
+            // A new seat's first load cut short leaves indexes set aside.
+            store.build_deferred_indexes()?;
         }
         Ok(store)
     }

@@ -89,6 +89,7 @@ pub const LOCAL_TABLES: &[&str] = &[
     "hub_quota",
     "hub_state",
     "sync_digest",
+    "sync_deferred_indexes",
     "wipe_certificates",
 ];
 

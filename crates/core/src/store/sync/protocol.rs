@@ -233,7 +233,7 @@ pub enum Answer {
 pub const PUSH_BATCH: usize = 200;
 
 /// Log entries per pull page, at most (pages are also bounded by [`PAGE_BYTES`]).
-pub const PULL_PAGE: usize = 500;
+pub const PULL_PAGE: usize = 200;
 
 /// About how many bytes of entries or rows one page carries (well under the frame limit).
 pub const PAGE_BYTES: usize = 1024 * 1024;

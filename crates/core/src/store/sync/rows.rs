@@ -8,7 +8,8 @@
 //!   (`temp.sync_effects`): the effects every seat applies;
 //! - `digest_*` keep `sync_digest` equal to the XOR of every row's hash, so the digest always
 //!   describes what the tables hold, and two stores hold the same rows exactly when (up to a
-//!   64-bit hash per table) their digests agree.
+//!   64-bit hash per table) their digests agree (quiet, `temp.sync_quiet`, while a snapshot's
+//!   rows are written, which are then hashed in bulk).
 //!
 //! Rows travel as JSON objects that name their columns, so a record written before a migration
 //! still applies after it (missing columns take their defaults, dropped ones are ignored).
@@ -46,6 +47,7 @@ pub(crate) fn install_capture(conn: &Connection) -> Result<HashMap<&'static str,
     conn.execute_batch(
         "CREATE TEMP TABLE IF NOT EXISTS sync_capture (seq INTEGER NOT NULL);
          CREATE TEMP TABLE IF NOT EXISTS sync_effects_on (x INTEGER);
+         CREATE TEMP TABLE IF NOT EXISTS sync_quiet (x INTEGER);
          CREATE TEMP TABLE IF NOT EXISTS sync_effects (
              id INTEGER PRIMARY KEY, tbl TEXT NOT NULL, rid INTEGER NOT NULL, row TEXT)",
     )?;
@@ -87,6 +89,7 @@ fn create_triggers(conn: &Connection, table: &str, cols: &[String]) -> Result<()
     };
     let capture = "WHEN EXISTS (SELECT 1 FROM temp.sync_capture)";
     let effects = "WHEN EXISTS (SELECT 1 FROM temp.sync_effects_on)";
+    let counted = "WHEN NOT EXISTS (SELECT 1 FROM temp.sync_quiet)";
     conn.execute_batch(&format!(
         "CREATE TEMP TRIGGER IF NOT EXISTS undo_{table}_i AFTER INSERT ON main.{table} {capture}
            BEGIN {}; END;
@@ -100,11 +103,11 @@ fn create_triggers(conn: &Connection, table: &str, cols: &[String]) -> Result<()
            BEGIN {}; END;
          CREATE TEMP TRIGGER IF NOT EXISTS effect_{table}_d AFTER DELETE ON main.{table} {effects}
            BEGIN {}; END;
-         CREATE TEMP TRIGGER IF NOT EXISTS digest_{table}_i AFTER INSERT ON main.{table}
+         CREATE TEMP TRIGGER IF NOT EXISTS digest_{table}_i AFTER INSERT ON main.{table} {counted}
            BEGIN {}; END;
-         CREATE TEMP TRIGGER IF NOT EXISTS digest_{table}_u AFTER UPDATE ON main.{table}
+         CREATE TEMP TRIGGER IF NOT EXISTS digest_{table}_u AFTER UPDATE ON main.{table} {counted}
            BEGIN {}; {}; END;
-         CREATE TEMP TRIGGER IF NOT EXISTS digest_{table}_d AFTER DELETE ON main.{table}
+         CREATE TEMP TRIGGER IF NOT EXISTS digest_{table}_d AFTER DELETE ON main.{table} {counted}
            BEGIN {}; END;",
         undo("i", "NEW.rowid", "NULL"),
         undo("u", "OLD.rowid", &old),
@@ -341,10 +344,89 @@ impl Store {
         remade.map(|_| ())
     }
 
+    /// Drops the synced tables' indexes that do not enforce uniqueness, noting each in
+    /// `sync_deferred_indexes` (inside the caller's transaction): how a load of many rows
+    /// leaves index upkeep to one sorted build per index at the end
+    /// ([`Store::build_deferred_index`]). Rows are found by rowid while it runs.
+    pub(super) fn defer_indexes(&self) -> Result<()> {
+        let tables = serde_json::Value::from(SYNCED_TABLES.to_vec()).to_string();
+        let indexes: Vec<(String, String)> = self
+            .conn()
+            .prepare(
+                "SELECT name, sql FROM sqlite_master
+                 WHERE type = 'index' AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'
+                   AND tbl_name IN (SELECT value FROM json_each(?1))",
+            )?
+            .query_map([tables], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (name, sql) in indexes {
+            self.conn().execute(
+                "INSERT OR REPLACE INTO sync_deferred_indexes (name, sql) VALUES (?1, ?2)",
+                [&name, &sql],
+            )?;
+            self.conn()
+                .execute_batch(&format!("DROP INDEX IF EXISTS \"{name}\""))?;
+        }
+        Ok(())
+    }
+
+    /// Builds one index set aside by [`Store::defer_indexes`], in the caller's transaction when
+    /// there is one (else in its own); false when none is left.
+    pub(super) fn build_deferred_index(&self) -> Result<bool> {
+        let next: Option<(String, String)> = self
+            .conn()
+            .query_row(
+                "SELECT name, sql FROM sync_deferred_indexes ORDER BY name LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let Some((name, sql)) = next else {
+            return Ok(false);
+        };
+        let own = self.conn().is_autocommit();
+        if own {
+            self.conn().execute_batch("BEGIN IMMEDIATE")?;
+        }
+        let built = (|| {
+            let exists: bool = self.conn().query_row(
+                "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?1)",
+                [&name],
+                |r| r.get(0),
+            )?;
+            if !exists {
+                self.conn().execute_batch(&sql)?;
+            }
+            self.conn()
+                .execute("DELETE FROM sync_deferred_indexes WHERE name = ?1", [&name])?;
+            Ok(())
+        })();
+        if own {
+            match &built {
+                Ok(()) => self.conn().execute_batch("COMMIT")?,
+                Err(_) => self.conn().execute_batch("ROLLBACK")?,
+            }
+        }
+        built.map(|()| true)
+    }
+
+    /// Builds every index set aside (after a load cut short: at unlock).
+    pub(crate) fn build_deferred_indexes(&self) -> Result<usize> {
+        let mut built = 0;
+        while self.build_deferred_index()? {
+            built += 1;
+        }
+        if built > 0 {
+            tracing::info!(built, "built the indexes a load had set aside");
+        }
+        Ok(built)
+    }
+
     /// Adds rows of a snapshot page (`rows`: in table and rowid order, after any row the
     /// tables hold of the same table) to the synced tables, keeping the digests exact: each
-    /// table's rows are written with its sync triggers off, then hashed once from what was
-    /// stored, as a recompute does. How a new seat loads the hub's rows, a part of a page at a
+    /// table's rows are written with the digest triggers quiet (`temp.sync_quiet`, inside the
+    /// caller's transaction; undo and effect records are off anyway), then hashed once from
+    /// what was stored, as a recompute does. How a new seat loads the hub's rows, a part of a page at a
     /// time, each part a short transaction (the caller's).
     pub(super) fn stream_rows(&self, rows: &[Effect]) -> Result<()> {
         let columns = self.sync.columns.borrow();
@@ -369,11 +451,12 @@ impl Store {
                 .iter()
                 .position(|t| *t == table)
                 .expect("a synced table");
-            drop_triggers(self.conn(), [table])?;
+            self.conn()
+                .execute_batch("INSERT INTO temp.sync_quiet (x) VALUES (1)")?;
             let hashed = self
                 .insert_rows(index, group)
                 .and_then(|()| self.digest_range(table, &columns[table], first, last));
-            create_triggers(self.conn(), table, &columns[table])?;
+            self.conn().execute_batch("DELETE FROM temp.sync_quiet")?;
             let d = self.kept_digest(table)? ^ hashed?;
             self.conn().execute(
                 "UPDATE sync_digest SET d = ?2 WHERE tbl = ?1",

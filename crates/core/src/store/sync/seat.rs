@@ -153,7 +153,7 @@ const UNSETTLED_SEQS: &str =
 
 /// The most rows of a snapshot page [`Store::sync_work`] writes in one part (a few
 /// milliseconds each).
-const WORK_ROWS: usize = 1_000;
+const WORK_ROWS: usize = 4_000;
 
 /// The most of this seat's own entries gathered before moving over them (their ids and
 /// versions, a few dozen bytes each, not their rows).
@@ -246,6 +246,8 @@ pub struct SeatRound {
     digest_check: Option<DigestCheck>,
     /// This seat's own entries gathered for a fast-forward.
     run: Option<OwnRun>,
+    /// Indexes a first load set aside are being built again, one per part.
+    build_indexes: bool,
     /// A fast-forward did not reach the hub's digest this round: entries are applied page by
     /// page, rewinding and replaying.
     no_fast_forward: bool,
@@ -256,6 +258,7 @@ impl SeatRound {
     /// Whether the round has local work to do before its next answer ([`Store::sync_work`]).
     pub fn has_work(&self) -> bool {
         self.digest_check.is_some()
+            || self.build_indexes
             || self.snapshot.as_ref().is_some_and(|b| {
                 b.streaming.is_some() && !b.abandoned && b.written < b.pending.len()
             })
@@ -300,6 +303,9 @@ impl Store {
     pub fn sync_step(&self, round: &mut SeatRound, answer: Option<Answer>) -> Result<Step> {
         while round.digest_check.is_some() {
             self.digest_check_part(round, usize::MAX)?;
+        }
+        while round.build_indexes {
+            round.build_indexes = self.build_deferred_index()?;
         }
         let stage = std::mem::take(&mut round.stage);
         let step = match (stage, answer) {
@@ -436,6 +442,8 @@ impl Store {
                             round.repair = Some(reason);
                             return Ok(self.gather_snapshot(round));
                         }
+                        // The indexes set aside, built while the hub answers the next request.
+                        round.build_indexes = true;
                     } else {
                         self.install_snapshot(builder, &digest, &reason)?;
                     }
@@ -493,6 +501,8 @@ impl Store {
     pub fn sync_work(&self, round: &mut SeatRound) -> Result<bool> {
         if round.digest_check.is_some() {
             self.digest_check_part(round, DIGEST_PART)?;
+        } else if round.build_indexes {
+            round.build_indexes = self.build_deferred_index()?;
         } else if let Some(builder) = round.snapshot.as_mut() {
             if builder.streaming.is_some() {
                 self.stream_work(builder, WORK_ROWS)?;
@@ -1165,12 +1175,14 @@ impl Store {
         let result = (|| {
             self.conn()
                 .execute_batch("PRAGMA defer_foreign_keys = ON; DELETE FROM sync_undo;")?;
+            self.defer_indexes()?;
             self.bulk_load(
                 snapshot
                     .rows
                     .iter()
                     .map(|((table, rowid), row)| (*table, *rowid, row)),
             )?;
+            while self.build_deferred_index()? {}
             if self.sync_digest()? != digest {
                 return Err(Error::SyncRepairFailed {
                     version: snapshot.version,
@@ -1231,8 +1243,9 @@ impl Store {
         let synchronous: i64 = self
             .conn()
             .query_row("PRAGMA synchronous", [], |r| r.get(0))?;
-        self.conn()
-            .execute_batch("PRAGMA foreign_keys = OFF; PRAGMA synchronous = NORMAL")?;
+        self.conn().execute_batch(
+            "PRAGMA foreign_keys = OFF; PRAGMA synchronous = NORMAL",
+        )?;
         let result = (|| {
             let tx =
                 rusqlite::Transaction::new_unchecked(self.conn(), TransactionBehavior::Immediate)?;
@@ -1271,6 +1284,9 @@ impl Store {
                 self.conn().execute(&format!("DELETE FROM {table}"), [])?;
             }
             self.conn().execute("DELETE FROM sync_undo", [])?;
+            // Indexes are built once the rows are in (sorted, a page at a time), not kept up
+            // to date row by row.
+            self.defer_indexes()?;
             Ok(true)
         })?;
         if started {
@@ -1620,6 +1636,18 @@ mod tests {
         numbers
     }
 
+    /// Every index of the store, by name, with its definition.
+    fn indexes(store: &Store) -> Vec<(String, Option<String>)> {
+        store
+            .conn()
+            .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    }
+
     fn converged(hub: &Store, seats: &[&Store]) {
         let problems = convergence_problems(hub, seats).unwrap();
         assert!(problems.is_empty(), "{problems:?}");
@@ -1780,6 +1808,7 @@ mod tests {
         .unwrap();
         assert_eq!(report.snapshot.as_deref(), Some("first"));
         assert!(most > 1, "written in parts");
+        assert_eq!(indexes(c), indexes(hub), "the indexes set aside are built again");
         converged(hub, &[a, c]);
         // The next rounds go on from the snapshot's version: no second load.
         bookings(a, "2026-12-14", 3, 9000);
@@ -1816,10 +1845,22 @@ mod tests {
         let fresh = node("窓口4");
         let e = &fresh.store;
         enrol(hub, e);
-        assert!(round_with(hub, e, |_, _, parts| parts < 3).is_none());
+        let first_page_in = |request: &Request| {
+            matches!(
+                request,
+                Request::Snapshot { from: Some(_) } | Request::Pull { known: None, .. }
+            )
+        };
+        assert!(round_with(hub, e, |_, request, _| !first_page_in(request)).is_none());
         assert_eq!(e.sync_link().unwrap().unwrap().log_id, None);
+        // Its indexes were set aside for the load; unlocking builds them (the load, started
+        // again, sets them aside again and builds them at its end).
+        assert_ne!(indexes(e), indexes(hub));
+        assert!(e.build_deferred_indexes().unwrap() > 0);
+        assert_eq!(indexes(e), indexes(hub));
         let report = round(hub, e);
         assert_eq!(report.snapshot.as_deref(), Some("first"));
+        assert_eq!(indexes(e), indexes(hub), "built again after the load");
         for s in [a, c, d] {
             round(hub, s);
         }
