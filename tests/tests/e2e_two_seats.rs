@@ -346,7 +346,11 @@ async fn a_new_seat_left_at_sign_in_gets_every_reservation_and_a_booking_shows_i
         .wait_for_text("[data-testid=sync-indicator]", "ハブに接続中")
         .await?;
 
-    // Signed in at seat 2 (the roster came from the hub too), both boards read day by day.
+    // Signed in at seat 2 once its header says the load is done, as the manual says (the roster
+    // came from the hub too), both boards read day by day.
+    seat2
+        .wait_for_text("[data-testid=sync-indicator]", "ハブに接続中")
+        .await?;
     seat2.sign_in("M001").await?;
     let days = by_day(&seat1_disk.reservations()?);
     let reading = Instant::now();

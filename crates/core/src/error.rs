@@ -159,6 +159,9 @@ pub enum Error {
     /// Unknown staff ID or wrong PIN (the same error, so IDs cannot be probed).
     #[error("wrong staff ID or PIN")]
     WrongPin,
+    /// A new seat is still loading the hub's data (the roster with it): sign in once it is in.
+    #[error("the hub's data is still being loaded; sign in when it is in")]
+    FirstLoad,
     /// Too many wrong PINs in a row: the member is locked out for a while.
     #[error("locked out after repeated wrong PINs until {until}")]
     StaffLocked {
@@ -276,6 +279,7 @@ impl Error {
             Error::NotSignedIn => ErrorCode::NotSignedIn,
             Error::Forbidden { .. } => ErrorCode::Forbidden,
             Error::WrongPin => ErrorCode::WrongPin,
+            Error::FirstLoad => ErrorCode::FirstLoad,
             Error::StaffLocked { .. } => ErrorCode::StaffLocked,
             Error::RulesInvalid { .. } => ErrorCode::RulesInvalid,
             Error::NoDataDir => ErrorCode::NoDataDir,
@@ -364,6 +368,8 @@ pub enum ErrorCode {
     Forbidden,
     /// See [`Error::WrongPin`].
     WrongPin,
+    /// See [`Error::FirstLoad`].
+    FirstLoad,
     /// See [`Error::StaffLocked`].
     StaffLocked,
     /// See [`Error::NoDataDir`].

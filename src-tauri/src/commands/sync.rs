@@ -30,6 +30,8 @@ pub struct SyncView {
     pub hub_address: Option<String>,
     /// Connected now.
     pub connected: bool,
+    /// Enrolled and the hub's data not all in yet (a new seat's first load).
+    pub loading: bool,
     /// Why not, when offline (English).
     pub last_error: Option<String>,
     /// Its stable code (`sync_update_seat`, `sync_update_hub`, `seat_revoked`, `network`…),
@@ -77,6 +79,7 @@ pub fn sync_status(state: State<'_, AppState>) -> CmdResult<SyncView> {
         hub_name: link.as_ref().map(|l| l.hub_name.clone()),
         hub_address: link.as_ref().map(|l| l.hub_address.clone()),
         connected: running.as_ref().is_some_and(|r| r.connected),
+        loading: s.first_load_pending()?,
         last_error: running.as_ref().and_then(|r| r.last_error.clone()),
         error_code: running.and_then(|r| r.last_error_code),
         app_version: env!("CARGO_PKG_VERSION").to_owned(),

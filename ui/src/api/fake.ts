@@ -724,7 +724,7 @@ export class FakeBackend implements Backend {
 
   // Sync: a seat enrolled with a hub that is reachable unless `hubDown`.
   sync: SyncView = {
-    enrolled: false, hubName: null, hubAddress: null, connected: false, lastError: null, lastSync: null,
+    enrolled: false, hubName: null, hubAddress: null, connected: false, loading: false, lastError: null, lastSync: null,
     cursor: 0, pending: 0, provisional: 0, failing: 0, conflicts: 0, escrowPlaces: 0,
     errorCode: null, appVersion: "0.1.0", hubVersion: null, repairs: 0, lastRepairAt: null, lastRepairReason: null,
   };

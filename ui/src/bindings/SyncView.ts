@@ -21,6 +21,10 @@ hubAddress: string | null,
  */
 connected: boolean, 
 /**
+ * Enrolled and the hub's data not all in yet (a new seat's first load).
+ */
+loading: boolean, 
+/**
  * Why not, when offline (English).
  */
 lastError: string | null, 

@@ -36,11 +36,12 @@ export function SyncIndicator({ backend, onOpen }: { backend: Backend; onOpen: (
 
   if (!view) return null;
   const update = view.errorCode === "sync_update_seat" ? "sync.updateSeat" : view.errorCode === "sync_update_hub" ? "sync.updateHub" : null;
-  const state = !view.enrolled ? "none" : view.connected ? "online" : update ? "update" : "offline";
+  const state = !view.enrolled ? "none" : view.connected ? (view.loading ? "loading" : "online") : update ? "update" : "offline";
+  const label = ({ none: "sync.notEnrolled", loading: "sync.loading", online: "sync.connected", update: update ?? "sync.offline", offline: "sync.offline" } as const)[state];
   return (
     <button type="button" className={`sync-indicator ${state}`} data-testid="sync-indicator" data-state={state} onClick={onOpen} title={view.lastError ?? undefined}>
       <span className="dot" aria-hidden="true" />
-      {state === "none" ? t("sync.notEnrolled") : state === "online" ? t("sync.connected") : update ? t(update) : t("sync.offline")}
+      {t(label)}
       {view.pending > 0 && <span className="count">{t("sync.pending", { n: view.pending })}</span>}
       {view.provisional > 0 && <span className="count warn">{t("sync.provisional", { n: view.provisional })}</span>}
       {view.conflicts > 0 && <span className="count alert" data-testid="conflict-count">{t("sync.conflicts", { n: view.conflicts })}</span>}

@@ -4,6 +4,7 @@ import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { App } from "../App";
 import { FakeBackend } from "../api/fake";
+import { SyncIndicator } from "../components/SyncIndicator";
 
 async function openSync(backend: FakeBackend) {
   render(<App backend={backend} />);
@@ -106,4 +107,13 @@ test("a change the hub refused for who made it is shown in Japanese with the sea
   expect(card).toHaveTextContent("窓口9・S001");
   expect(card).toHaveTextContent("権限が確認できないため、反映しませんでした");
   expect(card).not.toHaveTextContent("may not");
+});
+
+test("a new seat says it is still receiving the hub's data until its first load is in", async () => {
+  const backend = new FakeBackend();
+  backend.sync = { ...backend.sync, enrolled: true, hubName: "ハブ", hubAddress: "hub:7750", connected: true, loading: true };
+  render(<SyncIndicator backend={backend} onOpen={() => {}} />);
+  await waitFor(() => expect(screen.getByTestId("sync-indicator")).toHaveTextContent("ハブからデータを受信中"));
+  backend.sync = { ...backend.sync, loading: false };
+  await waitFor(() => expect(screen.getByTestId("sync-indicator")).toHaveTextContent("ハブに接続中"));
 });

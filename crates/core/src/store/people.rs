@@ -256,6 +256,11 @@ impl Store {
             )
             .optional()?;
         let Some((member, hash, failures)) = row else {
+            // A new seat writes the hub's rows as they come: until the first load is in, a
+            // member missing here may be on its way (not a wrong ID, and not counted).
+            if self.first_load_pending()? {
+                return Err(Error::FirstLoad);
+            }
             return Err(Error::WrongPin);
         };
         if !member.active {

@@ -564,6 +564,14 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// Enrolled, and the hub's data not all in yet: a new seat's first load is under way (its
+    /// rows arrive page by page, and the screens may show part of them).
+    pub fn first_load_pending(&self) -> Result<bool> {
+        Ok(self
+            .sync_link()?
+            .is_some_and(|link| link.log_id.is_none()))
+    }
+
     /// How many mutations this seat has made, settled or not.
     pub fn mutation_count(&self) -> Result<usize> {
         Ok(self

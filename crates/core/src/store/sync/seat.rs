@@ -1491,6 +1491,7 @@ mod tests {
     //! cut.
     use super::*;
     use crate::{
+        people::Role,
         reservation::{ApplicantType, Band, Book, Channel, PlanKind, Procedure, SlotPlan},
         reservation_number::ReservationNumber,
         store::{sync::convergence_problems, NewApplicant},
@@ -1746,6 +1747,37 @@ mod tests {
         let report = round(hub, b);
         assert_eq!((report.snapshot.as_deref(), report.pulled), (None, 4), "{report:?}");
         converged(hub, &[a, b]);
+    }
+
+    #[test]
+    fn a_new_seat_signs_in_with_the_roster_it_loaded() {
+        let (hub, a, c) = (node("ハブ"), node("窓口1"), node("窓口2"));
+        let (hub, a, c) = (&hub.store, &a.store, &c.store);
+        let roster = [("M001", "1234", Role::Manager), ("S001", "1111", Role::Staff)];
+        for (code, pin, role) in roster {
+            a.add_staff(crate::store::NewStaff {
+                code: code.into(),
+                name: format!("見本 {code}"),
+                role,
+                pin: crate::store::Pin::new(pin),
+            })
+            .unwrap();
+        }
+        enrol(hub, a);
+        round(hub, a);
+        enrol(hub, c);
+        // Before the first load is in, a member not here yet is not a wrong ID (and no
+        // failure is counted); after it, the roster is the hub's.
+        let pin = crate::store::Pin::new("1234");
+        assert!(matches!(c.check_pin("M001", &pin), Err(Error::FirstLoad)));
+        let report = round(hub, c);
+        assert_eq!(report.snapshot.as_deref(), Some("first"));
+        assert!(!c.first_load_pending().unwrap());
+        assert!(matches!(c.check_pin("X999", &pin), Err(Error::WrongPin)));
+        for (code, pin, _) in roster {
+            c.check_pin(code, &crate::store::Pin::new(pin)).unwrap();
+        }
+        converged(hub, &[a, c]);
     }
 
     #[test]
