@@ -150,7 +150,7 @@ export function App({ backend }: { backend: Backend }) {
             {status.meta.siteName} ／ {status.meta.seatName}
           </span>
         )}
-        {status && actor && !wiping && <SyncIndicator backend={backend} onOpen={() => setScreen("sync")} />}
+        {status && !wiping && <SyncIndicator backend={backend} onOpen={() => setScreen("sync")} />}
         {status && actor?.kind === "staff" && !wiping && (
           <span className="who" data-testid="who">
             {t("signin.who", { name: actor.name, role: tCode("role", actor.role) })}
