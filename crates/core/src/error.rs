@@ -159,7 +159,8 @@ pub enum Error {
     /// Unknown staff ID or wrong PIN (the same error, so IDs cannot be probed).
     #[error("wrong staff ID or PIN")]
     WrongPin,
-    /// A new seat is still loading the hub's data (the roster with it): sign in once it is in.
+    /// A new seat is still loading the hub's data and its roster is not in yet: sign in once
+    /// it is (not counted as a wrong PIN).
     #[error("the hub's data is still being loaded; sign in when it is in")]
     FirstLoad,
     /// Too many wrong PINs in a row: the member is locked out for a while.

@@ -259,6 +259,9 @@ impl Store {
             connection::Mode::Existing,
         )?;
         if apply_migrations {
+            // A new seat's first load cut short leaves indexes set aside: back first, so that
+            // the migrations find the schema they were written for.
+            sync::build_deferred_indexes(&conn);
             migrate::migrate(&mut conn)?;
         }
         let expected_id = Some(material.store_id);
@@ -275,8 +278,6 @@ impl Store {
         let store = Store::assemble(conn, dir, meta);
         if apply_migrations {
             store.ensure_sync_digest()?;
-            // A new seat's first load cut short leaves indexes set aside.
-            store.build_deferred_indexes()?;
         }
         Ok(store)
     }

@@ -256,9 +256,9 @@ impl Store {
             )
             .optional()?;
         let Some((member, hash, failures)) = row else {
-            // A new seat writes the hub's rows as they come: until the first load is in, a
-            // member missing here may be on its way (not a wrong ID, and not counted).
-            if self.first_load_pending()? {
+            // A new seat writes the hub's rows as they come: until the roster is in, nobody
+            // can sign in, and saying so is no clue to which IDs exist.
+            if self.first_load_pending()? && self.roster_is_empty()? {
                 return Err(Error::FirstLoad);
             }
             return Err(Error::WrongPin);

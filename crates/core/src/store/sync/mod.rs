@@ -27,6 +27,7 @@ use crate::{
 mod hub;
 pub mod protocol;
 mod rows;
+pub(crate) use rows::build_deferred_indexes;
 mod seat;
 
 pub use hub::{HubDone, HubJob, Pulled};
@@ -111,6 +112,9 @@ pub(crate) struct SyncContext {
     verified_at: std::cell::Cell<Option<std::time::Instant>>,
     /// Columns of each synced table, in the order the triggers record them.
     columns: RefCell<HashMap<&'static str, Vec<String>>>,
+    /// A first load written into the tables did not reach the hub's digest: the next one is
+    /// gathered in memory instead (so that a fault of that path cannot repeat every round).
+    stream_failed: std::cell::Cell<bool>,
 }
 
 /// This seat's link to its hub, as the status screen shows it.

@@ -147,6 +147,71 @@ fn drop_triggers<'a>(conn: &Connection, tables: impl IntoIterator<Item = &'a str
     Ok(())
 }
 
+/// Builds one index set aside by [`Store::defer_indexes`], in the caller's transaction when
+/// there is one (else in its own); false when none is left.
+fn build_deferred_index(conn: &Connection) -> Result<bool> {
+    let next: Option<(String, String)> = conn
+        .query_row(
+            "SELECT name, sql FROM sync_deferred_indexes ORDER BY name LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let Some((name, sql)) = next else {
+        return Ok(false);
+    };
+    // Its own transaction unless inside the caller's (rolled back if dropped unfinished).
+    let own = conn
+        .is_autocommit()
+        .then(|| {
+            rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)
+        })
+        .transpose()?;
+    let exists: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?1)",
+        [&name],
+        |r| r.get(0),
+    )?;
+    if !exists {
+        conn.execute_batch(&sql)?;
+    }
+    conn.execute("DELETE FROM sync_deferred_indexes WHERE name = ?1", [&name])?;
+    if let Some(tx) = own {
+        tx.commit()?;
+    }
+    Ok(true)
+}
+
+/// Builds every index a new seat's first load set aside and did not build again (the load was
+/// cut short: the app closed, the PC switched off), before the store is migrated or used, so
+/// that migrations find the schema they expect. A failure is logged and left for the next
+/// unlock: the store works without them, only slower.
+pub(crate) fn build_deferred_indexes(conn: &Connection) -> usize {
+    let listed: bool = conn
+        .query_row(
+            "SELECT EXISTS (SELECT 1 FROM sqlite_master
+                            WHERE type = 'table' AND name = 'sync_deferred_indexes')",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap_or(false);
+    let mut built = 0;
+    while listed {
+        match build_deferred_index(conn) {
+            Ok(true) => built += 1,
+            Ok(false) => break,
+            Err(e) => {
+                tracing::warn!("could not build an index a first load set aside: {e}");
+                break;
+            }
+        }
+    }
+    if built > 0 {
+        tracing::info!(built, "built the indexes a first load had set aside");
+    }
+    built
+}
+
 /// A column's value as `json_object` records it (BLOBs, which JSON cannot hold, are refused
 /// as `json_object` refuses them).
 fn json_value(value: rusqlite::types::ValueRef<'_>) -> Result<serde_json::Value> {
@@ -370,56 +435,18 @@ impl Store {
         Ok(())
     }
 
-    /// Builds one index set aside by [`Store::defer_indexes`], in the caller's transaction when
-    /// there is one (else in its own); false when none is left.
-    pub(super) fn build_deferred_index(&self) -> Result<bool> {
-        let next: Option<(String, String)> = self
-            .conn()
-            .query_row(
-                "SELECT name, sql FROM sync_deferred_indexes ORDER BY name LIMIT 1",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
-        let Some((name, sql)) = next else {
-            return Ok(false);
-        };
-        let own = self.conn().is_autocommit();
-        if own {
-            self.conn().execute_batch("BEGIN IMMEDIATE")?;
-        }
-        let built = (|| {
-            let exists: bool = self.conn().query_row(
-                "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?1)",
-                [&name],
-                |r| r.get(0),
-            )?;
-            if !exists {
-                self.conn().execute_batch(&sql)?;
-            }
-            self.conn()
-                .execute("DELETE FROM sync_deferred_indexes WHERE name = ?1", [&name])?;
-            Ok(())
-        })();
-        if own {
-            match &built {
-                Ok(()) => self.conn().execute_batch("COMMIT")?,
-                Err(_) => self.conn().execute_batch("ROLLBACK")?,
-            }
-        }
-        built.map(|()| true)
+    /// Whether indexes are set aside.
+    pub(super) fn deferred_indexes_left(&self) -> Result<bool> {
+        Ok(self.conn().query_row(
+            "SELECT EXISTS (SELECT 1 FROM sync_deferred_indexes)",
+            [],
+            |r| r.get(0),
+        )?)
     }
 
-    /// Builds every index set aside (after a load cut short: at unlock).
-    pub(crate) fn build_deferred_indexes(&self) -> Result<usize> {
-        let mut built = 0;
-        while self.build_deferred_index()? {
-            built += 1;
-        }
-        if built > 0 {
-            tracing::info!(built, "built the indexes a load had set aside");
-        }
-        Ok(built)
+    /// Builds one index set aside by [`Store::defer_indexes`] (see [`build_deferred_index`]).
+    pub(super) fn build_deferred_index(&self) -> Result<bool> {
+        build_deferred_index(self.conn())
     }
 
     /// Adds rows of a snapshot page (`rows`: in table and rowid order, after any row the
