@@ -306,11 +306,8 @@ impl Store {
         let mut rows = Vec::new();
         let mut bytes = 0;
         while at.table < SYNCED_TABLES.len() && bytes < PAGE_BYTES {
-            let (page, more) = self.rows_after(at.table, at.rowid, PAGE_BYTES - bytes)?;
-            bytes += page
-                .iter()
-                .map(|e| e.row.as_ref().map_or(0, |r| r.len() * 24) + 32)
-                .sum::<usize>();
+            let (page, more, size) = self.rows_after(at.table, at.rowid, PAGE_BYTES - bytes)?;
+            bytes += size;
             if let Some(last) = page.last() {
                 at.rowid = last.rowid;
             }

@@ -572,14 +572,15 @@ impl Store {
     }
 
     /// Rows of synced table number `table` after `after_rowid`, at most about `max_bytes` of
-    /// them (at least one), as effects; and whether more follow. Each row is the JSON object
+    /// them (at least one), as effects; whether more follow; and about how many bytes they take
+    /// as JSON (so that a page of several tables stays near its bound). Each row is the JSON object
     /// the triggers would record, made from the columns' values directly.
     pub(super) fn rows_after(
         &self,
         table: usize,
         after_rowid: i64,
         max_bytes: usize,
-    ) -> Result<(Vec<Effect>, bool)> {
+    ) -> Result<(Vec<Effect>, bool, usize)> {
         let name = SYNCED_TABLES[table];
         let columns = self.sync.columns.borrow();
         let cols = &columns[name];
@@ -610,7 +611,7 @@ impl Store {
         if out.len() == 2000 {
             more = true;
         }
-        Ok((out, more))
+        Ok((out, more, bytes))
     }
 
     /// The XOR of the row hashes of up to `limit` rows of synced table number `table` after
