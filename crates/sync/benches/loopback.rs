@@ -351,12 +351,23 @@ async fn first_sync(tmp: &std::path::Path, first: NaiveDate, records: usize) {
     let kept = std::env::var_os("LOOPBACK_HUB").map(std::path::PathBuf::from);
     let hub2 = match &kept {
         Some(dir) if dir.join("store.db").exists() => Hub::new(
-            Store::open(&DataDir::at(dir), &Passphrase::new("bench passphrase".into()))
-                .unwrap()
-                .act_as_site("bench"),
+            Store::open(
+                &DataDir::at(dir),
+                &Passphrase::new("bench passphrase".into()),
+            )
+            .unwrap()
+            .act_as_site("bench"),
         )
         .unwrap(),
-        _ => build_hub(kept.as_deref().unwrap_or(&tmp.join("hub2")), tmp, first, records).await,
+        _ => {
+            build_hub(
+                kept.as_deref().unwrap_or(&tmp.join("hub2")),
+                tmp,
+                first,
+                records,
+            )
+            .await
+        }
     };
     let head = hub2.with_store(|s| s.hub_head()).await.unwrap();
     let (addr2, _task2) = hub2
@@ -693,7 +704,12 @@ async fn ui_wait(
 }
 
 /// A hub whose log holds `records` bookings, in `dir`.
-async fn build_hub(dir: &std::path::Path, tmp: &std::path::Path, first: NaiveDate, records: usize) -> Hub {
+async fn build_hub(
+    dir: &std::path::Path,
+    tmp: &std::path::Path,
+    first: NaiveDate,
+    records: usize,
+) -> Hub {
     let generator = store(&tmp.join("generator"), "生成");
     let gen_started = Instant::now();
     bookings(
@@ -705,9 +721,12 @@ async fn build_hub(dir: &std::path::Path, tmp: &std::path::Path, first: NaiveDat
     let hub2 = Hub::new(store(dir, "ハブ2")).unwrap();
     let gen_id = generator.meta().store_id;
     let code = hub2.with_store(|s| s.hub_enrolment_code()).await.unwrap();
-    hub2.with_store(move |s| s.hub_enrol(&code, gen_id, "生成", "generator", 1 << 40).map(|_| ()))
-        .await
-        .unwrap();
+    hub2.with_store(move |s| {
+        s.hub_enrol(&code, gen_id, "生成", "generator", 1 << 40)
+            .map(|_| ())
+    })
+    .await
+    .unwrap();
     let generator = std::rc::Rc::new(generator);
     loop {
         let batch = generator.pending_envelopes(1000).unwrap();

@@ -58,7 +58,10 @@ impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for FrameVisitor<'_, T> {
         f.write_str("a frame: {\"v\": version, \"m\": message}")
     }
 
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> std::result::Result<T, A::Error> {
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<T, A::Error> {
         use serde::de::Error as _;
         if !matches!(map.next_key::<Key>()?, Some(Key::V)) {
             return Err(A::Error::custom("the version must come first"));

@@ -269,7 +269,12 @@ async fn malformed_oversized_and_other_version_messages_are_refused_without_a_cr
     );
     assert_eq!(refused(raw(frame(b"not json at all")).await), "malformed");
     assert_eq!(
-        refused(raw(frame(br#"{"v":3,"m":{"type":"push","body":{"batch":[{"id":"x"}]}}}"#)).await),
+        refused(
+            raw(frame(
+                br#"{"v":3,"m":{"type":"push","body":{"batch":[{"id":"x"}]}}}"#
+            ))
+            .await
+        ),
         "malformed"
     );
     assert_eq!(

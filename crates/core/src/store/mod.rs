@@ -418,7 +418,10 @@ impl Store {
     #[cfg(feature = "test-hooks")]
     #[doc(hidden)]
     pub fn run_migration_for_tests(&self, sql: &str) -> Result<()> {
-        let tx = rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?;
+        let tx = rusqlite::Transaction::new_unchecked(
+            &self.conn,
+            rusqlite::TransactionBehavior::Immediate,
+        )?;
         self.conn.execute_batch(sql)?;
         tx.commit()?;
         Ok(())
@@ -471,10 +474,14 @@ pub mod bench_support {
     /// Turns SQLCipher's memory security on for the rest of the process (it cannot be turned
     /// off again once on), and returns what SQLCipher reports afterwards (`1` when on).
     pub fn memory_security_on(store: &Store) -> Result<String> {
-        store.conn.execute_batch("PRAGMA cipher_memory_security = ON")?;
+        store
+            .conn
+            .execute_batch("PRAGMA cipher_memory_security = ON")?;
         Ok(store
             .conn
-            .query_row("PRAGMA cipher_memory_security", [], |row| row.get::<_, String>(0))
+            .query_row("PRAGMA cipher_memory_security", [], |row| {
+                row.get::<_, String>(0)
+            })
             .unwrap_or_default())
     }
 }

@@ -571,9 +571,7 @@ impl Store {
     /// Enrolled, and the hub's data not all in yet: a new seat's first load is under way (its
     /// rows arrive page by page, and the screens may show part of them).
     pub fn first_load_pending(&self) -> Result<bool> {
-        Ok(self
-            .sync_link()?
-            .is_some_and(|link| link.log_id.is_none()))
+        Ok(self.sync_link()?.is_some_and(|link| link.log_id.is_none()))
     }
 
     /// How many mutations this seat has made, settled or not.

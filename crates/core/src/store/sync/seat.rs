@@ -1753,7 +1753,11 @@ mod tests {
         let report = round(hub, a);
         assert_eq!(report.snapshot, None, "{report:?}");
         let report = round(hub, b);
-        assert_eq!((report.snapshot.as_deref(), report.pulled), (None, 4), "{report:?}");
+        assert_eq!(
+            (report.snapshot.as_deref(), report.pulled),
+            (None, 4),
+            "{report:?}"
+        );
         converged(hub, &[a, b]);
     }
 
@@ -1761,7 +1765,10 @@ mod tests {
     fn a_new_seat_signs_in_with_the_roster_it_loaded() {
         let (hub, a, c) = (node("ハブ"), node("窓口1"), node("窓口2"));
         let (hub, a, c) = (&hub.store, &a.store, &c.store);
-        let roster = [("M001", "1234", Role::Manager), ("S001", "1111", Role::Staff)];
+        let roster = [
+            ("M001", "1234", Role::Manager),
+            ("S001", "1111", Role::Staff),
+        ];
         for (code, pin, role) in roster {
             a.add_staff(crate::store::NewStaff {
                 code: code.into(),
@@ -1848,7 +1855,11 @@ mod tests {
         .unwrap();
         assert_eq!(report.snapshot.as_deref(), Some("first"));
         assert!(most > 1, "written in parts");
-        assert_eq!(indexes(c), indexes(hub), "the indexes set aside are built again");
+        assert_eq!(
+            indexes(c),
+            indexes(hub),
+            "the indexes set aside are built again"
+        );
         converged(hub, &[a, c]);
         // A round cut right after the load (the hub restarted) leaves indexes set aside: the
         // next round builds them.
@@ -1860,7 +1871,11 @@ mod tests {
         bookings(a, "2026-12-14", 3, 9000);
         round(hub, a);
         let report = round(hub, c);
-        assert_eq!((report.snapshot.as_deref(), report.pulled), (None, 3), "{report:?}");
+        assert_eq!(
+            (report.snapshot.as_deref(), report.pulled),
+            (None, 3),
+            "{report:?}"
+        );
         converged(hub, &[a, c]);
 
         // Another new PC on which a booking is made after the first part: the snapshot starts
