@@ -195,8 +195,11 @@ pub(crate) fn build_deferred_indexes(conn: &Connection) -> usize {
             |r| r.get(0),
         )
         .unwrap_or(false);
+    if !listed {
+        return 0;
+    }
     let mut built = 0;
-    while listed {
+    loop {
         match build_deferred_index(conn) {
             Ok(true) => built += 1,
             Ok(false) => break,
