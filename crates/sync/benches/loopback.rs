@@ -76,38 +76,7 @@ fn bookings(seat: &Store, first: NaiveDate, n: usize, offset: usize) {
         plan,
     }))
     .unwrap();
-    let mut made = 0;
-    let mut day = first;
-    while made < n {
-        if let Ok(board) = seat.day_board(day) {
-            let batch: Vec<Mutation> = board
-                .slots
-                .iter()
-                .flat_map(|s| std::iter::repeat_n(s.starts, s.free() as usize))
-                .take(n - made)
-                .enumerate()
-                .map(|(k, starts)| {
-                    Mutation::Reservation(ReservationMutation::Book(Book::new(
-                        seat.fresh_number().unwrap(),
-                        day,
-                        starts,
-                        Channel::Phone,
-                        vec![person(offset + made + k)],
-                        "",
-                    )))
-                })
-                .collect();
-            // Numbers are unique per store; a clash inside one batch just fails that booking.
-            let ok = seat
-                .execute_batch(&batch)
-                .unwrap()
-                .iter()
-                .filter(|r| r.is_ok())
-                .count();
-            made += ok.max(1);
-        }
-        day = day.succ_opt().unwrap();
-    }
+    fill(seat, first, n, offset);
 }
 
 fn t(h: u32, m: u32) -> NaiveTime {
@@ -433,6 +402,7 @@ fn fill(seat: &Store, from: NaiveDate, n: usize, offset: usize) {
                     )))
                 })
                 .collect();
+            // Numbers are unique per store; a clash inside one batch just fails that booking.
             let ok = seat
                 .execute_batch(&batch)
                 .unwrap()
