@@ -452,6 +452,27 @@ impl Store {
         build_deferred_index(self.conn())
     }
 
+    /// Empties every synced table with the digest triggers quiet, and sets each table's digest
+    /// to that of no rows (inside the caller's transaction): a first load starting again after
+    /// hundreds of thousands of rows is not held up hashing each one on its way out.
+    pub(super) fn empty_synced_tables(&self) -> Result<()> {
+        self.conn()
+            .execute_batch("INSERT INTO temp.sync_quiet (x) VALUES (1)")?;
+        let emptied = SYNCED_TABLES.iter().rev().try_for_each(|table| {
+            self.conn()
+                .execute(&format!("DELETE FROM {table}"), [])
+                .map(drop)
+        });
+        self.conn().execute_batch("DELETE FROM temp.sync_quiet")?;
+        emptied?;
+        let tables = serde_json::Value::from(SYNCED_TABLES.to_vec()).to_string();
+        self.conn().execute(
+            "UPDATE sync_digest SET d = 0 WHERE tbl IN (SELECT value FROM json_each(?1))",
+            [tables],
+        )?;
+        Ok(())
+    }
+
     /// Adds rows of a snapshot page (`rows`: in table and rowid order, after any row the
     /// tables hold of the same table) to the synced tables, keeping the digests exact: each
     /// table's rows are written with the digest triggers quiet (`temp.sync_quiet`, inside the

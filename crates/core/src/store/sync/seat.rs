@@ -1287,13 +1287,12 @@ impl Store {
             if self.mutation_count()? > 0 {
                 return Ok(false);
             }
-            for table in SYNCED_TABLES.iter().rev() {
-                self.conn().execute(&format!("DELETE FROM {table}"), [])?;
-            }
-            self.conn().execute("DELETE FROM sync_undo", [])?;
             // Indexes are built once the rows are in (sorted, a page at a time), not kept up
-            // to date row by row.
+            // to date row by row; set aside first, so that emptying the tables (the rows every
+            // store starts with, or what a load started earlier wrote) does not update them.
             self.defer_indexes()?;
+            self.empty_synced_tables()?;
+            self.conn().execute("DELETE FROM sync_undo", [])?;
             Ok(true)
         })?;
         if started {
