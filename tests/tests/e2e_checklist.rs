@@ -194,7 +194,10 @@ async fn a_proxy_renewal_is_ready_today_and_an_expired_certificate_means_a_secon
     )
     .await?;
     let plan = app
-        .wait_for_text("[data-testid=checklist-0] [data-testid=visit-plan]", "1回の来庁")
+        .wait_for_text(
+            "[data-testid=checklist-0] [data-testid=visit-plan]",
+            "1回の来庁",
+        )
         .await?;
     assert!(plan.contains("今日で手続きが終わります"), "{plan}");
     app.screenshot("05-renewal-by-proxy-ready-today").await?;
@@ -205,7 +208,10 @@ async fn a_proxy_renewal_is_ready_today_and_an_expired_certificate_means_a_secon
         .click()
         .await?;
     let plan = app
-        .wait_for_text("[data-testid=checklist-0] [data-testid=visit-plan]", "2回の来庁")
+        .wait_for_text(
+            "[data-testid=checklist-0] [data-testid=visit-plan]",
+            "2回の来庁",
+        )
         .await?;
     assert!(
         plan.contains("有効期限が過ぎている") && plan.contains("後日もう一度お越しいただきます"),
@@ -216,7 +222,10 @@ async fn a_proxy_renewal_is_ready_today_and_an_expired_certificate_means_a_secon
         .await?
         .text()
         .await?;
-    assert!(verdict.contains("そろっています"), "today's part is ready: {verdict}");
+    assert!(
+        verdict.contains("そろっています"),
+        "today's part is ready: {verdict}"
+    );
     app.screenshot("06-renewal-expired-second-visit").await?;
     app.close().await
 }

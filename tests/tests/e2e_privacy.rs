@@ -3,7 +3,9 @@
 //! nothing — no context menu, no print — and the screen goes on working with what was typed;
 //! every field is left without autocomplete or spellcheck memory by the app itself (main.tsx).
 use fantoccini::{
-    actions::{InputSource, KeyAction, KeyActions, MouseActions, PointerAction, MOUSE_BUTTON_RIGHT},
+    actions::{
+        InputSource, KeyAction, KeyActions, MouseActions, PointerAction, MOUSE_BUTTON_RIGHT,
+    },
     key::Key,
     Locator,
 };
@@ -21,14 +23,18 @@ window.addEventListener("beforeprint", () => { window.__probe.beforeprint += 1; 
 "#;
 
 async fn ctrl(app: &Desktop, keys: &[char]) -> anyhow::Result<()> {
-    let mut seq = KeyActions::new("keyboard".into()).then(KeyAction::Down { value: Key::Control.into() });
+    let mut seq = KeyActions::new("keyboard".into()).then(KeyAction::Down {
+        value: Key::Control.into(),
+    });
     for k in keys {
         seq = seq.then(KeyAction::Down { value: *k });
     }
     for k in keys.iter().rev() {
         seq = seq.then(KeyAction::Up { value: *k });
     }
-    seq = seq.then(KeyAction::Up { value: Key::Control.into() });
+    seq = seq.then(KeyAction::Up {
+        value: Key::Control.into(),
+    });
     app.client.perform_actions(seq).await?;
     app.client.release_actions().await?;
     Ok(())
@@ -44,13 +50,28 @@ async fn right_click_and_ctrl_p_do_nothing_on_the_booking_screen() -> anyhow::Re
 
     let name = app.find("input[name=nameKanji0]").await?;
     name.send_keys("見本 花子").await?;
-    app.find("input[name=phone0]").await?.send_keys("090-0000-4321").await?;
+    app.find("input[name=phone0]")
+        .await?
+        .send_keys("090-0000-4321")
+        .await?;
 
     // The app itself leaves every field without memory (the real build, not a test's setup).
-    for css in ["input[name=nameKanji0]", "input[name=nameKana0]", "input[name=phone0]"] {
+    for css in [
+        "input[name=nameKanji0]",
+        "input[name=nameKana0]",
+        "input[name=phone0]",
+    ] {
         let field = app.find(css).await?;
-        assert_eq!(field.attr("autocomplete").await?.as_deref(), Some("off"), "{css}");
-        assert_eq!(field.attr("spellcheck").await?.as_deref(), Some("false"), "{css}");
+        assert_eq!(
+            field.attr("autocomplete").await?.as_deref(),
+            Some("off"),
+            "{css}"
+        );
+        assert_eq!(
+            field.attr("spellcheck").await?.as_deref(),
+            Some("false"),
+            "{css}"
+        );
     }
 
     app.client.execute(PROBE, vec![]).await?;
@@ -58,9 +79,18 @@ async fn right_click_and_ctrl_p_do_nothing_on_the_booking_screen() -> anyhow::Re
     // Right-click on the name field.
     let name = app.find("input[name=nameKanji0]").await?;
     let click = MouseActions::new("mouse".into())
-        .then(PointerAction::MoveToElement { element: name.clone(), duration: None, x: 0.0, y: 0.0 })
-        .then(PointerAction::Down { button: MOUSE_BUTTON_RIGHT })
-        .then(PointerAction::Up { button: MOUSE_BUTTON_RIGHT });
+        .then(PointerAction::MoveToElement {
+            element: name.clone(),
+            duration: None,
+            x: 0.0,
+            y: 0.0,
+        })
+        .then(PointerAction::Down {
+            button: MOUSE_BUTTON_RIGHT,
+        })
+        .then(PointerAction::Up {
+            button: MOUSE_BUTTON_RIGHT,
+        });
     app.client.perform_actions(click).await?;
     app.client.release_actions().await?;
     app.screenshot("01-after-right-click").await?;
@@ -74,22 +104,42 @@ async fn right_click_and_ctrl_p_do_nothing_on_the_booking_screen() -> anyhow::Re
 
     let probe = app.client.execute("return window.__probe;", vec![]).await?;
     let menus = probe["contextmenu"].as_array().cloned().unwrap_or_default();
-    assert!(!menus.is_empty(), "the right-click reached the page: {probe}");
-    assert!(menus.iter().all(|p| p == true), "no context menu was allowed: {probe}");
+    assert!(
+        !menus.is_empty(),
+        "the right-click reached the page: {probe}"
+    );
+    assert!(
+        menus.iter().all(|p| p == true),
+        "no context menu was allowed: {probe}"
+    );
     let keys = probe["keydown"].as_array().cloned().unwrap_or_default();
     for key in ["p", "s"] {
         let seen: Vec<_> = keys.iter().filter(|k| k["key"] == key).collect();
         assert!(!seen.is_empty(), "Ctrl+{key} reached the page: {probe}");
-        assert!(seen.iter().all(|k| k["prevented"] == true), "Ctrl+{key} was refused: {probe}");
+        assert!(
+            seen.iter().all(|k| k["prevented"] == true),
+            "Ctrl+{key} was refused: {probe}"
+        );
     }
-    assert!(keys.iter().any(|k| k["key"] == "s" && k["shift"] == true), "Ctrl+Shift+S reached the page: {probe}");
+    assert!(
+        keys.iter().any(|k| k["key"] == "s" && k["shift"] == true),
+        "Ctrl+Shift+S reached the page: {probe}"
+    );
     assert_eq!(probe["beforeprint"], 0, "nothing started printing: {probe}");
 
     // Nothing harmful happened: the same one window, the booking screen, what was typed.
     assert_eq!(app.client.windows().await?.len(), 1);
-    let value = app.find("input[name=nameKanji0]").await?.prop("value").await?;
+    let value = app
+        .find("input[name=nameKanji0]")
+        .await?
+        .prop("value")
+        .await?;
     assert_eq!(value.as_deref(), Some("見本 花子"));
-    assert!(app.client.find(Locator::Css("input[name=phone0]")).await.is_ok());
+    assert!(app
+        .client
+        .find(Locator::Css("input[name=phone0]"))
+        .await
+        .is_ok());
 
     // "No dumps": the app process runs with a core-file limit of 0, soft and hard.
     let limits = app_limits(data.path()).expect("the app's process is found");
@@ -106,7 +156,11 @@ fn app_limits(data_dir: &std::path::Path) -> Option<String> {
         let exe = std::fs::read_link(e.path().join("exe")).ok()?;
         let environ = std::fs::read(e.path().join("environ")).ok()?;
         let ours = exe == app && environ.split(|b| *b == 0).any(|v| v == wanted.as_bytes());
-        if ours { std::fs::read_to_string(e.path().join("limits")).ok() } else { None }
+        if ours {
+            std::fs::read_to_string(e.path().join("limits")).ok()
+        } else {
+            None
+        }
     })
 }
 
@@ -122,7 +176,11 @@ fn core_limit_is_zero(limits: &str) -> bool {
 fn the_hub_runs_without_core_dumps() {
     let data = tempfile::tempdir().unwrap();
     drop(madoguchi_tests::new_hub_store(data.path(), "ハブ"));
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let mut hub = std::process::Command::new(madoguchi_tests::built_binary("madoguchi"))
         .arg("--data-dir")
         .arg(data.path())

@@ -71,8 +71,13 @@ async fn the_manager_hands_over_and_wipes_this_pc_from_the_admin_screen() -> any
         )?;
     }
     let (identity, recipient) = handover::new_city_identity();
-    let (xdg_data, xdg_cache, xdg_config, tmp, usb) =
-        (path("xdg-data"), path("xdg-cache"), path("xdg-config"), path("tmp"), path("usb"));
+    let (xdg_data, xdg_cache, xdg_config, tmp, usb) = (
+        path("xdg-data"),
+        path("xdg-cache"),
+        path("xdg-config"),
+        path("tmp"),
+        path("usb"),
+    );
     let app = Desktop::launch_with_env(
         "e2e_wipe",
         &data,
@@ -86,19 +91,30 @@ async fn the_manager_hands_over_and_wipes_this_pc_from_the_admin_screen() -> any
     .await?;
     app.unlock_and_sign_in("M001").await?;
     app.click("a[href='#wipe']").await?;
-    app.find("#wipe-organisation").await?.send_keys("株式会社テスト窓口サービス").await?;
+    app.find("#wipe-organisation")
+        .await?
+        .send_keys("株式会社テスト窓口サービス")
+        .await?;
     app.find("#wipe-contract")
         .await?
         .send_keys("令和8年度 マイナンバーカード特設窓口運営業務委託")
         .await?;
-    app.find("#wipe-recipient").await?.send_keys(&recipient).await?;
-    app.set_value("#wipe-export-dir", usb.to_str().unwrap()).await?;
-    app.set_value("#wipe-certificate-dir", usb.to_str().unwrap()).await?;
+    app.find("#wipe-recipient")
+        .await?
+        .send_keys(&recipient)
+        .await?;
+    app.set_value("#wipe-export-dir", usb.to_str().unwrap())
+        .await?;
+    app.set_value("#wipe-certificate-dir", usb.to_str().unwrap())
+        .await?;
     assert!(
         !app.find("#wipe-run").await?.is_enabled().await?,
         "nothing runs before the seat name is typed"
     );
-    app.find("#wipe-confirmation").await?.send_keys("窓口1").await?;
+    app.find("#wipe-confirmation")
+        .await?
+        .send_keys("窓口1")
+        .await?;
     app.screenshot("01-preflight").await?;
     app.click("#wipe-run").await?;
 
@@ -126,7 +142,11 @@ async fn the_manager_hands_over_and_wipes_this_pc_from_the_admin_screen() -> any
     }
     assert!(!data.exists(), "the data folder is gone");
     for dir in [&xdg_data, &xdg_cache, &xdg_config] {
-        assert!(!dir.join("jp.madoguchi.counter").exists(), "{} is cleared", dir.display());
+        assert!(
+            !dir.join("jp.madoguchi.counter").exists(),
+            "{} is cleared",
+            dir.display()
+        );
     }
     let mut found = Vec::new();
     hits(root.path(), &mut found);
@@ -137,7 +157,12 @@ async fn the_manager_hands_over_and_wipes_this_pc_from_the_admin_screen() -> any
     assert!(cert.verified(), "{:?}", cert.verification);
     assert!(fs::read(&pdf)?.starts_with(b"%PDF"));
     assert_eq!(cert.performer.name, "管理 一郎");
-    let export = cert.handover.as_ref().expect("the export was required").file.clone();
+    let export = cert
+        .handover
+        .as_ref()
+        .expect("the export was required")
+        .file
+        .clone();
     let opened = handover::open(&export, &identity)?;
     let applicants = opened
         .files

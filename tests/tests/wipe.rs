@@ -16,10 +16,15 @@ use madoguchi_core::{
     reservation::{ApplicantType, Channel, Procedure},
     store::NewApplicant,
     store::Pin,
-    wipe::{handover, Certificate, HandoverTarget, WipeItemKind, WipeOptions, WipePhase, WipeProgress, Wipe},
+    wipe::{
+        handover, Certificate, HandoverTarget, Wipe, WipeItemKind, WipeOptions, WipePhase,
+        WipeProgress,
+    },
     DataDir, Personal, Store,
 };
-use madoguchi_tests::{built_binary, contains, new_hub_store, new_seat_store, passphrase, PASSPHRASE};
+use madoguchi_tests::{
+    built_binary, contains, new_hub_store, new_seat_store, passphrase, PASSPHRASE,
+};
 
 /// The test's roots: every path the app may write is redirected under one temporary folder.
 struct Site {
@@ -96,7 +101,9 @@ fn open_site(dir: &Path) -> Store {
 /// A seat's store with a counter staff member signed in (the roster came from the hub).
 fn open_signed_in(dir: &Path) -> Store {
     let store = Store::open(&DataDir::at(dir), &passphrase()).unwrap();
-    store.sign_in("S001", &madoguchi_core::store::Pin::new("1111")).unwrap();
+    store
+        .sign_in("S001", &madoguchi_core::store::Pin::new("1111"))
+        .unwrap();
     store
 }
 
@@ -154,7 +161,10 @@ fn resume(site: &Site, dir: &Path, abort_at: Option<&str>) -> Output {
 }
 
 fn aborted(out: &Output, step: &str) {
-    assert!(!out.status.success(), "the wipe should have been killed at {step}");
+    assert!(
+        !out.status.success(),
+        "the wipe should have been killed at {step}"
+    );
     assert!(
         String::from_utf8_lossy(&out.stderr).contains(&format!("aborting the wipe at {step}")),
         "not killed at {step}: {}",
@@ -180,8 +190,18 @@ fn certificate_of(site: &Site, seat: &str) -> Certificate {
 
 #[test]
 fn two_seats_and_a_hub_hand_over_and_wipe_leaving_nothing_readable() {
-    let site = Site { tmp: tempfile::tempdir().unwrap() };
-    for d in ["home", "xdg-data", "xdg-cache", "xdg-config", "tmp", "certificates", "usb"] {
+    let site = Site {
+        tmp: tempfile::tempdir().unwrap(),
+    };
+    for d in [
+        "home",
+        "xdg-data",
+        "xdg-cache",
+        "xdg-config",
+        "tmp",
+        "certificates",
+        "usb",
+    ] {
         fs::create_dir_all(site.path(d)).unwrap();
     }
     let (hub_dir, seats) = (site.path("hub"), [site.path("seat1"), site.path("seat2")]);
@@ -193,14 +213,22 @@ fn two_seats_and_a_hub_hand_over_and_wipe_leaving_nothing_readable() {
     // The city's key pair; the contractor gets only the public key.
     let city_key = site.path("city.key");
     let recipient = ok(
-        site.cli(&hub_dir).args(["handover", "keygen", "--out"]).arg(&city_key).output().unwrap(),
+        site.cli(&hub_dir)
+            .args(["handover", "keygen", "--out"])
+            .arg(&city_key)
+            .output()
+            .unwrap(),
         "keygen",
     );
     let recipient = recipient.trim().to_owned();
     assert!(recipient.starts_with("age1"));
 
     // The hub on loopback and both seats enrolled.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let addr = format!("127.0.0.1:{port}");
     let mut hub = site
         .cli(&hub_dir)
@@ -211,19 +239,31 @@ fn two_seats_and_a_hub_hand_over_and_wipe_leaving_nothing_readable() {
         .unwrap();
     let started = Instant::now();
     while std::net::TcpStream::connect(&addr).is_err() {
-        assert!(started.elapsed() < Duration::from_secs(30), "hub did not start");
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "hub did not start"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
     for seat in &seats {
-        let code = ok(site.cli(&hub_dir).args(["hub", "code"]).output().unwrap(), "hub code");
+        let code = ok(
+            site.cli(&hub_dir).args(["hub", "code"]).output().unwrap(),
+            "hub code",
+        );
         ok(
-            site.cli(seat).args(["enrol", "--hub", &addr, "--code", code.trim()]).output().unwrap(),
+            site.cli(seat)
+                .args(["enrol", "--hub", &addr, "--code", code.trim()])
+                .output()
+                .unwrap(),
             "enrol",
         );
     }
 
     for seat in &seats {
-        ok(site.cli(seat).args(["sync"]).output().unwrap(), "first sync");
+        ok(
+            site.cli(seat).args(["sync"]).output().unwrap(),
+            "first sync",
+        );
     }
 
     // The counter's work with canary personal data, one person at each seat, checked in.
@@ -231,10 +271,21 @@ fn two_seats_and_a_hub_hand_over_and_wipe_leaving_nothing_readable() {
         let store = open_signed_in(seat);
         let day = (1..30)
             .map(|n| store.today() + chrono::Days::new(n))
-            .find(|d| store.day_board(*d).map(|b| !b.slots.is_empty()).unwrap_or(false))
+            .find(|d| {
+                store
+                    .day_board(*d)
+                    .map(|b| !b.slots.is_empty())
+                    .unwrap_or(false)
+            })
             .unwrap();
         let booked = store
-            .book(day, NaiveTime::from_hms_opt(9, 0, 0).unwrap(), Channel::Phone, vec![canary_applicant(i)], CANARIES[NOTE])
+            .book(
+                day,
+                NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+                Channel::Phone,
+                vec![canary_applicant(i)],
+                CANARIES[NOTE],
+            )
             .unwrap();
         assert!(!booked.number.to_string().is_empty());
     }
@@ -253,10 +304,21 @@ fn two_seats_and_a_hub_hand_over_and_wipe_leaving_nothing_readable() {
         let day = store.today() + chrono::Days::new(1);
         let day = (1..30)
             .map(|n| day + chrono::Days::new(n))
-            .find(|d| store.day_board(*d).map(|b| !b.slots.is_empty()).unwrap_or(false))
+            .find(|d| {
+                store
+                    .day_board(*d)
+                    .map(|b| !b.slots.is_empty())
+                    .unwrap_or(false)
+            })
             .unwrap();
         store
-            .book(day, NaiveTime::from_hms_opt(9, 30, 0).unwrap(), Channel::Phone, vec![canary_applicant(2)], "")
+            .book(
+                day,
+                NaiveTime::from_hms_opt(9, 30, 0).unwrap(),
+                Channel::Phone,
+                vec![canary_applicant(2)],
+                "",
+            )
             .unwrap();
         assert_eq!(store.outbox_status().unwrap().pending, 1);
     }
@@ -264,9 +326,17 @@ fn two_seats_and_a_hub_hand_over_and_wipe_leaving_nothing_readable() {
     // directories (one holding a canary, as a cache of a page could), a temp file of the app.
     let webkit = site.path("xdg-data/jp.madoguchi.counter/localstorage");
     fs::create_dir_all(&webkit).unwrap();
-    fs::write(webkit.join("http_localhost_0.localstorage"), format!("cached {}", CANARIES[0])).unwrap();
+    fs::write(
+        webkit.join("http_localhost_0.localstorage"),
+        format!("cached {}", CANARIES[0]),
+    )
+    .unwrap();
     fs::create_dir_all(site.path("xdg-cache/jp.madoguchi.counter/WebKitCache")).unwrap();
-    fs::write(site.path("xdg-cache/jp.madoguchi.counter/WebKitCache/blob"), CANARIES[3]).unwrap();
+    fs::write(
+        site.path("xdg-cache/jp.madoguchi.counter/WebKitCache/blob"),
+        CANARIES[3],
+    )
+    .unwrap();
     fs::write(site.path("tmp/madoguchi-crash.dmp"), CANARIES[2]).unwrap();
     fs::create_dir_all(seats[0].join("reports")).unwrap();
     fs::write(seats[0].join("reports/日報_2026-12-01.csv"), "件数,2\n").unwrap();
@@ -274,20 +344,59 @@ fn two_seats_and_a_hub_hand_over_and_wipe_leaving_nothing_readable() {
     // Seat 1: its bookings are all on the hub, but its attendance record (sign-ins) exists only
     // here, so it hands over too. Killed after the plan, while the key is half destroyed and
     // mid-delete, then run again to the end.
-    let dry = ok(site.cli(&seats[0]).args(["wipe", "--dry-run", "--staff", "M001"]).output().unwrap(), "dry run");
-    assert!(dry.contains("store.db") && dry.contains("key.age") && dry.contains("jp.madoguchi.counter"), "{dry}");
-    assert!(dry.contains("madoguchi-crash.dmp"), "the temp file is found: {dry}");
-    assert!(dry.contains("Snapshots and backups of the data folder") && dry.contains("not detected"), "{dry}");
-    assert!(open_site(&seats[0]).status().is_ok(), "a dry run changes nothing");
+    let dry = ok(
+        site.cli(&seats[0])
+            .args(["wipe", "--dry-run", "--staff", "M001"])
+            .output()
+            .unwrap(),
+        "dry run",
+    );
+    assert!(
+        dry.contains("store.db") && dry.contains("key.age") && dry.contains("jp.madoguchi.counter"),
+        "{dry}"
+    );
+    assert!(
+        dry.contains("madoguchi-crash.dmp"),
+        "the temp file is found: {dry}"
+    );
+    assert!(
+        dry.contains("Snapshots and backups of the data folder") && dry.contains("not detected"),
+        "{dry}"
+    );
+    assert!(
+        open_site(&seats[0]).status().is_ok(),
+        "a dry run changes nothing"
+    );
 
     let usb = site.path("usb");
-    let export_args = ["--recipient", recipient.as_str(), "--export-dir", usb.to_str().unwrap()];
+    let export_args = [
+        "--recipient",
+        recipient.as_str(),
+        "--export-dir",
+        usb.to_str().unwrap(),
+    ];
     let refused = wipe(&site, &seats[0], "窓口1", &[], None);
-    assert!(String::from_utf8_lossy(&refused.stderr).contains("kept only on this PC"), "{}", String::from_utf8_lossy(&refused.stderr));
-    aborted(&wipe(&site, &seats[0], "窓口1", &export_args, Some("planned")), "planned");
-    assert!(Wipe::pending(&DataDir::at(&seats[0])).unwrap().is_some(), "the journal is there");
-    aborted(&resume(&site, &seats[0], Some("key_overwritten")), "key_overwritten");
-    assert!(Store::open(&DataDir::at(&seats[0]), &passphrase()).is_err(), "the key is no longer usable");
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("kept only on this PC"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+    aborted(
+        &wipe(&site, &seats[0], "窓口1", &export_args, Some("planned")),
+        "planned",
+    );
+    assert!(
+        Wipe::pending(&DataDir::at(&seats[0])).unwrap().is_some(),
+        "the journal is there"
+    );
+    aborted(
+        &resume(&site, &seats[0], Some("key_overwritten")),
+        "key_overwritten",
+    );
+    assert!(
+        Store::open(&DataDir::at(&seats[0]), &passphrase()).is_err(),
+        "the key is no longer usable"
+    );
     aborted(&resume(&site, &seats[0], Some("deleting")), "deleting");
     let out = ok(resume(&site, &seats[0], None), "seat 1 wipe finished");
     assert!(out.contains("Wipe complete"), "{out}");
@@ -295,12 +404,28 @@ fn two_seats_and_a_hub_hand_over_and_wipe_leaving_nothing_readable() {
     // Seat 2: a change is not on the hub, so the wipe refuses without the export and loses nothing.
     let refused = wipe(&site, &seats[1], "窓口2", &[], None);
     assert!(!refused.status.success());
-    assert!(String::from_utf8_lossy(&refused.stderr).contains("not on the hub"), "{}", String::from_utf8_lossy(&refused.stderr));
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("not on the hub"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
     assert!(open_site(&seats[1]).status().is_ok(), "nothing was changed");
     let mismatch = wipe(&site, &seats[1], "窓口9", &export_args, None);
-    assert!(!mismatch.status.success(), "a confirmation that does not match stops it");
+    assert!(
+        !mismatch.status.success(),
+        "a confirmation that does not match stops it"
+    );
     assert!(open_site(&seats[1]).status().is_ok());
-    aborted(&wipe(&site, &seats[1], "窓口2", &export_args, Some("key_destroyed")), "key_destroyed");
+    aborted(
+        &wipe(
+            &site,
+            &seats[1],
+            "窓口2",
+            &export_args,
+            Some("key_destroyed"),
+        ),
+        "key_destroyed",
+    );
     aborted(&resume(&site, &seats[1], Some("deleted")), "deleted");
     ok(resume(&site, &seats[1], None), "seat 2 wipe finished");
 
@@ -310,17 +435,39 @@ fn two_seats_and_a_hub_hand_over_and_wipe_leaving_nothing_readable() {
     hub.kill().unwrap();
     hub.wait().unwrap();
     for seat in ["窓口1", "窓口2"] {
-        let json = fs::read_dir(site.path("certificates")).unwrap().flatten().map(|e| e.path())
-            .find(|p| p.to_string_lossy().contains(seat) && p.extension().is_some_and(|e| e == "json")).unwrap();
-        ok(site.cli(&hub_dir).args(["certificate", "record"]).arg(&json).output().unwrap(), "record");
+        let json = fs::read_dir(site.path("certificates"))
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .find(|p| {
+                p.to_string_lossy().contains(seat) && p.extension().is_some_and(|e| e == "json")
+            })
+            .unwrap();
+        ok(
+            site.cli(&hub_dir)
+                .args(["certificate", "record"])
+                .arg(&json)
+                .output()
+                .unwrap(),
+            "record",
+        );
     }
     let hub_rows: BTreeMap<String, u64> = {
         let store = open_site(&hub_dir);
-        store.wipe_preflight().unwrap().records.into_iter().map(|r| (r.table, r.rows)).collect()
+        store
+            .wipe_preflight()
+            .unwrap()
+            .records
+            .into_iter()
+            .map(|r| (r.table, r.rows))
+            .collect()
     };
     let refused = wipe(&site, &hub_dir, "ハブ", &[], None);
     assert!(!refused.status.success(), "the hub always hands over first");
-    aborted(&wipe(&site, &hub_dir, "ハブ", &export_args, Some("certified")), "certified");
+    aborted(
+        &wipe(&site, &hub_dir, "ハブ", &export_args, Some("certified")),
+        "certified",
+    );
     ok(resume(&site, &hub_dir, None), "hub wipe finished");
     let hub_cert = certificate_of(&site, "ハブ");
 
@@ -329,7 +476,10 @@ fn two_seats_and_a_hub_hand_over_and_wipe_leaving_nothing_readable() {
     assert!(hits.is_empty(), "canaries left: {hits:?}");
     for dir in [&hub_dir, &seats[0], &seats[1]] {
         assert!(!dir.exists(), "{} is gone", dir.display());
-        assert!(Store::open(&DataDir::at(dir), &passphrase()).is_err(), "the store cannot be opened");
+        assert!(
+            Store::open(&DataDir::at(dir), &passphrase()).is_err(),
+            "the store cannot be opened"
+        );
     }
     assert!(!site.path("xdg-data/jp.madoguchi.counter").exists());
     assert!(!site.path("xdg-cache/jp.madoguchi.counter").exists());
@@ -345,10 +495,22 @@ fn two_seats_and_a_hub_hand_over_and_wipe_leaving_nothing_readable() {
         assert!(cert.items.iter().all(|i| i.removed));
         assert_eq!(cert.performer.staff_code, "M001");
         assert_eq!(cert.performer.role, "業務管理者");
-        assert!(cert.verification.iter().any(|c| c.check == "store_unopenable" && c.result == "passed"));
-        assert_eq!(cert.limitations.len(), madoguchi_core::wipe::LIMITATIONS.len());
+        assert!(cert
+            .verification
+            .iter()
+            .any(|c| c.check == "store_unopenable" && c.result == "passed"));
+        assert_eq!(
+            cert.limitations.len(),
+            madoguchi_core::wipe::LIMITATIONS.len()
+        );
     }
-    assert!(cert1.items.iter().any(|i| i.kind == WipeItemKind::OsWebView), "the WebView's folders are listed");
+    assert!(
+        cert1
+            .items
+            .iter()
+            .any(|i| i.kind == WipeItemKind::OsWebView),
+        "the WebView's folders are listed"
+    );
     assert!(cert1.items.iter().any(|i| i.kind == WipeItemKind::TempFile));
     assert!(cert1.items.iter().any(|i| i.kind == WipeItemKind::Reports));
     assert!(cert1.handover.is_some() && cert2.handover.is_some() && hub_cert.handover.is_some());
@@ -357,41 +519,103 @@ fn two_seats_and_a_hub_hand_over_and_wipe_leaving_nothing_readable() {
     // scan; the hub's was certified (scan included) before it was killed.
     for cert in [&cert1, &cert2] {
         assert!(cert.resumed);
-        assert!(cert.verification.iter().any(|c| c.check == "canary_scan" && c.result == "not_run"));
+        assert!(cert
+            .verification
+            .iter()
+            .any(|c| c.check == "canary_scan" && c.result == "not_run"));
     }
     assert!(!hub_cert.resumed);
-    assert!(hub_cert.verification.iter().any(|c| c.check == "canary_scan" && c.result == "passed"), "{:?}", hub_cert.verification);
-    let recorded: Vec<_> = hub_cert.seat_certificates.iter().map(|s| s.digest.clone()).collect();
+    assert!(
+        hub_cert
+            .verification
+            .iter()
+            .any(|c| c.check == "canary_scan" && c.result == "passed"),
+        "{:?}",
+        hub_cert.verification
+    );
+    let recorded: Vec<_> = hub_cert
+        .seat_certificates
+        .iter()
+        .map(|s| s.digest.clone())
+        .collect();
     assert_eq!(recorded, vec![cert1.digest.clone(), cert2.digest.clone()]);
-    ok(site.cli(&hub_dir).args(["certificate", "check"]).arg(
-        fs::read_dir(site.path("certificates")).unwrap().flatten().map(|e| e.path())
-            .find(|p| p.to_string_lossy().contains("ハブ") && p.extension().is_some_and(|e| e == "json")).unwrap()
-    ).output().unwrap(), "certificate check");
+    ok(
+        site.cli(&hub_dir)
+            .args(["certificate", "check"])
+            .arg(
+                fs::read_dir(site.path("certificates"))
+                    .unwrap()
+                    .flatten()
+                    .map(|e| e.path())
+                    .find(|p| {
+                        p.to_string_lossy().contains("ハブ")
+                            && p.extension().is_some_and(|e| e == "json")
+                    })
+                    .unwrap(),
+            )
+            .output()
+            .unwrap(),
+        "certificate check",
+    );
 
     // The hub's export decrypts with the city's identity and holds every record.
     let export = hub_cert.handover.as_ref().unwrap().file.clone();
     let identity = fs::read_to_string(&city_key).unwrap();
     let opened = handover::open(&export, &identity).unwrap();
-    let exported: BTreeMap<String, u64> = opened.manifest.tables.iter().map(|t| (t.table.clone(), t.rows)).collect();
+    let exported: BTreeMap<String, u64> = opened
+        .manifest
+        .tables
+        .iter()
+        .map(|t| (t.table.clone(), t.rows))
+        .collect();
     for (table, rows) in &hub_rows {
-        if table == "audit_log" || table == "audit_head" || table == "wipe_certificates" || table == "sign_ins" {
-            assert!(exported[table] >= *rows, "{table}: the wipe's own sign-in and audit entries come on top");
+        if table == "audit_log"
+            || table == "audit_head"
+            || table == "wipe_certificates"
+            || table == "sign_ins"
+        {
+            assert!(
+                exported[table] >= *rows,
+                "{table}: the wipe's own sign-in and audit entries come on top"
+            );
         } else {
             assert_eq!(exported.get(table), Some(rows), "{table}");
         }
     }
-    let applicants = opened.files.iter().find(|(n, _)| n == "tables/applicants.jsonl").unwrap();
+    let applicants = opened
+        .files
+        .iter()
+        .find(|(n, _)| n == "tables/applicants.jsonl")
+        .unwrap();
     for c in &CANARIES[..6] {
         assert!(contains(&applicants.1, c.as_bytes()), "{c} is handed over");
     }
     // The change that never reached the hub is in seat 2's own export.
     let seat2 = handover::open(&cert2.handover.as_ref().unwrap().file, &identity).unwrap();
-    let applicants = seat2.files.iter().find(|(n, _)| n == "tables/applicants.jsonl").unwrap();
+    let applicants = seat2
+        .files
+        .iter()
+        .find(|(n, _)| n == "tables/applicants.jsonl")
+        .unwrap();
     for c in &CANARIES[6..NOTE] {
-        assert!(contains(&applicants.1, c.as_bytes()), "{c} is handed over by seat 2");
+        assert!(
+            contains(&applicants.1, c.as_bytes()),
+            "{c} is handed over by seat 2"
+        );
     }
-    let listed = ok(site.cli(&hub_dir).args(["handover", "list", "--identity"]).arg(&city_key).arg(&export).output().unwrap(), "handover list");
-    assert!(listed.contains("applicants") && listed.contains("checksums verified"), "{listed}");
+    let listed = ok(
+        site.cli(&hub_dir)
+            .args(["handover", "list", "--identity"])
+            .arg(&city_key)
+            .arg(&export)
+            .output()
+            .unwrap(),
+        "handover list",
+    );
+    assert!(
+        listed.contains("applicants") && listed.contains("checksums verified"),
+        "{listed}"
+    );
     // Another key cannot open it.
     let (other, _) = handover::new_city_identity();
     assert!(handover::open(&export, &other).is_err());
@@ -402,9 +626,17 @@ fn two_seats_and_a_hub_hand_over_and_wipe_leaving_nothing_readable() {
     assert!(handover::open(&damaged, &identity).is_err());
     // An edited certificate no longer matches its digest.
     let edited = site.path("edited.json");
-    let json = hub_cert.to_json().unwrap().replace("株式会社テスト窓口サービス", "株式会社べつの会社");
+    let json = hub_cert
+        .to_json()
+        .unwrap()
+        .replace("株式会社テスト窓口サービス", "株式会社べつの会社");
     fs::write(&edited, json).unwrap();
-    let check = site.cli(&hub_dir).args(["certificate", "check"]).arg(&edited).output().unwrap();
+    let check = site
+        .cli(&hub_dir)
+        .args(["certificate", "check"])
+        .arg(&edited)
+        .output()
+        .unwrap();
     assert!(!check.status.success());
     assert!(String::from_utf8_lossy(&check.stderr).contains("altered"));
 }
@@ -412,8 +644,18 @@ fn two_seats_and_a_hub_hand_over_and_wipe_leaving_nothing_readable() {
 /// A site whose every OS folder (home, XDG, temp) is the test's own. The library is called in
 /// this process, so the variables are set here: nextest runs each test in its own process.
 fn isolated_site() -> Site {
-    let site = Site { tmp: tempfile::tempdir().unwrap() };
-    for d in ["home", "xdg-data", "xdg-cache", "xdg-config", "tmp", "certificates", "usb"] {
+    let site = Site {
+        tmp: tempfile::tempdir().unwrap(),
+    };
+    for d in [
+        "home",
+        "xdg-data",
+        "xdg-cache",
+        "xdg-config",
+        "tmp",
+        "certificates",
+        "usb",
+    ] {
         fs::create_dir_all(site.path(d)).unwrap();
     }
     std::env::set_var("HOME", site.path("home"));
@@ -429,7 +671,10 @@ fn options(site: &Site) -> WipeOptions {
     WipeOptions {
         organisation: "株式会社テスト窓口サービス".into(),
         contract: "令和8年度 マイナンバーカード特設窓口運営業務委託".into(),
-        handover: Some(HandoverTarget { recipient, dir: site.path("usb") }),
+        handover: Some(HandoverTarget {
+            recipient,
+            dir: site.path("usb"),
+        }),
         certificate_dir: site.path("certificates"),
     }
 }
@@ -441,9 +686,16 @@ fn render(cert: &Certificate) -> Result<Vec<u8>, String> {
 /// The PDF's text with every space and line break removed (pdftotext wraps and spaces as it
 /// guesses from glyph positions).
 fn pdf_text(pdf: &Path) -> String {
-    let out = Command::new("pdftotext").arg(pdf).arg("-").output().expect("pdftotext (poppler-utils)");
+    let out = Command::new("pdftotext")
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils)");
     assert!(out.status.success());
-    String::from_utf8(out.stdout).unwrap().split_whitespace().collect()
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .split_whitespace()
+        .collect()
 }
 
 /// The printout says what the JSON says, check by check, and claims nothing more.
@@ -467,22 +719,47 @@ fn assert_certificate_text_matches_its_checks(cert: &Certificate, pdf: &Path) {
         let line = format!("【{result}】{}：", label(&check.check));
         assert!(text.contains(&line), "{line} not in the PDF:\n{text}");
         let detail: String = squeeze(&check.detail).chars().take(30).collect();
-        assert!(text.contains(&detail), "the detail of {} is printed: {detail}", check.check);
+        assert!(
+            text.contains(&detail),
+            "the detail of {} is printed: {detail}",
+            check.check
+        );
     }
     let statement = squeeze(&madoguchi_report::certificate::statement(cert));
     assert!(text.contains(&statement.chars().take(60).collect::<String>()));
-    assert!(!text.contains("個人情報を含むデータを消去したことを証明します"), "no claim beyond the checks");
+    assert!(
+        !text.contains("個人情報を含むデータを消去したことを証明します"),
+        "no claim beyond the checks"
+    );
     if cert.verification.iter().any(|c| c.result == "not_run") {
-        assert!(text.contains("次の確認は実施していません"), "the statement names what was not checked");
+        assert!(
+            text.contains("次の確認は実施していません"),
+            "the statement names what was not checked"
+        );
     }
     for limit in &cert.limitations {
         let start: String = squeeze(limit).chars().take(25).collect();
         assert!(text.contains(&start), "limitation printed: {start}");
     }
-    for topic in ["かな漢字変換", "クリップボード", "クラッシュダンプ", "シャドウコピー", "btrfs", "TimeMachine", "MADOGUCHI_PASSPHRASE"] {
-        assert!(cert.limitations.iter().any(|l| squeeze(l).contains(topic)), "{topic} is a stated limit");
+    for topic in [
+        "かな漢字変換",
+        "クリップボード",
+        "クラッシュダンプ",
+        "シャドウコピー",
+        "btrfs",
+        "TimeMachine",
+        "MADOGUCHI_PASSPHRASE",
+    ] {
+        assert!(
+            cert.limitations.iter().any(|l| squeeze(l).contains(topic)),
+            "{topic} is a stated limit"
+        );
     }
-    assert!(cert.method.contains("NIST SP 800-88 Rev. 2") && cert.method.contains("ゼロ化"), "{}", cert.method);
+    assert!(
+        cert.method.contains("NIST SP 800-88 Rev. 2") && cert.method.contains("ゼロ化"),
+        "{}",
+        cert.method
+    );
     assert!(!cert.method.contains("Rev.1") && !cert.method.contains("Rev. 1"));
     assert!(text.contains("NISTSP800-88Rev.2"));
 }
@@ -496,12 +773,19 @@ fn a_store_without_personal_data_reports_the_scan_as_not_run() {
     let wipe = Wipe::begin(store, options(&site), &mut |_| {}).unwrap();
     let outcome = wipe.run(&render, &mut |_| {}).unwrap();
     let cert = &outcome.certificate;
-    let scan = cert.verification.iter().find(|c| c.check == "canary_scan").unwrap();
+    let scan = cert
+        .verification
+        .iter()
+        .find(|c| c.check == "canary_scan")
+        .unwrap();
     assert_eq!(scan.result, "not_run", "{scan:?}");
     assert!(scan.detail.contains("1件もなかった"), "{}", scan.detail);
     assert!(cert.verified() && !cert.fully_verified());
     assert_certificate_text_matches_its_checks(cert, &outcome.pdf);
-    assert!(!dir.exists(), "the journal was overwritten and removed, and the folder with it");
+    assert!(
+        !dir.exists(),
+        "the journal was overwritten and removed, and the folder with it"
+    );
 }
 
 #[test]
@@ -511,10 +795,21 @@ fn a_utf16_canary_the_webview_writes_during_the_wipe_is_found() {
     let store = new_seat_store(&dir, "窓口1");
     let day = (1..30)
         .map(|n| store.today() + chrono::Days::new(n))
-        .find(|d| store.day_board(*d).map(|b| !b.slots.is_empty()).unwrap_or(false))
+        .find(|d| {
+            store
+                .day_board(*d)
+                .map(|b| !b.slots.is_empty())
+                .unwrap_or(false)
+        })
         .unwrap();
     store
-        .book(day, NaiveTime::from_hms_opt(9, 0, 0).unwrap(), Channel::Phone, vec![canary_applicant(0)], CANARIES[NOTE])
+        .book(
+            day,
+            NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+            Channel::Phone,
+            vec![canary_applicant(0)],
+            CANARIES[NOTE],
+        )
         .unwrap();
     store.sign_in("M001", &Pin::new("1234")).unwrap();
     let wipe = Wipe::begin(store, options(&site), &mut |_| {}).unwrap();
@@ -524,7 +819,11 @@ fn a_utf16_canary_the_webview_writes_during_the_wipe_is_found() {
     // phone as typed with hyphens, and the note.
     let webview = site.path("xdg-data/jp.madoguchi.counter/localstorage");
     let planted = webview.join("http_tauri.localhost_0.localstorage");
-    let utf16 = |s: &str| s.encode_utf16().flat_map(u16::to_le_bytes).collect::<Vec<u8>>();
+    let utf16 = |s: &str| {
+        s.encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect::<Vec<u8>>()
+    };
     let mut plant = |p: WipeProgress| {
         if p.phase == WipePhase::Verify {
             fs::create_dir_all(&webview).unwrap();
@@ -534,18 +833,40 @@ fn a_utf16_canary_the_webview_writes_during_the_wipe_is_found() {
         }
     };
     let err = wipe.run(&render, &mut plant).unwrap_err().to_string();
-    assert!(err.contains("canary_scan") && err.contains("http_tauri.localhost_0.localstorage"), "{err}");
-    assert!(!CANARIES.iter().any(|c| err.contains(c)), "the error names the file, never the value");
+    assert!(
+        err.contains("canary_scan") && err.contains("http_tauri.localhost_0.localstorage"),
+        "{err}"
+    );
+    assert!(
+        !CANARIES.iter().any(|c| err.contains(c)),
+        "the error names the file, never the value"
+    );
     assert!(err.contains("UTF-16LE"), "{err}");
-    assert!(!site.path("certificates").read_dir().unwrap().any(|_| true), "no certificate for a failed scan");
+    assert!(
+        !site.path("certificates").read_dir().unwrap().any(|_| true),
+        "no certificate for a failed scan"
+    );
 
     // Run again: the folder is deleted this time; the scan cannot run again (the samples were
     // only in memory) and says which file it had found.
-    let outcome = Wipe::resume(&DataDir::at(&dir)).unwrap().unwrap().run(&render, &mut |_| {}).unwrap();
+    let outcome = Wipe::resume(&DataDir::at(&dir))
+        .unwrap()
+        .unwrap()
+        .run(&render, &mut |_| {})
+        .unwrap();
     assert!(!planted.exists());
-    let scan = outcome.certificate.verification.iter().find(|c| c.check == "canary_scan").unwrap();
+    let scan = outcome
+        .certificate
+        .verification
+        .iter()
+        .find(|c| c.check == "canary_scan")
+        .unwrap();
     assert_eq!(scan.result, "not_run");
-    assert!(scan.detail.contains("http_tauri.localhost_0.localstorage"), "{}", scan.detail);
+    assert!(
+        scan.detail.contains("http_tauri.localhost_0.localstorage"),
+        "{}",
+        scan.detail
+    );
     assert_certificate_text_matches_its_checks(&outcome.certificate, &outcome.pdf);
 }
 
@@ -556,20 +877,52 @@ fn the_scan_samples_every_kind_and_says_so() {
     let store = new_seat_store(&dir, "窓口1");
     let day = (1..30)
         .map(|n| store.today() + chrono::Days::new(n))
-        .find(|d| store.day_board(*d).map(|b| !b.slots.is_empty()).unwrap_or(false))
+        .find(|d| {
+            store
+                .day_board(*d)
+                .map(|b| !b.slots.is_empty())
+                .unwrap_or(false)
+        })
         .unwrap();
     store
-        .book(day, NaiveTime::from_hms_opt(9, 0, 0).unwrap(), Channel::Phone, vec![canary_applicant(0)], CANARIES[NOTE])
+        .book(
+            day,
+            NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+            Channel::Phone,
+            vec![canary_applicant(0)],
+            CANARIES[NOTE],
+        )
         .unwrap();
     store.sign_in("M001", &Pin::new("1234")).unwrap();
-    let outcome = Wipe::begin(store, options(&site), &mut |_| {}).unwrap().run(&render, &mut |_| {}).unwrap();
-    let scan = outcome.certificate.verification.iter().find(|c| c.check == "canary_scan").unwrap();
+    let outcome = Wipe::begin(store, options(&site), &mut |_| {})
+        .unwrap()
+        .run(&render, &mut |_| {})
+        .unwrap();
+    let scan = outcome
+        .certificate
+        .verification
+        .iter()
+        .find(|c| c.check == "canary_scan")
+        .unwrap();
     assert_eq!(scan.result, "passed", "{scan:?}");
-    for counted in ["氏名 1 件", "フリガナ 1 件", "電話番号（数字のみ・ハイフン付き） 1 件", "生年月日", "自由記述"] {
-        assert!(scan.detail.contains(counted), "{counted} in {}", scan.detail);
+    for counted in [
+        "氏名 1 件",
+        "フリガナ 1 件",
+        "電話番号（数字のみ・ハイフン付き） 1 件",
+        "生年月日",
+        "自由記述",
+    ] {
+        assert!(
+            scan.detail.contains(counted),
+            "{counted} in {}",
+            scan.detail
+        );
     }
     assert!(scan.detail.contains("UTF-8 と UTF-16LE"));
-    assert!(!CANARIES.iter().any(|c| scan.detail.contains(c)), "counts, never values");
+    assert!(
+        !CANARIES.iter().any(|c| scan.detail.contains(c)),
+        "counts, never values"
+    );
     assert!(outcome.certificate.fully_verified());
     assert_certificate_text_matches_its_checks(&outcome.certificate, &outcome.pdf);
 }
