@@ -241,15 +241,27 @@ impl Desktop {
 
     /// Waits (up to 15 s) until the element matching `css` contains `text`; returns its text.
     pub async fn wait_for_text(&self, css: &str, text: &str) -> Result<String> {
+        self.wait_until(css, &format!("{text:?}"), |found| found.contains(text))
+            .await
+    }
+
+    /// Waits (up to 15 s) until the text of the element matching `css` satisfies `ok`
+    /// (`wanted` says what it waits for, in the error); returns its text.
+    pub async fn wait_until(
+        &self,
+        css: &str,
+        wanted: &str,
+        ok: impl Fn(&str) -> bool,
+    ) -> Result<String> {
         let deadline = Instant::now() + Duration::from_secs(15);
         loop {
             if let Ok(el) = self.client.find(Locator::Css(css)).await {
                 if let Ok(found) = el.text().await {
-                    if found.contains(text) {
+                    if ok(&found) {
                         return Ok(found);
                     }
                     if Instant::now() > deadline {
-                        bail!("{css} shows {found:?}, not {text:?}");
+                        bail!("{css} shows {found:?}, not {wanted}");
                     }
                 }
             }

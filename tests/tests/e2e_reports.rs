@@ -70,13 +70,16 @@ async fn produce_preview_save_and_submit_a_daily_report() -> anyhow::Result<()> 
         .await?;
     app.wait_for_text("[data-testid=report-message]", "提出済み")
         .await?;
+    // The message shows before the table reloads: wait for the row itself to say submitted
+    // (the produced time, also 12/3, is there since the save).
     let row = app
-        .wait_for_text(
+        .wait_until(
             "[data-testid=reports-due] tr[data-period='2026-12-01']",
-            "2026-12-03",
+            "the row submitted and no longer overdue",
+            |row| !row.contains("期限超過") && row.matches("2026-12-03").count() == 2,
         )
         .await?;
-    assert!(!row.contains("期限超過"), "{row}");
+    assert!(row.contains("2026-12-03"), "{row}");
     app.screenshot("02-submitted").await?;
     app.close().await
 }
