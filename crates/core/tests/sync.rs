@@ -308,6 +308,8 @@ fn a_booking_on_one_seat_reaches_the_other_and_the_hub_identically() {
     let net = Net::new(2);
     let r = book(net.seats[0].s(), "2026-12-02", 10, 0, 1).unwrap();
     assert_eq!(net.seats[0].s().outbox_status().unwrap().pending, 1);
+    let refused = net.hub().conflicts(true).unwrap();
+    assert!(refused.is_empty(), "{:?}", refused.first());
     net.sync(0, false);
     net.sync(1, false);
     let other = net.seats[1].s().reservation(r.number).unwrap();
@@ -1335,4 +1337,201 @@ fn a_push_whose_answer_was_lost_is_not_sent_again_for_ever() {
     }
     assert_eq!(net.hub().hub_head().unwrap(), head, "nothing logged twice");
     assert!(net.problems().is_empty(), "{:?}", net.problems());
+}
+
+// ---------------------------------------------------------------------------------------------
+// A city made by an earlier version (schema 17, before sites), kept as files in
+// tests/fixtures/schema17: a hub and two seats that worked a day, synced, and one seat with a
+// booking still in its outbox. Every later schema must open it with nothing lost, and its seats
+// must go on syncing without a repair.
+
+const FIXTURE_DAY: &str = "2026-12-01";
+
+fn fixture_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/schema17")
+}
+
+/// What each store of the fixture showed when it was made: the figures a newer version must
+/// show again.
+#[derive(serde::Serialize, serde::Deserialize, PartialEq, Debug)]
+struct FixtureFigures {
+    /// Reservation numbers and statuses on the worked day and the next, in order.
+    reservations: Vec<String>,
+    /// The worked day's report figures, as JSON.
+    daily: serde_json::Value,
+    /// Rows per synced table.
+    rows: BTreeMap<String, usize>,
+    /// Mutations waiting in the outbox.
+    pending: u32,
+    /// Sync cursor (seats).
+    cursor: u64,
+    /// Results of a kana search.
+    search: Vec<String>,
+}
+
+fn fixture_figures(store: &Store) -> FixtureFigures {
+    let day = d(FIXTURE_DAY);
+    let mut reservations = Vec::new();
+    for day in [day, day.succ_opt().unwrap()] {
+        for r in store.reservations_on(day).unwrap() {
+            reservations.push(format!("{day} {} {} {:?}", r.number, r.starts, r.status));
+        }
+    }
+    let mut rows = BTreeMap::new();
+    for line in store.synced_dump().unwrap() {
+        let table = line.split('|').next().unwrap_or("").to_owned();
+        *rows.entry(table).or_default() += 1;
+    }
+    FixtureFigures {
+        reservations,
+        daily: serde_json::to_value(store.daily_report(day).unwrap().figures).unwrap(),
+        rows,
+        pending: store.outbox_status().unwrap().pending,
+        cursor: store.sync_link().unwrap().map_or(0, |l| l.cursor),
+        search: store
+            .search("ヤマダ", 50)
+            .unwrap()
+            .into_iter()
+            .map(|r| r.number.to_string())
+            .collect(),
+    }
+}
+
+/// Books person `who` on the day after the fixture's day, at the first slot with room.
+fn book_anywhere(store: &Store, who: usize) {
+    let booked = (9..17)
+        .flat_map(|h| [0, 15, 30, 45].map(|m| (h, m)))
+        .any(|(h, m)| book(store, "2026-12-02", h, m, who).is_ok());
+    assert!(booked, "no room for person {who}");
+}
+
+/// Makes tests/fixtures/schema17 with this version's code. Run only to make it again for a
+/// schema it was not made with: `cargo test -p madoguchi-core --test sync make_schema17_fixture
+/// -- --ignored`. The stores use the tests' passphrase and cheap key derivation.
+#[test]
+#[ignore]
+fn make_schema17_fixture() {
+    let mut net = Net::empty();
+    // The roster as it is while the site is set up: no manager yet, so the site actor still
+    // works every seat (with a manager on it, the hub refuses the site actor's changes).
+    net.add_prepared_seat(|s| {
+        for (code, name, role, pin) in ROSTER.iter().filter(|m| m.0 == "S001" || m.0 == "C001") {
+            s.add_staff(madoguchi_core::store::NewStaff {
+                code: (*code).into(),
+                name: (*name).into(),
+                role: *role,
+                pin: madoguchi_core::store::Pin::new(*pin),
+            })
+            .unwrap();
+        }
+    });
+    net.add_seat(true);
+    let day = d(FIXTURE_DAY);
+    madoguchi_core::demo::seed_reservations(net.seats[0].s(), day, 2, 0.3, 17).unwrap();
+    net.heal();
+    for i in 0..5 {
+        book_anywhere(net.seats[1].s(), 900 + i);
+    }
+    net.heal();
+    madoguchi_core::demo::run_day(net.seats[1].s(), day, 2, "C001", 17).unwrap();
+    net.heal();
+    // Work pending at the upgrade: a booking the first seat has not pushed yet.
+    book_anywhere(net.seats[0].s(), 999);
+    assert_eq!(net.seats[0].s().outbox_status().unwrap().pending, 1);
+    let refused = net.hub().conflicts(true).unwrap();
+    assert!(refused.is_empty(), "{:?}", refused.first());
+
+    let out = fixture_dir();
+    let _ = std::fs::remove_dir_all(&out);
+    let mut figures = BTreeMap::new();
+    figures.insert("hub".to_owned(), fixture_figures(net.hub()));
+    for (i, seat) in net.seats.iter().enumerate() {
+        figures.insert(format!("seat{}", i + 1), fixture_figures(seat.s()));
+    }
+    let clock = *net.hub_clock.lock().unwrap();
+    drop(net.hub.take());
+    copy_files(net.hub_tmp.path(), &out.join("hub"));
+    for (i, seat) in net.seats.iter_mut().enumerate() {
+        drop(seat.store.take());
+        copy_files(seat.tmp.path(), &out.join(format!("seat{}", i + 1)));
+    }
+    let meta = serde_json::json!({
+        "schema": 17,
+        "clock": clock.format("%Y-%m-%dT%H:%M:%S").to_string(),
+        "passphrase": "test passphrase",
+        "figures": figures,
+    });
+    std::fs::write(
+        out.join("figures.json"),
+        serde_json::to_string_pretty(&meta).unwrap(),
+    )
+    .unwrap();
+}
+
+#[test]
+fn a_city_from_schema_17_opens_with_nothing_lost_and_syncs_without_a_repair() {
+    let meta: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(fixture_dir().join("figures.json")).unwrap())
+            .unwrap();
+    let clock: TestClock = std::sync::Arc::new(std::sync::Mutex::new(
+        meta["clock"].as_str().unwrap().parse().unwrap(),
+    ));
+    let figures: BTreeMap<String, FixtureFigures> =
+        serde_json::from_value(meta["figures"].clone()).unwrap();
+    let open = |name: &str| {
+        let tmp = tempfile::tempdir().unwrap();
+        copy_files(&fixture_dir().join(name), tmp.path());
+        let store = reopen(tmp.path(), &clock);
+        (tmp, store)
+    };
+    let (hub_tmp, hub) = open("hub");
+    let hub = hub.act_as_site("hub");
+    let mut net = Net {
+        hub_tmp,
+        hub: Some(hub),
+        hub_clock: clock.clone(),
+        seats: Vec::new(),
+        reports: Default::default(),
+    };
+    for name in ["seat1", "seat2"] {
+        let (tmp, store) = open(name);
+        let id = store.meta().store_id;
+        net.seats.push(Seat {
+            tmp,
+            store: Some(store),
+            clock: clock.clone(),
+            id,
+            online: true,
+        });
+    }
+    // Every store shows what it showed before the upgrade (read as the site administrator;
+    // then the seats sync as the app does after unlock, with nobody signed in).
+    assert_eq!(fixture_figures(net.hub()), figures["hub"], "the hub");
+    for (i, seat) in net.seats.iter_mut().enumerate() {
+        let name = format!("seat{}", i + 1);
+        let store = seat.store.take().unwrap().act_as_site("tests");
+        assert_eq!(fixture_figures(&store), figures[&name], "{name}");
+        store.sign_out().unwrap();
+        seat.store = Some(store);
+    }
+    // The seats go on from where they were: the pending booking reaches everyone, no repair.
+    net.heal();
+    assert!(net.problems().is_empty(), "{:?}", net.problems());
+    for seat in &net.seats {
+        let link = seat.s().sync_link().unwrap().unwrap();
+        assert_eq!(link.repairs, 0, "{:?}", link.last_repair_reason);
+        assert_eq!(seat.s().outbox_status().unwrap().pending, 0);
+    }
+    let next = d(FIXTURE_DAY).succ_opt().unwrap();
+    let booked_at_seat1 = figures["seat1"]
+        .reservations
+        .iter()
+        .filter(|r| r.starts_with(&next.to_string()))
+        .count();
+    assert_eq!(
+        net.hub().reservations_on(next).unwrap().len(),
+        booked_at_seat1,
+        "the booking made before the upgrade is at the hub"
+    );
+    assert_eq!(figures["seat1"].pending, 1, "the fixture has work pending");
 }
