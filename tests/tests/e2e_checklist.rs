@@ -98,14 +98,16 @@ async fn intake_on_the_phone_then_a_revisit_at_the_counter() -> anyhow::Result<(
         .await?
         .click()
         .await?;
-    let verdict = app
-        .wait_for_text("[data-testid=checklist-0] [data-testid=verdict]", "不足")
-        .await?;
-    assert!(verdict.contains("1件"), "only the ID is missing: {verdict}");
+    // The verdict already said "不足" before the tick: wait for the row to count the pension
+    // book first, so the verdict below is read from the new render.
     let reason = app
         .wait_for_text("tr[data-item=holder_id]", "B 1点")
         .await?;
     assert!(reason.contains("A 1点、または B 2点"), "{reason}");
+    let verdict = app
+        .wait_for_text("[data-testid=checklist-0] [data-testid=verdict]", "不足")
+        .await?;
+    assert!(verdict.contains("1件"), "only the ID is missing: {verdict}");
     app.screenshot("03-counter-checklist").await?;
 
     app.find("[data-testid=checklist-0] form button[type=submit]")

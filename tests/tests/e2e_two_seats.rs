@@ -228,20 +228,25 @@ async fn book_in_app(app: &Desktop, day: NaiveDate) -> Result<(String, Instant)>
     app.click("input[name=certificate_renewal0]").await?;
     app.set_value("input[name=day]", &day.format("%Y-%m-%d").to_string())
         .await?;
-    // The slots of that day replace today's within a moment.
-    tokio::time::sleep(Duration::from_millis(700)).await;
-    let slot = app
-        .client
-        .execute(
-            "const free = Array.from(document.querySelectorAll('button[data-slot]:not([disabled])')); \
-             return free.length ? free[free.length - 1].getAttribute('data-slot') : null;",
-            vec![],
-        )
-        .await?;
-    let slot = slot
-        .as_str()
-        .context("no slot with a free place")?
-        .to_owned();
+    // The slots of that day replace today's within a moment: poll until one is free.
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let slot = loop {
+        let found = app
+            .client
+            .execute(
+                "const free = Array.from(document.querySelectorAll('button[data-slot]:not([disabled])')); \
+                 return free.length ? free[free.length - 1].getAttribute('data-slot') : null;",
+                vec![],
+            )
+            .await?;
+        if let Some(slot) = found.as_str() {
+            break slot.to_owned();
+        }
+        if Instant::now() > deadline {
+            bail!("the booking screen showed no slot with a free place on {day} within 15 s");
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
     app.click(&format!("button[data-slot='{slot}']")).await?;
     app.click("form button[type=submit]").await?;
     let submitted = Instant::now();

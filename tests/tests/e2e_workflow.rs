@@ -184,7 +184,11 @@ async fn a_visit_from_check_in_to_city_staff_acknowledgment_and_a_revisit() -> a
         .await?
         .click()
         .await?;
-    app.wait_for_text("h2", "受領待ち 0 件").await?;
+    // "受領待ち 0 件" held before the click too: wait for the bundle to leave the list.
+    app.wait_until("[data-testid=acknowledged]", "bundle completed", |t| {
+        !t.contains("ミホン イチロウ")
+    })
+    .await?;
 
     // Back at seat 2: the second person, sent home to come again.
     app.find("a[href='#counter']").await?.click().await?;
