@@ -215,6 +215,9 @@ pub enum InquiryMutation {
         id: Uuid,
         /// What was taken.
         inquiry: NewInquiry,
+        /// The site it was taken at (`main` in entries from before sites).
+        #[serde(default, skip_serializing_if = "crate::site::SiteId::is_main")]
+        site: crate::site::SiteId,
     },
     /// A step of a complaint's response procedure.
     TakeComplaintStep {

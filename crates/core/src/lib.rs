@@ -29,6 +29,7 @@ pub mod reason;
 pub mod reservation;
 pub mod reservation_number;
 pub mod secret;
+pub mod site;
 pub mod store;
 pub mod sync;
 pub mod text;

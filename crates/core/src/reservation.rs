@@ -10,7 +10,8 @@ use uuid::Uuid;
 
 pub use crate::procedure::{ApplicantType, Procedure};
 use crate::{
-    people::Permission, reservation_number::ReservationNumber, secret::Personal, Error, Result,
+    people::Permission, reservation_number::ReservationNumber, secret::Personal, site::SiteId,
+    Error, Result,
 };
 
 /// A new applicant, as typed at the counter or on the phone.
@@ -224,6 +225,9 @@ pub struct Book {
     /// A second visit: the reservation whose checklist this one continues.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revisit_of: Option<ReservationNumber>,
+    /// The site the citizen comes to (`main` in entries from before sites).
+    #[serde(default, skip_serializing_if = "SiteId::is_main")]
+    pub site: SiteId,
 }
 
 /// What one person answered to the phone intake script.
@@ -268,6 +272,7 @@ impl Book {
             arrived_at: None,
             intake: Vec::new(),
             revisit_of: None,
+            site: SiteId::main(),
         }
     }
 }

@@ -35,7 +35,7 @@ impl Store {
     /// Records a new applicant.
     pub fn add_applicant(&self, new: &NewApplicant) -> Result<Applicant> {
         self.require(crate::people::Permission::CounterWork)?;
-        self.insert_applicant_with_id(Uuid::now_v7(), new)
+        self.insert_applicant_with_id(Uuid::now_v7(), new, &self.site()?)
     }
 
     /// Records a new applicant under an id chosen by the caller (a booking made on another
@@ -44,6 +44,7 @@ impl Store {
         &self,
         id: Uuid,
         new: &NewApplicant,
+        site: &crate::site::SiteId,
     ) -> Result<Applicant> {
         let applicant = Applicant {
             id: ApplicantId(id),
@@ -53,8 +54,8 @@ impl Store {
             birth_date: new.birth_date.as_ref().map(check_date).transpose()?,
         };
         self.conn().execute(
-            "INSERT INTO applicants (id, name_kanji, name_kana, phone, birth_date, created_at, kana_key, name_key)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            "INSERT INTO applicants (id, name_kanji, name_kana, phone, birth_date, created_at, kana_key, name_key, site_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             (
                 applicant.id.0.to_string(),
                 applicant.name_kanji.expose(),
@@ -64,6 +65,7 @@ impl Store {
                 self.stamp(),
                 text::fold_kana(applicant.name_kana.expose()),
                 text::fold_kana(applicant.name_kanji.expose()),
+                site.as_str(),
             ),
         )?;
         Ok(applicant)

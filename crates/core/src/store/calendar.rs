@@ -190,7 +190,8 @@ impl Store {
         if closure.is_some() {
             for r in &needs_follow_up {
                 self.conn().execute(
-                    "INSERT OR IGNORE INTO closure_affected (day, reservation_id) VALUES (?1, ?2)",
+                    "INSERT OR IGNORE INTO closure_affected (day, reservation_id, site_id)
+                     VALUES (?1, ?2, (SELECT site_id FROM reservations WHERE id = ?2))",
                     params![d, r.id.to_string()],
                 )?;
             }

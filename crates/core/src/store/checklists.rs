@@ -141,6 +141,7 @@ impl Store {
             self.reservation(first)?;
         }
         let mut book = Book::new(self.fresh_number()?, day, starts, channel, people, notes);
+        book.site = self.site()?;
         book.intake = intake;
         book.revisit_of = revisit_of;
         match self.execute(Mutation::Reservation(ReservationMutation::Book(book)))? {
@@ -431,15 +432,16 @@ impl Store {
         for (item, mark) in &input.marks {
             if before.get(item) != Some(mark) {
                 self.conn().execute(
-                    "INSERT INTO checklist_marks (reservation_id, position, stage, item, mark, recorded_by, recorded_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    "INSERT INTO checklist_marks (reservation_id, position, stage, item, mark, recorded_by, recorded_at, site_id)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, (SELECT site_id FROM reservations WHERE id = ?1))",
                     params![reservation_id, position, stage_code(stage), item, mark_code(*mark), by, at],
                 )?;
             }
         }
         let json = serde_json::to_string(&input).map_err(|e| Error::Invalid(e.to_string()))?;
         self.conn().execute(
-            "INSERT INTO checklists (reservation_id, position, stage, input, recorded_by, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+            "INSERT INTO checklists (reservation_id, position, stage, input, recorded_by, recorded_at, site_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, (SELECT site_id FROM reservations WHERE id = ?1))
              ON CONFLICT (reservation_id, position, stage) DO UPDATE SET input = excluded.input,
                  recorded_by = excluded.recorded_by, recorded_at = excluded.recorded_at",
             params![reservation_id, position, stage_code(stage), json, by, at],
@@ -480,8 +482,8 @@ impl Store {
             }
         };
         self.conn().execute(
-            "INSERT INTO checklist_outcomes (reservation_id, position, outcome, reason, missing, rules_version, recorded_by, recorded_at, reason_code)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+            "INSERT INTO checklist_outcomes (reservation_id, position, outcome, reason, missing, rules_version, recorded_by, recorded_at, reason_code, site_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, (SELECT site_id FROM reservations WHERE id = ?1))
              ON CONFLICT (reservation_id, position) DO UPDATE SET outcome = excluded.outcome, reason = excluded.reason, reason_code = excluded.reason_code,
                  missing = excluded.missing, rules_version = excluded.rules_version,
                  recorded_by = excluded.recorded_by, recorded_at = excluded.recorded_at",

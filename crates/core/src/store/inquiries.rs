@@ -23,6 +23,7 @@ impl Store {
         self.execute(Mutation::Inquiry(InquiryMutation::RecordInquiry {
             id,
             inquiry: new,
+            site: self.site()?,
         }))?;
         self.inquiry(id)
     }
@@ -40,8 +41,8 @@ impl Store {
     /// Applies an inquiry log change.
     pub(super) fn apply_inquiry(&self, m: &InquiryMutation) -> Result<()> {
         match m {
-            InquiryMutation::RecordInquiry { id, inquiry } => {
-                self.apply_record_inquiry(*id, inquiry)
+            InquiryMutation::RecordInquiry { id, inquiry, site } => {
+                self.apply_record_inquiry(*id, inquiry, site)
             }
             InquiryMutation::TakeComplaintStep { id, step, note } => {
                 self.apply_complaint_step(*id, *step, note)
@@ -49,7 +50,12 @@ impl Store {
         }
     }
 
-    pub(super) fn apply_record_inquiry(&self, id: Uuid, new: &NewInquiry) -> Result<()> {
+    pub(super) fn apply_record_inquiry(
+        &self,
+        id: Uuid,
+        new: &NewInquiry,
+        site: &crate::site::SiteId,
+    ) -> Result<()> {
         crate::my_number::refuse_in_text("inquiry summary", new.summary.expose())?;
         crate::my_number::refuse_in_text("inquiry outcome", &new.outcome)?;
         if new.summary.expose().trim().is_empty() {
@@ -65,8 +71,8 @@ impl Store {
         };
         let origin = self.origin();
         self.conn().execute(
-            "INSERT INTO inquiries (id, kind, channel, category, received_at, minutes, summary, outcome, status, taken_by, seat)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            "INSERT INTO inquiries (id, kind, channel, category, received_at, minutes, summary, outcome, status, taken_by, seat, site_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             params![
                 id.to_string(),
                 new.kind.code(),
@@ -78,7 +84,8 @@ impl Store {
                 new.outcome.trim(),
                 status.code(),
                 origin.staff,
-                origin.seat
+                origin.seat,
+                site.as_str()
             ],
         )?;
         Ok(())
@@ -103,8 +110,15 @@ impl Store {
         }
         let origin = self.origin();
         self.conn().execute(
-            "INSERT INTO complaint_steps (inquiry_id, at, step, note, staff) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![id.to_string(), origin.at.format(DATETIME).to_string(), step.code(), note.trim(), origin.staff],
+            "INSERT INTO complaint_steps (inquiry_id, at, step, note, staff, site_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, (SELECT site_id FROM inquiries WHERE id = ?1))",
+            params![
+                id.to_string(),
+                origin.at.format(DATETIME).to_string(),
+                step.code(),
+                note.trim(),
+                origin.staff
+            ],
         )?;
         self.conn().execute(
             "UPDATE inquiries SET status = ?2 WHERE id = ?1",

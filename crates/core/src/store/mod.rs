@@ -17,6 +17,7 @@ mod people;
 mod planner;
 mod reports;
 mod reservations;
+mod sites;
 pub mod sync;
 mod visits;
 

@@ -263,6 +263,7 @@ impl Store {
         arrived_at: Option<NaiveDateTime>,
     ) -> Result<ReservationSummary> {
         let mut book = Book::new(self.fresh_number()?, day, starts, channel, people, notes);
+        book.site = self.site()?;
         book.arrived_at = arrived_at;
         match self.execute(Mutation::Reservation(ReservationMutation::Book(book)))? {
             Outcome::Reservation(r) => Ok(r),
@@ -737,13 +738,15 @@ impl Store {
             (Some(_), Err(_)) => ReservationStatus::Queued,
         };
 
+        self.check_bookable_site(&book.site)?;
+        let site = book.site.as_str();
         let now = self.stamp();
         for person in &book.people {
-            self.insert_applicant_with_id(person.applicant_id, &person.applicant)?;
+            self.insert_applicant_with_id(person.applicant_id, &person.applicant, &book.site)?;
         }
         self.conn().execute(
-            "INSERT INTO reservations (id, number, day, starts, slots, channel, status, notes, created_at, updated_at, checked_in_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?9, ?7, ?8, ?8, ?10)",
+            "INSERT INTO reservations (id, number, day, starts, slots, channel, status, notes, created_at, updated_at, checked_in_at, site_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?9, ?7, ?8, ?8, ?10, ?11)",
             params![
                 book.id.to_string(),
                 book.number.as_i64(),
@@ -754,7 +757,8 @@ impl Store {
                 book.notes,
                 now,
                 status.code(),
-                book.arrived_at.map(|t| t.format(DATETIME).to_string())
+                book.arrived_at.map(|t| t.format(DATETIME).to_string()),
+                site
             ],
         )
         .map_err(|e| match e.sqlite_error_code() {
@@ -764,9 +768,9 @@ impl Store {
         for (position, person) in book.people.iter().enumerate() {
             let procedures: Vec<&str> = person.procedures.iter().map(|p| p.code()).collect();
             self.conn().execute(
-                "INSERT INTO reservation_people (reservation_id, position, applicant_id, applicant_type, procedures)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![book.id.to_string(), position as i64, person.applicant_id.to_string(), person.applicant_type.code(), procedures.join(",")],
+                "INSERT INTO reservation_people (reservation_id, position, applicant_id, applicant_type, procedures, site_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![book.id.to_string(), position as i64, person.applicant_id.to_string(), person.applicant_type.code(), procedures.join(","), site],
             )?;
             let a = &person.applicant;
             let keys = [
@@ -779,8 +783,8 @@ impl Store {
             ];
             for key in keys.into_iter().flatten() {
                 self.conn().execute(
-                    "INSERT INTO search_keys (month, key, day, reservation_id) VALUES (?1, ?2, ?3, ?4)",
-                    params![book.day.format(MONTH).to_string(), key, book.day.format(DATE).to_string(), book.id.to_string()],
+                    "INSERT INTO search_keys (month, key, day, reservation_id, site_id) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![book.day.format(MONTH).to_string(), key, book.day.format(DATE).to_string(), book.id.to_string(), site],
                 )?;
             }
         }

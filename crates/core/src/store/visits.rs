@@ -467,8 +467,8 @@ impl Store {
         let r = self.reservation(number)?;
         for position in 0..r.people.len() {
             self.conn().execute(
-                "INSERT OR IGNORE INTO visits (reservation_id, position, day, state, checked_in_at, last_at)
-                 VALUES (?1, ?2, ?3, 'waiting', ?4, ?4)",
+                "INSERT OR IGNORE INTO visits (reservation_id, position, day, state, checked_in_at, last_at, site_id)
+                 VALUES (?1, ?2, ?3, 'waiting', ?4, ?4, (SELECT site_id FROM reservations WHERE id = ?1))",
                 params![r.id.to_string(), position as u32, r.day.format(DATE).to_string(), at.format(DATETIME).to_string()],
             )?;
         }
@@ -601,7 +601,8 @@ impl Store {
         };
         let origin = self.origin();
         self.conn().execute(
-            "INSERT INTO visit_events (reservation_id, position, step, state_after, at, seat, staff) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT INTO visit_events (reservation_id, position, step, state_after, at, seat, staff, site_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, (SELECT site_id FROM reservations WHERE id = ?1))",
             params![
                 id,
                 position,

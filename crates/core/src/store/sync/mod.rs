@@ -61,6 +61,25 @@ pub const SYNCED_TABLES: &[&str] = &[
     "complaint_steps",
     "lent_materials",
     "staff",
+    "sites",
+];
+
+/// Synced tables whose rows belong to one site (a citizen's business): each row names its site
+/// in `site_id` (migration 0018, docs/design/sites.md).
+pub const SITE_TABLES: &[&str] = &[
+    "applicants",
+    "reservations",
+    "reservation_people",
+    "search_keys",
+    "checklists",
+    "checklist_marks",
+    "checklist_outcomes",
+    "visits",
+    "visit_events",
+    "closure_affected",
+    "conflicts",
+    "inquiries",
+    "complaint_steps",
 ];
 
 /// Tables that belong to this PC only (identity, outbox, sign-ins, its audit chain…).
@@ -471,9 +490,10 @@ impl Store {
         c: &ConflictRecord,
         original: &Mutation,
     ) -> Result<()> {
+        let site = self.site_of_refused(original, &c.subject)?;
         self.conn().execute(
-            "INSERT INTO conflicts (id, seat, staff, kind, subject, reason, message, mutation, made_at, raised_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            "INSERT INTO conflicts (id, seat, staff, kind, subject, reason, message, mutation, made_at, raised_at, site_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
             params![
                 c.id.to_string(),
                 c.seat,
@@ -484,7 +504,8 @@ impl Store {
                 c.message,
                 json(original)?,
                 c.made_at.format(DATETIME).to_string(),
-                c.raised_at.to_rfc3339()
+                c.raised_at.to_rfc3339(),
+                site.as_str()
             ],
         )?;
         Ok(())
@@ -653,6 +674,9 @@ pub fn convergence_problems(hub: &Store, seats: &[&Store]) -> Result<Vec<String>
     let digest = hub.sync_digest()?;
     if hub.recompute_sync_digest()? {
         problems.push("hub: its kept digest was stale".into());
+    }
+    for problem in hub.site_problems()? {
+        problems.push(format!("hub: {problem}"));
     }
     let head = hub.hub_head()?;
     let mut log = Vec::new();

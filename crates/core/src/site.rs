@@ -1,0 +1,98 @@
+//! Sites (拠点): the places one city's contract runs at (seed 002 §2: 本庁舎 市民課, the call
+//! center, a station counter, outreach venues, 分室). Every row of a citizen's business names
+//! its site, so a seat can hold only its own site's personal data (docs/design/sites.md).
+//!
+//! A store from before sites is a city with one site, [`SiteId::main`].
+use std::{fmt, str::FromStr};
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::{Error, Result};
+
+/// A site's code: lowercase ASCII letters, digits and `-`, starting with a letter or digit, at
+/// most 40 characters (`main`, `ekimae`, `callcenter`, `out-20270115-kgu`). Codes travel in
+/// every booking and name the replication parts, so they are never free text.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, type = "string"))]
+#[serde(transparent)]
+pub struct SiteId(String);
+
+impl SiteId {
+    /// The site every store from before sites is: the city's only site until others are added.
+    pub fn main() -> SiteId {
+        SiteId("main".to_owned())
+    }
+
+    /// Whether this is `main` (left out of stored mutations, so entries of a one-site city
+    /// read and write back as before sites).
+    pub fn is_main(&self) -> bool {
+        self.0 == "main"
+    }
+
+    /// The code as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Default for SiteId {
+    fn default() -> SiteId {
+        SiteId::main()
+    }
+}
+
+impl FromStr for SiteId {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<SiteId> {
+        let ok = !s.is_empty()
+            && s.len() <= 40
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && !s.starts_with('-');
+        if ok {
+            Ok(SiteId(s.to_owned()))
+        } else {
+            Err(Error::Invalid(format!(
+                "a site code is 1–40 lowercase letters, digits or '-': {s:?}"
+            )))
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for SiteId {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<SiteId, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+impl fmt::Display for SiteId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Debug for SiteId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SiteId({})", self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_checked_when_read() {
+        for good in ["main", "ekimae", "out-20270115-kgu", "a"] {
+            assert_eq!(good.parse::<SiteId>().unwrap().as_str(), good);
+        }
+        for bad in ["", "Main", "駅前", "-x", "a b", &"x".repeat(41)] {
+            assert!(bad.parse::<SiteId>().is_err(), "{bad:?}");
+        }
+        let json = serde_json::to_string(&SiteId::main()).unwrap();
+        assert_eq!(json, "\"main\"");
+        assert!(serde_json::from_str::<SiteId>("\"../x\"").is_err());
+    }
+}

@@ -1,0 +1,44 @@
+-- 0018 sites (issue 21, slice 1): a city has sites (本庁舎, a station counter, 分室, a call
+-- center, a one-day outreach venue). A store from before is a city with one site, `main`.
+-- See docs/design/sites.md.
+--
+-- Every store (hub and seats) runs this on the same rows and writes nothing from a local value
+-- (the site name in store_meta differs per PC), so the synced rows stay identical everywhere
+-- and the seats at the hub's head go on without a repair.
+
+-- The city's sites; synced (every seat knows every site's name and kind). `kind`: `counter`
+-- (serves citizens), `desk` (the call center: books for every site, serves nobody) or
+-- `outreach` (a one-day site at a venue). `name` '' reads as the store's site name.
+CREATE TABLE sites (
+    id       TEXT PRIMARY KEY CHECK (id GLOB '[a-z0-9]*' AND length(id) <= 40),
+    name     TEXT NOT NULL,
+    kind     TEXT NOT NULL CHECK (kind IN ('counter', 'desk', 'outreach')),
+    position INTEGER NOT NULL,
+    active   INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1))
+) STRICT;
+INSERT INTO sites (rowid, id, name, kind, position, active) VALUES (1, 'main', '', 'counter', 1, 1);
+
+-- The site every row of a citizen's business belongs to. Children carry their reservation's
+-- (or inquiry's) site, so each row says by itself where it belongs: the rule partitioned
+-- replication uses (docs/design/sites.md §2.1). No REFERENCES: SQLite refuses a foreign key
+-- with a non-NULL default on an added column; the domain checks the site exists.
+ALTER TABLE applicants ADD COLUMN site_id TEXT NOT NULL DEFAULT 'main';
+ALTER TABLE reservations ADD COLUMN site_id TEXT NOT NULL DEFAULT 'main';
+ALTER TABLE reservation_people ADD COLUMN site_id TEXT NOT NULL DEFAULT 'main';
+ALTER TABLE search_keys ADD COLUMN site_id TEXT NOT NULL DEFAULT 'main';
+ALTER TABLE checklists ADD COLUMN site_id TEXT NOT NULL DEFAULT 'main';
+ALTER TABLE checklist_marks ADD COLUMN site_id TEXT NOT NULL DEFAULT 'main';
+ALTER TABLE checklist_outcomes ADD COLUMN site_id TEXT NOT NULL DEFAULT 'main';
+ALTER TABLE visits ADD COLUMN site_id TEXT NOT NULL DEFAULT 'main';
+ALTER TABLE visit_events ADD COLUMN site_id TEXT NOT NULL DEFAULT 'main';
+ALTER TABLE closure_affected ADD COLUMN site_id TEXT NOT NULL DEFAULT 'main';
+ALTER TABLE conflicts ADD COLUMN site_id TEXT NOT NULL DEFAULT 'main';
+ALTER TABLE inquiries ADD COLUMN site_id TEXT NOT NULL DEFAULT 'main';
+ALTER TABLE complaint_steps ADD COLUMN site_id TEXT NOT NULL DEFAULT 'main';
+
+-- The rows' text changed (a new column), so the digests are computed again at open. The
+-- hub's digests logged after earlier entries describe the rows without it: a seat behind the
+-- head loads a snapshot ('compacted') instead of replaying entries it could not verify, and a
+-- seat at the head compares the recomputed digests only (the one it verified is forgotten).
+UPDATE hub_state SET floor = (SELECT coalesce(max(version), 0) FROM hub_log);
+UPDATE sync_link SET hub_digest = NULL;
