@@ -36,6 +36,45 @@ ALTER TABLE conflicts ADD COLUMN site_id TEXT NOT NULL DEFAULT 'main';
 ALTER TABLE inquiries ADD COLUMN site_id TEXT NOT NULL DEFAULT 'main';
 ALTER TABLE complaint_steps ADD COLUMN site_id TEXT NOT NULL DEFAULT 'main';
 
+-- Each site has its own slot plans and capacity (a station counter with two seats, a 分室 with
+-- one). The keys change, so the tables are rebuilt; rowids are copied, since effects, snapshots
+-- and digests name rows by rowid. The city's calendar (holiday sessions, closures) stays
+-- city-wide for now.
+CREATE TABLE slot_plans_v2 (
+    site_id      TEXT NOT NULL REFERENCES sites (id),
+    kind         TEXT NOT NULL CHECK (kind IN ('regular', 'holiday_session')),
+    slot_minutes INTEGER NOT NULL CHECK (slot_minutes BETWEEN 5 AND 120),
+    PRIMARY KEY (site_id, kind)
+) STRICT;
+CREATE TABLE slot_bands_v2 (
+    site_id  TEXT NOT NULL,
+    kind     TEXT NOT NULL,
+    starts   TEXT NOT NULL,               -- HH:MM
+    ends     TEXT NOT NULL,               -- HH:MM
+    capacity INTEGER NOT NULL CHECK (capacity BETWEEN 0 AND 50),
+    PRIMARY KEY (site_id, kind, starts),
+    FOREIGN KEY (site_id, kind) REFERENCES slot_plans_v2 (site_id, kind)
+) STRICT;
+CREATE TABLE capacity_overrides_v2 (
+    site_id  TEXT NOT NULL REFERENCES sites (id),
+    day      TEXT NOT NULL,                -- YYYY-MM-DD
+    starts   TEXT NOT NULL,                -- band start HH:MM
+    capacity INTEGER NOT NULL CHECK (capacity BETWEEN 0 AND 50),
+    PRIMARY KEY (site_id, day, starts)
+) STRICT;
+INSERT INTO slot_plans_v2 (rowid, site_id, kind, slot_minutes)
+    SELECT rowid, 'main', kind, slot_minutes FROM slot_plans;
+INSERT INTO slot_bands_v2 (rowid, site_id, kind, starts, ends, capacity)
+    SELECT rowid, 'main', kind, starts, ends, capacity FROM slot_bands;
+INSERT INTO capacity_overrides_v2 (rowid, site_id, day, starts, capacity)
+    SELECT rowid, 'main', day, starts, capacity FROM capacity_overrides;
+DROP TABLE slot_bands;
+DROP TABLE slot_plans;
+DROP TABLE capacity_overrides;
+ALTER TABLE slot_plans_v2 RENAME TO slot_plans;
+ALTER TABLE slot_bands_v2 RENAME TO slot_bands;
+ALTER TABLE capacity_overrides_v2 RENAME TO capacity_overrides;
+
 -- The rows' text changed (a new column), so the digests are computed again at open. The
 -- hub's digests logged after earlier entries describe the rows without it: a seat behind the
 -- head loads a snapshot ('compacted') instead of replaying entries it could not verify, and a

@@ -18,6 +18,7 @@ pub use crate::{
     lending::LendingMutation,
     people::StaffMutation,
     reservation::{PlanMutation, ReservationMutation},
+    site::SiteMutation,
     visit::VisitMutation,
 };
 
@@ -42,6 +43,8 @@ pub enum Mutation {
     Inquiry(InquiryMutation),
     /// Lent materials.
     Lending(LendingMutation),
+    /// The city's sites.
+    Site(SiteMutation),
     /// Conflicts.
     Conflict(ConflictMutation),
 }
@@ -57,6 +60,7 @@ macro_rules! each {
             Mutation::Staff($x) => $e,
             Mutation::Inquiry($x) => $e,
             Mutation::Lending($x) => $e,
+            Mutation::Site($x) => $e,
             Mutation::Conflict($x) => $e,
         }
     };
@@ -117,6 +121,7 @@ from_domain!(
     Staff(StaffMutation),
     Inquiry(InquiryMutation),
     Lending(LendingMutation),
+    Site(SiteMutation),
     Conflict(ConflictMutation)
 );
 

@@ -427,6 +427,9 @@ pub enum PlanMutation {
         kind: PlanKind,
         /// The new plan.
         plan: SlotPlan,
+        /// Whose plan (`main` in entries from before sites).
+        #[serde(default, skip_serializing_if = "SiteId::is_main")]
+        site: SiteId,
     },
     /// Set (or with `None`, clear) the capacity of one band on one day (繁閑).
     SetCapacity {
@@ -436,6 +439,9 @@ pub enum PlanMutation {
         band_starts: NaiveTime,
         /// Seats open, or `None` to follow the plan again.
         capacity: Option<u32>,
+        /// Which site (`main` in entries from before sites).
+        #[serde(default, skip_serializing_if = "SiteId::is_main")]
+        site: SiteId,
     },
     /// Designate (with a note) or undesignate (`None`) a holiday session (休日交付) day.
     SetHolidaySession {

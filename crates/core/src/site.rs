@@ -7,7 +7,7 @@ use std::{fmt, str::FromStr};
 
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::{Error, Result};
+use crate::{people::Permission, Error, Result};
 
 /// A site's code: lowercase ASCII letters, digits and `-`, starting with a letter or digit, at
 /// most 40 characters (`main`, `ekimae`, `callcenter`, `out-20270115-kgu`). Codes travel in
@@ -77,6 +77,96 @@ impl fmt::Debug for SiteId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "SiteId({})", self.0)
     }
+}
+
+coded_enum! {
+    /// What a site does (seed 002 §2).
+    SiteKind {
+        /// A counter that serves citizens (本庁舎, a station counter, a 分室).
+        Counter = "counter",
+        /// A desk that books for every site and serves nobody (the call center).
+        Desk = "desk",
+        /// A one-day site at a venue (出張申請).
+        Outreach = "outreach",
+    }
+}
+
+/// One site as the settings show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct Site {
+    /// Its code.
+    pub id: SiteId,
+    /// Its name (本庁舎 市民課, アクタ西宮ステーション…).
+    pub name: String,
+    /// What it does.
+    pub kind: SiteKind,
+    /// Order in lists and reports.
+    pub position: u32,
+    /// False once closed for good (its records stay).
+    pub active: bool,
+}
+
+/// Changes to the city's sites, applied by `store/sites.rs`.
+///
+/// Do not change variants or fields casually: stored mutations and the hub's log read them.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum SiteMutation {
+    /// A new site; its slot plans start as a copy of the city's first site's.
+    AddSite {
+        /// Its code (never changes).
+        id: SiteId,
+        /// Its name.
+        name: String,
+        /// What it does.
+        kind: SiteKind,
+    },
+    /// Rename a site, or close it for good (`active` false) or open it again.
+    ChangeSite {
+        /// Which site.
+        id: SiteId,
+        /// Its name.
+        name: String,
+        /// Whether it is open.
+        active: bool,
+    },
+}
+
+impl SiteMutation {
+    /// The `op` tag.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            SiteMutation::AddSite { .. } => "add_site",
+            SiteMutation::ChangeSite { .. } => "change_site",
+        }
+    }
+
+    /// The site's code.
+    pub fn subject(&self) -> String {
+        match self {
+            SiteMutation::AddSite { id, .. } | SiteMutation::ChangeSite { id, .. } => {
+                id.to_string()
+            }
+        }
+    }
+
+    /// Sites are the city's settings: the manager's.
+    pub fn permission(&self) -> Permission {
+        Permission::ChangePlan
+    }
+}
+
+/// A site's name: 1–40 characters, no line breaks.
+pub fn check_name(name: &str) -> Result<String> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 40 || name.contains(['\n', '\r']) {
+        return Err(Error::Invalid(
+            "a site's name is 1–40 characters on one line".into(),
+        ));
+    }
+    Ok(name.to_owned())
 }
 
 #[cfg(test)]

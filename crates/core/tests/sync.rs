@@ -1545,3 +1545,43 @@ fn a_city_from_schema_17_opens_with_nothing_lost_and_syncs_without_a_repair() {
     );
     assert_eq!(figures["seat1"].pending, 1, "the fixture has work pending");
 }
+
+#[test]
+fn a_site_added_on_one_seat_reaches_every_store_with_its_plan_and_bookings() {
+    let net = Net::new(2);
+    let ekimae: madoguchi_core::site::SiteId = "ekimae".parse().unwrap();
+    net.seats[0]
+        .s()
+        .add_site(
+            ekimae.clone(),
+            "駅前",
+            madoguchi_core::site::SiteKind::Counter,
+        )
+        .unwrap();
+    net.heal();
+    let mut b = madoguchi_core::reservation::Book::new(
+        madoguchi_core::reservation_number::ReservationNumber::random(&mut rand::thread_rng()),
+        d(DAY),
+        t(10, 0),
+        Channel::Phone,
+        vec![person(7, &[Procedure::CardIssue])],
+        "",
+    );
+    b.site = ekimae.clone();
+    net.seats[1]
+        .s()
+        .execute(Mutation::Reservation(
+            madoguchi_core::mutation::ReservationMutation::Book(b),
+        ))
+        .unwrap();
+    book(net.seats[0].s(), DAY, 10, 0, 8).unwrap();
+    net.heal();
+    assert!(net.problems().is_empty(), "{:?}", net.problems());
+    for seat in &net.seats {
+        let s = seat.s();
+        assert_eq!(s.sites().unwrap().len(), 2);
+        assert_eq!(s.reservations_on(d(DAY)).unwrap().len(), 2);
+        // The seats are 本庁舎's: 駅前's booking is not on their board.
+        assert_eq!(s.day_board(d(DAY)).unwrap().reservations.len(), 1);
+    }
+}

@@ -73,6 +73,7 @@ fn bookings(seat: &Store, first: NaiveDate, n: usize, offset: usize) {
     };
     seat.execute(Mutation::Plan(PlanMutation::SetSlotPlan {
         kind: PlanKind::Regular,
+        site: Default::default(),
         plan,
     }))
     .unwrap();
@@ -453,6 +454,7 @@ async fn push_together(seats: &[SharedStore], first: NaiveDate, per_seat: usize)
     on(&seats[0], move |s| {
         s.execute(Mutation::Plan(PlanMutation::SetSlotPlan {
             kind: PlanKind::Regular,
+            site: Default::default(),
             plan,
         }))
         .unwrap();

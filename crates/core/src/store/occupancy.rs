@@ -24,6 +24,7 @@ use crate::{
     calendar::{BusinessCalendar, DayStatus},
     procedure::Procedure,
     reservation::{PlanKind, SlotPlan},
+    site::SiteId,
     Result,
 };
 
@@ -62,29 +63,33 @@ pub(crate) fn install(conn: &Connection) -> Result<()> {
          INSERT OR REPLACE INTO temp.warm_state (id, generation, data_version)
              VALUES (1, madoguchi_generation(), -1);
          CREATE TEMP TABLE IF NOT EXISTS occupancy (
-             day TEXT NOT NULL, starts TEXT NOT NULL, slots INTEGER NOT NULL, n INTEGER NOT NULL,
-             PRIMARY KEY (day, starts, slots)) WITHOUT ROWID;
+             site_id TEXT NOT NULL, day TEXT NOT NULL, starts TEXT NOT NULL,
+             slots INTEGER NOT NULL, n INTEGER NOT NULL,
+             PRIMARY KEY (site_id, day, starts, slots)) WITHOUT ROWID;
          CREATE TEMP TRIGGER IF NOT EXISTS occupancy_i AFTER INSERT ON main.reservations
              WHEN NEW.status IN {HOLDS_PLACE}
          BEGIN
-             INSERT INTO occupancy (day, starts, slots, n) VALUES (NEW.day, NEW.starts, NEW.slots, 1)
-                 ON CONFLICT (day, starts, slots) DO UPDATE SET n = n + 1;
+             INSERT INTO occupancy (site_id, day, starts, slots, n)
+                 VALUES (NEW.site_id, NEW.day, NEW.starts, NEW.slots, 1)
+                 ON CONFLICT (site_id, day, starts, slots) DO UPDATE SET n = n + 1;
          END;
          CREATE TEMP TRIGGER IF NOT EXISTS occupancy_d AFTER DELETE ON main.reservations
              WHEN OLD.status IN {HOLDS_PLACE}
          BEGIN
              UPDATE occupancy SET n = n - 1
-                 WHERE day = OLD.day AND starts = OLD.starts AND slots = OLD.slots;
+                 WHERE site_id = OLD.site_id AND day = OLD.day AND starts = OLD.starts
+                   AND slots = OLD.slots;
          END;
          CREATE TEMP TRIGGER IF NOT EXISTS occupancy_u
-             AFTER UPDATE OF day, starts, slots, status ON main.reservations
+             AFTER UPDATE OF site_id, day, starts, slots, status ON main.reservations
          BEGIN
              UPDATE occupancy SET n = n - 1
-                 WHERE OLD.status IN {HOLDS_PLACE}
+                 WHERE OLD.status IN {HOLDS_PLACE} AND site_id = OLD.site_id
                    AND day = OLD.day AND starts = OLD.starts AND slots = OLD.slots;
-             INSERT INTO occupancy (day, starts, slots, n)
-                 SELECT NEW.day, NEW.starts, NEW.slots, 1 WHERE NEW.status IN {HOLDS_PLACE}
-                 ON CONFLICT (day, starts, slots) DO UPDATE SET n = n + 1;
+             INSERT INTO occupancy (site_id, day, starts, slots, n)
+                 SELECT NEW.site_id, NEW.day, NEW.starts, NEW.slots, 1
+                 WHERE NEW.status IN {HOLDS_PLACE}
+                 ON CONFLICT (site_id, day, starts, slots) DO UPDATE SET n = n + 1;
          END;"
     ))?;
     for table in PLAN_TABLES {
@@ -107,9 +112,9 @@ pub(crate) struct Warm {
     /// The generation the copies below were read at (0: none).
     generation: Cell<i64>,
     calendar: RefCell<Option<BusinessCalendar>>,
-    plans: RefCell<HashMap<PlanKind, SlotPlan>>,
+    plans: RefCell<HashMap<(SiteId, PlanKind), SlotPlan>>,
     minutes: RefCell<Option<BTreeMap<Procedure, u32>>>,
-    overrides: RefCell<HashMap<NaiveDate, HashMap<String, u32>>>,
+    overrides: RefCell<HashMap<(SiteId, NaiveDate), HashMap<String, u32>>>,
 }
 
 impl Warm {
@@ -153,9 +158,9 @@ impl Store {
             self.conn().execute("DELETE FROM temp.occupancy", [])?;
             self.conn().execute(
                 &format!(
-                    "INSERT INTO temp.occupancy (day, starts, slots, n)
-                     SELECT day, starts, slots, count(*) FROM main.reservations
-                     WHERE status IN {HOLDS_PLACE} GROUP BY day, starts, slots"
+                    "INSERT INTO temp.occupancy (site_id, day, starts, slots, n)
+                     SELECT site_id, day, starts, slots, count(*) FROM main.reservations
+                     WHERE status IN {HOLDS_PLACE} GROUP BY site_id, day, starts, slots"
                 ),
                 [],
             )?;
@@ -192,21 +197,27 @@ impl Store {
         Ok(calendar.as_ref().expect("just read").day(day))
     }
 
-    /// The slot plan of a kind of day, kept warm.
-    pub(super) fn warm_slot_plan(&self, kind: PlanKind) -> Result<SlotPlan> {
-        self.slot_plan_in(self.warm_look()?, kind)
+    /// A site's slot plan of a kind of day, kept warm.
+    pub(super) fn warm_slot_plan(&self, site: &SiteId, kind: PlanKind) -> Result<SlotPlan> {
+        self.slot_plan_in(self.warm_look()?, site, kind)
     }
 
     /// [`Store::warm_slot_plan`] in a look already brought up to date.
-    pub(super) fn slot_plan_in(&self, look: Look, kind: PlanKind) -> Result<SlotPlan> {
+    pub(super) fn slot_plan_in(
+        &self,
+        look: Look,
+        site: &SiteId,
+        kind: PlanKind,
+    ) -> Result<SlotPlan> {
         if !look.warm {
-            return self.read_slot_plan(kind);
+            return self.read_slot_plan(site, kind);
         }
-        if let Some(plan) = self.warm.plans.borrow().get(&kind) {
+        let key = (site.clone(), kind);
+        if let Some(plan) = self.warm.plans.borrow().get(&key) {
             return Ok(plan.clone());
         }
-        let plan = self.read_slot_plan(kind)?;
-        self.warm.plans.borrow_mut().insert(kind, plan.clone());
+        let plan = self.read_slot_plan(site, kind)?;
+        self.warm.plans.borrow_mut().insert(key, plan.clone());
         Ok(plan)
     }
 
@@ -223,50 +234,58 @@ impl Store {
         Ok(minutes)
     }
 
-    /// A day's capacity overrides (band start → places), kept warm.
-    pub(super) fn warm_capacity_overrides(&self, day: NaiveDate) -> Result<HashMap<String, u32>> {
-        self.capacity_overrides_in(self.warm_look()?, day)
+    /// A site's capacity overrides of a day (band start → places), kept warm.
+    pub(super) fn warm_capacity_overrides(
+        &self,
+        site: &SiteId,
+        day: NaiveDate,
+    ) -> Result<HashMap<String, u32>> {
+        self.capacity_overrides_in(self.warm_look()?, site, day)
     }
 
     /// [`Store::warm_capacity_overrides`] in a look already brought up to date.
     pub(super) fn capacity_overrides_in(
         &self,
         look: Look,
+        site: &SiteId,
         day: NaiveDate,
     ) -> Result<HashMap<String, u32>> {
         if !look.warm {
-            return self.read_capacity_overrides(day);
+            return self.read_capacity_overrides(site, day);
         }
-        if let Some(o) = self.warm.overrides.borrow().get(&day) {
+        let key = (site.clone(), day);
+        if let Some(o) = self.warm.overrides.borrow().get(&key) {
             return Ok(o.clone());
         }
-        let o = self.read_capacity_overrides(day)?;
+        let o = self.read_capacity_overrides(site, day)?;
         let mut overrides = self.warm.overrides.borrow_mut();
         if overrides.len() >= OVERRIDE_DAYS {
             overrides.clear();
         }
-        overrides.insert(day, o.clone());
+        overrides.insert(key, o.clone());
         Ok(o)
     }
 
-    /// The reservations holding a place on `day`, as (start, slots, how many), in a look
-    /// already brought up to date.
+    /// The reservations holding a place at `site` on `day`, as (start, slots, how many), in a
+    /// look already brought up to date.
     pub(super) fn places_held_in(
         &self,
         look: Look,
+        site: &SiteId,
         day: NaiveDate,
     ) -> Result<Vec<(NaiveTime, u32, u32)>> {
         let d = day.format(DATE).to_string();
         let sql = if look.warm {
-            "SELECT starts, slots, n FROM temp.occupancy WHERE day = ?1 AND n > 0".to_owned()
+            "SELECT starts, slots, n FROM temp.occupancy WHERE site_id = ?2 AND day = ?1 AND n > 0"
+                .to_owned()
         } else {
             format!(
                 "SELECT starts, slots, count(*) FROM main.reservations
-                 WHERE day = ?1 AND status IN {HOLDS_PLACE} GROUP BY starts, slots"
+                 WHERE site_id = ?2 AND day = ?1 AND status IN {HOLDS_PLACE} GROUP BY starts, slots"
             )
         };
         let mut stmt = self.conn().prepare_cached(&sql)?;
-        let rows = stmt.query_map([&d], |r| {
+        let rows = stmt.query_map([d.as_str(), site.as_str()], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, u32>(1)?,
@@ -338,32 +357,35 @@ mod tests {
     /// The counts and every copy, against the tables read afresh.
     fn assert_exact(s: &Store, days: &[NaiveDate]) {
         assert!(s.warm_look().unwrap().warm);
-        let counted: Vec<(String, String, i64, i64)> = s
+        let counted: Vec<(String, String, String, i64, i64)> = s
             .conn()
             .prepare(
-                "SELECT day, starts, slots, n FROM temp.occupancy WHERE n != 0 ORDER BY 1, 2, 3",
+                "SELECT site_id, day, starts, slots, n FROM temp.occupancy WHERE n != 0 ORDER BY 1, 2, 3, 4",
             )
             .unwrap()
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
             .unwrap()
             .collect::<rusqlite::Result<_>>()
             .unwrap();
-        let fresh: Vec<(String, String, i64, i64)> = s
+        let fresh: Vec<(String, String, String, i64, i64)> = s
             .conn()
             .prepare(&format!(
-                "SELECT day, starts, slots, count(*) FROM main.reservations
-                 WHERE status IN {HOLDS_PLACE} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
+                "SELECT site_id, day, starts, slots, count(*) FROM main.reservations
+                 WHERE status IN {HOLDS_PLACE} GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4"
             ))
             .unwrap()
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .query_map([], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })
             .unwrap()
             .collect::<rusqlite::Result<_>>()
             .unwrap();
         assert_eq!(counted, fresh, "places held per day and start");
+        let site = SiteId::main();
         for kind in [PlanKind::Regular, PlanKind::HolidaySession] {
             assert_eq!(
-                s.warm_slot_plan(kind).unwrap(),
-                s.read_slot_plan(kind).unwrap()
+                s.warm_slot_plan(&site, kind).unwrap(),
+                s.read_slot_plan(&site, kind).unwrap()
             );
         }
         assert_eq!(
@@ -374,8 +396,8 @@ mod tests {
         for day in days {
             assert_eq!(s.day_status(*day).unwrap(), calendar.day(*day), "{day}");
             assert_eq!(
-                s.warm_capacity_overrides(*day).unwrap(),
-                s.read_capacity_overrides(*day).unwrap()
+                s.warm_capacity_overrides(&site, *day).unwrap(),
+                s.read_capacity_overrides(&site, *day).unwrap()
             );
         }
     }
@@ -440,6 +462,7 @@ mod tests {
                         .unwrap();
                     let _ = s.execute(Mutation::Plan(PlanMutation::SetSlotPlan {
                         kind: PlanKind::Regular,
+                        site: Default::default(),
                         plan: SlotPlan {
                             slot_minutes: 30,
                             bands: vec![Band {

@@ -31,6 +31,7 @@ use crate::{
     },
     reservation_number::ReservationNumber,
     secret::Personal,
+    site::SiteId,
     text, Error, Result,
 };
 
@@ -205,12 +206,15 @@ impl Store {
     /// Applies a change to the plan.
     pub(super) fn apply_plan(&self, m: &PlanMutation) -> Result<Outcome> {
         Ok(match m {
-            PlanMutation::SetSlotPlan { kind, plan } => self.apply_slot_plan(*kind, plan)?,
+            PlanMutation::SetSlotPlan { kind, plan, site } => {
+                self.apply_slot_plan(site, *kind, plan)?
+            }
             PlanMutation::SetCapacity {
                 day,
                 band_starts,
                 capacity,
-            } => self.apply_capacity(*day, *band_starts, *capacity)?,
+                site,
+            } => self.apply_capacity(site, *day, *band_starts, *capacity)?,
             PlanMutation::SetHolidaySession { day, note } => {
                 self.apply_holiday_session(*day, note.as_deref())?
             }
@@ -288,7 +292,7 @@ impl Store {
             None,
         )?;
         let minutes = self.combined_minutes(people.iter().map(|(_, _, p)| p.as_slice()))?;
-        let (_, plan, slots) = self.day_slots(day)?;
+        let (_, plan, slots) = self.day_slots(&self.site()?, day)?;
         let need = plan.slots_for(minutes);
         let from = minute_of_day(now.time());
         let start = slots
@@ -476,23 +480,27 @@ impl Store {
         }
     }
 
-    /// The slot plan of a kind of day.
+    /// This site's slot plan of a kind of day.
     pub fn slot_plan(&self, kind: PlanKind) -> Result<SlotPlan> {
-        self.warm_slot_plan(kind)
+        self.warm_slot_plan(&self.site()?, kind)
     }
 
-    /// [`Store::slot_plan`], read from the tables.
-    pub(super) fn read_slot_plan(&self, kind: PlanKind) -> Result<SlotPlan> {
-        let slot_minutes: u32 = self.conn().query_row(
-            "SELECT slot_minutes FROM slot_plans WHERE kind = ?1",
-            [kind.code()],
-            |r| r.get(0),
-        )?;
+    /// [`Store::slot_plan`] of a site, read from the tables.
+    pub(super) fn read_slot_plan(&self, site: &SiteId, kind: PlanKind) -> Result<SlotPlan> {
+        let slot_minutes: u32 = self
+            .conn()
+            .query_row(
+                "SELECT slot_minutes FROM slot_plans WHERE site_id = ?1 AND kind = ?2",
+                [site.as_str(), kind.code()],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or_else(|| Error::Invalid(format!("site {site} has no {} plan", kind.code())))?;
         let mut stmt = self.conn().prepare_cached(
-            "SELECT starts, ends, capacity FROM slot_bands WHERE kind = ?1 ORDER BY starts",
+            "SELECT starts, ends, capacity FROM slot_bands WHERE site_id = ?1 AND kind = ?2 ORDER BY starts",
         )?;
         let bands = stmt
-            .query_map([kind.code()], |r| {
+            .query_map([site.as_str(), kind.code()], |r| {
                 Ok((
                     r.get::<_, String>(0)?,
                     r.get::<_, String>(1)?,
@@ -514,21 +522,23 @@ impl Store {
         })
     }
 
-    /// The slots of `day` with capacity and places taken; empty when the counter is closed.
+    /// The slots of `day` at this site with capacity and places taken; empty when the
+    /// counter is closed.
     pub fn day_schedule(&self, day: NaiveDate) -> Result<Vec<SlotInfo>> {
-        match self.day_slots(day) {
+        match self.day_slots(&self.site()?, day) {
             Ok((_, _, slots)) => Ok(slots),
             Err(Error::DayClosed { .. }) => Ok(Vec::new()),
             Err(e) => Err(e),
         }
     }
 
-    /// The board of one day: its status, slots and reservations.
+    /// The board of one day at this site: its status, slots and reservations.
     pub fn day_board(&self, day: NaiveDate) -> Result<DayBoard> {
         self.audit_read("day_board", &day.format(DATE).to_string())?;
-        let (bands, slots) = match self.day_slots(day) {
+        let site = self.site()?;
+        let (bands, slots) = match self.day_slots(&site, day) {
             Ok((_, plan, slots)) => {
-                let overrides = self.capacity_overrides(day)?;
+                let overrides = self.warm_capacity_overrides(&site, day)?;
                 let bands = plan
                     .bands
                     .into_iter()
@@ -550,20 +560,23 @@ impl Store {
             status: self.day_status(day)?,
             bands,
             slots,
-            reservations: self.reservations_on(day)?,
+            reservations: self.summaries(
+                "WHERE r.day = ?1 AND r.site_id = ?2 ORDER BY r.starts, r.id",
+                [day.format(DATE).to_string(), site.to_string()],
+            )?,
         })
     }
 
-    fn capacity_overrides(&self, day: NaiveDate) -> Result<HashMap<String, u32>> {
-        self.warm_capacity_overrides(day)
-    }
-
-    /// A day's capacity overrides (band start → places), read from the table.
-    pub(super) fn read_capacity_overrides(&self, day: NaiveDate) -> Result<HashMap<String, u32>> {
-        let mut stmt = self
-            .conn()
-            .prepare_cached("SELECT starts, capacity FROM capacity_overrides WHERE day = ?1")?;
-        let rows = stmt.query_map([day.format(DATE).to_string()], |r| {
+    /// A site's capacity overrides of a day (band start → places), read from the table.
+    pub(super) fn read_capacity_overrides(
+        &self,
+        site: &SiteId,
+        day: NaiveDate,
+    ) -> Result<HashMap<String, u32>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT starts, capacity FROM capacity_overrides WHERE site_id = ?1 AND day = ?2",
+        )?;
+        let rows = stmt.query_map([site.to_string(), day.format(DATE).to_string()], |r| {
             Ok((r.get(0)?, r.get(1)?))
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -615,9 +628,27 @@ impl Store {
             .ok_or(Error::NotFound("reservation"))
     }
 
-    /// Bookings holding a place on `day` that no longer fit its slots (see [`Store::overbooked`]).
+    /// Bookings holding a place on `day`, at any site, that no longer fit its slots (see
+    /// [`Store::overbooked`]).
     pub fn overbooked_on(&self, day: NaiveDate) -> Result<Vec<ReservationSummary>> {
-        let (capacity, slot_minutes): (HashMap<u32, u32>, u32) = match self.day_slots(day) {
+        let d = day.format(DATE).to_string();
+        let sites: Vec<String> = {
+            let mut stmt = self.conn().prepare_cached(
+                "SELECT DISTINCT site_id FROM reservations WHERE day = ?1 AND status IN ('booked', 'checked_in') ORDER BY site_id",
+            )?;
+            let rows = stmt.query_map([&d], |r| r.get(0))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        let mut out = Vec::new();
+        for site in sites {
+            out.extend(self.overbooked_at(&site.parse()?, day)?);
+        }
+        Ok(out)
+    }
+
+    /// [`Store::overbooked_on`] at one site.
+    fn overbooked_at(&self, site: &SiteId, day: NaiveDate) -> Result<Vec<ReservationSummary>> {
+        let (capacity, slot_minutes): (HashMap<u32, u32>, u32) = match self.day_slots(site, day) {
             Ok((_, plan, slots)) => (
                 slots
                     .iter()
@@ -632,8 +663,8 @@ impl Store {
         let mut held: HashMap<u32, u32> = HashMap::new();
         let mut out = Vec::new();
         for r in self.summaries(
-            "WHERE r.day = ?1 AND r.status IN ('booked', 'checked_in') ORDER BY r.id",
-            [day.format(DATE).to_string()],
+            "WHERE r.day = ?1 AND r.site_id = ?2 AND r.status IN ('booked', 'checked_in') ORDER BY r.id",
+            [day.format(DATE).to_string(), site.to_string()],
         )? {
             let covered: Vec<u32> = (0..r.slots)
                 .map(|i| minute_of_day(r.starts) + i * slot_minutes)
@@ -670,9 +701,14 @@ impl Store {
         Ok(out)
     }
 
-    /// Replaces a slot plan; returns the bookings that no longer fit (never drops them).
+    /// Replaces this site's slot plan; returns the bookings that no longer fit (never drops
+    /// them).
     pub fn set_slot_plan(&self, kind: PlanKind, plan: SlotPlan) -> Result<Vec<ReservationSummary>> {
-        self.plan_outcome(Mutation::Plan(PlanMutation::SetSlotPlan { kind, plan }))
+        self.plan_outcome(Mutation::Plan(PlanMutation::SetSlotPlan {
+            kind,
+            plan,
+            site: self.site()?,
+        }))
     }
 
     /// Sets (or clears) one band's capacity on one day; returns the bookings that no longer fit.
@@ -686,6 +722,7 @@ impl Store {
             day,
             band_starts,
             capacity,
+            site: self.site()?,
         }))
     }
 
@@ -722,13 +759,14 @@ impl Store {
 
     fn apply_book(&self, book: &Book) -> Result<Outcome> {
         crate::my_number::refuse_in_text("booking note", &book.notes)?;
+        self.check_bookable_site(&book.site)?;
         if book.people.is_empty() {
             return Err(Error::Invalid(
                 "a reservation needs at least one person".into(),
             ));
         }
         let minutes = self.combined_minutes(book.people.iter().map(|p| p.procedures.as_slice()))?;
-        let (_, plan, slots) = self.day_slots(book.day)?;
+        let (_, plan, slots) = self.day_slots(&book.site, book.day)?;
         let need = plan.slots_for(minutes);
         let room = check_room(book.day, &slots, book.starts, need, plan.slot_minutes);
         // A walk-in is present: checked in when there is room, else queued (holding no place).
@@ -738,7 +776,6 @@ impl Store {
             (Some(_), Err(_)) => ReservationStatus::Queued,
         };
 
-        self.check_bookable_site(&book.site)?;
         let site = book.site.as_str();
         let now = self.stamp();
         for person in &book.people {
@@ -868,7 +905,7 @@ impl Store {
         }
         let minutes =
             self.combined_minutes(current.people.iter().map(|p| p.procedures.as_slice()))?;
-        let (_, plan, mut slots) = self.day_slots(day)?;
+        let (_, plan, mut slots) = self.day_slots(&self.site_of_reservation(number)?, day)?;
         // Its own places do not count against the move (a queued walk-in holds none).
         if current.day == day && current.status.holds_place() {
             release(&mut slots, current.starts, current.slots, plan.slot_minutes);
@@ -905,18 +942,23 @@ impl Store {
         self.reservation_changed(number)
     }
 
-    fn apply_slot_plan(&self, kind: PlanKind, plan: &SlotPlan) -> Result<Outcome> {
+    fn apply_slot_plan(&self, site: &SiteId, kind: PlanKind, plan: &SlotPlan) -> Result<Outcome> {
         plan.validate()?;
+        self.check_site(site)?;
         self.conn().execute(
-            "UPDATE slot_plans SET slot_minutes = ?2 WHERE kind = ?1",
-            params![kind.code(), plan.slot_minutes],
+            "INSERT INTO slot_plans (site_id, kind, slot_minutes) VALUES (?1, ?2, ?3)
+             ON CONFLICT (site_id, kind) DO UPDATE SET slot_minutes = excluded.slot_minutes",
+            params![site.as_str(), kind.code(), plan.slot_minutes],
         )?;
-        self.conn()
-            .execute("DELETE FROM slot_bands WHERE kind = ?1", [kind.code()])?;
+        self.conn().execute(
+            "DELETE FROM slot_bands WHERE site_id = ?1 AND kind = ?2",
+            [site.as_str(), kind.code()],
+        )?;
         for band in &plan.bands {
             self.conn().execute(
-                "INSERT INTO slot_bands (kind, starts, ends, capacity) VALUES (?1, ?2, ?3, ?4)",
+                "INSERT INTO slot_bands (site_id, kind, starts, ends, capacity) VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![
+                    site.as_str(),
                     kind.code(),
                     band.starts.format(TIME).to_string(),
                     band.ends.format(TIME).to_string(),
@@ -929,11 +971,12 @@ impl Store {
 
     fn apply_capacity(
         &self,
+        site: &SiteId,
         day: NaiveDate,
         band_starts: NaiveTime,
         capacity: Option<u32>,
     ) -> Result<Outcome> {
-        let plan = self.slot_plan(self.plan_kind(day)?)?;
+        let plan = self.warm_slot_plan(site, self.plan_kind(day)?)?;
         if !plan.bands.iter().any(|b| b.starts == band_starts) {
             return Err(Error::Invalid(format!(
                 "no band starts at {}",
@@ -951,13 +994,13 @@ impl Store {
                 ))
             }
             Some(c) => self.conn().execute(
-                "INSERT INTO capacity_overrides (day, starts, capacity) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (day, starts) DO UPDATE SET capacity = excluded.capacity",
-                params![d, s, c],
+                "INSERT INTO capacity_overrides (site_id, day, starts, capacity) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (site_id, day, starts) DO UPDATE SET capacity = excluded.capacity",
+                params![site.as_str(), d, s, c],
             )?,
             None => self.conn().execute(
-                "DELETE FROM capacity_overrides WHERE day = ?1 AND starts = ?2",
-                params![d, s],
+                "DELETE FROM capacity_overrides WHERE site_id = ?1 AND day = ?2 AND starts = ?3",
+                params![site.as_str(), d, s],
             )?,
         };
         self.plan_changed(|| self.overbooked_on(day))
@@ -1055,7 +1098,11 @@ impl Store {
     }
 
     /// The day's plan and slots with capacity (overrides applied) and places taken.
-    pub(super) fn day_slots(&self, day: NaiveDate) -> Result<(PlanKind, SlotPlan, Vec<SlotInfo>)> {
+    pub(super) fn day_slots(
+        &self,
+        site: &SiteId,
+        day: NaiveDate,
+    ) -> Result<(PlanKind, SlotPlan, Vec<SlotInfo>)> {
         // One look at what is kept warm for the whole check (nothing is written meanwhile).
         let look = self.warm_look()?;
         let (opens, closes, kind, closure) = match self.day_status_in(look, day)? {
@@ -1083,8 +1130,8 @@ impl Store {
                 })
             }
         };
-        let plan = self.slot_plan_in(look, kind)?;
-        let overrides = self.capacity_overrides_in(look, day)?;
+        let plan = self.slot_plan_in(look, site, kind)?;
+        let overrides = self.capacity_overrides_in(look, site, day)?;
         let mut slots: Vec<SlotInfo> = plan
             .slot_starts(opens, closes)
             .into_iter()
@@ -1117,7 +1164,7 @@ impl Store {
                 }
             })
             .collect();
-        for (starts, n, held) in self.places_held_in(look, day)? {
+        for (starts, n, held) in self.places_held_in(look, site, day)? {
             let start = minute_of_day(starts);
             for i in 0..n {
                 let m = start + i * plan.slot_minutes;
@@ -1126,8 +1173,15 @@ impl Store {
                 }
             }
         }
-        // On the hub, places set aside for other seats are not free for this mutation.
-        for (starts, places) in self.escrowed_elsewhere(day)? {
+        // On the hub, places set aside for other seats are not free for this mutation. (Escrow
+        // is dealt for the seats' site, the city's first; per site with docs/design/sites.md
+        // §2.6.)
+        let escrowed = if *site == self.site()? {
+            self.escrowed_elsewhere(day)?
+        } else {
+            HashMap::new()
+        };
+        for (starts, places) in escrowed {
             let starts = parse_time(&starts)?;
             if let Some(slot) = slots.iter_mut().find(|s| s.starts == starts) {
                 slot.taken += places;

@@ -1,12 +1,132 @@
 //! The city's sites as the store holds them (table `sites`, migration 0018), and the site a
 //! row of a citizen's business belongs to. See docs/design/sites.md.
-use rusqlite::OptionalExtension;
+use rusqlite::{params, OptionalExtension};
 
-use crate::{site::SiteId, Error, Result};
+use crate::{
+    mutation::Mutation,
+    reservation_number::ReservationNumber,
+    site::{check_name, Site, SiteId, SiteKind, SiteMutation},
+    Error, Result,
+};
 
 use super::Store;
 
 impl Store {
+    /// The city's sites, in their order (closed ones too).
+    pub fn sites(&self) -> Result<Vec<Site>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT id, name, kind, position, active FROM sites ORDER BY position, id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, u32>(3)?,
+                r.get::<_, bool>(4)?,
+            ))
+        })?;
+        rows.map(|row| {
+            let (id, name, kind, position, active) = row?;
+            Ok(Site {
+                id: id.parse()?,
+                // A store from before sites has the name only in its own settings.
+                name: if name.is_empty() {
+                    self.meta().site_name.clone()
+                } else {
+                    name
+                },
+                kind: SiteKind::from_code(&kind)?,
+                position,
+                active,
+            })
+        })
+        .collect()
+    }
+
+    /// Adds a site (manager); its slot plans start as a copy of the first site's.
+    pub fn add_site(&self, id: SiteId, name: &str, kind: SiteKind) -> Result<Site> {
+        self.execute(Mutation::Site(SiteMutation::AddSite {
+            id: id.clone(),
+            name: name.to_owned(),
+            kind,
+        }))?;
+        self.site_by_id(&id)
+    }
+
+    /// Renames a site, or closes it for good or opens it again (manager).
+    pub fn change_site(&self, id: SiteId, name: &str, active: bool) -> Result<Site> {
+        self.execute(Mutation::Site(SiteMutation::ChangeSite {
+            id: id.clone(),
+            name: name.to_owned(),
+            active,
+        }))?;
+        self.site_by_id(&id)
+    }
+
+    fn site_by_id(&self, id: &SiteId) -> Result<Site> {
+        self.sites()?
+            .into_iter()
+            .find(|s| &s.id == id)
+            .ok_or(Error::NotFound("site"))
+    }
+
+    /// Applies a change to the sites.
+    pub(super) fn apply_site(&self, m: &SiteMutation) -> Result<()> {
+        match m {
+            SiteMutation::AddSite { id, name, kind } => {
+                let name = check_name(name)?;
+                let first = self.site()?;
+                self.conn()
+                    .execute(
+                        "INSERT INTO sites (id, name, kind, position, active)
+                         VALUES (?1, ?2, ?3, (SELECT coalesce(max(position), 0) + 1 FROM sites), 1)",
+                        params![id.as_str(), name, kind.code()],
+                    )
+                    .map_err(|e| match e.sqlite_error_code() {
+                        Some(rusqlite::ErrorCode::ConstraintViolation) => {
+                            Error::Invalid(format!("site {id} already exists"))
+                        }
+                        _ => e.into(),
+                    })?;
+                self.conn().execute(
+                    "INSERT INTO slot_plans (site_id, kind, slot_minutes)
+                     SELECT ?1, kind, slot_minutes FROM slot_plans WHERE site_id = ?2 ORDER BY kind",
+                    [id.as_str(), first.as_str()],
+                )?;
+                self.conn().execute(
+                    "INSERT INTO slot_bands (site_id, kind, starts, ends, capacity)
+                     SELECT ?1, kind, starts, ends, capacity FROM slot_bands WHERE site_id = ?2
+                     ORDER BY kind, starts",
+                    [id.as_str(), first.as_str()],
+                )?;
+            }
+            SiteMutation::ChangeSite { id, name, active } => {
+                let name = check_name(name)?;
+                if !active && self.site()? == *id {
+                    let others: i64 = self.conn().query_row(
+                        "SELECT count(*) FROM sites WHERE kind = 'counter' AND active = 1 AND id <> ?1",
+                        [id.as_str()],
+                        |r| r.get(0),
+                    )?;
+                    if others == 0 {
+                        return Err(Error::NotAllowed(
+                            "the city's only open counter site cannot be closed".into(),
+                        ));
+                    }
+                }
+                let n = self.conn().execute(
+                    "UPDATE sites SET name = ?2, active = ?3 WHERE id = ?1",
+                    params![id.as_str(), name, active],
+                )?;
+                if n == 0 {
+                    return Err(Error::NotFound("site"));
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// The site this PC works for: the city's first open counter site. (A seat assigned to
     /// another site by the hub comes with partitioned replication, docs/design/sites.md §2.5;
     /// until then every store of a city works for its first site, `main` after the upgrade.)
@@ -33,9 +153,17 @@ impl Store {
         if let Mutation::Reservation(ReservationMutation::Book(book)) = original {
             return Ok(book.site.clone());
         }
-        let Ok(number) = subject.parse::<crate::reservation_number::ReservationNumber>() else {
-            return self.site();
-        };
+        match subject.parse() {
+            Ok(number) => match self.site_of_reservation(number) {
+                Err(Error::NotFound(_)) => self.site(),
+                found => found,
+            },
+            Err(_) => self.site(),
+        }
+    }
+
+    /// The site of reservation `number`.
+    pub(crate) fn site_of_reservation(&self, number: ReservationNumber) -> Result<SiteId> {
         let site: Option<String> = self
             .conn()
             .query_row(
@@ -44,7 +172,21 @@ impl Store {
                 |r| r.get(0),
             )
             .optional()?;
-        site.map_or_else(|| self.site(), |s| s.parse())
+        site.ok_or(Error::NotFound("reservation"))?.parse()
+    }
+
+    /// Refuses a change to the plans of a site that does not exist.
+    pub(crate) fn check_site(&self, site: &SiteId) -> Result<()> {
+        let known: bool = self.conn().query_row(
+            "SELECT EXISTS (SELECT 1 FROM sites WHERE id = ?1)",
+            [site.as_str()],
+            |r| r.get(0),
+        )?;
+        if known {
+            Ok(())
+        } else {
+            Err(Error::Invalid(format!("no site {site}")))
+        }
     }
 
     /// Rows of a citizen's business that do not say the site they belong to: a site that is

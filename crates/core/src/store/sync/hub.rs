@@ -1044,9 +1044,10 @@ impl Store {
                 [today.format(DATE).to_string()],
             )?;
             let mut slot_index = 0usize;
+            let site = self.site()?;
             for offset in 0..ESCROW_DAYS {
                 let day = today + chrono::Days::new(offset);
-                let Ok((_, _, slots)) = self.day_slots(day) else {
+                let Ok((_, _, slots)) = self.day_slots(&site, day) else {
                     continue; // closed
                 };
                 let d = day.format(DATE).to_string();

@@ -730,17 +730,17 @@ pub fn convergence_problems(hub: &Store, seats: &[&Store]) -> Result<Vec<String>
             ids.len()
         ));
     }
-    let days: Vec<String> = hub
+    let days: Vec<(String, String)> = hub
         .conn()
-        .prepare("SELECT DISTINCT day FROM reservations")?
-        .query_map([], |r| r.get(0))?
+        .prepare("SELECT DISTINCT site_id, day FROM reservations")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
-    for day in days {
+    for (site, day) in days {
         let day = parse_date(&day)?;
-        if let Ok((_, _, slots)) = hub.day_slots(day) {
+        if let Ok((_, _, slots)) = hub.day_slots(&site.parse()?, day) {
             for slot in slots.iter().filter(|s| s.taken > s.capacity) {
                 problems.push(format!(
-                    "{day} {}: {} taken of {}",
+                    "{site} {day} {}: {} taken of {}",
                     slot.starts, slot.taken, slot.capacity
                 ));
             }

@@ -852,7 +852,7 @@ impl Store {
         starts: NaiveTime,
         slots: u32,
     ) -> Result<Vec<String>> {
-        let (_, plan, _) = self.day_slots(day)?;
+        let (_, plan, _) = self.day_slots(&self.site()?, day)?;
         Ok((0..slots)
             .map(|i| {
                 (starts + chrono::Duration::minutes(i64::from(i * plan.slot_minutes)))
@@ -1606,6 +1606,7 @@ mod tests {
         };
         seat.execute(Mutation::Plan(crate::mutation::PlanMutation::SetSlotPlan {
             kind: PlanKind::Regular,
+            site: Default::default(),
             plan,
         }))
         .unwrap();

@@ -1,0 +1,163 @@
+//! Several sites of one city (issue 21; seed 002 §2: 本庁舎, アクタ西宮ステーション, 分室, the call
+//! center): each site has its own slot plan and its own places, its board shows its own
+//! bookings, and every row of a citizen's business says which site it belongs to.
+use madoguchi_core::{
+    mutation::{Mutation, PlanMutation, ReservationMutation},
+    reservation::{Band, Book, Channel, PlanKind, Procedure, SlotPlan},
+    site::{SiteId, SiteKind},
+    Error, Store,
+};
+
+mod common;
+use common::{d, person, store, t, DAY};
+
+fn ekimae() -> SiteId {
+    "ekimae".parse().unwrap()
+}
+
+/// A booking for `site` made as the call center does: the site is chosen, not this PC's.
+fn book_at(s: &Store, site: &SiteId, h: u32, m: u32, who: usize) -> madoguchi_core::Result<()> {
+    let mut book = Book::new(
+        madoguchi_core::reservation_number::ReservationNumber::random(&mut rand::thread_rng()),
+        d(DAY),
+        t(h, m),
+        Channel::Phone,
+        vec![person(who, &[Procedure::CardIssue])],
+        "",
+    );
+    book.site = site.clone();
+    s.execute(Mutation::Reservation(ReservationMutation::Book(book)))
+        .map(drop)
+}
+
+#[test]
+fn a_store_from_before_is_one_site_and_new_sites_start_with_its_plan() {
+    let (_tmp, s) = store();
+    let sites = s.sites().unwrap();
+    assert_eq!(sites.len(), 1);
+    assert_eq!(sites[0].id, SiteId::main());
+    assert_eq!(
+        sites[0].name, "テスト市",
+        "the name falls back to the store's"
+    );
+    assert_eq!(s.site().unwrap(), SiteId::main());
+
+    let added = s.add_site(ekimae(), "駅前", SiteKind::Counter).unwrap();
+    assert_eq!((added.position, added.active), (2, true));
+    assert!(matches!(
+        s.add_site(ekimae(), "駅前", SiteKind::Counter),
+        Err(Error::Invalid(_))
+    ));
+    assert!(matches!(
+        s.add_site("bunshitsu".parse().unwrap(), "  ", SiteKind::Counter),
+        Err(Error::Invalid(_))
+    ));
+    // This PC still works for the first site.
+    assert_eq!(s.site().unwrap(), SiteId::main());
+    let renamed = s
+        .change_site(ekimae(), "アクタ西宮ステーション", true)
+        .unwrap();
+    assert_eq!(renamed.name, "アクタ西宮ステーション");
+    // The only open counter cannot be closed; another one can.
+    s.change_site(ekimae(), "アクタ西宮ステーション", false)
+        .unwrap();
+    assert!(matches!(
+        s.change_site(SiteId::main(), "本庁舎", false),
+        Err(Error::NotAllowed(_))
+    ));
+    assert!(s.site_problems().unwrap().is_empty());
+}
+
+#[test]
+fn each_site_has_its_own_places_plan_and_board() {
+    let (_tmp, s) = store();
+    s.add_site(ekimae(), "駅前", SiteKind::Counter).unwrap();
+    s.add_site(
+        "callcenter".parse().unwrap(),
+        "コールセンター",
+        SiteKind::Desk,
+    )
+    .unwrap();
+    // 駅前 has two seats.
+    s.execute(Mutation::Plan(PlanMutation::SetSlotPlan {
+        kind: PlanKind::Regular,
+        plan: SlotPlan {
+            slot_minutes: 15,
+            bands: vec![Band {
+                starts: t(10, 0),
+                ends: t(16, 0),
+                capacity: 2,
+            }],
+        },
+        site: ekimae(),
+    }))
+    .unwrap();
+    // 本庁舎's 10:00 is full (4 places, 2 slots each booking of 30 minutes).
+    for who in 0..4 {
+        book_at(&s, &SiteId::main(), 10, 0, who).unwrap();
+    }
+    assert!(matches!(
+        book_at(&s, &SiteId::main(), 10, 0, 9),
+        Err(Error::SlotFull { .. })
+    ));
+    // 駅前's places are its own: two, whatever 本庁舎 holds.
+    book_at(&s, &ekimae(), 10, 0, 10).unwrap();
+    book_at(&s, &ekimae(), 10, 0, 11).unwrap();
+    assert!(matches!(
+        book_at(&s, &ekimae(), 10, 0, 12),
+        Err(Error::SlotFull { .. })
+    ));
+    // The call center books for others and serves nobody; an unknown site is refused.
+    assert!(matches!(
+        book_at(&s, &"callcenter".parse().unwrap(), 11, 0, 13),
+        Err(Error::Invalid(_))
+    ));
+    assert!(matches!(
+        book_at(&s, &"nowhere".parse().unwrap(), 11, 0, 14),
+        Err(Error::Invalid(_))
+    ));
+
+    // This PC is 本庁舎's: its board and schedule are 本庁舎's only.
+    let board = s.day_board(d(DAY)).unwrap();
+    assert_eq!(board.reservations.len(), 4);
+    let ten = board.slots.iter().find(|x| x.starts == t(10, 0)).unwrap();
+    assert_eq!((ten.taken, ten.capacity), (4, 4));
+    assert_eq!(s.slot_plan(PlanKind::Regular).unwrap().bands.len(), 3);
+
+    // Checked in at 駅前: the cases and their checklists are 駅前's rows.
+    let number = s
+        .reservations_on(d(DAY))
+        .unwrap()
+        .into_iter()
+        .find(|r| r.people[0].name_kana.expose() == "ヤマダ タロウ10")
+        .unwrap()
+        .number;
+    s.check_in(number).unwrap();
+    assert!(
+        s.site_problems().unwrap().is_empty(),
+        "{:?}",
+        s.site_problems()
+    );
+
+    // A plan change at 駅前 leaves 本庁舎's bookings alone, and finds 駅前's that no longer fit.
+    let outcome = s
+        .execute(Mutation::Plan(PlanMutation::SetSlotPlan {
+            kind: PlanKind::Regular,
+            plan: SlotPlan {
+                slot_minutes: 15,
+                bands: vec![Band {
+                    starts: t(10, 0),
+                    ends: t(16, 0),
+                    capacity: 1,
+                }],
+            },
+            site: ekimae(),
+        }))
+        .unwrap();
+    let needs = match outcome {
+        madoguchi_core::store::Outcome::PlanChanged { needs_follow_up } => needs_follow_up,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(needs.len(), 1, "one of 駅前's two 10:00 bookings");
+    assert_eq!(s.overbooked_on(d(DAY)).unwrap().len(), 1);
+}
