@@ -75,6 +75,13 @@ ALTER TABLE slot_plans_v2 RENAME TO slot_plans;
 ALTER TABLE slot_bands_v2 RENAME TO slot_bands;
 ALTER TABLE capacity_overrides_v2 RENAME TO capacity_overrides;
 
+-- Which site each seat works for (set by the enrolment code it used, moved by a manager at
+-- the hub), and on the seat, what the hub said at the last hello (NULL before: the city's
+-- first site).
+ALTER TABLE hub_seats ADD COLUMN site_id TEXT NOT NULL DEFAULT 'main';
+ALTER TABLE hub_enrolment_codes ADD COLUMN site_id TEXT;
+ALTER TABLE sync_link ADD COLUMN site_id TEXT;
+
 -- The rows' text changed (a new column), so the digests are computed again at open. The
 -- hub's digests logged after earlier entries describe the rows without it: a seat behind the
 -- head loads a snapshot ('compacted') instead of replaying entries it could not verify, and a

@@ -80,4 +80,8 @@ pub struct BookRequest {
     #[serde(default)]
     #[ts(optional)]
     pub revisit_of: Option<ReservationNumber>,
+    /// The site the citizen comes to (default: this PC's).
+    #[serde(default)]
+    #[ts(optional, type = "string")]
+    pub site: Option<madoguchi_core::site::SiteId>,
 }

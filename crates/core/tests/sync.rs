@@ -1585,3 +1585,52 @@ fn a_site_added_on_one_seat_reaches_every_store_with_its_plan_and_bookings() {
         assert_eq!(s.day_board(d(DAY)).unwrap().reservations.len(), 1);
     }
 }
+
+#[test]
+fn a_seat_enrolled_for_a_site_works_for_it_with_nobody_signed_in() {
+    let mut net = Net::new(1);
+    let ekimae: madoguchi_core::site::SiteId = "ekimae".parse().unwrap();
+    net.seats[0]
+        .s()
+        .add_site(
+            ekimae.clone(),
+            "駅前",
+            madoguchi_core::site::SiteKind::Counter,
+        )
+        .unwrap();
+    net.heal();
+    // A code made for 駅前 enrols a seat of 駅前; a code for no open site is refused.
+    let code = net.hub().hub_enrolment_code_for(&ekimae).unwrap();
+    let id = Uuid::now_v7();
+    let record = net
+        .hub()
+        .hub_enrol(&code, id, "駅前1", "fp-ekimae", 0)
+        .unwrap();
+    assert_eq!(record.site_id, ekimae);
+    assert!(net
+        .hub()
+        .hub_enrolment_code_for(&"nowhere".parse().unwrap())
+        .is_err());
+    // The second PC, unlocked with nobody signed in, is moved to 駅前 by the manager at the hub:
+    // at its next sync it works for 駅前 and its board is 駅前's.
+    net.add_seat(false);
+    assert_eq!(
+        net.seats[1].s().site().unwrap(),
+        madoguchi_core::site::SiteId::main()
+    );
+    net.hub()
+        .hub_set_seat_site(net.seats[1].id, &ekimae)
+        .unwrap();
+    net.sync(1, false);
+    assert_eq!(net.seats[1].s().site().unwrap(), ekimae);
+    book(net.seats[0].s(), DAY, 10, 0, 1).unwrap();
+    net.heal();
+    assert!(net.problems().is_empty(), "{:?}", net.problems());
+    let seat = &mut net.seats[1];
+    let store = seat.store.take().unwrap().act_as_site("tests");
+    assert_eq!(store.reservations_on(d(DAY)).unwrap().len(), 1);
+    assert!(
+        store.day_board(d(DAY)).unwrap().reservations.is_empty(),
+        "本庁舎's booking is not on 駅前's board"
+    );
+}

@@ -28,6 +28,7 @@ use std::{
 };
 
 use madoguchi_core::{
+    site::SiteId,
     store::sync::{protocol::ManagerProof, HubDone, HubJob, Pulled, SeatRecord},
     sync::{Envelope, PushResult, Quota},
     Store,
@@ -400,15 +401,21 @@ impl Hub {
 
     /// A new one-time enrolment string for the manager to type on the new seat.
     pub async fn enrolment_string(&self) -> Result<String> {
-        self.enrolment_string_for(None).await
+        self.enrolment_string_for(None, None).await
     }
 
-    /// A one-time enrolment string: for a new seat, or (`Some`) re-admitting that revoked seat.
-    pub async fn enrolment_string_for(&self, seat: Option<Uuid>) -> Result<String> {
+    /// A one-time enrolment string: for a new seat (of `site`, or the city's first), or
+    /// (`seat`) re-admitting that revoked seat.
+    pub async fn enrolment_string_for(
+        &self,
+        seat: Option<Uuid>,
+        site: Option<SiteId>,
+    ) -> Result<String> {
         let code = self
-            .with_store(move |s| match seat {
-                Some(id) => s.hub_readmission_code(id),
-                None => s.hub_enrolment_code(),
+            .with_store(move |s| match (seat, site) {
+                (Some(id), _) => s.hub_readmission_code(id),
+                (None, Some(site)) => s.hub_enrolment_code_for(&site),
+                (None, None) => s.hub_enrolment_code(),
             })
             .await?;
         Ok(tls::enrolment_string(&code, &self.fingerprint))
@@ -662,15 +669,20 @@ impl Hub {
                 }
             }
             (None, _) => Err(Error::Store(madoguchi_core::Error::NotEnrolled)),
-            (Some(s), Request::NewCode { manager, seat }) => {
-                match self.admin(&s, manager, "enrolment_code").await {
-                    Ok(()) => self
-                        .enrolment_string_for(seat)
-                        .await
-                        .map(|enrolment| Response::Code { enrolment }),
-                    Err(e) => Err(e),
-                }
-            }
+            (
+                Some(s),
+                Request::NewCode {
+                    manager,
+                    seat,
+                    site,
+                },
+            ) => match self.admin(&s, manager, "enrolment_code").await {
+                Ok(()) => self
+                    .enrolment_string_for(seat, site)
+                    .await
+                    .map(|enrolment| Response::Code { enrolment }),
+                Err(e) => Err(e),
+            },
             (Some(s), Request::Seats { manager }) => {
                 match self.admin(&s, manager, "seat_list").await {
                     Ok(()) => self.seats().await.map(|seats| Response::SeatList { seats }),

@@ -278,7 +278,8 @@ async fn hub_administration_needs_a_managers_pin_checked_by_the_hub() {
             refused(
                 conn.call(&Request::NewCode {
                     manager: proof(who, pin),
-                    seat: None
+                    seat: None,
+                    site: None
                 })
                 .await
             ),
@@ -319,6 +320,7 @@ async fn hub_administration_needs_a_managers_pin_checked_by_the_hub() {
         .call(&Request::NewCode {
             manager: proof("D001", "2345"),
             seat: None,
+            site: None,
         })
         .await
         .unwrap()
@@ -405,6 +407,7 @@ async fn enrolment_cannot_take_over_a_seat_and_a_revoked_seat_stays_out() {
         .call(&Request::NewCode {
             manager: proof("M001", "1234"),
             seat: Some(second_id),
+            site: None,
         })
         .await
         .unwrap()

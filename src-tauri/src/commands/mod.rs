@@ -22,6 +22,7 @@ use crate::{
 
 pub mod people;
 pub mod reports;
+pub mod sites;
 pub mod sync;
 pub mod wipe;
 
@@ -88,17 +89,26 @@ fn with_store<T>(
     Ok(result)
 }
 
-/// The board of one day (`YYYY-MM-DD`).
+/// The board of one day (`YYYY-MM-DD`) at `site` (default: this PC's).
 #[tauri::command]
-pub fn day_board(state: State<'_, AppState>, day: NaiveDate) -> CmdResult<DayBoard> {
-    with_store(&state, |s| s.day_board(day))
+pub fn day_board(
+    state: State<'_, AppState>,
+    day: NaiveDate,
+    site: Option<madoguchi_core::site::SiteId>,
+) -> CmdResult<DayBoard> {
+    with_store(&state, |s| match site {
+        Some(site) => s.day_board_at(&site, day),
+        None => s.day_board(day),
+    })
 }
 
 /// Books a visit.
 #[tauri::command]
 pub fn book(state: State<'_, AppState>, request: BookRequest) -> CmdResult<ReservationSummary> {
     with_store(&state, |s| {
-        s.book_with_intake(
+        let site = request.site.map_or_else(|| s.site(), Ok)?;
+        s.book_at_site(
+            &site,
             request.day,
             request.starts,
             request.channel,

@@ -1,6 +1,7 @@
 //! Sync commands: the status indicator, the conflicts list, and this seat's enrolment (plus
 //! the hub's seat list and revocation, asked of the hub by a manager at an enrolled seat).
 use madoguchi_core::mutation::{ConflictMutation, Mutation};
+use madoguchi_core::site::SiteId;
 use madoguchi_core::store::{
     sync::{protocol::ManagerProof, ConflictView, SeatRecord},
     Pin,
@@ -165,17 +166,19 @@ fn unexpected() -> AppError {
     madoguchi_sync::Error::Protocol("unexpected answer".into()).into()
 }
 
-/// A one-time enrolment string for a new seat, or (`seat_id`) one that re-admits that revoked
-/// seat.
+/// A one-time enrolment string for a new seat (of `site`, or the city's first), or
+/// (`seat_id`) one that re-admits that revoked seat.
 #[tauri::command]
 pub async fn hub_new_code(
     state: State<'_, AppState>,
     pin: String,
     seat_id: Option<Uuid>,
+    site: Option<SiteId>,
 ) -> CmdResult<String> {
     match ask_hub(&state, "sync_new_code", pin, |manager| Request::NewCode {
         manager,
         seat: seat_id,
+        site,
     })
     .await?
     {

@@ -35,4 +35,8 @@ intake?: Array<PhoneIntake>,
 /**
  * For a second visit: the first reservation.
  */
-revisitOf?: ReservationNumber, };
+revisitOf?: ReservationNumber, 
+/**
+ * The site the citizen comes to (default: this PC's).
+ */
+site?: string, };

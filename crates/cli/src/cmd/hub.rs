@@ -3,7 +3,7 @@ use std::{net::SocketAddr, process::ExitCode};
 
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
-use madoguchi_core::DataDir;
+use madoguchi_core::{site::SiteId, DataDir};
 use madoguchi_sync::hub::Hub as Server;
 
 use super::open_as_site;
@@ -32,9 +32,19 @@ enum HubCommand {
         /// A revoked seat's id (see `hub seats`).
         #[arg(long)]
         seat: Option<uuid::Uuid>,
+        /// The site the new seat works for (its code, e.g. `ekimae`; default: the first site).
+        #[arg(long, conflicts_with = "seat")]
+        site: Option<SiteId>,
     },
     /// List the enrolled seats.
     Seats,
+    /// Move an enrolled seat to another site (it hears it at its next sync).
+    SeatSite {
+        /// The seat's id (see `hub seats`).
+        seat_id: uuid::Uuid,
+        /// The site's code.
+        site: SiteId,
+    },
     /// Revoke a seat: it is cut off and must enrol again with a new code.
     Revoke {
         /// The seat's id (see `hub seats`).
@@ -60,15 +70,19 @@ impl Hub {
                         r = task => r?,
                     }
                 }
-                HubCommand::Code { seat } => {
-                    println!("{}", hub.enrolment_string_for(seat).await?);
+                HubCommand::Code { seat, site } => {
+                    println!("{}", hub.enrolment_string_for(seat, site).await?);
                     eprintln!("Type it on the new seat within 10 minutes: madoguchi enrol --hub <address> --code <this>");
                 }
                 HubCommand::Seats => {
                     for s in hub.seats().await? {
                         let state = s.revoked_at.as_deref().map_or("enrolled".to_owned(), |t| format!("revoked {t}"));
-                        println!("{}  {}  {}  last seq {}  {}", s.seat_id, s.name, state, s.last_seq, s.last_seen.as_deref().unwrap_or("never seen"));
+                        println!("{}  {}  site {}  {}  last seq {}  {}", s.seat_id, s.name, s.site_id, state, s.last_seq, s.last_seen.as_deref().unwrap_or("never seen"));
                     }
+                }
+                HubCommand::SeatSite { seat_id, site } => {
+                    let seat = hub.with_store(move |s| s.hub_set_seat_site(seat_id, &site)).await?;
+                    println!("{} ({}) now works for site {}", seat.name, seat.seat_id, seat.site_id);
                 }
                 HubCommand::Revoke { seat_id } => {
                     hub.revoke(seat_id).await?;

@@ -9,6 +9,7 @@ use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
 use super::{reservations::Outcome, ReservationSummary, Store, DATETIME};
+use crate::site::SiteId;
 use crate::{
     checklist::{CaseInput, CheckOutcome, Evaluation, IntakeScript, Mark, Rules, Stage},
     reservation::{ApplicantType, Book, Channel, PhoneIntake, Procedure},
@@ -130,6 +131,26 @@ impl Store {
         intake: Vec<PhoneIntake>,
         revisit_of: Option<ReservationNumber>,
     ) -> Result<ReservationSummary> {
+        let site = self.site()?;
+        self.book_at_site(
+            &site, day, starts, channel, people, notes, intake, revisit_of,
+        )
+    }
+
+    /// [`Store::book_with_intake`] for another site (the call center books for every site; a
+    /// counter books a citizen who prefers the station counter there).
+    #[allow(clippy::too_many_arguments)]
+    pub fn book_at_site(
+        &self,
+        site: &SiteId,
+        day: chrono::NaiveDate,
+        starts: chrono::NaiveTime,
+        channel: Channel,
+        people: Vec<(NewApplicant, ApplicantType, Vec<Procedure>)>,
+        notes: &str,
+        intake: Vec<PhoneIntake>,
+        revisit_of: Option<ReservationNumber>,
+    ) -> Result<ReservationSummary> {
         self.check_booking_rules(
             day,
             starts,
@@ -141,7 +162,7 @@ impl Store {
             self.reservation(first)?;
         }
         let mut book = Book::new(self.fresh_number()?, day, starts, channel, people, notes);
-        book.site = self.site()?;
+        book.site = site.clone();
         book.intake = intake;
         book.revisit_of = revisit_of;
         match self.execute(Mutation::Reservation(ReservationMutation::Book(book)))? {

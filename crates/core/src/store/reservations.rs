@@ -534,8 +534,13 @@ impl Store {
 
     /// The board of one day at this site: its status, slots and reservations.
     pub fn day_board(&self, day: NaiveDate) -> Result<DayBoard> {
+        self.day_board_at(&self.site()?, day)
+    }
+
+    /// The board of one day at `site`.
+    pub fn day_board_at(&self, site: &SiteId, day: NaiveDate) -> Result<DayBoard> {
         self.audit_read("day_board", &day.format(DATE).to_string())?;
-        let site = self.site()?;
+        let site = site.clone();
         let (bands, slots) = match self.day_slots(&site, day) {
             Ok((_, plan, slots)) => {
                 let overrides = self.warm_capacity_overrides(&site, day)?;

@@ -127,18 +127,21 @@ impl Store {
         Ok(())
     }
 
-    /// The site this PC works for: the city's first open counter site. (A seat assigned to
-    /// another site by the hub comes with partitioned replication, docs/design/sites.md §2.5;
-    /// until then every store of a city works for its first site, `main` after the upgrade.)
+    /// The site this PC works for: the one the hub assigned it (told at every hello), or,
+    /// before that and on the hub, the city's first open counter site (`main` in a store from
+    /// before sites).
     pub fn site(&self) -> Result<SiteId> {
         let id: Option<String> = self
             .conn()
             .query_row(
-                "SELECT id FROM sites WHERE kind = 'counter' AND active = 1 ORDER BY position, id LIMIT 1",
+                "SELECT coalesce(
+                     (SELECT s.id FROM sync_link l JOIN sites s ON s.id = l.site_id WHERE l.id = 1),
+                     (SELECT id FROM sites WHERE kind = 'counter' AND active = 1 ORDER BY position, id LIMIT 1))",
                 [],
                 |r| r.get(0),
             )
-            .optional()?;
+            .optional()?
+            .flatten();
         id.map_or_else(|| Ok(SiteId::main()), |id| id.parse())
     }
 

@@ -21,6 +21,7 @@ use super::{
 };
 use crate::{
     people::{Actor, Role},
+    site::SiteId,
     store::{migrate, Store, DATE, TIME},
     sync::{ConflictRecord, Entry, Envelope, Origin, PushOutcome, PushResult, Quota},
     Error, Result,
@@ -170,6 +171,7 @@ impl Store {
                     app_version: env!("CARGO_PKG_VERSION").to_owned(),
                     schema_version: migrate::known_version(),
                     last_seq: seat.last_seq,
+                    site: seat.site_id,
                 })
             }
             Request::Push { batch } => Answer::Pushed {
@@ -359,7 +361,7 @@ impl Store {
     pub fn hub_seat(&self, seat_id: Uuid) -> Result<SeatRecord> {
         self.conn()
             .query_row(
-                "SELECT seat_id, name, fingerprint, revoked_at, last_seq, last_seen, site_through FROM hub_seats WHERE seat_id = ?1",
+                "SELECT seat_id, name, fingerprint, revoked_at, last_seq, last_seen, site_through, site_id FROM hub_seats WHERE seat_id = ?1",
                 [seat_id.to_string()],
                 seat_record,
             )
@@ -373,7 +375,7 @@ impl Store {
         let seat = self
             .conn()
             .query_row(
-                "SELECT seat_id, name, fingerprint, revoked_at, last_seq, last_seen, site_through FROM hub_seats WHERE fingerprint = ?1",
+                "SELECT seat_id, name, fingerprint, revoked_at, last_seq, last_seen, site_through, site_id FROM hub_seats WHERE fingerprint = ?1",
                 [fingerprint],
                 seat_record,
             )
@@ -388,16 +390,45 @@ impl Store {
     /// Every seat the hub has enrolled, revoked ones included.
     pub fn hub_seats(&self) -> Result<Vec<SeatRecord>> {
         let mut stmt = self.conn().prepare(
-            "SELECT seat_id, name, fingerprint, revoked_at, last_seq, last_seen, site_through FROM hub_seats ORDER BY position",
+            "SELECT seat_id, name, fingerprint, revoked_at, last_seq, last_seen, site_through, site_id FROM hub_seats ORDER BY position",
         )?;
         let rows = stmt.query_map([], seat_record)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// A new one-time enrolment code for a new seat (valid [`ENROLMENT_CODE_MINUTES`] minutes,
-    /// once).
+    /// A new one-time enrolment code for a new seat of the city's first site (valid
+    /// [`ENROLMENT_CODE_MINUTES`] minutes, once).
     pub fn hub_enrolment_code(&self) -> Result<String> {
-        self.hub_new_code(None)
+        self.hub_new_code(None, None)
+    }
+
+    /// A new one-time enrolment code for a new seat of `site`.
+    pub fn hub_enrolment_code_for(&self, site: &SiteId) -> Result<String> {
+        self.hub_check_seat_site(site)?;
+        self.hub_new_code(None, Some(site))
+    }
+
+    /// Moves an enrolled seat to another site (a PC moved, an outreach laptop prepared); it
+    /// hears it at its next hello.
+    pub fn hub_set_seat_site(&self, seat_id: Uuid, site: &SiteId) -> Result<SeatRecord> {
+        self.hub_check_seat_site(site)?;
+        let n = self.conn().execute(
+            "UPDATE hub_seats SET site_id = ?2 WHERE seat_id = ?1 AND revoked_at IS NULL",
+            [seat_id.to_string(), site.to_string()],
+        )?;
+        if n == 0 {
+            return Err(Error::NotFound("enrolled seat"));
+        }
+        tracing::info!(%seat_id, %site, "seat moved to another site");
+        self.hub_seat(seat_id)
+    }
+
+    fn hub_check_seat_site(&self, site: &SiteId) -> Result<()> {
+        if self.sites()?.iter().any(|s| &s.id == site && s.active) {
+            Ok(())
+        } else {
+            Err(Error::Invalid(format!("no open site {site}")))
+        }
     }
 
     /// A one-time code that re-admits one revoked seat (a manager's decision: the seat was
@@ -414,11 +445,11 @@ impl Store {
         match revoked {
             None => Err(Error::NotFound("enrolled seat")),
             Some(None) => Err(Error::SeatIdInUse(seat_id.to_string())),
-            Some(Some(_)) => self.hub_new_code(Some(seat_id)),
+            Some(Some(_)) => self.hub_new_code(Some(seat_id), None),
         }
     }
 
-    fn hub_new_code(&self, seat: Option<Uuid>) -> Result<String> {
+    fn hub_new_code(&self, seat: Option<Uuid>, site: Option<&SiteId>) -> Result<String> {
         use rand::Rng as _;
         // 12 characters from an alphabet without look-alikes: 60 bits, once, for 10 minutes,
         // and the hub limits how often strangers may try.
@@ -429,11 +460,12 @@ impl Store {
             .collect();
         let code = format!("{}-{}-{}", &raw[0..4], &raw[4..8], &raw[8..12]);
         self.conn().execute(
-            "INSERT INTO hub_enrolment_codes (code_hash, expires_at, seat_id) VALUES (?1, ?2, ?3)",
+            "INSERT INTO hub_enrolment_codes (code_hash, expires_at, seat_id, site_id) VALUES (?1, ?2, ?3, ?4)",
             params![
                 code_hash(&code),
                 (Utc::now() + chrono::Duration::minutes(ENROLMENT_CODE_MINUTES)).to_rfc3339(),
-                seat.map(|s| s.to_string())
+                seat.map(|s| s.to_string()),
+                site.map(SiteId::as_str)
             ],
         )?;
         Ok(code)
@@ -456,15 +488,20 @@ impl Store {
         let tx = rusqlite::Transaction::new_unchecked(self.conn(), TransactionBehavior::Immediate)?;
         let code = code.trim().to_uppercase();
         let now = Utc::now().to_rfc3339();
-        let bound: Option<Option<String>> = tx
+        let found: Option<(Option<String>, Option<String>)> = tx
             .query_row(
-                "SELECT seat_id FROM hub_enrolment_codes WHERE code_hash = ?1 AND used_at IS NULL AND expires_at > ?2",
+                "SELECT seat_id, site_id FROM hub_enrolment_codes WHERE code_hash = ?1 AND used_at IS NULL AND expires_at > ?2",
                 params![code_hash(&code), now],
-                |r| r.get(0),
+                |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;
-        let Some(bound) = bound else {
+        let Some((bound, code_site)) = found else {
             return Err(Error::NotEnrolled);
+        };
+        // A re-admitted seat keeps its site; a new one works for the code's (or the first).
+        let site = match code_site {
+            Some(site) => site,
+            None => self.site()?.to_string(),
         };
         if bound.as_deref().is_some_and(|b| b != seat_id.to_string()) {
             return Err(Error::NotEnrolled); // a code made for another seat
@@ -499,8 +536,8 @@ impl Store {
             params![code_hash(&code), now],
         )?;
         tx.execute(
-            "INSERT INTO hub_seats (seat_id, name, fingerprint, position, enrolled_at, site_through)
-             VALUES (?1, ?2, ?3, (SELECT coalesce(max(position), 0) + 1 FROM hub_seats), ?4, ?5)
+            "INSERT INTO hub_seats (seat_id, name, fingerprint, position, enrolled_at, site_through, site_id)
+             VALUES (?1, ?2, ?3, (SELECT coalesce(max(position), 0) + 1 FROM hub_seats), ?4, ?5, ?6)
              ON CONFLICT (seat_id) DO UPDATE SET name = excluded.name, fingerprint = excluded.fingerprint,
                  revoked_at = NULL, site_through = excluded.site_through",
             params![
@@ -508,7 +545,8 @@ impl Store {
                 name,
                 fingerprint,
                 now,
-                if founding { pending.min(i64::MAX as u64) as i64 } else { 0 }
+                if founding { pending.min(i64::MAX as u64) as i64 } else { 0 },
+                site
             ],
         )?;
         tx.commit()?;

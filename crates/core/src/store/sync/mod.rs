@@ -225,6 +225,8 @@ pub struct SeatRecord {
     /// seat that brought the roster; 0 for every other seat).
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub site_through: u64,
+    /// The site it works for.
+    pub site_id: crate::site::SiteId,
 }
 
 /// A TLS identity kept in the store.
@@ -660,6 +662,9 @@ fn seat_record(r: &rusqlite::Row<'_>) -> rusqlite::Result<SeatRecord> {
         last_seq: r.get::<_, i64>(4)? as u64,
         last_seen: r.get(5)?,
         site_through: r.get::<_, i64>(6)? as u64,
+        site_id: r.get::<_, String>(7)?.parse().map_err(|_| {
+            rusqlite::Error::InvalidColumnType(7, "site_id".into(), rusqlite::types::Type::Text)
+        })?,
     })
 }
 

@@ -42,6 +42,9 @@ pub struct Welcome {
     pub schema_version: u32,
     /// The last sequence of this seat's the hub holds (0 for none).
     pub last_seq: u64,
+    /// The site the seat works for.
+    #[serde(default)]
+    pub site: crate::site::SiteId,
 }
 
 /// Where a snapshot goes on: the next row after this one.
@@ -106,6 +109,9 @@ pub enum Request {
         /// The revoked seat the code is for (`None`: a new seat).
         #[serde(default)]
         seat: Option<Uuid>,
+        /// The site a new seat will work for (`None`: the city's first).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        site: Option<crate::site::SiteId>,
     },
     /// The enrolled seats (manager action).
     Seats {

@@ -584,8 +584,8 @@ impl Store {
     /// outbox with what the hub holds of this seat.
     fn welcome(&self, round: &mut SeatRound, w: &Welcome) -> Result<()> {
         self.conn().execute(
-            "UPDATE sync_link SET hub_version = ?1, hub_schema = ?2, hub_name = ?3 WHERE id = 1",
-            params![w.app_version, w.schema_version, w.hub_name],
+            "UPDATE sync_link SET hub_version = ?1, hub_schema = ?2, hub_name = ?3, site_id = ?4 WHERE id = 1",
+            params![w.app_version, w.schema_version, w.hub_name, w.site.as_str()],
         )?;
         let ours = migrate::known_version();
         if w.schema_version != ours {

@@ -1,0 +1,52 @@
+//! Commands for the city's sites (拠点): the list every screen's site picker shows, and the
+//! manager's settings (add, rename, close).
+use madoguchi_core::site::{Site, SiteId, SiteKind};
+use tauri::State;
+
+use super::{with_store, CmdResult};
+use crate::state::AppState;
+
+/// What this PC shows about sites: the city's sites and the one this PC works for.
+#[derive(Debug, serde::Serialize, ts_rs::TS)]
+#[ts(export)]
+#[serde(rename_all = "camelCase")]
+pub struct SitesView {
+    /// Every site, in order (closed ones too).
+    pub sites: Vec<Site>,
+    /// The site this PC works for.
+    #[ts(type = "string")]
+    pub here: SiteId,
+}
+
+/// The city's sites and this PC's.
+#[tauri::command]
+pub fn sites(state: State<'_, AppState>) -> CmdResult<SitesView> {
+    with_store(&state, |s| {
+        Ok(SitesView {
+            sites: s.sites()?,
+            here: s.site()?,
+        })
+    })
+}
+
+/// Adds a site (manager).
+#[tauri::command]
+pub fn add_site(
+    state: State<'_, AppState>,
+    id: SiteId,
+    name: String,
+    kind: SiteKind,
+) -> CmdResult<Site> {
+    with_store(&state, |s| s.add_site(id, &name, kind))
+}
+
+/// Renames a site, or closes or reopens it (manager).
+#[tauri::command]
+pub fn change_site(
+    state: State<'_, AppState>,
+    id: SiteId,
+    name: String,
+    active: bool,
+) -> CmdResult<Site> {
+    with_store(&state, |s| s.change_site(id, &name, active))
+}
