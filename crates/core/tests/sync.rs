@@ -1633,4 +1633,35 @@ fn a_seat_enrolled_for_a_site_works_for_it_with_nobody_signed_in() {
         store.day_board(d(DAY)).unwrap().reservations.is_empty(),
         "本庁舎's booking is not on 駅前's board"
     );
+    // Offline (no sync from here on), 駅前's seat confirms a 駅前 booking from the places the
+    // hub set aside for it from 駅前's slots; a booking it takes for 本庁舎 is provisional.
+    let at = |site: &madoguchi_core::site::SiteId, h: u32, who: usize| {
+        store
+            .book_at_site(
+                site,
+                d(DAY),
+                t(h, 0),
+                Channel::Phone,
+                vec![person(who, &[Procedure::CardIssue])],
+                "",
+                Vec::new(),
+                None,
+            )
+            .unwrap()
+    };
+    at(&ekimae, 10, 20);
+    assert_eq!(
+        store.outbox_status().unwrap().provisional,
+        0,
+        "inside 駅前's escrow"
+    );
+    at(&madoguchi_core::site::SiteId::main(), 11, 21);
+    assert_eq!(
+        store.outbox_status().unwrap().provisional,
+        1,
+        "本庁舎's places are not 駅前's"
+    );
+    seat.store = Some(store.act_as_site("tests"));
+    net.heal();
+    assert!(net.problems().is_empty(), "{:?}", net.problems());
 }

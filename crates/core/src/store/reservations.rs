@@ -1178,15 +1178,9 @@ impl Store {
                 }
             }
         }
-        // On the hub, places set aside for other seats are not free for this mutation. (Escrow
-        // is dealt for the seats' site, the city's first; per site with docs/design/sites.md
-        // §2.6.)
-        let escrowed = if *site == self.site()? {
-            self.escrowed_elsewhere(day)?
-        } else {
-            HashMap::new()
-        };
-        for (starts, places) in escrowed {
+        // On the hub, places set aside for other seats of the site are not free for this
+        // mutation.
+        for (starts, places) in self.escrowed_elsewhere(site, day)? {
             let starts = parse_time(&starts)?;
             if let Some(slot) = slots.iter_mut().find(|s| s.starts == starts) {
                 slot.taken += places;

@@ -330,17 +330,27 @@ impl Store {
         })
     }
 
-    /// Places set aside for other seats in `day`'s slots, when the hub is executing a push
-    /// (room checks must leave them free). Empty otherwise.
-    pub(crate) fn escrowed_elsewhere(&self, day: NaiveDate) -> Result<HashMap<String, u32>> {
+    /// Places set aside for other seats of `site` in `day`'s slots, when the hub is executing
+    /// a push (room checks must leave them free). Empty otherwise.
+    pub(crate) fn escrowed_elsewhere(
+        &self,
+        site: &SiteId,
+        day: NaiveDate,
+    ) -> Result<HashMap<String, u32>> {
         let Some((seat, escrow)) = *self.sync.hub_exec.borrow() else {
             return Ok(HashMap::new());
         };
         let mut stmt = self.conn().prepare_cached(
-            "SELECT starts, sum(places) FROM hub_quota WHERE day = ?1 AND NOT (?3 AND seat_id = ?2) GROUP BY starts",
+            "SELECT q.starts, sum(q.places) FROM hub_quota q JOIN hub_seats s ON s.seat_id = q.seat_id
+             WHERE q.day = ?1 AND s.site_id = ?4 AND NOT (?3 AND q.seat_id = ?2) GROUP BY q.starts",
         )?;
         let rows = stmt.query_map(
-            params![day.format(DATE).to_string(), seat.to_string(), escrow],
+            params![
+                day.format(DATE).to_string(),
+                seat.to_string(),
+                escrow,
+                site.as_str()
+            ],
             |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)),
         )?;
         let mut out = HashMap::new();
@@ -419,6 +429,11 @@ impl Store {
         if n == 0 {
             return Err(Error::NotFound("enrolled seat"));
         }
+        // The places it held at its old site go back; it is dealt its new site's at its pull.
+        self.conn().execute(
+            "DELETE FROM hub_quota WHERE seat_id = ?1",
+            [seat_id.to_string()],
+        )?;
         tracing::info!(%seat_id, %site, "seat moved to another site");
         self.hub_seat(seat_id)
     }
@@ -1059,10 +1074,11 @@ impl Store {
     /// pushed yet (`in_use`); what it lacks is granted from the free places left.
     pub fn hub_escrow_for(&self, seat_id: Uuid, in_use: &[Quota]) -> Result<Vec<Quota>> {
         let seat = self.hub_seat(seat_id)?;
+        // Escrow is dealt over the seats of the seat's own site, from that site's places.
         let seats = self
             .hub_seats()?
             .into_iter()
-            .filter(|s| s.revoked_at.is_none())
+            .filter(|s| s.revoked_at.is_none() && s.site_id == seat.site_id)
             .collect::<Vec<_>>();
         let position = seats
             .iter()
@@ -1082,16 +1098,16 @@ impl Store {
                 [today.format(DATE).to_string()],
             )?;
             let mut slot_index = 0usize;
-            let site = self.site()?;
+            let site = &seat.site_id;
             for offset in 0..ESCROW_DAYS {
                 let day = today + chrono::Days::new(offset);
-                let Ok((_, _, slots)) = self.day_slots(&site, day) else {
+                let Ok((_, _, slots)) = self.day_slots(site, day) else {
                     continue; // closed
                 };
                 let d = day.format(DATE).to_string();
                 // Per slot start: places set aside for every seat, and for this one.
                 let mut held: HashMap<String, (u32, u32)> = HashMap::new();
-                for (starts, id, n) in self.hub_quota_on(&d)? {
+                for (starts, id, n) in self.hub_quota_on(site, &d)? {
                     let slot = held.entry(starts).or_default();
                     slot.0 += n;
                     if id == me {
@@ -1146,16 +1162,27 @@ impl Store {
         quotas(rows)
     }
 
-    /// Places set aside per seat on `day` (slot start, seat id, places), for diagnostics.
+    /// Places set aside per seat on `day`, every site's (slot start, seat id, places), for
+    /// diagnostics.
     pub fn hub_escrow_on(&self, day: NaiveDate) -> Result<Vec<(String, String, u32)>> {
-        self.hub_quota_on(&day.format(DATE).to_string())
-    }
-
-    fn hub_quota_on(&self, day: &str) -> Result<Vec<(String, String, u32)>> {
         let mut stmt = self
             .conn()
             .prepare_cached("SELECT starts, seat_id, places FROM hub_quota WHERE day = ?1")?;
-        let rows = stmt.query_map([day], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        let rows = stmt.query_map([day.format(DATE).to_string()], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Places set aside on `day` for the seats of `site`: (start, seat, places).
+    fn hub_quota_on(&self, site: &SiteId, day: &str) -> Result<Vec<(String, String, u32)>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT q.starts, q.seat_id, q.places FROM hub_quota q JOIN hub_seats s ON s.seat_id = q.seat_id
+             WHERE q.day = ?1 AND s.site_id = ?2",
+        )?;
+        let rows = stmt.query_map([day, site.as_str()], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }

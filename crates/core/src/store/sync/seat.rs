@@ -815,8 +815,13 @@ impl Store {
         if !r.status.holds_place() {
             return Ok(false);
         }
+        // Escrow is this seat's site's places: a booking for another site (the call center's,
+        // a citizen who prefers the station) is provisional until the hub takes it.
+        let here = self.site()? == self.site_of_reservation(number)?;
         let covered = self.covered_slots(r.day, r.starts, r.slots)?;
-        let escrow = if first_time {
+        let escrow = if first_time && !here {
+            false
+        } else if first_time {
             let d = r.day.format(DATE).to_string();
             let mut all = true;
             for starts in &covered {
