@@ -4,6 +4,7 @@
 //! Each [`Desktop`] starts its own Xvfb display and driver on free ports and kills exactly
 //! those processes when dropped, so tests can run in parallel and leave nothing behind.
 use std::{
+    collections::BTreeSet,
     io::{BufRead, BufReader},
     net::TcpListener,
     path::{Path, PathBuf},
@@ -311,5 +312,103 @@ impl Desktop {
             .close()
             .await
             .context("closing the WebDriver session")
+    }
+}
+
+impl Desktop {
+    /// The reservation numbers the board shows now (slot rows and the walk-in queue).
+    pub async fn numbers_on_board(&self) -> Result<BTreeSet<String>> {
+        let found = self
+            .client
+            .execute(
+                "return Array.from(document.querySelectorAll(\
+                 '[data-testid=board] [data-number], [data-testid=walk-in-queue] [data-number]'))\
+                 .map(e => e.getAttribute('data-number'));",
+                vec![],
+            )
+            .await?;
+        Ok(serde_json::from_value(found)?)
+    }
+
+    /// Shows `day` on the board and waits (up to 5 s) until it shows exactly `expected`.
+    pub async fn board_shows(&self, day: &str, expected: &BTreeSet<String>) -> Result<()> {
+        self.set_value("input[type=date]", day).await?;
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let shown = self.numbers_on_board().await?;
+            if &shown == expected {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                let missing: Vec<_> = expected.difference(&shown).collect();
+                let extra: Vec<_> = shown.difference(expected).collect();
+                bail!(
+                    "the board of {day} shows {} reservations, the store {}; missing {missing:?}, extra {extra:?}",
+                    shown.len(),
+                    expected.len()
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Books one person in the app's booking screen on `day` (at `site`, chosen in the booking
+    /// screen's site picker, or this PC's), in the last slot with a free place; returns the
+    /// reservation number the app shows and when the booking was submitted.
+    pub async fn book_in_app(
+        &self,
+        day: chrono::NaiveDate,
+        site: Option<&str>,
+    ) -> Result<(String, Instant)> {
+        let app = self;
+        if let Some(site) = site {
+            app.click("a[href='#book']").await?;
+            app.find("select[name=bookingSite]")
+                .await?
+                .select_by_value(site)
+                .await?;
+        }
+        app.click("a[href='#book']").await?;
+        app.find("input[name=nameKanji0]")
+            .await?
+            .send_keys("二席 確認")
+            .await?;
+        app.find("input[name=nameKana0]")
+            .await?
+            .send_keys("ニセキ カクニン")
+            .await?;
+        app.find("input[name=phone0]")
+            .await?
+            .send_keys("090-2222-0002")
+            .await?;
+        app.click("input[name=certificate_renewal0]").await?;
+        app.set_value("input[name=day]", &day.format("%Y-%m-%d").to_string())
+            .await?;
+        // The slots of that day replace today's within a moment: poll until one is free.
+        let deadline = Instant::now() + Duration::from_secs(15);
+        let slot = loop {
+            let found = app
+                .client
+                .execute(
+                    "const free = Array.from(document.querySelectorAll('button[data-slot]:not([disabled])')); \
+                     return free.length ? free[free.length - 1].getAttribute('data-slot') : null;",
+                    vec![],
+                )
+                .await?;
+            if let Some(slot) = found.as_str() {
+                break slot.to_owned();
+            }
+            if Instant::now() > deadline {
+                bail!("the booking screen showed no slot with a free place on {day} within 15 s");
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        };
+        app.click(&format!("button[data-slot='{slot}']")).await?;
+        app.click("form button[type=submit]").await?;
+        let submitted = Instant::now();
+        let number = app
+            .wait_for_text("[data-testid=reservation-number]", "-")
+            .await?;
+        Ok((number.trim().to_owned(), submitted))
     }
 }

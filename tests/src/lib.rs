@@ -106,6 +106,7 @@ pub fn repo_root() -> PathBuf {
         .to_owned()
 }
 
+pub mod cluster;
 pub mod desktop;
 
 /// Where a test leaves files for people to look at (screenshots, rendered pages).

@@ -11,94 +11,20 @@
 //! hold the same reservations. Screenshots of both windows in `test-output/e2e_two_seats/`.
 use std::{
     collections::{BTreeMap, BTreeSet},
-    io::{BufRead, BufReader},
     path::{Path, PathBuf},
-    process::{Child, Command, Output, Stdio},
     time::{Duration, Instant},
 };
 
-use anyhow::{bail, ensure, Context, Result};
-use chrono::NaiveDate;
+use anyhow::{bail, ensure, Result};
 use madoguchi_core::{reservation_number::ReservationNumber, DataDir};
 use madoguchi_tests::{
-    built_binary,
+    cluster::{enrol, madoguchi, HubProcess},
     desktop::{next_open_weekday, Desktop},
     raw_key_hex, PASSPHRASE,
 };
 
 const TEST: &str = "e2e_two_seats";
 const SITE: &str = "デモ市 マイナンバーカード特設窓口";
-
-/// The `madoguchi` command on `dir`, with the site passphrase in the environment (as
-/// scripts/demo.sh gives it); fails with its output unless it succeeds.
-fn madoguchi(dir: &Path, args: &[&str]) -> Result<String> {
-    let out: Output = Command::new(built_binary("madoguchi"))
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .env("MADOGUCHI_PASSPHRASE", PASSPHRASE)
-        .output()
-        .with_context(|| format!("running madoguchi {args:?}"))?;
-    ensure!(
-        out.status.success(),
-        "madoguchi {args:?} failed: {}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    Ok(String::from_utf8(out.stdout)?)
-}
-
-/// `madoguchi hub serve` on a port the system picks; killed (and waited for) on drop.
-struct HubProcess {
-    child: Child,
-    address: String,
-}
-
-impl HubProcess {
-    fn start(dir: &Path) -> Result<HubProcess> {
-        let mut child = Command::new(built_binary("madoguchi"))
-            .arg("--data-dir")
-            .arg(dir)
-            .args(["hub", "serve", "--listen", "127.0.0.1:0"])
-            .env("MADOGUCHI_PASSPHRASE", PASSPHRASE)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .context("starting the hub")?;
-        // "hub listening on 127.0.0.1:PORT; fingerprint …"
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line)?;
-        let address = line
-            .strip_prefix("hub listening on ")
-            .and_then(|rest| rest.split(';').next())
-            .map(str::to_owned);
-        let mut hub = HubProcess {
-            child,
-            address: String::new(),
-        };
-        hub.address = address.with_context(|| format!("the hub said {line:?}"))?;
-        Ok(hub)
-    }
-}
-
-impl Drop for HubProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Enrols the seat in `seat` with the hub, as the manual says: a one-time code printed on the
-/// hub's PC, typed on the seat.
-fn enrol(hub_dir: &Path, hub: &HubProcess, seat: &Path) -> Result<()> {
-    let code = madoguchi(hub_dir, &["hub", "code"])?;
-    let said = madoguchi(
-        seat,
-        &["enrol", "--hub", &hub.address, "--code", code.trim()],
-    )?;
-    ensure!(said.contains("enrolled with"), "{said}");
-    Ok(())
-}
 
 /// One reservation as a store holds it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -162,98 +88,15 @@ fn by_day(rows: &BTreeMap<String, Row>) -> BTreeMap<String, BTreeSet<String>> {
     out
 }
 
-/// The reservation numbers the board shows now (slot rows and the walk-in queue).
-async fn numbers_on_board(app: &Desktop) -> Result<BTreeSet<String>> {
-    let found = app
-        .client
-        .execute(
-            "return Array.from(document.querySelectorAll(\
-             '[data-testid=board] [data-number], [data-testid=walk-in-queue] [data-number]'))\
-             .map(e => e.getAttribute('data-number'));",
-            vec![],
-        )
-        .await?;
-    Ok(serde_json::from_value(found)?)
-}
-
-/// Shows `day` on the board and waits (up to 5 s) until it shows exactly `expected`.
-async fn board_shows(app: &Desktop, day: &str, expected: &BTreeSet<String>) -> Result<()> {
-    app.set_value("input[type=date]", day).await?;
-    let deadline = Instant::now() + Duration::from_secs(5);
-    loop {
-        let shown = numbers_on_board(app).await?;
-        if &shown == expected {
-            return Ok(());
-        }
-        if Instant::now() > deadline {
-            let missing: Vec<_> = expected.difference(&shown).collect();
-            let extra: Vec<_> = shown.difference(expected).collect();
-            bail!(
-                "the board of {day} shows {} reservations, the store {}; missing {missing:?}, extra {extra:?}",
-                shown.len(),
-                expected.len()
-            );
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
 /// Reads every day of `days` on the board of `app`; returns how many reservations it saw.
 async fn read_every_day(app: &Desktop, days: &BTreeMap<String, BTreeSet<String>>) -> Result<usize> {
     app.click("a[href='#board']").await?;
     let mut seen = 0;
     for (day, numbers) in days {
-        board_shows(app, day, numbers).await?;
+        app.board_shows(day, numbers).await?;
         seen += numbers.len();
     }
     Ok(seen)
-}
-
-/// Books one person in the app's booking screen on `day`, in the last slot with a free place;
-/// returns the reservation number the app shows and when the booking was submitted.
-async fn book_in_app(app: &Desktop, day: NaiveDate) -> Result<(String, Instant)> {
-    app.click("a[href='#book']").await?;
-    app.find("input[name=nameKanji0]")
-        .await?
-        .send_keys("二席 確認")
-        .await?;
-    app.find("input[name=nameKana0]")
-        .await?
-        .send_keys("ニセキ カクニン")
-        .await?;
-    app.find("input[name=phone0]")
-        .await?
-        .send_keys("090-2222-0002")
-        .await?;
-    app.click("input[name=certificate_renewal0]").await?;
-    app.set_value("input[name=day]", &day.format("%Y-%m-%d").to_string())
-        .await?;
-    // The slots of that day replace today's within a moment: poll until one is free.
-    let deadline = Instant::now() + Duration::from_secs(15);
-    let slot = loop {
-        let found = app
-            .client
-            .execute(
-                "const free = Array.from(document.querySelectorAll('button[data-slot]:not([disabled])')); \
-                 return free.length ? free[free.length - 1].getAttribute('data-slot') : null;",
-                vec![],
-            )
-            .await?;
-        if let Some(slot) = found.as_str() {
-            break slot.to_owned();
-        }
-        if Instant::now() > deadline {
-            bail!("the booking screen showed no slot with a free place on {day} within 15 s");
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    };
-    app.click(&format!("button[data-slot='{slot}']")).await?;
-    app.click("form button[type=submit]").await?;
-    let submitted = Instant::now();
-    let number = app
-        .wait_for_text("[data-testid=reservation-number]", "-")
-        .await?;
-    Ok((number.trim().to_owned(), submitted))
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -288,8 +131,8 @@ async fn a_new_seat_left_at_sign_in_gets_every_reservation_and_a_booking_shows_i
 
     // The hub, and both seats enrolled with codes from `madoguchi hub code`.
     let hub = HubProcess::start(&hub_dir)?;
-    enrol(&hub_dir, &hub, &seat1_dir)?;
-    enrol(&hub_dir, &hub, &seat2_dir)?;
+    enrol(&hub_dir, &hub, &seat1_dir, None)?;
+    enrol(&hub_dir, &hub, &seat2_dir, None)?;
     let (seat1_disk, seat2_disk, hub_disk) = (
         OnDisk::new(&seat1_dir),
         OnDisk::new(&seat2_dir),
@@ -375,11 +218,11 @@ async fn a_new_seat_left_at_sign_in_gets_every_reservation_and_a_booking_shows_i
     let day = next_open_weekday();
     let iso = day.format("%Y-%m-%d").to_string();
     let before = days.get(&iso).cloned().unwrap_or_default();
-    board_shows(&seat1, &iso, &before).await?;
+    seat1.board_shows(&iso, &before).await?;
     seat1.screenshot("02-seat1-board").await?;
-    board_shows(&seat2, &iso, &before).await?;
+    seat2.board_shows(&iso, &before).await?;
     seat2.screenshot("03-seat2-board-signed-in").await?;
-    let (number, submitted) = book_in_app(&seat1, day).await?;
+    let (number, submitted) = seat1.book_in_app(day, None).await?;
     let row = format!("[data-number='{number}']");
     seat2.wait_for_text(&row, "ニセキ カクニン").await?;
     let shown_after = submitted.elapsed();
