@@ -25,6 +25,9 @@ import { SearchScreen } from "./screens/SearchScreen";
 import { StatusScreen } from "./screens/StatusScreen";
 import { SyncScreen } from "./screens/SyncScreen";
 import { SyncIndicator } from "./components/SyncIndicator";
+import { hereSite } from "./sites";
+import type { SitesView } from "./bindings/SitesView";
+import { SYNCED_EVENT } from "./screens/useLoaded";
 import { UnlockScreen } from "./screens/UnlockScreen";
 import { WipeResumeScreen, WipeScreen } from "./screens/WipeScreen";
 
@@ -87,6 +90,8 @@ export function App({ backend }: { backend: Backend }) {
   // A wipe under way: nothing else may read the store (it closes for good), so the navigation,
   // the sync indicator, the session poll and the shortcuts stop until the app quits.
   const [wiping, setWiping] = useState(false);
+  // The city's sites: the header names this PC's when there is more than one.
+  const [sites, setSites] = useState<SitesView | null>(null);
   const openChecklist = useCallback((number: string) => {
     setChecklistNumber(number);
     setScreen("checklist");
@@ -118,6 +123,19 @@ export function App({ backend }: { backend: Backend }) {
     void refresh();
   }, [refresh]);
 
+  // Read again when the screen changes (the settings add and rename sites) and after a sync.
+  useEffect(() => {
+    if (!status || wiping) {
+      setSites(null);
+      return;
+    }
+    const load = () => void backend.sites().then(setSites, () => setSites(null));
+    load();
+    window.addEventListener(SYNCED_EVENT, load);
+    return () => window.removeEventListener(SYNCED_EVENT, load);
+  }, [backend, status, wiping, screen]);
+  const here = sites && sites.sites.length > 1 ? hereSite(sites) : undefined;
+
   const doLock = useCallback(async () => {
     await backend.lock();
     setScreen("board");
@@ -147,7 +165,15 @@ export function App({ backend }: { backend: Backend }) {
         <span className="subtitle">{t("app.subtitle")}</span>
         {status && (
           <span className="where" data-testid="where">
-            {status.meta.siteName} ／ {status.meta.seatName}
+            {here ? (
+              <>
+                {here.name !== status.meta.siteName && <>{status.meta.siteName} ／ </>}
+                <span data-testid="site-name">{here.name}</span>
+              </>
+            ) : (
+              status.meta.siteName
+            )}{" "}
+            ／ {status.meta.seatName}
           </span>
         )}
         {status && !wiping && <SyncIndicator backend={backend} onOpen={() => setScreen("sync")} />}

@@ -11,8 +11,9 @@ import planner from "./locales/ja/planner.json";
 import sync from "./locales/ja/sync.json";
 import wipe from "./locales/ja/wipe.json";
 import reasons from "./locales/ja/reasons.json";
+import sites from "./locales/ja/sites.json";
 
-const texts = { ...common, ...checklist, ...reservations, ...settings, ...visits, ...people, ...reports, ...planner, ...sync, ...wipe, ...reasons };
+const texts = { ...common, ...checklist, ...reservations, ...settings, ...visits, ...people, ...reports, ...planner, ...sync, ...wipe, ...reasons, ...sites };
 export type TextKey = keyof typeof texts;
 export type ErrorKey = keyof typeof errors;
 

@@ -3,6 +3,9 @@
 import type { AppError } from "../bindings/AppError";
 import type { ConflictView } from "../bindings/ConflictView";
 import type { SeatRecord } from "../bindings/SeatRecord";
+import type { Site } from "../bindings/Site";
+import type { SiteKind } from "../bindings/SiteKind";
+import type { SitesView } from "../bindings/SitesView";
 import type { SyncView } from "../bindings/SyncView";
 import type { BookingRules } from "../bindings/BookingRules";
 import type { BookPersonRequest } from "../bindings/BookPersonRequest";
@@ -66,7 +69,9 @@ export interface Backend {
   unlock(passphrase: string): Promise<StoreStatus>;
   storeStatus(): Promise<StoreStatus>;
   lock(): Promise<void>;
-  dayBoard(day: string): Promise<DayBoard>;
+  /** The board of `day` at `site` (default: this PC's site). */
+  dayBoard(day: string, site?: string): Promise<DayBoard>;
+  /** Books at `request.site` (default: this PC's site); a desk site takes no bookings. */
   book(request: BookRequest): Promise<ReservationSummary>;
   search(query: string): Promise<ReservationSummary[]>;
   setReservationStatus(number: string, status: ReservationStatus): Promise<ReservationSummary>;
@@ -81,6 +86,14 @@ export interface Backend {
   setHolidaySession(day: string, note: string | null): Promise<ReservationSummary[]>;
   setClosure(day: string, closure: Closure | null): Promise<ReservationSummary[]>;
   setBookingRules(rules: BookingRules): Promise<void>;
+
+  // Sites (拠点).
+  /** The city's sites in order (closed ones too) and the one this PC works for. */
+  sites(): Promise<SitesView>;
+  /** Adds a site (manager): `id` is 1–40 of a–z, 0–9 and '-' (never changes), `name` 1–40 characters. */
+  addSite(id: string, name: string, kind: SiteKind): Promise<Site>;
+  /** Renames a site, or closes it (`active` false) or reopens it (manager); the only open counter stays open. */
+  changeSite(id: string, name: string, active: boolean): Promise<Site>;
   setProcedureMinutes(procedure: Procedure, minutes: number): Promise<void>;
   setProcedureBundle(bundle: ProcedureBundle): Promise<void>;
   /** The phone intake script for these procedures, given the facts answered so far. */
@@ -149,8 +162,9 @@ export interface Backend {
   resolveConflict(id: string, resolution: string): Promise<void>;
   /** Enrols this seat with the hub (manager or deputy); returns the hub's name. */
   enrolSeat(address: string, code: string): Promise<string>;
-  /** The hub checks `pin` (the signed-in manager's or deputy's, typed again) against its roster. */
-  hubNewCode(pin: string, seatId?: string): Promise<string>;
+  /** The hub checks `pin` (the signed-in manager's or deputy's, typed again) against its roster.
+   * A code for a new seat of `site` (default: the city's first site), or one that re-admits `seatId`. */
+  hubNewCode(pin: string, seatId?: string, site?: string): Promise<string>;
   hubSeats(pin: string): Promise<SeatRecord[]>;
   hubRevoke(seatId: string, pin: string): Promise<void>;
 

@@ -2,6 +2,8 @@
 // slot, closures, the follow-up list), not a copy of them. The core's own tests prove the rules.
 import type { ConflictView } from "../bindings/ConflictView";
 import type { SeatRecord } from "../bindings/SeatRecord";
+import type { Site } from "../bindings/Site";
+import type { SiteKind } from "../bindings/SiteKind";
 import type { SyncView } from "../bindings/SyncView";
 import type { AppError } from "../bindings/AppError";
 import type { BookingRules } from "../bindings/BookingRules";
@@ -135,6 +137,18 @@ function checkPeople(people: BookPersonRequest[]) {
   }
 }
 
+/** The core's check of a site name (`site::check_name`): 1–40 characters on one line, trimmed. */
+function checkSiteName(name: string): string {
+  const trimmed = name.trim();
+  if (!trimmed || [...trimmed].length > 40 || /[\r\n]/.test(trimmed)) fail("invalid_input", "a site's name is 1–40 characters on one line");
+  return trimmed;
+}
+
+/** A counter or an outreach venue, open: a desk books for others and serves nobody. */
+function isBookableSite(site: Site): boolean {
+  return site.active && site.kind !== "desk";
+}
+
 function fail(code: string, message: string): never {
   const e: AppError = { code: code as AppError["code"], message };
   throw e;
@@ -196,14 +210,58 @@ export class FakeBackend implements Backend {
   private capacity(day: string): number {
     return this.capacityOverrides.get(day) ?? this.settings.regular.bands[0].capacity;
   }
-  async dayBoard(day: string): Promise<DayBoard> {
+
+  // Sites: the city's 拠点 and the one this PC works for. Every site has the same plan here (a
+  // new site starts with a copy of the first's in core); places and boards are per site.
+  siteList: Site[] = [{ id: "main", name: "本庁舎", kind: "counter", position: 1, active: true }];
+  here = "main";
+  /** The site of each reservation (by id); one booked before sites were set up is `main`'s. */
+  reservationSites = new Map<string, string>();
+  /** What each enrolment code was asked for (`hubNewCode`). */
+  codeRequests: { seatId?: string; site?: string }[] = [];
+  private siteOf(r: ReservationSummary) {
+    return this.reservationSites.get(r.id) ?? "main";
+  }
+  private knownSite(id: string): Site {
+    const site = this.siteList.find((x) => x.id === id);
+    if (!site) fail("invalid_input", `no site ${id}`);
+    return site;
+  }
+  async sites() {
+    return { sites: structuredClone(this.siteList), here: this.here };
+  }
+  async addSite(id: string, name: string, kind: SiteKind) {
+    this.manager();
+    if (!/^[a-z0-9][a-z0-9-]{0,39}$/.test(id)) fail("invalid_input", "a site code is 1–40 lowercase letters, digits or '-'");
+    if (!["counter", "desk", "outreach"].includes(kind)) fail("invalid_input", "kind");
+    const checked = checkSiteName(name);
+    if (this.siteList.some((x) => x.id === id)) fail("invalid_input", `site ${id} already exists`);
+    const site: Site = { id, name: checked, kind, position: Math.max(0, ...this.siteList.map((x) => x.position)) + 1, active: true };
+    this.siteList.push(site);
+    return structuredClone(site);
+  }
+  async changeSite(id: string, name: string, active: boolean) {
+    this.manager();
+    const checked = checkSiteName(name);
+    const site = this.siteList.find((x) => x.id === id);
+    if (!site) fail("not_found", "site");
+    if (!active && id === this.here && !this.siteList.some((x) => x.id !== id && x.kind === "counter" && x.active)) {
+      fail("not_allowed", "the city's only open counter site cannot be closed");
+    }
+    site.name = checked;
+    site.active = active;
+    return structuredClone(site);
+  }
+
+  async dayBoard(day: string, site?: string): Promise<DayBoard> {
+    const at = this.knownSite(site ?? this.here).id;
     const closure = this.settings.closures.find((c) => c.day === day)?.closure ?? null;
     if (closure && closure.from === null && closure.until === null) {
-      return { day, status: { kind: "closed", reason: { kind: "closure", closure } }, bands: [], slots: [], reservations: this.on(day) };
+      return { day, status: { kind: "closed", reason: { kind: "closure", closure } }, bands: [], slots: [], reservations: this.on(day, at) };
     }
     const slots = Array.from({ length: 12 }, (_, i) => {
       const starts = `${String(9 + Math.floor(i / 4)).padStart(2, "0")}:${String((i % 4) * 15).padStart(2, "0")}:00`;
-      const taken = this.reservations.filter((r) => r.day === day && r.starts === starts && holdsPlace(r.status)).length;
+      const taken = this.on(day, at).filter((r) => r.starts === starts && holdsPlace(r.status)).length;
       return { starts, capacity: this.capacity(day), taken };
     });
     const band = { ...this.settings.regular.bands[0], capacity: this.capacity(day) };
@@ -212,24 +270,27 @@ export class FakeBackend implements Backend {
       status: { kind: "open", opens: "09:00:00", closes: "12:00:00", session: "regular", closure },
       bands: [band],
       slots,
-      reservations: this.on(day),
+      reservations: this.on(day, at),
     };
   }
-  private on(day: string) {
-    return this.reservations.filter((r) => r.day === day);
+  /** The reservations of `day`, at `site` or (none given) at every site. */
+  private on(day: string, site?: string) {
+    return this.reservations.filter((r) => r.day === day && (site === undefined || this.siteOf(r) === site));
   }
   async book(request: BookRequest): Promise<ReservationSummary> {
     checkPeople(request.people);
     checkLength("bookingNote", request.notes);
-    const board = await this.dayBoard(request.day);
+    const site = this.knownSite(request.site ?? this.here);
+    if (!isBookableSite(site)) fail("invalid_input", `site ${site.id} takes no bookings`);
+    const board = await this.dayBoard(request.day, site.id);
     if (board.status.kind === "closed") fail("day_closed", "closed");
     const slot = board.slots.find((s) => hhmm(s.starts) === hhmm(request.starts));
     if (!slot || slot.taken >= slot.capacity) fail("slot_full", "full");
-    const r = this.add(request.day, slot.starts, request.channel, "booked", request.people, request.notes);
+    const r = this.add(request.day, slot.starts, request.channel, "booked", request.people, request.notes, site.id);
     for (const i of request.intake ?? []) this.cases.set(`${r.number}/${i.position}/phone`, { facts: i.facts, marks: i.marks, documents: {} });
     return r;
   }
-  private add(day: string, starts: string, channel: ReservationSummary["channel"], status: ReservationStatus, people: BookPersonRequest[], notes: string) {
+  private add(day: string, starts: string, channel: ReservationSummary["channel"], status: ReservationStatus, people: BookPersonRequest[], notes: string, site = this.here) {
     const n = this.reservations.length;
     const r: ReservationSummary = {
       id: `id-${n}`,
@@ -252,6 +313,7 @@ export class FakeBackend implements Backend {
       })),
     };
     this.reservations.push(r);
+    this.reservationSites.set(r.id, site);
     return r;
   }
   async walkIn(people: BookPersonRequest[]) {
@@ -263,7 +325,7 @@ export class FakeBackend implements Backend {
   }
   async reschedule(number: string, day: string, starts: string) {
     const r = this.find(number);
-    const board = await this.dayBoard(day);
+    const board = await this.dayBoard(day, this.siteOf(r));
     const slot = board.slots.find((s) => hhmm(s.starts) === hhmm(starts));
     if (!slot || slot.taken >= slot.capacity) fail("slot_full", "full");
     r.day = day;
@@ -758,9 +820,11 @@ export class FakeBackend implements Backend {
     if (!m || m.pin !== pin) fail("wrong_pin", "wrong pin");
     if (!["manager", "deputy"].includes(m.role)) fail("manager_required", "not a manager");
   }
-  async hubNewCode(pin: string, seatId?: string) {
+  async hubNewCode(pin: string, seatId?: string, site?: string) {
     this.hubManager(pin);
     if (seatId && !this.seatList.find((x) => x.seatId === seatId && x.revokedAt)) fail("seat_id_in_use", "active seat");
+    if (site !== undefined) this.knownSite(site);
+    this.codeRequests.push({ seatId, site });
     return "K7QM-2XPA-R9TD-5f3a9c0e-12b4d7aa-90c1e2f3-4a5b6c7d";
   }
   async hubSeats(pin: string) {

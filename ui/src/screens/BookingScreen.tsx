@@ -1,5 +1,7 @@
-// The booking flow: applicant(s) → procedures → day and slot (free places per slot) → the
+// The booking flow: applicant(s) → procedures → (site) → day and slot (free places per slot) → the
 // confirmation that reads back the reservation number. Keyboard: Tab through, Enter books.
+// A city with more than one bookable site (拠点) picks the site first: the board and the booking
+// are that site's. A call-center PC's own site is a desk, so it starts on the first bookable one.
 import { type FormEvent, useEffect, useState } from "react";
 import { addDays, type Backend, errorCode, today } from "../api/backend";
 import type { ApplicantType } from "../bindings/ApplicantType";
@@ -13,6 +15,8 @@ import type { PhoneIntake } from "../bindings/PhoneIntake";
 import { IntakePanel } from "../components/IntakePanel";
 import { errorText, t, tCode } from "../i18n";
 import { MAX_LENGTH } from "../limits";
+import { bookableSites, defaultBookingSite, siteName } from "../sites";
+import { useSites } from "./useSites";
 
 const PROCEDURES: Procedure[] = ["card_issue", "card_reissue", "details_change", "certificate_issue", "certificate_renewal"];
 const APPLICANT_TYPES: ApplicantType[] = ["self", "legal_representative", "proxy"];
@@ -32,6 +36,14 @@ export function BookingScreen({ backend }: { backend: Backend }) {
   const [notes, setNotes] = useState("");
   const [revisitOf, setRevisitOf] = useState("");
   const [day, setDay] = useState(addDays(today(), 1));
+  const sites = useSites(backend);
+  /** The site chosen in the picker (null: the default, once the sites are known). */
+  const [chosenSite, setChosenSite] = useState<string | null>(null);
+  const bookable = sites.view ? bookableSites(sites.view) : [];
+  const multiSite = (sites.view?.sites.length ?? 0) > 1;
+  // One site, or the sites could not be read: no site named (the backend takes this PC's).
+  const chosen = bookable.some((s) => s.id === chosenSite) ? chosenSite : null;
+  const site = multiSite && sites.view ? (chosen ?? defaultBookingSite(sites.view) ?? undefined) : undefined;
   const [board, setBoard] = useState<DayBoard | null>(null);
   const [slot, setSlot] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -43,8 +55,17 @@ export function BookingScreen({ backend }: { backend: Backend }) {
 
   useEffect(() => {
     setSlot(null);
-    backend.dayBoard(day).then(setBoard, (e) => setError(errorText(errorCode(e))));
-  }, [backend, day, done]);
+    // The board waits for the sites: a desk PC's own board is not the one to book on.
+    if (!sites.loaded) return;
+    let live = true;
+    backend.dayBoard(day, site).then(
+      (b) => live && setBoard(b),
+      (e) => live && setError(errorText(errorCode(e))),
+    );
+    return () => {
+      live = false;
+    };
+  }, [backend, day, site, sites.loaded, done]);
 
   const update = (i: number, patch: Partial<BookPersonRequest>) =>
     setPeople((ps) => ps.map((p, k) => (k === i ? { ...p, ...patch } : p)));
@@ -71,7 +92,7 @@ export function BookingScreen({ backend }: { backend: Backend }) {
       setDone(
         channel === "walk_in"
           ? await backend.walkIn(people)
-          : await backend.book({ day, starts: slot ?? "", channel, people, notes, intake: answered, revisitOf: revisitOf.trim() || undefined }),
+          : await backend.book({ day, starts: slot ?? "", channel, people, notes, intake: answered, revisitOf: revisitOf.trim() || undefined, site }),
       );
       setError(null);
     } catch (err) {
@@ -117,6 +138,9 @@ export function BookingScreen({ backend }: { backend: Backend }) {
         <p>
           {done.day} {done.status === "queued" ? "" : done.starts.slice(0, 5)}　{done.people.map((p) => p.nameKanji).join("・")}
         </p>
+        {done.channel !== "walk_in" && site && (
+          <p data-testid="booked-site">{t("book.siteDone", { site: siteName(sites.view, site) })}</p>
+        )}
         <button
           type="button"
           autoFocus
@@ -208,6 +232,26 @@ export function BookingScreen({ backend }: { backend: Backend }) {
             <option value="walk_in">{tCode("channel", "walk_in")}</option>
           </select>
         </label>
+        {channel !== "walk_in" && bookable.length > 1 && (
+          <label>
+            {t("book.site")}
+            <select
+              name="bookingSite"
+              data-testid="booking-site"
+              value={site ?? ""}
+              onChange={(e) => {
+                setChosenSite(e.target.value);
+                setBoard(null);
+              }}
+            >
+              {bookable.map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
         {channel !== "walk_in" && (
         <label>
           {t("book.day")}
@@ -230,8 +274,9 @@ export function BookingScreen({ backend }: { backend: Backend }) {
       ) : (
       <>
       <p className="muted">{t("book.slot")}</p>
+      {sites.view && multiSite && bookable.length === 0 && <p className="error">{t("book.noSite")}</p>}
       {board && board.slots.length === 0 && <p className="muted">{t("book.noSlots")}</p>}
-      <div className="slots" role="radiogroup" aria-label={t("book.slot")}>
+      <div className="slots" role="radiogroup" aria-label={t("book.slot")} data-day={board?.day} data-site={site}>
         {board?.slots.map((s) => {
           const free = Math.max(0, s.capacity - s.taken);
           return (

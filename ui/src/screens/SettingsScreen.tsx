@@ -1,7 +1,8 @@
 // 予約枠の設定 (manager): the city's booking rules, procedure durations, the weekday and
 // holiday-session slot plans, per-day capacity (繁閑), holiday sessions, and temporary closures
 // (J-LIS outages…) with their incident records, and the reason lists (the city's own codes for
-// revisits, cancellations and form-count differences). A change never drops a booking: those that no
+// revisits, cancellations and form-count differences), and the city's sites (拠点: add, rename, close;
+// the plans on this screen are this PC's site's). A change never drops a booking: those that no
 // longer fit come back from the backend and are listed where the change was made, and every
 // booking still waiting for a call is listed at the top (planSettings().needsFollowUp).
 import { type FormEvent, type ReactNode, useCallback, useEffect, useRef, useState } from "react";
@@ -19,12 +20,16 @@ import type { Procedure } from "../bindings/Procedure";
 import type { ProcedureBundle } from "../bindings/ProcedureBundle";
 import type { ReasonKind } from "../bindings/ReasonKind";
 import type { ReservationSummary } from "../bindings/ReservationSummary";
+import type { Site } from "../bindings/Site";
+import type { SiteKind } from "../bindings/SiteKind";
+import type { SitesView } from "../bindings/SitesView";
 import type { SlotPlan } from "../bindings/SlotPlan";
 import { errorText, reasonCodes, reasonLabel, t, type TextKey, tCode } from "../i18n";
 import { MAX_LENGTH } from "../limits";
+import { hereSite, SITE_CODE, SITE_NAME_MAX } from "../sites";
 import "./settings.css";
 
-type Section = "rules" | "minutes" | "bundles" | "plan" | "capacity" | "sessions" | "closure" | "reasons";
+type Section = "rules" | "minutes" | "bundles" | "plan" | "capacity" | "sessions" | "closure" | "reasons" | "sites";
 /** The outcome of the last action, shown in the section it came from. */
 type Feedback = { section: Section; ok: boolean; text: string };
 /** Bookings the last change returned (no longer fitting, or hit by a closure). */
@@ -50,6 +55,8 @@ const REASONS: ClosureReason[] = ["system_outage", "maintenance", "disaster", "o
 
 export function SettingsScreen({ backend }: { backend: Backend }) {
   const [settings, setSettings] = useState<PlanSettings | null>(null);
+  /** The city's sites (null: not readable; the section is then left out). */
+  const [sites, setSites] = useState<SitesView | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [feedback, setFeedback] = useState<Feedback | null>(null);
   const [returned, setReturned] = useState<Returned | null>(null);
@@ -59,7 +66,9 @@ export function SettingsScreen({ backend }: { backend: Backend }) {
 
   const load = useCallback(async () => {
     try {
-      setSettings(await backend.planSettings());
+      const [plan, view] = await Promise.all([backend.planSettings(), backend.sites().catch(() => null)]);
+      setSettings(plan);
+      setSites(view);
       setLoadError(null);
       setVersion((v) => v + 1);
     } catch (e) {
@@ -94,6 +103,11 @@ export function SettingsScreen({ backend }: { backend: Backend }) {
     <section className="card settings-screen" aria-labelledby="settings-title">
       <h1 id="settings-title">{t("settings.title")}</h1>
       <p className="lead muted small">{t("settings.lead")}</p>
+      {sites && sites.sites.length > 1 && (
+        <p className="lead" data-testid="settings-site">
+          {t("site.settings.planOf", { site: hereSite(sites)?.name ?? sites.here })}
+        </p>
+      )}
       {loadError && (
         <p className="error" role="alert">
           {loadError}
@@ -120,6 +134,7 @@ export function SettingsScreen({ backend }: { backend: Backend }) {
           <ClosureSection settings={settings} ctx={ctx} backend={backend} />
           <BundlesSection bundles={settings.bundles} ctx={ctx} backend={backend} />
           <ReasonsSection version={version} ctx={ctx} backend={backend} />
+          {sites && <SitesSection view={sites} ctx={ctx} backend={backend} />}
         </>
       )}
     </section>
@@ -485,6 +500,158 @@ function ReasonsSection({ version, ctx, backend }: SectionProps & { version: num
       <p className="small muted hint">{t("reason.settings.labelHint")}</p>
       <Outcome ctx={ctx} section="reasons" />
     </Block>
+  );
+}
+
+// 2d. The city's sites (拠点): a code that never changes, a name, a kind; closed (休止) and
+// reopened, never removed (their records stay). Core refuses closing the only open counter.
+
+const SITE_KINDS: SiteKind[] = ["counter", "desk", "outreach"];
+
+/** Why a typed site name cannot be used, or null. */
+function siteNameProblem(name: string): string | null {
+  const length = [...name].length;
+  return length === 0 || length > SITE_NAME_MAX ? t("site.settings.nameInvalid", { max: SITE_NAME_MAX }) : null;
+}
+
+function SitesSection({ view, ctx, backend }: SectionProps & { view: SitesView }) {
+  const [draft, setDraft] = useState<{ id: string; name: string; kind: SiteKind }>({ id: "", name: "", kind: "counter" });
+
+  async function add(e: FormEvent) {
+    e.preventDefault();
+    const id = draft.id.trim();
+    const name = draft.name.trim();
+    if (!SITE_CODE.test(id)) return ctx.invalid("sites", t("site.settings.codeInvalid"));
+    if (view.sites.some((x) => x.id === id)) return ctx.invalid("sites", t("site.settings.codeTaken", { code: id }));
+    const problem = siteNameProblem(name);
+    if (problem) return ctx.invalid("sites", problem);
+    const added = await ctx.run(
+      "sites",
+      async () => {
+        await backend.addSite(id, name, draft.kind);
+      },
+      { okText: () => t("site.settings.added", { name }) },
+    );
+    if (added) setDraft({ id: "", name: "", kind: draft.kind });
+  }
+
+  return (
+    <Block id="settings-sites" title={t("site.settings.title")} testId="sites">
+      <p className="small muted">{t("site.settings.lead")}</p>
+      <ul className="site-list" aria-label={t("site.settings.list")}>
+        {view.sites.map((site) => (
+          <SiteRow key={site.id} site={site} here={site.id === view.here} ctx={ctx} backend={backend} />
+        ))}
+      </ul>
+      <form className="fields site-add" data-testid="site-add" onSubmit={(e) => void add(e)}>
+        <label>
+          {t("site.settings.code")}
+          <input
+            type="text"
+            name="siteId"
+            className="mono"
+            autoComplete="off"
+            spellCheck={false}
+            maxLength={40}
+            placeholder="ekimae"
+            aria-describedby="site-code-hint"
+            value={draft.id}
+            onChange={(e) => setDraft({ ...draft, id: e.target.value })}
+          />
+        </label>
+        <label className="grow">
+          {t("site.settings.name")}
+          <input
+            type="text"
+            name="siteName"
+            autoComplete="off"
+            maxLength={SITE_NAME_MAX}
+            value={draft.name}
+            onChange={(e) => setDraft({ ...draft, name: e.target.value })}
+          />
+        </label>
+        <label>
+          {t("site.settings.kind")}
+          <select name="siteKind" value={draft.kind} onChange={(e) => setDraft({ ...draft, kind: e.target.value as SiteKind })}>
+            {SITE_KINDS.map((kind) => (
+              <option key={kind} value={kind}>
+                {tCode("site.kind", kind)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="submit" data-action="add-site" disabled={ctx.busy}>
+          {t("site.settings.add")}
+        </button>
+      </form>
+      <p className="small muted hint" id="site-code-hint">
+        {t("site.settings.codeHint")}
+      </p>
+      <Outcome ctx={ctx} section="sites" />
+    </Block>
+  );
+}
+
+/** One site: its name (renamed in place), code, kind and state, and 休止 / 再開. */
+function SiteRow({ site, here, ctx, backend }: SectionProps & { site: Site; here: boolean }) {
+  const [name, setName] = useDraft(site.name);
+  function rename(e: FormEvent) {
+    e.preventDefault();
+    const next = name.trim();
+    const problem = siteNameProblem(next);
+    if (problem) return ctx.invalid("sites", problem);
+    void ctx.run(
+      "sites",
+      async () => {
+        await backend.changeSite(site.id, next, site.active);
+      },
+      { okText: () => t("site.settings.renamed", { name: next }) },
+    );
+  }
+  function toggle() {
+    void ctx.run(
+      "sites",
+      async () => {
+        await backend.changeSite(site.id, site.name, !site.active);
+      },
+      { okText: () => t(site.active ? "site.settings.closed" : "site.settings.reopened", { name: site.name }) },
+    );
+  }
+  return (
+    <li data-site={site.id} data-active={site.active} className={site.active ? undefined : "muted"}>
+      <span className="site-title">{site.name}</span>
+      <span className="mono small">{site.id}</span>
+      <span className="badge small">{tCode("site.kind", site.kind)}</span>
+      {here && <span className="badge small ok">{t("site.settings.here")}</span>}
+      {!site.active && <span className="badge small full">{t("site.settings.inactive")}</span>}
+      <form className="site-rename" onSubmit={rename}>
+        <label>
+          <span className="small">{t("site.settings.rename")}</span>
+          <input
+            type="text"
+            name={`siteName-${site.id}`}
+            autoComplete="off"
+            maxLength={SITE_NAME_MAX}
+            aria-label={t("site.settings.renameOf", { name: site.name })}
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+          />
+        </label>
+        <button type="submit" className="small" data-action="rename-site" disabled={ctx.busy || name.trim() === site.name}>
+          {t("settings.save")}
+        </button>
+      </form>
+      <button
+        type="button"
+        className="small secondary"
+        data-action={site.active ? "close-site" : "reopen-site"}
+        disabled={ctx.busy}
+        aria-label={t(site.active ? "site.settings.closeOf" : "site.settings.reopenOf", { name: site.name })}
+        onClick={toggle}
+      >
+        {t(site.active ? "site.settings.close" : "site.settings.reopen")}
+      </button>
+    </li>
   );
 }
 

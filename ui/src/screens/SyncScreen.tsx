@@ -1,13 +1,16 @@
 // Sync with the hub: the state of this seat's outbox and escrow, the conflicts every seat shows
 // until a person resolves them (with who to call for a booking that could not be confirmed),
-// enrolment of this seat, and the hub's seats for the manager (new codes, revocation).
+// enrolment of this seat, and the hub's seats for the manager (new codes, revocation). In a city
+// with several sites (拠点) a new seat's code is made for the site it will work for.
 import { useCallback, useState } from "react";
 import { type Backend, errorCode } from "../api/backend";
 import type { ConflictView } from "../bindings/ConflictView";
 import type { SeatRecord } from "../bindings/SeatRecord";
 import { errorText, t, tCode } from "../i18n";
 import { MAX_LENGTH } from "../limits";
+import { activeSites, siteName } from "../sites";
 import { useLoaded } from "./useLoaded";
+import { useSites } from "./useSites";
 
 type Person = { applicant?: { nameKanji?: string; nameKana?: string; phone?: string | null } };
 
@@ -77,6 +80,12 @@ export function SyncScreen({ backend, manager }: { backend: Backend; manager: bo
 function HubTools({ backend, act }: { backend: Backend; act: (action: () => Promise<string | null>) => Promise<void> }) {
   const [pin, setPin] = useState("");
   const [seats, setSeats] = useState<SeatRecord[] | null>(null);
+  const sites = useSites(backend);
+  const open = sites.view ? activeSites(sites.view) : [];
+  const multiSite = (sites.view?.sites.length ?? 0) > 1;
+  /** The site a new seat's code is for (null: this PC's, or the first open one). */
+  const [chosenSite, setChosenSite] = useState<string | null>(null);
+  const codeSite = open.length > 1 ? (open.find((x) => x.id === chosenSite) ?? open.find((x) => x.id === sites.view?.here) ?? open[0]).id : undefined;
   const withPin = (action: (pin: string) => Promise<string | null>) => {
     const typed = pin;
     setPin("");
@@ -94,7 +103,29 @@ function HubTools({ backend, act }: { backend: Backend; act: (action: () => Prom
         <button type="button" className="secondary" data-action="load-seats" disabled={pin.length < 4} onClick={() => withPin(async (p) => { setSeats(await backend.hubSeats(p)); return null; })}>
           {t("sync.loadSeats")}
         </button>
-        <button type="button" data-action="new-code" disabled={pin.length < 4} onClick={() => withPin(async (p) => t("sync.codeShown", { code: await backend.hubNewCode(p) }))}>
+        {codeSite && (
+          <label>
+            {t("sync.codeSite")}
+            <select name="codeSite" data-testid="code-site" value={codeSite} onChange={(e) => setChosenSite(e.target.value)}>
+              {open.map((x) => (
+                <option key={x.id} value={x.id}>
+                  {x.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        <button
+          type="button"
+          data-action="new-code"
+          disabled={pin.length < 4}
+          onClick={() =>
+            withPin(async (p) => {
+              const code = await backend.hubNewCode(p, undefined, codeSite);
+              return codeSite ? t("sync.codeShownAt", { site: siteName(sites.view, codeSite), code }) : t("sync.codeShown", { code });
+            })
+          }
+        >
           {t("sync.newCode")}
         </button>
       </div>
@@ -102,8 +133,9 @@ function HubTools({ backend, act }: { backend: Backend; act: (action: () => Prom
         <table className="grid" data-testid="hub-seats">
           <tbody>
             {seats.map((s) => (
-              <tr key={s.seatId}>
+              <tr key={s.seatId} data-site={s.siteId}>
                 <td>{s.name}</td>
+                {multiSite && <td data-testid="seat-site">{siteName(sites.view, s.siteId)}</td>}
                 <td className="mono small">{s.fingerprint.slice(0, 16)}</td>
                 <td>{s.lastSeen ? new Date(s.lastSeen).toLocaleString("ja-JP") : "—"}</td>
                 <td>
