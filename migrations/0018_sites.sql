@@ -75,6 +75,22 @@ ALTER TABLE slot_plans_v2 RENAME TO slot_plans;
 ALTER TABLE slot_bands_v2 RENAME TO slot_bands;
 ALTER TABLE capacity_overrides_v2 RENAME TO capacity_overrides;
 
+-- The back office counts each site's application forms.
+CREATE TABLE form_counts_v2 (
+    site_id    TEXT NOT NULL REFERENCES sites (id),
+    day        TEXT NOT NULL,
+    count      INTEGER NOT NULL CHECK (count >= 0),
+    note       TEXT NOT NULL DEFAULT '',
+    entered_by TEXT NOT NULL,
+    entered_at TEXT NOT NULL,
+    note_code  TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (site_id, day)
+) STRICT;
+INSERT INTO form_counts_v2 (rowid, site_id, day, count, note, entered_by, entered_at, note_code)
+    SELECT rowid, 'main', day, count, note, entered_by, entered_at, note_code FROM form_counts;
+DROP TABLE form_counts;
+ALTER TABLE form_counts_v2 RENAME TO form_counts;
+
 -- Which site each seat works for (set by the enrolment code it used, moved by a manager at
 -- the hub), and on the seat, what the hub said at the last hello (NULL before: the city's
 -- first site).

@@ -398,6 +398,7 @@ pub fn run_day(
         note: note.into(),
         code: (!note.is_empty()).then(|| "spoiled".into()),
         at: day.and_hms_opt(17, 10, 0).expect("17:10"),
+        site: store.site()?,
     }))?;
     Ok(arrivals.len())
 }

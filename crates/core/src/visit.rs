@@ -258,6 +258,9 @@ pub enum VisitMutation {
         code: Option<String>,
         /// When (local time).
         at: NaiveDateTime,
+        /// Whose forms (`main` in entries from before sites).
+        #[serde(default, skip_serializing_if = "crate::site::SiteId::is_main")]
+        site: crate::site::SiteId,
     },
 }
 

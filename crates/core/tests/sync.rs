@@ -1665,3 +1665,61 @@ fn a_seat_enrolled_for_a_site_works_for_it_with_nobody_signed_in() {
     net.heal();
     assert!(net.problems().is_empty(), "{:?}", net.problems());
 }
+
+#[test]
+fn each_site_calls_its_own_queue_and_counts_its_own_forms() {
+    let net = Net::new(2);
+    let ekimae: madoguchi_core::site::SiteId = "ekimae".parse().unwrap();
+    net.seats[0]
+        .s()
+        .add_site(
+            ekimae.clone(),
+            "駅前",
+            madoguchi_core::site::SiteKind::Counter,
+        )
+        .unwrap();
+    net.heal();
+    net.hub()
+        .hub_set_seat_site(net.seats[1].id, &ekimae)
+        .unwrap();
+    net.heal();
+    let main_booking = book(net.seats[0].s(), DAY, 9, 0, 1).unwrap();
+    let ekimae_booking = net.seats[1]
+        .s()
+        .book_at_site(
+            &ekimae,
+            d(DAY),
+            t(9, 0),
+            Channel::Phone,
+            vec![person(2, &[Procedure::CardIssue])],
+            "",
+            Vec::new(),
+            None,
+        )
+        .unwrap();
+    net.heal();
+    net.seats[0].s().check_in(main_booking.number).unwrap();
+    net.seats[1].s().check_in(ekimae_booking.number).unwrap();
+    net.heal();
+    // Each site's queue is its own: 駅前's counter calls 駅前's citizen, and nobody else.
+    let called = net.seats[1].s().call_next(1).unwrap().unwrap();
+    assert_eq!(called.number, ekimae_booking.number);
+    assert!(net.seats[1].s().call_next(2).unwrap().is_none());
+    assert_eq!(net.seats[1].s().serving_order(d(DAY)).unwrap().len(), 1);
+    let called = net.seats[0].s().call_next(1).unwrap().unwrap();
+    assert_eq!(called.number, main_booking.number);
+    // Each site's back office counts its own forms.
+    net.seats[0]
+        .s()
+        .set_form_count(d(DAY), 3, None, "")
+        .unwrap();
+    let r = net.seats[1]
+        .s()
+        .set_form_count(d(DAY), 1, None, "")
+        .unwrap();
+    assert_eq!(r.counted, Some(1));
+    net.heal();
+    assert!(net.problems().is_empty(), "{:?}", net.problems());
+    assert_eq!(net.seats[1].s().reconcile(d(DAY)).unwrap().counted, Some(1));
+    assert_eq!(net.seats[0].s().reconcile(d(DAY)).unwrap().counted, Some(3));
+}

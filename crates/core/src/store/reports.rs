@@ -577,14 +577,16 @@ impl Store {
         f.service = TimeStats::of(&services);
         f.by_hour = hours.into_iter().collect();
 
-        // The back office's count (one day only).
+        // The back office's count (one day only; every site's, as the report covers them all).
         if from == to {
-            let counted: Option<(u32, String)> = self
+            let counted: Option<(Option<u32>, String)> = self
                 .conn()
-                .prepare_cached("SELECT count, note_code FROM form_counts WHERE day = ?1")?
+                .prepare_cached(
+                    "SELECT sum(count), coalesce(max(note_code), '') FROM form_counts WHERE day = ?1",
+                )?
                 .query_row([&a], |r| Ok((r.get(0)?, r.get(1)?)))
                 .optional()?;
-            if let Some((count, code)) = counted {
+            if let Some((Some(count), code)) = counted {
                 f.forms_counted = Some(count);
                 f.forms_reason = code;
             }

@@ -312,11 +312,11 @@ impl Store {
         )
     }
 
-    /// Walk-ins waiting for a place on `day`, in arrival order.
+    /// Walk-ins waiting for a place on `day` at this PC's site, in arrival order.
     pub fn walk_in_queue(&self, day: NaiveDate) -> Result<Vec<ReservationSummary>> {
         self.summaries(
-            "WHERE r.day = ?1 AND r.status = 'queued' ORDER BY r.checked_in_at, r.id",
-            [day.format(DATE).to_string()],
+            "WHERE r.day = ?1 AND r.site_id = ?2 AND r.status = 'queued' ORDER BY r.checked_in_at, r.id",
+            [day.format(DATE).to_string(), self.site()?.to_string()],
         )
     }
 
@@ -324,8 +324,8 @@ impl Store {
     /// time, then those who came late (the lateness rule), then by check-in time.
     pub fn serving_order(&self, day: NaiveDate) -> Result<Vec<ReservationSummary>> {
         self.summaries(
-            "WHERE r.day = ?1 AND r.status = 'checked_in' ORDER BY r.late, r.starts, r.checked_in_at, r.id",
-            [day.format(DATE).to_string()],
+            "WHERE r.day = ?1 AND r.site_id = ?2 AND r.status = 'checked_in' ORDER BY r.late, r.starts, r.checked_in_at, r.id",
+            [day.format(DATE).to_string(), self.site()?.to_string()],
         )
     }
 

@@ -203,8 +203,12 @@ impl Store {
         self.case_list(day)
     }
 
+    /// The cases of `day` at this PC's site (its queue, its handoffs, its reconciliation).
     fn case_list(&self, day: NaiveDate) -> Result<Vec<CaseView>> {
-        self.case_views("WHERE v.day = ?1", params![day.format(DATE).to_string()])
+        self.case_views(
+            "WHERE v.day = ?1 AND v.site_id = ?2",
+            params![day.format(DATE).to_string(), self.site()?.as_str()],
+        )
     }
 
     /// Bundles held by city staff and not yet acknowledged (the handoff queue; at day end, the
@@ -267,6 +271,7 @@ impl Store {
             note: note.to_owned(),
             code: code.map(str::to_owned),
             at: self.now(),
+            site: self.site()?,
         }))?;
         self.reconcile(day)
     }
@@ -300,8 +305,12 @@ impl Store {
         let recorded = cases.iter().map(|c| c.2).sum();
         let entered: Option<(u32, String, String)> = self
             .conn()
-            .prepare_cached("SELECT count, note, note_code FROM form_counts WHERE day = ?1")?
-            .query_row([&d], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .prepare_cached(
+                "SELECT count, note, note_code FROM form_counts WHERE day = ?1 AND site_id = ?2",
+            )?
+            .query_row([d.as_str(), self.site()?.as_str()], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
             .optional()?;
         let (counted, note, note_code) = match entered {
             Some((c, n, code)) => (Some(c), n, code),
@@ -390,7 +399,8 @@ impl Store {
                 note,
                 code,
                 at,
-            } => self.apply_form_count(*day, *count, code.as_deref(), note, *at),
+                site,
+            } => self.apply_form_count(site, *day, *count, code.as_deref(), note, *at),
             VisitMutation::SetCityReasons { reasons } => self.apply_city_reasons(reasons),
             VisitMutation::SetProcedureBundle {
                 procedure,
@@ -618,6 +628,7 @@ impl Store {
 
     pub(super) fn apply_form_count(
         &self,
+        site: &crate::site::SiteId,
         day: NaiveDate,
         count: u32,
         code: Option<&str>,
@@ -634,11 +645,12 @@ impl Store {
             None if note.trim().is_empty() => "",
             None => reason::OTHER,
         };
+        self.check_site(site)?;
         self.conn().execute(
-            "INSERT INTO form_counts (day, count, note, note_code, entered_by, entered_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-             ON CONFLICT (day) DO UPDATE SET count = excluded.count, note = excluded.note, note_code = excluded.note_code,
+            "INSERT INTO form_counts (site_id, day, count, note, note_code, entered_by, entered_at) VALUES (?7, ?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (site_id, day) DO UPDATE SET count = excluded.count, note = excluded.note, note_code = excluded.note_code,
                  entered_by = excluded.entered_by, entered_at = excluded.entered_at",
-            params![day.format(DATE).to_string(), count, note, code, self.origin().seat, at.format(DATETIME).to_string()],
+            params![day.format(DATE).to_string(), count, note, code, self.origin().seat, at.format(DATETIME).to_string(), site.as_str()],
         )?;
         Ok(Outcome::PlanChanged {
             needs_follow_up: Vec::new(),
