@@ -362,3 +362,104 @@ fn the_monthly_report_has_every_day_breaks_across_pages_and_matches_its_csv() {
     assert_eq!(month.due, d("2027-01-13"));
     assert!(month.produced_at.is_some() && !month.overdue);
 }
+
+/// A city with two sites (seed 002 §2: 本庁舎 and アクタ西宮ステーション): each site is a section
+/// of the daily and monthly report, then the city's total; the sections add up to the total,
+/// in the PDF (as pdftotext reads it) and in the CSV.
+#[test]
+fn a_city_with_two_sites_reports_each_site_then_the_total() {
+    use madoguchi_core::{
+        mutation::{Mutation, ReservationMutation},
+        reservation::{ApplicantType, Book, Channel, Procedure},
+        reservation_number::ReservationNumber,
+        site::{SiteId, SiteKind},
+        store::NewApplicant,
+    };
+    let data = tempfile::tempdir().unwrap();
+    let store = new_store(data.path())
+        .with_clock(Arc::new(|| d("2026-12-02").and_hms_opt(9, 0, 0).unwrap()));
+    let ekimae: SiteId = "ekimae".parse().unwrap();
+    store
+        .add_site(ekimae.clone(), "アクタ西宮ステーション", SiteKind::Counter)
+        .unwrap();
+    demo::seed_reservations(&store, d("2026-12-01"), 1, 0.5, 9).unwrap();
+    // The station's bookings of the day, as the call center makes them.
+    let mut rng = rand::thread_rng();
+    for i in 0..6u32 {
+        let mut book = Book::new(
+            ReservationNumber::random(&mut rng),
+            d("2026-12-01"),
+            chrono::NaiveTime::from_hms_opt(10 + i, 0, 0).unwrap(),
+            Channel::Phone,
+            vec![(
+                NewApplicant {
+                    name_kanji: Personal::new(format!("駅前 花子{i}")),
+                    name_kana: Personal::new(format!("エキマエ ハナコ{i}")),
+                    phone: None,
+                    birth_date: None,
+                },
+                ApplicantType::ApplicantSelf,
+                vec![Procedure::CardIssue],
+            )],
+            "",
+        );
+        book.site = ekimae.clone();
+        store
+            .execute(Mutation::Reservation(ReservationMutation::Book(book)))
+            .unwrap();
+    }
+    demo::run_day(&store, d("2026-12-01"), 2, "C001", 3).unwrap();
+    let report = store.daily_report(d("2026-12-01")).unwrap();
+    assert_eq!(report.sections.len(), 2);
+    let (main, station) = (&report.sections[0].figures, &report.sections[1].figures);
+    assert_eq!(station.booked, 6);
+    assert_eq!(main.booked + station.booked, report.figures.booked);
+    assert_eq!(main.visitors + station.visitors, report.figures.visitors);
+    assert_eq!(main.places + station.places, report.figures.places);
+
+    let out = tempfile::tempdir().unwrap();
+    let path = out.path().join("daily-sites.pdf");
+    std::fs::write(&path, pdf::daily(&report).unwrap()).unwrap();
+    qpdf_check(&path);
+    let text = text_of(&path);
+    let at = |s: &str| {
+        text.find(s)
+            .unwrap_or_else(|| panic!("{s} not in:\n{text}"))
+    };
+    // Each site, then the total, in that order.
+    assert!(at("拠点：テスト市 特設窓口") < at("拠点：アクタ西宮ステーション"));
+    assert!(at("拠点：アクタ西宮ステーション") < at("合計（全拠点）"));
+    assert_line(
+        &text,
+        "予約（電話・窓口）",
+        &format!("{} 人", station.booked),
+    );
+    assert_line(
+        &text,
+        "予約（電話・窓口）",
+        &format!("{} 人", report.figures.booked),
+    );
+    assert!(!text.contains("エキマエ") && !text.contains("駅前 花子"));
+    let csv = csv::daily(&report);
+    assert!(csv.contains("拠点：アクタ西宮ステーション"), "{csv}");
+
+    let month = store.monthly_report(d("2026-12-01")).unwrap();
+    let csv = csv::monthly(&month);
+    assert!(csv.contains("拠点別の状況"), "{csv}");
+    let station_month = &month.sections[1].figures;
+    assert_eq!(station_month.booked, 6);
+    assert!(
+        csv.contains(&format!(
+            "アクタ西宮ステーション,0,{},6,",
+            station_month.places
+        )),
+        "{csv}"
+    );
+    let path = out.path().join("monthly-sites.pdf");
+    std::fs::write(&path, pdf::monthly(&month).unwrap()).unwrap();
+    let text = text_of(&path);
+    assert!(
+        text.contains("拠点：アクタ西宮ステーション（月間）"),
+        "{text}"
+    );
+}

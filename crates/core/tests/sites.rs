@@ -161,3 +161,55 @@ fn each_site_has_its_own_places_plan_and_board() {
     assert_eq!(needs.len(), 1, "one of 駅前's two 10:00 bookings");
     assert_eq!(s.overbooked_on(d(DAY)).unwrap().len(), 1);
 }
+
+#[test]
+fn each_site_is_a_section_of_the_report_and_the_sections_add_up_to_the_city() {
+    use rand::{Rng, SeedableRng};
+    let (_tmp, s) = store();
+    // A one-site city's report has no sections, as before sites.
+    assert!(s.daily_report(d(DAY)).unwrap().sections.is_empty());
+    s.add_site(ekimae(), "駅前", SiteKind::Counter).unwrap();
+    s.add_site(
+        "callcenter".parse().unwrap(),
+        "コールセンター",
+        SiteKind::Desk,
+    )
+    .unwrap();
+    let sites = [SiteId::main(), ekimae()];
+    let mut rng = rand::rngs::StdRng::seed_from_u64(21);
+    let mut booked = Vec::new();
+    for who in 0..40 {
+        let site = &sites[rng.gen_range(0..2)];
+        let (h, m) = (rng.gen_range(9..16), [0, 15, 30, 45][rng.gen_range(0..4)]);
+        if book_at(&s, site, h, m, who).is_ok() {
+            booked.push(who);
+        }
+    }
+    for r in s.reservations_on(d(DAY)).unwrap() {
+        match rng.gen_range(0..4) {
+            0 => drop(s.cancel(r.number).unwrap()),
+            1 | 2 => drop(s.check_in(r.number).unwrap()),
+            _ => {}
+        }
+    }
+    let report = s.daily_report(d(DAY)).unwrap();
+    let names: Vec<&str> = report.sections.iter().map(|x| x.name.as_str()).collect();
+    assert_eq!(names, ["テスト市", "駅前", "コールセンター"]);
+    let total = &report.figures;
+    let sum = |f: fn(&madoguchi_core::store::DayFigures) -> u32| {
+        report.sections.iter().map(|x| f(&x.figures)).sum::<u32>()
+    };
+    assert!(total.booked > 0 && total.visitors > 0 && total.cancelled > 0);
+    assert_eq!(sum(|f| f.places), total.places, "places");
+    assert_eq!(sum(|f| f.booked), total.booked, "booked");
+    assert_eq!(sum(|f| f.cancelled), total.cancelled, "cancelled");
+    assert_eq!(sum(|f| f.visitors), total.visitors, "visitors");
+    assert_eq!(sum(|f| f.waiting.count), total.waiting.count, "waits");
+    // The call center serves nobody: no places, no visitors.
+    let desk = &report.sections[2].figures;
+    assert_eq!((desk.places, desk.visitors), (0, 0));
+    // The month adds up the same way.
+    let month = s.monthly_report(d(DAY)).unwrap();
+    let booked: u32 = month.sections.iter().map(|x| x.figures.booked).sum();
+    assert_eq!(booked, month.totals.booked);
+}

@@ -9,7 +9,9 @@ use crate::{
 };
 
 fn local(t: DateTime<Utc>) -> String {
-    t.with_timezone(&Local).format("%Y年%m月%d日 %H:%M:%S").to_string()
+    t.with_timezone(&Local)
+        .format("%Y年%m月%d日 %H:%M:%S")
+        .to_string()
 }
 
 fn kind_label(kind: WipeItemKind) -> &'static str {
@@ -58,8 +60,14 @@ fn size(bytes: u64) -> String {
 
 /// The certificate's PDF.
 pub fn pdf(cert: &Certificate) -> Result<Vec<u8>> {
-    let mut c = Composer::new("データ消去証明書", format!("{}　データ消去証明書", cert.site_name))?;
-    c.title("データ消去証明書", &format!("{}　{}", cert.site_name, cert.contract));
+    let mut c = Composer::new(
+        "データ消去証明書",
+        format!("{}　データ消去証明書", cert.site_name),
+    )?;
+    c.title(
+        "データ消去証明書",
+        &format!("{}　{}", cert.site_name, cert.contract),
+    );
     c.paragraph(&statement(cert));
 
     c.heading("実施者");
@@ -76,12 +84,30 @@ pub fn pdf(cert: &Certificate) -> Result<Vec<u8>> {
         ("端末名（ホスト名）".into(), m.host_name.clone()),
         (
             "種別".into(),
-            if cert.hub { "ハブ（同期の中継）" } else { "窓口端末" }.into(),
+            if cert.hub {
+                "ハブ（同期の中継）"
+            } else {
+                "窓口端末"
+            }
+            .into(),
         ),
         ("席".into(), cert.seat_name.clone()),
-        ("製造元・型番".into(), m.model.clone().unwrap_or_else(|| "（取得できず）".into())),
-        ("製造番号".into(), m.serial.clone().unwrap_or_else(|| "（取得できず・銘板を確認）".into())),
-        ("マシンID".into(), m.machine_id.clone().unwrap_or_else(|| "（取得できず）".into())),
+        (
+            "製造元・型番".into(),
+            m.model.clone().unwrap_or_else(|| "（取得できず）".into()),
+        ),
+        (
+            "製造番号".into(),
+            m.serial
+                .clone()
+                .unwrap_or_else(|| "（取得できず・銘板を確認）".into()),
+        ),
+        (
+            "マシンID".into(),
+            m.machine_id
+                .clone()
+                .unwrap_or_else(|| "（取得できず）".into()),
+        ),
     ]);
     c.paragraph(&format!("OS：{}", m.os));
     c.paragraph(&format!("データフォルダ：{}", cert.data_dir.display()));
@@ -121,7 +147,9 @@ pub fn pdf(cert: &Certificate) -> Result<Vec<u8>> {
             c.paragraph(&format!("SHA-256：{}", h.sha256));
             c.paragraph(&format!("暗号化の宛先（市の公開鍵）：{}", h.recipient));
         }
-        None => c.paragraph("なし（この端末の変更はすべてハブに送信済み。引渡しはハブのエクスポートによる）"),
+        None => c.paragraph(
+            "なし（この端末の変更はすべてハブに送信済み。引渡しはハブのエクスポートによる）",
+        ),
     }
 
     c.heading("消去した項目");
@@ -202,9 +230,7 @@ pub fn pdf(cert: &Certificate) -> Result<Vec<u8>> {
     c.blank(4.0);
     c.paragraph(&format!("証明書番号：{}", cert.wipe_id));
     c.paragraph(&format!("ダイジェスト（SHA-256）：{}", cert.digest));
-    c.paragraph(
-        "JSON版の内容と照合できます: madoguchi certificate check <JSONファイル>",
-    );
+    c.paragraph("JSON版の内容と照合できます: madoguchi certificate check <JSONファイル>");
     Ok(c.finish(&format!(
         "データ消去証明書　{}　{}",
         cert.seat_name,

@@ -5,7 +5,7 @@ use madoguchi_core::store::{DailyReport, DayFigures, MonthlyReport};
 use madoguchi_core::reason::{CityReason, ReasonKind};
 
 use crate::{
-    figures::{counted, staff, summary, time_lines},
+    figures::{counted, site_heading, staff, summary, time_lines},
     labels::{label, reason, reasons},
 };
 
@@ -76,6 +76,17 @@ fn breakdowns(csv: &mut Csv, f: &DayFigures, city: &[CityReason]) {
     csv.section("時間帯別の受付人数", &["時間帯", "人数"], &hours);
 }
 
+/// Each site's headline figures, a section each (nothing for a one-site city).
+fn sites(csv: &mut Csv, sections: &[madoguchi_core::store::SiteSection]) {
+    for section in sections {
+        csv.section(
+            &site_heading(section),
+            &["項目", "値"],
+            &pairs(summary(&section.figures)),
+        );
+    }
+}
+
 /// The daily report as CSV.
 pub fn daily(report: &DailyReport) -> String {
     let f = &report.figures;
@@ -106,6 +117,7 @@ pub fn daily(report: &DailyReport) -> String {
         },
     ]);
     rows.push(vec!["提出期限".into(), report.due.to_string()]);
+    sites(&mut csv, &report.sections);
     csv.section("受付・処理の状況", &["項目", "値"], &rows);
     breakdowns(&mut csv, f, &report.city_reasons);
     csv.0
@@ -179,6 +191,18 @@ pub fn monthly(report: &MonthlyReport) -> String {
         .collect();
     rows.push(row(&report.totals, "合計".into()));
     csv.section("日別の状況", &header, &rows);
+    if !report.sections.is_empty() {
+        // The same columns, a row per site, then the city's total.
+        let mut by_site: Vec<Vec<String>> = report
+            .sections
+            .iter()
+            .map(|s| row(&s.figures, s.name.clone()))
+            .collect();
+        by_site.push(row(&report.totals, "合計".into()));
+        let mut header = header;
+        header[0] = "拠点";
+        csv.section("拠点別の状況", &header, &by_site);
+    }
     let cats: Vec<Vec<String>> = report
         .complaints_by_category
         .iter()

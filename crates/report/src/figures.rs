@@ -1,6 +1,6 @@
 //! The figures of a day or a month as labelled rows, shared by the PDF and the CSV so both
 //! always say the same thing.
-use madoguchi_core::store::{DayFigures, TimeStats};
+use madoguchi_core::store::{DayFigures, SiteSection, TimeStats};
 
 use crate::labels::label;
 
@@ -93,3 +93,11 @@ pub(crate) fn staff(f: &DayFigures) -> String {
         .collect::<Vec<_>>()
         .join("・")
 }
+
+/// The heading of one site's section (the city's format: each site, then the total).
+pub(crate) fn site_heading(section: &SiteSection) -> String {
+    format!("拠点：{}", section.name)
+}
+
+/// The heading of the total when the report has site sections.
+pub(crate) const CITY_TOTAL: &str = "合計（全拠点）";

@@ -133,7 +133,11 @@ pub fn save_attendance(
     let name = if from == to {
         format!("出勤記録_{}.csv", from.format("%Y-%m-%d"))
     } else {
-        format!("出勤記録_{}_{}.csv", from.format("%Y-%m-%d"), to.format("%Y-%m-%d"))
+        format!(
+            "出勤記録_{}_{}.csv",
+            from.format("%Y-%m-%d"),
+            to.format("%Y-%m-%d")
+        )
     };
     write_report(store, &name, csv.as_bytes())
 }

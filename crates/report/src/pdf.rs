@@ -7,7 +7,7 @@ use madoguchi_core::{
 };
 
 use crate::{
-    figures::{counted, staff, summary, time_lines},
+    figures::{counted, site_heading, staff, summary, time_lines, CITY_TOTAL},
     labels::{label, reason, reasons},
     layout::{Align, Col, Composer},
     Result,
@@ -79,7 +79,15 @@ pub fn daily(report: &DailyReport) -> Result<Vec<u8>> {
         format!("{}　{kind}", report.site),
     )?;
     c.title(&format!("{kind}　{date}"), &report.site);
-    c.heading("受付・処理の状況");
+    for section in &report.sections {
+        c.heading(&site_heading(section));
+        c.facts(&summary(&section.figures));
+    }
+    c.heading(if report.sections.is_empty() {
+        "受付・処理の状況"
+    } else {
+        CITY_TOTAL
+    });
     c.facts(&summary(f));
     for (label, value) in time_lines(f) {
         c.line(&format!("{label}：{value}"));
@@ -112,7 +120,15 @@ pub fn monthly(report: &MonthlyReport) -> Result<Vec<u8>> {
         format!("{}　月報 {month}", report.site),
     )?;
     c.title(&format!("月報　{month}"), &report.site);
-    c.heading("月間の合計");
+    for section in &report.sections {
+        c.heading(&format!("{}（月間）", site_heading(section)));
+        c.facts(&summary(&section.figures));
+    }
+    c.heading(if report.sections.is_empty() {
+        "月間の合計"
+    } else {
+        CITY_TOTAL
+    });
     c.facts(&summary(t));
     let sessions = report.days.iter().filter(|d| d.holiday_session).count();
     c.line(&format!(

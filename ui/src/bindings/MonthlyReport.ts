@@ -3,6 +3,7 @@ import type { CityReason } from "./CityReason";
 import type { DayFigures } from "./DayFigures";
 import type { ExpiryForecast } from "./ExpiryForecast";
 import type { InquiryCategory } from "./InquiryCategory";
+import type { SiteSection } from "./SiteSection";
 
 /**
  * The monthly report.
@@ -21,9 +22,13 @@ month: string,
  */
 days: Array<DayFigures>, 
 /**
- * The month as a whole (times over every case of the month).
+ * The month as a whole (times over every case of the month; the city's total).
  */
 totals: DayFigures, 
+/**
+ * Each site's month, in the city's order, when the city has several sites.
+ */
+sections: Array<SiteSection>, 
 /**
  * Inquiries and complaints by category: (category, complaints received, complaints
  * resolved, inquiries).

@@ -43,7 +43,7 @@ pub use people::{
 pub use planner::{CapacityPlan, MonthActual};
 pub use reports::{
     daily_due, monthly_due, DailyReport, DayFigures, ExpiryForecast, MonthlyReport, ReportDue,
-    ReportKind, TimeStats,
+    ReportKind, SiteSection, TimeStats,
 };
 pub use reservations::{
     DayBoard, HolidaySessionDay, Outcome, PersonSummary, PlanSettings, ReservationSummary, SlotInfo,

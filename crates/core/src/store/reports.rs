@@ -13,6 +13,7 @@ use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
 use super::{Store, DATE, DATETIME};
+use crate::site::{SiteId, SiteKind};
 use crate::{
     calendar::{DayStatus, Session},
     people::{Permission, Role},
@@ -124,6 +125,22 @@ pub struct DayFigures {
     pub by_hour: Vec<(u32, u32)>,
 }
 
+/// One site's part of a city's report (each site a section, then the total).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct SiteSection {
+    /// The site.
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub site: SiteId,
+    /// Its name.
+    pub name: String,
+    /// What it does.
+    pub kind: SiteKind,
+    /// Its figures over the report's period.
+    pub figures: DayFigures,
+}
+
 /// The daily report (or a holiday session's report).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
@@ -131,8 +148,11 @@ pub struct DayFigures {
 pub struct DailyReport {
     /// The site.
     pub site: String,
-    /// The day's figures.
+    /// The day's figures (the city's total when it has several sites).
     pub figures: DayFigures,
+    /// Each site's figures, in the city's order, when the city has several sites (empty for
+    /// one site).
+    pub sections: Vec<SiteSection>,
     /// Complaints still open at the end of the day (any day received).
     pub open_complaints: u32,
     /// The codes the city added to the reason lists, for their labels.
@@ -157,8 +177,10 @@ pub struct MonthlyReport {
     pub month: NaiveDate,
     /// Every day the counter opened, in order.
     pub days: Vec<DayFigures>,
-    /// The month as a whole (times over every case of the month).
+    /// The month as a whole (times over every case of the month; the city's total).
     pub totals: DayFigures,
+    /// Each site's month, in the city's order, when the city has several sites.
+    pub sections: Vec<SiteSection>,
     /// Inquiries and complaints by category: (category, complaints received, complaints
     /// resolved, inquiries).
     pub complaints_by_category: Vec<(InquiryCategory, u32, u32, u32)>,
@@ -263,6 +285,7 @@ impl Store {
         });
         let report = DailyReport {
             site: self.meta().site_name.clone(),
+            sections: self.site_sections(day, day, figures.holiday_session)?,
             figures,
             open_complaints: self.open_complaints(day)?,
             city_reasons: self.city_reasons()?,
@@ -284,6 +307,7 @@ impl Store {
         let report = MonthlyReport {
             site: self.meta().site_name.clone(),
             month: first,
+            sections: self.site_sections(first, last, false)?,
             totals,
             complaints_by_category: self.category_summary(first, last)?,
             open_complaints: self.open_complaints(last)?,
@@ -425,6 +449,39 @@ impl Store {
         self.audit(actor, "report_produced", period, kind.code())
     }
 
+    /// Each site's figures over `from ..= to` when the city has several sites: every site
+    /// open now, and a closed one that had business in the period.
+    fn site_sections(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        holiday_session: bool,
+    ) -> Result<Vec<SiteSection>> {
+        let sites = self.sites()?;
+        if sites.len() < 2 {
+            return Ok(Vec::new());
+        }
+        let mut out = Vec::new();
+        for s in sites {
+            let mut figures = self.figures_at(Some(&s.id), from, to)?;
+            figures.holiday_session = holiday_session;
+            let idle = figures.booked + figures.walk_ins + figures.visitors == 0
+                && figures.inquiries_phone
+                    + figures.inquiries_visitor
+                    + figures.complaints_received
+                    == 0;
+            if s.active || !idle {
+                out.push(SiteSection {
+                    site: s.id,
+                    name: s.name,
+                    kind: s.kind,
+                    figures,
+                });
+            }
+        }
+        Ok(out)
+    }
+
     /// One entry per day the counter opened in `from ..= to`.
     fn figures(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<DayFigures>> {
         let calendar = self.calendar()?;
@@ -440,28 +497,51 @@ impl Store {
         Ok(out)
     }
 
-    /// The figures of `from ..= to` taken together.
+    /// The figures of `from ..= to` taken together, every site's.
     pub(super) fn figures_over(&self, from: NaiveDate, to: NaiveDate) -> Result<DayFigures> {
+        self.figures_at(None, from, to)
+    }
+
+    /// The figures of `from ..= to` taken together, of one site or (`None`) of every site:
+    /// times are taken over the union of the cases, not summed. Staff on duty are this PC's
+    /// sign-ins, in the whole's figures only.
+    fn figures_at(
+        &self,
+        site: Option<&SiteId>,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<DayFigures> {
         let (a, b) = (from.format(DATE).to_string(), to.format(DATE).to_string());
+        let only = site.map(SiteId::as_str);
         let mut f = DayFigures {
             day: from,
             ..DayFigures::default()
         };
+        // Places are a serving site's (the call center serves nobody).
+        let sites: Vec<SiteId> = self
+            .sites()?
+            .into_iter()
+            .filter(|s| s.kind != SiteKind::Desk && site.is_none_or(|only| *only == s.id))
+            .map(|s| s.id)
+            .collect();
         for day in from.iter_days().take_while(|d| *d <= to) {
-            f.places += self
-                .day_schedule(day)?
-                .iter()
-                .map(|s| s.capacity)
-                .sum::<u32>();
+            for s in &sites {
+                f.places += self
+                    .day_schedule_at(s, day)?
+                    .iter()
+                    .map(|s| s.capacity)
+                    .sum::<u32>();
+            }
         }
 
         // People of the bookings for these days.
         let mut channels: BTreeMap<Channel, u32> = BTreeMap::new();
         let mut stmt = self.conn().prepare_cached(
             "SELECT r.channel, r.status FROM reservations r
-             JOIN reservation_people p ON p.reservation_id = r.id WHERE r.day BETWEEN ?1 AND ?2",
+             JOIN reservation_people p ON p.reservation_id = r.id
+             WHERE r.day BETWEEN ?1 AND ?2 AND (?3 IS NULL OR r.site_id = ?3)",
         )?;
-        let rows = stmt.query_map([&a, &b], |r| {
+        let rows = stmt.query_map(rusqlite::params![a, b, only], |r| {
             Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
         })?;
         for row in rows {
@@ -502,9 +582,9 @@ impl Store {
         let mut stmt = self.conn().prepare_cached(
             "SELECT v.state, v.end_code, v.checked_in_at, v.called_at, v.handed_at, p.procedures
              FROM visits v JOIN reservation_people p ON p.reservation_id = v.reservation_id AND p.position = v.position
-             WHERE v.day BETWEEN ?1 AND ?2",
+             WHERE v.day BETWEEN ?1 AND ?2 AND (?3 IS NULL OR v.site_id = ?3)",
         )?;
-        let rows = stmt.query_map([&a, &b], |r| {
+        let rows = stmt.query_map(rusqlite::params![a, b, only], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, String>(1)?,
@@ -577,35 +657,26 @@ impl Store {
         f.service = TimeStats::of(&services);
         f.by_hour = hours.into_iter().collect();
 
-        // The back office's count (one day only; every site's, as the report covers them all).
-        if from == to {
-            let counted: Option<(Option<u32>, String)> = self
-                .conn()
-                .prepare_cached(
-                    "SELECT sum(count), coalesce(max(note_code), '') FROM form_counts WHERE day = ?1",
-                )?
-                .query_row([&a], |r| Ok((r.get(0)?, r.get(1)?)))
-                .optional()?;
-            if let Some((Some(count), code)) = counted {
-                f.forms_counted = Some(count);
-                f.forms_reason = code;
-            }
-        } else {
-            let sum: Option<u32> = self.conn().query_row(
-                "SELECT sum(count) FROM form_counts WHERE day BETWEEN ?1 AND ?2",
-                [&a, &b],
-                |r| r.get(0),
-            )?;
-            f.forms_counted = sum;
+        // The back office's count (the reason of a difference for one day only).
+        let (counted, code): (Option<u32>, String) = self.conn().query_row(
+            "SELECT sum(count), coalesce(max(note_code), '') FROM form_counts
+             WHERE day BETWEEN ?1 AND ?2 AND (?3 IS NULL OR site_id = ?3)",
+            rusqlite::params![a, b, only],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        f.forms_counted = counted;
+        if from == to && counted.is_some() {
+            f.forms_reason = code;
         }
 
         // Inquiries and complaints.
         let end = (to + Days::new(1)).format(DATE).to_string();
         let mut categories: BTreeMap<InquiryCategory, u32> = BTreeMap::new();
         let mut stmt = self.conn().prepare_cached(
-            "SELECT kind, channel, category, minutes FROM inquiries WHERE received_at >= ?1 AND received_at < ?2",
+            "SELECT kind, channel, category, minutes FROM inquiries
+             WHERE received_at >= ?1 AND received_at < ?2 AND (?3 IS NULL OR site_id = ?3)",
         )?;
-        let rows = stmt.query_map([&a, &end], |r| {
+        let rows = stmt.query_map(rusqlite::params![a, end, only], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, String>(1)?,
@@ -629,10 +700,14 @@ impl Store {
         }
         f.by_category = categories.into_iter().collect();
         f.complaints_resolved = self.conn().query_row(
-            "SELECT count(*) FROM complaint_steps WHERE step = 'resolve' AND at >= ?1 AND at < ?2",
-            [&a, &end],
+            "SELECT count(*) FROM complaint_steps
+             WHERE step = 'resolve' AND at >= ?1 AND at < ?2 AND (?3 IS NULL OR site_id = ?3)",
+            rusqlite::params![a, end, only],
             |r| r.get(0),
         )?;
+        if site.is_some() {
+            return Ok(f);
+        }
 
         // Staff who signed in, by role (no names).
         let mut roles: BTreeMap<Role, u32> = BTreeMap::new();

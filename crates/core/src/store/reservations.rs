@@ -525,7 +525,12 @@ impl Store {
     /// The slots of `day` at this site with capacity and places taken; empty when the
     /// counter is closed.
     pub fn day_schedule(&self, day: NaiveDate) -> Result<Vec<SlotInfo>> {
-        match self.day_slots(&self.site()?, day) {
+        self.day_schedule_at(&self.site()?, day)
+    }
+
+    /// [`Store::day_schedule`] at `site`.
+    pub fn day_schedule_at(&self, site: &SiteId, day: NaiveDate) -> Result<Vec<SlotInfo>> {
+        match self.day_slots(site, day) {
             Ok((_, _, slots)) => Ok(slots),
             Err(Error::DayClosed { .. }) => Ok(Vec::new()),
             Err(e) => Err(e),

@@ -89,6 +89,9 @@ impl Store {
                         }
                         _ => e.into(),
                     })?;
+                if *kind == SiteKind::Desk {
+                    return Ok(()); // books for the others, serves nobody: no places of its own
+                }
                 self.conn().execute(
                     "INSERT INTO slot_plans (site_id, kind, slot_minutes)
                      SELECT ?1, kind, slot_minutes FROM slot_plans WHERE site_id = ?2 ORDER BY kind",
