@@ -4,6 +4,7 @@ import type { ConflictView } from "../bindings/ConflictView";
 import type { SeatRecord } from "../bindings/SeatRecord";
 import type { Site } from "../bindings/Site";
 import type { SiteKind } from "../bindings/SiteKind";
+import type { SiteSection } from "../bindings/SiteSection";
 import type { SyncView } from "../bindings/SyncView";
 import type { AppError } from "../bindings/AppError";
 import type { BookingRules } from "../bindings/BookingRules";
@@ -716,28 +717,53 @@ export class FakeBackend implements Backend {
     Object.assign(m, { returnedOn: day, returnedBy: "M001" });
     return m;
   }
-  // Reports: figures from the fake's cases; one daily report overdue until submitted.
+  // Reports: figures from the fake's cases; one daily report overdue until submitted. A city
+  // with several sites gets a section per site (open, or closed with business in the period),
+  // and the figures are the city's total: the sections add up to it, as in core.
   submitted = new Set<string>();
-  figures(day: string): DayFigures {
-    const cases = this.caseList.filter((c) => this.find(c.number).day.startsWith(day));
+  /** The figures of `period` (a day, or a month as YYYY-MM) at `site`, or (none given) at every site. */
+  figures(period: string, site?: string): DayFigures {
+    const cases = this.caseList.filter((c) => {
+      const r = this.find(c.number);
+      return r.day.startsWith(period) && (site === undefined || this.siteOf(r) === site);
+    });
     const none: TimeStats = { count: 0, mean: 0, p90: 0, max: 0 };
+    // 24 places at each open serving site (a desk serves nobody).
+    const places = this.siteList.filter((x) => x.active && x.kind !== "desk" && (site === undefined || x.id === site)).length * 24;
     return {
-      day: day.length === 7 ? `${day}-01` : day, holidaySession: false, places: 24, booked: cases.length, walkIns: 0, noShows: 0, cancelled: 0,
+      day: period.length === 7 ? `${period}-01` : period, holidaySession: false, places, booked: cases.length, walkIns: 0, noShows: 0, cancelled: 0,
       byChannel: [["phone", cases.length]], byProcedure: [["card_issue", cases.length]], visitors: cases.length,
       completed: cases.filter((c) => c.state === "completed").length, revisits: cases.filter((c) => c.state === "revisit").length,
       revisitReasons: [], casesCancelled: 0, handedOver: cases.filter((c) => c.handedAt).length, unacknowledged: 0,
       formsRecorded: 0, formsCounted: null, formsReason: "", cancelReasons: [], inquiriesPhone: 0, inquiriesVisitor: 0, inquiryMinutes: 0, byCategory: [],
-      complaintsReceived: 0, complaintsResolved: 0, waiting: none, service: none, staffOnDuty: [["manager", 1]], byHour: [],
+      complaintsReceived: 0, complaintsResolved: 0, waiting: none, service: none,
+      // Staff on duty are this PC's sign-ins, in the whole's figures only.
+      staffOnDuty: site === undefined ? [["manager", 1]] : [], byHour: [],
     };
+  }
+  /** Each site's figures over `period` when the city has several sites (empty for one). */
+  private sections(period: string): SiteSection[] {
+    if (this.siteList.length < 2) return [];
+    return [...this.siteList]
+      .sort((a, b) => a.position - b.position)
+      .map((x) => ({ site: x.id, name: x.name, kind: x.kind, figures: this.figures(period, x.id) }))
+      .filter((x) => this.siteList.find((y) => y.id === x.site)!.active || x.figures.booked + x.figures.visitors > 0);
   }
   async dailyReport(day: string): Promise<DailyReport> {
     this.manager();
-    return { site: this.status.meta.siteName, figures: this.figures(day), openComplaints: 0, cityReasons: structuredClone(this.cityReasonList), due: day, producedAt: `${today()}T10:00:00` };
+    return {
+      site: this.status.meta.siteName, figures: this.figures(day), sections: this.sections(day), openComplaints: 0,
+      cityReasons: structuredClone(this.cityReasonList), due: day, producedAt: `${today()}T10:00:00`,
+    };
   }
   async monthlyReport(month: string): Promise<MonthlyReport> {
     this.manager();
-    const totals = this.figures(month.slice(0, 7));
-    return { site: this.status.meta.siteName, month: `${month.slice(0, 7)}-01`, days: [totals], totals, complaintsByCategory: [], openComplaints: 0, cityReasons: structuredClone(this.cityReasonList), forecast: null, due: month, producedAt: `${today()}T10:00:00` };
+    const period = month.slice(0, 7);
+    const totals = this.figures(period);
+    return {
+      site: this.status.meta.siteName, month: `${period}-01`, days: [totals], totals, sections: this.sections(period), complaintsByCategory: [],
+      openComplaints: 0, cityReasons: structuredClone(this.cityReasonList), forecast: null, due: month, producedAt: `${today()}T10:00:00`,
+    };
   }
   async saveReport(kind: ReportKind, period: string, format: "pdf" | "csv") {
     this.manager();

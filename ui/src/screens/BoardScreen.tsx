@@ -1,20 +1,35 @@
 // Today's board: the day's status (open, holiday session, closed and why, part closed), the
 // slots with places free and each slot's reservations with check-in, the people waiting in
 // serving order (late arrivals after those on time), and walk-ins queued for a place.
-import { useCallback, useEffect, useState } from "react";
+// A city with more than one bookable site (拠点) picks whose board to show, as the booking screen
+// does: this PC's site if it takes bookings, else the first that does (a call-center PC's own
+// site is a desk, which has no board).
+import { useCallback, useEffect, useRef, useState } from "react";
 import { addDays, type Backend, errorCode, hhmm, today } from "../api/backend";
 import type { DayBoard } from "../bindings/DayBoard";
 import type { DayStatus } from "../bindings/DayStatus";
 import type { ReservationStatus } from "../bindings/ReservationStatus";
 import type { ReservationSummary } from "../bindings/ReservationSummary";
 import { errorText, t, tCode } from "../i18n";
+import { bookableSites, defaultBookingSite } from "../sites";
 import { useOnSynced } from "./useLoaded";
+import { useSites } from "./useSites";
 
 export function BoardScreen({ backend, onOpenChecklist }: { backend: Backend; onOpenChecklist?: (number: string) => void }) {
   const [day, setDay] = useState(today());
   const [board, setBoard] = useState<DayBoard | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [overdue, setOverdue] = useState(0);
+  const sites = useSites(backend);
+  /** The site chosen in the picker (null: the default, once the sites are known). */
+  const [chosenSite, setChosenSite] = useState<string | null>(null);
+  const bookable = sites.view ? bookableSites(sites.view) : [];
+  const multiSite = (sites.view?.sites.length ?? 0) > 1;
+  // One site, or the sites could not be read: no site named (the backend takes this PC's).
+  const chosen = bookable.some((s) => s.id === chosenSite) ? chosenSite : null;
+  const site = multiSite && sites.view ? (chosen ?? defaultBookingSite(sites.view) ?? undefined) : undefined;
+  /** The latest board asked for: an answer to an earlier one (another day or site) is dropped. */
+  const asked = useRef(0);
 
   // Reports past their due date, flagged for everyone (the manager submits them).
   useEffect(() => {
@@ -22,13 +37,18 @@ export function BoardScreen({ backend, onOpenChecklist }: { backend: Backend; on
   }, [backend]);
 
   const load = useCallback(async () => {
+    // The board waits for the sites: a desk PC's own board is not the one to show.
+    if (!sites.loaded) return;
+    const ask = ++asked.current;
     try {
-      setBoard(await backend.dayBoard(day));
+      const b = await backend.dayBoard(day, site);
+      if (ask !== asked.current) return;
+      setBoard(b);
       setError(null);
     } catch (e) {
-      setError(errorText(errorCode(e)));
+      if (ask === asked.current) setError(errorText(errorCode(e)));
     }
-  }, [backend, day]);
+  }, [backend, day, site, sites.loaded]);
 
   useEffect(() => {
     void load();
@@ -60,9 +80,29 @@ export function BoardScreen({ backend, onOpenChecklist }: { backend: Backend; on
   const queued = board?.reservations.filter((r) => r.status === "queued") ?? [];
   const waiting = (board?.reservations.filter((r) => r.status === "checked_in") ?? []).sort(servingOrder);
   return (
-    <section className="card" aria-labelledby="board-title">
+    <section className="card" aria-labelledby="board-title" data-site={site}>
       <h1 id="board-title">{t("board.title")}</h1>
       <div className="toolbar">
+        {bookable.length > 1 && (
+          <label className="inline">
+            {t("board.site")}
+            <select
+              name="boardSite"
+              data-testid="board-site"
+              value={site ?? ""}
+              onChange={(e) => {
+                setChosenSite(e.target.value);
+                setBoard(null);
+              }}
+            >
+              {bookable.map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
         <button type="button" onClick={() => setDay(addDays(day, -1))}>{t("board.prev")}</button>
         <label className="inline">
           {t("board.day")}

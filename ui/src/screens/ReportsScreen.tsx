@@ -1,6 +1,8 @@
 // Reports (manager / deputy): what is due and what is overdue, then pick a day or a month,
 // produce it and read the preview (the same figures the PDF and CSV hold), save the PDF or CSV
-// into the data folder's reports/, and mark it submitted once handed to the city.
+// into the data folder's reports/, and mark it submitted once handed to the city. In a city with
+// several sites (拠点) the preview has each site's headline figures, then the city's total, in
+// the order of the PDF.
 import { useCallback, useEffect, useState } from "react";
 import { addDays, type Backend, errorCode } from "../api/backend";
 import type { DailyReport } from "../bindings/DailyReport";
@@ -174,9 +176,25 @@ function DueTable({ due, onOpen }: { due: ReportDue[]; onOpen: (r: ReportDue) =>
   );
 }
 
-/** The report as the PDF will show it: title, figures, times, breakdowns (and days for a month). */
+/** The headline figures of a site or of the whole, as the PDF lists them. */
+function Figures({ f }: { f: DayFigures }) {
+  return (
+    <dl className="report-figures">
+      {FIGURES.map(([key, label]) => (
+        <div key={key} data-figure={key}>
+          <dt>{t(label)}</dt>
+          <dd>{String(f[key] ?? "—")}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+/** The report as the PDF will show it: title, (each site's figures, then the total,) figures,
+ * times, breakdowns (and days for a month). */
 function ReportPreview({ preview }: { preview: Preview }) {
   const f = preview.kind === "daily" ? preview.report.figures : preview.report.totals;
+  const sections = preview.report.sections;
   const title =
     preview.kind === "monthly"
       ? t("reports.monthlyTitle", { month: preview.report.month.slice(0, 7) })
@@ -189,14 +207,20 @@ function ReportPreview({ preview }: { preview: Preview }) {
           {preview.report.site}　{t("reports.dueOn", { due: preview.report.due })}
         </span>
       </header>
-      <dl className="report-figures">
-        {FIGURES.map(([key, label]) => (
-          <div key={key} data-figure={key}>
-            <dt>{t(label)}</dt>
-            <dd>{String(f[key] ?? "—")}</dd>
-          </div>
-        ))}
-      </dl>
+      {sections.map((s) => (
+        <section key={s.site} data-testid="report-section" data-site={s.site}>
+          <h3>{t("reports.siteSection", { name: s.name })}</h3>
+          <Figures f={s.figures} />
+        </section>
+      ))}
+      {sections.length > 0 ? (
+        <section data-testid="report-total">
+          <h3>{t("reports.cityTotal")}</h3>
+          <Figures f={f} />
+        </section>
+      ) : (
+        <Figures f={f} />
+      )}
       <p>
         {t("reports.waiting")}：{times(f.waiting)}
         <br />

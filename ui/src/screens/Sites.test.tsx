@@ -1,6 +1,7 @@
 // Sites (拠点) on the fake backend: booking at a chosen site shows and fills that site's board; a
 // call-center PC (its own site a desk) starts on the first bookable site; the manager adds,
-// renames and closes sites in the settings; the hub makes a new seat's code for a site; a
+// renames and closes sites in the settings; the hub makes a new seat's code for a site; the board
+// picks whose board to show; the reports have a section per site, then the city's total; a
 // one-site city sees no site anywhere.
 import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
@@ -9,7 +10,9 @@ import { addDays, today } from "../api/backend";
 import { FakeBackend } from "../api/fake";
 import type { BookRequest } from "../bindings/BookRequest";
 import type { Site } from "../bindings/Site";
+import { BoardScreen } from "./BoardScreen";
 import { BookingScreen } from "./BookingScreen";
+import { ReportsScreen } from "./ReportsScreen";
 import { SettingsScreen } from "./SettingsScreen";
 import { SyncScreen } from "./SyncScreen";
 
@@ -27,8 +30,8 @@ function city(here: string, ...more: Site[]): FakeBackend {
   return fake;
 }
 
-const request = (kana: string, starts: string, at?: string): BookRequest => ({
-  day: DAY,
+const request = (kana: string, starts: string, at?: string, day = DAY): BookRequest => ({
+  day,
   starts,
   channel: "phone",
   people: [{ nameKanji: "見本 太郎", nameKana: kana, phone: null, birthDate: null, applicantType: "self", procedures: ["card_issue"] }],
@@ -235,4 +238,107 @@ test("a one-site city's hub tools offer no site and ask for none", async () => {
   expect(await screen.findByTestId("sync-message")).toHaveTextContent(/^登録コード：/);
   expect(screen.queryByLabelText("拠点")).toBeNull();
   expect(fake.codeRequests).toEqual([{ seatId: undefined, site: undefined }]);
+});
+
+/** The board's reservation numbers, once the board of `at` is shown. */
+async function boardOf(at: string): Promise<string[]> {
+  await waitFor(() => expect(screen.getByRole("region", { name: "予約状況" })).toHaveAttribute("data-site", at));
+  const board = await screen.findByTestId("board");
+  return [...board.querySelectorAll<HTMLElement>(".booking")].map((b) => b.dataset.number!);
+}
+
+test("with two sites the board picks whose board to show, and acts on that site's reservations", async () => {
+  const fake = city("main");
+  const station = await fake.book(request("エキマエ イチ", "09:00", "ekimae", today()));
+  const main = await fake.book(request("ホンチョウ イチ", "09:15", "main", today()));
+  render(<BoardScreen backend={fake} />);
+
+  const picker = await screen.findByTestId("board-site");
+  expect(picker).toHaveAttribute("name", "boardSite");
+  expect(picker).toHaveAccessibleName("拠点");
+  expect(picker).toHaveValue("main");
+  expect(within(picker).getAllByRole("option").map((o) => o.textContent)).toEqual(["本庁舎", "駅前"]);
+  await waitFor(async () => expect(await boardOf("main")).toEqual([main.number]));
+
+  await userEvent.selectOptions(picker, "ekimae");
+  await waitFor(async () => expect(await boardOf("ekimae")).toEqual([station.number]));
+  // Checking in on 駅前's board checks in 駅前's reservation and shows 駅前's board again.
+  const row = screen.getByTestId("board").querySelector<HTMLElement>(`[data-number="${station.number}"]`)!;
+  await userEvent.click(within(row).getByRole("button", { name: "受付" }));
+  await waitFor(() => expect(fake.reservations.find((r) => r.number === station.number)!.status).toBe("checked_in"));
+  expect(await boardOf("ekimae")).toEqual([station.number]);
+  expect(picker).toHaveValue("ekimae");
+});
+
+test("a call-center PC's board starts on the first bookable site and never asks for the desk's", async () => {
+  const fake = city("callcenter", site("callcenter", "コールセンター", "desk", 3), site("kgu", "出張 関西学院", "outreach", 4, false));
+  const boards: (string | undefined)[] = [];
+  const dayBoard = fake.dayBoard.bind(fake);
+  fake.dayBoard = (day, at) => {
+    boards.push(at);
+    return dayBoard(day, at);
+  };
+  render(<BoardScreen backend={fake} />);
+
+  const picker = await screen.findByTestId("board-site");
+  expect(picker).toHaveValue("main");
+  expect(within(picker).getAllByRole("option").map((o) => (o as HTMLOptionElement).value)).toEqual(["main", "ekimae"]);
+  await boardOf("main");
+  expect(boards).not.toContain(undefined);
+  expect(boards).not.toContain("callcenter");
+});
+
+test("with two sites the report preview shows each site's section, then the city's total", async () => {
+  const yesterday = addDays(today(), -1);
+  const fake = city("main");
+  const booked = [
+    await fake.book(request("ホンチョウ イチ", "09:00", "main", yesterday)),
+    await fake.book(request("エキマエ イチ", "09:00", "ekimae", yesterday)),
+    await fake.book(request("エキマエ ニ", "09:15", "ekimae", yesterday)),
+  ];
+  for (const r of booked) await fake.setReservationStatus(r.number, "checked_in");
+  render(<ReportsScreen backend={fake} />);
+  await waitFor(() => expect(screen.getByLabelText("日付")).toHaveValue(yesterday));
+
+  const figure = (part: HTMLElement, key: string) => part.querySelector(`[data-figure="${key}"] dd`)!.textContent;
+  for (const kind of ["daily", "monthly"]) {
+    await userEvent.selectOptions(screen.getByLabelText("種類"), kind);
+    await userEvent.click(screen.getByRole("button", { name: "作成してプレビュー" }));
+    const preview = await screen.findByTestId("report-preview");
+    await waitFor(() => expect(preview).toHaveTextContent(kind === "daily" ? `日報 ${yesterday}` : `月報 ${yesterday.slice(0, 7)}`));
+
+    const sections = within(preview).getAllByTestId("report-section");
+    expect(sections.map((x) => x.dataset.site)).toEqual(["main", "ekimae"]);
+    expect(sections.map((x) => within(x).getByRole("heading").textContent)).toEqual(["拠点：本庁舎", "拠点：駅前"]);
+    expect(sections.map((x) => figure(x, "visitors"))).toEqual(["1", "2"]);
+    expect(sections.map((x) => figure(x, "places"))).toEqual(["24", "24"]);
+
+    // The total comes after the sections, under its own heading, and the sections add up to it.
+    const total = within(preview).getByTestId("report-total");
+    expect(within(total).getByRole("heading")).toHaveTextContent("合計（全拠点）");
+    expect(sections[1].compareDocumentPosition(total) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    expect(figure(total, "visitors")).toBe("3");
+    expect(figure(total, "booked")).toBe("3");
+    expect(figure(total, "places")).toBe("48");
+  }
+});
+
+test("a one-site city's board has no site picker and its report preview no sections", async () => {
+  const fake = new FakeBackend(undefined, undefined, "unlocked");
+  const boards = render(<BoardScreen backend={fake} />);
+  expect(await screen.findByTestId("board")).toBeInTheDocument();
+  expect(screen.queryByTestId("board-site")).toBeNull();
+  expect(screen.queryByLabelText("拠点")).toBeNull();
+  boards.unmount();
+
+  render(<ReportsScreen backend={fake} />);
+  await waitFor(() => expect(screen.getByLabelText("日付")).not.toHaveValue(""));
+  await userEvent.click(screen.getByRole("button", { name: "作成してプレビュー" }));
+  const preview = await screen.findByTestId("report-preview");
+  expect(within(preview).getByText("来庁・受付")).toBeInTheDocument();
+  expect(within(preview).queryByTestId("report-section")).toBeNull();
+  expect(within(preview).queryByTestId("report-total")).toBeNull();
+  expect(preview).not.toHaveTextContent("拠点");
+  expect(preview).not.toHaveTextContent("合計（全拠点）");
+  expect((await fake.dailyReport(addDays(today(), -1))).sections).toEqual([]);
 });
