@@ -944,7 +944,31 @@ fn realistic_run(seed: u64) -> Vec<RoundReport> {
     let (mut hub_backup, mut seat_backup) = (None, None);
     let mut revoked = false;
     let mut who = 1000usize;
+    // A second site, 駅前: added by the manager at the first PC; the fourth PC works for it from
+    // when the hub hears of the site, and goes back to the first site later.
+    let ekimae: madoguchi_core::site::SiteId = "ekimae".parse().unwrap();
+    let mut moved = false;
     for step in 0..140 {
+        if step == 10 {
+            let first = net.seats[0].s();
+            let _ = first.sign_in("M001", &pin_of("M001"));
+            first
+                .add_site(
+                    ekimae.clone(),
+                    "駅前",
+                    madoguchi_core::site::SiteKind::Counter,
+                )
+                .unwrap();
+        } else if (25..=80).contains(&step) && !moved && net.seats.len() > 3 {
+            moved = net
+                .hub()
+                .hub_set_seat_site(net.seats[3].id, &ekimae)
+                .is_ok();
+        } else if step == 100 && moved {
+            net.hub()
+                .hub_set_seat_site(net.seats[3].id, &madoguchi_core::site::SiteId::main())
+                .unwrap();
+        }
         match step {
             20 => {
                 // A fourth PC is added mid-contract; its clock runs 4 minutes fast.
@@ -995,7 +1019,19 @@ fn realistic_run(seed: u64) -> Vec<RoundReport> {
                 who += 1;
                 let day = days[rng.gen_range(0..days.len())];
                 let (h, m) = [(9, 0), (9, 30), (10, 0), (13, 0)][rng.gen_range(0..4)];
-                let _ = book(store, day, h, m, who);
+                // Now and then for the other site, as a citizen who prefers it asks.
+                let known = store.sites().unwrap_or_default();
+                let site = known[rng.gen_range(0..known.len())].id.clone();
+                let _ = store.book_at_site(
+                    &site,
+                    d(day),
+                    t(h, m),
+                    Channel::Phone,
+                    vec![person(who, &[Procedure::CardIssue])],
+                    "",
+                    Vec::new(),
+                    None,
+                );
             }
             22..=25 => {
                 if let Some(r) = pick(store, &mut rng, days, ReservationStatus::Booked) {
