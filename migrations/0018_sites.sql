@@ -91,6 +91,17 @@ INSERT INTO form_counts_v2 (rowid, site_id, day, count, note, entered_by, entere
 DROP TABLE form_counts;
 ALTER TABLE form_counts_v2 RENAME TO form_counts;
 
+-- The sites each member of the counter staff works at (seed 002 §11チ: the roster per place,
+-- used for entry control). A member with no row works at every site (a one-site city, and
+-- everyone until a manager says otherwise); managers, deputies and city staff work anywhere.
+CREATE TABLE staff_sites (
+    staff_code TEXT NOT NULL REFERENCES staff (code),
+    site_id    TEXT NOT NULL REFERENCES sites (id),
+    PRIMARY KEY (staff_code, site_id)
+) STRICT;
+-- The site of each sign-in (this PC's attendance record, per site).
+ALTER TABLE sign_ins ADD COLUMN site_id TEXT NOT NULL DEFAULT 'main';
+
 -- Which site each seat works for (set by the enrolment code it used, moved by a manager at
 -- the hub), and on the seat, what the hub said at the last hello (NULL before: the city's
 -- first site).

@@ -159,6 +159,13 @@ pub enum Error {
     /// Unknown staff ID or wrong PIN (the same error, so IDs cannot be probed).
     #[error("wrong staff ID or PIN")]
     WrongPin,
+    /// A member of the counter staff signing in (or whose change comes from a seat) at a site
+    /// they do not work at (the roster per site; not counted as a wrong PIN).
+    #[error("not on the roster of site {site}")]
+    NotRosteredHere {
+        /// The site.
+        site: String,
+    },
     /// A new seat is still loading the hub's data and its roster is not in yet: sign in once
     /// it is (not counted as a wrong PIN).
     #[error("the hub's data is still being loaded; sign in when it is in")]
@@ -281,6 +288,7 @@ impl Error {
             Error::Forbidden { .. } => ErrorCode::Forbidden,
             Error::WrongPin => ErrorCode::WrongPin,
             Error::FirstLoad => ErrorCode::FirstLoad,
+            Error::NotRosteredHere { .. } => ErrorCode::NotRosteredHere,
             Error::StaffLocked { .. } => ErrorCode::StaffLocked,
             Error::RulesInvalid { .. } => ErrorCode::RulesInvalid,
             Error::NoDataDir => ErrorCode::NoDataDir,
@@ -371,6 +379,8 @@ pub enum ErrorCode {
     WrongPin,
     /// See [`Error::FirstLoad`].
     FirstLoad,
+    /// See [`Error::NotRosteredHere`].
+    NotRosteredHere,
     /// See [`Error::StaffLocked`].
     StaffLocked,
     /// See [`Error::NoDataDir`].

@@ -91,6 +91,17 @@ coded_enum! {
     }
 }
 
+/// The sites a member of the counter staff works at.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct StaffSites {
+    /// Staff ID.
+    pub code: String,
+    /// The sites (empty: every site).
+    pub sites: Vec<SiteId>,
+}
+
 /// One site as the settings show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
@@ -132,6 +143,13 @@ pub enum SiteMutation {
         /// Whether it is open.
         active: bool,
     },
+    /// The sites a member of the counter staff works at (empty: every site).
+    SetStaffSites {
+        /// Staff ID.
+        code: String,
+        /// The sites.
+        sites: Vec<SiteId>,
+    },
 }
 
 impl SiteMutation {
@@ -140,21 +158,26 @@ impl SiteMutation {
         match self {
             SiteMutation::AddSite { .. } => "add_site",
             SiteMutation::ChangeSite { .. } => "change_site",
+            SiteMutation::SetStaffSites { .. } => "staff_sites",
         }
     }
 
-    /// The site's code.
+    /// The site's code, or the member's staff ID.
     pub fn subject(&self) -> String {
         match self {
             SiteMutation::AddSite { id, .. } | SiteMutation::ChangeSite { id, .. } => {
                 id.to_string()
             }
+            SiteMutation::SetStaffSites { code, .. } => code.clone(),
         }
     }
 
-    /// Sites are the city's settings: the manager's.
+    /// Sites are the city's settings; who works where is the roster's.
     pub fn permission(&self) -> Permission {
-        Permission::ChangePlan
+        match self {
+            SiteMutation::SetStaffSites { .. } => Permission::ManageStaff,
+            _ => Permission::ChangePlan,
+        }
     }
 }
 

@@ -169,7 +169,7 @@ fn idle_sign_out_ends_the_session_and_the_attendance_record_shows_it() {
     assert!(csv.starts_with('\u{feff}'));
     assert!(
         csv.contains(
-            "S001,窓口 花子,従事者,窓口1,2026-12-01 08:45,2026-12-01 09:24,無操作による自動退出"
+            "S001,窓口 花子,従事者,窓口1,テスト市,2026-12-01 08:45,2026-12-01 09:24,無操作による自動退出"
         ),
         "{csv}"
     );

@@ -1759,3 +1759,73 @@ fn each_site_calls_its_own_queue_and_counts_its_own_forms() {
     assert_eq!(net.seats[1].s().reconcile(d(DAY)).unwrap().counted, Some(1));
     assert_eq!(net.seats[0].s().reconcile(d(DAY)).unwrap().counted, Some(3));
 }
+
+#[test]
+fn counter_staff_work_at_their_sites_and_the_hub_checks_it() {
+    use madoguchi_core::store::NewStaff;
+    let mut net = Net::empty();
+    net.add_prepared_seat(|setup| {
+        for (code, name, role, pin) in ROSTER {
+            setup
+                .add_staff(NewStaff {
+                    code: (*code).into(),
+                    name: (*name).into(),
+                    role: *role,
+                    pin: madoguchi_core::store::Pin::new(*pin),
+                })
+                .unwrap();
+        }
+        setup.sign_out().unwrap();
+    });
+    net.add_seat(false);
+    let ekimae: madoguchi_core::site::SiteId = "ekimae".parse().unwrap();
+    let first = net.seats[0].s();
+    first.sign_in("M001", &pin_of("M001")).unwrap();
+    first
+        .add_site(
+            ekimae.clone(),
+            "駅前",
+            madoguchi_core::site::SiteKind::Counter,
+        )
+        .unwrap();
+    net.heal();
+    net.hub()
+        .hub_set_seat_site(net.seats[1].id, &ekimae)
+        .unwrap();
+    net.heal();
+    let station = net.seats[1].s();
+    // Before any restriction everyone works anywhere.
+    station.sign_in("S001", &pin_of("S001")).unwrap();
+    // Offline, S001 books at 駅前 while the manager says S001 works at 本庁舎 only.
+    book(station, DAY, 10, 0, 5).unwrap();
+    let set = first
+        .set_staff_sites("S001", vec![madoguchi_core::site::SiteId::main()])
+        .unwrap();
+    assert_eq!(set.sites, vec![madoguchi_core::site::SiteId::main()]);
+    net.sync(0, false);
+    net.sync(1, false);
+    net.heal();
+    // The hub refused the change from 駅前 by S001 (after the roster said so): a conflict.
+    let station = net.seats[1].s();
+    let conflicts = station.conflicts(false).unwrap_or_default();
+    assert!(
+        conflicts
+            .iter()
+            .any(|c| c.record.reason == "origin_refused"),
+        "{conflicts:?}"
+    );
+    // S001 cannot sign in at 駅前 any more (not a wrong PIN), S002 still can, managers anywhere.
+    assert!(matches!(
+        station.sign_in("S001", &pin_of("S001")),
+        Err(madoguchi_core::Error::NotRosteredHere { .. })
+    ));
+    station.sign_in("S002", &pin_of("S002")).unwrap();
+    station.sign_in("M001", &pin_of("M001")).unwrap();
+    first.sign_in("S001", &pin_of("S001")).unwrap();
+    let attendance = station.attendance(d(DAY), d(DAY)).unwrap();
+    assert!(
+        attendance.iter().all(|a| a.site == ekimae),
+        "{attendance:?}"
+    );
+    assert!(net.problems().is_empty(), "{:?}", net.problems());
+}

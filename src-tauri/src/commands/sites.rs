@@ -1,6 +1,6 @@
 //! Commands for the city's sites (拠点): the list every screen's site picker shows, and the
 //! manager's settings (add, rename, close).
-use madoguchi_core::site::{Site, SiteId, SiteKind};
+use madoguchi_core::site::{Site, SiteId, SiteKind, StaffSites};
 use tauri::State;
 
 use super::{with_store, CmdResult};
@@ -49,4 +49,20 @@ pub fn change_site(
     active: bool,
 ) -> CmdResult<Site> {
     with_store(&state, |s| s.change_site(id, &name, active))
+}
+
+/// The members of the counter staff who work at some sites only (the others work anywhere).
+#[tauri::command]
+pub fn staff_sites(state: State<'_, AppState>) -> CmdResult<Vec<StaffSites>> {
+    with_store(&state, |s| s.staff_sites())
+}
+
+/// Sets the sites a member works at (manager; empty: every site).
+#[tauri::command]
+pub fn set_staff_sites(
+    state: State<'_, AppState>,
+    code: String,
+    sites: Vec<SiteId>,
+) -> CmdResult<StaffSites> {
+    with_store(&state, |s| s.set_staff_sites(&code, sites))
 }

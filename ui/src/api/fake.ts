@@ -657,7 +657,7 @@ export class FakeBackend implements Backend {
   }
   async attendance(): Promise<Attendance[]> {
     this.manager();
-    return [{ code: "M001", name: "管理 一郎", role: "manager", seat: "窓口1", signedInAt: `${today()}T08:45:00`, signedOutAt: null, endedBy: null }];
+    return [{ code: "M001", name: "管理 一郎", role: "manager", seat: "窓口1", site: "main", signedInAt: `${today()}T08:45:00`, signedOutAt: null, endedBy: null }];
   }
   async attendanceCsv() {
     return "\ufeff職員番号,氏名\r\nM001,管理 一郎\r\n";

@@ -22,6 +22,10 @@ role: Role,
  */
 seat: string, 
 /**
+ * The site it was at.
+ */
+site: string, 
+/**
  * Signed in.
  */
 signedInAt: string, 

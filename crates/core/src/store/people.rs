@@ -124,6 +124,9 @@ pub struct Attendance {
     pub role: Role,
     /// Seat (PC) signed in at.
     pub seat: String,
+    /// The site it was at.
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub site: crate::site::SiteId,
     /// Signed in.
     #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub signed_in_at: NaiveDateTime,
@@ -188,14 +191,17 @@ impl Store {
     /// Signs a member in at this seat with their PIN; whoever was signed in is signed out.
     pub fn sign_in(&self, code: &str, pin: &Pin) -> Result<Actor> {
         let member = self.check_pin(code, pin)?;
+        let site = self.site()?;
+        self.check_rostered_at(&member.code, member.role, &site)?;
         self.end_session("replaced")?;
         let now = self.now();
         self.conn().execute(
-            "INSERT INTO sign_ins (staff_code, seat, signed_in_at) VALUES (?1, ?2, ?3)",
+            "INSERT INTO sign_ins (staff_code, seat, signed_in_at, site_id) VALUES (?1, ?2, ?3, ?4)",
             params![
                 member.code,
                 self.meta().seat_name,
-                now.format(DATETIME).to_string()
+                now.format(DATETIME).to_string(),
+                site.as_str()
             ],
         )?;
         let actor = Actor::Staff {
@@ -455,7 +461,7 @@ impl Store {
         let mut stmt = self.conn().prepare_cached(
             // A sign-in stays in the record even while its member is missing from the roster
             // (the roster is the hub's; the attendance record is this PC's).
-            "SELECT i.staff_code, coalesce(s.name, ''), coalesce(s.role, 'staff'), i.seat, i.signed_in_at, i.signed_out_at, i.ended_by
+            "SELECT i.staff_code, coalesce(s.name, ''), coalesce(s.role, 'staff'), i.seat, i.signed_in_at, i.signed_out_at, i.ended_by, i.site_id
              FROM sign_ins i LEFT JOIN staff s ON s.code = i.staff_code
              WHERE i.signed_in_at >= ?1 AND i.signed_in_at < ?2 ORDER BY i.signed_in_at, i.id",
         )?;
@@ -470,16 +476,18 @@ impl Store {
                     r.get::<_, String>(4)?,
                     r.get::<_, Option<String>>(5)?,
                     r.get::<_, Option<String>>(6)?,
+                    r.get::<_, String>(7)?,
                 ))
             },
         )?;
         rows.map(|row| {
-            let (code, name, role, seat, at, out, ended_by) = row?;
+            let (code, name, role, seat, at, out, ended_by, site) = row?;
             Ok(Attendance {
                 code,
                 name,
                 role: Role::from_code(&role)?,
                 seat,
+                site: site.parse()?,
                 signed_in_at: parse(&at)?,
                 signed_out_at: out.as_deref().map(parse).transpose()?,
                 ended_by,
@@ -490,13 +498,19 @@ impl Store {
 
     /// The attendance record as CSV (UTF-8 with BOM, so Excel opens it), with Japanese headers.
     pub fn attendance_csv(&self, from: NaiveDate, to: NaiveDate) -> Result<String> {
-        let mut out = String::from("\u{feff}職員番号,氏名,役割,席,出勤,退出,終了の理由\r\n");
+        let mut out = String::from("\u{feff}職員番号,氏名,役割,席,拠点,出勤,退出,終了の理由\r\n");
+        let sites = self.sites()?;
         for a in self.attendance(from, to)? {
+            let site = sites
+                .iter()
+                .find(|s| s.id == a.site)
+                .map_or_else(|| a.site.to_string(), |s| s.name.clone());
             let fields = [
                 a.code,
                 a.name,
                 role_ja(a.role).to_owned(),
                 a.seat,
+                site,
                 a.signed_in_at.format("%Y-%m-%d %H:%M").to_string(),
                 a.signed_out_at
                     .map(|t| t.format("%Y-%m-%d %H:%M").to_string())

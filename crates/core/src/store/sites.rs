@@ -4,8 +4,9 @@ use rusqlite::{params, OptionalExtension};
 
 use crate::{
     mutation::Mutation,
+    people::Role,
     reservation_number::ReservationNumber,
-    site::{check_name, Site, SiteId, SiteKind, SiteMutation},
+    site::{check_name, Site, SiteId, SiteKind, SiteMutation, StaffSites},
     Error, Result,
 };
 
@@ -64,6 +65,63 @@ impl Store {
         self.site_by_id(&id)
     }
 
+    /// Sets the sites a member of the counter staff works at (manager; empty: every site).
+    pub fn set_staff_sites(&self, code: &str, sites: Vec<SiteId>) -> Result<StaffSites> {
+        self.execute(Mutation::Site(SiteMutation::SetStaffSites {
+            code: code.to_owned(),
+            sites,
+        }))?;
+        Ok(self
+            .staff_sites()?
+            .into_iter()
+            .find(|s| s.code == code)
+            .unwrap_or(StaffSites {
+                code: code.to_owned(),
+                sites: Vec::new(),
+            }))
+    }
+
+    /// Every member who works at some sites only, with those sites (the others work anywhere).
+    pub fn staff_sites(&self) -> Result<Vec<StaffSites>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT staff_code, site_id FROM staff_sites ORDER BY staff_code, site_id",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let mut out: Vec<StaffSites> = Vec::new();
+        for row in rows {
+            let (code, site) = row?;
+            let site = site.parse()?;
+            match out.last_mut() {
+                Some(last) if last.code == code => last.sites.push(site),
+                _ => out.push(StaffSites {
+                    code,
+                    sites: vec![site],
+                }),
+            }
+        }
+        Ok(out)
+    }
+
+    /// Refuses a member of the counter staff at a site they do not work at (sign-in here, and
+    /// the hub for a change pushed from a seat of `site`).
+    pub(crate) fn check_rostered_at(&self, code: &str, role: Role, site: &SiteId) -> Result<()> {
+        if role != Role::Staff {
+            return Ok(());
+        }
+        let (rows, here): (i64, bool) = self.conn().query_row(
+            "SELECT count(*), coalesce(max(site_id = ?2), 0) FROM staff_sites WHERE staff_code = ?1",
+            [code, site.as_str()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        if rows == 0 || here {
+            Ok(())
+        } else {
+            Err(Error::NotRosteredHere {
+                site: site.to_string(),
+            })
+        }
+    }
+
     fn site_by_id(&self, id: &SiteId) -> Result<Site> {
         self.sites()?
             .into_iter()
@@ -103,6 +161,23 @@ impl Store {
                      ORDER BY kind, starts",
                     [id.as_str(), first.as_str()],
                 )?;
+            }
+            SiteMutation::SetStaffSites { code, sites } => {
+                self.staff_member(code)?;
+                for site in sites {
+                    self.check_site(site)?;
+                }
+                self.conn()
+                    .execute("DELETE FROM staff_sites WHERE staff_code = ?1", [code])?;
+                let mut sorted = sites.clone();
+                sorted.sort();
+                sorted.dedup();
+                for site in sorted {
+                    self.conn().execute(
+                        "INSERT INTO staff_sites (staff_code, site_id) VALUES (?1, ?2)",
+                        [code.as_str(), site.as_str()],
+                    )?;
+                }
             }
             SiteMutation::ChangeSite { id, name, active } => {
                 let name = check_name(name)?;

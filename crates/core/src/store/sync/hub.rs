@@ -950,6 +950,15 @@ impl Store {
                 permission.code()
             )));
         }
+        if self
+            .check_rostered_at(&member.code, member.role, &seat.site_id)
+            .is_err()
+        {
+            return Err(Error::OriginRefused(format!(
+                "staff ID {} does not work at site {}",
+                member.code, seat.site_id
+            )));
+        }
         if let Mutation::Staff(crate::people::StaffMutation::UpdateStaff { code, role, active }) =
             &env.mutation
         {

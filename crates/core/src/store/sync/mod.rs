@@ -62,6 +62,7 @@ pub const SYNCED_TABLES: &[&str] = &[
     "lent_materials",
     "staff",
     "sites",
+    "staff_sites",
 ];
 
 /// Synced tables whose rows belong to one site (a citizen's business): each row names its site
