@@ -134,7 +134,8 @@ impl Store {
         match m {
             SiteMutation::AddSite { id, name, kind } => {
                 let name = check_name(name)?;
-                let first = self.site()?;
+                // The city's first site, not this PC's: the hub and every seat copy the same.
+                let first = self.first_site()?;
                 self.conn()
                     .execute(
                         "INSERT INTO sites (id, name, kind, position, active)
@@ -181,13 +182,15 @@ impl Store {
             }
             SiteMutation::ChangeSite { id, name, active } => {
                 let name = check_name(name)?;
-                if !active && self.site()? == *id {
-                    let others: i64 = self.conn().query_row(
-                        "SELECT count(*) FROM sites WHERE kind = 'counter' AND active = 1 AND id <> ?1",
+                if !active {
+                    // Decided from the synced rows only (the hub and every seat decide alike).
+                    let (counter, others): (bool, i64) = self.conn().query_row(
+                        "SELECT coalesce((SELECT kind = 'counter' FROM sites WHERE id = ?1), 0),
+                                (SELECT count(*) FROM sites WHERE kind = 'counter' AND active = 1 AND id <> ?1)",
                         [id.as_str()],
-                        |r| r.get(0),
+                        |r| Ok((r.get(0)?, r.get(1)?)),
                     )?;
-                    if others == 0 {
+                    if counter && others == 0 {
                         return Err(Error::NotAllowed(
                             "the city's only open counter site cannot be closed".into(),
                         ));
@@ -209,17 +212,31 @@ impl Store {
     /// before that and on the hub, the city's first open counter site (`main` in a store from
     /// before sites).
     pub fn site(&self) -> Result<SiteId> {
-        let id: Option<String> = self
+        let assigned: Option<String> = self
             .conn()
             .query_row(
-                "SELECT coalesce(
-                     (SELECT s.id FROM sync_link l JOIN sites s ON s.id = l.site_id WHERE l.id = 1),
-                     (SELECT id FROM sites WHERE kind = 'counter' AND active = 1 ORDER BY position, id LIMIT 1))",
+                "SELECT s.id FROM sync_link l JOIN sites s ON s.id = l.site_id WHERE l.id = 1",
                 [],
                 |r| r.get(0),
             )
-            .optional()?
-            .flatten();
+            .optional()?;
+        match assigned {
+            Some(id) => id.parse(),
+            None => self.first_site(),
+        }
+    }
+
+    /// The city's first open counter site (`main` in a store from before sites): the same on
+    /// every store, so mutations may use it.
+    pub(crate) fn first_site(&self) -> Result<SiteId> {
+        let id: Option<String> = self
+            .conn()
+            .query_row(
+                "SELECT id FROM sites WHERE kind = 'counter' AND active = 1 ORDER BY position, id LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
         id.map_or_else(|| Ok(SiteId::main()), |id| id.parse())
     }
 

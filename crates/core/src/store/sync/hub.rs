@@ -516,7 +516,7 @@ impl Store {
         // A re-admitted seat keeps its site; a new one works for the code's (or the first).
         let site = match code_site {
             Some(site) => site,
-            None => self.site()?.to_string(),
+            None => self.first_site()?.to_string(),
         };
         if bound.as_deref().is_some_and(|b| b != seat_id.to_string()) {
             return Err(Error::NotEnrolled); // a code made for another seat
