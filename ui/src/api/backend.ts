@@ -43,6 +43,7 @@ import type { NewInquiry } from "../bindings/NewInquiry";
 import type { NewLentMaterial } from "../bindings/NewLentMaterial";
 import type { Role } from "../bindings/Role";
 import type { StaffMember } from "../bindings/StaffMember";
+import type { StaffSites } from "../bindings/StaffSites";
 import type { DailyReport } from "../bindings/DailyReport";
 import type { MonthlyReport } from "../bindings/MonthlyReport";
 import type { ReportDue } from "../bindings/ReportDue";
@@ -94,6 +95,12 @@ export interface Backend {
   addSite(id: string, name: string, kind: SiteKind): Promise<Site>;
   /** Renames a site, or closes it (`active` false) or reopens it (manager); the only open counter stays open. */
   changeSite(id: string, name: string, active: boolean): Promise<Site>;
+  /** The members of the counter staff who work at some sites only; a member not listed works at
+   * every site (managers, deputies and city staff always do). */
+  staffSites(): Promise<StaffSites[]>;
+  /** Sets the sites a member works at (manager / deputy); empty: every site. A member of the
+   * counter staff signing in at another site's PC is refused (`not_rostered_here`). */
+  setStaffSites(code: string, sites: string[]): Promise<StaffSites>;
   setProcedureMinutes(procedure: Procedure, minutes: number): Promise<void>;
   setProcedureBundle(bundle: ProcedureBundle): Promise<void>;
   /** The phone intake script for these procedures, given the facts answered so far. */

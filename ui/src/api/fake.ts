@@ -47,6 +47,7 @@ import type { NewInquiry } from "../bindings/NewInquiry";
 import type { NewLentMaterial } from "../bindings/NewLentMaterial";
 import type { Role } from "../bindings/Role";
 import type { StaffMember } from "../bindings/StaffMember";
+import type { StaffSites } from "../bindings/StaffSites";
 import type { DailyReport } from "../bindings/DailyReport";
 import type { DayFigures } from "../bindings/DayFigures";
 import type { MonthlyReport } from "../bindings/MonthlyReport";
@@ -252,6 +253,21 @@ export class FakeBackend implements Backend {
     site.name = checked;
     site.active = active;
     return structuredClone(site);
+  }
+
+  /** The sites each member of the counter staff works at (no entry: every site). */
+  staffSiteMap = new Map<string, string[]>();
+  async staffSites(): Promise<StaffSites[]> {
+    return [...this.staffSiteMap].sort(([a], [b]) => a.localeCompare(b)).map(([code, sites]) => ({ code, sites: [...sites] }));
+  }
+  async setStaffSites(code: string, sites: string[]): Promise<StaffSites> {
+    this.manager();
+    if (!this.roster.some((m) => m.code === code)) fail("not_found", "staff member");
+    for (const id of sites) this.knownSite(id);
+    const sorted = [...new Set(sites)].sort();
+    if (sorted.length) this.staffSiteMap.set(code, sorted);
+    else this.staffSiteMap.delete(code);
+    return { code, sites: [...sorted] };
   }
 
   async dayBoard(day: string, site?: string): Promise<DayBoard> {
@@ -624,6 +640,9 @@ export class FakeBackend implements Backend {
   }
   async signIn(code: string, pin: string) {
     const m = this.member(code, pin);
+    // Counter staff work only where they are rostered (no failure counted, as in core).
+    const rostered = this.staffSiteMap.get(m.code);
+    if (m.role === "staff" && rostered && !rostered.includes(this.here)) fail("not_rostered_here", `${m.code} does not work at ${this.here}`);
     this.actor = { kind: "staff", code: m.code, name: m.name, role: m.role };
     return this.actor;
   }
@@ -657,7 +676,7 @@ export class FakeBackend implements Backend {
   }
   async attendance(): Promise<Attendance[]> {
     this.manager();
-    return [{ code: "M001", name: "管理 一郎", role: "manager", seat: "窓口1", site: "main", signedInAt: `${today()}T08:45:00`, signedOutAt: null, endedBy: null }];
+    return [{ code: "M001", name: "管理 一郎", role: "manager", seat: "窓口1", site: this.here, signedInAt: `${today()}T08:45:00`, signedOutAt: null, endedBy: null }];
   }
   async attendanceCsv() {
     return "\ufeff職員番号,氏名\r\nM001,管理 一郎\r\n";

@@ -1,20 +1,42 @@
 // The staff roster (業務従事者名簿) and the attendance record (manager / deputy): add members
 // with a first PIN, change roles, take members off the roster, reset a PIN (which also lifts a
-// lock-out), and list the sign-ins of a period, copied as CSV for the city.
+// lock-out), and list the sign-ins of a period, copied as CSV for the city. In a city with several
+// open sites (拠点) each member of the counter staff shows the sites they work at and the manager
+// can change them (none ticked: every site); the attendance says at which site each sign-in was.
 import { type FormEvent, useCallback, useEffect, useState } from "react";
 import { addDays, type Backend, errorCode } from "../api/backend";
 import type { Attendance } from "../bindings/Attendance";
 import type { Role } from "../bindings/Role";
+import type { SitesView } from "../bindings/SitesView";
+import type { Site } from "../bindings/Site";
 import type { StaffMember } from "../bindings/StaffMember";
 import { errorText, t, tCode } from "../i18n";
 import { MAX_LENGTH } from "../limits";
+import { activeSites, siteName } from "../sites";
 import { useLoaded } from "./useLoaded";
+import { useSites } from "./useSites";
 
 const ROLES: Role[] = ["manager", "deputy", "staff", "city_staff"];
 
+interface RosterData {
+  roster: StaffMember[];
+  /** The sites of each member who works at some only (absent: every site). */
+  staffSites: Map<string, string[]>;
+}
+
 export function StaffScreen({ backend }: { backend: Backend }) {
-  const loaded = useLoaded(useCallback(() => backend.staff(), [backend]), [] as StaffMember[]);
-  const { data: roster, error } = loaded;
+  const loaded = useLoaded(
+    useCallback(async (): Promise<RosterData> => {
+      const [roster, staffSites] = await Promise.all([backend.staff(), backend.staffSites()]);
+      return { roster, staffSites: new Map(staffSites.map((s) => [s.code, s.sites])) };
+    }, [backend]),
+    { roster: [], staffSites: new Map() } as RosterData,
+  );
+  const { data: { roster, staffSites }, error } = loaded;
+  const sites = useSites(backend);
+  // Sites matter on the roster only when there is more than one open site to choose from.
+  const openSites = sites.view ? activeSites(sites.view) : [];
+  const chooseSites = openSites.length > 1;
   const [message, setMessage] = useState<string | null>(null);
 
   async function run(action: () => Promise<unknown>, ok: string) {
@@ -32,24 +54,34 @@ export function StaffScreen({ backend }: { backend: Backend }) {
       <table className="grid" data-testid="roster">
         <thead>
           <tr>
-            <th>{t("staff.code")}</th><th>{t("staff.name")}</th><th>{t("staff.role")}</th><th>{t("staff.active")}</th><th />
+            <th>{t("staff.code")}</th><th>{t("staff.name")}</th><th>{t("staff.role")}</th><th>{t("staff.active")}</th>
+            {chooseSites && <th>{t("staff.sites")}</th>}
+            <th />
           </tr>
         </thead>
         <tbody>
           {roster.map((m) => (
-            <MemberRow key={m.code} member={m} run={run} backend={backend} />
+            <MemberRow key={m.code} member={m} run={run} backend={backend} sites={chooseSites ? { view: sites.view!, open: openSites, current: staffSites.get(m.code) ?? [] } : null} />
           ))}
         </tbody>
       </table>
       <AddMember backend={backend} run={run} />
-      <AttendanceSection backend={backend} />
+      <AttendanceSection backend={backend} sites={sites.view} />
     </section>
   );
 }
 
 type Run = (action: () => Promise<unknown>, ok: string) => Promise<boolean>;
 
-function MemberRow({ member: m, run, backend }: { member: StaffMember; run: Run; backend: Backend }) {
+/** What a roster row needs to show a member's sites (null: one open site, no column). */
+interface RowSites {
+  view: SitesView;
+  open: Site[];
+  /** The member's sites (empty: every site). */
+  current: string[];
+}
+
+function MemberRow({ member: m, run, backend, sites }: { member: StaffMember; run: Run; backend: Backend; sites: RowSites | null }) {
   const [role, setRole] = useState<Role>(m.role);
   const [active, setActive] = useState(m.active);
   const [pin, setPin] = useState("");
@@ -67,6 +99,12 @@ function MemberRow({ member: m, run, backend }: { member: StaffMember; run: Run;
       <td>
         <input type="checkbox" aria-label={t("staff.active")} checked={active} onChange={(e) => setActive(e.target.checked)} />
       </td>
+      {sites && (
+        <td>
+          {/* Managers, deputies and city staff work at every site: only the counter staff have sites. */}
+          {m.role === "staff" && <StaffSitesEditor key={sites.current.join(",")} member={m} sites={sites} run={run} backend={backend} />}
+        </td>
+      )}
       <td className="actions">
         <button type="button" className="small" disabled={role === m.role && active === m.active} onClick={() => void run(() => backend.updateStaff(m.code, role, active), t("staff.saved"))}>
           {t("staff.save")}
@@ -77,6 +115,35 @@ function MemberRow({ member: m, run, backend }: { member: StaffMember; run: Run;
         </button>
       </td>
     </tr>
+  );
+}
+
+/** The sites a member of the counter staff works at, and (for the manager) ticks to change them. */
+function StaffSitesEditor({ member: m, sites, run, backend }: { member: StaffMember; sites: RowSites; run: Run; backend: Backend }) {
+  const [ticked, setTicked] = useState<string[]>(sites.current);
+  const changed = ticked.length !== sites.current.length || ticked.some((id) => !sites.current.includes(id));
+  const summary = sites.current.length ? sites.current.map((id) => siteName(sites.view, id)).join("・") : t("staff.allSites");
+  function toggle(id: string, on: boolean) {
+    setTicked((now) => (on ? [...now, id] : now.filter((x) => x !== id)));
+  }
+  // Ticks in the city's order; a closed site the member had is dropped when saved.
+  const chosen = sites.open.map((s) => s.id).filter((id) => ticked.includes(id));
+  return (
+    <div className="staff-sites" data-testid={`staff-sites-${m.code}`}>
+      <span data-testid={`staff-sites-summary-${m.code}`}>{summary}</span>
+      <div role="group" className="staff-sites-ticks" aria-label={t("staff.sitesOf", { name: m.name })}>
+        {sites.open.map((s) => (
+          <label key={s.id} className="inline">
+            <input type="checkbox" name={`staffSite-${m.code}`} value={s.id} checked={ticked.includes(s.id)} onChange={(e) => toggle(s.id, e.target.checked)} />
+            {s.name}
+          </label>
+        ))}
+        <button type="button" className="small" data-action="save-staff-sites" disabled={!changed} onClick={() => void run(() => backend.setStaffSites(m.code, chosen), t("staff.sitesSaved", { name: m.name }))}>
+          {t("staff.sitesSave")}
+        </button>
+      </div>
+      <small className="muted">{t("staff.sitesHint")}</small>
+    </div>
   );
 }
 
@@ -113,7 +180,8 @@ function AddMember({ backend, run }: { backend: Backend; run: Run }) {
   );
 }
 
-function AttendanceSection({ backend }: { backend: Backend }) {
+function AttendanceSection({ backend, sites }: { backend: Backend; sites: SitesView | null }) {
+  const multiSite = (sites?.sites.length ?? 0) > 1;
   const [range, setRange] = useState<[string, string] | null>(null);
   const [rows, setRows] = useState<Attendance[]>([]);
   const [note, setNote] = useState<string | null>(null);
@@ -143,12 +211,14 @@ function AttendanceSection({ backend }: { backend: Backend }) {
       {note && <p className="muted">{note}</p>}
       <table className="grid">
         <thead>
-          <tr><th>{t("staff.code")}</th><th>{t("staff.name")}</th><th>{t("staff.role")}</th><th>{t("staff.seat")}</th><th>{t("staff.signedIn")}</th><th>{t("staff.signedOut")}</th><th>{t("staff.endedBy")}</th></tr>
+          <tr><th>{t("staff.code")}</th><th>{t("staff.name")}</th><th>{t("staff.role")}</th>{multiSite && <th>{t("staff.site")}</th>}<th>{t("staff.seat")}</th><th>{t("staff.signedIn")}</th><th>{t("staff.signedOut")}</th><th>{t("staff.endedBy")}</th></tr>
         </thead>
         <tbody>
           {rows.map((a, i) => (
             <tr key={i}>
-              <td className="mono">{a.code}</td><td>{a.name}</td><td>{tCode("role", a.role)}</td><td>{a.seat}</td>
+              <td className="mono">{a.code}</td><td>{a.name}</td><td>{tCode("role", a.role)}</td>
+              {multiSite && <td>{siteName(sites, a.site)}</td>}
+              <td>{a.seat}</td>
               <td className="mono">{a.signedInAt.replace("T", " ").slice(0, 16)}</td>
               <td className="mono">{a.signedOutAt?.replace("T", " ").slice(0, 16) ?? ""}</td>
               <td>{a.endedBy ? tCode("ended", a.endedBy) : ""}</td>
