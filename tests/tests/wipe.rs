@@ -539,6 +539,17 @@ fn two_seats_and_a_hub_hand_over_and_wipe_leaving_nothing_readable() {
         .map(|s| s.digest.clone())
         .collect();
     assert_eq!(recorded, vec![cert1.digest.clone(), cert2.digest.clone()]);
+    // Every site's seats are on the hub's certificate, each with the certificate received.
+    assert_eq!(hub_cert.sites.len(), 1, "{:?}", hub_cert.sites);
+    let seats = &hub_cert.sites[0].seats;
+    assert_eq!(seats.len(), 2);
+    for cert in [&cert1, &cert2] {
+        let line = seats.iter().find(|s| s.seat_id == cert.store_id).unwrap();
+        assert_eq!(
+            line.certificate.as_ref().map(|c| c.digest.clone()),
+            Some(cert.digest.clone())
+        );
+    }
     ok(
         site.cli(&hub_dir)
             .args(["certificate", "check"])

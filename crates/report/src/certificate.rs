@@ -213,6 +213,33 @@ pub fn pdf(cert: &Certificate) -> Result<Vec<u8>> {
                 &rows,
             );
         }
+        if !cert.sites.is_empty() {
+            // Every seat of every site: a seat whose certificate has not reached the hub is
+            // listed as such, so nobody reads this as "every PC was wiped".
+            c.heading("拠点ごとの窓口端末（ハブに登録されていたもの）");
+            let rows: Vec<Vec<String>> = cert
+                .sites
+                .iter()
+                .flat_map(|site| {
+                    site.seats.iter().map(move |seat| {
+                        let state = match (&seat.certificate, &seat.revoked_at) {
+                            (Some(c), _) => format!("消去証明書 受領（{}）", local(c.completed_at)),
+                            (None, Some(_)) => "登録取消済み・消去証明書 未受領".to_owned(),
+                            (None, None) => "消去証明書 未受領".to_owned(),
+                        };
+                        vec![site.name.clone(), seat.name.clone(), state]
+                    })
+                })
+                .collect();
+            c.table(
+                &[
+                    Col("拠点", 50.0, Align::Left),
+                    Col("席", 40.0, Align::Left),
+                    Col("状態", 88.0, Align::Left),
+                ],
+                &rows,
+            );
+        }
     }
 
     c.heading("消去が及ばない範囲");

@@ -901,6 +901,7 @@ export class FakeBackend implements Backend {
     ],
     bytes: 3_187_200,
     seatCertificates: [],
+    sites: [],
     snapshots: {
       fileSystem: "zfs",
       found: [{ source: "zfs", location: "/srv/.zfs/snapshot/daily-2026-11-28", holdsDataDir: true }],

@@ -3,6 +3,7 @@ import type { HandoverReceipt } from "./HandoverReceipt";
 import type { Machine } from "./Machine";
 import type { Performer } from "./Performer";
 import type { SeatCertificate } from "./SeatCertificate";
+import type { SiteSeats } from "./SiteSeats";
 import type { WipeCheck } from "./WipeCheck";
 import type { WipeItem } from "./WipeItem";
 
@@ -86,6 +87,11 @@ verification: Array<WipeCheck>,
  * Seats' certificates the hub had recorded (hub only).
  */
 seatCertificates: Array<SeatCertificate>, 
+/**
+ * Every site's seats, with their certificates or none (hub only; absent from
+ * certificates made before sites).
+ */
+sites?: Array<SiteSeats>, 
 /**
  * Whether the wipe was interrupted and completed by a later run.
  */

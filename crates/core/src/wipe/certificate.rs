@@ -57,6 +57,36 @@ pub struct SeatCertificate {
     pub digest: String,
 }
 
+/// The seats of one site as the hub knew them when it was wiped, each with the certificate it
+/// recorded for it, if any (the hub's certificate lists every site's seats).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct SiteSeats {
+    /// The site's code.
+    pub site: String,
+    /// Its name.
+    pub name: String,
+    /// Its seats (enrolled, or revoked).
+    pub seats: Vec<SeatLine>,
+}
+
+/// One seat of a site on the hub's certificate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct SeatLine {
+    /// The seat's store id.
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub seat_id: Uuid,
+    /// The seat's name.
+    pub name: String,
+    /// When it was revoked (a stolen or broken PC), if it was.
+    pub revoked_at: Option<String>,
+    /// Its wipe certificate as the hub recorded it (none: not received).
+    pub certificate: Option<SeatCertificate>,
+}
+
 /// データ消去証明書.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
@@ -106,6 +136,10 @@ pub struct Certificate {
     pub verification: Vec<WipeCheck>,
     /// Seats' certificates the hub had recorded (hub only).
     pub seat_certificates: Vec<SeatCertificate>,
+    /// Every site's seats, with their certificates or none (hub only; absent from
+    /// certificates made before sites).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sites: Vec<SiteSeats>,
     /// Whether the wipe was interrupted and completed by a later run.
     pub resumed: bool,
     /// What the wipe cannot reach, stated on every certificate.

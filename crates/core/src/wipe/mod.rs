@@ -183,6 +183,9 @@ pub struct Preflight {
     pub bytes: u64,
     /// Seats' certificates recorded here (hub).
     pub seat_certificates: Vec<SeatCertificate>,
+    /// Every site's seats with their certificates or none (hub): a seat without one has not
+    /// been wiped, or its certificate has not been brought here.
+    pub sites: Vec<certificate::SiteSeats>,
     /// File-system snapshots and OS backups of the data folder that could be detected (best
     /// effort): the wipe cannot reach them, and they may hold an old store with its key.
     pub snapshots: snapshots::SnapshotSearch,
@@ -272,6 +275,8 @@ struct Journal {
     handover: Option<HandoverReceipt>,
     items: Vec<WipeItem>,
     seat_certificates: Vec<SeatCertificate>,
+    #[serde(default)]
+    sites: Vec<certificate::SiteSeats>,
     key_destroyed_at: Option<DateTime<Utc>>,
     resumed: bool,
     certificate: Option<Certificate>,
@@ -418,6 +423,11 @@ impl Store {
             bytes: items.iter().map(|i| i.bytes).sum(),
             items,
             seat_certificates: self.wipe_certificates()?,
+            sites: if hub {
+                self.hub_site_seats()?
+            } else {
+                Vec::new()
+            },
             snapshots: snapshots::search(self.data_dir().root()),
         })
     }
@@ -519,6 +529,7 @@ impl Wipe {
             handover,
             items: Vec::new(),
             seat_certificates: preflight.seat_certificates,
+            sites: preflight.sites,
             key_destroyed_at: None,
             resumed: false,
             certificate: None,
@@ -901,6 +912,7 @@ impl Wipe {
             handover: j.handover.clone(),
             verification,
             seat_certificates: j.seat_certificates.clone(),
+            sites: j.sites.clone(),
             resumed: j.resumed,
             limitations: LIMITATIONS.iter().map(|s| (*s).to_owned()).collect(),
             digest: String::new(),
@@ -1204,6 +1216,37 @@ impl Store {
             &seat.seat_name,
         )?;
         Ok(seat)
+    }
+
+    /// Every site's seats as the hub knows them, each with the certificate recorded for it.
+    pub fn hub_site_seats(&self) -> Result<Vec<certificate::SiteSeats>> {
+        let certificates = self.wipe_certificates()?;
+        let seats = self.hub_seats()?;
+        let mut out = Vec::new();
+        for site in self.sites()? {
+            let lines: Vec<certificate::SeatLine> = seats
+                .iter()
+                .filter(|s| s.site_id == site.id)
+                .map(|s| certificate::SeatLine {
+                    seat_id: s.seat_id,
+                    name: s.name.clone(),
+                    revoked_at: s.revoked_at.clone(),
+                    certificate: certificates
+                        .iter()
+                        .filter(|c| c.store_id == s.seat_id)
+                        .max_by_key(|c| c.completed_at)
+                        .cloned(),
+                })
+                .collect();
+            if !lines.is_empty() {
+                out.push(certificate::SiteSeats {
+                    site: site.id.to_string(),
+                    name: site.name,
+                    seats: lines,
+                });
+            }
+        }
+        Ok(out)
     }
 
     /// Seats' certificates recorded here, oldest first (each digest checked again).
