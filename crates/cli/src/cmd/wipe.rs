@@ -183,6 +183,16 @@ fn print_preflight(p: &Preflight) {
     );
     if p.hub {
         println!("Seats' certificates recorded here: {}", p.seat_certificates.len());
+        for site in &p.sites {
+            for seat in &site.seats {
+                let state = match (&seat.certificate, &seat.revoked_at) {
+                    (Some(_), _) => "certificate recorded",
+                    (None, Some(_)) => "revoked, NO certificate recorded",
+                    (None, None) => "NO certificate recorded",
+                };
+                println!("  site {} / seat {}: {state}", site.site, seat.name);
+            }
+        }
     }
     print_items(&p.items);
     print_snapshots(&p.snapshots);
