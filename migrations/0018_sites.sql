@@ -38,16 +38,18 @@ ALTER TABLE complaint_steps ADD COLUMN site_id TEXT NOT NULL DEFAULT 'main';
 
 -- Each site has its own slot plans and capacity (a station counter with two seats, a 分室 with
 -- one). The keys change, so the tables are rebuilt; rowids are copied, since effects, snapshots
--- and digests name rows by rowid. The city's calendar (holiday sessions, closures) stays
+-- and digests name rows by rowid. `site_id` defaults to 'main' so that an undo record written
+-- before this migration (a change pending in a seat's outbox at the upgrade, which names the
+-- old columns only) still puts its row back. The city's calendar (holiday sessions, closures) stays
 -- city-wide for now.
 CREATE TABLE slot_plans_v2 (
-    site_id      TEXT NOT NULL REFERENCES sites (id),
+    site_id      TEXT NOT NULL DEFAULT 'main' REFERENCES sites (id),
     kind         TEXT NOT NULL CHECK (kind IN ('regular', 'holiday_session')),
     slot_minutes INTEGER NOT NULL CHECK (slot_minutes BETWEEN 5 AND 120),
     PRIMARY KEY (site_id, kind)
 ) STRICT;
 CREATE TABLE slot_bands_v2 (
-    site_id  TEXT NOT NULL,
+    site_id  TEXT NOT NULL DEFAULT 'main',
     kind     TEXT NOT NULL,
     starts   TEXT NOT NULL,               -- HH:MM
     ends     TEXT NOT NULL,               -- HH:MM
@@ -56,7 +58,7 @@ CREATE TABLE slot_bands_v2 (
     FOREIGN KEY (site_id, kind) REFERENCES slot_plans_v2 (site_id, kind)
 ) STRICT;
 CREATE TABLE capacity_overrides_v2 (
-    site_id  TEXT NOT NULL REFERENCES sites (id),
+    site_id  TEXT NOT NULL DEFAULT 'main' REFERENCES sites (id),
     day      TEXT NOT NULL,                -- YYYY-MM-DD
     starts   TEXT NOT NULL,                -- band start HH:MM
     capacity INTEGER NOT NULL CHECK (capacity BETWEEN 0 AND 50),
@@ -77,7 +79,7 @@ ALTER TABLE capacity_overrides_v2 RENAME TO capacity_overrides;
 
 -- The back office counts each site's application forms.
 CREATE TABLE form_counts_v2 (
-    site_id    TEXT NOT NULL REFERENCES sites (id),
+    site_id    TEXT NOT NULL DEFAULT 'main' REFERENCES sites (id),
     day        TEXT NOT NULL,
     count      INTEGER NOT NULL CHECK (count >= 0),
     note       TEXT NOT NULL DEFAULT '',

@@ -1829,3 +1829,61 @@ fn counter_staff_work_at_their_sites_and_the_hub_checks_it() {
     );
     assert!(net.problems().is_empty(), "{:?}", net.problems());
 }
+
+#[test]
+fn a_call_center_seat_books_for_a_site_and_opens_the_city_settings() {
+    let net = Net::new(2);
+    let desk: madoguchi_core::site::SiteId = "callcenter".parse().unwrap();
+    net.seats[0]
+        .s()
+        .add_site(
+            desk.clone(),
+            "コールセンター",
+            madoguchi_core::site::SiteKind::Desk,
+        )
+        .unwrap();
+    net.heal();
+    net.hub().hub_set_seat_site(net.seats[1].id, &desk).unwrap();
+    net.sync(1, false);
+    let call = net.seats[1].s();
+    assert_eq!(call.site().unwrap(), desk);
+    // Its screens show the first site's plan and board (it has none of its own).
+    assert_eq!(
+        call.serving_site().unwrap(),
+        madoguchi_core::site::SiteId::main()
+    );
+    call.plan_settings().unwrap();
+    call.day_board(d(DAY)).unwrap();
+    // A booking it takes for 本庁舎 is provisional until the hub takes it, then confirmed.
+    let r = call
+        .book_at_site(
+            &madoguchi_core::site::SiteId::main(),
+            d(DAY),
+            t(11, 0),
+            Channel::Phone,
+            vec![person(3, &[Procedure::CardIssue])],
+            "",
+            Vec::new(),
+            None,
+        )
+        .unwrap();
+    assert_eq!(call.outbox_status().unwrap().provisional, 1);
+    net.heal();
+    assert_eq!(net.seats[1].s().outbox_status().unwrap().provisional, 0);
+    assert!(net.seats[0].s().reservation(r.number).is_ok());
+    assert!(net.problems().is_empty(), "{:?}", net.problems());
+    // A desk has no slot plan to change.
+    assert!(net.seats[0]
+        .s()
+        .execute(Mutation::Plan(
+            madoguchi_core::mutation::PlanMutation::SetSlotPlan {
+                kind: madoguchi_core::reservation::PlanKind::Regular,
+                plan: net.seats[0]
+                    .s()
+                    .slot_plan(madoguchi_core::reservation::PlanKind::Regular)
+                    .unwrap(),
+                site: desk,
+            }
+        ))
+        .is_err());
+}

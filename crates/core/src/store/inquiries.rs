@@ -56,6 +56,7 @@ impl Store {
         new: &NewInquiry,
         site: &crate::site::SiteId,
     ) -> Result<()> {
+        self.check_site(site)?;
         crate::my_number::refuse_in_text("inquiry summary", new.summary.expose())?;
         crate::my_number::refuse_in_text("inquiry outcome", &new.outcome)?;
         if new.summary.expose().trim().is_empty() {

@@ -517,11 +517,14 @@ impl Store {
             day: from,
             ..DayFigures::default()
         };
-        // Places are a serving site's (the call center serves nobody).
+        // Places are an open serving site's (the call center serves nobody; a site closed for
+        // good offers none, in its section and in the total alike).
         let sites: Vec<SiteId> = self
             .sites()?
             .into_iter()
-            .filter(|s| s.kind != SiteKind::Desk && site.is_none_or(|only| *only == s.id))
+            .filter(|s| {
+                s.active && s.kind != SiteKind::Desk && site.is_none_or(|only| *only == s.id)
+            })
             .map(|s| s.id)
             .collect();
         for day in from.iter_days().take_while(|d| *d <= to) {

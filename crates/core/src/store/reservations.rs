@@ -482,7 +482,7 @@ impl Store {
 
     /// This site's slot plan of a kind of day.
     pub fn slot_plan(&self, kind: PlanKind) -> Result<SlotPlan> {
-        self.warm_slot_plan(&self.site()?, kind)
+        self.warm_slot_plan(&self.serving_site()?, kind)
     }
 
     /// [`Store::slot_plan`] of a site, read from the tables.
@@ -525,7 +525,7 @@ impl Store {
     /// The slots of `day` at this site with capacity and places taken; empty when the
     /// counter is closed.
     pub fn day_schedule(&self, day: NaiveDate) -> Result<Vec<SlotInfo>> {
-        self.day_schedule_at(&self.site()?, day)
+        self.day_schedule_at(&self.serving_site()?, day)
     }
 
     /// [`Store::day_schedule`] at `site`.
@@ -539,7 +539,7 @@ impl Store {
 
     /// The board of one day at this site: its status, slots and reservations.
     pub fn day_board(&self, day: NaiveDate) -> Result<DayBoard> {
-        self.day_board_at(&self.site()?, day)
+        self.day_board_at(&self.serving_site()?, day)
     }
 
     /// The board of one day at `site`.
@@ -717,7 +717,7 @@ impl Store {
         self.plan_outcome(Mutation::Plan(PlanMutation::SetSlotPlan {
             kind,
             plan,
-            site: self.site()?,
+            site: self.serving_site()?,
         }))
     }
 
@@ -732,7 +732,7 @@ impl Store {
             day,
             band_starts,
             capacity,
-            site: self.site()?,
+            site: self.serving_site()?,
         }))
     }
 
@@ -954,7 +954,7 @@ impl Store {
 
     fn apply_slot_plan(&self, site: &SiteId, kind: PlanKind, plan: &SlotPlan) -> Result<Outcome> {
         plan.validate()?;
-        self.check_site(site)?;
+        self.check_serving_site(site)?;
         self.conn().execute(
             "INSERT INTO slot_plans (site_id, kind, slot_minutes) VALUES (?1, ?2, ?3)
              ON CONFLICT (site_id, kind) DO UPDATE SET slot_minutes = excluded.slot_minutes",
@@ -986,6 +986,7 @@ impl Store {
         band_starts: NaiveTime,
         capacity: Option<u32>,
     ) -> Result<Outcome> {
+        self.check_serving_site(site)?;
         let plan = self.warm_slot_plan(site, self.plan_kind(day)?)?;
         if !plan.bands.iter().any(|b| b.starts == band_starts) {
             return Err(Error::Invalid(format!(

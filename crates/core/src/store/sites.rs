@@ -226,6 +226,38 @@ impl Store {
         }
     }
 
+    /// Whose plans and board this PC shows by default: its own site, or for a PC of a desk
+    /// (the call center, which serves nobody and has no slot plan) the city's first site.
+    pub fn serving_site(&self) -> Result<SiteId> {
+        let site = self.site()?;
+        let desk: bool = self.conn().query_row(
+            "SELECT EXISTS (SELECT 1 FROM sites WHERE id = ?1 AND kind = 'desk')",
+            [site.as_str()],
+            |r| r.get(0),
+        )?;
+        if desk {
+            self.first_site()
+        } else {
+            Ok(site)
+        }
+    }
+
+    /// Refuses a plan for a site that does not exist or serves nobody.
+    pub(crate) fn check_serving_site(&self, site: &SiteId) -> Result<()> {
+        self.check_site(site)?;
+        let desk: bool = self.conn().query_row(
+            "SELECT kind = 'desk' FROM sites WHERE id = ?1",
+            [site.as_str()],
+            |r| r.get(0),
+        )?;
+        if desk {
+            return Err(Error::Invalid(format!(
+                "site {site} serves nobody: it has no slot plan"
+            )));
+        }
+        Ok(())
+    }
+
     /// The city's first open counter site (`main` in a store from before sites): the same on
     /// every store, so mutations may use it.
     pub(crate) fn first_site(&self) -> Result<SiteId> {
@@ -241,22 +273,41 @@ impl Store {
     }
 
     /// The site a refused change belongs to, where staff call the citizen back: the booking's
-    /// site, else the site of the reservation it names, else this store's.
+    /// site, else the site of the reservation it names, else the site of the seat that made
+    /// it (`seat`, its name), else the city's first.
     pub(crate) fn site_of_refused(
         &self,
         original: &crate::mutation::Mutation,
         subject: &str,
+        seat: &str,
     ) -> Result<SiteId> {
-        use crate::{mutation::Mutation, reservation::ReservationMutation};
-        if let Mutation::Reservation(ReservationMutation::Book(book)) = original {
-            return Ok(book.site.clone());
+        use crate::{
+            inquiry::InquiryMutation, mutation::Mutation, reservation::ReservationMutation,
+        };
+        match original {
+            Mutation::Reservation(ReservationMutation::Book(book)) => return Ok(book.site.clone()),
+            Mutation::Inquiry(InquiryMutation::RecordInquiry { site, .. }) => {
+                return Ok(site.clone())
+            }
+            _ => {}
         }
-        match subject.parse() {
-            Ok(number) => match self.site_of_reservation(number) {
-                Err(Error::NotFound(_)) => self.site(),
-                found => found,
-            },
-            Err(_) => self.site(),
+        if let Ok(number) = subject.parse() {
+            match self.site_of_reservation(number) {
+                Err(Error::NotFound(_)) => {}
+                found => return found,
+            }
+        }
+        let of_seat: Option<String> = self
+            .conn()
+            .query_row(
+                "SELECT site_id FROM hub_seats WHERE name = ?1 AND revoked_at IS NULL",
+                [seat],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match of_seat {
+            Some(site) => site.parse(),
+            None => self.first_site(),
         }
     }
 

@@ -1041,7 +1041,11 @@ impl Store {
         };
         let r = self.reservation(number)?;
         let d = r.day.format(DATE).to_string();
-        for starts in self.covered_slots(r.day, r.starts, r.slots)? {
+        let site = self.site_of_reservation(number)?;
+        if site != self.hub_seat(seat_id)?.site_id {
+            return Ok(()); // another site's booking: the seat holds no escrow there
+        }
+        for starts in self.covered_slots(&site, r.day, r.starts, r.slots)? {
             self.conn().execute(
                 "UPDATE hub_quota SET places = max(places - 1, 0) WHERE seat_id = ?1 AND day = ?2 AND starts = ?3",
                 params![seat_id.to_string(), d, starts],

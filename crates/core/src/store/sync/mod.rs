@@ -493,7 +493,7 @@ impl Store {
         c: &ConflictRecord,
         original: &Mutation,
     ) -> Result<()> {
-        let site = self.site_of_refused(original, &c.subject)?;
+        let site = self.site_of_refused(original, &c.subject, &c.seat)?;
         self.conn().execute(
             "INSERT INTO conflicts (id, seat, staff, kind, subject, reason, message, mutation, made_at, raised_at, site_id)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",

@@ -817,11 +817,11 @@ impl Store {
         }
         // Escrow is this seat's site's places: a booking for another site (the call center's,
         // a citizen who prefers the station) is provisional until the hub takes it.
-        let here = self.site()? == self.site_of_reservation(number)?;
-        let covered = self.covered_slots(r.day, r.starts, r.slots)?;
-        let escrow = if first_time && !here {
+        let site = self.site_of_reservation(number)?;
+        let escrow = if first_time && self.site()? != site {
             false
         } else if first_time {
+            let covered = self.covered_slots(&site, r.day, r.starts, r.slots)?;
             let d = r.day.format(DATE).to_string();
             let mut all = true;
             for starts in &covered {
@@ -851,13 +851,15 @@ impl Store {
         Ok(escrow)
     }
 
+    /// The slot starts a booking at `site` covers (on that site's slot grid).
     pub(super) fn covered_slots(
         &self,
+        site: &crate::site::SiteId,
         day: NaiveDate,
         starts: NaiveTime,
         slots: u32,
     ) -> Result<Vec<String>> {
-        let (_, plan, _) = self.day_slots(&self.site()?, day)?;
+        let (_, plan, _) = self.day_slots(site, day)?;
         Ok((0..slots)
             .map(|i| {
                 (starts + chrono::Duration::minutes(i64::from(i * plan.slot_minutes)))
