@@ -164,16 +164,18 @@ export function App({ backend }: { backend: Backend }) {
         <span className="brand">{t("app.name")}</span>
         <span className="subtitle">{t("app.subtitle")}</span>
         {status && (
-          <span className="where" data-testid="where">
-            {here ? (
-              <>
-                {here.name !== status.meta.siteName && <>{status.meta.siteName} ／ </>}
-                <span data-testid="site-name">{here.name}</span>
-              </>
-            ) : (
-              status.meta.siteName
-            )}{" "}
-            ／ {status.meta.seatName}
+          // With several sites the header names this PC's site and the seat; the store's own name
+          // (often long) moves to the tooltip. Either way the text truncates rather than wraps.
+          <span
+            className="where"
+            data-testid="where"
+            title={
+              here && here.name !== status.meta.siteName
+                ? `${status.meta.siteName} ／ ${here.name} ／ ${status.meta.seatName}`
+                : `${status.meta.siteName} ／ ${status.meta.seatName}`
+            }
+          >
+            {here ? <span data-testid="site-name">{here.name}</span> : status.meta.siteName} ／ {status.meta.seatName}
           </span>
         )}
         {status && !wiping && <SyncIndicator backend={backend} onOpen={() => setScreen("sync")} />}

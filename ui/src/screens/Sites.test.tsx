@@ -143,7 +143,9 @@ test("the header names this PC's site when the city has more than one", async ()
   render(<App backend={fake} />);
   await userEvent.type(await screen.findByLabelText("サイトの合言葉"), "correct horse{Enter}");
   expect(await screen.findByTestId("site-name")).toHaveTextContent("アクタ西宮ステーション");
-  expect(screen.getByTestId("where")).toHaveTextContent("窓口1");
+  // The store's long name leaves the header for the tooltip: this PC's site and the seat remain.
+  expect(screen.getByTestId("where")).toHaveTextContent(/^アクタ西宮ステーション ／ 窓口1$/);
+  expect(screen.getByTestId("where")).toHaveAttribute("title", "テスト市 特設窓口 ／ アクタ西宮ステーション ／ 窓口1");
 });
 
 test("the manager adds a site in the settings, it is listed, renamed and closed; the only open counter stays open", async () => {
