@@ -14,7 +14,12 @@ CREATE TABLE sites (
     name     TEXT NOT NULL,
     kind     TEXT NOT NULL CHECK (kind IN ('counter', 'desk', 'outreach')),
     position INTEGER NOT NULL,
-    active   INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1))
+    active   INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+    -- An outreach site (出張申請) opens on its day only; sealed, only its own laptop books it
+    -- and the hub gives that laptop every free place to work offline all day.
+    day      TEXT,
+    sealed   INTEGER NOT NULL DEFAULT 0 CHECK (sealed IN (0, 1)),
+    CHECK ((kind = 'outreach') = (day IS NOT NULL))
 ) STRICT;
 INSERT INTO sites (rowid, id, name, kind, position, active) VALUES (1, 'main', '', 'counter', 1, 1);
 

@@ -180,6 +180,8 @@ pub enum ClosedReason {
     },
     /// The shipped holiday list does not reach this year: update `assets/holidays/`.
     NoCalendarData,
+    /// An outreach site (出張申請) opens on its own day only.
+    NotItsDay,
 }
 
 /// What the counter does on a day.
@@ -290,6 +292,26 @@ impl BusinessCalendar {
         } else {
             Session::Regular
         };
+        self.with_closures(day, session)
+    }
+
+    /// What an outreach session (出張申請) does on its `day`: it opens whatever the weekday (a
+    /// shopping centre on a Saturday), except at the year end; the city's closures apply.
+    pub fn outreach_day(&self, day: NaiveDate) -> DayStatus {
+        if !self.holidays.covers(day) {
+            return DayStatus::Closed {
+                reason: ClosedReason::NoCalendarData,
+            };
+        }
+        if is_year_end(day) {
+            return DayStatus::Closed {
+                reason: ClosedReason::YearEnd,
+            };
+        }
+        self.with_closures(day, Session::Regular)
+    }
+
+    fn with_closures(&self, day: NaiveDate, session: Session) -> DayStatus {
         match self.closures.get(&day) {
             Some(c) => {
                 let (from, until) = c.period(OPENS, CLOSES);

@@ -117,6 +117,11 @@ pub struct Site {
     pub position: u32,
     /// False once closed for good (its records stay).
     pub active: bool,
+    /// An outreach site's one day.
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub day: Option<chrono::NaiveDate>,
+    /// Sealed: only its own PC (the outreach laptop) books it, and holds every free place.
+    pub sealed: bool,
 }
 
 /// Changes to the city's sites, applied by `store/sites.rs`.
@@ -133,6 +138,17 @@ pub enum SiteMutation {
         name: String,
         /// What it does.
         kind: SiteKind,
+        /// An outreach site's day (required for one, refused for others).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        day: Option<chrono::NaiveDate>,
+    },
+    /// Seal an outreach site for its day (only its laptop books it and holds every free
+    /// place, to work offline at the venue), or unseal it when the laptop is back.
+    SealSite {
+        /// Which site.
+        id: SiteId,
+        /// Sealed or not.
+        sealed: bool,
     },
     /// Rename a site, or close it for good (`active` false) or open it again.
     ChangeSite {
@@ -159,15 +175,16 @@ impl SiteMutation {
             SiteMutation::AddSite { .. } => "add_site",
             SiteMutation::ChangeSite { .. } => "change_site",
             SiteMutation::SetStaffSites { .. } => "staff_sites",
+            SiteMutation::SealSite { .. } => "seal_site",
         }
     }
 
     /// The site's code, or the member's staff ID.
     pub fn subject(&self) -> String {
         match self {
-            SiteMutation::AddSite { id, .. } | SiteMutation::ChangeSite { id, .. } => {
-                id.to_string()
-            }
+            SiteMutation::AddSite { id, .. }
+            | SiteMutation::ChangeSite { id, .. }
+            | SiteMutation::SealSite { id, .. } => id.to_string(),
             SiteMutation::SetStaffSites { code, .. } => code.clone(),
         }
     }

@@ -1887,3 +1887,106 @@ fn a_call_center_seat_books_for_a_site_and_opens_the_city_settings() {
         ))
         .is_err());
 }
+
+#[test]
+fn an_outreach_laptop_works_its_sealed_day_offline_and_converges_on_return() {
+    use madoguchi_core::site::{SiteId, SiteKind};
+    let net = Net::new(2);
+    let out: SiteId = "out-20261201-hall".parse().unwrap();
+    let office = net.seats[0].s();
+    // 出張申請 at a community hall on one day (a Tuesday here; a Saturday would open too).
+    office
+        .add_site_on(out.clone(), "出張 公民館", SiteKind::Outreach, Some(d(DAY)))
+        .unwrap();
+    assert!(office
+        .add_site_on("out-x".parse().unwrap(), "x", SiteKind::Outreach, None)
+        .is_err());
+    net.heal();
+    net.hub().hub_set_seat_site(net.seats[1].id, &out).unwrap();
+    net.sync(1, false);
+    // The venue opens on its day only.
+    let closed = net.seats[1]
+        .s()
+        .day_board_at(&out, d("2026-12-02"))
+        .unwrap();
+    assert!(closed.slots.is_empty());
+    // Sealed the day before: only the laptop books it, and it holds every free place.
+    office.seal_site(out.clone(), true).unwrap();
+    net.heal();
+    let places: u32 = net.seats[1]
+        .s()
+        .day_schedule_at(&out, d(DAY))
+        .unwrap()
+        .iter()
+        .map(|s| s.capacity - s.taken)
+        .sum();
+    assert!(places > 0);
+    // The day at the venue, offline: every booking and walk-in is confirmed from escrow.
+    let laptop = net.seats[1].s();
+    let mut made = 0;
+    for (i, h) in (9..17).enumerate() {
+        for m in [0, 30] {
+            if laptop
+                .book_at_site(
+                    &out,
+                    d(DAY),
+                    t(h, m),
+                    Channel::Counter,
+                    vec![person(500 + i * 2 + m as usize, &[Procedure::CardIssue])],
+                    "",
+                    Vec::new(),
+                    None,
+                )
+                .is_ok()
+            {
+                made += 1;
+            }
+        }
+    }
+    assert!(made >= 12, "{made}");
+    assert_eq!(laptop.outbox_status().unwrap().provisional, 0);
+    // Meanwhile the office cannot book into the sealed day, and a push that tries is refused.
+    assert!(matches!(
+        office.book_at_site(
+            &out,
+            d(DAY),
+            t(9, 0),
+            Channel::Phone,
+            vec![person(900, &[Procedure::CardIssue])],
+            "",
+            Vec::new(),
+            None
+        ),
+        Err(madoguchi_core::Error::NotAllowed(_))
+    ));
+    let mut forced = madoguchi_core::reservation::Book::new(
+        madoguchi_core::reservation_number::ReservationNumber::random(&mut rand::thread_rng()),
+        d(DAY),
+        t(16, 30),
+        Channel::Phone,
+        vec![person(901, &[Procedure::CardIssue])],
+        "",
+    );
+    forced.site = out.clone();
+    office
+        .execute(Mutation::Reservation(
+            madoguchi_core::mutation::ReservationMutation::Book(forced),
+        ))
+        .ok();
+    net.sync(0, false);
+    // Back at the office: the laptop's day converges, nothing of it refused.
+    net.heal();
+    assert!(net.problems().is_empty(), "{:?}", net.problems());
+    let laptop = net.seats[1].s();
+    assert_eq!(laptop.outbox_status().unwrap().provisional, 0);
+    let conflicts = net.hub().conflicts(false).unwrap();
+    assert_eq!(
+        conflicts.len(),
+        1,
+        "only the office's forced booking: {conflicts:?}"
+    );
+    assert_eq!(conflicts[0].record.reason, "origin_refused");
+    let day = net.hub().day_schedule_at(&out, d(DAY)).unwrap();
+    assert!(day.iter().all(|s| s.taken <= s.capacity));
+    office.seal_site(out, false).unwrap();
+}

@@ -29,15 +29,22 @@ pub fn sites(state: State<'_, AppState>) -> CmdResult<SitesView> {
     })
 }
 
-/// Adds a site (manager).
+/// Adds a site (manager); an outreach site with its one `day`.
 #[tauri::command]
 pub fn add_site(
     state: State<'_, AppState>,
     id: SiteId,
     name: String,
     kind: SiteKind,
+    day: Option<chrono::NaiveDate>,
 ) -> CmdResult<Site> {
-    with_store(&state, |s| s.add_site(id, &name, kind))
+    with_store(&state, |s| s.add_site_on(id, &name, kind, day))
+}
+
+/// Seals an outreach site for its day, or unseals it (manager).
+#[tauri::command]
+pub fn seal_site(state: State<'_, AppState>, id: SiteId, sealed: bool) -> CmdResult<Site> {
+    with_store(&state, |s| s.seal_site(id, sealed))
 }
 
 /// Renames a site, or closes or reopens it (manager).

@@ -12,4 +12,4 @@ name: string, } | { "kind": "year_end" } | { "kind": "closure",
 /**
  * The closure.
  */
-closure: Closure, } | { "kind": "no_calendar_data" };
+closure: Closure, } | { "kind": "no_calendar_data" } | { "kind": "not_its_day" };

@@ -25,4 +25,12 @@ position: number,
 /**
  * False once closed for good (its records stay).
  */
-active: boolean, };
+active: boolean, 
+/**
+ * An outreach site's one day.
+ */
+day: string | null, 
+/**
+ * Sealed: only its own PC (the outreach laptop) books it, and holds every free place.
+ */
+sealed: boolean, };

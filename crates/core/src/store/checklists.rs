@@ -151,6 +151,7 @@ impl Store {
         intake: Vec<PhoneIntake>,
         revisit_of: Option<ReservationNumber>,
     ) -> Result<ReservationSummary> {
+        self.check_not_sealed_for(site, &self.site()?)?;
         self.check_booking_rules(
             day,
             starts,

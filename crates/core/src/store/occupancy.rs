@@ -36,6 +36,7 @@ const PLAN_TABLES: &[&str] = &[
     "holiday_sessions",
     "closures",
     "procedures",
+    "sites",
 ];
 
 /// The statuses that hold a place (`ReservationStatus::holds_place`), as SQL.
@@ -115,6 +116,8 @@ pub(crate) struct Warm {
     plans: RefCell<HashMap<(SiteId, PlanKind), SlotPlan>>,
     minutes: RefCell<Option<BTreeMap<Procedure, u32>>>,
     overrides: RefCell<HashMap<(SiteId, NaiveDate), HashMap<String, u32>>>,
+    /// Outreach sites and their one day.
+    outreach: RefCell<Option<HashMap<String, NaiveDate>>>,
 }
 
 impl Warm {
@@ -175,17 +178,14 @@ impl Store {
             warm.plans.borrow_mut().clear();
             warm.minutes.borrow_mut().take();
             warm.overrides.borrow_mut().clear();
+            warm.outreach.borrow_mut().take();
             warm.generation.set(generation);
         }
         Ok(Look { warm: true })
     }
 
-    /// What the counter does on `day`, from the calendar kept warm.
-    pub(super) fn day_status(&self, day: NaiveDate) -> Result<DayStatus> {
-        self.day_status_in(self.warm_look()?, day)
-    }
-
-    /// [`Store::day_status`] in a look already brought up to date.
+    /// What the counter does on `day` by the city's calendar, kept warm, in a look already
+    /// brought up to date.
     pub(super) fn day_status_in(&self, look: Look, day: NaiveDate) -> Result<DayStatus> {
         if !look.warm {
             return Ok(self.calendar()?.day(day));
@@ -195,6 +195,47 @@ impl Store {
             *calendar = Some(self.calendar()?);
         }
         Ok(calendar.as_ref().expect("just read").day(day))
+    }
+
+    /// What `site` does on `day`: the city's calendar, or for an outreach site its one day.
+    pub(super) fn site_day_status_in(
+        &self,
+        look: Look,
+        site: &SiteId,
+        day: NaiveDate,
+    ) -> Result<DayStatus> {
+        let only = if look.warm {
+            let mut outreach = self.warm.outreach.borrow_mut();
+            if outreach.is_none() {
+                *outreach = Some(self.read_outreach_days()?);
+            }
+            outreach
+                .as_ref()
+                .expect("just read")
+                .get(site.as_str())
+                .copied()
+        } else {
+            self.read_outreach_days()?.get(site.as_str()).copied()
+        };
+        match only {
+            None => self.day_status_in(look, day),
+            Some(only) if only == day => Ok(self.calendar()?.outreach_day(day)),
+            Some(_) => Ok(DayStatus::Closed {
+                reason: crate::calendar::ClosedReason::NotItsDay,
+            }),
+        }
+    }
+
+    fn read_outreach_days(&self) -> Result<HashMap<String, NaiveDate>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT id, day FROM sites WHERE kind = 'outreach' AND day IS NOT NULL",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        rows.map(|row| {
+            let (id, day) = row?;
+            Ok((id, super::parse_date(&day)?))
+        })
+        .collect()
     }
 
     /// A site's slot plan of a kind of day, kept warm.
@@ -394,7 +435,12 @@ mod tests {
         );
         let calendar = s.calendar().unwrap();
         for day in days {
-            assert_eq!(s.day_status(*day).unwrap(), calendar.day(*day), "{day}");
+            let look = s.warm_look().unwrap();
+            assert_eq!(
+                s.site_day_status_in(look, &site, *day).unwrap(),
+                calendar.day(*day),
+                "{day}"
+            );
             assert_eq!(
                 s.warm_capacity_overrides(&site, *day).unwrap(),
                 s.read_capacity_overrides(&site, *day).unwrap()

@@ -455,6 +455,7 @@ impl Store {
         starts: NaiveTime,
     ) -> Result<ReservationSummary> {
         let current = self.reservation(number)?;
+        self.check_not_sealed_for(&self.site_of_reservation(number)?, &self.site()?)?;
         if current.status == ReservationStatus::Booked && current.channel != Channel::WalkIn {
             self.check_booking_rules(
                 day,
@@ -567,7 +568,7 @@ impl Store {
         };
         Ok(DayBoard {
             day,
-            status: self.day_status(day)?,
+            status: self.site_day_status_in(self.warm_look()?, &site, day)?,
             bands,
             slots,
             reservations: self.summaries(
@@ -987,7 +988,7 @@ impl Store {
         capacity: Option<u32>,
     ) -> Result<Outcome> {
         self.check_serving_site(site)?;
-        let plan = self.warm_slot_plan(site, self.plan_kind(day)?)?;
+        let plan = self.warm_slot_plan(site, self.plan_kind(site, day)?)?;
         if !plan.bands.iter().any(|b| b.starts == band_starts) {
             return Err(Error::Invalid(format!(
                 "no band starts at {}",
@@ -1095,8 +1096,8 @@ impl Store {
         .collect()
     }
 
-    fn plan_kind(&self, day: NaiveDate) -> Result<PlanKind> {
-        match self.day_status(day)? {
+    fn plan_kind(&self, site: &SiteId, day: NaiveDate) -> Result<PlanKind> {
+        match self.site_day_status_in(self.warm_look()?, site, day)? {
             DayStatus::Open {
                 session: Session::HolidaySession,
                 ..
@@ -1116,7 +1117,7 @@ impl Store {
     ) -> Result<(PlanKind, SlotPlan, Vec<SlotInfo>)> {
         // One look at what is kept warm for the whole check (nothing is written meanwhile).
         let look = self.warm_look()?;
-        let (opens, closes, kind, closure) = match self.day_status_in(look, day)? {
+        let (opens, closes, kind, closure) = match self.site_day_status_in(look, site, day)? {
             DayStatus::Open {
                 opens,
                 closes,

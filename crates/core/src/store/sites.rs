@@ -16,7 +16,7 @@ impl Store {
     /// The city's sites, in their order (closed ones too).
     pub fn sites(&self) -> Result<Vec<Site>> {
         let mut stmt = self.conn().prepare_cached(
-            "SELECT id, name, kind, position, active FROM sites ORDER BY position, id",
+            "SELECT id, name, kind, position, active, day, sealed FROM sites ORDER BY position, id",
         )?;
         let rows = stmt.query_map([], |r| {
             Ok((
@@ -25,10 +25,12 @@ impl Store {
                 r.get::<_, String>(2)?,
                 r.get::<_, u32>(3)?,
                 r.get::<_, bool>(4)?,
+                r.get::<_, Option<String>>(5)?,
+                r.get::<_, bool>(6)?,
             ))
         })?;
         rows.map(|row| {
-            let (id, name, kind, position, active) = row?;
+            let (id, name, kind, position, active, day, sealed) = row?;
             Ok(Site {
                 id: id.parse()?,
                 // A store from before sites has the name only in its own settings.
@@ -40,6 +42,8 @@ impl Store {
                 kind: SiteKind::from_code(&kind)?,
                 position,
                 active,
+                day: day.as_deref().map(super::parse_date).transpose()?,
+                sealed,
             })
         })
         .collect()
@@ -47,12 +51,52 @@ impl Store {
 
     /// Adds a site (manager); its slot plans start as a copy of the first site's.
     pub fn add_site(&self, id: SiteId, name: &str, kind: SiteKind) -> Result<Site> {
+        self.add_site_on(id, name, kind, None)
+    }
+
+    /// Adds a site; an outreach site (出張申請) with its one `day`.
+    pub fn add_site_on(
+        &self,
+        id: SiteId,
+        name: &str,
+        kind: SiteKind,
+        day: Option<chrono::NaiveDate>,
+    ) -> Result<Site> {
         self.execute(Mutation::Site(SiteMutation::AddSite {
             id: id.clone(),
             name: name.to_owned(),
             kind,
+            day,
         }))?;
         self.site_by_id(&id)
+    }
+
+    /// Seals an outreach site for its day, or unseals it (manager).
+    pub fn seal_site(&self, id: SiteId, sealed: bool) -> Result<Site> {
+        self.execute(Mutation::Site(SiteMutation::SealSite {
+            id: id.clone(),
+            sealed,
+        }))?;
+        self.site_by_id(&id)
+    }
+
+    /// Refuses a booking or move into a sealed outreach site by anyone but its own PC.
+    pub(crate) fn check_not_sealed_for(&self, site: &SiteId, from: &SiteId) -> Result<()> {
+        let sealed: bool = self
+            .conn()
+            .query_row(
+                "SELECT sealed FROM sites WHERE id = ?1",
+                [site.as_str()],
+                |r| r.get(0),
+            )
+            .optional()?
+            .unwrap_or(false);
+        if sealed && site != from {
+            return Err(Error::NotAllowed(format!(
+                "site {site} is sealed for its outreach day: only its own PC books it"
+            )));
+        }
+        Ok(())
     }
 
     /// Renames a site, or closes it for good or opens it again (manager).
@@ -132,15 +176,26 @@ impl Store {
     /// Applies a change to the sites.
     pub(super) fn apply_site(&self, m: &SiteMutation) -> Result<()> {
         match m {
-            SiteMutation::AddSite { id, name, kind } => {
+            SiteMutation::AddSite {
+                id,
+                name,
+                kind,
+                day,
+            } => {
                 let name = check_name(name)?;
+                if (*kind == SiteKind::Outreach) != day.is_some() {
+                    return Err(Error::Invalid(
+                        "an outreach site has its one day, and only an outreach site has one"
+                            .into(),
+                    ));
+                }
                 // The city's first site, not this PC's: the hub and every seat copy the same.
                 let first = self.first_site()?;
                 self.conn()
                     .execute(
-                        "INSERT INTO sites (id, name, kind, position, active)
-                         VALUES (?1, ?2, ?3, (SELECT coalesce(max(position), 0) + 1 FROM sites), 1)",
-                        params![id.as_str(), name, kind.code()],
+                        "INSERT INTO sites (id, name, kind, position, active, day)
+                         VALUES (?1, ?2, ?3, (SELECT coalesce(max(position), 0) + 1 FROM sites), 1, ?4)",
+                        params![id.as_str(), name, kind.code(), day.map(|d| d.to_string())],
                     )
                     .map_err(|e| match e.sqlite_error_code() {
                         Some(rusqlite::ErrorCode::ConstraintViolation) => {
@@ -162,6 +217,15 @@ impl Store {
                      ORDER BY kind, starts",
                     [id.as_str(), first.as_str()],
                 )?;
+            }
+            SiteMutation::SealSite { id, sealed } => {
+                let n = self.conn().execute(
+                    "UPDATE sites SET sealed = ?2 WHERE id = ?1 AND kind = 'outreach'",
+                    params![id.as_str(), sealed],
+                )?;
+                if n == 0 {
+                    return Err(Error::Invalid(format!("{id} is not an outreach site")));
+                }
             }
             SiteMutation::SetStaffSites { code, sites } => {
                 self.staff_member(code)?;

@@ -921,6 +921,22 @@ impl Store {
         if env.seq <= seat.site_through {
             return Ok(());
         }
+        // A sealed outreach day is its laptop's alone: bookings and moves into it from any
+        // other seat would take places the laptop is using offline.
+        let into = match &env.mutation {
+            Mutation::Reservation(ReservationMutation::Book(b)) => Some(b.site.clone()),
+            Mutation::Reservation(ReservationMutation::Reschedule { number, .. }) => {
+                self.site_of_reservation(*number).ok()
+            }
+            _ => None,
+        };
+        if let Some(site) = into {
+            if self.check_not_sealed_for(&site, &seat.site_id).is_err() {
+                return Err(Error::OriginRefused(format!(
+                    "site {site} is sealed for its outreach day: only its own PC books it"
+                )));
+            }
+        }
         let permission = env.mutation.permission();
         if let Some(tool) = env.origin.staff.strip_prefix("site:") {
             if !self.hub_roster_has_manager()? {
@@ -1112,6 +1128,16 @@ impl Store {
             )?;
             let mut slot_index = 0usize;
             let site = &seat.site_id;
+            // A sealed outreach site's laptop holds every free place (nobody else books it).
+            let sealed: bool = self
+                .conn()
+                .query_row(
+                    "SELECT sealed FROM sites WHERE id = ?1",
+                    [site.as_str()],
+                    |r| r.get(0),
+                )
+                .optional()?
+                .unwrap_or(false);
             for offset in 0..ESCROW_DAYS {
                 let day = today + chrono::Days::new(offset);
                 let Ok((_, _, slots)) = self.day_slots(site, day) else {
@@ -1131,12 +1157,16 @@ impl Store {
                     let starts = slot.starts.format(TIME).to_string();
                     let (all_escrowed, mine) = held.get(&starts).copied().unwrap_or_default();
                     let free = slot.free();
-                    let target =
-                        crate::sync::escrow_target(free, slot_index, position, seats.len());
+                    let (target, pool) = if sealed {
+                        (free, free)
+                    } else {
+                        (
+                            crate::sync::escrow_target(free, slot_index, position, seats.len()),
+                            crate::sync::escrow_pool(free),
+                        )
+                    };
                     // Never past the pool over all seats, nor past the free places.
-                    let room = crate::sync::escrow_pool(free)
-                        .min(free)
-                        .saturating_sub(all_escrowed);
+                    let room = pool.min(free).saturating_sub(all_escrowed);
                     // What the seat has used offline and not pushed yet stays its own.
                     let used = used.get(&(day, slot.starts)).copied().unwrap_or(0);
                     let keep = target.max(used);
