@@ -91,8 +91,14 @@ export interface Backend {
   // Sites (拠点).
   /** The city's sites in order (closed ones too) and the one this PC works for. */
   sites(): Promise<SitesView>;
-  /** Adds a site (manager): `id` is 1–40 of a–z, 0–9 and '-' (never changes), `name` 1–40 characters. */
-  addSite(id: string, name: string, kind: SiteKind): Promise<Site>;
+  /** Adds a site (manager): `id` is 1–40 of a–z, 0–9 and '-' (never changes), `name` 1–40 characters;
+   * `day` (YYYY-MM-DD) is an outreach site's one day, required for one and refused for others
+   * (`invalid_input`). An outreach site's board is closed (`not_its_day`) on every other day. */
+  addSite(id: string, name: string, kind: SiteKind, day?: string | null): Promise<Site>;
+  /** Seals an outreach site for its day, or unseals it (manager; outreach sites only). Sealed, only
+   * its own PC (the outreach laptop) books or moves bookings into it and holds every free place,
+   * to work the day offline; any other PC is refused (`not_allowed`). */
+  sealSite(id: string, sealed: boolean): Promise<Site>;
   /** Renames a site, or closes it (`active` false) or reopens it (manager); the only open counter stays open. */
   changeSite(id: string, name: string, active: boolean): Promise<Site>;
   /** The members of the counter staff who work at some sites only; a member not listed works at

@@ -215,7 +215,7 @@ export class FakeBackend implements Backend {
 
   // Sites: the city's 拠点 and the one this PC works for. Every site has the same plan here (a
   // new site starts with a copy of the first's in core); places and boards are per site.
-  siteList: Site[] = [{ id: "main", name: "本庁舎", kind: "counter", position: 1, active: true }];
+  siteList: Site[] = [{ id: "main", name: "本庁舎", kind: "counter", position: 1, active: true, day: null, sealed: false }];
   here = "main";
   /** The site of each reservation (by id); one booked before sites were set up is `main`'s. */
   reservationSites = new Map<string, string>();
@@ -232,15 +232,30 @@ export class FakeBackend implements Backend {
   async sites() {
     return { sites: structuredClone(this.siteList), here: this.here };
   }
-  async addSite(id: string, name: string, kind: SiteKind) {
+  async addSite(id: string, name: string, kind: SiteKind, day?: string | null) {
     this.manager();
     if (!/^[a-z0-9][a-z0-9-]{0,39}$/.test(id)) fail("invalid_input", "a site code is 1–40 lowercase letters, digits or '-'");
     if (!["counter", "desk", "outreach"].includes(kind)) fail("invalid_input", "kind");
     const checked = checkSiteName(name);
+    const on = day ?? null;
+    if ((kind === "outreach") !== (on !== null)) fail("invalid_input", "an outreach site has its one day, and only an outreach site has one");
+    if (on !== null && !/^\d{4}-\d{2}-\d{2}$/.test(on)) fail("invalid_input", "a day is YYYY-MM-DD");
     if (this.siteList.some((x) => x.id === id)) fail("invalid_input", `site ${id} already exists`);
-    const site: Site = { id, name: checked, kind, position: Math.max(0, ...this.siteList.map((x) => x.position)) + 1, active: true };
+    const position = Math.max(0, ...this.siteList.map((x) => x.position)) + 1;
+    const site: Site = { id, name: checked, kind, position, active: true, day: on, sealed: false };
     this.siteList.push(site);
     return structuredClone(site);
+  }
+  async sealSite(id: string, sealed: boolean) {
+    this.manager();
+    const site = this.siteList.find((x) => x.id === id);
+    if (!site || site.kind !== "outreach") fail("invalid_input", `${id} is not an outreach site`);
+    site.sealed = sealed;
+    return structuredClone(site);
+  }
+  /** As core's `check_not_sealed_for`: a sealed outreach site is booked by its own PC only. */
+  private checkNotSealed(site: Site) {
+    if (site.sealed && site.id !== this.here) fail("not_allowed", `site ${site.id} is sealed for its outreach day: only its own PC books it`);
   }
   async changeSite(id: string, name: string, active: boolean) {
     this.manager();
@@ -271,7 +286,11 @@ export class FakeBackend implements Backend {
   }
 
   async dayBoard(day: string, site?: string): Promise<DayBoard> {
-    const at = this.knownSite(site ?? this.here).id;
+    const { id: at, day: only } = this.knownSite(site ?? this.here);
+    // An outreach site opens on its own day only (core: `site_day_status_in`).
+    if (only !== null && only !== day) {
+      return { day, status: { kind: "closed", reason: { kind: "not_its_day" } }, bands: [], slots: [], reservations: this.on(day, at) };
+    }
     const closure = this.settings.closures.find((c) => c.day === day)?.closure ?? null;
     if (closure && closure.from === null && closure.until === null) {
       return { day, status: { kind: "closed", reason: { kind: "closure", closure } }, bands: [], slots: [], reservations: this.on(day, at) };
@@ -299,6 +318,7 @@ export class FakeBackend implements Backend {
     checkLength("bookingNote", request.notes);
     const site = this.knownSite(request.site ?? this.here);
     if (!isBookableSite(site)) fail("invalid_input", `site ${site.id} takes no bookings`);
+    this.checkNotSealed(site);
     const board = await this.dayBoard(request.day, site.id);
     if (board.status.kind === "closed") fail("day_closed", "closed");
     const slot = board.slots.find((s) => hhmm(s.starts) === hhmm(request.starts));
@@ -342,6 +362,7 @@ export class FakeBackend implements Backend {
   }
   async reschedule(number: string, day: string, starts: string) {
     const r = this.find(number);
+    this.checkNotSealed(this.knownSite(this.siteOf(r)));
     const board = await this.dayBoard(day, this.siteOf(r));
     const slot = board.slots.find((s) => hhmm(s.starts) === hhmm(starts));
     if (!slot || slot.taken >= slot.capacity) fail("slot_full", "full");

@@ -505,6 +505,8 @@ function ReasonsSection({ version, ctx, backend }: SectionProps & { version: num
 
 // 2d. The city's sites (拠点): a code that never changes, a name, a kind; closed (休止) and
 // reopened, never removed (their records stay). Core refuses closing the only open counter.
+// An outreach site (出張) has its one day (開設日) and can be sealed (封鎖) for it: then only the
+// outreach laptop books that day, holding every free place to work offline.
 
 const SITE_KINDS: SiteKind[] = ["counter", "desk", "outreach"];
 
@@ -515,7 +517,8 @@ function siteNameProblem(name: string): string | null {
 }
 
 function SitesSection({ view, ctx, backend }: SectionProps & { view: SitesView }) {
-  const [draft, setDraft] = useState<{ id: string; name: string; kind: SiteKind }>({ id: "", name: "", kind: "counter" });
+  const [draft, setDraft] = useState<{ id: string; name: string; kind: SiteKind; day: string }>({ id: "", name: "", kind: "counter", day: "" });
+  const outreach = draft.kind === "outreach";
 
   async function add(e: FormEvent) {
     e.preventDefault();
@@ -525,14 +528,17 @@ function SitesSection({ view, ctx, backend }: SectionProps & { view: SitesView }
     if (view.sites.some((x) => x.id === id)) return ctx.invalid("sites", t("site.settings.codeTaken", { code: id }));
     const problem = siteNameProblem(name);
     if (problem) return ctx.invalid("sites", problem);
+    // Only an outreach site has a day (core refuses one for the others).
+    const day = outreach ? draft.day : null;
+    if (outreach && !day) return ctx.invalid("sites", t("site.settings.dayMissing"));
     const added = await ctx.run(
       "sites",
       async () => {
-        await backend.addSite(id, name, draft.kind);
+        await backend.addSite(id, name, draft.kind, day);
       },
       { okText: () => t("site.settings.added", { name }) },
     );
-    if (added) setDraft({ id: "", name: "", kind: draft.kind });
+    if (added) setDraft({ id: "", name: "", kind: draft.kind, day: "" });
   }
 
   return (
@@ -580,6 +586,12 @@ function SitesSection({ view, ctx, backend }: SectionProps & { view: SitesView }
             ))}
           </select>
         </label>
+        {outreach && (
+          <label>
+            {t("site.settings.day")}
+            <input type="date" name="siteDay" aria-required="true" value={draft.day} onChange={(e) => setDraft({ ...draft, day: e.target.value })} />
+          </label>
+        )}
         <button type="submit" data-action="add-site" disabled={ctx.busy}>
           {t("site.settings.add")}
         </button>
@@ -592,7 +604,8 @@ function SitesSection({ view, ctx, backend }: SectionProps & { view: SitesView }
   );
 }
 
-/** One site: its name (renamed in place), code, kind and state, and 休止 / 再開. */
+/** One site: its name (renamed in place), code, kind and state, and 休止 / 再開; an outreach site
+ * also its day and 封鎖 / 封鎖を解除. */
 function SiteRow({ site, here, ctx, backend }: SectionProps & { site: Site; here: boolean }) {
   const [name, setName] = useDraft(site.name);
   function rename(e: FormEvent) {
@@ -617,12 +630,29 @@ function SiteRow({ site, here, ctx, backend }: SectionProps & { site: Site; here
       { okText: () => t(site.active ? "site.settings.closed" : "site.settings.reopened", { name: site.name }) },
     );
   }
+  function seal() {
+    void ctx.run(
+      "sites",
+      async () => {
+        await backend.sealSite(site.id, !site.sealed);
+      },
+      { okText: () => t(site.sealed ? "site.settings.unsealed" : "site.settings.sealed", { name: site.name }) },
+    );
+  }
+  const outreach = site.kind === "outreach";
+  const sealHint = `site-seal-hint-${site.id}`;
   return (
-    <li data-site={site.id} data-active={site.active} className={site.active ? undefined : "muted"}>
+    <li data-site={site.id} data-active={site.active} data-sealed={site.sealed} className={site.active ? undefined : "muted"}>
       <span className="site-title">{site.name}</span>
       <span className="mono small">{site.id}</span>
       <span className="badge small">{tCode("site.kind", site.kind)}</span>
+      {outreach && site.day && (
+        <span className="small" data-testid="site-day">
+          {t("site.settings.dayOf", { day: dayLabel(site.day) })}
+        </span>
+      )}
       {here && <span className="badge small ok">{t("site.settings.here")}</span>}
+      {site.sealed && <span className="badge small sealed">{t("site.settings.sealedBadge")}</span>}
       {!site.active && <span className="badge small full">{t("site.settings.inactive")}</span>}
       <form className="site-rename" onSubmit={rename}>
         <label>
@@ -651,6 +681,25 @@ function SiteRow({ site, here, ctx, backend }: SectionProps & { site: Site; here
       >
         {t(site.active ? "site.settings.close" : "site.settings.reopen")}
       </button>
+      {outreach && (
+        <>
+          <button
+            type="button"
+            className="small secondary"
+            data-action="seal-site"
+            aria-pressed={site.sealed}
+            aria-describedby={sealHint}
+            disabled={ctx.busy}
+            aria-label={t(site.sealed ? "site.settings.unsealOf" : "site.settings.sealOf", { name: site.name })}
+            onClick={seal}
+          >
+            {t(site.sealed ? "site.settings.unseal" : "site.settings.seal")}
+          </button>
+          <p className="small muted site-note" id={sealHint}>
+            {t("site.settings.sealHint")}
+          </p>
+        </>
+      )}
     </li>
   );
 }
@@ -1146,6 +1195,7 @@ function closedText(reason: ClosedReason): string {
     case "weekend":
     case "year_end":
     case "no_calendar_data":
+    case "not_its_day":
       return tCode("closedReason", reason.kind);
     default:
       return t("settings.dayClosed");
