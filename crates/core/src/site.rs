@@ -102,6 +102,34 @@ pub struct StaffSites {
     pub sites: Vec<SiteId>,
 }
 
+/// Whether an outreach laptop is ready to leave for its venue (出張準備): assigned to the
+/// session, the day sealed, everything sent, and every free place of the day held here.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct OutreachReadiness {
+    /// The session's site.
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub site: SiteId,
+    /// Its name (the venue).
+    pub name: String,
+    /// Its day.
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub day: chrono::NaiveDate,
+    /// Sealed for the day.
+    pub sealed: bool,
+    /// Changes not sent to the hub yet.
+    pub pending: u32,
+    /// Free places of the day.
+    pub free_places: u32,
+    /// Of those, places this PC can confirm offline.
+    pub escrow_places: u32,
+    /// When this PC last synced (UTC, RFC 3339).
+    pub last_sync: Option<String>,
+    /// Everything above holds: it can leave.
+    pub ready: bool,
+}
+
 /// One site as the settings show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]

@@ -1910,6 +1910,9 @@ fn an_outreach_laptop_works_its_sealed_day_offline_and_converges_on_return() {
         .day_board_at(&out, d("2026-12-02"))
         .unwrap();
     assert!(closed.slots.is_empty());
+    let not_yet = net.seats[1].s().outreach_readiness().unwrap().unwrap();
+    assert!(!not_yet.ready && !not_yet.sealed, "{not_yet:?}");
+    assert!(net.seats[0].s().outreach_readiness().unwrap().is_none());
     // Sealed the day before: only the laptop books it, and it holds every free place.
     office.seal_site(out.clone(), true).unwrap();
     net.heal();
@@ -1921,6 +1924,9 @@ fn an_outreach_laptop_works_its_sealed_day_offline_and_converges_on_return() {
         .map(|s| s.capacity - s.taken)
         .sum();
     assert!(places > 0);
+    let ready = net.seats[1].s().outreach_readiness().unwrap().unwrap();
+    assert!(ready.ready, "{ready:?}");
+    assert_eq!((ready.free_places, ready.escrow_places), (places, places));
     // The day at the venue, offline: every booking and walk-in is confirmed from escrow.
     let laptop = net.seats[1].s();
     let mut made = 0;

@@ -1,6 +1,6 @@
 //! Commands for the city's sites (拠点): the list every screen's site picker shows, and the
 //! manager's settings (add, rename, close).
-use madoguchi_core::site::{Site, SiteId, SiteKind, StaffSites};
+use madoguchi_core::site::{OutreachReadiness, Site, SiteId, SiteKind, StaffSites};
 use tauri::State;
 
 use super::{with_store, CmdResult};
@@ -72,4 +72,11 @@ pub fn set_staff_sites(
     sites: Vec<SiteId>,
 ) -> CmdResult<StaffSites> {
     with_store(&state, |s| s.set_staff_sites(&code, sites))
+}
+
+/// On an outreach laptop: whether it is ready to leave for the venue (出張準備); null on any
+/// other PC.
+#[tauri::command]
+pub fn outreach_readiness(state: State<'_, AppState>) -> CmdResult<Option<OutreachReadiness>> {
+    with_store(&state, |s| s.outreach_readiness())
 }

@@ -6,7 +6,7 @@ use crate::{
     mutation::Mutation,
     people::Role,
     reservation_number::ReservationNumber,
-    site::{check_name, Site, SiteId, SiteKind, SiteMutation, StaffSites},
+    site::{check_name, OutreachReadiness, Site, SiteId, SiteKind, SiteMutation, StaffSites},
     Error, Result,
 };
 
@@ -78,6 +78,41 @@ impl Store {
             sealed,
         }))?;
         self.site_by_id(&id)
+    }
+
+    /// When this PC works for an outreach session: whether it is ready to leave for the venue
+    /// (出張準備). `None` for any other PC.
+    pub fn outreach_readiness(&self) -> Result<Option<OutreachReadiness>> {
+        let here = self.site()?;
+        let Some(site) = self.sites()?.into_iter().find(|s| s.id == here) else {
+            return Ok(None);
+        };
+        let (SiteKind::Outreach, Some(day)) = (site.kind, site.day) else {
+            return Ok(None);
+        };
+        let free_places = self
+            .day_schedule_at(&here, day)?
+            .iter()
+            .map(|s| s.capacity.saturating_sub(s.taken))
+            .sum();
+        let escrow_places = self
+            .escrow_left()?
+            .iter()
+            .filter(|q| q.day == day)
+            .map(|q| q.places)
+            .sum();
+        let pending = self.outbox_status()?.pending;
+        Ok(Some(OutreachReadiness {
+            ready: site.sealed && pending == 0 && escrow_places >= free_places,
+            site: here,
+            name: site.name,
+            day,
+            sealed: site.sealed,
+            pending,
+            free_places,
+            escrow_places,
+            last_sync: self.sync_link()?.and_then(|l| l.last_sync),
+        }))
     }
 
     /// Refuses a booking or move into a sealed outreach site by anyone but its own PC.
