@@ -46,3 +46,16 @@ export function reasonCodes(kind: string, city: { kind: string; code: string; ac
 export function tCode(prefix: string, code: string): string {
   return (texts as Record<string, string>)[`${prefix}.${code}`] ?? code;
 }
+
+/** The weekday of a YYYY-MM-DD day as one character (日…土), or null when it is not a date. */
+export function weekdayOf(day: string): string | null {
+  const [y, m, d] = day.split("-").map(Number);
+  const w = new Date(Date.UTC(y, m - 1, d)).getUTCDay();
+  return Number.isNaN(w) ? null : t("settings.weekdays")[w];
+}
+
+/** A day with its weekday: "2026-12-05" → "2026-12-05（土）" (the day as given when it is not a date). */
+export function dayLabel(day: string): string {
+  const w = weekdayOf(day);
+  return w === null ? day : t("settings.dayWithWeekday", { day, w });
+}

@@ -2,6 +2,7 @@
 // be tested with a fake (vitest) and run for real in the desktop window.
 import type { AppError } from "../bindings/AppError";
 import type { ConflictView } from "../bindings/ConflictView";
+import type { OutreachReadiness } from "../bindings/OutreachReadiness";
 import type { SeatRecord } from "../bindings/SeatRecord";
 import type { Site } from "../bindings/Site";
 import type { SiteKind } from "../bindings/SiteKind";
@@ -99,6 +100,10 @@ export interface Backend {
    * its own PC (the outreach laptop) books or moves bookings into it and holds every free place,
    * to work the day offline; any other PC is refused (`not_allowed`). */
   sealSite(id: string, sealed: boolean): Promise<Site>;
+  /** On an outreach laptop (this PC's site is an outreach session): whether it is ready to leave
+   * for the venue (出張準備) — sealed, nothing left to send, every free place of the day held here.
+   * Null on any other PC. */
+  outreachReadiness(): Promise<OutreachReadiness | null>;
   /** Renames a site, or closes it (`active` false) or reopens it (manager); the only open counter stays open. */
   changeSite(id: string, name: string, active: boolean): Promise<Site>;
   /** The members of the counter staff who work at some sites only; a member not listed works at

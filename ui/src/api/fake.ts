@@ -1,6 +1,7 @@
 // An in-memory Backend for component tests: a small model of the core rules (capacity per
 // slot, closures, the follow-up list), not a copy of them. The core's own tests prove the rules.
 import type { ConflictView } from "../bindings/ConflictView";
+import type { OutreachReadiness } from "../bindings/OutreachReadiness";
 import type { SeatRecord } from "../bindings/SeatRecord";
 import type { Site } from "../bindings/Site";
 import type { SiteKind } from "../bindings/SiteKind";
@@ -256,6 +257,27 @@ export class FakeBackend implements Backend {
   /** As core's `check_not_sealed_for`: a sealed outreach site is booked by its own PC only. */
   private checkNotSealed(site: Site) {
     if (site.sealed && site.id !== this.here) fail("not_allowed", `site ${site.id} is sealed for its outreach day: only its own PC books it`);
+  }
+  /** As core's `outreach_readiness`: null unless this PC's site is an outreach session. The fake
+   * keeps one escrow count (`sync.escrowPlaces`); an outreach laptop books its own day only, so
+   * that count is the day's. */
+  async outreachReadiness(): Promise<OutreachReadiness | null> {
+    const site = this.siteList.find((x) => x.id === this.here);
+    if (!site || site.kind !== "outreach" || site.day === null) return null;
+    const board = await this.dayBoard(site.day, site.id);
+    const freePlaces = board.slots.reduce((n, s) => n + Math.max(0, s.capacity - s.taken), 0);
+    const { pending, escrowPlaces, lastSync } = this.sync;
+    return {
+      site: site.id,
+      name: site.name,
+      day: site.day,
+      sealed: site.sealed,
+      pending,
+      freePlaces,
+      escrowPlaces,
+      lastSync,
+      ready: site.sealed && pending === 0 && escrowPlaces >= freePlaces,
+    };
   }
   async changeSite(id: string, name: string, active: boolean) {
     this.manager();

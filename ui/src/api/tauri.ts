@@ -34,6 +34,7 @@ export const tauriBackend: Backend = {
   sites: () => invoke("sites"),
   addSite: (id, name, kind, day) => invoke("add_site", { id, name, kind, day: day ?? null }),
   sealSite: (id, sealed) => invoke("seal_site", { id, sealed }),
+  outreachReadiness: () => invoke("outreach_readiness"),
   changeSite: (id, name, active) => invoke("change_site", { id, name, active }),
   staffSites: () => invoke("staff_sites"),
   setStaffSites: (code, sites) => invoke("set_staff_sites", { code, sites }),

@@ -1,7 +1,8 @@
 // Outreach sites (出張) on the fake backend: the manager adds one with its day (開設日) and seals it
 // (封鎖) in the settings; its board is closed on every other day; sealed, another PC's booking into
-// it is refused (not_allowed) while the outreach laptop itself still books it.
-import { render, screen, waitFor, within } from "@testing-library/react";
+// it is refused (not_allowed) while the outreach laptop itself still books it. The laptop's 同期
+// screen shows the 出張準備 card: not ready until sealed and holding every free place.
+import { act, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { addDays, today } from "../api/backend";
 import { FakeBackend } from "../api/fake";
@@ -11,6 +12,8 @@ import errors from "../locales/ja/errors.json";
 import { BoardScreen } from "./BoardScreen";
 import { BookingScreen } from "./BookingScreen";
 import { SettingsScreen } from "./SettingsScreen";
+import { SyncScreen } from "./SyncScreen";
+import { SYNCED_EVENT } from "./useLoaded";
 
 const DAY = addDays(today(), 1);
 
@@ -142,4 +145,66 @@ test("an outreach site's board is closed on any other day: この拠点の開設
   expect(await screen.findByTestId("closed")).toHaveTextContent("この拠点の開設日ではありません。");
   await expect(fake.book(request("ベツビ", "09:00", "kgu", today()))).rejects.toMatchObject({ code: "day_closed" });
   expect((await fake.dayBoard(DAY, "kgu")).status.kind).toBe("open");
+});
+
+/** The 出張準備 line `name` of the card: its mark (✓ or ✗) and text. */
+const check = (card: HTMLElement, name: string) => card.querySelector<HTMLElement>(`li[data-check="${name}"]`)!;
+
+test("the 出張準備 card is not shown on a PC that is not an outreach laptop", async () => {
+  const fake = city("main", true);
+  fake.sync = { ...fake.sync, enrolled: true, hubName: "ハブ", hubAddress: "hub:7750", connected: true };
+  const asked = vi.spyOn(fake, "outreachReadiness");
+  render(<SyncScreen backend={fake} manager={false} />);
+  await waitFor(() => expect(asked).toHaveBeenCalled());
+  await act(async () => {
+    await asked.mock.results[0].value;
+  });
+  expect(await screen.findByTestId("sync-facts")).toBeInTheDocument();
+  expect(screen.queryByTestId("outreach-readiness")).toBeNull();
+  expect(await fake.outreachReadiness()).toBeNull();
+});
+
+test("the outreach laptop is not ready until sealed; then, every free place held, it is ready", async () => {
+  const fake = city("kgu");
+  fake.sync = { ...fake.sync, enrolled: true, hubName: "ハブ", hubAddress: "hub:7750", connected: true, lastSync: "2027-01-14T06:30:00Z", pending: 2 };
+  render(<SyncScreen backend={fake} manager={false} />);
+  const card = await screen.findByTestId("outreach-readiness");
+  const weekday = "日月火水木金土"[new Date(`${DAY}T00:00:00Z`).getUTCDay()];
+  expect(within(card).getByRole("heading", { level: 2 })).toHaveTextContent(`出張準備：出張 関西学院（${DAY} ${weekday}曜日）`);
+  expect(check(card, "assigned")).toHaveTextContent("✓この会場の端末として登録済み");
+  expect(check(card, "sealed")).toHaveTextContent("✗封鎖済み");
+  expect(check(card, "pending")).toHaveTextContent("✗未送信なし（未送信 2 件）");
+  // 12 slots of 2 places, none held here yet.
+  expect(check(card, "places")).toHaveTextContent("✗空き枠をすべてこの端末で確定できる（0／24 人分）");
+  expect(check(card, "last-sync")).toHaveTextContent(`最終同期：${new Date("2027-01-14T06:30:00Z").toLocaleString("ja-JP")}`);
+  expect(screen.queryByTestId("outreach-ready")).toBeNull();
+  const notReady = within(card).getByTestId("outreach-not-ready");
+  expect(notReady).toHaveTextContent("まだ出発できません");
+  expect(notReady).toHaveTextContent("業務管理者が「設定」→「拠点」でこの会場の「封鎖」を押し、そのあとこの端末をもう一度同期させてください。");
+  expect(notReady).toHaveTextContent("未送信がなくなるまで同期させてください");
+
+  // Sealed at the hub; the next sync sends the two changes and brings every free place here.
+  fake.siteList[1].sealed = true;
+  fake.sync = { ...fake.sync, pending: 0, escrowPlaces: 24, cursor: fake.sync.cursor + 1 };
+  act(() => void window.dispatchEvent(new Event(SYNCED_EVENT)));
+  expect(await within(card).findByTestId("outreach-ready")).toHaveTextContent("準備完了：ネットワークがなくても会場で受付できます");
+  expect(card).toHaveAttribute("data-ready", "true");
+  expect(check(card, "sealed")).toHaveTextContent("✓封鎖済み");
+  expect(check(card, "pending")).toHaveTextContent("✓未送信なし");
+  expect(check(card, "pending")).not.toHaveTextContent("件");
+  expect(check(card, "places")).toHaveTextContent("✓空き枠をすべてこの端末で確定できる（24／24 人分）");
+  expect(screen.queryByTestId("outreach-not-ready")).toBeNull();
+});
+
+test("sealed but still short of places, the laptop is told to sync again", async () => {
+  const fake = city("kgu", true);
+  fake.sync = { ...fake.sync, escrowPlaces: 20 };
+  render(<SyncScreen backend={fake} manager={false} />);
+  const notReady = await screen.findByTestId("outreach-not-ready");
+  const card = screen.getByTestId("outreach-readiness");
+  expect(check(card, "sealed")).toHaveTextContent("✓");
+  expect(check(card, "places")).toHaveTextContent("✗空き枠をすべてこの端末で確定できる（20／24 人分）");
+  expect(check(card, "last-sync")).toHaveTextContent("最終同期：まだ同期していません");
+  expect(notReady).toHaveTextContent("この端末をもう一度同期させてください");
+  expect(notReady).not.toHaveTextContent("業務管理者");
 });

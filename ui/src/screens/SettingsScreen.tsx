@@ -24,7 +24,7 @@ import type { Site } from "../bindings/Site";
 import type { SiteKind } from "../bindings/SiteKind";
 import type { SitesView } from "../bindings/SitesView";
 import type { SlotPlan } from "../bindings/SlotPlan";
-import { errorText, reasonCodes, reasonLabel, t, type TextKey, tCode } from "../i18n";
+import { dayLabel, errorText, reasonCodes, reasonLabel, t, type TextKey, tCode } from "../i18n";
 import { MAX_LENGTH } from "../limits";
 import { hereSite, SITE_CODE, SITE_NAME_MAX } from "../sites";
 import "./settings.css";
@@ -1167,14 +1167,6 @@ function plusHour(time: string): string {
 function outText(rows: ReservationSummary[] | null): string {
   if (rows === null) return t("settings.saved");
   return rows.length === 0 ? t("settings.savedNoneOut") : t("settings.savedSomeOut", { n: rows.length });
-}
-
-/** "2026-12-05" → "2026-12-05（土）". */
-function dayLabel(day: string): string {
-  const [y, m, d] = day.split("-").map(Number);
-  const w = new Date(Date.UTC(y, m - 1, d)).getUTCDay();
-  const names = t("settings.weekdays");
-  return Number.isNaN(w) ? day : t("settings.dayWithWeekday", { day, w: names[w] });
 }
 
 /** An RFC 3339 UTC time as local "YYYY-MM-DD HH:MM". */

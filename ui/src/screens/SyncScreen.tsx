@@ -1,22 +1,26 @@
 // Sync with the hub: the state of this seat's outbox and escrow, the conflicts every seat shows
 // until a person resolves them (with who to call for a booking that could not be confirmed),
 // enrolment of this seat, and the hub's seats for the manager (new codes, revocation). In a city
-// with several sites (拠点) a new seat's code is made for the site it will work for.
+// with several sites (拠点) a new seat's code is made for the site it will work for. On an outreach
+// laptop (出張申請) the 出張準備 card says whether it can leave for the venue, or what to do first.
 import { useCallback, useState } from "react";
 import { type Backend, errorCode } from "../api/backend";
 import type { ConflictView } from "../bindings/ConflictView";
+import type { OutreachReadiness } from "../bindings/OutreachReadiness";
 import type { SeatRecord } from "../bindings/SeatRecord";
-import { errorText, t, tCode } from "../i18n";
+import { errorText, t, type TextKey, tCode, weekdayOf } from "../i18n";
 import { MAX_LENGTH } from "../limits";
 import { activeSites, siteName } from "../sites";
 import { useLoaded } from "./useLoaded";
 import { useSites } from "./useSites";
+import "./sync.css";
 
 type Person = { applicant?: { nameKanji?: string; nameKana?: string; phone?: string | null } };
 
 export function SyncScreen({ backend, manager }: { backend: Backend; manager: boolean }) {
   const status = useLoaded(useCallback(() => backend.syncStatus(), [backend]), null);
   const conflicts = useLoaded(useCallback(() => backend.conflicts(false), [backend]), [] as ConflictView[]);
+  const readiness = useLoaded(useCallback(() => backend.outreachReadiness(), [backend]), null as OutreachReadiness | null);
   const [message, setMessage] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -24,19 +28,21 @@ export function SyncScreen({ backend, manager }: { backend: Backend; manager: bo
     try {
       setMessage(await action());
       setError(null);
-      await Promise.all([status.reload(), conflicts.reload()]);
+      await Promise.all([status.reload(), conflicts.reload(), readiness.reload()]);
     } catch (e) {
       setError(errorText(errorCode(e)));
     }
   }
 
   const v = status.data;
+  const loadError = status.error ?? conflicts.error ?? readiness.error;
   return (
     <section className="card" aria-labelledby="sync-title">
       <h1 id="sync-title">{t("sync.title")}</h1>
       <p className="lead muted small">{t("sync.lead")}</p>
-      {(error ?? status.error ?? conflicts.error) && <p className="error" role="alert">{error ?? status.error ?? conflicts.error}</p>}
+      {(error ?? loadError) && <p className="error" role="alert">{error ?? loadError}</p>}
       {message && <p className="badge ok" data-testid="sync-message">{message}</p>}
+      {readiness.data && <OutreachCard readiness={readiness.data} />}
       {v && v.enrolled && (
         <ul className="facts" data-testid="sync-facts">
           <li>{v.connected ? t("sync.connected") : t("sync.offline")}</li>
@@ -72,6 +78,57 @@ export function SyncScreen({ backend, manager }: { backend: Backend; manager: bo
 
       {v && v.enrolled && manager && <HubTools backend={backend} act={act} />}
     </section>
+  );
+}
+
+/** 出張準備 on an outreach laptop: each condition for leaving with ✓ or ✗, the last sync, then one
+ * line saying it is ready, or that it is not yet and what to do first. */
+function OutreachCard({ readiness: r }: { readiness: OutreachReadiness }) {
+  const w = weekdayOf(r.day);
+  const when = w === null ? r.day : t("outreach.when", { day: r.day, w });
+  const placesHeld = r.escrowPlaces >= r.freePlaces;
+  const todo: TextKey[] = [];
+  if (!r.sealed) todo.push("outreach.todo.seal");
+  if (r.pending > 0) todo.push("outreach.todo.pending");
+  if (r.sealed && (!placesHeld || todo.length === 0)) todo.push("outreach.todo.sync");
+  return (
+    <section className="outreach" data-testid="outreach-readiness" data-ready={r.ready} aria-labelledby="outreach-title">
+      <h2 id="outreach-title">{t("outreach.title", { name: r.name, when })}</h2>
+      <ul className="outreach-checks">
+        <Check name="assigned" ok label={t("outreach.assigned")} />
+        <Check name="sealed" ok={r.sealed} label={t("outreach.sealed")} />
+        <Check name="pending" ok={r.pending === 0} label={t("outreach.noPending")} detail={r.pending > 0 ? t("outreach.pendingLeft", { n: r.pending }) : undefined} />
+        <Check name="places" ok={placesHeld} label={t("outreach.escrow")} detail={t("outreach.escrowCount", { escrow: r.escrowPlaces, free: r.freePlaces })} />
+        <li className="muted" data-check="last-sync">
+          {r.lastSync ? t("outreach.lastSync", { at: new Date(r.lastSync).toLocaleString("ja-JP") }) : t("outreach.neverSynced")}
+        </li>
+      </ul>
+      {r.ready ? (
+        <p className="outreach-status ok" data-testid="outreach-ready">
+          {t("outreach.ready")}
+        </p>
+      ) : (
+        <div className="outreach-status not-ready" data-testid="outreach-not-ready">
+          <p>{t("outreach.notReady")}</p>
+          <ul className="outreach-todo">
+            {todo.map((key) => (
+              <li key={key}>{t(key)}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </section>
+  );
+}
+
+/** One line of the 出張準備 checklist: ✓ when it holds, ✗ when not (and `detail` after it). */
+function Check({ name, ok, label, detail }: { name: string; ok: boolean; label: string; detail?: string }) {
+  return (
+    <li data-check={name} data-ok={ok}>
+      <span className="mark">{ok ? "✓" : "✗"}</span>
+      {label}
+      {detail && <span className="detail">{detail}</span>}
+    </li>
   );
 }
 
