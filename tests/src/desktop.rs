@@ -297,6 +297,18 @@ impl Desktop {
         }
     }
 
+    /// Scrolls the element matching `css` to the middle of the window (before a screenshot).
+    pub async fn scroll_to(&self, css: &str) -> Result<()> {
+        let el = self.find(css).await?;
+        self.client
+            .execute(
+                "arguments[0].scrollIntoView({ block: 'center' });",
+                vec![serde_json::to_value(&el)?],
+            )
+            .await?;
+        Ok(())
+    }
+
     /// Saves a PNG screenshot as `test-output/<test>/<name>.png` and returns its path.
     pub async fn screenshot(&self, name: &str) -> Result<PathBuf> {
         let png = self.client.screenshot().await?;

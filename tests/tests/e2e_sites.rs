@@ -112,14 +112,7 @@ async fn a_call_center_books_for_the_station_and_the_station_board_shows_it_in_t
     let row = format!("[data-number='{number}']");
     ekimae.wait_for_text(&row, "ニセキ カクニン").await?;
     let shown_after = submitted.elapsed();
-    let shown = ekimae.find(&row).await?;
-    ekimae
-        .client
-        .execute(
-            "arguments[0].scrollIntoView({ block: 'center' });",
-            vec![serde_json::to_value(&shown)?],
-        )
-        .await?;
+    ekimae.scroll_to(&row).await?;
     ekimae.screenshot("03-ekimae-board-shows-it").await?;
     eprintln!(
         "the call center's booking {number} for 駅前 was on 駅前's board {shown_after:?} later"

@@ -227,14 +227,7 @@ async fn a_new_seat_left_at_sign_in_gets_every_reservation_and_a_booking_shows_i
     seat2.wait_for_text(&row, "ニセキ カクニン").await?;
     let shown_after = submitted.elapsed();
     seat1.screenshot("04-seat1-booked").await?;
-    let shown = seat2.find(&row).await?;
-    seat2
-        .client
-        .execute(
-            "arguments[0].scrollIntoView({ block: 'center' });",
-            vec![serde_json::to_value(&shown)?],
-        )
-        .await?;
+    seat2.scroll_to(&row).await?;
     seat2.screenshot("05-seat2-board-shows-it").await?;
     eprintln!(
         "the booking {number} submitted in seat 1's window was on seat 2's board {shown_after:?} later"

@@ -15,6 +15,22 @@ fn ekimae() -> SiteId {
     "ekimae".parse().unwrap()
 }
 
+/// 駅前's weekday plan: 10:00–16:00 with `capacity` seats.
+fn station_plan(capacity: u32) -> Mutation {
+    Mutation::Plan(PlanMutation::SetSlotPlan {
+        kind: PlanKind::Regular,
+        plan: SlotPlan {
+            slot_minutes: 15,
+            bands: vec![Band {
+                starts: t(10, 0),
+                ends: t(16, 0),
+                capacity,
+            }],
+        },
+        site: ekimae(),
+    })
+}
+
 /// A booking for `site` made as the call center does: the site is chosen, not this PC's.
 fn book_at(s: &Store, site: &SiteId, h: u32, m: u32, who: usize) -> madoguchi_core::Result<()> {
     let mut book = Book::new(
@@ -79,19 +95,7 @@ fn each_site_has_its_own_places_plan_and_board() {
     )
     .unwrap();
     // 駅前 has two seats.
-    s.execute(Mutation::Plan(PlanMutation::SetSlotPlan {
-        kind: PlanKind::Regular,
-        plan: SlotPlan {
-            slot_minutes: 15,
-            bands: vec![Band {
-                starts: t(10, 0),
-                ends: t(16, 0),
-                capacity: 2,
-            }],
-        },
-        site: ekimae(),
-    }))
-    .unwrap();
+    s.execute(station_plan(2)).unwrap();
     // 本庁舎's 10:00 is full (4 places, 2 slots each booking of 30 minutes).
     for who in 0..4 {
         book_at(&s, &SiteId::main(), 10, 0, who).unwrap();
@@ -140,20 +144,7 @@ fn each_site_has_its_own_places_plan_and_board() {
     );
 
     // A plan change at 駅前 leaves 本庁舎's bookings alone, and finds 駅前's that no longer fit.
-    let outcome = s
-        .execute(Mutation::Plan(PlanMutation::SetSlotPlan {
-            kind: PlanKind::Regular,
-            plan: SlotPlan {
-                slot_minutes: 15,
-                bands: vec![Band {
-                    starts: t(10, 0),
-                    ends: t(16, 0),
-                    capacity: 1,
-                }],
-            },
-            site: ekimae(),
-        }))
-        .unwrap();
+    let outcome = s.execute(station_plan(1)).unwrap();
     let needs = match outcome {
         madoguchi_core::store::Outcome::PlanChanged { needs_follow_up } => needs_follow_up,
         other => panic!("{other:?}"),

@@ -905,6 +905,22 @@ const ROSTER: &[(&str, &str, madoguchi_core::people::Role, &str)] = {
     ]
 };
 
+/// The first PC gets its roster before it enrols (`madoguchi staff add`, as the manual says),
+/// then nobody is signed in there.
+fn seed_roster(setup: &Store) {
+    for (code, name, role, pin) in ROSTER {
+        setup
+            .add_staff(madoguchi_core::store::NewStaff {
+                code: (*code).into(),
+                name: (*name).into(),
+                role: *role,
+                pin: madoguchi_core::store::Pin::new(*pin),
+            })
+            .unwrap();
+    }
+    setup.sign_out().unwrap();
+}
+
 fn pin_of(code: &str) -> madoguchi_core::store::Pin {
     let pin = ROSTER.iter().find(|m| m.0 == code).map_or("0000", |m| m.3);
     madoguchi_core::store::Pin::new(pin)
@@ -920,23 +936,11 @@ fn pin_of(code: &str) -> madoguchi_core::store::Pin {
 /// changes are pending, and keeps one clock minutes off. Then it heals and checks every
 /// invariant.
 fn realistic_run(seed: u64) -> Vec<RoundReport> {
-    use madoguchi_core::{people::Role, store::NewStaff, visit::VisitStep};
+    use madoguchi_core::{people::Role, visit::VisitStep};
     let mut rng = StdRng::seed_from_u64(seed);
     let mut net = Net::empty();
     // The first PC gets its roster before it enrols (`madoguchi staff add`, as the manual says).
-    net.add_prepared_seat(|setup| {
-        for (code, name, role, pin) in ROSTER {
-            setup
-                .add_staff(NewStaff {
-                    code: (*code).into(),
-                    name: (*name).into(),
-                    role: *role,
-                    pin: madoguchi_core::store::Pin::new(*pin),
-                })
-                .unwrap();
-        }
-        setup.sign_out().unwrap();
-    });
+    net.add_prepared_seat(seed_roster);
     net.add_seat(false);
     net.add_seat(false);
     let days = ["2026-12-02", "2026-12-03", "2026-12-04"];
@@ -1762,21 +1766,8 @@ fn each_site_calls_its_own_queue_and_counts_its_own_forms() {
 
 #[test]
 fn counter_staff_work_at_their_sites_and_the_hub_checks_it() {
-    use madoguchi_core::store::NewStaff;
     let mut net = Net::empty();
-    net.add_prepared_seat(|setup| {
-        for (code, name, role, pin) in ROSTER {
-            setup
-                .add_staff(NewStaff {
-                    code: (*code).into(),
-                    name: (*name).into(),
-                    role: *role,
-                    pin: madoguchi_core::store::Pin::new(*pin),
-                })
-                .unwrap();
-        }
-        setup.sign_out().unwrap();
-    });
+    net.add_prepared_seat(seed_roster);
     net.add_seat(false);
     let ekimae: madoguchi_core::site::SiteId = "ekimae".parse().unwrap();
     let first = net.seats[0].s();

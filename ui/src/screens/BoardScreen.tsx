@@ -5,6 +5,7 @@
 // does: this PC's site if it takes bookings, else the first that does (a call-center PC's own
 // site is a desk, which has no board).
 import { useCallback, useEffect, useRef, useState } from "react";
+import { SiteSelect } from "../components/SiteSelect";
 import { addDays, type Backend, errorCode, hhmm, today } from "../api/backend";
 import type { DayBoard } from "../bindings/DayBoard";
 import type { DayStatus } from "../bindings/DayStatus";
@@ -84,24 +85,18 @@ export function BoardScreen({ backend, onOpenChecklist }: { backend: Backend; on
       <h1 id="board-title">{t("board.title")}</h1>
       <div className="toolbar">
         {bookable.length > 1 && (
-          <label className="inline">
-            {t("board.site")}
-            <select
-              name="boardSite"
-              data-testid="board-site"
-              value={site ?? ""}
-              onChange={(e) => {
-                setChosenSite(e.target.value);
-                setBoard(null);
-              }}
-            >
-              {bookable.map((s) => (
-                <option key={s.id} value={s.id}>
-                  {s.name}
-                </option>
-              ))}
-            </select>
-          </label>
+          <SiteSelect
+            className="inline"
+            label={t("board.site")}
+            name="boardSite"
+            testId="board-site"
+            sites={bookable}
+            value={site}
+            onChange={(s) => {
+              setChosenSite(s);
+              setBoard(null);
+            }}
+          />
         )}
         <button type="button" onClick={() => setDay(addDays(day, -1))}>{t("board.prev")}</button>
         <label className="inline">

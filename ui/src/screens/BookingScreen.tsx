@@ -3,6 +3,7 @@
 // A city with more than one bookable site (拠点) picks the site first: the board and the booking
 // are that site's. A call-center PC's own site is a desk, so it starts on the first bookable one.
 import { type FormEvent, useEffect, useState } from "react";
+import { SiteSelect } from "../components/SiteSelect";
 import { addDays, type Backend, errorCode, today } from "../api/backend";
 import type { ApplicantType } from "../bindings/ApplicantType";
 import type { BookPersonRequest } from "../bindings/BookPersonRequest";
@@ -233,24 +234,17 @@ export function BookingScreen({ backend }: { backend: Backend }) {
           </select>
         </label>
         {channel !== "walk_in" && bookable.length > 1 && (
-          <label>
-            {t("book.site")}
-            <select
-              name="bookingSite"
-              data-testid="booking-site"
-              value={site ?? ""}
-              onChange={(e) => {
-                setChosenSite(e.target.value);
-                setBoard(null);
-              }}
-            >
-              {bookable.map((s) => (
-                <option key={s.id} value={s.id}>
-                  {s.name}
-                </option>
-              ))}
-            </select>
-          </label>
+          <SiteSelect
+            label={t("book.site")}
+            name="bookingSite"
+            testId="booking-site"
+            sites={bookable}
+            value={site}
+            onChange={(s) => {
+              setChosenSite(s);
+              setBoard(null);
+            }}
+          />
         )}
         {channel !== "walk_in" && (
         <label>

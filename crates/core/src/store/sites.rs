@@ -115,9 +115,9 @@ impl Store {
         }))
     }
 
-    /// Refuses a booking or move into a sealed outreach site by anyone but its own PC.
-    pub(crate) fn check_not_sealed_for(&self, site: &SiteId, from: &SiteId) -> Result<()> {
-        let sealed: bool = self
+    /// Whether `site` is an outreach site sealed for its day.
+    pub(crate) fn site_sealed(&self, site: &SiteId) -> Result<bool> {
+        Ok(self
             .conn()
             .query_row(
                 "SELECT sealed FROM sites WHERE id = ?1",
@@ -125,8 +125,12 @@ impl Store {
                 |r| r.get(0),
             )
             .optional()?
-            .unwrap_or(false);
-        if sealed && site != from {
+            .unwrap_or(false))
+    }
+
+    /// Refuses a booking or move into a sealed outreach site by anyone but its own PC.
+    pub(crate) fn check_not_sealed_for(&self, site: &SiteId, from: &SiteId) -> Result<()> {
+        if self.site_sealed(site)? && site != from {
             return Err(Error::NotAllowed(format!(
                 "site {site} is sealed for its outreach day: only its own PC books it"
             )));

@@ -1129,15 +1129,7 @@ impl Store {
             let mut slot_index = 0usize;
             let site = &seat.site_id;
             // A sealed outreach site's laptop holds every free place (nobody else books it).
-            let sealed: bool = self
-                .conn()
-                .query_row(
-                    "SELECT sealed FROM sites WHERE id = ?1",
-                    [site.as_str()],
-                    |r| r.get(0),
-                )
-                .optional()?
-                .unwrap_or(false);
+            let sealed = self.site_sealed(site)?;
             for offset in 0..ESCROW_DAYS {
                 let day = today + chrono::Days::new(offset);
                 let Ok((_, _, slots)) = self.day_slots(site, day) else {
