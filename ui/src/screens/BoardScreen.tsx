@@ -12,23 +12,15 @@ import type { DayStatus } from "../bindings/DayStatus";
 import type { ReservationStatus } from "../bindings/ReservationStatus";
 import type { ReservationSummary } from "../bindings/ReservationSummary";
 import { errorText, t, tCode } from "../i18n";
-import { bookableSites, defaultBookingSite } from "../sites";
 import { useOnSynced } from "./useLoaded";
-import { useSites } from "./useSites";
+import { useSitePicker } from "./useSites";
 
 export function BoardScreen({ backend, onOpenChecklist }: { backend: Backend; onOpenChecklist?: (number: string) => void }) {
   const [day, setDay] = useState(today());
   const [board, setBoard] = useState<DayBoard | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [overdue, setOverdue] = useState(0);
-  const sites = useSites(backend);
-  /** The site chosen in the picker (null: the default, once the sites are known). */
-  const [chosenSite, setChosenSite] = useState<string | null>(null);
-  const bookable = sites.view ? bookableSites(sites.view) : [];
-  const multiSite = (sites.view?.sites.length ?? 0) > 1;
-  // One site, or the sites could not be read: no site named (the backend takes this PC's).
-  const chosen = bookable.some((s) => s.id === chosenSite) ? chosenSite : null;
-  const site = multiSite && sites.view ? (chosen ?? defaultBookingSite(sites.view) ?? undefined) : undefined;
+  const { sites, bookable, site, setChosenSite } = useSitePicker(backend);
   /** The latest board asked for: an answer to an earlier one (another day or site) is dropped. */
   const asked = useRef(0);
 

@@ -16,8 +16,8 @@ import type { PhoneIntake } from "../bindings/PhoneIntake";
 import { IntakePanel } from "../components/IntakePanel";
 import { errorText, t, tCode } from "../i18n";
 import { MAX_LENGTH } from "../limits";
-import { bookableSites, defaultBookingSite, siteName } from "../sites";
-import { useSites } from "./useSites";
+import { siteName } from "../sites";
+import { useSitePicker } from "./useSites";
 
 const PROCEDURES: Procedure[] = ["card_issue", "card_reissue", "details_change", "certificate_issue", "certificate_renewal"];
 const APPLICANT_TYPES: ApplicantType[] = ["self", "legal_representative", "proxy"];
@@ -37,14 +37,7 @@ export function BookingScreen({ backend }: { backend: Backend }) {
   const [notes, setNotes] = useState("");
   const [revisitOf, setRevisitOf] = useState("");
   const [day, setDay] = useState(addDays(today(), 1));
-  const sites = useSites(backend);
-  /** The site chosen in the picker (null: the default, once the sites are known). */
-  const [chosenSite, setChosenSite] = useState<string | null>(null);
-  const bookable = sites.view ? bookableSites(sites.view) : [];
-  const multiSite = (sites.view?.sites.length ?? 0) > 1;
-  // One site, or the sites could not be read: no site named (the backend takes this PC's).
-  const chosen = bookable.some((s) => s.id === chosenSite) ? chosenSite : null;
-  const site = multiSite && sites.view ? (chosen ?? defaultBookingSite(sites.view) ?? undefined) : undefined;
+  const { sites, bookable, multiSite, site, setChosenSite } = useSitePicker(backend);
   const [board, setBoard] = useState<DayBoard | null>(null);
   const [slot, setSlot] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);

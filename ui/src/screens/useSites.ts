@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useState } from "react";
 import type { Backend } from "../api/backend";
 import type { SitesView } from "../bindings/SitesView";
+import { bookableSites, defaultBookingSite } from "../sites";
 import { useOnSynced } from "./useLoaded";
 
 /** The city's sites, loaded once and again after a sync or `reload`; `failed` when they could
@@ -23,4 +24,19 @@ export function useSites(backend: Backend) {
   }, [reload]);
   useOnSynced(reload);
   return { view, failed, loaded: view !== null || failed, reload };
+}
+
+/** The 拠点 a screen shows or books (the board, the booking screen): the one chosen in its picker,
+ * else the default once the sites are known (this PC's, or for a call-center PC the first that
+ * takes bookings); `undefined` in a one-site city or when the sites could not be read (the
+ * backend then takes this PC's). */
+export function useSitePicker(backend: Backend) {
+  const sites = useSites(backend);
+  /** The site chosen in the picker (null: the default). */
+  const [chosenSite, setChosenSite] = useState<string | null>(null);
+  const bookable = sites.view ? bookableSites(sites.view) : [];
+  const multiSite = (sites.view?.sites.length ?? 0) > 1;
+  const chosen = bookable.some((s) => s.id === chosenSite) ? chosenSite : null;
+  const site = multiSite && sites.view ? (chosen ?? defaultBookingSite(sites.view) ?? undefined) : undefined;
+  return { sites, bookable, multiSite, site, setChosenSite };
 }
