@@ -116,8 +116,8 @@ pub(crate) struct Warm {
     plans: RefCell<HashMap<(SiteId, PlanKind), SlotPlan>>,
     minutes: RefCell<Option<BTreeMap<Procedure, u32>>>,
     overrides: RefCell<HashMap<(SiteId, NaiveDate), HashMap<String, u32>>>,
-    /// Outreach sites and their one day.
-    outreach: RefCell<Option<HashMap<String, NaiveDate>>>,
+    /// Outreach sites: their one day, and whether they are sealed.
+    outreach: RefCell<Option<HashMap<String, (NaiveDate, bool)>>>,
 }
 
 impl Warm {
@@ -204,20 +204,7 @@ impl Store {
         site: &SiteId,
         day: NaiveDate,
     ) -> Result<DayStatus> {
-        let only = if look.warm {
-            let mut outreach = self.warm.outreach.borrow_mut();
-            if outreach.is_none() {
-                *outreach = Some(self.read_outreach_days()?);
-            }
-            outreach
-                .as_ref()
-                .expect("just read")
-                .get(site.as_str())
-                .copied()
-        } else {
-            self.read_outreach_days()?.get(site.as_str()).copied()
-        };
-        match only {
+        match self.outreach_in(look, site)?.map(|(day, _)| day) {
             None => self.day_status_in(look, day),
             Some(only) if only == day => Ok(self.calendar()?.outreach_day(day)),
             Some(_) => Ok(DayStatus::Closed {
@@ -226,14 +213,41 @@ impl Store {
         }
     }
 
-    fn read_outreach_days(&self) -> Result<HashMap<String, NaiveDate>> {
+    /// An outreach site's day and whether it is sealed; `None` for any other site. Kept warm
+    /// (the hub asks for every pushed booking).
+    pub(super) fn outreach_in(
+        &self,
+        look: Look,
+        site: &SiteId,
+    ) -> Result<Option<(NaiveDate, bool)>> {
+        if !look.warm {
+            return Ok(self.read_outreach()?.get(site.as_str()).copied());
+        }
+        let mut outreach = self.warm.outreach.borrow_mut();
+        if outreach.is_none() {
+            *outreach = Some(self.read_outreach()?);
+        }
+        Ok(outreach
+            .as_ref()
+            .expect("just read")
+            .get(site.as_str())
+            .copied())
+    }
+
+    fn read_outreach(&self) -> Result<HashMap<String, (NaiveDate, bool)>> {
         let mut stmt = self.conn().prepare_cached(
-            "SELECT id, day FROM sites WHERE kind = 'outreach' AND day IS NOT NULL",
+            "SELECT id, day, sealed FROM sites WHERE kind = 'outreach' AND day IS NOT NULL",
         )?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, bool>(2)?,
+            ))
+        })?;
         rows.map(|row| {
-            let (id, day) = row?;
-            Ok((id, super::parse_date(&day)?))
+            let (id, day, sealed) = row?;
+            Ok((id, (super::parse_date(&day)?, sealed)))
         })
         .collect()
     }

@@ -118,14 +118,8 @@ impl Store {
     /// Whether `site` is an outreach site sealed for its day.
     pub(crate) fn site_sealed(&self, site: &SiteId) -> Result<bool> {
         Ok(self
-            .conn()
-            .query_row(
-                "SELECT sealed FROM sites WHERE id = ?1",
-                [site.as_str()],
-                |r| r.get(0),
-            )
-            .optional()?
-            .unwrap_or(false))
+            .outreach_in(self.warm_look()?, site)?
+            .is_some_and(|(_, sealed)| sealed))
     }
 
     /// Refuses a booking or move into a sealed outreach site by anyone but its own PC.

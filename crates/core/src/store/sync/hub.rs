@@ -780,7 +780,7 @@ impl Store {
                     })
                     .and_then(|_| {
                         if env.escrow {
-                            self.hub_use_escrow(seat_id, &env.mutation)
+                            self.hub_use_escrow(&seat, &env.mutation)
                         } else {
                             Ok(())
                         }
@@ -1049,7 +1049,7 @@ impl Store {
     }
 
     /// A booking the seat confirmed from its escrow: those places are no longer set aside.
-    fn hub_use_escrow(&self, seat_id: Uuid, mutation: &Mutation) -> Result<()> {
+    fn hub_use_escrow(&self, seat: &SeatRecord, mutation: &Mutation) -> Result<()> {
         let number = match mutation {
             Mutation::Reservation(ReservationMutation::Book(b)) => b.number,
             Mutation::Reservation(ReservationMutation::Reschedule { number, .. }) => *number,
@@ -1058,13 +1058,13 @@ impl Store {
         let r = self.reservation(number)?;
         let d = r.day.format(DATE).to_string();
         let site = self.site_of_reservation(number)?;
-        if site != self.hub_seat(seat_id)?.site_id {
+        if site != seat.site_id {
             return Ok(()); // another site's booking: the seat holds no escrow there
         }
         for starts in self.covered_slots(&site, r.day, r.starts, r.slots)? {
             self.conn().execute(
                 "UPDATE hub_quota SET places = max(places - 1, 0) WHERE seat_id = ?1 AND day = ?2 AND starts = ?3",
-                params![seat_id.to_string(), d, starts],
+                params![seat.seat_id.to_string(), d, starts],
             )?;
         }
         Ok(())
