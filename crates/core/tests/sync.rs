@@ -921,6 +921,39 @@ fn seed_roster(setup: &Store) {
     setup.sign_out().unwrap();
 }
 
+/// Adds 駅前 (a counter site) at `store`, as a manager does in 設定 → 拠点; returns its code.
+fn add_ekimae(store: &Store) -> madoguchi_core::site::SiteId {
+    let ekimae: madoguchi_core::site::SiteId = "ekimae".parse().unwrap();
+    store
+        .add_site(
+            ekimae.clone(),
+            "駅前",
+            madoguchi_core::site::SiteKind::Counter,
+        )
+        .unwrap();
+    ekimae
+}
+
+/// A phone booking for a card at `site` on [`DAY`], as the call center makes it.
+fn book_phone_at(
+    store: &Store,
+    site: &madoguchi_core::site::SiteId,
+    h: u32,
+    m: u32,
+    who: usize,
+) -> madoguchi_core::Result<madoguchi_core::store::ReservationSummary> {
+    store.book_at_site(
+        site,
+        d(DAY),
+        t(h, m),
+        Channel::Phone,
+        vec![person(who, &[Procedure::CardIssue])],
+        "",
+        Vec::new(),
+        None,
+    )
+}
+
 fn pin_of(code: &str) -> madoguchi_core::store::Pin {
     let pin = ROSTER.iter().find(|m| m.0 == code).map_or("0000", |m| m.3);
     madoguchi_core::store::Pin::new(pin)
@@ -1589,15 +1622,7 @@ fn a_city_from_schema_17_opens_with_nothing_lost_and_syncs_without_a_repair() {
 #[test]
 fn a_site_added_on_one_seat_reaches_every_store_with_its_plan_and_bookings() {
     let net = Net::new(2);
-    let ekimae: madoguchi_core::site::SiteId = "ekimae".parse().unwrap();
-    net.seats[0]
-        .s()
-        .add_site(
-            ekimae.clone(),
-            "駅前",
-            madoguchi_core::site::SiteKind::Counter,
-        )
-        .unwrap();
+    let ekimae = add_ekimae(net.seats[0].s());
     net.heal();
     let mut b = madoguchi_core::reservation::Book::new(
         madoguchi_core::reservation_number::ReservationNumber::random(&mut rand::thread_rng()),
@@ -1629,15 +1654,7 @@ fn a_site_added_on_one_seat_reaches_every_store_with_its_plan_and_bookings() {
 #[test]
 fn a_seat_enrolled_for_a_site_works_for_it_with_nobody_signed_in() {
     let mut net = Net::new(1);
-    let ekimae: madoguchi_core::site::SiteId = "ekimae".parse().unwrap();
-    net.seats[0]
-        .s()
-        .add_site(
-            ekimae.clone(),
-            "駅前",
-            madoguchi_core::site::SiteKind::Counter,
-        )
-        .unwrap();
+    let ekimae = add_ekimae(net.seats[0].s());
     net.heal();
     // A code made for 駅前 enrols a seat of 駅前; a code for no open site is refused.
     let code = net.hub().hub_enrolment_code_for(&ekimae).unwrap();
@@ -1676,18 +1693,7 @@ fn a_seat_enrolled_for_a_site_works_for_it_with_nobody_signed_in() {
     // Offline (no sync from here on), 駅前's seat confirms a 駅前 booking from the places the
     // hub set aside for it from 駅前's slots; a booking it takes for 本庁舎 is provisional.
     let at = |site: &madoguchi_core::site::SiteId, h: u32, who: usize| {
-        store
-            .book_at_site(
-                site,
-                d(DAY),
-                t(h, 0),
-                Channel::Phone,
-                vec![person(who, &[Procedure::CardIssue])],
-                "",
-                Vec::new(),
-                None,
-            )
-            .unwrap()
+        book_phone_at(&store, site, h, 0, who).unwrap()
     };
     at(&ekimae, 10, 20);
     assert_eq!(
@@ -1709,34 +1715,14 @@ fn a_seat_enrolled_for_a_site_works_for_it_with_nobody_signed_in() {
 #[test]
 fn each_site_calls_its_own_queue_and_counts_its_own_forms() {
     let net = Net::new(2);
-    let ekimae: madoguchi_core::site::SiteId = "ekimae".parse().unwrap();
-    net.seats[0]
-        .s()
-        .add_site(
-            ekimae.clone(),
-            "駅前",
-            madoguchi_core::site::SiteKind::Counter,
-        )
-        .unwrap();
+    let ekimae = add_ekimae(net.seats[0].s());
     net.heal();
     net.hub()
         .hub_set_seat_site(net.seats[1].id, &ekimae)
         .unwrap();
     net.heal();
     let main_booking = book(net.seats[0].s(), DAY, 9, 0, 1).unwrap();
-    let ekimae_booking = net.seats[1]
-        .s()
-        .book_at_site(
-            &ekimae,
-            d(DAY),
-            t(9, 0),
-            Channel::Phone,
-            vec![person(2, &[Procedure::CardIssue])],
-            "",
-            Vec::new(),
-            None,
-        )
-        .unwrap();
+    let ekimae_booking = book_phone_at(net.seats[1].s(), &ekimae, 9, 0, 2).unwrap();
     net.heal();
     net.seats[0].s().check_in(main_booking.number).unwrap();
     net.seats[1].s().check_in(ekimae_booking.number).unwrap();
@@ -1772,13 +1758,7 @@ fn counter_staff_work_at_their_sites_and_the_hub_checks_it() {
     let ekimae: madoguchi_core::site::SiteId = "ekimae".parse().unwrap();
     let first = net.seats[0].s();
     first.sign_in("M001", &pin_of("M001")).unwrap();
-    first
-        .add_site(
-            ekimae.clone(),
-            "駅前",
-            madoguchi_core::site::SiteKind::Counter,
-        )
-        .unwrap();
+    assert_eq!(add_ekimae(first), ekimae);
     net.heal();
     net.hub()
         .hub_set_seat_site(net.seats[1].id, &ekimae)
@@ -1846,18 +1826,7 @@ fn a_call_center_seat_books_for_a_site_and_opens_the_city_settings() {
     call.plan_settings().unwrap();
     call.day_board(d(DAY)).unwrap();
     // A booking it takes for 本庁舎 is provisional until the hub takes it, then confirmed.
-    let r = call
-        .book_at_site(
-            &madoguchi_core::site::SiteId::main(),
-            d(DAY),
-            t(11, 0),
-            Channel::Phone,
-            vec![person(3, &[Procedure::CardIssue])],
-            "",
-            Vec::new(),
-            None,
-        )
-        .unwrap();
+    let r = book_phone_at(call, &madoguchi_core::site::SiteId::main(), 11, 0, 3).unwrap();
     assert_eq!(call.outbox_status().unwrap().provisional, 1);
     net.heal();
     assert_eq!(net.seats[1].s().outbox_status().unwrap().provisional, 0);
@@ -1944,16 +1913,7 @@ fn an_outreach_laptop_works_its_sealed_day_offline_and_converges_on_return() {
     assert_eq!(laptop.outbox_status().unwrap().provisional, 0);
     // Meanwhile the office cannot book into the sealed day, and a push that tries is refused.
     assert!(matches!(
-        office.book_at_site(
-            &out,
-            d(DAY),
-            t(9, 0),
-            Channel::Phone,
-            vec![person(900, &[Procedure::CardIssue])],
-            "",
-            Vec::new(),
-            None
-        ),
+        book_phone_at(office, &out, 9, 0, 900),
         Err(madoguchi_core::Error::NotAllowed(_))
     ));
     let mut forced = madoguchi_core::reservation::Book::new(
