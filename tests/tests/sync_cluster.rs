@@ -85,8 +85,8 @@ fn log_of(hub: &Store) -> HashMap<Id, (Id, bool)> {
         after = last.version;
         for e in page {
             let booking = match &e.mutation {
-                Mutation::Reservation(ReservationMutation::Book(_)) => true,
-                Mutation::Conflict(ConflictMutation::RaiseConflict { original, .. }) => {
+                Some(Mutation::Reservation(ReservationMutation::Book(_))) => true,
+                Some(Mutation::Conflict(ConflictMutation::RaiseConflict { original, .. })) => {
                     matches!(
                         **original,
                         Mutation::Reservation(ReservationMutation::Book(_))

@@ -79,7 +79,10 @@ pub struct Entry {
     pub origin: Origin,
     /// What the hub executed: the seat's mutation, or [`ConflictMutation::RaiseConflict`] when it
     /// could not apply it (seats read it to settle their own outbox, never to re-execute it).
-    pub mutation: Mutation,
+    /// Left out of another seat's entries sent to a seat that holds one site's rows (it may
+    /// name people of another site).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mutation: Option<Mutation>,
     /// The rows the hub wrote, in the order it wrote them.
     #[serde(default)]
     pub effects: Vec<Effect>,

@@ -17,7 +17,7 @@ use uuid::Uuid;
 
 use super::{
     code_hash, error_code, from_json, json, quota_row, quotas, seat_record, SeatRecord,
-    ENROLMENT_CODE_MINUTES, ESCROW_DAYS, SYNCED_TABLES,
+    ENROLMENT_CODE_MINUTES, ESCROW_DAYS, SITE_TABLES, SYNCED_TABLES,
 };
 use crate::{
     people::{Actor, Role},
@@ -185,7 +185,10 @@ impl Store {
             } => self
                 .hub_pull(seat_id, after, &log_id, known.as_deref(), &escrow_in_use)?
                 .into_answer()?,
-            Request::Snapshot { from } => Answer::Snapshot(self.hub_snapshot_page(from)?),
+            Request::Snapshot { from } => {
+                let holds = self.hub_subscription(&seat)?;
+                Answer::Snapshot(self.hub_snapshot_page(from, holds.as_ref())?)
+            }
             Request::AuditHead { chain } => Answer::AuditStored {
                 head: if self.hub_seat_owns_chain(seat_id, chain)? {
                     self.audit_chain_head(chain)?
@@ -227,6 +230,7 @@ impl Store {
         let seat = self.hub_seat(seat_id)?;
         let (ours, floor) = self.hub_state()?;
         let head = self.hub_head()?;
+        let holds = self.hub_subscription(&seat)?;
         let reset = if log_id != ours {
             Some("log_id")
         } else if after > head {
@@ -235,7 +239,7 @@ impl Store {
             Some("compacted")
         } else if after > 0
             && known.is_some()
-            && known.map(str::to_owned) != self.hub_digest_at(after, head)?
+            && known.map(str::to_owned) != self.hub_digest_at(after, head, holds.as_ref())?
         {
             // Not the state the seat verified: another history. (Before the first entry there
             // is nothing to compare with: a seat that first synced while the log was empty
@@ -253,12 +257,19 @@ impl Store {
         }
         let page = self.hub_changes_raw(after, PULL_PAGE)?;
         let last = page.last().map_or(after, |(v, _)| *v);
+        let entries = match &holds {
+            None => page.into_iter().map(|(_, e)| e).collect(),
+            Some(site) => page
+                .iter()
+                .map(|(_, e)| project(e, site, seat_id))
+                .collect::<Result<_>>()?,
+        };
         Ok(Pulled::Changes {
             log_id: ours,
-            entries: page.into_iter().map(|(_, e)| e).collect(),
+            entries,
             head,
             digest: self
-                .hub_digest_at(last, head)?
+                .hub_digest_at(last, head, holds.as_ref())?
                 .ok_or_else(|| Error::Invalid(format!("no digest at version {last}")))?,
             escrow: self.hub_escrow_for(seat_id, escrow_in_use)?,
         })
@@ -284,31 +295,72 @@ impl Store {
         Ok(id)
     }
 
-    /// The digest of the synced rows at log version `v` (the live one at the head).
-    fn hub_digest_at(&self, v: u64, head: u64) -> Result<Option<String>> {
+    /// The digest of the synced rows at log version `v` (the live one at the head): of every
+    /// part, or with `holds` of the parts a seat of that site holds (the city's and the site's).
+    fn hub_digest_at(&self, v: u64, head: u64, holds: Option<&SiteId>) -> Result<Option<String>> {
         if v == head {
-            return self.sync_digest().map(Some);
+            return match holds {
+                None => self.sync_digest().map(Some),
+                Some(site) => self.sync_digest_of(site).map(Some),
+            };
         }
-        Ok(self
+        let logged: Option<(Option<String>, Option<String>)> = self
             .conn()
             .query_row(
-                "SELECT digest FROM hub_log WHERE version = ?1",
+                "SELECT digest, site_digests FROM hub_log WHERE version = ?1",
                 [v as i64],
-                |r| r.get(0),
+                |r| Ok((r.get(0)?, r.get(1)?)),
             )
-            .optional()?
-            .flatten())
+            .optional()?;
+        let Some((digest, per_site)) = logged else {
+            return Ok(None);
+        };
+        Ok(match (holds, per_site) {
+            // With one site in the city the whole is that site's parts.
+            (None, _) | (Some(_), None) => digest,
+            (Some(site), Some(per_site)) => {
+                from_json::<HashMap<String, String>>(&per_site)?.remove(site.as_str())
+            }
+        })
+    }
+
+    /// The city's sites, in id order.
+    fn hub_site_ids(&self) -> Result<Vec<SiteId>> {
+        self.conn()
+            .prepare_cached("SELECT id FROM sites ORDER BY id")?
+            .query_map([], |r| r.get::<_, String>(0))?
+            .map(|id| id?.parse())
+            .collect()
+    }
+
+    /// The parts of the synced rows `seat` holds: `None` for all of them (the city has one
+    /// site, or the seat is a desk's, which books for every site), or the site whose rows it
+    /// holds beside the city's (docs/design/sites.md §7).
+    pub fn hub_subscription(&self, seat: &SeatRecord) -> Result<Option<SiteId>> {
+        let (sites, desk): (i64, bool) = self
+            .conn()
+            .prepare_cached(
+                "SELECT count(*), coalesce(max(id = ?1 AND kind = 'desk'), 0) FROM sites",
+            )?
+            .query_row([seat.site_id.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok((sites > 1 && !desk).then(|| seat.site_id.clone()))
     }
 
     /// A byte-bounded page of the synced rows from `from`.
-    fn hub_snapshot_page(&self, from: Option<SnapshotCursor>) -> Result<SnapshotPage> {
+    /// With `holds`, a site table's rows of that site only ([`Store::hub_subscription`]).
+    fn hub_snapshot_page(
+        &self,
+        from: Option<SnapshotCursor>,
+        holds: Option<&SiteId>,
+    ) -> Result<SnapshotPage> {
         let (log_id, _) = self.hub_state()?;
         let version = self.hub_head()?;
         let mut at = from.unwrap_or(SnapshotCursor { table: 0, rowid: 0 });
         let mut rows = Vec::new();
         let mut bytes = 0;
         while at.table < SYNCED_TABLES.len() && bytes < PAGE_BYTES {
-            let (page, more, size) = self.rows_after(at.table, at.rowid, PAGE_BYTES - bytes)?;
+            let (page, more, size) =
+                self.rows_after(at.table, at.rowid, PAGE_BYTES - bytes, holds)?;
             bytes += size;
             if let Some(last) = page.last() {
                 at.rowid = last.rowid;
@@ -837,12 +889,13 @@ impl Store {
                 seat_id,
                 seq: env.seq,
                 origin,
-                mutation: executed,
+                mutation: Some(executed),
                 effects: effects?,
             };
+            let (digest, site_digests) = self.digests_now(&self.hub_site_ids()?)?;
             self.conn().execute(
-                "INSERT INTO hub_log (version, mutation_id, seat_id, seq, entry, digest) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![version as i64, env.id.to_string(), seat_id.to_string(), env.seq as i64, json(&entry)?, self.sync_digest()?],
+                "INSERT INTO hub_log (version, mutation_id, seat_id, seq, entry, digest, site_digests) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![version as i64, env.id.to_string(), seat_id.to_string(), env.seq as i64, json(&entry)?, digest, site_digests],
             )?;
             head = version;
             last_seq = env.seq;
@@ -1031,7 +1084,7 @@ impl Store {
         };
         let entry: Entry = from_json(&entry)?;
         let outcome = match entry.mutation {
-            Mutation::Conflict(ConflictMutation::RaiseConflict { conflict, .. }) => {
+            Some(Mutation::Conflict(ConflictMutation::RaiseConflict { conflict, .. })) => {
                 PushOutcome::Conflict {
                     version: version as u64,
                     reason: conflict.reason,
@@ -1220,4 +1273,23 @@ impl Store {
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
+}
+
+/// A stored log entry (JSON) as a seat of `site` receives it: the effects on rows of other
+/// sites left out (deletions are kept: they name a row only, and a seat deletes nothing it does
+/// not hold), and another seat's mutation left out (it may name people of another site; a seat
+/// reads only its own entries' mutations, to settle its outbox). The entry stays, maybe empty,
+/// so that versions stay contiguous.
+fn project(stored: &str, site: &SiteId, seat_id: Uuid) -> Result<String> {
+    let mut entry: Entry = from_json(stored)?;
+    entry.effects.retain(|e| {
+        !SITE_TABLES.contains(&e.table.as_str())
+            || e.row.as_ref().is_none_or(|row| {
+                row.get("site_id").and_then(|v| v.as_str()) == Some(site.as_str())
+            })
+    });
+    if entry.seat_id != seat_id {
+        entry.mutation = None;
+    }
+    json(&entry)
 }

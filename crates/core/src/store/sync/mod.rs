@@ -549,9 +549,21 @@ impl Store {
     /// Every synced row, in a canonical order, as text: two stores hold the same data
     /// exactly when their dumps are equal (the convergence tests compare them).
     pub fn synced_dump(&self) -> Result<Vec<String>> {
+        self.synced_dump_of(None)
+    }
+
+    /// As [`Store::synced_dump`], with `site` only the rows a seat of that site holds (the
+    /// city's tables, and the site tables' rows of that site).
+    pub fn synced_dump_of(&self, site: Option<&crate::site::SiteId>) -> Result<Vec<String>> {
         let mut out = Vec::new();
         for table in SYNCED_TABLES {
-            let mut stmt = self.conn().prepare(&format!("SELECT * FROM {table}"))?;
+            let only = match site {
+                Some(s) if SITE_TABLES.contains(table) => format!(" WHERE site_id = '{s}'"),
+                _ => String::new(),
+            };
+            let mut stmt = self
+                .conn()
+                .prepare(&format!("SELECT * FROM {table}{only}"))?;
             let n = stmt.column_count();
             let mut rows: Vec<String> = stmt
                 .query_map([], |r| {
@@ -676,8 +688,6 @@ fn seat_record(r: &rusqlite::Row<'_>) -> rusqlite::Result<SeatRecord> {
 /// every refused booking is a conflict. Returns the problems found.
 pub fn convergence_problems(hub: &Store, seats: &[&Store]) -> Result<Vec<String>> {
     let mut problems = Vec::new();
-    let expected = hub.synced_dump()?;
-    let digest = hub.sync_digest()?;
     if hub.recompute_sync_digest()? {
         problems.push("hub: its kept digest was stale".into());
     }
@@ -703,6 +713,13 @@ pub fn convergence_problems(hub: &Store, seats: &[&Store]) -> Result<Vec<String>
                 outbox.pending, outbox.provisional
             ));
         }
+        // What the seat should hold: every row, or its site's and the city's.
+        let holds = hub.hub_subscription(&hub.hub_seat(seat.meta().store_id)?)?;
+        let expected = hub.synced_dump_of(holds.as_ref())?;
+        let digest = match &holds {
+            None => hub.sync_digest()?,
+            Some(site) => hub.sync_digest_of(site)?,
+        };
         let dump = seat.synced_dump()?;
         if dump != expected {
             let only_seat = dump.iter().filter(|r| !expected.contains(r)).count();
@@ -754,7 +771,7 @@ pub fn convergence_problems(hub: &Store, seats: &[&Store]) -> Result<Vec<String>
     }
     let refused = log
         .iter()
-        .filter(|e| matches!(&e.mutation, Mutation::Conflict(ConflictMutation::RaiseConflict { original, .. }) if matches!(**original, Mutation::Reservation(ReservationMutation::Book(_)))))
+        .filter(|e| matches!(&e.mutation, Some(Mutation::Conflict(ConflictMutation::RaiseConflict { original, .. })) if matches!(**original, Mutation::Reservation(ReservationMutation::Book(_)))))
         .count();
     let conflicts: i64 = hub.conn().query_row(
         "SELECT count(*) FROM conflicts WHERE kind = 'book'",

@@ -6,10 +6,14 @@
 //!   (`sync_undo`), so a pull can rewind them;
 //! - `effect_*` record the row after each write while the hub executes a pushed mutation
 //!   (`temp.sync_effects`): the effects every seat applies;
-//! - `digest_*` keep `sync_digest` equal to the XOR of every row's hash, so the digest always
-//!   describes what the tables hold, and two stores hold the same rows exactly when (up to a
-//!   64-bit hash per table) their digests agree (quiet, `temp.sync_quiet`, while a snapshot's
-//!   rows are written, which are then hashed in bulk).
+//! - `digest_*` keep `sync_digest` equal to the XOR of every row's hash, per table and part
+//!   (a city table's rows are one part, keyed by the table's name; a site table's rows are
+//!   one part per site, keyed `table@site`), so the digest always describes what the tables
+//!   hold, and two stores hold the same rows exactly when (up to a 64-bit hash per table and
+//!   part) their digests agree (quiet, `temp.sync_quiet`, while a snapshot's rows are
+//!   written, which are then hashed in bulk). A seat that holds one site's rows only is
+//!   compared with the hub's digest over the city's parts and that site's
+//!   ([`Store::sync_digest_of`]).
 //!
 //! Rows travel as JSON objects that name their columns, so a record written before a migration
 //! still applies after it (missing columns take their defaults, dropped ones are ignored).
@@ -18,7 +22,7 @@ use std::collections::HashMap;
 use rusqlite::{params_from_iter, types::Value, Connection, OptionalExtension};
 use sha2::{Digest, Sha256};
 
-use super::{from_json, synced_table, SYNCED_TABLES};
+use super::{from_json, synced_table, SITE_TABLES, SYNCED_TABLES};
 use crate::{
     store::{connection::row_hash, Store},
     sync::Effect,
@@ -36,6 +40,65 @@ fn row_json(cols: &[String], alias: &str) -> String {
         .collect::<Vec<_>>()
         .join(", ");
     format!("json_object({pairs})")
+}
+
+/// The XOR of row hashes per digest key (a table, or a site table's rows of one site:
+/// [`digest_key`]), zeros left out: no rows.
+pub(super) type Xors = std::collections::BTreeMap<String, i64>;
+
+fn xor_into(xors: &mut Xors, key: String, h: i64) {
+    let d = xors.entry(key).or_insert(0);
+    *d ^= h;
+}
+
+fn without_zeros(mut xors: Xors) -> Xors {
+    xors.retain(|_, d| *d != 0);
+    xors
+}
+
+/// The SQL expression of the digest key of `alias`'s row of `table`: the table's name, or for
+/// a table whose rows belong to a site, `table@site`.
+fn digest_key(table: &str, alias: &str) -> String {
+    if SITE_TABLES.contains(&table) {
+        format!("'{table}@' || {alias}.site_id")
+    } else {
+        format!("'{table}'")
+    }
+}
+
+/// Adds `h` (XOR) to the digest kept under `key` (made when missing).
+const XOR_DIGEST: &str = "INSERT INTO sync_digest (tbl, d) VALUES (?1, ?2)
+     ON CONFLICT (tbl) DO UPDATE SET d = (d | excluded.d) - (d & excluded.d)";
+
+/// `SELECT rowid, <row json>, <digest key> FROM table`: what the digests are computed from.
+fn hashed_rows(cols: &[String], table: &str) -> String {
+    format!(
+        "SELECT rowid, {}, {} FROM {table}",
+        row_json(cols, table),
+        digest_key(table, table)
+    )
+}
+
+/// The digest of the parts `keep` selects of the kept digests `rows` ((key, d), in key
+/// order, zeros left out), hex.
+fn digest_over<'a>(
+    rows: impl IntoIterator<Item = &'a (String, i64)>,
+    keep: impl Fn(&str) -> bool,
+) -> String {
+    let mut h = Sha256::new();
+    for (key, d) in rows {
+        if keep(key) {
+            h.update(key.as_bytes());
+            h.update(d.to_le_bytes());
+        }
+    }
+    crate::text::hex(&h.finalize()[..16])
+}
+
+/// Whether the digest key `key` is in the parts a seat of `site` holds: the city's (a city
+/// table) and its site's.
+fn in_site(key: &str, site: &str) -> bool {
+    key.split_once('@').is_none_or(|(_, s)| s == site)
 }
 
 /// The digest key under which a hash of the synced tables' columns is kept: when a migration
@@ -81,10 +144,12 @@ fn create_triggers(conn: &Connection, table: &str, cols: &[String]) -> Result<()
         format!("INSERT INTO sync_effects (tbl, rid, row) VALUES ('{table}', {rid}, {row})")
     };
     // XOR as (a | b) - (a & b): SQLite has no XOR, and this never overflows.
-    let digest = |rid: &str, row: &str| {
+    let digest = |alias: &str, row: &str| {
+        let key = digest_key(table, alias);
         format!(
-            "UPDATE sync_digest SET d = (SELECT (d | h) - (d & h) FROM
-               (SELECT madoguchi_row_hash('{table}', {rid}, {row}) AS h)) WHERE tbl = '{table}'"
+            "INSERT INTO sync_digest (tbl, d)
+               VALUES ({key}, madoguchi_row_hash('{table}', {alias}.rowid, {row}))
+             ON CONFLICT (tbl) DO UPDATE SET d = (d | excluded.d) - (d & excluded.d)"
         )
     };
     let capture = "WHEN EXISTS (SELECT 1 FROM temp.sync_capture)";
@@ -115,10 +180,10 @@ fn create_triggers(conn: &Connection, table: &str, cols: &[String]) -> Result<()
         effect("NEW.rowid", &new),
         effect("NEW.rowid", &new),
         effect("OLD.rowid", "NULL"),
-        digest("NEW.rowid", &new),
-        digest("OLD.rowid", &old),
-        digest("NEW.rowid", &new),
-        digest("OLD.rowid", &old),
+        digest("NEW", &new),
+        digest("OLD", &old),
+        digest("NEW", &new),
+        digest("OLD", &old),
     ))?;
     Ok(())
 }
@@ -465,11 +530,8 @@ impl Store {
         });
         self.conn().execute_batch("DELETE FROM temp.sync_quiet")?;
         emptied?;
-        let tables = serde_json::Value::from(SYNCED_TABLES.to_vec()).to_string();
-        self.conn().execute(
-            "UPDATE sync_digest SET d = 0 WHERE tbl IN (SELECT value FROM json_each(?1))",
-            [tables],
-        )?;
+        self.conn()
+            .execute("DELETE FROM sync_digest WHERE tbl NOT LIKE '#%'", [])?;
         Ok(())
     }
 
@@ -508,11 +570,11 @@ impl Store {
                 .insert_rows(index, group)
                 .and_then(|()| self.digest_range(table, &columns[table], first, last));
             self.conn().execute_batch("DELETE FROM temp.sync_quiet")?;
-            let d = self.kept_digest(table)? ^ hashed?;
-            self.conn().execute(
-                "UPDATE sync_digest SET d = ?2 WHERE tbl = ?1",
-                rusqlite::params![table, d],
-            )?;
+            for (key, h) in hashed? {
+                self.conn()
+                    .prepare_cached(XOR_DIGEST)?
+                    .execute(rusqlite::params![key, h])?;
+            }
             start = end;
         }
         Ok(())
@@ -551,19 +613,20 @@ impl Store {
         Ok(())
     }
 
-    /// The XOR of the row hashes of `table`'s rows from rowid `first` to `last`, as the digest
-    /// triggers compute them.
-    fn digest_range(&self, table: &str, cols: &[String], first: i64, last: i64) -> Result<i64> {
-        let json = row_json(cols, table);
+    /// The XOR of the row hashes of `table`'s rows from rowid `first` to `last` per digest key,
+    /// as the digest triggers compute them.
+    fn digest_range(&self, table: &str, cols: &[String], first: i64, last: i64) -> Result<Xors> {
         let mut stmt = self.conn().prepare_cached(&format!(
-            "SELECT rowid, {json} FROM {table} WHERE rowid BETWEEN ?1 AND ?2"
+            "{} WHERE rowid BETWEEN ?1 AND ?2",
+            hashed_rows(cols, table)
         ))?;
         let mut rows = stmt.query([first, last])?;
-        let mut d = 0i64;
+        let mut xors = Xors::new();
         while let Some(r) = rows.next()? {
-            d ^= row_hash(table, r.get(0)?, text(r.get_ref(1)?)?);
+            let h = row_hash(table, r.get(0)?, text(r.get_ref(1)?)?);
+            xor_into(&mut xors, r.get(2)?, h);
         }
-        Ok(d)
+        Ok(xors)
     }
 
     /// Starts recording the rows written (the hub, executing a pushed mutation).
@@ -599,20 +662,31 @@ impl Store {
     /// them (at least one), as effects; whether more follow; and about how many bytes they take
     /// as JSON (so that a page of several tables stays near its bound). Each row is the JSON object
     /// the triggers would record, made from the columns' values directly.
+    /// With `site`, a site table's rows of that site only (what a seat of one site holds).
     pub(super) fn rows_after(
         &self,
         table: usize,
         after_rowid: i64,
         max_bytes: usize,
+        site: Option<&crate::site::SiteId>,
     ) -> Result<(Vec<Effect>, bool, usize)> {
         let name = SYNCED_TABLES[table];
         let columns = self.sync.columns.borrow();
         let cols = &columns[name];
         let list: String = cols.iter().map(|c| format!(", \"{c}\"")).collect();
+        let site = site.filter(|_| SITE_TABLES.contains(&name));
+        let only = if site.is_some() {
+            "AND site_id = ?2"
+        } else {
+            ""
+        };
         let mut stmt = self.conn().prepare_cached(&format!(
-            "SELECT rowid{list} FROM {name} WHERE rowid > ?1 ORDER BY rowid LIMIT 2000"
+            "SELECT rowid{list} FROM {name} WHERE rowid > ?1 {only} ORDER BY rowid LIMIT 2000"
         ))?;
-        let mut rows = stmt.query([after_rowid])?;
+        let mut rows = match site {
+            Some(site) => stmt.query(rusqlite::params![after_rowid, site.as_str()])?,
+            None => stmt.query([after_rowid])?,
+        };
         let (mut out, mut bytes, mut more) = (Vec::new(), 0usize, false);
         while let Some(r) = rows.next()? {
             if bytes >= max_bytes {
@@ -638,52 +712,108 @@ impl Store {
         Ok((out, more, bytes))
     }
 
-    /// The XOR of the row hashes of up to `limit` rows of synced table number `table` after
-    /// rowid `after`, the number of rows read and the last rowid read: a part of a recompute.
+    /// The XOR of the row hashes (per digest key) of up to `limit` rows of synced table number
+    /// `table` after rowid `after`, XORed into `xors`; the number of rows read and the last
+    /// rowid read: a part of a recompute.
     pub(super) fn digest_part(
         &self,
         table: usize,
         after: i64,
         limit: usize,
-    ) -> Result<(i64, usize, i64)> {
+        xors: &mut Xors,
+    ) -> Result<(usize, i64)> {
         let name = SYNCED_TABLES[table];
-        let json = row_json(&self.sync.columns.borrow()[name], name);
         let mut stmt = self.conn().prepare_cached(&format!(
-            "SELECT rowid, {json} FROM {name} WHERE rowid > ?1 ORDER BY rowid LIMIT ?2"
+            "{} WHERE rowid > ?1 ORDER BY rowid LIMIT ?2",
+            hashed_rows(&self.sync.columns.borrow()[name], name)
         ))?;
         let mut rows = stmt.query(rusqlite::params![after, limit as i64])?;
-        let (mut d, mut n, mut last) = (0i64, 0usize, after);
+        let (mut n, mut last) = (0usize, after);
         while let Some(r) = rows.next()? {
             last = r.get(0)?;
-            d ^= row_hash(name, last, text(r.get_ref(1)?)?);
+            xor_into(xors, r.get(2)?, row_hash(name, last, text(r.get_ref(1)?)?));
             n += 1;
         }
-        Ok((d, n, last))
+        Ok((n, last))
     }
 
-    /// The digest kept for `table`.
-    pub(super) fn kept_digest(&self, table: &str) -> Result<i64> {
+    /// The digests kept for `table`'s rows, per digest key (no key for no rows).
+    pub(super) fn kept_digests(&self, table: &str) -> Result<Xors> {
+        let kept = self
+            .conn()
+            .prepare_cached(
+                "SELECT tbl, d FROM sync_digest
+                 WHERE d != 0 AND (tbl = ?1 OR substr(tbl, 1, length(?1) + 1) = ?1 || '@')",
+            )?
+            .query_map([table], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(kept)
+    }
+
+    /// Sets the digests kept for `table`'s rows to `xors` (a recompute found them stale).
+    pub(super) fn set_kept_digests(&self, table: &str, xors: &Xors) -> Result<()> {
+        self.conn().execute(
+            "DELETE FROM sync_digest WHERE tbl = ?1 OR substr(tbl, 1, length(?1) + 1) = ?1 || '@'",
+            [table],
+        )?;
+        for (key, d) in xors {
+            self.conn()
+                .prepare_cached(XOR_DIGEST)?
+                .execute(rusqlite::params![key, d])?;
+        }
+        Ok(())
+    }
+
+    /// Whether two sets of digests describe the same rows.
+    pub(super) fn same_digests(a: &Xors, b: &Xors) -> bool {
+        without_zeros(a.clone()) == without_zeros(b.clone())
+    }
+
+    /// The kept digests, (key, d) in key order, zeros and the columns' hash left out.
+    fn digest_rows(&self) -> Result<Vec<(String, i64)>> {
         Ok(self
             .conn()
-            .query_row("SELECT d FROM sync_digest WHERE tbl = ?1", [table], |r| {
-                r.get(0)
-            })
-            .optional()?
-            .unwrap_or(0))
+            .prepare_cached(
+                "SELECT tbl, d FROM sync_digest WHERE tbl NOT LIKE '#%' AND d != 0 ORDER BY tbl",
+            )?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?)
     }
 
-    /// The digest of this store's synced rows as they are now (hex).
+    /// The digest of this store's synced rows as they are now (hex): of every part it holds.
     pub fn sync_digest(&self) -> Result<String> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT tbl, d FROM sync_digest WHERE tbl NOT LIKE '#%' ORDER BY tbl",
-        )?;
-        let mut h = Sha256::new();
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            h.update(r.get::<_, String>(0)?.as_bytes());
-            h.update(r.get::<_, i64>(1)?.to_le_bytes());
-        }
-        Ok(crate::text::hex(&h.finalize()[..16]))
+        Ok(digest_over(&self.digest_rows()?, |_| true))
+    }
+
+    /// The digest of the parts a seat of `site` holds (the city's and the site's), of the rows
+    /// this store holds (hex): what the hub tells a seat of one site.
+    pub fn sync_digest_of(&self, site: &crate::site::SiteId) -> Result<String> {
+        Ok(digest_over(&self.digest_rows()?, |k| {
+            in_site(k, site.as_str())
+        }))
+    }
+
+    /// The digest of every part, and when `sites` are more than one, the digest of each site's
+    /// parts as [`Store::sync_digest_of`] (JSON: site id -> digest), from one read of the kept
+    /// digests: what the hub logs with each entry.
+    pub(super) fn digests_now(
+        &self,
+        sites: &[crate::site::SiteId],
+    ) -> Result<(String, Option<String>)> {
+        let rows = self.digest_rows()?;
+        let per_site = (sites.len() > 1).then(|| {
+            let map: serde_json::Map<String, serde_json::Value> = sites
+                .iter()
+                .map(|s| {
+                    (
+                        s.to_string(),
+                        digest_over(&rows, |k| in_site(k, s.as_str())).into(),
+                    )
+                })
+                .collect();
+            serde_json::Value::Object(map).to_string()
+        });
+        Ok((digest_over(&rows, |_| true), per_site))
     }
 
     /// Recomputes every table's digest from its rows. Returns whether the kept digests were
@@ -709,19 +839,14 @@ impl Store {
         let columns = self.sync.columns.borrow();
         self.conn().execute("DELETE FROM sync_digest", [])?;
         for table in SYNCED_TABLES {
-            let json = row_json(&columns[table], table);
-            let mut d = 0i64;
-            let mut stmt = self
-                .conn()
-                .prepare(&format!("SELECT rowid, {json} FROM {table}"))?;
+            let mut xors = Xors::new();
+            let mut stmt = self.conn().prepare(&hashed_rows(&columns[table], table))?;
             let mut rows = stmt.query([])?;
             while let Some(r) = rows.next()? {
-                d ^= row_hash(table, r.get(0)?, text(r.get_ref(1)?)?);
+                let h = row_hash(table, r.get(0)?, text(r.get_ref(1)?)?);
+                xor_into(&mut xors, r.get(2)?, h);
             }
-            self.conn().execute(
-                "INSERT INTO sync_digest (tbl, d) VALUES (?1, ?2)",
-                rusqlite::params![table, d],
-            )?;
+            self.set_kept_digests(table, &xors)?;
         }
         self.conn().execute(
             "INSERT INTO sync_digest (tbl, d) VALUES (?1, ?2)",

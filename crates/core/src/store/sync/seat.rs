@@ -133,7 +133,7 @@ impl SnapshotBuilder {
 fn refused(entry: &Entry) -> bool {
     matches!(
         entry.mutation,
-        Mutation::Conflict(ConflictMutation::RaiseConflict { .. })
+        Some(Mutation::Conflict(ConflictMutation::RaiseConflict { .. }))
     )
 }
 
@@ -165,9 +165,10 @@ struct DigestCheck {
     /// The table being read (an index into [`SYNCED_TABLES`]), from after rowid `after`.
     table: usize,
     after: i64,
-    /// The XOR of the row hashes read so far, and the digest kept when they were read.
-    xor: i64,
-    kept: Option<i64>,
+    /// The XOR of the row hashes read so far (per digest key), and the digests kept when
+    /// they were read.
+    xor: super::rows::Xors,
+    kept: Option<super::rows::Xors>,
     /// Times the table was written while being read.
     tries: u32,
     /// A kept digest did not match its rows.
@@ -199,7 +200,7 @@ impl OwnRun {
         self.settled
             .extend(entries.iter().map(|e| (e.id, e.version, refused(e))));
         self.held
-            .extend(entries.iter().filter_map(|e| match &e.mutation {
+            .extend(entries.iter().filter_map(|e| match e.mutation.as_ref()? {
                 Mutation::Reservation(ReservationMutation::Book(b)) => Some(b.number.as_i64()),
                 Mutation::Reservation(ReservationMutation::Reschedule { number, .. }) => {
                     Some(number.as_i64())
@@ -542,23 +543,20 @@ impl Store {
             return Ok(());
         };
         if let Some(name) = SYNCED_TABLES.get(check.table).copied() {
-            let kept = self.kept_digest(name)?;
-            if check.kept.is_some_and(|k| k != kept) {
+            let kept = self.kept_digests(name)?;
+            if check.kept.as_ref().is_some_and(|k| *k != kept) {
                 // Written since the first part: read it again.
                 check.tries += 1;
-                (check.after, check.xor) = (0, 0);
+                check.after = 0;
+                check.xor.clear();
             }
-            check.kept = Some(kept);
+            check.kept = Some(kept.clone());
             let rows = if check.tries >= 3 { usize::MAX } else { rows };
-            let (xor, read, last) = self.digest_part(check.table, check.after, rows)?;
-            check.xor ^= xor;
+            let (read, last) = self.digest_part(check.table, check.after, rows, &mut check.xor)?;
             check.after = last;
             if read < rows {
-                if check.xor != kept {
-                    self.conn().execute(
-                        "UPDATE sync_digest SET d = ?2 WHERE tbl = ?1",
-                        params![name, check.xor],
-                    )?;
+                if !Store::same_digests(&check.xor, &kept) {
+                    self.set_kept_digests(name, &check.xor)?;
                     check.stale = true;
                 }
                 *check = DigestCheck {
@@ -1815,7 +1813,7 @@ mod tests {
         // between (the tables they write are read again, not taken as changed outside).
         a.conn()
             .execute(
-                "UPDATE sync_digest SET d = d + 1 WHERE tbl = 'reservations'",
+                "UPDATE sync_digest SET d = d + 1 WHERE tbl = 'reservations@main'",
                 [],
             )
             .unwrap();
