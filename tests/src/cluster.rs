@@ -72,16 +72,25 @@ impl Drop for HubProcess {
 }
 
 /// Enrols the seat in `seat` with the hub, as the manual says: a one-time code printed on the
-/// hub's PC (for a new seat of `site`, or of the city's first site), typed on the seat.
+/// hub's PC (for a new seat of `site`, or of the city's first site), typed on the seat. The hub
+/// takes 5 enrolments from one address at once, then one every 12 s: when it says to wait,
+/// this waits and tries again, as the manual tells a person to.
 pub fn enrol(hub_dir: &Path, hub: &HubProcess, seat: &Path, site: Option<&str>) -> Result<()> {
     let code = match site {
         Some(site) => madoguchi(hub_dir, &["hub", "code", "--site", site])?,
         None => madoguchi(hub_dir, &["hub", "code"])?,
     };
-    let said = madoguchi(
-        seat,
-        &["enrol", "--hub", &hub.address, "--code", code.trim()],
-    )?;
+    let args = ["enrol", "--hub", &hub.address, "--code", code.trim()];
+    let mut tries = 0;
+    let said = loop {
+        match madoguchi(seat, &args) {
+            Err(e) if e.to_string().contains("rate_limited") && tries < 5 => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(12_500));
+            }
+            other => break other?,
+        }
+    };
     ensure!(said.contains("enrolled with"), "{said}");
     Ok(())
 }

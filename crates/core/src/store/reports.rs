@@ -458,7 +458,8 @@ impl Store {
         holiday_session: bool,
     ) -> Result<Vec<SiteSection>> {
         let sites = self.sites()?;
-        if sites.len() < 2 {
+        // A PC holding one site's rows reports that site alone (no sections).
+        if sites.len() < 2 || self.holds_only()?.is_some() {
             return Ok(Vec::new());
         }
         let mut out = Vec::new();
@@ -512,6 +513,12 @@ impl Store {
         to: NaiveDate,
     ) -> Result<DayFigures> {
         let (a, b) = (from.format(DATE).to_string(), to.format(DATE).to_string());
+        // A PC holding one site's rows: the whole is that site.
+        let held = match site {
+            Some(_) => None,
+            None => self.holds_only()?,
+        };
+        let site = site.or(held.as_ref());
         let only = site.map(SiteId::as_str);
         let mut f = DayFigures {
             day: from,

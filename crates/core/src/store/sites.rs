@@ -323,6 +323,37 @@ impl Store {
         }
     }
 
+    /// The site whose rows alone (beside the city's) a PC of `site` holds, when the city has
+    /// several sites and `site` is not a desk (a call center books for every site and holds
+    /// them all); `None`: every row. The hub serves each seat by this rule
+    /// (docs/sync-protocol.md, "Sites").
+    pub(crate) fn site_holding(&self, site: &SiteId) -> Result<Option<SiteId>> {
+        let (sites, desk): (i64, bool) = self
+            .conn()
+            .prepare_cached(
+                "SELECT count(*), coalesce(max(id = ?1 AND kind = 'desk'), 0) FROM sites",
+            )?
+            .query_row([site.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok((sites > 1 && !desk).then(|| site.clone()))
+    }
+
+    /// The site whose rows alone this PC holds (a seat of one site in a city of several), or
+    /// `None` when it holds every site's (the hub, a desk's PC, a city of one site, a PC not
+    /// enrolled yet). Its reports then are its site's.
+    pub fn holds_only(&self) -> Result<Option<SiteId>> {
+        let enrolled: Option<String> = self
+            .conn()
+            .query_row("SELECT site_id FROM sync_link WHERE id = 1", [], |r| {
+                r.get(0)
+            })
+            .optional()?
+            .flatten();
+        match enrolled {
+            Some(site) => self.site_holding(&site.parse()?),
+            None => Ok(None),
+        }
+    }
+
     /// Whose plans and board this PC shows by default: its own site, or for a PC of a desk
     /// (the call center, which serves nobody and has no slot plan) the city's first site.
     pub fn serving_site(&self) -> Result<SiteId> {

@@ -337,13 +337,7 @@ impl Store {
     /// site, or the seat is a desk's, which books for every site), or the site whose rows it
     /// holds beside the city's (docs/design/sites.md §7).
     pub fn hub_subscription(&self, seat: &SeatRecord) -> Result<Option<SiteId>> {
-        let (sites, desk): (i64, bool) = self
-            .conn()
-            .prepare_cached(
-                "SELECT count(*), coalesce(max(id = ?1 AND kind = 'desk'), 0) FROM sites",
-            )?
-            .query_row([seat.site_id.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok((sites > 1 && !desk).then(|| seat.site_id.clone()))
+        self.site_holding(&seat.site_id)
     }
 
     /// A byte-bounded page of the synced rows from `from`.
