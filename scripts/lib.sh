@@ -69,9 +69,11 @@ ensure_cargo_tool() { # binary crate [version]
 }
 
 ensure_python_venv() {
-  if ! "$REPO/.venv/bin/python" -c 'import sqlcipher3' 2>/dev/null; then
-    say "Preparing .venv with sqlcipher3-binary (independent SQLCipher 4 client for tests)"
+  # sqlcipher3-binary: an independent SQLCipher 4 client; cryptography: AES for
+  # tests/python/sqlcipher_pages.py, which decrypts a store's pages itself.
+  if ! "$REPO/.venv/bin/python" -c 'import sqlcipher3, cryptography' 2>/dev/null; then
+    say "Preparing .venv with sqlcipher3-binary and cryptography (independent SQLCipher 4 readers for tests)"
     python3 -m venv "$REPO/.venv"
-    "$REPO/.venv/bin/pip" install --quiet --disable-pip-version-check sqlcipher3-binary
+    "$REPO/.venv/bin/pip" install --quiet --disable-pip-version-check sqlcipher3-binary cryptography
   fi
 }
