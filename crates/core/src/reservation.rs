@@ -358,7 +358,8 @@ pub enum ReservationMutation {
         /// Which one.
         number: ReservationNumber,
     },
-    /// Move a booking to another day or time.
+    /// Move a booking to another day or time, or to another site (the citizen prefers the
+    /// station): the booking, its people and its checklist go with it.
     Reschedule {
         /// Which one.
         number: ReservationNumber,
@@ -366,6 +367,9 @@ pub enum ReservationMutation {
         day: NaiveDate,
         /// New slot start.
         starts: NaiveTime,
+        /// The site it moves to (`None`: it stays at its site).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        site: Option<crate::site::SiteId>,
     },
 }
 

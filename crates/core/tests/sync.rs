@@ -1949,3 +1949,75 @@ fn an_outreach_laptop_works_its_sealed_day_offline_and_converges_on_return() {
     assert!(day.iter().all(|s| s.taken <= s.capacity));
     office.seal_site(out, false).unwrap();
 }
+
+#[test]
+fn a_booking_moved_to_the_station_leaves_the_city_halls_pcs_and_reaches_the_stations() {
+    use madoguchi_core::site::{SiteId, SiteKind};
+    let mut net = Net::new(1);
+    let ekimae = add_ekimae(net.seats[0].s());
+    net.heal();
+    net.add_seat(false);
+    net.hub()
+        .hub_set_seat_site(net.seats[1].id, &ekimae)
+        .unwrap();
+    net.heal();
+    // The station's PC as a person signed in there sees it (the test acts as the site).
+    let seat = &mut net.seats[1];
+    seat.store = Some(seat.store.take().unwrap().act_as_site("tests"));
+    let gone = |r: madoguchi_core::Result<madoguchi_core::store::ReservationSummary>| {
+        matches!(r, Err(madoguchi_core::Error::NotFound(_)))
+    };
+    let number = book(net.seats[0].s(), DAY, 10, 0, 31).unwrap().number;
+    net.heal();
+    assert!(gone(net.seats[1].s().reservation(number)));
+    // The citizen prefers the station: 本庁舎 moves the booking to 駅前, at 11:00.
+    let moved = net.seats[0]
+        .s()
+        .move_booking(number, Some(ekimae.clone()), d(DAY), t(11, 0))
+        .unwrap();
+    assert_eq!(moved.starts, t(11, 0));
+    net.heal();
+    assert!(net.problems().is_empty(), "{:?}", net.problems());
+    let (city_hall, station) = (net.seats[0].s(), net.seats[1].s());
+    assert!(
+        gone(city_hall.reservation(number)),
+        "本庁舎's PC no longer holds it"
+    );
+    assert!(city_hall.reservations_on(d(DAY)).unwrap().is_empty());
+    let there = station.reservation(number).unwrap();
+    assert_eq!(there.people.len(), 1);
+    assert_eq!(
+        station.day_board(d(DAY)).unwrap().reservations[0].number,
+        number
+    );
+    assert_eq!(net.hub().reservations_on(d(DAY)).unwrap().len(), 1);
+    // And back: 駅前 moves it to 本庁舎 again; each PC holds what is its site's.
+    net.seats[1]
+        .s()
+        .move_booking(number, Some(SiteId::main()), d(DAY), t(10, 30))
+        .unwrap();
+    net.heal();
+    assert!(net.problems().is_empty(), "{:?}", net.problems());
+    assert!(gone(net.seats[1].s().reservation(number)));
+    assert_eq!(
+        net.seats[0].s().reservation(number).unwrap().starts,
+        t(10, 30)
+    );
+    // Only a booking waiting for its day moves to another site, and only to one that serves.
+    let desk: SiteId = "callcenter".parse().unwrap();
+    net.seats[0]
+        .s()
+        .add_site(desk.clone(), "コールセンター", SiteKind::Desk)
+        .unwrap();
+    assert!(net.seats[0]
+        .s()
+        .move_booking(number, Some(desk), d(DAY), t(10, 30))
+        .is_err());
+    net.seats[0].s().cancel(number).unwrap();
+    assert!(matches!(
+        net.seats[0]
+            .s()
+            .move_booking(number, Some(ekimae), d(DAY), t(10, 30)),
+        Err(madoguchi_core::Error::NotAllowed(_))
+    ));
+}

@@ -131,15 +131,16 @@ pub fn walk_in(
     })
 }
 
-/// Moves a booking, or seats a queued walk-in.
+/// Moves a booking (to another site too, when `site` names one), or seats a queued walk-in.
 #[tauri::command]
 pub fn reschedule(
     state: State<'_, AppState>,
     number: ReservationNumber,
     day: NaiveDate,
     starts: NaiveTime,
+    site: Option<madoguchi_core::site::SiteId>,
 ) -> CmdResult<ReservationSummary> {
-    with_store(&state, |s| s.reschedule(number, day, starts))
+    with_store(&state, |s| s.move_booking(number, site, day, starts))
 }
 
 /// Search by number, phone, name (kana or kanji) or date.

@@ -199,7 +199,8 @@ impl Store {
                 number,
                 day,
                 starts,
-            } => self.apply_reschedule(*number, *day, *starts)?,
+                site,
+            } => self.apply_reschedule(*number, *day, *starts, site.as_ref())?,
         })
     }
 
@@ -454,8 +455,24 @@ impl Store {
         day: NaiveDate,
         starts: NaiveTime,
     ) -> Result<ReservationSummary> {
+        self.move_booking(number, None, day, starts)
+    }
+
+    /// Moves a booking to `day` at `starts`, at another site when `site` names one (the
+    /// citizen prefers the station; a site's PC then no longer holds it once the hub has it).
+    pub fn move_booking(
+        &self,
+        number: ReservationNumber,
+        site: Option<SiteId>,
+        day: NaiveDate,
+        starts: NaiveTime,
+    ) -> Result<ReservationSummary> {
         let current = self.reservation(number)?;
-        self.check_not_sealed_for(&self.site_of_reservation(number)?, &self.site()?)?;
+        let here = self.site()?;
+        self.check_not_sealed_for(&self.site_of_reservation(number)?, &here)?;
+        if let Some(to) = &site {
+            self.check_not_sealed_for(to, &here)?;
+        }
         if current.status == ReservationStatus::Booked && current.channel != Channel::WalkIn {
             self.check_booking_rules(
                 day,
@@ -469,6 +486,7 @@ impl Store {
             number,
             day,
             starts,
+            site,
         }))
     }
 
@@ -898,8 +916,21 @@ impl Store {
         number: ReservationNumber,
         day: NaiveDate,
         starts: NaiveTime,
+        site: Option<&SiteId>,
     ) -> Result<Outcome> {
         let current = self.reservation(number)?;
+        let from = self.site_of_reservation(number)?;
+        let to = site.unwrap_or(&from);
+        let moves = *to != from;
+        if moves {
+            if current.status != ReservationStatus::Booked {
+                return Err(Error::NotAllowed(format!(
+                    "a reservation that is {} stays at its site",
+                    current.status.code()
+                )));
+            }
+            self.check_bookable_site(to)?;
+        }
         if !matches!(
             current.status,
             ReservationStatus::Booked | ReservationStatus::Queued
@@ -916,9 +947,9 @@ impl Store {
         }
         let minutes =
             self.combined_minutes(current.people.iter().map(|p| p.procedures.as_slice()))?;
-        let (_, plan, mut slots) = self.day_slots(&self.site_of_reservation(number)?, day)?;
+        let (_, plan, mut slots) = self.day_slots(to, day)?;
         // Its own places do not count against the move (a queued walk-in holds none).
-        if current.day == day && current.status.holds_place() {
+        if !moves && current.day == day && current.status.holds_place() {
             release(&mut slots, current.starts, current.slots, plan.slot_minutes);
         }
         let need = plan.slots_for(minutes);
@@ -943,6 +974,9 @@ impl Store {
                 day.format(MONTH).to_string()
             ],
         )?;
+        if moves {
+            self.move_family_to_site(&current.id.to_string(), to)?;
+        }
         if current.status == ReservationStatus::Queued {
             // Seated: their case starts from when they arrived.
             self.open_cases(

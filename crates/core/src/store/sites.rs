@@ -518,6 +518,39 @@ impl Store {
         Ok(problems)
     }
 
+    /// Moves the rows of reservation `id` (the booking, its people and their applicants, its
+    /// search keys, checklist, visits and closure notes) to `site`, keeping every child's site
+    /// its parent's. On a PC of one site, the rows then belong to another: sync takes them off
+    /// it (docs/sync-protocol.md, "Sites").
+    pub(crate) fn move_family_to_site(&self, id: &str, site: &SiteId) -> Result<()> {
+        self.conn().execute(
+            "UPDATE applicants SET site_id = ?2
+             WHERE id IN (SELECT applicant_id FROM reservation_people WHERE reservation_id = ?1)",
+            params![id, site.as_str()],
+        )?;
+        for table in [
+            "reservation_people",
+            "search_keys",
+            "checklists",
+            "checklist_marks",
+            "checklist_outcomes",
+            "visits",
+            "visit_events",
+            "closure_affected",
+        ] {
+            self.conn()
+                .prepare_cached(&format!(
+                    "UPDATE {table} SET site_id = ?2 WHERE reservation_id = ?1"
+                ))?
+                .execute(params![id, site.as_str()])?;
+        }
+        self.conn().execute(
+            "UPDATE reservations SET site_id = ?2 WHERE id = ?1",
+            params![id, site.as_str()],
+        )?;
+        Ok(())
+    }
+
     /// Refuses a booking for a site that does not exist, is closed for good, or serves nobody
     /// (the call center books for the others).
     pub(crate) fn check_bookable_site(&self, site: &SiteId) -> Result<()> {

@@ -971,13 +971,17 @@ impl Store {
         // A sealed outreach day is its laptop's alone: bookings and moves into it from any
         // other seat would take places the laptop is using offline.
         let into = match &env.mutation {
-            Mutation::Reservation(ReservationMutation::Book(b)) => Some(b.site.clone()),
-            Mutation::Reservation(ReservationMutation::Reschedule { number, .. }) => {
-                self.site_of_reservation(*number).ok()
-            }
-            _ => None,
+            Mutation::Reservation(ReservationMutation::Book(b)) => vec![b.site.clone()],
+            // A move touches the site it leaves and the one it goes to.
+            Mutation::Reservation(ReservationMutation::Reschedule { number, site, .. }) => self
+                .site_of_reservation(*number)
+                .ok()
+                .into_iter()
+                .chain(site.clone())
+                .collect(),
+            _ => Vec::new(),
         };
-        if let Some(site) = into {
+        for site in into {
             if self.check_not_sealed_for(&site, &seat.site_id).is_err() {
                 return Err(Error::OriginRefused(format!(
                     "site {site} is sealed for its outreach day: only its own PC books it"
@@ -1269,19 +1273,23 @@ impl Store {
     }
 }
 
-/// A stored log entry (JSON) as a seat of `site` receives it: the effects on rows of other
-/// sites left out (deletions are kept: they name a row only, and a seat deletes nothing it does
-/// not hold), and another seat's mutation left out (it may name people of another site; a seat
-/// reads only its own entries' mutations, to settle its outbox). The entry stays, maybe empty,
-/// so that versions stay contiguous.
+/// A stored log entry (JSON) as a seat of `site` receives it: a write of another site's row
+/// becomes a deletion of that row (it names the table and rowid only: a seat that holds the
+/// row, because it belonged to its site until this entry moved it, drops it; a seat that does
+/// not deletes nothing), and another seat's mutation is left out (it may name people of
+/// another site; a seat reads only its own entries' mutations, to settle its outbox). The entry
+/// stays, maybe empty, so that versions stay contiguous.
 fn project(stored: &str, site: &SiteId, seat_id: Uuid) -> Result<String> {
     let mut entry: Entry = from_json(stored)?;
-    entry.effects.retain(|e| {
-        !SITE_TABLES.contains(&e.table.as_str())
-            || e.row.as_ref().is_none_or(|row| {
-                row.get("site_id").and_then(|v| v.as_str()) == Some(site.as_str())
-            })
-    });
+    for e in &mut entry.effects {
+        let elsewhere = SITE_TABLES.contains(&e.table.as_str())
+            && e.row.as_ref().is_some_and(|row| {
+                row.get("site_id").and_then(|v| v.as_str()) != Some(site.as_str())
+            });
+        if elsewhere {
+            e.row = None;
+        }
+    }
     if entry.seat_id != seat_id {
         entry.mutation = None;
     }
