@@ -79,8 +79,11 @@ export interface Backend {
   setReservationStatus(number: string, status: ReservationStatus): Promise<ReservationSummary>;
   /** A walk-in arriving now: the next free place today, or the visible queue. */
   walkIn(people: BookPersonRequest[]): Promise<ReservationSummary>;
-  /** Moves a booking, or seats a queued walk-in (times are HH:MM). */
-  reschedule(number: string, day: string, starts: string): Promise<ReservationSummary>;
+  /** Moves a booking, or seats a queued walk-in (times are HH:MM). With `site` (a site code other
+   * than the booking's), a booked reservation moves there with its people; the site must serve
+   * (a counter or an outreach venue, open: else `invalid_input`), and a reservation not in
+   * "booked" state stays where it is (`not_allowed`). */
+  reschedule(number: string, day: string, starts: string, site?: string): Promise<ReservationSummary>;
   planSettings(): Promise<PlanSettings>;
   /** Plan changes return the bookings that no longer fit (never dropped: to call and rebook). */
   setSlotPlan(kind: PlanKind, plan: SlotPlan): Promise<ReservationSummary[]>;

@@ -382,15 +382,29 @@ export class FakeBackend implements Backend {
     const free = board.slots.find((s) => s.taken < s.capacity);
     return this.add(day, free?.starts ?? "09:00:00", "walk_in", free ? "checked_in" : "queued", people, "");
   }
-  async reschedule(number: string, day: string, starts: string) {
+  /** As core's `move_booking`: within its site, or with `site` to another one (a booked
+   * reservation only, to a site that serves: open, and not a desk). */
+  async reschedule(number: string, day: string, starts: string, site?: string) {
     const r = this.find(number);
-    this.checkNotSealed(this.knownSite(this.siteOf(r)));
-    const board = await this.dayBoard(day, this.siteOf(r));
+    const from = this.siteOf(r);
+    this.checkNotSealed(this.knownSite(from));
+    const to = site === undefined ? from : site;
+    const moves = to !== from;
+    if (moves) {
+      const target = this.siteList.find((x) => x.id === to);
+      if (target) this.checkNotSealed(target);
+      if (r.status !== "booked") fail("not_allowed", `a reservation that is ${r.status} stays at its site`);
+      if (!target || !target.active) fail("invalid_input", `no open site ${to}`);
+      if (!isBookableSite(target)) fail("invalid_input", `site ${to} books for others and serves nobody`);
+    }
+    const board = await this.dayBoard(day, to);
+    if (moves && board.status.kind === "closed") fail("day_closed", "closed");
     const slot = board.slots.find((s) => hhmm(s.starts) === hhmm(starts));
     if (!slot || slot.taken >= slot.capacity) fail("slot_full", "full");
     r.day = day;
     r.starts = slot.starts;
     if (r.status === "queued") r.status = "checked_in";
+    if (moves) this.reservationSites.set(r.id, to);
     return r;
   }
   async search(query: string) {

@@ -1,5 +1,5 @@
-// The 拠点 picker of the screens that show or book one site's day (board, booking): a labelled
-// select over the sites that take bookings.
+// The 拠点 picker of the screens that show or book one site's day (board, booking, moving a
+// booking to another site): a labelled select over the sites that take bookings.
 import type { Site } from "../bindings/Site";
 
 export function SiteSelect({
@@ -10,6 +10,7 @@ export function SiteSelect({
   value,
   onChange,
   className,
+  autoFocus,
 }: {
   label: string;
   name: string;
@@ -18,11 +19,12 @@ export function SiteSelect({
   value: string | null | undefined;
   onChange: (site: string) => void;
   className?: string;
+  autoFocus?: boolean;
 }) {
   return (
     <label className={className}>
       {label}
-      <select name={name} data-testid={testId} value={value ?? ""} onChange={(e) => onChange(e.target.value)}>
+      <select name={name} data-testid={testId} value={value ?? ""} autoFocus={autoFocus} onChange={(e) => onChange(e.target.value)}>
         {sites.map((s) => (
           <option key={s.id} value={s.id}>
             {s.name}

@@ -3,8 +3,10 @@
 // serving order (late arrivals after those on time), and walk-ins queued for a place.
 // A city with more than one bookable site (拠点) picks whose board to show, as the booking screen
 // does: this PC's site if it takes bookings, else the first that does (a call-center PC's own
-// site is a desk, which has no board).
-import { useCallback, useEffect, useRef, useState } from "react";
+// site is a desk, which has no board). There a booking can also move to another serving site
+// (拠点を変更: the citizen prefers the station counter); it then leaves this site's board.
+import { Fragment, useCallback, useEffect, useRef, useState } from "react";
+import { MoveSiteForm } from "../components/MoveSiteForm";
 import { SiteSelect } from "../components/SiteSelect";
 import { addDays, type Backend, errorCode, hhmm, today } from "../api/backend";
 import type { DayBoard } from "../bindings/DayBoard";
@@ -23,6 +25,13 @@ export function BoardScreen({ backend, onOpenChecklist }: { backend: Backend; on
   const { sites, bookable, site, setChosenSite } = useSitePicker(backend);
   /** The latest board asked for: an answer to an earlier one (another day or site) is dropped. */
   const asked = useRef(0);
+  /** The booking whose 拠点を変更 form is open, and the last move's message. */
+  const [moving, setMoving] = useState<string | null>(null);
+  const [moved, setMoved] = useState<string | null>(null);
+  const moveButton = useRef<HTMLButtonElement>(null);
+  const movedMessage = useRef<HTMLParagraphElement>(null);
+  /** Where a booking of this board can move: the other serving sites (none in a one-site city). */
+  const moveTargets = bookable.length > 1 ? bookable.filter((s) => s.id !== site) : [];
 
   // Reports past their due date, flagged for everyone (the manager submits them).
   useEffect(() => {
@@ -47,6 +56,27 @@ export function BoardScreen({ backend, onOpenChecklist }: { backend: Backend; on
     void load();
   }, [load]);
   useOnSynced(load);
+
+  // Another day or site: an open move form and the last move's message belong to the board left.
+  useEffect(() => {
+    setMoving(null);
+    setMoved(null);
+  }, [day, site]);
+  // The moved booking has left the board: the message takes the focus.
+  useEffect(() => {
+    if (moved) movedMessage.current?.focus();
+  }, [moved]);
+
+  function cancelMove() {
+    moveButton.current?.focus();
+    setMoving(null);
+  }
+  function movedTo(r: ReservationSummary, to: { name: string }) {
+    setMoving(null);
+    setError(null);
+    setMoved(t("board.movedSite", { number: r.number, site: to.name }));
+    void load();
+  }
 
   async function act(action: () => Promise<unknown>) {
     try {
@@ -99,6 +129,11 @@ export function BoardScreen({ backend, onOpenChecklist }: { backend: Backend; on
         {board?.status.kind === "open" && board.status.session === "holiday_session" && <span className="badge ok">{t("board.session")}</span>}
       </div>
       {error && <p className="error" role="alert">{error}</p>}
+      {moved && (
+        <p className="ok-message" role="status" tabIndex={-1} ref={movedMessage} data-testid="moved-site">
+          {moved}
+        </p>
+      )}
       {overdue > 0 && (
         <p className="notice" data-testid="overdue-reports">
           {t("board.overdueReports", { n: overdue })}
@@ -161,29 +196,56 @@ export function BoardScreen({ backend, onOpenChecklist }: { backend: Backend; on
                   </td>
                   <td>
                     {starting.map((r) => (
-                      <div key={r.id} className="booking" data-number={r.number}>
-                        <span className="mono">{r.number}</span>
-                        <span className="kana">{r.people.map((p) => p.nameKana).join("・")}</span>
-                        {r.channel === "walk_in" && <span className="badge">{tCode("channel", "walk_in")}</span>}
-                        <span className={`badge status-${r.status}`}>{tCode("status", r.status)}</span>
-                        {r.provisional && <span className="badge provisional" data-testid="provisional" title={t("sync.lead")}>{t("board.provisional")}</span>}
-                        {r.late && <span className="badge full">{t("board.late")}</span>}
-                        {onOpenChecklist && (r.status === "booked" || r.status === "checked_in") && (
-                          <button type="button" className="small secondary" data-action="checklist" onClick={() => onOpenChecklist(r.number)}>
-                            {t("board.checklist")}
-                          </button>
-                        )}
-                        {r.status === "booked" && (
-                          <>
-                            <button type="button" className="small" data-action="check-in" onClick={() => void setStatus(r, "checked_in")}>
-                              {t("board.checkIn")}
+                      <Fragment key={r.id}>
+                        <div className="booking" data-number={r.number}>
+                          <span className="mono">{r.number}</span>
+                          <span className="kana">{r.people.map((p) => p.nameKana).join("・")}</span>
+                          {r.channel === "walk_in" && <span className="badge">{tCode("channel", "walk_in")}</span>}
+                          <span className={`badge status-${r.status}`}>{tCode("status", r.status)}</span>
+                          {r.provisional && <span className="badge provisional" data-testid="provisional" title={t("sync.lead")}>{t("board.provisional")}</span>}
+                          {r.late && <span className="badge full">{t("board.late")}</span>}
+                          {onOpenChecklist && (r.status === "booked" || r.status === "checked_in") && (
+                            <button type="button" className="small secondary" data-action="checklist" onClick={() => onOpenChecklist(r.number)}>
+                              {t("board.checklist")}
                             </button>
-                            <button type="button" className="small secondary" onClick={() => void setStatus(r, "no_show")}>
-                              {t("board.noShow")}
-                            </button>
-                          </>
+                          )}
+                          {r.status === "booked" && (
+                            <>
+                              <button type="button" className="small" data-action="check-in" onClick={() => void setStatus(r, "checked_in")}>
+                                {t("board.checkIn")}
+                              </button>
+                              <button type="button" className="small secondary" onClick={() => void setStatus(r, "no_show")}>
+                                {t("board.noShow")}
+                              </button>
+                              {moveTargets.length > 0 && (
+                                <button
+                                  type="button"
+                                  className="small secondary"
+                                  data-action="move-site"
+                                  aria-expanded={moving === r.number}
+                                  ref={moving === r.number ? moveButton : undefined}
+                                  onClick={() => {
+                                    setMoved(null);
+                                    setMoving(moving === r.number ? null : r.number);
+                                  }}
+                                >
+                                  {t("board.moveSite")}
+                                </button>
+                              )}
+                            </>
+                          )}
+                        </div>
+                        {moving === r.number && r.status === "booked" && moveTargets.length > 0 && (
+                          <MoveSiteForm
+                            backend={backend}
+                            reservation={r}
+                            sites={moveTargets}
+                            day={day}
+                            onMoved={(to) => movedTo(r, to)}
+                            onCancel={cancelMove}
+                          />
                         )}
-                      </div>
+                      </Fragment>
                     ))}
                   </td>
                 </tr>
