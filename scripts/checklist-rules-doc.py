@@ -12,7 +12,8 @@ root = pathlib.Path(__file__).resolve().parent.parent
 rules = tomllib.loads((root / "assets/checklist/rules.toml").read_text(encoding="utf-8"))
 items = {i["id"]: i for i in rules["items"]}
 procedure = {"card_issue": "カード交付", "card_reissue": "カード再交付", "details_change": "記載事項変更",
-             "certificate_issue": "電子証明書の発行", "certificate_renewal": "電子証明書の更新"}
+             "certificate_issue": "電子証明書の発行", "certificate_renewal": "電子証明書の更新",
+             "application_support": "申請サポート（顔写真の撮影・申請書の記入支援）"}
 who = {"self": "本人", "legal_representative": "法定代理人", "proxy": "任意代理人"}
 kind = {"document": "持参", "identity": "本人確認書類", "sealed": "封をしたもの", "oral": "口頭確認",
         "return": "返納", "fee": "手数料", "notice": "ご案内", "refusal": "受付不可"}

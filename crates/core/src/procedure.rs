@@ -15,6 +15,10 @@ coded_enum! {
         CertificateIssue = "certificate_issue",
         /// 電子証明書の更新.
         CertificateRenewal = "certificate_renewal",
+        /// 申請サポート: card application assistance (顔写真の撮影, 申請書の記入支援), as at an
+        /// outreach session (出張申請, seed 002 §2(1)④). It issues no card: the citizen receives
+        /// it later at the counter (交付時来庁方式).
+        ApplicationSupport = "application_support",
     }
 }
 

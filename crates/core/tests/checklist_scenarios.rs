@@ -369,6 +369,26 @@ fn table() -> Vec<Case> {
             .phone()
             .not_brought(&["jlis_answer_form"])
             .two_visits(&["renewal_no_form"]),
+        // --- 申請サポート (outreach: photo and form; the card comes later) ---
+        case("application support with a licence, no form of their own: ready", ApplicationSupport, ApplicantSelf, "application_support")
+            .docs("support_holder_id", &["driving_licence"])
+            .not_brought(&["support_form"])
+            .has(&["support_photo", "support_no_card_today"]),
+        case("application support with no identity document", ApplicationSupport, ApplicantSelf, "application_support")
+            .docs("support_holder_id", &[])
+            .missing(&["support_holder_id"]),
+        case("a parent brings the child for the photo", ApplicationSupport, LegalRepresentative, "application_support")
+            .facts(&["holder_comes", "same_household"])
+            .docs("support_holder_id", &["qualification_certificate", "pension_book"])
+            .docs("representative_id", &["driving_licence"])
+            .lacks(&["support_holder_must_come", "proof_of_representation"]),
+        case("a parent without the child: no photo", ApplicationSupport, LegalRepresentative, "application_support")
+            .facts(&["same_household"])
+            .docs("support_holder_id", &["passport"])
+            .docs("representative_id", &["driving_licence"])
+            .missing(&["support_holder_must_come"]),
+        case("a proxy cannot have the holder's photo taken", ApplicationSupport, Proxy, "application_support")
+            .missing(&["support_needs_holder"]),
     ]
 }
 

@@ -1586,6 +1586,10 @@ fn a_city_from_schema_17_opens_with_nothing_lost_and_syncs_without_a_repair() {
         now.rows
             .retain(|table, _| before.rows.contains_key(table) || table == "sites");
         assert_eq!(now.rows.remove("sites"), Some(1), "{name}: one site");
+        // 0021 adds one procedure (申請サポート) to the city's list.
+        let procedures = now.rows.get_mut("procedures").unwrap();
+        assert_eq!(*procedures, before.rows["procedures"] + 1, "{name}");
+        *procedures -= 1;
         assert_eq!(&now, before, "{name}");
         assert_eq!(store.site().unwrap(), madoguchi_core::site::SiteId::main());
     };

@@ -399,3 +399,30 @@ fn the_city_sets_each_procedures_bundle_and_form_count() {
         ));
     }
 }
+
+/// 申請サポート (issue 21): 15 minutes by default, and its bundle is the filled-in application
+/// with its photo (what city staff send on to J-LIS); it issues no card.
+#[test]
+fn application_support_is_a_procedure_of_its_own_with_its_bundle() {
+    let (_tmp, s, _clock) = store_with_clock();
+    let support = s
+        .procedure_bundles()
+        .unwrap()
+        .into_iter()
+        .find(|b| b.procedure == Procedure::ApplicationSupport)
+        .expect("a store from the migrations has 申請サポート");
+    assert_eq!(support.forms, 1);
+    assert_eq!(
+        support.items,
+        vec!["個人番号カード交付申請書（顔写真貼付）".to_string()]
+    );
+    assert_eq!(
+        s.procedure_minutes().unwrap()[&Procedure::ApplicationSupport],
+        15
+    );
+    assert!(!s
+        .bundle_items(&[Procedure::ApplicationSupport])
+        .unwrap()
+        .iter()
+        .any(|i| i.contains("交付通知書")));
+}

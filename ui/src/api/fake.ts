@@ -196,6 +196,7 @@ export class FakeBackend implements Backend {
       ["details_change", 15],
       ["certificate_issue", 15],
       ["certificate_renewal", 15],
+      ["application_support", 15],
     ],
     bundles: [
       { procedure: "card_issue", forms: 1, items: ["交付通知書（はがき）", "本人確認記録票"] },
@@ -203,6 +204,7 @@ export class FakeBackend implements Backend {
       { procedure: "details_change", forms: 1, items: ["記載事項変更届"] },
       { procedure: "certificate_issue", forms: 1, items: ["電子証明書発行申請書"] },
       { procedure: "certificate_renewal", forms: 1, items: ["電子証明書更新申請書"] },
+      { procedure: "application_support", forms: 1, items: ["個人番号カード交付申請書（顔写真貼付）"] },
     ],
     holidaySessions: [],
     closures: [],

@@ -3,4 +3,4 @@
 /**
  * A procedure a visit is booked for. PIN setting is done by city staff and is never booked.
  */
-export type Procedure = "card_issue" | "card_reissue" | "details_change" | "certificate_issue" | "certificate_renewal";
+export type Procedure = "card_issue" | "card_reissue" | "details_change" | "certificate_issue" | "certificate_renewal" | "application_support";

@@ -19,7 +19,14 @@ import { MAX_LENGTH } from "../limits";
 import { siteName } from "../sites";
 import { useSitePicker } from "./useSites";
 
-const PROCEDURES: Procedure[] = ["card_issue", "card_reissue", "details_change", "certificate_issue", "certificate_renewal"];
+const PROCEDURES: Procedure[] = [
+  "card_issue",
+  "card_reissue",
+  "details_change",
+  "certificate_issue",
+  "certificate_renewal",
+  "application_support",
+];
 const APPLICANT_TYPES: ApplicantType[] = ["self", "legal_representative", "proxy"];
 
 const emptyPerson = (): BookPersonRequest => ({

@@ -492,19 +492,96 @@ impl Rules {
         Ok(rules)
     }
 
+    /// Parses a city's override file: as [`Rules::parse`], except that a procedure the file
+    /// has no requirement for (a file written before the procedure existed, such as
+    /// 申請サポート) takes the bundled rules' requirement, with the items, facts and sources it
+    /// names that the file lacks.
+    pub fn parse_override(text: &str, path: &str, base: &Rules) -> Result<Rules> {
+        let mut rules: Rules = toml::from_str(text).map_err(|e| {
+            let line = e
+                .span()
+                .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
+            Error::RulesInvalid {
+                path: path.to_owned(),
+                line,
+                message: e.message().to_owned(),
+            }
+        })?;
+        rules.complete_from(base);
+        rules
+            .check()
+            .map_err(|(needle, message)| Error::RulesInvalid {
+                path: path.to_owned(),
+                line: line_of(text, &needle),
+                message,
+            })?;
+        Ok(rules)
+    }
+
+    /// Takes from `base` the requirement of every procedure and applicant type this file has
+    /// none for, with what it names that this file lacks.
+    fn complete_from(&mut self, base: &Rules) {
+        for p in Procedure::ALL {
+            for t in ApplicantType::ALL {
+                let has = |r: &Requirement| r.procedure == *p && r.applicant_type == *t;
+                if self.requirements.iter().any(has) {
+                    continue;
+                }
+                let Some(req) = base.requirements.iter().find(|r| has(r)) else {
+                    continue;
+                };
+                let mut sources: Vec<String> = req.source.iter().cloned().collect();
+                let mut facts: Vec<String> = Vec::new();
+                for id in &req.items {
+                    if self.item(id).is_some() {
+                        continue;
+                    }
+                    if let Some(item) = base.item(id) {
+                        sources.push(item.source.clone());
+                        facts.extend(
+                            item.when
+                                .iter()
+                                .chain(&item.when_any)
+                                .chain(&item.unless)
+                                .cloned(),
+                        );
+                        self.items.push(item.clone());
+                    }
+                }
+                for id in facts {
+                    if self.facts.iter().any(|f| f.id == id) {
+                        continue;
+                    }
+                    if let Some(fact) = base.facts.iter().find(|f| f.id == id) {
+                        sources.extend(fact.source.iter().cloned());
+                        self.facts.push(fact.clone());
+                    }
+                }
+                for key in sources {
+                    if let Some(source) = base.sources.get(&key) {
+                        self.sources.entry(key).or_insert_with(|| source.clone());
+                    }
+                }
+                self.requirements.push(req.clone());
+            }
+        }
+    }
+
     /// The city's override at `path` if there is one, else `fallback`. A broken override is
     /// reported alongside the fallback, which stays in use ("the last good rules"). In a
     /// valid override, every item that differs from (or is missing in) the bundled rules is
     /// marked as the city's.
     pub fn load_override(path: &Path, fallback: &Rules) -> (Rules, Option<Error>) {
         match std::fs::read_to_string(path) {
-            Ok(text) => match Rules::parse(&text, &path.display().to_string()) {
-                Ok(mut rules) => {
-                    rules.mark_city_changes(Rules::bundled());
-                    (rules, None)
+            Ok(text) => {
+                match Rules::parse_override(&text, &path.display().to_string(), Rules::bundled()) {
+                    Ok(mut rules) => {
+                        rules.mark_city_changes(Rules::bundled());
+                        (rules, None)
+                    }
+                    Err(e) => (fallback.clone(), Some(e)),
                 }
-                Err(e) => (fallback.clone(), Some(e)),
-            },
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => (fallback.clone(), None),
             Err(e) => (
                 fallback.clone(),

@@ -27,7 +27,7 @@ use crate::{
 mod hub;
 pub mod protocol;
 mod rows;
-pub(crate) use rows::build_deferred_indexes;
+pub(crate) use rows::{build_deferred_indexes, forget_kept_digests};
 mod seat;
 
 pub use hub::{HubDone, HubJob, Pulled};

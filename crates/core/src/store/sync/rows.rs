@@ -199,6 +199,20 @@ fn trigger_names(table: &str) -> impl Iterator<Item = String> + '_ {
         })
 }
 
+/// Makes the next [`Store::ensure_sync_digest`] compute every digest from the rows (after a
+/// migration, which writes without the triggers). Nothing to do on a store that keeps none.
+pub(crate) fn forget_kept_digests(conn: &Connection) -> Result<()> {
+    let kept: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sync_digest')",
+        [],
+        |r| r.get(0),
+    )?;
+    if kept {
+        conn.execute("DELETE FROM sync_digest WHERE tbl = ?1", [COLUMNS_KEY])?;
+    }
+    Ok(())
+}
+
 /// Drops the sync triggers of `tables`, for a bulk load that computes the digests once from
 /// the rows; [`create_triggers`] makes them again. Inside a transaction, a rollback brings them
 /// back.
