@@ -98,3 +98,65 @@ fn months_with_visits_show_their_actuals() {
     assert!((actual.visits_per_day - served as f64 / 3.0).abs() < 1e-9);
     assert!(actual.no_show_rate > 0.0 && actual.no_show_rate < 0.3);
 }
+
+/// Issue 21: the planner plans each site with its own slot plan, open days, visits and saved
+/// assumptions (the take-up at that site); a desk, which serves nobody, has no plan.
+#[test]
+fn each_site_is_planned_with_its_own_places_and_assumptions() {
+    use madoguchi_core::{
+        mutation::{Mutation, PlanMutation},
+        reservation::PlanKind,
+        site::{SiteId, SiteKind},
+    };
+    let (_tmp, s) = store_at(d("2026-11-23").and_hms_opt(9, 0, 0).unwrap());
+    let ekimae: SiteId = "ekimae".parse().unwrap();
+    s.add_site(ekimae.clone(), "駅前", SiteKind::Counter)
+        .unwrap();
+    // 駅前 opens one seat where 本庁舎 opens several.
+    let mut plan = s.slot_plan(PlanKind::Regular).unwrap();
+    for band in &mut plan.bands {
+        band.capacity = 1;
+    }
+    s.execute(Mutation::Plan(PlanMutation::SetSlotPlan {
+        kind: PlanKind::Regular,
+        plan,
+        site: ekimae.clone(),
+    }))
+    .unwrap();
+    let dec = |p: &madoguchi_core::store::CapacityPlan| {
+        p.months
+            .iter()
+            .find(|m| m.month == "2026-12")
+            .unwrap()
+            .clone()
+    };
+    let city_hall = s.capacity_plan(None).unwrap();
+    let station = s.capacity_plan_at(&ekimae, None).unwrap();
+    assert!(
+        dec(&station).places_offered < dec(&city_hall).places_offered,
+        "{} vs {}",
+        dec(&station).places_offered,
+        dec(&city_hall).places_offered
+    );
+    assert_eq!(dec(&station).open_days, dec(&city_hall).open_days);
+    // Each site keeps its own assumptions: the share of the city's expiries that comes there.
+    let at_station = Assumptions {
+        take_up_card: 0.2,
+        take_up_certificate: 0.1,
+        seats: 1,
+        ..Assumptions::default()
+    };
+    s.set_plan_assumptions_at(&ekimae, &at_station).unwrap();
+    assert_eq!(s.plan_assumptions_at(&ekimae).unwrap(), at_station);
+    assert_eq!(s.plan_assumptions().unwrap(), Assumptions::default());
+    let station = s.capacity_plan_at(&ekimae, None).unwrap();
+    assert!(dec(&station).visits_per_day < dec(&city_hall).visits_per_day);
+    // A desk serves nobody: it has no plan.
+    let desk: SiteId = "callcenter".parse().unwrap();
+    s.add_site(desk.clone(), "コールセンター", SiteKind::Desk)
+        .unwrap();
+    assert!(s.capacity_plan_at(&desk, None).is_err());
+    assert!(s
+        .set_plan_assumptions_at(&desk, &Assumptions::default())
+        .is_err());
+}

@@ -47,19 +47,31 @@ pub fn mark_report_submitted(
     with_store(&state, |s| s.mark_submitted(kind, &period))
 }
 
-/// The capacity plan under what-if assumptions (or the saved ones).
+/// The capacity plan of a site (this PC's when `None`) under what-if assumptions (or the
+/// saved ones).
 #[tauri::command]
 pub fn capacity_plan(
     state: State<'_, AppState>,
     what_if: Option<Assumptions>,
+    site: Option<madoguchi_core::site::SiteId>,
 ) -> CmdResult<CapacityPlan> {
-    with_store(&state, |s| s.capacity_plan(what_if))
+    with_store(&state, |s| match &site {
+        Some(site) => s.capacity_plan_at(site, what_if),
+        None => s.capacity_plan(what_if),
+    })
 }
 
-/// Saves the planner's assumptions.
+/// Saves the planner's assumptions of a site (this PC's when `None`).
 #[tauri::command]
-pub fn set_plan_assumptions(state: State<'_, AppState>, assumptions: Assumptions) -> CmdResult<()> {
-    with_store(&state, |s| s.set_plan_assumptions(&assumptions))
+pub fn set_plan_assumptions(
+    state: State<'_, AppState>,
+    assumptions: Assumptions,
+    site: Option<madoguchi_core::site::SiteId>,
+) -> CmdResult<()> {
+    with_store(&state, |s| match &site {
+        Some(site) => s.set_plan_assumptions_at(site, &assumptions),
+        None => s.set_plan_assumptions(&assumptions),
+    })
 }
 
 /// Saves the plan as PDF or CSV into the data folder's reports/; returns where.

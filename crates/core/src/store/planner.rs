@@ -11,6 +11,7 @@ use crate::{
     people::Permission,
     planner::{self, Assumptions, MonthInput, MonthPlan},
     reservation::PlanKind,
+    site::SiteId,
     Error, Result,
 };
 
@@ -47,16 +48,25 @@ pub struct CapacityPlan {
 }
 
 impl Store {
-    /// The saved assumptions (the defaults until a manager saves some).
+    /// The saved assumptions of this PC's site (the defaults until a manager saves some).
     pub fn plan_assumptions(&self) -> Result<Assumptions> {
+        self.plan_assumptions_at(&self.serving_site()?)
+    }
+
+    /// The saved assumptions of `site`: its own, else what this PC saved before the city had
+    /// sites, else the defaults.
+    pub fn plan_assumptions_at(&self, site: &SiteId) -> Result<Assumptions> {
         let json: Option<String> = self
             .conn()
             .query_row(
-                "SELECT json FROM planner_assumptions WHERE id = 1",
-                [],
+                "SELECT coalesce(
+                     (SELECT json FROM planner_site_assumptions WHERE site_id = ?1),
+                     (SELECT json FROM planner_assumptions WHERE id = 1))",
+                [site.as_str()],
                 |r| r.get(0),
             )
-            .optional()?;
+            .optional()?
+            .flatten();
         match json {
             Some(j) => serde_json::from_str(&j)
                 .map_err(|e| Error::Invalid(format!("stored assumptions: {e}"))),
@@ -64,32 +74,50 @@ impl Store {
         }
     }
 
-    /// Saves the assumptions (manager / deputy).
+    /// Saves the assumptions of this PC's site (manager / deputy).
     pub fn set_plan_assumptions(&self, a: &Assumptions) -> Result<()> {
+        self.set_plan_assumptions_at(&self.serving_site()?, a)
+    }
+
+    /// Saves the assumptions of `site` (manager / deputy).
+    pub fn set_plan_assumptions_at(&self, site: &SiteId, a: &Assumptions) -> Result<()> {
         let actor = self.require(Permission::ChangePlan)?;
+        self.check_serving_site(site)?;
         a.validate()?;
         self.conn().execute(
-            "INSERT INTO planner_assumptions (id, json, changed_at, changed_by) VALUES (1, ?1, ?2, ?3)
-             ON CONFLICT (id) DO UPDATE SET json = excluded.json, changed_at = excluded.changed_at, changed_by = excluded.changed_by",
+            "INSERT INTO planner_site_assumptions (site_id, json, changed_at, changed_by) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (site_id) DO UPDATE SET json = excluded.json, changed_at = excluded.changed_at, changed_by = excluded.changed_by",
             params![
+                site.as_str(),
                 serde_json::to_string(a).map_err(|e| Error::Invalid(e.to_string()))?,
                 self.now().format(DATETIME).to_string(),
                 actor.label()
             ],
         )?;
-        self.audit(&actor, "plan_assumptions", "", "")
+        self.audit(&actor, "plan_assumptions", site.as_str(), "")
     }
 
-    /// The plan under `what_if` (or the saved assumptions), for every month of the forecast.
+    /// The plan of this PC's site under `what_if` (or the saved assumptions).
     pub fn capacity_plan(&self, what_if: Option<Assumptions>) -> Result<CapacityPlan> {
+        self.capacity_plan_at(&self.serving_site()?, what_if)
+    }
+
+    /// The plan of `site` under `what_if` (or its saved assumptions), for every month of the
+    /// forecast: that site's slot plan, the days it opens, and the visits it had (the
+    /// forecast is the city's: the assumptions' take-up is the share that comes to this site).
+    pub fn capacity_plan_at(
+        &self,
+        site: &SiteId,
+        what_if: Option<Assumptions>,
+    ) -> Result<CapacityPlan> {
         self.require(Permission::ReadPersonal)?;
+        self.check_serving_site(site)?;
         let a = match what_if {
             Some(a) => a,
-            None => self.plan_assumptions()?,
+            None => self.plan_assumptions_at(site)?,
         };
         a.validate()?;
-        let calendar = self.calendar()?;
-        let plan = self.slot_plan(PlanKind::Regular)?;
+        let plan = self.warm_slot_plan(site, PlanKind::Regular)?;
         let places_per_day: u32 = plan
             .bands
             .iter()
@@ -117,7 +145,11 @@ impl Store {
             for day in first
                 .iter_days()
                 .take_while(|d| d.month() == first.month())
-                .filter(|d| matches!(calendar.day(*d), DayStatus::Open { .. }))
+                .filter(|d| {
+                    self.warm_look()
+                        .and_then(|look| self.site_day_status_in(look, site, *d))
+                        .is_ok_and(|s| matches!(s, DayStatus::Open { .. }))
+                })
             {
                 open_by_weekday[day.weekday().num_days_from_monday() as usize] += 1;
             }
@@ -136,18 +168,18 @@ impl Store {
         }
         Ok(CapacityPlan {
             assumptions: a,
-            actual: self.actuals()?,
+            actual: self.actuals(site)?,
             months,
         })
     }
 
-    /// Every month with visits, summarised for the actual-against-plan view.
-    fn actuals(&self) -> Result<Vec<MonthActual>> {
+    /// Every month with visits at `site`, summarised for the actual-against-plan view.
+    fn actuals(&self, site: &SiteId) -> Result<Vec<MonthActual>> {
         let months: Vec<String> = {
-            let mut stmt = self
-                .conn()
-                .prepare_cached("SELECT DISTINCT substr(day, 1, 7) FROM visits ORDER BY 1")?;
-            let rows = stmt.query_map([], |r| r.get(0))?;
+            let mut stmt = self.conn().prepare_cached(
+                "SELECT DISTINCT substr(day, 1, 7) FROM visits WHERE site_id = ?1 ORDER BY 1",
+            )?;
+            let rows = stmt.query_map([site.as_str()], |r| r.get(0))?;
             rows.collect::<rusqlite::Result<_>>()?
         };
         months
@@ -156,10 +188,15 @@ impl Store {
                 let first = NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d")
                     .map_err(|_| Error::Invalid(format!("visit month {month:?}")))?;
                 let last = first + Months::new(1) - Days::new(1);
-                let f = self.figures_over(first, last)?;
+                let f = self.figures_at(Some(site), first, last)?;
                 let days: u32 = self.conn().query_row(
-                    "SELECT count(DISTINCT day) FROM visits WHERE day BETWEEN ?1 AND ?2",
-                    [first.to_string(), last.to_string()],
+                    "SELECT count(DISTINCT day) FROM visits
+                     WHERE day BETWEEN ?1 AND ?2 AND site_id = ?3",
+                    [
+                        first.to_string(),
+                        last.to_string(),
+                        site.as_str().to_owned(),
+                    ],
                     |r| r.get(0),
                 )?;
                 let booked = f.booked.max(1);

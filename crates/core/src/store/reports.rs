@@ -506,7 +506,7 @@ impl Store {
     /// The figures of `from ..= to` taken together, of one site or (`None`) of every site:
     /// times are taken over the union of the cases, not summed. Staff on duty are this PC's
     /// sign-ins, in the whole's figures only.
-    fn figures_at(
+    pub(super) fn figures_at(
         &self,
         site: Option<&SiteId>,
         from: NaiveDate,

@@ -99,6 +99,7 @@ pub const LOCAL_TABLES: &[&str] = &[
     "report_submissions",
     "expiry_forecasts",
     "planner_assumptions",
+    "planner_site_assumptions",
     "sync_undo",
     "sync_link",
     "sync_identity",
