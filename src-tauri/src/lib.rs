@@ -58,6 +58,7 @@ pub fn run() {
             commands::sites::add_site,
             commands::sites::change_site,
             commands::sites::seal_site,
+            commands::sites::set_site_pattern,
             commands::sites::outreach_readiness,
             commands::sites::staff_sites,
             commands::sites::set_staff_sites,

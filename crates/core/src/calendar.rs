@@ -311,6 +311,18 @@ impl BusinessCalendar {
         self.with_closures(day, Session::Regular)
     }
 
+    /// A day at a site that also opens on Saturdays and Sundays (a station counter): as
+    /// [`BusinessCalendar::day`], except that a Saturday or Sunday that is not a national holiday
+    /// (nor 12/29–1/3) opens, with the holiday-session plan.
+    pub fn weekend_site_day(&self, day: NaiveDate) -> DayStatus {
+        match self.day(day) {
+            DayStatus::Closed {
+                reason: ClosedReason::Weekend,
+            } => self.with_closures(day, Session::HolidaySession),
+            other => other,
+        }
+    }
+
     fn with_closures(&self, day: NaiveDate, session: Session) -> DayStatus {
         match self.closures.get(&day) {
             Some(c) => {

@@ -150,6 +150,13 @@ pub struct Site {
     pub day: Option<chrono::NaiveDate>,
     /// Sealed: only its own PC (the outreach laptop) books it, and holds every free place.
     pub sealed: bool,
+    /// Opens on Saturdays and Sundays too (a station counter), with its holiday-session plan;
+    /// national holidays and 12/29–1/3 stay closed.
+    #[serde(default)]
+    pub weekends: bool,
+    /// The procedures it offers (a branch may offer only some); `None`: every procedure.
+    #[serde(default)]
+    pub procedures: Option<Vec<crate::procedure::Procedure>>,
 }
 
 /// Changes to the city's sites, applied by `store/sites.rs`.
@@ -187,6 +194,17 @@ pub enum SiteMutation {
         /// Whether it is open.
         active: bool,
     },
+    /// A site's own pattern: whether it opens on weekends, and the procedures it offers
+    /// (`None`: every procedure).
+    SetSitePattern {
+        /// Which site.
+        id: SiteId,
+        /// Opens on Saturdays and Sundays too.
+        weekends: bool,
+        /// The procedures it offers.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        procedures: Option<Vec<crate::procedure::Procedure>>,
+    },
     /// The sites a member of the counter staff works at (empty: every site).
     SetStaffSites {
         /// Staff ID.
@@ -204,6 +222,7 @@ impl SiteMutation {
             SiteMutation::ChangeSite { .. } => "change_site",
             SiteMutation::SetStaffSites { .. } => "staff_sites",
             SiteMutation::SealSite { .. } => "seal_site",
+            SiteMutation::SetSitePattern { .. } => "site_pattern",
         }
     }
 
@@ -212,7 +231,8 @@ impl SiteMutation {
         match self {
             SiteMutation::AddSite { id, .. }
             | SiteMutation::ChangeSite { id, .. }
-            | SiteMutation::SealSite { id, .. } => id.to_string(),
+            | SiteMutation::SealSite { id, .. }
+            | SiteMutation::SetSitePattern { id, .. } => id.to_string(),
             SiteMutation::SetStaffSites { code, .. } => code.clone(),
         }
     }

@@ -204,3 +204,114 @@ fn each_site_is_a_section_of_the_report_and_the_sections_add_up_to_the_city() {
     let booked: u32 = month.sections.iter().map(|x| x.figures.booked).sum();
     assert_eq!(booked, month.totals.booked);
 }
+
+/// A site's own pattern (seed 002 §2): the station opens on weekends with its holiday-session
+/// plan (national holidays and the year end stay closed); the 分室 offers only some procedures.
+#[test]
+fn the_station_opens_on_weekends_and_the_branch_offers_only_some_procedures() {
+    use madoguchi_core::calendar::{ClosedReason, DayStatus};
+    let (_tmp, s) = store();
+    s.add_site(ekimae(), "駅前", SiteKind::Counter).unwrap();
+    let saturday = d("2026-12-05");
+    assert!(s.day_schedule_at(&ekimae(), saturday).unwrap().is_empty());
+    let station = s.set_site_pattern(ekimae(), true, None).unwrap();
+    assert!(station.weekends);
+    let slots = s.day_schedule_at(&ekimae(), saturday).unwrap();
+    assert!(!slots.is_empty(), "the station opens on Saturday");
+    assert!(
+        s.day_schedule_at(&SiteId::main(), saturday)
+            .unwrap()
+            .is_empty(),
+        "本庁舎 does not"
+    );
+    let board = s.day_board_at(&ekimae(), saturday).unwrap();
+    assert!(matches!(board.status, DayStatus::Open { .. }), "{board:?}");
+    // A weekend national holiday and the year end stay closed.
+    let calendar = s.calendar().unwrap();
+    let holiday = d("2027-01-01")
+        .iter_days()
+        .take(400)
+        .find(|day| {
+            matches!(
+                calendar.day(*day),
+                DayStatus::Closed {
+                    reason: ClosedReason::NationalHoliday { .. }
+                }
+            ) && chrono::Datelike::weekday(day).number_from_monday() >= 6
+        })
+        .expect("a national holiday on a weekend within the calendar");
+    assert!(s.day_schedule_at(&ekimae(), holiday).unwrap().is_empty());
+    assert!(s
+        .day_schedule_at(&ekimae(), d("2027-01-02"))
+        .unwrap()
+        .is_empty());
+    // A booking on the station's Saturday.
+    let mut book = Book::new(
+        madoguchi_core::reservation_number::ReservationNumber::random(&mut rand::thread_rng()),
+        saturday,
+        slots[0].starts,
+        Channel::Phone,
+        vec![person(1, &[Procedure::CardIssue])],
+        "",
+    );
+    book.site = ekimae();
+    s.execute(Mutation::Reservation(ReservationMutation::Book(book)))
+        .unwrap();
+
+    // 分室 offers the certificate's renewal only.
+    let branch: SiteId = "bunshitsu".parse().unwrap();
+    s.add_site(branch.clone(), "分室", SiteKind::Counter)
+        .unwrap();
+    let only = s
+        .set_site_pattern(
+            branch.clone(),
+            false,
+            Some(vec![Procedure::CertificateRenewal]),
+        )
+        .unwrap();
+    assert_eq!(only.procedures, Some(vec![Procedure::CertificateRenewal]));
+    let at_branch = |who: usize, p: Procedure| {
+        let mut book = Book::new(
+            madoguchi_core::reservation_number::ReservationNumber::random(&mut rand::thread_rng()),
+            d(DAY),
+            t(10, 0),
+            Channel::Phone,
+            vec![person(who, &[p])],
+            "",
+        );
+        book.site = branch.clone();
+        s.execute(Mutation::Reservation(ReservationMutation::Book(book)))
+    };
+    assert!(matches!(
+        at_branch(2, Procedure::CardIssue),
+        Err(Error::NotAllowed(_))
+    ));
+    at_branch(3, Procedure::CertificateRenewal).unwrap();
+    // A card booking does not move there either.
+    let card = s
+        .book(
+            d(DAY),
+            t(11, 0),
+            Channel::Phone,
+            vec![person(4, &[Procedure::CardIssue])],
+            "",
+        )
+        .unwrap();
+    assert!(matches!(
+        s.move_booking(card.number, Some(branch.clone()), d(DAY), t(11, 0)),
+        Err(Error::NotAllowed(_))
+    ));
+    // A site offers at least one procedure; a desk has no pattern.
+    assert!(s
+        .set_site_pattern(branch.clone(), false, Some(Vec::new()))
+        .is_err());
+    let desk: SiteId = "callcenter".parse().unwrap();
+    s.add_site(desk.clone(), "コールセンター", SiteKind::Desk)
+        .unwrap();
+    assert!(s.set_site_pattern(desk, true, None).is_err());
+    // Every procedure again.
+    assert_eq!(
+        s.set_site_pattern(branch, false, None).unwrap().procedures,
+        None
+    );
+}

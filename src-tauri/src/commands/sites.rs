@@ -47,6 +47,18 @@ pub fn seal_site(state: State<'_, AppState>, id: SiteId, sealed: bool) -> CmdRes
     with_store(&state, |s| s.seal_site(id, sealed))
 }
 
+/// Sets whether a site opens on weekends and the procedures it offers (`None`: every
+/// procedure) (manager).
+#[tauri::command]
+pub fn set_site_pattern(
+    state: State<'_, AppState>,
+    id: SiteId,
+    weekends: bool,
+    procedures: Option<Vec<madoguchi_core::reservation::Procedure>>,
+) -> CmdResult<Site> {
+    with_store(&state, |s| s.set_site_pattern(id, weekends, procedures))
+}
+
 /// Renames a site, or closes or reopens it (manager).
 #[tauri::command]
 pub fn change_site(

@@ -116,8 +116,18 @@ pub(crate) struct Warm {
     plans: RefCell<HashMap<(SiteId, PlanKind), SlotPlan>>,
     minutes: RefCell<Option<BTreeMap<Procedure, u32>>>,
     overrides: RefCell<HashMap<(SiteId, NaiveDate), HashMap<String, u32>>>,
-    /// Outreach sites: their one day, and whether they are sealed.
-    outreach: RefCell<Option<HashMap<String, (NaiveDate, bool)>>>,
+    /// Each site's own days: an outreach site's one day and whether it is sealed, and
+    /// whether it opens on weekends.
+    site_days: RefCell<Option<HashMap<String, SiteDays>>>,
+}
+
+/// A site's own days, beside the city's calendar.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct SiteDays {
+    /// An outreach site's one day, and whether it is sealed.
+    outreach: Option<(NaiveDate, bool)>,
+    /// Opens on Saturdays and Sundays too.
+    weekends: bool,
 }
 
 impl Warm {
@@ -178,7 +188,7 @@ impl Store {
             warm.plans.borrow_mut().clear();
             warm.minutes.borrow_mut().take();
             warm.overrides.borrow_mut().clear();
-            warm.outreach.borrow_mut().take();
+            warm.site_days.borrow_mut().take();
             warm.generation.set(generation);
         }
         Ok(Look { warm: true })
@@ -197,14 +207,17 @@ impl Store {
         Ok(calendar.as_ref().expect("just read").day(day))
     }
 
-    /// What `site` does on `day`: the city's calendar, or for an outreach site its one day.
+    /// What `site` does on `day`: the city's calendar (with weekends for a site that opens
+    /// then), or for an outreach site its one day.
     pub(super) fn site_day_status_in(
         &self,
         look: Look,
         site: &SiteId,
         day: NaiveDate,
     ) -> Result<DayStatus> {
-        match self.outreach_in(look, site)?.map(|(day, _)| day) {
+        let days = self.site_days_in(look, site)?;
+        match days.outreach.map(|(day, _)| day) {
+            None if days.weekends => Ok(self.calendar()?.weekend_site_day(day)),
             None => self.day_status_in(look, day),
             Some(only) if only == day => Ok(self.calendar()?.outreach_day(day)),
             Some(_) => Ok(DayStatus::Closed {
@@ -220,34 +233,48 @@ impl Store {
         look: Look,
         site: &SiteId,
     ) -> Result<Option<(NaiveDate, bool)>> {
+        Ok(self.site_days_in(look, site)?.outreach)
+    }
+
+    /// A site's own days, kept warm.
+    fn site_days_in(&self, look: Look, site: &SiteId) -> Result<SiteDays> {
         if !look.warm {
-            return Ok(self.read_outreach()?.get(site.as_str()).copied());
+            return Ok(self
+                .read_site_days()?
+                .get(site.as_str())
+                .copied()
+                .unwrap_or_default());
         }
-        let mut outreach = self.warm.outreach.borrow_mut();
-        if outreach.is_none() {
-            *outreach = Some(self.read_outreach()?);
+        let mut days = self.warm.site_days.borrow_mut();
+        if days.is_none() {
+            *days = Some(self.read_site_days()?);
         }
-        Ok(outreach
+        Ok(days
             .as_ref()
             .expect("just read")
             .get(site.as_str())
-            .copied())
+            .copied()
+            .unwrap_or_default())
     }
 
-    fn read_outreach(&self) -> Result<HashMap<String, (NaiveDate, bool)>> {
+    fn read_site_days(&self) -> Result<HashMap<String, SiteDays>> {
         let mut stmt = self.conn().prepare_cached(
-            "SELECT id, day, sealed FROM sites WHERE kind = 'outreach' AND day IS NOT NULL",
+            "SELECT id, CASE WHEN kind = 'outreach' THEN day END, sealed, weekends FROM sites",
         )?;
         let rows = stmt.query_map([], |r| {
             Ok((
                 r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(1)?,
                 r.get::<_, bool>(2)?,
+                r.get::<_, bool>(3)?,
             ))
         })?;
         rows.map(|row| {
-            let (id, day, sealed) = row?;
-            Ok((id, (super::parse_date(&day)?, sealed)))
+            let (id, day, sealed, weekends) = row?;
+            let outreach = day
+                .map(|d| super::parse_date(&d).map(|d| (d, sealed)))
+                .transpose()?;
+            Ok((id, SiteDays { outreach, weekends }))
         })
         .collect()
     }

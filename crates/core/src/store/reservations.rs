@@ -789,6 +789,10 @@ impl Store {
     fn apply_book(&self, book: &Book) -> Result<Outcome> {
         crate::my_number::refuse_in_text("booking note", &book.notes)?;
         self.check_bookable_site(&book.site)?;
+        self.check_site_offers(
+            &book.site,
+            book.people.iter().flat_map(|p| p.procedures.iter()),
+        )?;
         if book.people.is_empty() {
             return Err(Error::Invalid(
                 "a reservation needs at least one person".into(),
@@ -930,6 +934,7 @@ impl Store {
                 )));
             }
             self.check_bookable_site(to)?;
+            self.check_site_offers(to, current.people.iter().flat_map(|p| p.procedures.iter()))?;
         }
         if !matches!(
             current.status,

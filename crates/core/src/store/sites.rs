@@ -16,7 +16,8 @@ impl Store {
     /// The city's sites, in their order (closed ones too).
     pub fn sites(&self) -> Result<Vec<Site>> {
         let mut stmt = self.conn().prepare_cached(
-            "SELECT id, name, kind, position, active, day, sealed FROM sites ORDER BY position, id",
+            "SELECT id, name, kind, position, active, day, sealed, weekends, procedures
+             FROM sites ORDER BY position, id",
         )?;
         let rows = stmt.query_map([], |r| {
             Ok((
@@ -27,10 +28,12 @@ impl Store {
                 r.get::<_, bool>(4)?,
                 r.get::<_, Option<String>>(5)?,
                 r.get::<_, bool>(6)?,
+                r.get::<_, bool>(7)?,
+                r.get::<_, Option<String>>(8)?,
             ))
         })?;
         rows.map(|row| {
-            let (id, name, kind, position, active, day, sealed) = row?;
+            let (id, name, kind, position, active, day, sealed, weekends, procedures) = row?;
             Ok(Site {
                 id: id.parse()?,
                 // A store from before sites has the name only in its own settings.
@@ -44,6 +47,8 @@ impl Store {
                 active,
                 day: day.as_deref().map(super::parse_date).transpose()?,
                 sealed,
+                weekends,
+                procedures: procedures.as_deref().map(procedure_list).transpose()?,
             })
         })
         .collect()
@@ -140,6 +145,49 @@ impl Store {
             active,
         }))?;
         self.site_by_id(&id)
+    }
+
+    /// Sets whether a site opens on weekends and the procedures it offers (`None`: every
+    /// procedure) (manager).
+    pub fn set_site_pattern(
+        &self,
+        id: SiteId,
+        weekends: bool,
+        procedures: Option<Vec<crate::procedure::Procedure>>,
+    ) -> Result<Site> {
+        self.execute(Mutation::Site(SiteMutation::SetSitePattern {
+            id: id.clone(),
+            weekends,
+            procedures,
+        }))?;
+        self.site_by_id(&id)
+    }
+
+    /// Refuses a booking at `site` for a procedure it does not offer.
+    pub(crate) fn check_site_offers<'a>(
+        &self,
+        site: &SiteId,
+        procedures: impl IntoIterator<Item = &'a crate::procedure::Procedure>,
+    ) -> Result<()> {
+        let offered: Option<String> = self
+            .conn()
+            .prepare_cached("SELECT procedures FROM sites WHERE id = ?1")?
+            .query_row([site.as_str()], |r| r.get(0))
+            .optional()?
+            .flatten();
+        let Some(offered) = offered else {
+            return Ok(());
+        };
+        let offered = procedure_list(&offered)?;
+        for p in procedures {
+            if !offered.contains(p) {
+                return Err(Error::NotAllowed(format!(
+                    "site {site} does not offer {}",
+                    p.code()
+                )));
+            }
+        }
+        Ok(())
     }
 
     /// Sets the sites a member of the counter staff works at (manager; empty: every site).
@@ -259,6 +307,31 @@ impl Store {
                 if n == 0 {
                     return Err(Error::Invalid(format!("{id} is not an outreach site")));
                 }
+            }
+            SiteMutation::SetSitePattern {
+                id,
+                weekends,
+                procedures,
+            } => {
+                self.check_serving_site(id)?;
+                if procedures.as_ref().is_some_and(Vec::is_empty) {
+                    return Err(Error::Invalid(
+                        "a site offers at least one procedure".into(),
+                    ));
+                }
+                let procedures = procedures
+                    .as_ref()
+                    .map(|list| {
+                        let mut list = list.clone();
+                        list.sort();
+                        list.dedup();
+                        serde_json::to_string(&list).map_err(|e| Error::Invalid(e.to_string()))
+                    })
+                    .transpose()?;
+                self.conn().execute(
+                    "UPDATE sites SET weekends = ?2, procedures = ?3 WHERE id = ?1",
+                    params![id.as_str(), weekends, procedures],
+                )?;
             }
             SiteMutation::SetStaffSites { code, sites } => {
                 self.staff_member(code)?;
@@ -570,4 +643,9 @@ impl Store {
             None => Err(Error::Invalid(format!("no open site {site}"))),
         }
     }
+}
+
+/// A site's procedures as stored (a JSON array of codes).
+fn procedure_list(json: &str) -> Result<Vec<crate::procedure::Procedure>> {
+    serde_json::from_str(json).map_err(|e| Error::Invalid(format!("a site's procedures: {e}")))
 }
