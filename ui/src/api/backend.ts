@@ -171,9 +171,12 @@ export interface Backend {
   reportsDue(from: string): Promise<ReportDue[]>;
 
   // Planner.
-  /** The plan under what-if assumptions, or the saved ones when null. */
-  capacityPlan(whatIf: Assumptions | null): Promise<CapacityPlan>;
-  setPlanAssumptions(assumptions: Assumptions): Promise<void>;
+  /** The plan of `site` (none: this PC's; a call-center PC's is the city's first counter) under
+   * what-if assumptions, or that site's saved ones when null: its slot plan's places, the days
+   * it opens and its visits. A desk or a closed site has no plan (invalid_input). */
+  capacityPlan(whatIf: Assumptions | null, site?: string): Promise<CapacityPlan>;
+  /** Saves the assumptions of `site` (none: this PC's); each site keeps its own. */
+  setPlanAssumptions(assumptions: Assumptions, site?: string): Promise<void>;
   /** Saves the plan as PDF or CSV in the data folder's reports/; returns the path. */
   savePlan(format: "pdf" | "csv"): Promise<string>;
 

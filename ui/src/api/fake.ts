@@ -211,9 +211,17 @@ export class FakeBackend implements Backend {
     needsFollowUp: [],
   };
   capacityOverrides = new Map<string, number>();
+  /** Places a slot at a site whose slot plan differs from the city's (none: the regular plan's). */
+  siteCapacity = new Map<string, number>();
 
-  private capacity(day: string): number {
-    return this.capacityOverrides.get(day) ?? this.settings.regular.bands[0].capacity;
+  private capacity(day: string, site = this.here): number {
+    return this.capacityOverrides.get(day) ?? this.siteCapacity.get(site) ?? this.settings.regular.bands[0].capacity;
+  }
+  /** Places a day in `site`'s regular slot plan (as core's planner counts them). */
+  private placesPerDay(site: string): number {
+    const { slotMinutes, bands } = this.settings.regular;
+    const minutes = (hms: string) => Number(hms.slice(0, 2)) * 60 + Number(hms.slice(3, 5));
+    return bands.reduce((n, b) => n + Math.floor((minutes(b.ends) - minutes(b.starts)) / slotMinutes) * (this.siteCapacity.get(site) ?? b.capacity), 0);
   }
 
   // Sites: the city's 拠点 and the one this PC works for. Every site has the same plan here (a
@@ -322,9 +330,9 @@ export class FakeBackend implements Backend {
     const slots = Array.from({ length: 12 }, (_, i) => {
       const starts = `${String(9 + Math.floor(i / 4)).padStart(2, "0")}:${String((i % 4) * 15).padStart(2, "0")}:00`;
       const taken = this.on(day, at).filter((r) => r.starts === starts && holdsPlace(r.status)).length;
-      return { starts, capacity: this.capacity(day), taken };
+      return { starts, capacity: this.capacity(day, at), taken };
     });
-    const band = { ...this.settings.regular.bands[0], capacity: this.capacity(day) };
+    const band = { ...this.settings.regular.bands[0], capacity: this.capacity(day, at) };
     return {
       day,
       status: { kind: "open", opens: "09:00:00", closes: "12:00:00", session: "regular", closure },
@@ -856,33 +864,60 @@ export class FakeBackend implements Backend {
     const done = this.submitted.has(`daily/${period}`);
     return [{ kind: "daily", period, holidaySession: false, due: "2026-12-02", producedAt: null, submittedAt: done ? "2026-12-02T09:00:00" : null, overdue: !done }];
   }
-  // Planner: one month, the same shape as core's plan with simpler arithmetic.
+  // Planner: one month (2026-12), the same shape as core's plan with simpler arithmetic, per
+  // site as in core: that site's slot plan, the days it opens and its saved assumptions.
+  /** The assumptions saved before the city had sites: a site without its own falls back to them. */
   assumptions: Assumptions = {
     takeUpCard: 0.9, takeUpCertificate: 0.45, earlyShare: 0.3, minutesCard: 30, minutesCertificate: 15, counterHours: 8,
     seats: 4, utilisation: 0.85, noShowRate: 0.07, walkInShare: 0.1, callsPerVisit: 0.8, callMinutes: 5, backofficeMinutes: 8, receptionPerHour: 30,
     weekdayWeights: [1, 1, 1, 1, 1, 1, 1],
   };
-  async capacityPlan(whatIf: Assumptions | null): Promise<CapacityPlan> {
-    const a = whatIf ?? this.assumptions;
+  /** Each site's saved assumptions (by site id). */
+  siteAssumptions = new Map<string, Assumptions>();
+  /** A site's saved assumptions: its own, else the ones from before sites. */
+  assumptionsAt(site: string): Assumptions {
+    return this.siteAssumptions.get(site) ?? this.assumptions;
+  }
+  /** The site a plan is for, as core's `serving_site` / `check_serving_site`: `site`, or this
+   * PC's (a desk PC's: the first open counter); an unknown site, a desk or a closed one has none. */
+  private planSite(site?: string): Site {
+    const id = site ?? (this.siteList.find((x) => x.id === this.here)?.kind === "desk" ? this.siteList.find((x) => x.kind === "counter" && x.active)?.id : this.here);
+    const found = this.knownSite(id ?? this.here);
+    if (found.kind === "desk") fail("invalid_input", `site ${found.id} serves nobody: it has no slot plan`);
+    if (!found.active) fail("invalid_input", `site ${found.id} is closed`);
+    return found;
+  }
+  async capacityPlan(whatIf: Assumptions | null, site?: string): Promise<CapacityPlan> {
+    const at = this.planSite(site);
+    const a = whatIf ?? this.assumptionsAt(at.id);
     if (a.takeUpCard > 1 || a.takeUpCard < 0) fail("invalid_input", "share");
-    const perDay = (a.takeUpCard * 700 + a.takeUpCertificate * 2300) / 20;
+    // Places a day from the site's slot plan; open days: 20 weekdays (4 of each), or an
+    // outreach site's one day when it falls in the month.
+    const places = this.placesPerDay(at.id);
+    const month = "2026-12";
+    const byDay = [0, 0, 0, 0, 0, 0, 0];
+    if (at.day === null) [0, 1, 2, 3, 4].forEach((w) => (byDay[w] = 4));
+    else if (at.day.startsWith(month)) byDay[(new Date(`${at.day}T00:00:00Z`).getUTCDay() + 6) % 7] = 1;
+    const openDays = byDay.reduce((n, d) => n + d, 0);
+    const visits = a.takeUpCard * 700 + a.takeUpCertificate * 2300;
+    const perDay = openDays ? visits / openDays : 0;
     const counter = Math.max(1, Math.ceil((perDay * 20) / (a.counterHours * 60 * a.utilisation)));
     const wait = { mean: counter > a.seats ? Infinity : 3, p90: counter > a.seats ? Infinity : 8 };
     return {
       assumptions: a,
       months: [{
-        month: "2026-12", openDays: 20, cardVisits: a.takeUpCard * 700, certificateVisits: a.takeUpCertificate * 2300, visitsPerDay: perDay,
-        placesNeeded: Math.ceil(perDay), placesOffered: 128, slack: 128 - Math.ceil(perDay), seatsNeeded: counter,
+        month, openDays, cardVisits: a.takeUpCard * 700, certificateVisits: a.takeUpCertificate * 2300, visitsPerDay: perDay,
+        placesNeeded: Math.ceil(perDay), placesOffered: places, slack: places - Math.ceil(perDay), seatsNeeded: counter,
         staff: { counter, reception: 1, backoffice: 2, phone: 2 }, phoneLines: 2, erlang: wait, simulated: wait,
-        byWeekday: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, days: 4, visits: perDay * a.weekdayWeights[weekday - 1], placesNeeded: Math.ceil(perDay), seatsNeeded: counter })),
+        byWeekday: byDay.flatMap((days, i) => (days ? [{ weekday: i + 1, days, visits: perDay * a.weekdayWeights[i], placesNeeded: Math.ceil(perDay), seatsNeeded: counter }] : [])),
         hourly: [9, 10, 11, 12, 13, 14, 15, 16].map((hour) => ({ hour, arrivals: perDay / 8, meanWait: hour - 8 })),
       }],
       actual: [],
     };
   }
-  async setPlanAssumptions(a: Assumptions) {
+  async setPlanAssumptions(a: Assumptions, site?: string) {
     this.manager();
-    this.assumptions = a;
+    this.siteAssumptions.set(this.planSite(site).id, a);
   }
   async savePlan(format: "pdf" | "csv") {
     return `/tmp/madoguchi-test/reports/体制計画.${format}`;

@@ -1,5 +1,6 @@
 // The Tauri backend's `reschedule` sends the arguments the command takes: `site` null when not
-// given (the booking stays at its site), the site's code when it moves.
+// given (the booking stays at its site), the site's code when it moves. The planner's commands
+// likewise: `site` null for this PC's site's plan, the site's code for another's.
 import { invoke } from "@tauri-apps/api/core";
 import { tauriBackend } from "./tauri";
 
@@ -11,5 +12,20 @@ test("reschedule sends site as null without one, and the site's code with one", 
   expect(vi.mocked(invoke).mock.calls).toEqual([
     ["reschedule", { number: "12345678", day: "2026-12-07", starts: "10:00", site: null }],
     ["reschedule", { number: "12345678", day: "2026-12-07", starts: "10:15", site: "ekimae" }],
+  ]);
+});
+
+test("the planner sends site as null without one, and the site's code with one", async () => {
+  vi.mocked(invoke).mockClear();
+  const a = { takeUpCard: 0.5 } as unknown as Parameters<typeof tauriBackend.setPlanAssumptions>[0];
+  await tauriBackend.capacityPlan(null);
+  await tauriBackend.capacityPlan(a, "ekimae");
+  await tauriBackend.setPlanAssumptions(a);
+  await tauriBackend.setPlanAssumptions(a, "ekimae");
+  expect(vi.mocked(invoke).mock.calls).toEqual([
+    ["capacity_plan", { whatIf: null, site: null }],
+    ["capacity_plan", { whatIf: a, site: "ekimae" }],
+    ["set_plan_assumptions", { assumptions: a, site: null }],
+    ["set_plan_assumptions", { assumptions: a, site: "ekimae" }],
   ]);
 });

@@ -2,12 +2,19 @@
 // is recomputed as they change, nothing is saved until 保存), the month-by-month table gives
 // visits, places against the slot plan, staff per task and the waiting to expect, a chart shows
 // the load against the places the plan offers, and the actual months sit beside the plan.
+// Each site (拠点) has its own plan: its slot plan, the days it opens, its visits and its own
+// saved assumptions (take-up is the share of the city's expiries that come to that site). A city
+// with more than one serving site picks the site at the top, as the board does (this PC's, or
+// for a call-center PC the first counter); a desk serves nobody and has no plan.
 import { useEffect, useRef, useState } from "react";
 import { type Backend, errorCode } from "../api/backend";
+import { SiteSelect } from "../components/SiteSelect";
 import type { Assumptions } from "../bindings/Assumptions";
 import type { CapacityPlan } from "../bindings/CapacityPlan";
 import type { MonthPlan } from "../bindings/MonthPlan";
 import { errorText, t, type TextKey } from "../i18n";
+import { defaultBookingSite, siteName } from "../sites";
+import { useSitePicker } from "./useSites";
 import "./reports.css";
 
 /** The editable assumptions: key, label, shown as a percentage. */
@@ -31,52 +38,83 @@ const FIELDS: [keyof Assumptions, TextKey, boolean][] = [
 const fmt = (w: number) => (Number.isFinite(w) ? w.toFixed(1) : "∞");
 const WEEKDAYS = ["月", "火", "水", "木", "金", "土", "日"];
 
+/** The assumptions form of one site (undefined: this PC's, in a one-site city), as typed. */
+type Draft = { site: string | undefined; fields: Record<string, string>; weights: string[] };
+
+function draftOf(site: string | undefined, a: Assumptions): Draft {
+  return {
+    site,
+    fields: Object.fromEntries(FIELDS.map(([k, , pct]) => [k, String(pct ? Math.round((a[k] as number) * 1000) / 10 : a[k])])),
+    weights: a.weekdayWeights.map(String),
+  };
+}
+
+/** The draft as assumptions, or null while a field is not a number. */
+function parsed(draft: Draft | null): Assumptions | null {
+  if (!draft) return null;
+  const out: Record<string, number | number[]> = {};
+  const w = draft.weights.map(Number);
+  if (w.some((x) => !Number.isFinite(x) || x <= 0)) return null;
+  out.weekdayWeights = w;
+  for (const [k, , pct] of FIELDS) {
+    const v = Number(draft.fields[k]);
+    if (draft.fields[k].trim() === "" || !Number.isFinite(v)) return null;
+    out[k] = pct ? v / 100 : v;
+  }
+  return out as unknown as Assumptions;
+}
+
 export function PlannerScreen({ backend }: { backend: Backend }) {
-  const [draft, setDraft] = useState<Record<string, string> | null>(null);
-  const [plan, setPlan] = useState<CapacityPlan | null>(null);
+  const { sites, bookable, site, setChosenSite } = useSitePicker(backend);
+  const [draft, setDraft] = useState<Draft | null>(null);
+  /** The plan shown, and the site it is of. */
+  const [shown, setShown] = useState<{ site: string | undefined; plan: CapacityPlan } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [message, setMessage] = useState<string | null>(null);
-  const [weights, setWeights] = useState<string[] | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
+  /** More than one site to plan: the picker, and the site's name on the plan. */
+  const picking = bookable.length > 1;
+  const name = site && sites.view ? siteName(sites.view, site) : null;
+  // Only the site's own draft and plan are shown: after a switch the last site's are gone.
+  const form = draft?.site === site ? draft : null;
+  const plan = shown && shown.site === site ? shown.plan : null;
 
-  useEffect(() => {
-    backend.capacityPlan(null).then(
-      (p) => {
-        setPlan(p);
-        setDraft(Object.fromEntries(FIELDS.map(([k, , pct]) => [k, String(pct ? Math.round((p.assumptions[k] as number) * 1000) / 10 : p.assumptions[k])])));
-        setWeights(p.assumptions.weekdayWeights.map(String));
-      },
-      (e) => setError(errorText(errorCode(e))),
-    );
-  }, [backend]);
-
-  /** The draft as assumptions, or null while a field is not a number. */
-  const parsed = (): Assumptions | null => {
-    if (!draft || !weights) return null;
-    const out: Record<string, number | number[]> = {};
-    const w = weights.map(Number);
-    if (w.some((x) => !Number.isFinite(x) || x <= 0)) return null;
-    out.weekdayWeights = w;
-    for (const [k, , pct] of FIELDS) {
-      const v = Number(draft[k]);
-      if (draft[k].trim() === "" || !Number.isFinite(v)) return null;
-      out[k] = pct ? v / 100 : v;
-    }
-    return out as unknown as Assumptions;
-  };
-
-  // What-if: recompute shortly after each change. Plans are computed concurrently in the
-  // backend, so an answer to an older draft can arrive after a newer one: only the latest counts.
+  // Plans are computed concurrently in the backend, so an answer to an older request (another
+  // site, or an older draft) can arrive after a newer one: only the latest counts.
   const latest = useRef(0);
+
+  // The site's plan and its saved assumptions. The plan waits for the sites: a call-center PC's
+  // own site is a desk, which has no plan.
   useEffect(() => {
-    const a = parsed();
+    if (!sites.loaded) return;
+    const request = ++latest.current;
+    setSelected(null);
+    setMessage(null);
+    backend.capacityPlan(null, site).then(
+      (p) => {
+        if (request !== latest.current) return;
+        setShown({ site, plan: p });
+        setDraft(draftOf(site, p.assumptions));
+        setError(null);
+      },
+      (e) => {
+        if (request === latest.current) setError(errorText(errorCode(e)));
+      },
+    );
+  }, [backend, site, sites.loaded]);
+
+  // What-if: recompute shortly after each change.
+  useEffect(() => {
+    if (!form) return;
+    const a = parsed(form);
     if (!a) return;
+    const at = form.site;
     const timer = window.setTimeout(() => {
       const request = ++latest.current;
-      backend.capacityPlan(a).then(
+      backend.capacityPlan(a, at).then(
         (p) => {
           if (request !== latest.current) return;
-          setPlan(p);
+          setShown({ site: at, plan: p });
           setError(null);
         },
         (e) => {
@@ -85,8 +123,12 @@ export function PlannerScreen({ backend }: { backend: Backend }) {
       );
     }, 250);
     return () => window.clearTimeout(timer);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [backend, draft, weights]);
+  }, [backend, form]);
+
+  const setField = (k: string, v: string) => form && setDraft({ ...form, fields: { ...form.fields, [k]: v } });
+  const setWeight = (i: number, v: string) => form && setDraft({ ...form, weights: form.weights.map((x, k) => (k === i ? v : x)) });
+  /** The PDF and CSV are of this PC's plan: offered on that site's plan only. */
+  const exportable = !site || !sites.view || site === defaultBookingSite(sites.view);
 
   async function act(action: () => Promise<string>) {
     try {
@@ -103,38 +145,70 @@ export function PlannerScreen({ backend }: { backend: Backend }) {
     plan?.months.reduce<MonthPlan | undefined>((best, m) => (!best || m.visitsPerDay > best.visitsPerDay ? m : best), undefined);
 
   return (
-    <section className="card planner" aria-labelledby="plan-title">
+    <section className="card planner" aria-labelledby="plan-title" data-site={site}>
       <h1 id="plan-title">{t("plan.title")}</h1>
+      {picking && (
+        <div className="toolbar">
+          <SiteSelect
+            className="inline"
+            label={t("plan.site")}
+            name="planSite"
+            testId="plan-site"
+            sites={bookable}
+            value={site}
+            onChange={(s) => setChosenSite(s)}
+          />
+        </div>
+      )}
       <p className="lead muted small">{t("plan.lead")}</p>
+      {picking && name && (
+        <h2 data-testid="plan-heading">{t("plan.siteHeading", { site: name })}</h2>
+      )}
       {error && <p className="error" role="alert">{error}</p>}
       {message && <p className="badge ok" data-testid="plan-message">{message}</p>}
-      {draft && (
+      {form && (
         <form className="plan-inputs" onSubmit={(e) => e.preventDefault()} data-testid="plan-inputs">
           {FIELDS.map(([k, label, pct]) => (
             <label key={k}>
               {t(label)}
               {pct && "（%）"}
-              <input type="number" name={k} step="any" value={draft[k]} onChange={(e) => setDraft({ ...draft, [k]: e.target.value })} />
+              <input type="number" name={k} step="any" value={form.fields[k]} onChange={(e) => setField(k, e.target.value)} />
             </label>
           ))}
           <fieldset className="weights">
             <legend>{t("plan.weekdayWeights")}</legend>
-            {(weights ?? []).map((w, i) => (
+            {form.weights.map((w, i) => (
               <label key={i}>
                 {WEEKDAYS[i]}
-                <input type="number" name={`weight${i}`} step="0.05" value={w} onChange={(e) => setWeights((weights ?? []).map((x, k) => (k === i ? e.target.value : x)))} />
+                <input type="number" name={`weight${i}`} step="0.05" value={w} onChange={(e) => setWeight(i, e.target.value)} />
               </label>
             ))}
           </fieldset>
           <div className="actions">
-            <button type="button" data-action="save-assumptions" onClick={() => { const a = parsed(); if (a) void act(async () => { await backend.setPlanAssumptions(a); return t("plan.saved"); }); }}>
+            <button
+              type="button"
+              data-action="save-assumptions"
+              onClick={() => {
+                const a = parsed(form);
+                const at = form.site;
+                if (a) void act(async () => {
+                  await backend.setPlanAssumptions(a, at);
+                  return picking && name ? t("plan.savedAt", { site: name }) : t("plan.saved");
+                });
+              }}
+            >
               {t("plan.save")}
             </button>
-            {(["pdf", "csv"] as const).map((f) => (
+            {exportable && (["pdf", "csv"] as const).map((f) => (
               <button key={f} type="button" className="secondary" data-action={`export-${f}`} onClick={() => void act(async () => t("reports.saved", { path: await backend.savePlan(f) }))}>
                 {f === "pdf" ? t("reports.savePdf") : t("reports.saveCsv")}
               </button>
             ))}
+            {!exportable && sites.view && (
+              <span className="small muted" data-testid="plan-export-note">
+                {t("plan.exportHere", { site: siteName(sites.view, defaultBookingSite(sites.view) ?? "") })}
+              </span>
+            )}
           </div>
         </form>
       )}
