@@ -1078,7 +1078,14 @@ fn realistic_run(seed: u64) -> Vec<RoundReport> {
             26..=29 => {
                 if let Some(r) = pick(store, &mut rng, days, ReservationStatus::Booked) {
                     let (h, m) = [(9, 0), (10, 30), (14, 0)][rng.gen_range(0..3)];
-                    let _ = store.reschedule(r, d(days[rng.gen_range(0..days.len())]), t(h, m));
+                    // Now and then to the other site (the citizen prefers it): the PCs of the
+                    // site it leaves drop it once the hub has it.
+                    let known = store.sites().unwrap_or_default();
+                    let to = rng
+                        .gen_bool(0.4)
+                        .then(|| known[rng.gen_range(0..known.len())].id.clone());
+                    let day = d(days[rng.gen_range(0..days.len())]);
+                    let _ = store.move_booking(r, to, day, t(h, m));
                 }
             }
             30..=35 => {
