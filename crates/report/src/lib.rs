@@ -67,18 +67,38 @@ fn write_report(
 }
 
 /// Saves the capacity plan (saved assumptions) as PDF or CSV in `<data>/reports/`.
-pub fn save_plan(store: &madoguchi_core::Store, format: Format) -> Result<std::path::PathBuf> {
-    let p = store.capacity_plan(None)?;
+pub fn save_plan(
+    store: &madoguchi_core::Store,
+    format: Format,
+    site: Option<&madoguchi_core::site::SiteId>,
+) -> Result<std::path::PathBuf> {
+    let (p, title) = match site {
+        // Another site's plan: the city's name, then the site's (site names are the city's,
+        // never personal data).
+        Some(site) => {
+            let name = store
+                .sites()?
+                .into_iter()
+                .find(|s| s.id == *site)
+                .map_or_else(|| site.to_string(), |s| s.name);
+            (
+                store.capacity_plan_at(site, None)?,
+                format!("{} {name}", store.meta().site_name),
+            )
+        }
+        None => (store.capacity_plan(None)?, store.meta().site_name.clone()),
+    };
     let day = store.today().format("%Y-%m-%d");
+    let tag = site.map_or(String::new(), |s| format!("_{s}"));
     match format {
         Format::Pdf => write_report(
             store,
-            &format!("体制計画_{day}.pdf"),
-            &plan::pdf(&store.meta().site_name, &p)?,
+            &format!("体制計画{tag}_{day}.pdf"),
+            &plan::pdf(&title, &p)?,
         ),
         Format::Csv => write_report(
             store,
-            &format!("体制計画_{day}.csv"),
+            &format!("体制計画{tag}_{day}.csv"),
             plan::csv(&p).as_bytes(),
         ),
     }

@@ -76,10 +76,14 @@ pub fn set_plan_assumptions(
 
 /// Saves the plan as PDF or CSV into the data folder's reports/; returns where.
 #[tauri::command]
-pub fn save_plan(state: State<'_, AppState>, format: Format) -> CmdResult<String> {
+pub fn save_plan(
+    state: State<'_, AppState>,
+    format: Format,
+    site: Option<madoguchi_core::site::SiteId>,
+) -> CmdResult<String> {
     let store = state.store();
     let store = store.as_ref().ok_or_else(AppError::locked)?;
-    Ok(madoguchi_report::save_plan(store, format)?
+    Ok(madoguchi_report::save_plan(store, format, site.as_ref())?
         .display()
         .to_string())
 }
