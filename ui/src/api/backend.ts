@@ -103,6 +103,12 @@ export interface Backend {
    * its own PC (the outreach laptop) books or moves bookings into it and holds every free place,
    * to work the day offline; any other PC is refused (`not_allowed`). */
   sealSite(id: string, sealed: boolean): Promise<Site>;
+  /** Sets a serving site's own pattern (manager): `weekends`, it also opens on Saturdays and
+   * Sundays with its holiday-session slot plan (national holidays and 12/29–1/3 stay closed);
+   * `procedures`, the procedures it offers (null: every procedure; never empty). A booking or a
+   * move there for a procedure it does not offer is refused (`not_allowed`). A desk or an
+   * unknown site, or an empty list, is refused (`invalid_input`). */
+  setSitePattern(id: string, weekends: boolean, procedures: Procedure[] | null): Promise<Site>;
   /** On an outreach laptop (this PC's site is an outreach session): whether it is ready to leave
    * for the venue (出張準備) — sealed, nothing left to send, every free place of the day held here.
    * Null on any other PC. */
@@ -177,8 +183,9 @@ export interface Backend {
   capacityPlan(whatIf: Assumptions | null, site?: string): Promise<CapacityPlan>;
   /** Saves the assumptions of `site` (none: this PC's); each site keeps its own. */
   setPlanAssumptions(assumptions: Assumptions, site?: string): Promise<void>;
-  /** Saves the plan as PDF or CSV in the data folder's reports/; returns the path. */
-  savePlan(format: "pdf" | "csv"): Promise<string>;
+  /** Saves the plan of `site` (none: this PC's) with its saved assumptions as PDF or CSV in the
+   * data folder's reports/; returns the path. A desk or a closed site has no plan (invalid_input). */
+  savePlan(format: "pdf" | "csv", site?: string): Promise<string>;
 
   // Sync.
   syncStatus(): Promise<SyncView>;

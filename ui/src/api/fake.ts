@@ -147,6 +147,25 @@ function checkSiteName(name: string): string {
   return trimmed;
 }
 
+/** Every procedure, in core's order (a site's list is kept in this order, as core sorts it). */
+const PROCEDURE_ORDER: Procedure[] = ["card_issue", "card_reissue", "details_change", "certificate_issue", "certificate_renewal", "application_support"];
+
+/** Saturday or Sunday. */
+function isWeekend(day: string): boolean {
+  const w = new Date(`${day}T00:00:00Z`).getUTCDay();
+  return w === 0 || w === 6;
+}
+
+/** 12/29–1/3, closed everywhere in core's calendar. */
+function isYearEnd(day: string): boolean {
+  const md = day.slice(5);
+  return md >= "12-29" || md <= "01-03";
+}
+
+/** Minutes since midnight of "HH:MM" or "HH:MM:SS", and back to "HH:MM:00". */
+const minuteOf = (time: string) => Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5));
+const timeOf = (minute: number) => `${String(Math.floor(minute / 60)).padStart(2, "0")}:${String(minute % 60).padStart(2, "0")}:00`;
+
 /** A counter or an outreach venue, open: a desk books for others and serves nobody. */
 function isBookableSite(site: Site): boolean {
   return site.active && site.kind !== "desk";
@@ -226,7 +245,7 @@ export class FakeBackend implements Backend {
 
   // Sites: the city's 拠点 and the one this PC works for. Every site has the same plan here (a
   // new site starts with a copy of the first's in core); places and boards are per site.
-  siteList: Site[] = [{ id: "main", name: "本庁舎", kind: "counter", position: 1, active: true, day: null, sealed: false }];
+  siteList: Site[] = [{ id: "main", name: "本庁舎", kind: "counter", position: 1, active: true, day: null, sealed: false, weekends: false, procedures: null }];
   here = "main";
   /** The site of each reservation (by id); one booked before sites were set up is `main`'s. */
   reservationSites = new Map<string, string>();
@@ -253,7 +272,7 @@ export class FakeBackend implements Backend {
     if (on !== null && !/^\d{4}-\d{2}-\d{2}$/.test(on)) fail("invalid_input", "a day is YYYY-MM-DD");
     if (this.siteList.some((x) => x.id === id)) fail("invalid_input", `site ${id} already exists`);
     const position = Math.max(0, ...this.siteList.map((x) => x.position)) + 1;
-    const site: Site = { id, name: checked, kind, position, active: true, day: on, sealed: false };
+    const site: Site = { id, name: checked, kind, position, active: true, day: on, sealed: false, weekends: false, procedures: null };
     this.siteList.push(site);
     return structuredClone(site);
   }
@@ -289,6 +308,24 @@ export class FakeBackend implements Backend {
       ready: site.sealed && pending === 0 && escrowPlaces >= freePlaces,
     };
   }
+  /** As core's `set_site_pattern`: a serving site only (a desk or an unknown site: `invalid_input`),
+   * at least one procedure when a list is given; the list is kept in core's order, each once. */
+  async setSitePattern(id: string, weekends: boolean, procedures: Procedure[] | null) {
+    this.manager();
+    const site = this.siteList.find((x) => x.id === id);
+    if (!site) fail("invalid_input", `no site ${id}`);
+    if (site.kind === "desk") fail("invalid_input", `site ${id} serves nobody: it has no slot plan`);
+    if (procedures !== null && procedures.length === 0) fail("invalid_input", "a site offers at least one procedure");
+    if (procedures?.some((p) => !PROCEDURE_ORDER.includes(p))) fail("invalid_input", "not a procedure");
+    site.weekends = weekends;
+    site.procedures = procedures === null ? null : PROCEDURE_ORDER.filter((p) => procedures.includes(p));
+    return structuredClone(site);
+  }
+  /** As core's `check_site_offers`: a booking at `site` for a procedure it does not offer is refused. */
+  private checkOffers(site: Site, procedures: Procedure[]) {
+    const missing = site.procedures && procedures.find((p) => !site.procedures!.includes(p));
+    if (missing) fail("not_allowed", `site ${site.id} does not offer ${missing}`);
+  }
   async changeSite(id: string, name: string, active: boolean) {
     this.manager();
     const checked = checkSiteName(name);
@@ -317,8 +354,11 @@ export class FakeBackend implements Backend {
     return { code, sites: [...sorted] };
   }
 
+  /** The fake's calendar opens every day; with this set, Saturdays and Sundays close (`weekend`)
+   * except at a site that opens on weekends, as in core. */
+  closedOnWeekends = false;
   async dayBoard(day: string, site?: string): Promise<DayBoard> {
-    const { id: at, day: only } = this.knownSite(site ?? this.here);
+    const { id: at, day: only, weekends } = this.knownSite(site ?? this.here);
     // An outreach site opens on its own day only (core: `site_day_status_in`).
     if (only !== null && only !== day) {
       return { day, status: { kind: "closed", reason: { kind: "not_its_day" } }, bands: [], slots: [], reservations: this.on(day, at) };
@@ -326,6 +366,13 @@ export class FakeBackend implements Backend {
     const closure = this.settings.closures.find((c) => c.day === day)?.closure ?? null;
     if (closure && closure.from === null && closure.until === null) {
       return { day, status: { kind: "closed", reason: { kind: "closure", closure } }, bands: [], slots: [], reservations: this.on(day, at) };
+    }
+    // A site that opens on weekends (core: `weekend_site_day`): a Saturday or Sunday opens with
+    // the holiday-session plan, except at the year end.
+    if (only === null && isWeekend(day) && (weekends || this.closedOnWeekends)) {
+      if (!weekends) return { day, status: { kind: "closed", reason: { kind: "weekend" } }, bands: [], slots: [], reservations: this.on(day, at) };
+      if (isYearEnd(day)) return { day, status: { kind: "closed", reason: { kind: "year_end" } }, bands: [], slots: [], reservations: this.on(day, at) };
+      return this.holidaySessionBoard(day, at, closure);
     }
     const slots = Array.from({ length: 12 }, (_, i) => {
       const starts = `${String(9 + Math.floor(i / 4)).padStart(2, "0")}:${String((i % 4) * 15).padStart(2, "0")}:00`;
@@ -341,6 +388,33 @@ export class FakeBackend implements Backend {
       reservations: this.on(day, at),
     };
   }
+  /** `day` at `site` with the holiday-session plan: its bands and their slots. */
+  private holidaySessionBoard(day: string, at: string, closure: Closure | null): DayBoard {
+    const { slotMinutes, bands } = this.settings.holidaySession;
+    const capacity = (b: { capacity: number }) => this.capacityOverrides.get(day) ?? b.capacity;
+    const slots = bands.flatMap((b) => {
+      const out = [];
+      for (let m = minuteOf(b.starts); m + slotMinutes <= minuteOf(b.ends); m += slotMinutes) {
+        const starts = timeOf(m);
+        const taken = this.on(day, at).filter((r) => r.starts === starts && holdsPlace(r.status)).length;
+        out.push({ starts, capacity: capacity(b), taken });
+      }
+      return out;
+    });
+    return {
+      day,
+      status: {
+        kind: "open",
+        opens: bands.length ? timeOf(minuteOf(bands[0].starts)) : "09:00:00",
+        closes: bands.length ? timeOf(minuteOf(bands[bands.length - 1].ends)) : "09:00:00",
+        session: "holiday_session",
+        closure,
+      },
+      bands: bands.map((b) => ({ starts: timeOf(minuteOf(b.starts)), ends: timeOf(minuteOf(b.ends)), capacity: capacity(b) })),
+      slots,
+      reservations: this.on(day, at),
+    };
+  }
   /** The reservations of `day`, at `site` or (none given) at every site. */
   private on(day: string, site?: string) {
     return this.reservations.filter((r) => r.day === day && (site === undefined || this.siteOf(r) === site));
@@ -351,6 +425,7 @@ export class FakeBackend implements Backend {
     const site = this.knownSite(request.site ?? this.here);
     if (!isBookableSite(site)) fail("invalid_input", `site ${site.id} takes no bookings`);
     this.checkNotSealed(site);
+    this.checkOffers(site, request.people.flatMap((p) => p.procedures));
     const board = await this.dayBoard(request.day, site.id);
     if (board.status.kind === "closed") fail("day_closed", "closed");
     const slot = board.slots.find((s) => hhmm(s.starts) === hhmm(request.starts));
@@ -406,6 +481,7 @@ export class FakeBackend implements Backend {
       if (r.status !== "booked") fail("not_allowed", `a reservation that is ${r.status} stays at its site`);
       if (!target || !target.active) fail("invalid_input", `no open site ${to}`);
       if (!isBookableSite(target)) fail("invalid_input", `site ${to} books for others and serves nobody`);
+      this.checkOffers(target, r.people.flatMap((p) => p.procedures));
     }
     const board = await this.dayBoard(day, to);
     if (moves && board.status.kind === "closed") fail("day_closed", "closed");
@@ -919,8 +995,11 @@ export class FakeBackend implements Backend {
     this.manager();
     this.siteAssumptions.set(this.planSite(site).id, a);
   }
-  async savePlan(format: "pdf" | "csv") {
-    return `/tmp/madoguchi-test/reports/体制計画.${format}`;
+  /** As core's `save_plan`: this PC's plan, or with `site` that site's (a desk, a closed or an
+   * unknown site has none: `invalid_input`), its code in the file name. */
+  async savePlan(format: "pdf" | "csv", site?: string) {
+    if (site !== undefined) this.planSite(site);
+    return `/tmp/madoguchi-test/reports/体制計画${site === undefined ? "" : `_${site}`}.${format}`;
   }
 
   // Sync: a seat enrolled with a hub that is reachable unless `hubDown`.

@@ -1,6 +1,7 @@
 // The Tauri backend's `reschedule` sends the arguments the command takes: `site` null when not
 // given (the booking stays at its site), the site's code when it moves. The planner's commands
-// likewise: `site` null for this PC's site's plan, the site's code for another's.
+// likewise: `site` null for this PC's site's plan, the site's code for another's (saving it as
+// PDF/CSV too). A site's pattern: its weekends, and its procedures (null: every one).
 import { invoke } from "@tauri-apps/api/core";
 import { tauriBackend } from "./tauri";
 
@@ -22,10 +23,24 @@ test("the planner sends site as null without one, and the site's code with one",
   await tauriBackend.capacityPlan(a, "ekimae");
   await tauriBackend.setPlanAssumptions(a);
   await tauriBackend.setPlanAssumptions(a, "ekimae");
+  await tauriBackend.savePlan("pdf");
+  await tauriBackend.savePlan("csv", "ekimae");
   expect(vi.mocked(invoke).mock.calls).toEqual([
     ["capacity_plan", { whatIf: null, site: null }],
     ["capacity_plan", { whatIf: a, site: "ekimae" }],
     ["set_plan_assumptions", { assumptions: a, site: null }],
     ["set_plan_assumptions", { assumptions: a, site: "ekimae" }],
+    ["save_plan", { format: "pdf", site: null }],
+    ["save_plan", { format: "csv", site: "ekimae" }],
+  ]);
+});
+
+test("a site's pattern sends its weekends and its procedures, null for every procedure", async () => {
+  vi.mocked(invoke).mockClear();
+  await tauriBackend.setSitePattern("ekimae", true, ["certificate_renewal"]);
+  await tauriBackend.setSitePattern("main", false, null);
+  expect(vi.mocked(invoke).mock.calls).toEqual([
+    ["set_site_pattern", { id: "ekimae", weekends: true, procedures: ["certificate_renewal"] }],
+    ["set_site_pattern", { id: "main", weekends: false, procedures: null }],
   ]);
 });

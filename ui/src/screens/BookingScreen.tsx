@@ -2,6 +2,8 @@
 // confirmation that reads back the reservation number. Keyboard: Tab through, Enter books.
 // A city with more than one bookable site (拠点) picks the site first: the board and the booking
 // are that site's. A call-center PC's own site is a desk, so it starts on the first bookable one.
+// A site that takes only some procedures offers only those: the others are greyed out with a
+// note (one already checked can still be unchecked), and a booking with one is stopped here.
 import { type FormEvent, useEffect, useState } from "react";
 import { SiteSelect } from "../components/SiteSelect";
 import { addDays, type Backend, errorCode, today } from "../api/backend";
@@ -53,6 +55,11 @@ export function BookingScreen({ backend }: { backend: Backend }) {
   const [intake, setIntake] = useState<PhoneIntake[]>([]);
   const [scripts, setScripts] = useState<(IntakeScript | undefined)[]>([]);
   const intakeOf = (i: number): PhoneIntake => intake[i] ?? { position: i, facts: {}, marks: {} };
+  // The site the visit is booked at (a walk-in: this PC's) and the procedures it takes (null: every one).
+  const bookingAt = sites.view?.sites.find((x) => x.id === (channel === "walk_in" ? sites.view?.here : (site ?? sites.view?.here)));
+  const offered = bookingAt?.procedures ?? null;
+  const offers = (procedure: Procedure) => offered === null || offered.includes(procedure);
+  const notOffered = PROCEDURES.filter((p) => !offers(p));
 
   useEffect(() => {
     setSlot(null);
@@ -82,6 +89,11 @@ export function BookingScreen({ backend }: { backend: Backend }) {
     e.preventDefault();
     if (people.some((p) => !p.nameKanji.trim() || !p.nameKana.trim() || p.procedures.length === 0)) {
       setError(t("book.required"));
+      return;
+    }
+    const refused = PROCEDURES.filter((proc) => !offers(proc) && people.some((p) => p.procedures.includes(proc)));
+    if (refused.length > 0) {
+      setError(t("book.notOfferedChosen", { procedures: refused.map((p) => tCode("procedure", p)).join("・") }));
       return;
     }
     if (!slot && channel !== "walk_in") {
@@ -194,13 +206,29 @@ export function BookingScreen({ backend }: { backend: Backend }) {
             </label>
           </div>
           <div className="checks" role="group" aria-label={t("book.procedures")}>
-            {PROCEDURES.map((proc) => (
-              <label key={proc} className="check">
-                <input type="checkbox" name={`${proc}${i}`} checked={p.procedures.includes(proc)} onChange={() => toggle(i, proc)} />
-                {tCode("procedure", proc)}
-              </label>
-            ))}
+            {PROCEDURES.map((proc) => {
+              const off = !offers(proc);
+              const checked = p.procedures.includes(proc);
+              return (
+                <label key={proc} className={off ? "check not-offered" : "check"}>
+                  <input
+                    type="checkbox"
+                    name={`${proc}${i}`}
+                    checked={checked}
+                    disabled={off && !checked}
+                    aria-describedby={off ? `not-offered-${i}` : undefined}
+                    onChange={() => toggle(i, proc)}
+                  />
+                  {tCode("procedure", proc)}
+                </label>
+              );
+            })}
           </div>
+          {notOffered.length > 0 && (
+            <p className="small muted" id={`not-offered-${i}`} data-testid="not-offered">
+              {t("book.notOffered", { procedures: notOffered.map((proc) => tCode("procedure", proc)).join("・") })}
+            </p>
+          )}
           {channel !== "walk_in" && (
             <IntakePanel
               backend={backend}

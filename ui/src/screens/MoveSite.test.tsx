@@ -16,7 +16,7 @@ import { BoardScreen } from "./BoardScreen";
 const DAY = addDays(today(), 1);
 
 function site(id: string, name: string, kind: Site["kind"], position: number, active = true, day: string | null = null): Site {
-  return { id, name, kind, position, active, day, sealed: false };
+  return { id, name, kind, position, active, day, sealed: false, weekends: false, procedures: null };
 }
 
 /** A city with 本庁舎 and 駅前 (and whatever else), this PC at 本庁舎. */

@@ -17,9 +17,9 @@ import { SYNCED_EVENT } from "./useLoaded";
 
 const DAY = addDays(today(), 1);
 
-const counter = (id: string, name: string, position: number): Site => ({ id, name, kind: "counter", position, active: true, day: null, sealed: false });
+const counter = (id: string, name: string, position: number): Site => ({ id, name, kind: "counter", position, active: true, day: null, sealed: false, weekends: false, procedures: null });
 const outreach = (id: string, name: string, position: number, day: string, sealed = false): Site => ({
-  id, name, kind: "outreach", position, active: true, day, sealed,
+  id, name, kind: "outreach", position, active: true, day, sealed, weekends: false, procedures: null,
 });
 
 /** 本庁舎 and the outreach session 出張 関西学院 on `DAY`, this PC at `here`. */

@@ -2,7 +2,8 @@
 // the chart at once; saving keeps the assumptions. Per site (拠点): with two serving sites the
 // planner picks the site, shows that site's plan and saves that site's assumptions only; a
 // one-site city shows no picker; a desk (the call center) or a closed site is never offered, and
-// the fake refuses a plan for a desk or an unknown site as core does.
+// the fake refuses a plan for a desk or an unknown site as core does. The PDF and CSV save the
+// plan of the site shown, another site's too.
 import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { App } from "../App";
@@ -34,7 +35,7 @@ test("a what-if take-up changes the staff and the chart, and is saved on request
 });
 
 function site(id: string, name: string, kind: Site["kind"], position: number, active = true): Site {
-  return { id, name, kind, position, active, day: null, sealed: false };
+  return { id, name, kind, position, active, day: null, sealed: false, weekends: false, procedures: null };
 }
 
 /** A city of `sites`, this PC at `here`, signed in as a manager. */
@@ -58,6 +59,7 @@ test("with two serving sites the planner plans 駅前 on its own, and saving the
   fake.siteCapacity.set("ekimae", 4);
   fake.siteAssumptions.set("ekimae", { ...fake.assumptions, takeUpCard: 0.2, takeUpCertificate: 0.1 });
   const asked = vi.spyOn(fake, "capacityPlan");
+  const saved = vi.spyOn(fake, "savePlan");
   render(<PlannerScreen backend={fake} />);
 
   // The picker, labelled 拠点, at the top: the serving sites only, starting on this PC's.
@@ -93,9 +95,11 @@ test("with two serving sites the planner plans 駅前 on its own, and saving the
   expect(fake.assumptionsAt("ekimae").takeUpCertificate).toBe(0.3);
   expect(fake.siteAssumptions.has("main")).toBe(false);
   expect(fake.assumptionsAt("main").takeUpCertificate).toBe(0.45);
-  // 駅前's plan is not this PC's: its PDF/CSV would be 本庁舎's, so they are not offered here.
-  expect(screen.queryByRole("button", { name: /PDF/ })).toBeNull();
-  expect(screen.getByTestId("plan-export-note")).toHaveTextContent("本庁舎");
+  // 駅前's plan saves as PDF and CSV too: 駅前's, not this PC's.
+  expect(screen.queryByTestId("plan-export-note")).toBeNull();
+  await userEvent.click(screen.getByRole("button", { name: /PDF/ }));
+  expect(await screen.findByTestId("plan-message")).toHaveTextContent("体制計画_ekimae.pdf");
+  expect(saved).toHaveBeenLastCalledWith("pdf", "ekimae");
 
   // Back at 本庁舎: its own plan and assumptions, untouched.
   await userEvent.selectOptions(picker, "本庁舎");
@@ -103,7 +107,10 @@ test("with two serving sites the planner plans 駅前 on its own, and saving the
   await waitFor(() => expect(screen.getByLabelText(/電子証明書の来庁率/)).toHaveValue(45));
   await waitFor(async () => expect(await cell(PLACES)).toBe("24"));
   expect(screen.queryByTestId("plan-message")).toBeNull();
-  expect(screen.getByRole("button", { name: /PDF/ })).toBeInTheDocument();
+  await userEvent.click(screen.getByRole("button", { name: /CSV/ }));
+  expect(await screen.findByTestId("plan-message")).toHaveTextContent("体制計画_main.csv");
+  expect(saved).toHaveBeenLastCalledWith("csv", "main");
+  expect(saved).toHaveBeenCalledTimes(2);
 });
 
 test("a one-site city shows no site picker and plans this PC's site", async () => {
@@ -118,6 +125,11 @@ test("a one-site city shows no site picker and plans this PC's site", async () =
   await userEvent.click(screen.getByRole("button", { name: "前提を保存" }));
   expect(await screen.findByTestId("plan-message")).toHaveTextContent(/^前提を保存しました。$/);
   expect(fake.siteAssumptions.has("main")).toBe(true);
+  // Its PDF is this PC's plan: no site is sent.
+  const saved = vi.spyOn(fake, "savePlan");
+  await userEvent.click(screen.getByRole("button", { name: /PDF/ }));
+  expect(await screen.findByTestId("plan-message")).toHaveTextContent("体制計画.pdf");
+  expect(saved).toHaveBeenCalledWith("pdf", undefined);
 });
 
 test("a desk is never offered: a call-center PC plans the counters, and the fake refuses a desk's plan", async () => {
@@ -143,6 +155,7 @@ test("a desk is never offered: a call-center PC plans the counters, and the fake
   for (const at of ["call", "old", "nowhere"]) {
     await expect(fake.capacityPlan(null, at)).rejects.toMatchObject({ code: "invalid_input" });
     await expect(fake.setPlanAssumptions(fake.assumptions, at)).rejects.toMatchObject({ code: "invalid_input" });
+    await expect(fake.savePlan("pdf", at)).rejects.toMatchObject({ code: "invalid_input" });
   }
   expect(fake.siteAssumptions.size).toBe(0);
 });

@@ -5,7 +5,8 @@
 // Each site (拠点) has its own plan: its slot plan, the days it opens, its visits and its own
 // saved assumptions (take-up is the share of the city's expiries that come to that site). A city
 // with more than one serving site picks the site at the top, as the board does (this PC's, or
-// for a call-center PC the first counter); a desk serves nobody and has no plan.
+// for a call-center PC the first counter); a desk serves nobody and has no plan. The PDF and CSV
+// save the plan of the site shown (with its saved assumptions).
 import { useEffect, useRef, useState } from "react";
 import { type Backend, errorCode } from "../api/backend";
 import { SiteSelect } from "../components/SiteSelect";
@@ -13,7 +14,7 @@ import type { Assumptions } from "../bindings/Assumptions";
 import type { CapacityPlan } from "../bindings/CapacityPlan";
 import type { MonthPlan } from "../bindings/MonthPlan";
 import { errorText, t, type TextKey } from "../i18n";
-import { defaultBookingSite, siteName } from "../sites";
+import { siteName } from "../sites";
 import { useSitePicker } from "./useSites";
 import "./reports.css";
 
@@ -127,8 +128,6 @@ export function PlannerScreen({ backend }: { backend: Backend }) {
 
   const setField = (k: string, v: string) => form && setDraft({ ...form, fields: { ...form.fields, [k]: v } });
   const setWeight = (i: number, v: string) => form && setDraft({ ...form, weights: form.weights.map((x, k) => (k === i ? v : x)) });
-  /** The PDF and CSV are of this PC's plan: offered on that site's plan only. */
-  const exportable = !site || !sites.view || site === defaultBookingSite(sites.view);
 
   async function act(action: () => Promise<string>) {
     try {
@@ -199,16 +198,12 @@ export function PlannerScreen({ backend }: { backend: Backend }) {
             >
               {t("plan.save")}
             </button>
-            {exportable && (["pdf", "csv"] as const).map((f) => (
-              <button key={f} type="button" className="secondary" data-action={`export-${f}`} onClick={() => void act(async () => t("reports.saved", { path: await backend.savePlan(f) }))}>
+            {/* The PDF and CSV are of the site shown (its saved assumptions). */}
+            {(["pdf", "csv"] as const).map((f) => (
+              <button key={f} type="button" className="secondary" data-action={`export-${f}`} onClick={() => void act(async () => t("reports.saved", { path: await backend.savePlan(f, site) }))}>
                 {f === "pdf" ? t("reports.savePdf") : t("reports.saveCsv")}
               </button>
             ))}
-            {!exportable && sites.view && (
-              <span className="small muted" data-testid="plan-export-note">
-                {t("plan.exportHere", { site: siteName(sites.view, defaultBookingSite(sites.view) ?? "") })}
-              </span>
-            )}
           </div>
         </form>
       )}

@@ -506,9 +506,20 @@ function ReasonsSection({ version, ctx, backend }: SectionProps & { version: num
 // 2d. The city's sites (拠点): a code that never changes, a name, a kind; closed (休止) and
 // reopened, never removed (their records stay). Core refuses closing the only open counter.
 // An outreach site (出張) has its one day (開設日) and can be sealed (封鎖) for it: then only the
-// outreach laptop books that day, holding every free place to work offline.
+// outreach laptop books that day, holding every free place to work offline. A serving site
+// (counter or outreach, never a desk) has its own pattern: 土日も開く (Saturdays and Sundays with
+// the holiday-session plan) and the procedures it takes (all of them checked: every procedure).
 
 const SITE_KINDS: SiteKind[] = ["counter", "desk", "outreach"];
+/** Every procedure, in the order core keeps a site's list. */
+const SITE_PROCEDURES: Procedure[] = [
+  "card_issue",
+  "card_reissue",
+  "details_change",
+  "certificate_issue",
+  "certificate_renewal",
+  "application_support",
+];
 
 /** Why a typed site name cannot be used, or null. */
 function siteNameProblem(name: string): string | null {
@@ -549,6 +560,11 @@ function SitesSection({ view, ctx, backend }: SectionProps & { view: SitesView }
           <SiteRow key={site.id} site={site} here={site.id === view.here} ctx={ctx} backend={backend} />
         ))}
       </ul>
+      {view.sites.some((x) => x.kind !== "desk") && (
+        <p className="small muted hint" id="site-pattern-hint">
+          {t("site.settings.patternHint")}
+        </p>
+      )}
       <form className="fields site-add" data-testid="site-add" onSubmit={(e) => void add(e)}>
         <label>
           {t("site.settings.code")}
@@ -700,7 +716,84 @@ function SiteRow({ site, here, ctx, backend }: SectionProps & { site: Site; here
           </p>
         </>
       )}
+      {site.kind !== "desk" && <SitePattern site={site} ctx={ctx} backend={backend} />}
     </li>
+  );
+}
+
+/** A serving site's own pattern: 土日も開く, and the procedures it takes (all checked: every
+ * procedure, saved as none listed), saved with the row's own 保存. */
+function SitePattern({ site, ctx, backend }: SectionProps & { site: Site }) {
+  const stored = { weekends: site.weekends, procedures: site.procedures ?? SITE_PROCEDURES };
+  const [draft, setDraft] = useDraft(stored);
+  const changed = draft.weekends !== stored.weekends || SITE_PROCEDURES.some((p) => draft.procedures.includes(p) !== stored.procedures.includes(p));
+  const outreachNote = `site-pattern-outreach-${site.id}`;
+  function toggle(procedure: Procedure) {
+    const on = draft.procedures.includes(procedure);
+    // Kept in the fixed order, whatever order they were checked in.
+    setDraft({ ...draft, procedures: SITE_PROCEDURES.filter((p) => (p === procedure ? !on : draft.procedures.includes(p))) });
+  }
+  function save(e: FormEvent) {
+    e.preventDefault();
+    if (draft.procedures.length === 0) return ctx.invalid("sites", t("site.settings.proceduresNone"));
+    const every = SITE_PROCEDURES.every((p) => draft.procedures.includes(p));
+    const procedures = every ? null : draft.procedures;
+    void ctx.run(
+      "sites",
+      async () => {
+        await backend.setSitePattern(site.id, draft.weekends, procedures);
+      },
+      {
+        okText: () =>
+          t("site.settings.patternSaved", {
+            name: site.name,
+            days: t(draft.weekends ? "site.settings.weekendsOn" : "site.settings.weekendsOff"),
+            procedures: procedures === null ? t("site.settings.proceduresAll") : procedures.map((p) => tCode("procedure", p)).join("・"),
+          }),
+      },
+    );
+  }
+  return (
+    <form className="site-pattern" data-testid="site-pattern" aria-label={t("site.settings.patternOf", { name: site.name })} onSubmit={save}>
+      <label className="check">
+        <input
+          type="checkbox"
+          name={`siteWeekends-${site.id}`}
+          aria-describedby={site.kind === "outreach" ? `site-pattern-hint ${outreachNote}` : "site-pattern-hint"}
+          checked={draft.weekends}
+          onChange={(e) => setDraft({ ...draft, weekends: e.target.checked })}
+        />
+        {t("site.settings.weekends")}
+      </label>
+      <fieldset>
+        <legend>{t("site.settings.procedures")}</legend>
+        {SITE_PROCEDURES.map((procedure) => (
+          <label key={procedure} className="check">
+            <input
+              type="checkbox"
+              name={`siteProcedure-${site.id}-${procedure}`}
+              checked={draft.procedures.includes(procedure)}
+              onChange={() => toggle(procedure)}
+            />
+            {tCode("procedure", procedure)}
+          </label>
+        ))}
+      </fieldset>
+      <button
+        type="submit"
+        className="small"
+        data-action="save-site-pattern"
+        aria-label={t("site.settings.patternSaveOf", { name: site.name })}
+        disabled={ctx.busy || !changed}
+      >
+        {t("settings.save")}
+      </button>
+      {site.kind === "outreach" && (
+        <p className="small muted site-note" id={outreachNote}>
+          {t("site.settings.outreachDays")}
+        </p>
+      )}
+    </form>
   );
 }
 

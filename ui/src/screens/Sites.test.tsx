@@ -19,7 +19,7 @@ import { SyncScreen } from "./SyncScreen";
 const DAY = addDays(today(), 1);
 
 function site(id: string, name: string, kind: Site["kind"], position: number, active = true): Site {
-  return { id, name, kind, position, active, day: null, sealed: false };
+  return { id, name, kind, position, active, day: null, sealed: false, weekends: false, procedures: null };
 }
 
 /** A city with 本庁舎 and 駅前 (and whatever else), this PC at `here`. */

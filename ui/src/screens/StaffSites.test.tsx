@@ -10,7 +10,7 @@ import errors from "../locales/ja/errors.json";
 import { StaffScreen } from "./StaffScreen";
 
 function site(id: string, name: string, position: number, active = true): Site {
-  return { id, name, kind: "counter", position, active, day: null, sealed: false };
+  return { id, name, kind: "counter", position, active, day: null, sealed: false, weekends: false, procedures: null };
 }
 
 /** A city with 本庁舎 and 駅前 (and a closed 分室), this PC at `here`, the manager signed in. */
