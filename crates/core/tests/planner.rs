@@ -11,6 +11,15 @@ use madoguchi_core::{
 mod common;
 use common::{d, store_at};
 
+/// December 2026 of a plan.
+fn december(p: &madoguchi_core::store::CapacityPlan) -> madoguchi_core::planner::MonthPlan {
+    p.months
+        .iter()
+        .find(|m| m.month == "2026-12")
+        .unwrap()
+        .clone()
+}
+
 #[test]
 fn the_shipped_forecast_is_planned_month_by_month() {
     let (_tmp, s) = store_at(d("2026-11-23").and_hms_opt(9, 0, 0).unwrap());
@@ -52,15 +61,8 @@ fn what_if_changes_nothing_and_only_managers_save() {
     };
     let before = s.capacity_plan(None).unwrap();
     let what_if = s.capacity_plan(Some(higher.clone())).unwrap();
-    let dec = |p: &madoguchi_core::store::CapacityPlan| {
-        p.months
-            .iter()
-            .find(|m| m.month == "2026-12")
-            .unwrap()
-            .clone()
-    };
-    assert!(dec(&what_if).visits_per_day > dec(&before).visits_per_day);
-    assert!(dec(&what_if).staff.total() > dec(&before).staff.total());
+    assert!(december(&what_if).visits_per_day > december(&before).visits_per_day);
+    assert!(december(&what_if).staff.total() > december(&before).staff.total());
     assert_eq!(
         s.plan_assumptions().unwrap(),
         Assumptions::default(),
@@ -123,22 +125,15 @@ fn each_site_is_planned_with_its_own_places_and_assumptions() {
         site: ekimae.clone(),
     }))
     .unwrap();
-    let dec = |p: &madoguchi_core::store::CapacityPlan| {
-        p.months
-            .iter()
-            .find(|m| m.month == "2026-12")
-            .unwrap()
-            .clone()
-    };
     let city_hall = s.capacity_plan(None).unwrap();
     let station = s.capacity_plan_at(&ekimae, None).unwrap();
     assert!(
-        dec(&station).places_offered < dec(&city_hall).places_offered,
+        december(&station).places_offered < december(&city_hall).places_offered,
         "{} vs {}",
-        dec(&station).places_offered,
-        dec(&city_hall).places_offered
+        december(&station).places_offered,
+        december(&city_hall).places_offered
     );
-    assert_eq!(dec(&station).open_days, dec(&city_hall).open_days);
+    assert_eq!(december(&station).open_days, december(&city_hall).open_days);
     // Each site keeps its own assumptions: the share of the city's expiries that comes there.
     let at_station = Assumptions {
         take_up_card: 0.2,
@@ -150,7 +145,7 @@ fn each_site_is_planned_with_its_own_places_and_assumptions() {
     assert_eq!(s.plan_assumptions_at(&ekimae).unwrap(), at_station);
     assert_eq!(s.plan_assumptions().unwrap(), Assumptions::default());
     let station = s.capacity_plan_at(&ekimae, None).unwrap();
-    assert!(dec(&station).visits_per_day < dec(&city_hall).visits_per_day);
+    assert!(december(&station).visits_per_day < december(&city_hall).visits_per_day);
     // A desk serves nobody: it has no plan.
     let desk: SiteId = "callcenter".parse().unwrap();
     s.add_site(desk.clone(), "コールセンター", SiteKind::Desk)

@@ -20,15 +20,9 @@ import { errorText, t, tCode } from "../i18n";
 import { MAX_LENGTH } from "../limits";
 import { siteName } from "../sites";
 import { useSitePicker } from "./useSites";
+import { PROCEDURES } from "../procedures";
 
-const PROCEDURES: Procedure[] = [
-  "card_issue",
-  "card_reissue",
-  "details_change",
-  "certificate_issue",
-  "certificate_renewal",
-  "application_support",
-];
+
 const APPLICANT_TYPES: ApplicantType[] = ["self", "legal_representative", "proxy"];
 
 const emptyPerson = (): BookPersonRequest => ({

@@ -6,6 +6,7 @@
 // longer fit come back from the backend and are listed where the change was made, and every
 // booking still waiting for a call is listed at the top (planSettings().needsFollowUp).
 import { type FormEvent, type ReactNode, useCallback, useEffect, useRef, useState } from "react";
+import { PROCEDURES } from "../procedures";
 import { type Backend, errorCode, hhmm, today } from "../api/backend";
 import type { Band } from "../bindings/Band";
 import type { BookingRules } from "../bindings/BookingRules";
@@ -511,15 +512,7 @@ function ReasonsSection({ version, ctx, backend }: SectionProps & { version: num
 // the holiday-session plan) and the procedures it takes (all of them checked: every procedure).
 
 const SITE_KINDS: SiteKind[] = ["counter", "desk", "outreach"];
-/** Every procedure, in the order core keeps a site's list. */
-const SITE_PROCEDURES: Procedure[] = [
-  "card_issue",
-  "card_reissue",
-  "details_change",
-  "certificate_issue",
-  "certificate_renewal",
-  "application_support",
-];
+const SITE_PROCEDURES = PROCEDURES;
 
 /** Why a typed site name cannot be used, or null. */
 function siteNameProblem(name: string): string | null {

@@ -601,16 +601,8 @@ impl Store {
              WHERE id IN (SELECT applicant_id FROM reservation_people WHERE reservation_id = ?1)",
             params![id, site.as_str()],
         )?;
-        for table in [
-            "reservation_people",
-            "search_keys",
-            "checklists",
-            "checklist_marks",
-            "checklist_outcomes",
-            "visits",
-            "visit_events",
-            "closure_affected",
-        ] {
+        // Every other table of a citizen's business that hangs off a reservation.
+        for table in self.reservation_children() {
             self.conn()
                 .prepare_cached(&format!(
                     "UPDATE {table} SET site_id = ?2 WHERE reservation_id = ?1"

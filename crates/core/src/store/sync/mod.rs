@@ -279,6 +279,22 @@ fn error_code(e: &Error) -> String {
 }
 
 impl Store {
+    /// The site tables whose rows hang off a reservation (a `reservation_id` column): what
+    /// moves with a booking to another site.
+    pub(crate) fn reservation_children(&self) -> Vec<&'static str> {
+        let columns = self.sync.columns.borrow();
+        SITE_TABLES
+            .iter()
+            .copied()
+            .filter(|t| {
+                *t != "reservations"
+                    && columns
+                        .get(t)
+                        .is_some_and(|cols| cols.iter().any(|c| c == "reservation_id"))
+            })
+            .collect()
+    }
+
     /// The last sequence in this seat's outbox (0 when it has made no change), told to the hub
     /// at enrolment.
     pub fn outbox_last_seq(&self) -> Result<u64> {
