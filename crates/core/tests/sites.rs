@@ -315,3 +315,41 @@ fn the_station_opens_on_weekends_and_the_branch_offers_only_some_procedures() {
         None
     );
 }
+
+/// A revisit points at its first visit, and a PC of one site holds its own site's bookings
+/// only: the two stay at one site (a revisit elsewhere, or moving either away, is refused).
+#[test]
+fn a_revisit_and_its_first_visit_stay_at_one_site() {
+    let (_tmp, s) = store();
+    s.add_site(ekimae(), "駅前", SiteKind::Counter).unwrap();
+    let first = s
+        .book(
+            d(DAY),
+            t(10, 0),
+            Channel::Phone,
+            vec![person(1, &[Procedure::CardIssue])],
+            "",
+        )
+        .unwrap();
+    let again = |site: &SiteId| {
+        s.book_at_site(
+            site,
+            d("2026-12-03"),
+            t(10, 0),
+            Channel::Phone,
+            vec![person(2, &[Procedure::CardIssue])],
+            "",
+            Vec::new(),
+            Some(first.number),
+        )
+    };
+    assert!(matches!(again(&ekimae()), Err(Error::NotAllowed(_))));
+    let revisit = again(&SiteId::main()).unwrap();
+    for number in [first.number, revisit.number] {
+        assert!(matches!(
+            s.move_booking(number, Some(ekimae()), d("2026-12-04"), t(11, 0)),
+            Err(Error::NotAllowed(_))
+        ));
+    }
+    assert!(s.site_problems().unwrap().is_empty());
+}

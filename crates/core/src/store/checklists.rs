@@ -382,6 +382,13 @@ impl Store {
             )?;
         }
         if let Some(first) = book.revisit_of {
+            // A PC of one site holds its site's bookings only: a revisit pointing at a
+            // booking of another site could not be kept there.
+            if self.site_of_reservation(first)? != book.site {
+                return Err(Error::NotAllowed(
+                    "a revisit is booked at the site of the first visit".into(),
+                ));
+            }
             let first = self.reservation(first)?;
             self.conn().execute(
                 "UPDATE reservations SET revisit_of = ?2 WHERE id = ?1",

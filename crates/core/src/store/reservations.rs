@@ -934,6 +934,18 @@ impl Store {
                 )));
             }
             self.check_bookable_site(to)?;
+            // A revisit and its first visit stay at one site (a PC of one site holds both).
+            let chained: bool = self.conn().query_row(
+                "SELECT EXISTS (SELECT 1 FROM reservations WHERE id = ?1 AND revisit_of IS NOT NULL)
+                     OR EXISTS (SELECT 1 FROM reservations WHERE revisit_of = ?1)",
+                [current.id.to_string()],
+                |r| r.get(0),
+            )?;
+            if chained {
+                return Err(Error::NotAllowed(
+                    "a revisit and its first visit stay at their site".into(),
+                ));
+            }
             self.check_site_offers(to, current.people.iter().flat_map(|p| p.procedures.iter()))?;
         }
         if !matches!(

@@ -579,6 +579,7 @@ impl Store {
         let checks = [
             ("applicants", "SELECT count(*) FROM applicants a JOIN reservation_people p ON p.applicant_id = a.id WHERE a.site_id <> p.site_id"),
             ("complaint_steps", "SELECT count(*) FROM complaint_steps s JOIN inquiries i ON i.id = s.inquiry_id WHERE s.site_id <> i.site_id"),
+            ("reservations", "SELECT count(*) FROM reservations r JOIN reservations f ON f.id = r.revisit_of WHERE r.site_id <> f.site_id"),
         ];
         for (table, sql) in checks {
             let n = count(sql)?;
