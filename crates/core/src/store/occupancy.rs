@@ -197,14 +197,19 @@ impl Store {
     /// What the counter does on `day` by the city's calendar, kept warm, in a look already
     /// brought up to date.
     pub(super) fn day_status_in(&self, look: Look, day: NaiveDate) -> Result<DayStatus> {
+        self.with_calendar(look, |c| c.day(day))
+    }
+
+    /// `f` of the city's calendar, kept warm in a look already brought up to date.
+    fn with_calendar<T>(&self, look: Look, f: impl FnOnce(&BusinessCalendar) -> T) -> Result<T> {
         if !look.warm {
-            return Ok(self.calendar()?.day(day));
+            return Ok(f(&self.calendar()?));
         }
         let mut calendar = self.warm.calendar.borrow_mut();
         if calendar.is_none() {
             *calendar = Some(self.calendar()?);
         }
-        Ok(calendar.as_ref().expect("just read").day(day))
+        Ok(f(calendar.as_ref().expect("just read")))
     }
 
     /// What `site` does on `day`: the city's calendar (with weekends for a site that opens
@@ -217,9 +222,9 @@ impl Store {
     ) -> Result<DayStatus> {
         let days = self.site_days_in(look, site)?;
         match days.outreach.map(|(day, _)| day) {
-            None if days.weekends => Ok(self.calendar()?.weekend_site_day(day)),
+            None if days.weekends => self.with_calendar(look, |c| c.weekend_site_day(day)),
             None => self.day_status_in(look, day),
-            Some(only) if only == day => Ok(self.calendar()?.outreach_day(day)),
+            Some(only) if only == day => self.with_calendar(look, |c| c.outreach_day(day)),
             Some(_) => Ok(DayStatus::Closed {
                 reason: crate::calendar::ClosedReason::NotItsDay,
             }),
