@@ -2032,3 +2032,56 @@ fn a_booking_moved_to_the_station_leaves_the_city_halls_pcs_and_reaches_the_stat
         Err(madoguchi_core::Error::NotAllowed(_))
     ));
 }
+
+/// A PC of one site may change its own site's bookings only: a 駅前 PC (compromised, say) that
+/// pushes a move of 本庁舎's booking to 駅前 would otherwise receive that person's data. The
+/// hub refuses it as a conflict, and the booking and its people stay where they were.
+#[test]
+fn a_pc_of_one_site_cannot_pull_another_sites_booking_to_itself() {
+    use madoguchi_core::mutation::ReservationMutation;
+    let mut net = Net::new(1);
+    let ekimae = add_ekimae(net.seats[0].s());
+    net.heal();
+    net.add_seat(false);
+    net.hub()
+        .hub_set_seat_site(net.seats[1].id, &ekimae)
+        .unwrap();
+    net.heal();
+    let number = book(net.seats[0].s(), DAY, 10, 0, 41).unwrap().number;
+    net.heal();
+    // The station's PC makes a change of its own, then its push is rewritten into a move of
+    // 本庁舎's booking to the station.
+    let seat = &mut net.seats[1];
+    seat.store = Some(seat.store.take().unwrap().act_as_site("tests"));
+    book_phone_at(net.seats[1].s(), &ekimae, 9, 0, 42).unwrap();
+    let mut batch = net.seats[1].s().pending_envelopes(10).unwrap();
+    batch[0].mutation = Mutation::Reservation(ReservationMutation::Reschedule {
+        number,
+        day: d(DAY),
+        starts: t(10, 0),
+        site: Some(ekimae.clone()),
+    });
+    let results = net.hub().hub_push(net.seats[1].id, &batch).unwrap();
+    assert!(
+        matches!(results[0].outcome, PushOutcome::Conflict { .. }),
+        "{results:?}"
+    );
+    let hub = net.hub();
+    assert_eq!(
+        hub.reservation(number).unwrap().number,
+        number,
+        "still at the hub"
+    );
+    assert!(
+        hub.day_board_at(&madoguchi_core::site::SiteId::main(), d(DAY))
+            .unwrap()
+            .reservations
+            .iter()
+            .any(|r| r.number == number),
+        "still 本庁舎's"
+    );
+    let conflicts = hub.conflicts(false).unwrap();
+    assert!(conflicts
+        .iter()
+        .any(|c| c.record.reason == "origin_refused"));
+}

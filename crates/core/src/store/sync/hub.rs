@@ -988,6 +988,25 @@ impl Store {
                 )));
             }
         }
+        // A PC that holds one site's rows changes that site's bookings only: it does not hold
+        // another site's, and a change to one (a move to its own site above all) would bring
+        // that booking's people to it. A new booking for another site is fine (it leaves).
+        if let Some(holds) = self.hub_subscription(seat)? {
+            let existing = match &env.mutation {
+                Mutation::Reservation(ReservationMutation::Book(_)) => None,
+                m => m
+                    .subject()
+                    .parse::<crate::reservation_number::ReservationNumber>()
+                    .ok(),
+            };
+            if let Some(site) = existing.and_then(|n| self.site_of_reservation(n).ok()) {
+                if site != holds {
+                    return Err(Error::OriginRefused(format!(
+                        "a change to a booking of site {site} from a PC of site {holds}"
+                    )));
+                }
+            }
+        }
         let permission = env.mutation.permission();
         if let Some(tool) = env.origin.staff.strip_prefix("site:") {
             if !self.hub_roster_has_manager()? {
