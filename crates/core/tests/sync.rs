@@ -2085,3 +2085,32 @@ fn a_pc_of_one_site_cannot_pull_another_sites_booking_to_itself() {
         .iter()
         .any(|c| c.record.reason == "origin_refused"));
 }
+
+/// One booking per person across sites: a PC of one site sees its own site's bookings only, so
+/// the hub (which holds them all) checks the rule across sites, and a second booking of the
+/// same person elsewhere becomes a conflict.
+#[test]
+fn one_booking_per_person_holds_across_sites_at_the_hub() {
+    let mut net = Net::new(1);
+    let ekimae = add_ekimae(net.seats[0].s());
+    net.heal();
+    net.add_seat(false);
+    net.hub()
+        .hub_set_seat_site(net.seats[1].id, &ekimae)
+        .unwrap();
+    net.heal();
+    let seat = &mut net.seats[1];
+    seat.store = Some(seat.store.take().unwrap().act_as_site("tests"));
+    book(net.seats[0].s(), DAY, 10, 0, 51).unwrap();
+    net.heal();
+    // The same person calls the station, whose PC cannot see 本庁舎's booking.
+    book_phone_at(net.seats[1].s(), &ekimae, 11, 0, 51).unwrap();
+    // Another person is booked at the station as usual.
+    book_phone_at(net.seats[1].s(), &ekimae, 11, 30, 52).unwrap();
+    net.heal();
+    assert!(net.problems().is_empty(), "{:?}", net.problems());
+    let conflicts = net.hub().conflicts(false).unwrap();
+    assert_eq!(conflicts.len(), 1, "{conflicts:?}");
+    assert_eq!(conflicts[0].record.kind, "book");
+    assert_eq!(net.hub().reservations_on(d(DAY)).unwrap().len(), 2);
+}

@@ -390,6 +390,27 @@ impl Store {
         Ok(())
     }
 
+    /// At the hub, which holds every site's bookings: the one-booking-per-person rule across
+    /// sites. A PC of one site checked it against its own site's bookings only (it holds no
+    /// other), so a person booked at 本庁舎 and then at the station is caught here and becomes
+    /// a conflict for a person to resolve.
+    fn check_one_booking_across_sites(&self, book: &Book) -> Result<()> {
+        if !self.booking_rules()?.one_booking_per_person {
+            return Ok(());
+        }
+        let today = self.now().date();
+        for person in &book.people {
+            if let Some(number) = self.active_booking_of(&person.applicant, today, None)? {
+                if self.site_of_reservation(number)? != book.site {
+                    return Err(Error::AlreadyBooked {
+                        number: number.to_string(),
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
     fn active_booking_of(
         &self,
         applicant: &crate::store::NewApplicant,
@@ -793,6 +814,9 @@ impl Store {
             &book.site,
             book.people.iter().flat_map(|p| p.procedures.iter()),
         )?;
+        if self.hub_executing() {
+            self.check_one_booking_across_sites(book)?;
+        }
         if book.people.is_empty() {
             return Err(Error::Invalid(
                 "a reservation needs at least one person".into(),
