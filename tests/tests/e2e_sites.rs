@@ -3,7 +3,8 @@
 //! center in 設定 → 拠点. Then a 駅前 PC and a call-center PC are set up as the operator manual
 //! says (6-13: `madoguchi hub code --site …`, `madoguchi enrol`), unlocked and signed in. The call
 //! center books for 駅前 in its booking screen's site picker; the 駅前 window shows it on its
-//! board within 2 s, and shows none of 本庁舎's bookings. Screenshots in `test-output/e2e_sites/`.
+//! board within 2 s, and shows none of 本庁舎's bookings; then 駅前 moves it to 本庁舎 (拠点を変更)
+//! and it leaves 駅前's board. Screenshots in `test-output/e2e_sites/`.
 use std::{
     collections::BTreeSet,
     time::{Duration, Instant},
@@ -124,6 +125,33 @@ async fn a_call_center_books_for_the_station_and_the_station_board_shows_it_in_t
     ekimae
         .board_shows(&iso, &BTreeSet::from([number.clone()]))
         .await?;
+
+    // The citizen prefers the city hall after all: 駅前 moves the booking there (拠点を変更).
+    // It leaves 駅前's board (and, once the hub has it, 駅前's PC).
+    ekimae
+        .click(&format!("{row} [data-action=move-site]"))
+        .await?;
+    ekimae
+        .find("[data-testid=move-site] select[name=moveSite]")
+        .await?
+        .select_by_value("main")
+        .await?;
+    ekimae
+        .wait_until(
+            "[data-testid=move-site] select[name=moveTime]",
+            "本庁舎's free times",
+            |t| !t.trim().is_empty(),
+        )
+        .await?;
+    ekimae
+        .screenshot("04-ekimae-moves-it-to-the-city-hall")
+        .await?;
+    ekimae
+        .click("[data-testid=move-site] button[type=submit]")
+        .await?;
+    ekimae.wait_for_text("body", "へ移しました").await?;
+    ekimae.board_shows(&iso, &BTreeSet::new()).await?;
+    ekimae.screenshot("05-ekimae-board-without-it").await?;
     let took = Instant::now();
     ekimae.close().await?;
     call.close().await?;
