@@ -1961,9 +1961,10 @@ fn an_outreach_laptop_works_its_sealed_day_offline_and_converges_on_return() {
     office.seal_site(out, false).unwrap();
 }
 
-#[test]
-fn a_booking_moved_to_the_station_leaves_the_city_halls_pcs_and_reaches_the_stations() {
-    use madoguchi_core::site::{SiteId, SiteKind};
+/// A city of two sites: seat 0 is 本庁舎's (acting as the site), seat 1 was added later,
+/// unlocked with nobody signed in, and moved to 駅前 by the manager at the hub; after its first
+/// syncs it acts as a person signed in there would (the test acts as the site).
+fn city_hall_and_station() -> (Net, madoguchi_core::site::SiteId) {
     let mut net = Net::new(1);
     let ekimae = add_ekimae(net.seats[0].s());
     net.heal();
@@ -1972,9 +1973,15 @@ fn a_booking_moved_to_the_station_leaves_the_city_halls_pcs_and_reaches_the_stat
         .hub_set_seat_site(net.seats[1].id, &ekimae)
         .unwrap();
     net.heal();
-    // The station's PC as a person signed in there sees it (the test acts as the site).
     let seat = &mut net.seats[1];
     seat.store = Some(seat.store.take().unwrap().act_as_site("tests"));
+    (net, ekimae)
+}
+
+#[test]
+fn a_booking_moved_to_the_station_leaves_the_city_halls_pcs_and_reaches_the_stations() {
+    use madoguchi_core::site::{SiteId, SiteKind};
+    let (net, ekimae) = city_hall_and_station();
     let gone = |r: madoguchi_core::Result<madoguchi_core::store::ReservationSummary>| {
         matches!(r, Err(madoguchi_core::Error::NotFound(_)))
     };
@@ -2039,20 +2046,11 @@ fn a_booking_moved_to_the_station_leaves_the_city_halls_pcs_and_reaches_the_stat
 #[test]
 fn a_pc_of_one_site_cannot_pull_another_sites_booking_to_itself() {
     use madoguchi_core::mutation::ReservationMutation;
-    let mut net = Net::new(1);
-    let ekimae = add_ekimae(net.seats[0].s());
-    net.heal();
-    net.add_seat(false);
-    net.hub()
-        .hub_set_seat_site(net.seats[1].id, &ekimae)
-        .unwrap();
-    net.heal();
+    let (net, ekimae) = city_hall_and_station();
     let number = book(net.seats[0].s(), DAY, 10, 0, 41).unwrap().number;
     net.heal();
     // The station's PC makes a change of its own, then its push is rewritten into a move of
     // 本庁舎's booking to the station.
-    let seat = &mut net.seats[1];
-    seat.store = Some(seat.store.take().unwrap().act_as_site("tests"));
     book_phone_at(net.seats[1].s(), &ekimae, 9, 0, 42).unwrap();
     let mut batch = net.seats[1].s().pending_envelopes(10).unwrap();
     batch[0].mutation = Mutation::Reservation(ReservationMutation::Reschedule {
@@ -2091,16 +2089,7 @@ fn a_pc_of_one_site_cannot_pull_another_sites_booking_to_itself() {
 /// same person elsewhere becomes a conflict.
 #[test]
 fn one_booking_per_person_holds_across_sites_at_the_hub() {
-    let mut net = Net::new(1);
-    let ekimae = add_ekimae(net.seats[0].s());
-    net.heal();
-    net.add_seat(false);
-    net.hub()
-        .hub_set_seat_site(net.seats[1].id, &ekimae)
-        .unwrap();
-    net.heal();
-    let seat = &mut net.seats[1];
-    seat.store = Some(seat.store.take().unwrap().act_as_site("tests"));
+    let (net, ekimae) = city_hall_and_station();
     book(net.seats[0].s(), DAY, 10, 0, 51).unwrap();
     net.heal();
     // The same person calls the station, whose PC cannot see 本庁舎's booking.
