@@ -228,6 +228,10 @@ pub struct Book {
     /// The site the citizen comes to (`main` in entries from before sites).
     #[serde(default, skip_serializing_if = "SiteId::is_main")]
     pub site: SiteId,
+    /// The desk (call center) that made it and holds it until it is served, when a desk's PC
+    /// booked it (docs/sync-protocol.md, "Sites").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub desk: Option<SiteId>,
 }
 
 /// What one person answered to the phone intake script.
@@ -273,6 +277,7 @@ impl Book {
             intake: Vec::new(),
             revisit_of: None,
             site: SiteId::main(),
+            desk: None,
         }
     }
 }

@@ -35,6 +35,69 @@ impl SiteId {
     }
 }
 
+/// Which rows of the site tables a PC holds (beside the city's rows, which every PC holds):
+/// the rule partitioned replication serves by (docs/sync-protocol.md, "Sites").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Holding {
+    /// Every row: the hub, and every PC of a city with one site.
+    All,
+    /// One site's rows: a PC of a counter or outreach site in a city of several.
+    Site(SiteId),
+    /// A desk's (the call center's) rows: its own inquiries and conflicts (`site_id` = the
+    /// desk), and the bookings it made for any site until they are served (`desk_id` = the
+    /// desk).
+    Desk(SiteId),
+}
+
+impl Holding {
+    /// Whether a row of a site table, of `site` and made by desk `desk`, is held.
+    pub fn holds_row(&self, site: &str, desk: Option<&str>) -> bool {
+        match self {
+            Holding::All => true,
+            Holding::Site(s) => s.as_str() == site,
+            Holding::Desk(d) => d.as_str() == site || desk == Some(d.as_str()),
+        }
+    }
+
+    /// Whether every row of `site` is held (its room is then counted from its bookings;
+    /// otherwise from the hub's `site_load`).
+    pub fn holds_site(&self, site: &SiteId) -> bool {
+        match self {
+            Holding::All => true,
+            Holding::Site(s) => s == site,
+            Holding::Desk(_) => false,
+        }
+    }
+
+    /// Whether the rows of the digest part `part` (`site` or `site/desk`, the text after the
+    /// `@` of a digest key) are held.
+    pub fn holds_part(&self, part: &str) -> bool {
+        let (site, desk) = match part.split_once('/') {
+            Some((s, d)) => (s, Some(d)),
+            None => (part, None),
+        };
+        self.holds_row(site, desk)
+    }
+
+    /// The SQL condition (on columns `site_id` and `desk_id`) selecting the held rows of a site
+    /// table, with `?N` bound to the site or desk code, or `None` for every row.
+    pub fn sql(&self, n: usize) -> Option<String> {
+        match self {
+            Holding::All => None,
+            Holding::Site(_) => Some(format!("site_id = ?{n}")),
+            Holding::Desk(_) => Some(format!("(site_id = ?{n} OR desk_id = ?{n})")),
+        }
+    }
+
+    /// The code bound to [`Holding::sql`]'s parameter.
+    pub fn code(&self) -> Option<&SiteId> {
+        match self {
+            Holding::All => None,
+            Holding::Site(s) | Holding::Desk(s) => Some(s),
+        }
+    }
+}
+
 impl Default for SiteId {
     fn default() -> SiteId {
         SiteId::main()

@@ -164,6 +164,7 @@ impl Store {
         }
         let mut book = Book::new(self.fresh_number()?, day, starts, channel, people, notes);
         book.site = site.clone();
+        book.desk = self.booking_desk()?;
         book.intake = intake;
         book.revisit_of = revisit_of;
         match self.execute(Mutation::Reservation(ReservationMutation::Book(book)))? {

@@ -93,6 +93,7 @@ pub(crate) fn install(conn: &Connection) -> Result<()> {
                  ON CONFLICT (site_id, day, starts, slots) DO UPDATE SET n = n + 1;
          END;"
     ))?;
+    install_site_load(conn)?;
     for table in PLAN_TABLES {
         for op in ["INSERT", "UPDATE", "DELETE"] {
             conn.execute_batch(&format!(
@@ -101,6 +102,53 @@ pub(crate) fn install(conn: &Connection) -> Result<()> {
             ))?;
         }
     }
+    Ok(())
+}
+
+/// Creates the triggers keeping `site_load` (migration 0025): the places held per site, day,
+/// start and length, counted while a mutation is executed (this PC's own, with undo records
+/// taken, or the hub's of a pushed one, with effects recorded) and at no other write. The hub
+/// holds every booking, so its counts are exact; they reach every PC as effects of the same
+/// entry, and a seat's own counts are rewound before them like any row it wrote. Applying the
+/// hub's effects, rewinding and loading a snapshot write the rows as they come: a booking
+/// leaving a PC (moved away, served from the call center) is not a place given back.
+fn install_site_load(conn: &Connection) -> Result<()> {
+    let executing = "(EXISTS (SELECT 1 FROM temp.sync_capture)
+                      OR EXISTS (SELECT 1 FROM temp.sync_effects_on))";
+    let add = |alias: &str| {
+        format!(
+            "INSERT INTO site_load (site_id, day, starts, slots, n)
+                 SELECT {alias}.site_id, {alias}.day, {alias}.starts, {alias}.slots, 1
+                 WHERE {alias}.status IN {HOLDS_PLACE}
+                 ON CONFLICT (site_id, day, starts, slots) DO UPDATE SET n = n + 1"
+        )
+    };
+    let remove = |alias: &str| {
+        format!(
+            "UPDATE site_load SET n = n - 1
+                 WHERE {alias}.status IN {HOLDS_PLACE} AND site_id = {alias}.site_id
+                   AND day = {alias}.day AND starts = {alias}.starts AND slots = {alias}.slots"
+        )
+    };
+    let moved = "OLD.site_id IS NOT NEW.site_id OR OLD.day IS NOT NEW.day
+                 OR OLD.starts IS NOT NEW.starts OR OLD.slots IS NOT NEW.slots
+                 OR (OLD.status IN {HOLDS}) <> (NEW.status IN {HOLDS})"
+        .replace("{HOLDS}", HOLDS_PLACE);
+    conn.execute_batch(&format!(
+        "CREATE TEMP TRIGGER IF NOT EXISTS site_load_i AFTER INSERT ON main.reservations
+             WHEN {executing}
+         BEGIN {}; END;
+         CREATE TEMP TRIGGER IF NOT EXISTS site_load_d AFTER DELETE ON main.reservations
+             WHEN {executing}
+         BEGIN {}; END;
+         CREATE TEMP TRIGGER IF NOT EXISTS site_load_u AFTER UPDATE ON main.reservations
+             WHEN {executing} AND ({moved})
+         BEGIN {}; {}; END;",
+        add("NEW"),
+        remove("OLD"),
+        remove("OLD"),
+        add("NEW"),
+    ))?;
     Ok(())
 }
 
@@ -362,7 +410,12 @@ impl Store {
         day: NaiveDate,
     ) -> Result<Vec<(NaiveTime, u32, u32)>> {
         let d = day.format(DATE).to_string();
-        let sql = if look.warm {
+        let sql = if !self.holding()?.holds_site(site) {
+            // Not this PC's bookings (the call center; a counter moving one away): the hub's
+            // counts, with this PC's own changes not synced yet on top.
+            "SELECT starts, slots, n FROM main.site_load WHERE site_id = ?2 AND day = ?1 AND n > 0"
+                .to_owned()
+        } else if look.warm {
             "SELECT starts, slots, n FROM temp.occupancy WHERE site_id = ?2 AND day = ?1 AND n > 0"
                 .to_owned()
         } else {

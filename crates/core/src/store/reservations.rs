@@ -883,6 +883,9 @@ impl Store {
             }
         }
         self.apply_intake(book)?;
+        if let Some(desk) = &book.desk {
+            self.set_family_parts(&book.id.to_string(), &book.site, Some(desk))?;
+        }
         if let (ReservationStatus::CheckedIn, Some(at)) = (status, book.arrived_at) {
             self.open_cases(book.number, at)?;
         }
@@ -912,6 +915,7 @@ impl Store {
             "UPDATE reservations SET status = ?2, updated_at = ?3 WHERE number = ?1",
             params![number.as_i64(), to.code(), self.stamp()],
         )?;
+        self.release_from_desk(&self.reservation(number)?.id.to_string())?;
         self.reservation_changed(number)
     }
 
@@ -935,6 +939,7 @@ impl Store {
             "UPDATE reservations SET status = 'checked_in', checked_in_at = ?2, late = ?3, updated_at = ?4 WHERE number = ?1",
             params![number.as_i64(), at.format(DATETIME).to_string(), late, self.stamp()],
         )?;
+        self.release_from_desk(&current.id.to_string())?;
         self.open_cases(number, at)?;
         self.reservation_changed(number)
     }
@@ -1016,7 +1021,10 @@ impl Store {
             ],
         )?;
         if moves {
-            self.move_family_to_site(&current.id.to_string(), to)?;
+            // A desk that made the booking keeps holding it until it is served.
+            let id = current.id.to_string();
+            let desk = self.desk_of_reservation(&id)?;
+            self.set_family_parts(&id, to, desk.as_ref())?;
         }
         if current.status == ReservationStatus::Queued {
             // Seated: their case starts from when they arrived.

@@ -6,7 +6,9 @@ use crate::{
     mutation::Mutation,
     people::Role,
     reservation_number::ReservationNumber,
-    site::{check_name, OutreachReadiness, Site, SiteId, SiteKind, SiteMutation, StaffSites},
+    site::{
+        check_name, Holding, OutreachReadiness, Site, SiteId, SiteKind, SiteMutation, StaffSites,
+    },
     Error, Result,
 };
 
@@ -396,24 +398,26 @@ impl Store {
         }
     }
 
-    /// The site whose rows alone (beside the city's) a PC of `site` holds, when the city has
-    /// several sites and `site` is not a desk (a call center books for every site and holds
-    /// them all); `None`: every row. The hub serves each seat by this rule
-    /// (docs/sync-protocol.md, "Sites").
-    pub(crate) fn site_holding(&self, site: &SiteId) -> Result<Option<SiteId>> {
+    /// Which rows a PC of `site` holds: every row when the city has one site; in a city of
+    /// several, its site's, or for a desk (the call center) the bookings it made until they
+    /// are served. The hub serves each seat by this rule (docs/sync-protocol.md, "Sites").
+    pub(crate) fn site_holding(&self, site: &SiteId) -> Result<Holding> {
         let (sites, desk): (i64, bool) = self
             .conn()
             .prepare_cached(
                 "SELECT count(*), coalesce(max(id = ?1 AND kind = 'desk'), 0) FROM sites",
             )?
             .query_row([site.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok((sites > 1 && !desk).then(|| site.clone()))
+        Ok(match (sites > 1, desk) {
+            (false, _) => Holding::All,
+            (true, false) => Holding::Site(site.clone()),
+            (true, true) => Holding::Desk(site.clone()),
+        })
     }
 
-    /// The site whose rows alone this PC holds (a seat of one site in a city of several), or
-    /// `None` when it holds every site's (the hub, a desk's PC, a city of one site, a PC not
-    /// enrolled yet). Its reports then are its site's.
-    pub fn holds_only(&self) -> Result<Option<SiteId>> {
+    /// Which rows this PC holds ([`Store::site_holding`] of the site the hub assigned it);
+    /// every row on the hub and on a PC not enrolled yet.
+    pub fn holding(&self) -> Result<Holding> {
         let enrolled: Option<String> = self
             .conn()
             .query_row("SELECT site_id FROM sync_link WHERE id = 1", [], |r| {
@@ -423,8 +427,15 @@ impl Store {
             .flatten();
         match enrolled {
             Some(site) => self.site_holding(&site.parse()?),
-            None => Ok(None),
+            None => Ok(Holding::All),
         }
+    }
+
+    /// The site whose work alone this PC's reports show: a seat of one site in a city of
+    /// several (its site's), a desk's PC (its own calls: the bookings it made are the sites'),
+    /// or `None` for the whole city (the hub, a city of one site, a PC not enrolled yet).
+    pub fn holds_only(&self) -> Result<Option<SiteId>> {
+        Ok(self.holding()?.code().cloned())
     }
 
     /// Whose plans and board this PC shows by default: its own site, or for a PC of a desk
@@ -568,7 +579,7 @@ impl Store {
         }
         for (table, key) in FAMILY {
             let n = count(&format!(
-                "SELECT count(*) FROM {table} c JOIN reservations r ON r.id = c.{key} WHERE c.site_id <> r.site_id"
+                "SELECT count(*) FROM {table} c JOIN reservations r ON r.id = c.{key} WHERE c.site_id <> r.site_id OR c.desk_id IS NOT r.desk_id"
             ))?;
             if n > 0 {
                 problems.push(format!(
@@ -577,7 +588,7 @@ impl Store {
             }
         }
         let checks = [
-            ("applicants", "SELECT count(*) FROM applicants a JOIN reservation_people p ON p.applicant_id = a.id WHERE a.site_id <> p.site_id"),
+            ("applicants", "SELECT count(*) FROM applicants a JOIN reservation_people p ON p.applicant_id = a.id WHERE a.site_id <> p.site_id OR a.desk_id IS NOT p.desk_id"),
             ("complaint_steps", "SELECT count(*) FROM complaint_steps s JOIN inquiries i ON i.id = s.inquiry_id WHERE s.site_id <> i.site_id"),
             ("reservations", "SELECT count(*) FROM reservations r JOIN reservations f ON f.id = r.revisit_of WHERE r.site_id <> f.site_id"),
         ];
@@ -592,29 +603,69 @@ impl Store {
         Ok(problems)
     }
 
-    /// Moves the rows of reservation `id` (the booking, its people and their applicants, its
-    /// search keys, checklist, visits and closure notes) to `site`, keeping every child's site
-    /// its parent's. On a PC of one site, the rows then belong to another: sync takes them off
-    /// it (docs/sync-protocol.md, "Sites").
-    pub(crate) fn move_family_to_site(&self, id: &str, site: &SiteId) -> Result<()> {
+    /// Puts the rows of reservation `id` (the booking, its people and their applicants, its
+    /// search keys, checklist, visits and closure notes) in one part: `site`, and `desk` while
+    /// a desk holds it (a call-center booking not served yet). Every child's part stays its
+    /// parent's. A PC that no longer holds the part has the rows taken off it by sync
+    /// (docs/sync-protocol.md, "Sites").
+    pub(crate) fn set_family_parts(
+        &self,
+        id: &str,
+        site: &SiteId,
+        desk: Option<&SiteId>,
+    ) -> Result<()> {
+        let desk = desk.map(SiteId::as_str);
         self.conn().execute(
-            "UPDATE applicants SET site_id = ?2
+            "UPDATE applicants SET site_id = ?2, desk_id = ?3
              WHERE id IN (SELECT applicant_id FROM reservation_people WHERE reservation_id = ?1)",
-            params![id, site.as_str()],
+            params![id, site.as_str(), desk],
         )?;
         // Every other table of a citizen's business that hangs off a reservation.
         for table in self.reservation_children() {
             self.conn()
                 .prepare_cached(&format!(
-                    "UPDATE {table} SET site_id = ?2 WHERE reservation_id = ?1"
+                    "UPDATE {table} SET site_id = ?2, desk_id = ?3 WHERE reservation_id = ?1"
                 ))?
-                .execute(params![id, site.as_str()])?;
+                .execute(params![id, site.as_str(), desk])?;
         }
         self.conn().execute(
-            "UPDATE reservations SET site_id = ?2 WHERE id = ?1",
-            params![id, site.as_str()],
+            "UPDATE reservations SET site_id = ?2, desk_id = ?3 WHERE id = ?1",
+            params![id, site.as_str(), desk],
         )?;
         Ok(())
+    }
+
+    /// The desk holding reservation `id` until it is served, if any.
+    pub(crate) fn desk_of_reservation(&self, id: &str) -> Result<Option<SiteId>> {
+        let desk: Option<String> = self.conn().query_row(
+            "SELECT desk_id FROM reservations WHERE id = ?1",
+            [id],
+            |r| r.get(0),
+        )?;
+        desk.map(|d| d.parse()).transpose()
+    }
+
+    /// A booking served, cancelled or missed leaves the desk that made it: its rows go back to
+    /// its site's part alone (the call center's PCs then drop them).
+    pub(crate) fn release_from_desk(&self, id: &str) -> Result<()> {
+        if self.desk_of_reservation(id)?.is_some() {
+            let site: String = self.conn().query_row(
+                "SELECT site_id FROM reservations WHERE id = ?1",
+                [id],
+                |r| r.get(0),
+            )?;
+            self.set_family_parts(id, &site.parse()?, None)?;
+        }
+        Ok(())
+    }
+
+    /// The desk a booking made on this PC is held by: its own site when that is a desk (the
+    /// call center) in a city of several sites.
+    pub(crate) fn booking_desk(&self) -> Result<Option<SiteId>> {
+        Ok(match self.holding()? {
+            Holding::Desk(d) => Some(d),
+            _ => None,
+        })
     }
 
     /// Refuses a booking for a site that does not exist, is closed for good, or serves nobody

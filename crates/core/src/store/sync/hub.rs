@@ -21,7 +21,7 @@ use super::{
 };
 use crate::{
     people::{Actor, Role},
-    site::SiteId,
+    site::{Holding, SiteId},
     store::{migrate, Store, DATE, TIME},
     sync::{ConflictRecord, Entry, Envelope, Origin, PushOutcome, PushResult, Quota},
     Error, Result,
@@ -187,7 +187,7 @@ impl Store {
                 .into_answer()?,
             Request::Snapshot { from } => {
                 let holds = self.hub_subscription(&seat)?;
-                Answer::Snapshot(self.hub_snapshot_page(from, holds.as_ref())?)
+                Answer::Snapshot(self.hub_snapshot_page(from, &holds)?)
             }
             Request::AuditHead { chain } => Answer::AuditStored {
                 head: if self.hub_seat_owns_chain(seat_id, chain)? {
@@ -239,7 +239,7 @@ impl Store {
             Some("compacted")
         } else if after > 0
             && known.is_some()
-            && known.map(str::to_owned) != self.hub_digest_at(after, head, holds.as_ref())?
+            && known.map(str::to_owned) != self.hub_digest_at(after, head, &holds)?
         {
             // Not the state the seat verified: another history. (Before the first entry there
             // is nothing to compare with: a seat that first synced while the log was empty
@@ -258,10 +258,10 @@ impl Store {
         let page = self.hub_changes_raw(after, PULL_PAGE)?;
         let last = page.last().map_or(after, |(v, _)| *v);
         let entries = match &holds {
-            None => page.into_iter().map(|(_, e)| e).collect(),
-            Some(site) => page
+            Holding::All => page.into_iter().map(|(_, e)| e).collect(),
+            _ => page
                 .iter()
-                .map(|(_, e)| project(e, site, seat_id))
+                .map(|(_, e)| project(e, &holds, seat_id))
                 .collect::<Result<_>>()?,
         };
         Ok(Pulled::Changes {
@@ -269,7 +269,7 @@ impl Store {
             entries,
             head,
             digest: self
-                .hub_digest_at(last, head, holds.as_ref())?
+                .hub_digest_at(last, head, &holds)?
                 .ok_or_else(|| Error::Invalid(format!("no digest at version {last}")))?,
             escrow: self.hub_escrow_for(seat_id, escrow_in_use)?,
         })
@@ -295,14 +295,11 @@ impl Store {
         Ok(id)
     }
 
-    /// The digest of the synced rows at log version `v` (the live one at the head): of every
-    /// part, or with `holds` of the parts a seat of that site holds (the city's and the site's).
-    fn hub_digest_at(&self, v: u64, head: u64, holds: Option<&SiteId>) -> Result<Option<String>> {
+    /// The digest of the synced rows at log version `v` (the live one at the head) of the
+    /// parts `holds` selects: every part, a site's (with the city's), or a desk's.
+    fn hub_digest_at(&self, v: u64, head: u64, holds: &Holding) -> Result<Option<String>> {
         if v == head {
-            return match holds {
-                None => self.sync_digest().map(Some),
-                Some(site) => self.sync_digest_of(site).map(Some),
-            };
+            return self.sync_digest_held(holds).map(Some);
         }
         let logged: Option<(Option<String>, Option<String>)> = self
             .conn()
@@ -315,7 +312,7 @@ impl Store {
         let Some((digest, per_site)) = logged else {
             return Ok(None);
         };
-        Ok(match (holds, per_site) {
+        Ok(match (holds.code(), per_site) {
             // With one site in the city the whole is that site's parts.
             (None, _) | (Some(_), None) => digest,
             (Some(site), Some(per_site)) => {
@@ -324,19 +321,29 @@ impl Store {
         })
     }
 
-    /// The city's sites, in id order.
-    fn hub_site_ids(&self) -> Result<Vec<SiteId>> {
-        self.conn()
-            .prepare_cached("SELECT id FROM sites ORDER BY id")?
-            .query_map([], |r| r.get::<_, String>(0))?
-            .map(|id| id?.parse())
+    /// What a PC of each of the city's sites holds, in site id order (one read).
+    fn hub_site_holdings(&self) -> Result<Vec<Holding>> {
+        let rows: Vec<(String, bool, i64)> = self
+            .conn()
+            .prepare_cached(
+                "SELECT id, kind = 'desk', (SELECT count(*) FROM sites) FROM sites ORDER BY id",
+            )?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        rows.into_iter()
+            .map(|(id, desk, sites)| {
+                let id: SiteId = id.parse()?;
+                Ok(match (sites > 1, desk) {
+                    (false, _) => Holding::Site(id),
+                    (true, false) => Holding::Site(id),
+                    (true, true) => Holding::Desk(id),
+                })
+            })
             .collect()
     }
 
-    /// The parts of the synced rows `seat` holds: `None` for all of them (the city has one
-    /// site, or the seat is a desk's, which books for every site), or the site whose rows it
-    /// holds beside the city's (docs/design/sites.md §7).
-    pub fn hub_subscription(&self, seat: &SeatRecord) -> Result<Option<SiteId>> {
+    /// The rows `seat` holds ([`Store::site_holding`] of its site: docs/design/sites.md §7).
+    pub fn hub_subscription(&self, seat: &SeatRecord) -> Result<Holding> {
         self.site_holding(&seat.site_id)
     }
 
@@ -345,7 +352,7 @@ impl Store {
     fn hub_snapshot_page(
         &self,
         from: Option<SnapshotCursor>,
-        holds: Option<&SiteId>,
+        holds: &Holding,
     ) -> Result<SnapshotPage> {
         let (log_id, _) = self.hub_state()?;
         let version = self.hub_head()?;
@@ -886,7 +893,7 @@ impl Store {
                 mutation: Some(executed),
                 effects: effects?,
             };
-            let (digest, site_digests) = self.digests_now(&self.hub_site_ids()?)?;
+            let (digest, site_digests) = self.digests_now(&self.hub_site_holdings()?)?;
             self.conn().execute(
                 "INSERT INTO hub_log (version, mutation_id, seat_id, seq, entry, digest, site_digests) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 params![version as i64, env.id.to_string(), seat_id.to_string(), env.seq as i64, json(&entry)?, digest, site_digests],
@@ -990,8 +997,23 @@ impl Store {
         }
         // A PC that holds one site's rows changes that site's bookings only: it does not hold
         // another site's, and a change to one (a move to its own site above all) would bring
-        // that booking's people to it. A new booking for another site is fine (it leaves).
-        if let Some(holds) = self.hub_subscription(seat)? {
+        // that booking's people to it. A new booking for another site is fine (it leaves). A
+        // desk's PC changes the bookings it holds (made by its desk, not served yet), and only
+        // it makes a booking its desk holds.
+        let holds = self.hub_subscription(seat)?;
+        if let Mutation::Reservation(ReservationMutation::Book(book)) = &env.mutation {
+            if let Some(desk) = book
+                .desk
+                .as_ref()
+                .filter(|d| holds != Holding::Desk((*d).clone()))
+            {
+                return Err(Error::OriginRefused(format!(
+                    "a booking held by desk {desk} from a PC of site {}",
+                    seat.site_id
+                )));
+            }
+        }
+        if holds != Holding::All {
             let existing = match &env.mutation {
                 Mutation::Reservation(ReservationMutation::Book(_)) => None,
                 m => m
@@ -999,10 +1021,22 @@ impl Store {
                     .parse::<crate::reservation_number::ReservationNumber>()
                     .ok(),
             };
-            if let Some(site) = existing.and_then(|n| self.site_of_reservation(n).ok()) {
-                if site != holds {
+            let parts: Option<(String, Option<String>)> = match existing {
+                Some(n) => self
+                    .conn()
+                    .query_row(
+                        "SELECT site_id, desk_id FROM reservations WHERE number = ?1",
+                        [n.as_i64()],
+                        |r| Ok((r.get(0)?, r.get(1)?)),
+                    )
+                    .optional()?,
+                None => None,
+            };
+            if let Some((site, desk)) = parts {
+                if !holds.holds_row(&site, desk.as_deref()) {
                     return Err(Error::OriginRefused(format!(
-                        "a change to a booking of site {site} from a PC of site {holds}"
+                        "a change to a booking of site {site} from a PC of site {}",
+                        seat.site_id
                     )));
                 }
             }
@@ -1292,18 +1326,21 @@ impl Store {
     }
 }
 
-/// A stored log entry (JSON) as a seat of `site` receives it: a write of another site's row
-/// becomes a deletion of that row (it names the table and rowid only: a seat that holds the
-/// row, because it belonged to its site until this entry moved it, drops it; a seat that does
-/// not deletes nothing), and another seat's mutation is left out (it may name people of
-/// another site; a seat reads only its own entries' mutations, to settle its outbox). The entry
-/// stays, maybe empty, so that versions stay contiguous.
-fn project(stored: &str, site: &SiteId, seat_id: Uuid) -> Result<String> {
+/// A stored log entry (JSON) as a seat holding `holds` receives it: a write of a row it does
+/// not hold becomes a deletion of that row (it names the table and rowid only: a seat that
+/// holds the row, because it was in its part until this entry moved it away or a desk's
+/// booking was served, drops it; a seat that does not deletes nothing), and another seat's
+/// mutation is left out (it may name people of another site; a seat reads only its own
+/// entries' mutations, to settle its outbox). The entry stays, maybe empty, so that versions
+/// stay contiguous.
+fn project(stored: &str, holds: &Holding, seat_id: Uuid) -> Result<String> {
     let mut entry: Entry = from_json(stored)?;
     for e in &mut entry.effects {
         let elsewhere = SITE_TABLES.contains(&e.table.as_str())
             && e.row.as_ref().is_some_and(|row| {
-                row.get("site_id").and_then(|v| v.as_str()) != Some(site.as_str())
+                let site = row.get("site_id").and_then(|v| v.as_str()).unwrap_or("");
+                let desk = row.get("desk_id").and_then(|v| v.as_str());
+                !holds.holds_row(site, desk)
             });
         if elsewhere {
             e.row = None;

@@ -63,6 +63,7 @@ pub const SYNCED_TABLES: &[&str] = &[
     "staff",
     "sites",
     "staff_sites",
+    "site_load",
 ];
 
 /// Synced tables whose rows belong to one site (a citizen's business): each row names its site
@@ -566,24 +567,30 @@ impl Store {
     /// Every synced row, in a canonical order, as text: two stores hold the same data
     /// exactly when their dumps are equal (the convergence tests compare them).
     pub fn synced_dump(&self) -> Result<Vec<String>> {
-        self.synced_dump_of(None)
+        self.synced_dump_of(&crate::site::Holding::All)
     }
 
-    /// As [`Store::synced_dump`], with `site` only the rows a seat of that site holds (the
-    /// city's tables, and the site tables' rows of that site).
-    pub fn synced_dump_of(&self, site: Option<&crate::site::SiteId>) -> Result<Vec<String>> {
+    /// As [`Store::synced_dump`], of the rows `holds` selects only (the city's tables, and the
+    /// site tables' rows of a site or a desk).
+    pub fn synced_dump_of(&self, holds: &crate::site::Holding) -> Result<Vec<String>> {
         let mut out = Vec::new();
         for table in SYNCED_TABLES {
-            let only = match site {
-                Some(s) if SITE_TABLES.contains(table) => format!(" WHERE site_id = '{s}'"),
+            let only = match holds.sql(1) {
+                Some(sql) if SITE_TABLES.contains(table) => format!(" WHERE {sql}"),
                 _ => String::new(),
             };
             let mut stmt = self
                 .conn()
                 .prepare(&format!("SELECT * FROM {table}{only}"))?;
+            let code = holds.code().map(|s| s.as_str().to_owned());
+            let params: Vec<String> = if only.is_empty() {
+                Vec::new()
+            } else {
+                code.into_iter().collect()
+            };
             let n = stmt.column_count();
             let mut rows: Vec<String> = stmt
-                .query_map([], |r| {
+                .query_map(rusqlite::params_from_iter(&params), |r| {
                     let mut cells = Vec::with_capacity(n);
                     for i in 0..n {
                         let v: rusqlite::types::Value = r.get(i)?;
@@ -732,11 +739,8 @@ pub fn convergence_problems(hub: &Store, seats: &[&Store]) -> Result<Vec<String>
         }
         // What the seat should hold: every row, or its site's and the city's.
         let holds = hub.hub_subscription(&hub.hub_seat(seat.meta().store_id)?)?;
-        let expected = hub.synced_dump_of(holds.as_ref())?;
-        let digest = match &holds {
-            None => hub.sync_digest()?,
-            Some(site) => hub.sync_digest_of(site)?,
-        };
+        let expected = hub.synced_dump_of(&holds)?;
+        let digest = hub.sync_digest_held(&holds)?;
         let dump = seat.synced_dump()?;
         if dump != expected {
             let only_seat = dump.iter().filter(|r| !expected.contains(r)).count();

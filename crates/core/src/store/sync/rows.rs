@@ -8,12 +8,13 @@
 //!   (`temp.sync_effects`): the effects every seat applies;
 //! - `digest_*` keep `sync_digest` equal to the XOR of every row's hash, per table and part
 //!   (a city table's rows are one part, keyed by the table's name; a site table's rows are
-//!   one part per site, keyed `table@site`), so the digest always describes what the tables
+//!   one part per site, keyed `table@site`, or `table@site/desk` while a desk holds them), so
+//!   the digest always describes what the tables
 //!   hold, and two stores hold the same rows exactly when (up to a 64-bit hash per table and
 //!   part) their digests agree (quiet, `temp.sync_quiet`, while a snapshot's rows are
-//!   written, which are then hashed in bulk). A seat that holds one site's rows only is
-//!   compared with the hub's digest over the city's parts and that site's
-//!   ([`Store::sync_digest_of`]).
+//!   written, which are then hashed in bulk). A seat that holds one site's rows only (or a
+//!   desk's) is compared with the hub's digest over the city's parts and those it holds
+//!   ([`Store::sync_digest_held`]).
 //!
 //! Rows travel as JSON objects that name their columns, so a record written before a migration
 //! still applies after it (missing columns take their defaults, dropped ones are ignored).
@@ -24,6 +25,7 @@ use sha2::{Digest, Sha256};
 
 use super::{from_json, synced_table, SITE_TABLES, SYNCED_TABLES};
 use crate::{
+    site::Holding,
     store::{connection::row_hash, Store},
     sync::Effect,
     Error, Result,
@@ -57,10 +59,11 @@ fn without_zeros(mut xors: Xors) -> Xors {
 }
 
 /// The SQL expression of the digest key of `alias`'s row of `table`: the table's name, or for
-/// a table whose rows belong to a site, `table@site`.
+/// a table whose rows belong to a site, `table@site`, and `table@site/desk` for a booking a
+/// desk holds until it is served.
 fn digest_key(table: &str, alias: &str) -> String {
     if SITE_TABLES.contains(&table) {
-        format!("'{table}@' || {alias}.site_id")
+        format!("'{table}@' || {alias}.site_id || coalesce('/' || {alias}.desk_id, '')")
     } else {
         format!("'{table}'")
     }
@@ -95,10 +98,11 @@ fn digest_over<'a>(
     crate::text::hex(&h.finalize()[..16])
 }
 
-/// Whether the digest key `key` is in the parts a seat of `site` holds: the city's (a city
-/// table) and its site's.
-fn in_site(key: &str, site: &str) -> bool {
-    key.split_once('@').is_none_or(|(_, s)| s == site)
+/// Whether the digest key `key` is in the parts `holds` selects: the city's (a city table)
+/// always.
+fn held(key: &str, holds: &Holding) -> bool {
+    key.split_once('@')
+        .is_none_or(|(_, part)| holds.holds_part(part))
 }
 
 /// The digest key under which a hash of the synced tables' columns is kept: when a migration
@@ -676,23 +680,21 @@ impl Store {
     /// them (at least one), as effects; whether more follow; and about how many bytes they take
     /// as JSON (so that a page of several tables stays near its bound). Each row is the JSON object
     /// the triggers would record, made from the columns' values directly.
-    /// With `site`, a site table's rows of that site only (what a seat of one site holds).
+    /// Of a site table, the rows `holds` selects only (what a seat of one site or a desk holds).
     pub(super) fn rows_after(
         &self,
         table: usize,
         after_rowid: i64,
         max_bytes: usize,
-        site: Option<&crate::site::SiteId>,
+        holds: &Holding,
     ) -> Result<(Vec<Effect>, bool, usize)> {
         let name = SYNCED_TABLES[table];
         let columns = self.sync.columns.borrow();
         let cols = &columns[name];
         let list: String = cols.iter().map(|c| format!(", \"{c}\"")).collect();
-        let site = site.filter(|_| SITE_TABLES.contains(&name));
-        let only = if site.is_some() {
-            "AND site_id = ?2"
-        } else {
-            ""
+        let (only, site) = match holds.sql(2).filter(|_| SITE_TABLES.contains(&name)) {
+            Some(sql) => (format!("AND {sql}"), holds.code()),
+            None => (String::new(), None),
         };
         let mut stmt = self.conn().prepare_cached(&format!(
             "SELECT rowid{list} FROM {name} WHERE rowid > ?1 {only} ORDER BY rowid LIMIT 2000"
@@ -799,30 +801,23 @@ impl Store {
         Ok(digest_over(&self.digest_rows()?, |_| true))
     }
 
-    /// The digest of the parts a seat of `site` holds (the city's and the site's), of the rows
-    /// this store holds (hex): what the hub tells a seat of one site.
-    pub fn sync_digest_of(&self, site: &crate::site::SiteId) -> Result<String> {
-        Ok(digest_over(&self.digest_rows()?, |k| {
-            in_site(k, site.as_str())
-        }))
+    /// The digest of the parts `holds` selects (the city's, and a site's or a desk's), of the
+    /// rows this store holds (hex): what the hub tells a seat of one site or of a desk.
+    pub fn sync_digest_held(&self, holds: &Holding) -> Result<String> {
+        Ok(digest_over(&self.digest_rows()?, |k| held(k, holds)))
     }
 
     /// The digest of every part, and when `sites` are more than one, the digest of each site's
     /// parts as [`Store::sync_digest_of`] (JSON: site id -> digest), from one read of the kept
     /// digests: what the hub logs with each entry.
-    pub(super) fn digests_now(
-        &self,
-        sites: &[crate::site::SiteId],
-    ) -> Result<(String, Option<String>)> {
+    pub(super) fn digests_now(&self, sites: &[Holding]) -> Result<(String, Option<String>)> {
         let rows = self.digest_rows()?;
         let per_site = (sites.len() > 1).then(|| {
             let map: serde_json::Map<String, serde_json::Value> = sites
                 .iter()
-                .map(|s| {
-                    (
-                        s.to_string(),
-                        digest_over(&rows, |k| in_site(k, s.as_str())).into(),
-                    )
+                .filter_map(|h| {
+                    let site = h.code()?;
+                    Some((site.to_string(), digest_over(&rows, |k| held(k, h)).into()))
                 })
                 .collect();
             serde_json::Value::Object(map).to_string()
