@@ -2112,3 +2112,98 @@ fn one_booking_per_person_holds_across_sites_at_the_hub() {
     assert_eq!(conflicts[0].record.kind, "book");
     assert_eq!(net.hub().reservations_on(d(DAY)).unwrap().len(), 2);
 }
+
+/// The call center books for every site and holds only the bookings it made, until they are
+/// served: not the sites' own bookings, and not its own once checked in, cancelled or missed.
+/// It still counts every site's room (from the hub's `site_load`), so it offers the places
+/// the sites' own bookings left.
+#[test]
+fn a_call_center_holds_the_bookings_it_made_until_they_are_served_and_sees_every_sites_room() {
+    use madoguchi_core::site::{Holding, SiteId, SiteKind};
+    let (mut net, ekimae) = city_hall_and_station();
+    let desk: SiteId = "callcenter".parse().unwrap();
+    net.seats[0]
+        .s()
+        .add_site(desk.clone(), "コールセンター", SiteKind::Desk)
+        .unwrap();
+    net.heal();
+    net.add_seat(false);
+    net.hub().hub_set_seat_site(net.seats[2].id, &desk).unwrap();
+    net.heal();
+    let seat = &mut net.seats[2];
+    seat.store = Some(seat.store.take().unwrap().act_as_site("tests"));
+    let gone = |s: &Store, n| matches!(s.reservation(n), Err(madoguchi_core::Error::NotFound(_)));
+    let call_center = net.seats[2].s();
+    assert_eq!(call_center.holding().unwrap(), Holding::Desk(desk.clone()));
+    // The sites' own bookings, then the call center's for each site.
+    let city_halls = book(net.seats[0].s(), DAY, 10, 0, 51).unwrap().number;
+    let stations = book_phone_at(net.seats[1].s(), &ekimae, 10, 0, 52)
+        .unwrap()
+        .number;
+    net.heal();
+    let for_station = book_phone_at(net.seats[2].s(), &ekimae, 10, 0, 53)
+        .unwrap()
+        .number;
+    let for_city_hall = book_phone_at(net.seats[2].s(), &SiteId::main(), 10, 0, 54)
+        .unwrap()
+        .number;
+    net.heal();
+    assert!(net.problems().is_empty(), "{:?}", net.problems());
+    let (city_hall, station, call_center) = (net.seats[0].s(), net.seats[1].s(), net.seats[2].s());
+    assert!(gone(call_center, city_halls) && gone(call_center, stations));
+    assert_eq!(
+        call_center.reservation(for_station).unwrap().people.len(),
+        1
+    );
+    assert_eq!(
+        call_center.reservation(for_city_hall).unwrap().people.len(),
+        1
+    );
+    assert!(station.reservation(for_station).is_ok() && gone(station, for_city_hall));
+    assert!(city_hall.reservation(for_city_hall).is_ok() && gone(city_hall, for_station));
+    // Its room is the hub's, its own bookings and the sites' alike.
+    for site in [SiteId::main(), ekimae.clone()] {
+        let here = call_center.day_schedule_at(&site, d(DAY)).unwrap();
+        assert_eq!(
+            here,
+            net.hub().day_schedule_at(&site, d(DAY)).unwrap(),
+            "{site}"
+        );
+        let ten = here.iter().find(|s| s.starts == t(10, 0)).unwrap();
+        assert_eq!(
+            ten.taken, 2,
+            "{site}: the site's booking and the call center's"
+        );
+    }
+    assert_eq!(
+        call_center.search("ヤマダ", 50).unwrap().len(),
+        2,
+        "its own two"
+    );
+    // Served, cancelled or missed, a booking leaves the call center: 駅前 marks its no-show;
+    // the call center cancels the other for the caller.
+    station.no_show(for_station).unwrap();
+    call_center.cancel(for_city_hall).unwrap();
+    net.heal();
+    assert!(net.problems().is_empty(), "{:?}", net.problems());
+    let call_center = net.seats[2].s();
+    assert!(gone(call_center, for_station) && gone(call_center, for_city_hall));
+    assert!(call_center.search("ヤマダ", 50).unwrap().is_empty());
+    assert!(
+        net.seats[1].s().reservation(for_station).is_ok(),
+        "still 駅前's"
+    );
+    // Nothing of a person is left in its part: its store holds no site table's row.
+    let dump = call_center.synced_dump().unwrap();
+    for table in [
+        "applicants",
+        "reservations",
+        "reservation_people",
+        "search_keys",
+    ] {
+        assert!(
+            !dump.iter().any(|r| r.starts_with(&format!("{table}|"))),
+            "{table} still on the call center's PC"
+        );
+    }
+}

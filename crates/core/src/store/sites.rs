@@ -600,6 +600,22 @@ impl Store {
                 ));
             }
         }
+        // The room counts are the bookings', where every booking is held (the hub).
+        if self.holding()? == Holding::All {
+            let n = count(
+                "SELECT (SELECT count(*) FROM (
+                     SELECT site_id, day, starts, slots, count(*) AS n FROM reservations
+                     WHERE status IN ('booked', 'checked_in') GROUP BY site_id, day, starts, slots
+                     EXCEPT SELECT site_id, day, starts, slots, n FROM site_load WHERE n > 0))
+                 + (SELECT count(*) FROM (
+                     SELECT site_id, day, starts, slots, n FROM site_load WHERE n > 0
+                     EXCEPT SELECT site_id, day, starts, slots, count(*) FROM reservations
+                     WHERE status IN ('booked', 'checked_in') GROUP BY site_id, day, starts, slots))",
+            )?;
+            if n > 0 {
+                problems.push(format!("site_load: {n} counts differ from the bookings"));
+            }
+        }
         Ok(problems)
     }
 
