@@ -412,6 +412,19 @@ fn a_city_of_several_sites_keeps_each_sites_personal_data_on_its_own_pcs() {
     assert_eq!(at_bunshitsu.figures.booked, 2);
     drop(stores);
     drop(hub_store);
+    // The city's report as a manager makes it on the hub's PC (manual 6-13): `madoguchi report`,
+    // a section per site, in the hub's data folder.
+    let saved = madoguchi(&hub_dir, &["report", "daily", &day.to_string(), "--format", "csv"])
+        .unwrap();
+    let saved = PathBuf::from(saved.trim());
+    assert!(saved.starts_with(&hub_dir), "{}", saved.display());
+    let csv = std::fs::read_to_string(&saved).unwrap();
+    for (_, name, _, _) in SITES {
+        assert!(csv.contains(name), "{name} has no section in {csv}");
+    }
+    for name in &others {
+        assert!(!csv.contains(name.as_str()), "{name} in the city's report");
+    }
 
     // The laptop back from the venue is taken off the site (to the city's first site, as
     // the manual says): it then holds none of the day's applicants.

@@ -210,8 +210,15 @@ fn the_first_manager_is_added_then_listed_and_the_audit_trail_verifies() {
         .stdout
         .clone();
     let saved = std::path::PathBuf::from(String::from_utf8(out).unwrap().trim());
-    assert_eq!(saved, tmp.path().join("reports/出勤記録_2026-12-01_2026-12-31.csv"));
+    assert_eq!(
+        saved,
+        tmp.path()
+            .join("reports/出勤記録_2026-12-01_2026-12-31.csv")
+    );
     let csv = std::fs::read_to_string(&saved).unwrap();
     assert!(csv.starts_with("\u{feff}職員番号,氏名"), "{csv}");
-    assert!(!tmp.path().join("reports/出勤記録_2026-12-01_2026-12-31.csv.tmp").exists());
+    assert!(!tmp
+        .path()
+        .join("reports/出勤記録_2026-12-01_2026-12-31.csv.tmp")
+        .exists());
 }

@@ -26,7 +26,8 @@ pub struct Attendance {
 impl Attendance {
     pub fn run(self, dir: &DataDir) -> Result<ExitCode> {
         let store = open_as_site(dir, "cli")?;
-        let path = madoguchi_report::save_attendance(&store, self.from, self.to.unwrap_or(self.from))?;
+        let path =
+            madoguchi_report::save_attendance(&store, self.from, self.to.unwrap_or(self.from))?;
         println!("{}", path.display());
         Ok(ExitCode::SUCCESS)
     }

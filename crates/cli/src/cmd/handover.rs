@@ -77,10 +77,17 @@ impl Handover {
                     out.display()
                 );
             }
-            HandoverCommand::Export { recipient, out_dir, staff } => {
+            HandoverCommand::Export {
+                recipient,
+                out_dir,
+                staff,
+            } => {
                 let passphrase = passphrase::require(PASSPHRASE_ENV, "Site passphrase: ")?;
                 let store = Store::open(dir, &passphrase)?;
-                store.sign_in(&staff, &passphrase::pin(PIN_ENV, &format!("PIN of {staff}: "))?)?;
+                store.sign_in(
+                    &staff,
+                    &passphrase::pin(PIN_ENV, &format!("PIN of {staff}: "))?,
+                )?;
                 let receipt = store.handover_export(&recipient, &out_dir)?;
                 println!(
                     "{}\n{} tables, {} rows, {} bytes, sha256 {} (read back and checked)",
@@ -99,14 +106,21 @@ impl Handover {
                     m.export_id, m.site_name, m.seat_name, m.store_id, m.created_at, m.tool
                 );
                 for t in &m.tables {
-                    println!("  {:<28} {:>9} rows  {:>11} bytes  {}", t.table, t.rows, t.bytes, t.sha256);
+                    println!(
+                        "  {:<28} {:>9} rows  {:>11} bytes  {}",
+                        t.table, t.rows, t.bytes, t.sha256
+                    );
                 }
                 println!("  {} rows in {} tables", m.rows(), m.tables.len());
                 for e in &m.excluded {
                     println!("  excluded: {e}");
                 }
             }
-            HandoverCommand::Extract { identity, out, file } => {
+            HandoverCommand::Extract {
+                identity,
+                out,
+                file,
+            } => {
                 let h = open(&identity, &file)?;
                 if out.exists() && fs::read_dir(&out)?.next().is_some() {
                     bail!("{} is not empty", out.display());

@@ -6,6 +6,7 @@ pub mod doctor;
 pub mod handover;
 pub mod hub;
 pub mod init;
+pub mod report;
 pub mod staff;
 pub mod sync;
 pub mod wipe;

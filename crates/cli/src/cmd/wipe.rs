@@ -10,8 +10,8 @@ use clap::{Args, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use madoguchi_core::{
     wipe::{
-        Certificate, HandoverTarget, WipePhase, Preflight, WipeProgress, Wipe, WipeItem, WipeOptions,
-        WipeOutcome,
+        Certificate, HandoverTarget, Preflight, Wipe, WipeItem, WipeOptions, WipeOutcome,
+        WipePhase, WipeProgress,
     },
     DataDir, Store,
 };
@@ -58,10 +58,17 @@ impl WipeCmd {
         if let Some(pending) = Wipe::pending(dir)? {
             println!(
                 "A wipe begun {} by {} ({}) was interrupted{}.",
-                pending.started_at.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M"),
+                pending
+                    .started_at
+                    .with_timezone(&chrono::Local)
+                    .format("%Y-%m-%d %H:%M"),
                 pending.performer.name,
                 pending.performer.role,
-                if pending.key_destroyed { " after the key was destroyed" } else { "" }
+                if pending.key_destroyed {
+                    " after the key was destroyed"
+                } else {
+                    ""
+                }
             );
             let wipe = Wipe::resume(dir)?.context("the wipe journal vanished")?;
             print_items(wipe.items());
@@ -103,13 +110,21 @@ impl WipeCmd {
             _ => None,
         };
         let options = WipeOptions {
-            organisation: self.organisation.context("--organisation is required (for the certificate)")?,
-            contract: self.contract.context("--contract is required (for the certificate)")?,
+            organisation: self
+                .organisation
+                .context("--organisation is required (for the certificate)")?,
+            contract: self
+                .contract
+                .context("--contract is required (for the certificate)")?,
             handover,
             certificate_dir: self.certificate_dir,
         };
         let seat = store.meta().seat_name.clone();
-        confirm(self.confirm.as_deref(), &seat, "(the seat name) to erase this PC's data")?;
+        confirm(
+            self.confirm.as_deref(),
+            &seat,
+            "(the seat name) to erase this PC's data",
+        )?;
         let bar = Bar::new();
         let wipe = Wipe::begin(store, options, &mut |p| bar.show(p))?;
         if let Some(h) = wipe.handover() {
@@ -130,7 +145,11 @@ fn finish(wipe: Wipe, bar: Bar) -> Result<ExitCode> {
     let render = |c: &Certificate| madoguchi_report::certificate::pdf(c).map_err(|e| e.to_string());
     let outcome = wipe.run(&render, &mut |p| bar.show(p));
     bar.bar.finish_and_clear();
-    let WipeOutcome { certificate, json, pdf } = outcome?;
+    let WipeOutcome {
+        certificate,
+        json,
+        pdf,
+    } = outcome?;
     println!("Wipe complete. Certificate (データ消去証明書):");
     println!("  {}", pdf.display());
     println!("  {}", json.display());
@@ -139,7 +158,10 @@ fn finish(wipe: Wipe, bar: Bar) -> Result<ExitCode> {
         println!("  {:<16} {:<7} {}", c.check, c.result, c.detail);
     }
     if !certificate.hub {
-        println!("Record it at the hub: madoguchi certificate record {}", json.display());
+        println!(
+            "Record it at the hub: madoguchi certificate record {}",
+            json.display()
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -166,23 +188,39 @@ fn confirm(given: Option<&str>, expected: &str, what: &str) -> Result<()> {
 fn print_preflight(p: &Preflight) {
     println!(
         "This PC is {}.",
-        if p.hub { "the hub" } else if p.enrolled { "a seat enrolled at a hub" } else { "a seat not enrolled at any hub" }
+        if p.hub {
+            "the hub"
+        } else if p.enrolled {
+            "a seat enrolled at a hub"
+        } else {
+            "a seat not enrolled at any hub"
+        }
     );
     println!(
         "Changes not yet on the hub: {} (failing {}, provisional bookings {}, open conflicts {})",
         p.outbox.pending, p.outbox.failing, p.outbox.provisional, p.outbox.conflicts
     );
     for t in &p.local_only {
-        println!("Kept only on this PC (never synced): {} rows of {}", t.rows, t.table);
+        println!(
+            "Kept only on this PC (never synced): {} rows of {}",
+            t.rows, t.table
+        );
     }
     let rows: u64 = p.records.iter().map(|r| r.rows).sum();
     println!("Records in the store: {rows} in {} tables", p.records.len());
     println!(
         "Handover export: {}",
-        if p.handover_required { "required (--recipient, --export-dir)" } else { "optional (everything is on the hub)" }
+        if p.handover_required {
+            "required (--recipient, --export-dir)"
+        } else {
+            "optional (everything is on the hub)"
+        }
     );
     if p.hub {
-        println!("Seats' certificates recorded here: {}", p.seat_certificates.len());
+        println!(
+            "Seats' certificates recorded here: {}",
+            p.seat_certificates.len()
+        );
         for site in &p.sites {
             for seat in &site.seats {
                 let state = match (&seat.certificate, &seat.revoked_at) {
@@ -202,7 +240,10 @@ fn print_preflight(p: &Preflight) {
 fn print_snapshots(s: &madoguchi_core::wipe::snapshots::SnapshotSearch) {
     println!(
         "Snapshots and backups of the data folder (best effort; the wipe cannot reach them){}:",
-        s.file_system.as_deref().map(|f| format!(", file system {f}")).unwrap_or_default()
+        s.file_system
+            .as_deref()
+            .map(|f| format!(", file system {f}"))
+            .unwrap_or_default()
     );
     if s.found.is_empty() {
         println!("  none found");
@@ -225,7 +266,11 @@ fn print_snapshots(s: &madoguchi_core::wipe::snapshots::SnapshotSearch) {
 }
 
 fn print_items(items: &[WipeItem]) {
-    println!("Would remove ({} items, {} bytes):", items.len(), items.iter().map(|i| i.bytes).sum::<u64>());
+    println!(
+        "Would remove ({} items, {} bytes):",
+        items.len(),
+        items.iter().map(|i| i.bytes).sum::<u64>()
+    );
     for i in items {
         println!(
             "  {:<14} {:>12} bytes {:>6} files  {}{}",
@@ -301,7 +346,11 @@ impl CertificateCmd {
                     cert.site_name,
                     cert.completed_at,
                     cert.digest,
-                    if cert.verified() { "no check failed" } else { "a check FAILED" }
+                    if cert.verified() {
+                        "no check failed"
+                    } else {
+                        "a check FAILED"
+                    }
                 );
             }
             CertificateCommand::Record { file } => {
@@ -309,7 +358,10 @@ impl CertificateCmd {
                     .with_context(|| format!("reading {}", file.display()))?;
                 let store = open_as_site(dir, "certificate")?;
                 let seat = store.record_wipe_certificate(&json)?;
-                println!("recorded the certificate of {} (wipe {})", seat.seat_name, seat.wipe_id);
+                println!(
+                    "recorded the certificate of {} (wipe {})",
+                    seat.seat_name, seat.wipe_id
+                );
             }
         }
         Ok(ExitCode::SUCCESS)
@@ -317,6 +369,7 @@ impl CertificateCmd {
 }
 
 fn read_certificate(file: &PathBuf) -> Result<Certificate> {
-    let json = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    let json =
+        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
     Ok(Certificate::from_json(&json)?)
 }
