@@ -458,6 +458,9 @@ pub enum PlanMutation {
         day: NaiveDate,
         /// The note shown on the board, or `None` to remove the session.
         note: Option<String>,
+        /// The site it is held at, or `None` for every site (the city's).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        site: Option<SiteId>,
     },
     /// Change the city's booking rules.
     SetBookingRules {
@@ -477,6 +480,9 @@ pub enum PlanMutation {
         day: NaiveDate,
         /// The closure, or `None` to reopen.
         closure: Option<crate::calendar::Closure>,
+        /// The site it closes, or `None` for every site (the city's).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        site: Option<SiteId>,
     },
 }
 

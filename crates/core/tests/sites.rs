@@ -353,3 +353,79 @@ fn a_revisit_and_its_first_visit_stay_at_one_site() {
     }
     assert!(s.site_problems().unwrap().is_empty());
 }
+
+/// A site has its own holiday sessions and closures on top of the city's: a 休日交付 day at
+/// 本庁舎 only, and the station counter closed for its building's maintenance while 本庁舎
+/// opens. The closure's incident record lists the station's bookings it hit, not 本庁舎's.
+#[test]
+fn a_site_has_its_own_holiday_sessions_and_closures_beside_the_citys() {
+    use madoguchi_core::calendar::{Closure, ClosureReason, DayStatus};
+    let (_tmp, s) = store();
+    s.add_site(ekimae(), "駅前", SiteKind::Counter).unwrap();
+    s.execute(station_plan(2)).unwrap();
+    // A holiday session at 本庁舎 only.
+    let saturday = d("2026-12-05");
+    s.set_holiday_session_at(Some(&SiteId::main()), saturday, Some("休日交付（本庁舎）"))
+        .unwrap();
+    assert!(!s
+        .day_schedule_at(&SiteId::main(), saturday)
+        .unwrap()
+        .is_empty());
+    assert!(
+        s.day_schedule_at(&ekimae(), saturday).unwrap().is_empty(),
+        "駅前 stays closed"
+    );
+    let sessions = s.holiday_sessions(d("2026-12-01")).unwrap();
+    assert_eq!(sessions.len(), 1);
+    assert_eq!(sessions[0].site, Some(SiteId::main()));
+    // 駅前's day-long closure of a day both sites have bookings on.
+    book_at(&s, &SiteId::main(), 10, 0, 1).unwrap();
+    book_at(&s, &ekimae(), 10, 0, 2).unwrap();
+    let maintenance = Closure {
+        reason: ClosureReason::Maintenance,
+        note: "駅ビル設備点検".into(),
+        from: None,
+        until: None,
+    };
+    let hit = s
+        .set_closure_at(Some(&ekimae()), d(DAY), Some(maintenance.clone()))
+        .unwrap();
+    assert_eq!(hit.len(), 1, "{hit:?}");
+    let closures = s.closures(d(DAY)).unwrap();
+    assert_eq!(closures.len(), 1);
+    assert_eq!(closures[0].site, Some(ekimae()));
+    assert_eq!(closures[0].affected.len(), 1);
+    assert_eq!(closures[0].affected[0].reservation.id, hit[0].id);
+    assert!(matches!(
+        s.day_board_at(&ekimae(), d(DAY)).unwrap().status,
+        DayStatus::Closed { .. }
+    ));
+    assert!(matches!(
+        s.day_board_at(&SiteId::main(), d(DAY)).unwrap().status,
+        DayStatus::Open { .. }
+    ));
+    assert!(book_at(&s, &ekimae(), 11, 0, 3).is_err(), "駅前 is closed");
+    book_at(&s, &SiteId::main(), 11, 0, 4).unwrap();
+    // The city's own closure of that day closes both; the station's stays beside it.
+    s.set_closure(
+        d(DAY),
+        Some(Closure {
+            note: "システム障害".into(),
+            reason: ClosureReason::SystemOutage,
+            ..maintenance.clone()
+        }),
+    )
+    .unwrap();
+    assert!(book_at(&s, &SiteId::main(), 11, 30, 5).is_err());
+    assert_eq!(s.closures(d(DAY)).unwrap().len(), 2);
+    // Reopened (the city's, then the station's): both open again.
+    s.set_closure(d(DAY), None).unwrap();
+    s.set_closure_at(Some(&ekimae()), d(DAY), None).unwrap();
+    assert!(s.closures(d(DAY)).unwrap().is_empty());
+    book_at(&s, &ekimae(), 11, 0, 6).unwrap();
+    // Not for a site that does not exist or serves nobody.
+    assert!(s
+        .set_closure_at(Some(&"nowhere".parse().unwrap()), d(DAY), Some(maintenance))
+        .is_err());
+    assert!(s.site_problems().unwrap().is_empty());
+}

@@ -196,24 +196,29 @@ pub fn set_capacity(
     with_store(&state, |s| s.set_capacity(day, band_starts, capacity))
 }
 
-/// Designates (note) or removes (null) a holiday session.
+/// Designates (note) or removes (null) a holiday session, at one site or (null) every site.
 #[tauri::command]
 pub fn set_holiday_session(
     state: State<'_, AppState>,
     day: NaiveDate,
     note: Option<String>,
+    site: Option<madoguchi_core::site::SiteId>,
 ) -> CmdResult<Vec<ReservationSummary>> {
-    with_store(&state, |s| s.set_holiday_session(day, note.as_deref()))
+    with_store(&state, |s| {
+        s.set_holiday_session_at(site.as_ref(), day, note.as_deref())
+    })
 }
 
-/// Records (or with null removes) a closure; returns the bookings to call and rebook.
+/// Records (or with null removes) a closure, at one site or (null) every site; returns the
+/// bookings to call and rebook.
 #[tauri::command]
 pub fn set_closure(
     state: State<'_, AppState>,
     day: NaiveDate,
     closure: Option<Closure>,
+    site: Option<madoguchi_core::site::SiteId>,
 ) -> CmdResult<Vec<ReservationSummary>> {
-    with_store(&state, |s| s.set_closure(day, closure))
+    with_store(&state, |s| s.set_closure_at(site.as_ref(), day, closure))
 }
 
 /// Changes the city's booking rules.

@@ -658,7 +658,7 @@ export class FakeBackend implements Backend {
   async setHolidaySession(day: string, note: string | null) {
     checkLength("sessionNote", note);
     this.settings.holidaySessions = this.settings.holidaySessions.filter((s) => s.day !== day);
-    if (note !== null) this.settings.holidaySessions.push({ day, note });
+    if (note !== null) this.settings.holidaySessions.push({ day, site: null, note });
     return [];
   }
   async setClosure(day: string, closure: Closure | null) {
@@ -668,6 +668,7 @@ export class FakeBackend implements Backend {
     const affected = this.on(day).filter((r) => holdsPlace(r.status));
     this.settings.closures.push({
       day,
+      site: null,
       closure,
       recordedAt: "2026-11-24T01:00:00Z",
       affected: affected.map((reservation) => ({ reservation, needsCall: true })),

@@ -160,7 +160,8 @@ pub(crate) struct Warm {
     installed: Cell<bool>,
     /// The generation the copies below were read at (0: none).
     generation: Cell<i64>,
-    calendar: RefCell<Option<BusinessCalendar>>,
+    /// Each site's calendar (the city's with the site's own sessions and closures).
+    calendars: RefCell<HashMap<SiteId, BusinessCalendar>>,
     plans: RefCell<HashMap<(SiteId, PlanKind), SlotPlan>>,
     minutes: RefCell<Option<BTreeMap<Procedure, u32>>>,
     overrides: RefCell<HashMap<(SiteId, NaiveDate), HashMap<String, u32>>>,
@@ -232,7 +233,7 @@ impl Store {
             )?;
         }
         if warm.generation.get() != generation {
-            warm.calendar.borrow_mut().take();
+            warm.calendars.borrow_mut().clear();
             warm.plans.borrow_mut().clear();
             warm.minutes.borrow_mut().take();
             warm.overrides.borrow_mut().clear();
@@ -242,26 +243,26 @@ impl Store {
         Ok(Look { warm: true })
     }
 
-    /// What the counter does on `day` by the city's calendar, kept warm, in a look already
-    /// brought up to date.
-    pub(super) fn day_status_in(&self, look: Look, day: NaiveDate) -> Result<DayStatus> {
-        self.with_calendar(look, |c| c.day(day))
-    }
-
-    /// `f` of the city's calendar, kept warm in a look already brought up to date.
-    fn with_calendar<T>(&self, look: Look, f: impl FnOnce(&BusinessCalendar) -> T) -> Result<T> {
+    /// Runs `f` on `site`'s calendar ([`Store::site_calendar`]), kept warm.
+    fn with_calendar<T>(
+        &self,
+        look: Look,
+        site: &SiteId,
+        f: impl FnOnce(&BusinessCalendar) -> T,
+    ) -> Result<T> {
         if !look.warm {
-            return Ok(f(&self.calendar()?));
+            return Ok(f(&self.site_calendar(site)?));
         }
-        let mut calendar = self.warm.calendar.borrow_mut();
-        if calendar.is_none() {
-            *calendar = Some(self.calendar()?);
+        let mut calendars = self.warm.calendars.borrow_mut();
+        if !calendars.contains_key(site) {
+            calendars.insert(site.clone(), self.site_calendar(site)?);
         }
-        Ok(f(calendar.as_ref().expect("just read")))
+        Ok(f(&calendars[site]))
     }
 
-    /// What `site` does on `day`: the city's calendar (with weekends for a site that opens
-    /// then), or for an outreach site its one day.
+    /// What `site` does on `day`: its own calendar (the city's with the site's sessions and
+    /// closures), its weekends, or an outreach site's one day; in a look already brought up to
+    /// date.
     pub(super) fn site_day_status_in(
         &self,
         look: Look,
@@ -270,9 +271,9 @@ impl Store {
     ) -> Result<DayStatus> {
         let days = self.site_days_in(look, site)?;
         match days.outreach.map(|(day, _)| day) {
-            None if days.weekends => self.with_calendar(look, |c| c.weekend_site_day(day)),
-            None => self.day_status_in(look, day),
-            Some(only) if only == day => self.with_calendar(look, |c| c.outreach_day(day)),
+            None if days.weekends => self.with_calendar(look, site, |c| c.weekend_site_day(day)),
+            None => self.with_calendar(look, site, |c| c.day(day)),
+            Some(only) if only == day => self.with_calendar(look, site, |c| c.outreach_day(day)),
             Some(_) => Ok(DayStatus::Closed {
                 reason: crate::calendar::ClosedReason::NotItsDay,
             }),

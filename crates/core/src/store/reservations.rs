@@ -135,6 +135,8 @@ pub struct HolidaySessionDay {
     /// Day.
     #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub day: NaiveDate,
+    /// The site it is held at, or `None` for every site (the city's).
+    pub site: Option<SiteId>,
     /// Note shown on the board.
     pub note: String,
 }
@@ -216,11 +218,11 @@ impl Store {
                 capacity,
                 site,
             } => self.apply_capacity(site, *day, *band_starts, *capacity)?,
-            PlanMutation::SetHolidaySession { day, note } => {
-                self.apply_holiday_session(*day, note.as_deref())?
+            PlanMutation::SetHolidaySession { day, note, site } => {
+                self.apply_holiday_session(*day, note.as_deref(), site.as_ref())?
             }
-            PlanMutation::SetClosure { day, closure } => {
-                self.apply_closure(*day, closure.as_ref())?
+            PlanMutation::SetClosure { day, closure, site } => {
+                self.apply_closure(*day, closure.as_ref(), site.as_ref())?
             }
             PlanMutation::SetProcedureMinutes { procedure, minutes } => {
                 if !(1..=240).contains(minutes) {
@@ -642,11 +644,7 @@ impl Store {
             rules: self.booking_rules()?,
             procedure_minutes: self.procedure_minutes()?.into_iter().collect(),
             bundles: self.procedure_bundles()?,
-            holiday_sessions: self
-                .holiday_sessions(today)?
-                .into_iter()
-                .map(|(day, note)| HolidaySessionDay { day, note })
-                .collect(),
+            holiday_sessions: self.holiday_sessions(today)?,
             closures: self.closures(today - chrono::Days::new(31))?,
             needs_follow_up: self.overbooked(today)?,
         })
@@ -776,26 +774,52 @@ impl Store {
         }))
     }
 
-    /// Designates (or with `None` removes) a holiday session; returns bookings that no longer fit.
+    /// Designates (or with `None` removes) a holiday session at every site; returns bookings
+    /// that no longer fit.
     pub fn set_holiday_session(
         &self,
+        day: NaiveDate,
+        note: Option<&str>,
+    ) -> Result<Vec<ReservationSummary>> {
+        self.set_holiday_session_at(None, day, note)
+    }
+
+    /// [`Store::set_holiday_session`] at one site (`None`: every site).
+    pub fn set_holiday_session_at(
+        &self,
+        site: Option<&SiteId>,
         day: NaiveDate,
         note: Option<&str>,
     ) -> Result<Vec<ReservationSummary>> {
         self.plan_outcome(Mutation::Plan(PlanMutation::SetHolidaySession {
             day,
             note: note.map(str::to_owned),
+            site: site.cloned(),
         }))
     }
 
-    /// Closes or shortens a day (or with `None` reopens it); returns the bookings affected,
-    /// to be called and rebooked.
+    /// Closes or shortens a day at every site (or with `None` reopens it); returns the
+    /// bookings affected, to be called and rebooked.
     pub fn set_closure(
         &self,
         day: NaiveDate,
         closure: Option<crate::calendar::Closure>,
     ) -> Result<Vec<ReservationSummary>> {
-        self.plan_outcome(Mutation::Plan(PlanMutation::SetClosure { day, closure }))
+        self.set_closure_at(None, day, closure)
+    }
+
+    /// [`Store::set_closure`] at one site (`None`: every site).
+    pub fn set_closure_at(
+        &self,
+        site: Option<&SiteId>,
+        day: NaiveDate,
+        closure: Option<crate::calendar::Closure>,
+    ) -> Result<Vec<ReservationSummary>> {
+        self.plan_outcome(Mutation::Plan(PlanMutation::SetClosure {
+            day,
+            closure,
+            site: site.cloned(),
+        }))
     }
 
     fn plan_outcome(&self, mutation: Mutation) -> Result<Vec<ReservationSummary>> {
