@@ -88,8 +88,14 @@ export interface Backend {
   /** Plan changes return the bookings that no longer fit (never dropped: to call and rebook). */
   setSlotPlan(kind: PlanKind, plan: SlotPlan): Promise<ReservationSummary[]>;
   setCapacity(day: string, bandStarts: string, capacity: number | null): Promise<ReservationSummary[]>;
-  setHolidaySession(day: string, note: string | null): Promise<ReservationSummary[]>;
-  setClosure(day: string, closure: Closure | null): Promise<ReservationSummary[]>;
+  /** Designates (note) or removes (null) a holiday session (休日交付) on `day`: with `site` (a
+   * serving site's code) at that site only, on top of the city's; without (null), at every site.
+   * Removing takes away the row of that day and that site only. */
+  setHolidaySession(day: string, note: string | null, site?: string | null): Promise<ReservationSummary[]>;
+  /** Records (or with null lifts) a closure (臨時休止) of `day`: with `site` (a serving site's
+   * code) that site only, beside the city's; without (null), every site. Returns the bookings it
+   * hit (to call and rebook): every site's for the city's closure, the site's for its own. */
+  setClosure(day: string, closure: Closure | null, site?: string | null): Promise<ReservationSummary[]>;
   setBookingRules(rules: BookingRules): Promise<void>;
 
   // Sites (拠点).

@@ -171,6 +171,12 @@ function isBookableSite(site: Site): boolean {
   return site.active && site.kind !== "desk";
 }
 
+/** Core's order of holiday sessions and closures: by day, then the city's ('') before a site's code. */
+function byDayAndSite(a: { day: string; site: string | null }, b: { day: string; site: string | null }): number {
+  const key = (x: { day: string; site: string | null }) => `${x.day}/${x.site ?? ""}`;
+  return key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
+}
+
 function fail(code: string, message: string): never {
   const e: AppError = { code: code as AppError["code"], message };
   throw e;
@@ -363,7 +369,7 @@ export class FakeBackend implements Backend {
     if (only !== null && only !== day) {
       return { day, status: { kind: "closed", reason: { kind: "not_its_day" } }, bands: [], slots: [], reservations: this.on(day, at) };
     }
-    const closure = this.settings.closures.find((c) => c.day === day)?.closure ?? null;
+    const closure = this.closureAt(day, at)?.closure ?? null;
     if (closure && closure.from === null && closure.until === null) {
       return { day, status: { kind: "closed", reason: { kind: "closure", closure } }, bands: [], slots: [], reservations: this.on(day, at) };
     }
@@ -637,9 +643,21 @@ export class FakeBackend implements Backend {
   async planSettings() {
     return structuredClone(this.settings);
   }
+  /** The closure of `day` at `site`: the site's own, else the city's (as core's site calendar:
+   * a site's closure of a day replaces the city's of that day there). */
+  private closureAt(day: string, site: string) {
+    const of = this.settings.closures.filter((c) => c.day === day);
+    return of.find((c) => c.site === site) ?? of.find((c) => c.site === null);
+  }
+  /** As core's `check_bookable_site` for a site's own holiday session or closure: an open
+   * counter or outreach venue (a desk, a closed or an unknown site: `invalid_input`). */
+  private checkServingSite(id: string) {
+    const site = this.siteList.find((x) => x.id === id);
+    if (!site || !isBookableSite(site)) fail("invalid_input", `no open site ${id} that serves`);
+  }
   /** Bookings on `day` beyond its capacity (latest first out), as the core lists them. */
   private overbooked(day: string): ReservationSummary[] {
-    const closure = this.settings.closures.find((c) => c.day === day);
+    const closure = this.closureAt(day, this.here);
     const cap = closure ? 0 : this.capacity(day);
     const bySlot = new Map<string, ReservationSummary[]>();
     for (const r of this.on(day).filter((x) => holdsPlace(x.status))) bySlot.set(r.starts, [...(bySlot.get(r.starts) ?? []), r]);
@@ -655,24 +673,36 @@ export class FakeBackend implements Backend {
     else this.capacityOverrides.set(day, capacity);
     return this.overbooked(day);
   }
-  async setHolidaySession(day: string, note: string | null) {
+  /** A holiday session of `day` at `site` (none: every site); one row per day and site, the
+   * city's first, removing takes away that day's and that site's row only (as core). */
+  async setHolidaySession(day: string, note: string | null, site?: string | null) {
+    const at = site ?? null;
+    if (at !== null) this.checkServingSite(at);
     checkLength("sessionNote", note);
-    this.settings.holidaySessions = this.settings.holidaySessions.filter((s) => s.day !== day);
-    if (note !== null) this.settings.holidaySessions.push({ day, site: null, note });
+    this.settings.holidaySessions = this.settings.holidaySessions.filter((s) => !(s.day === day && s.site === at));
+    if (note !== null) {
+      this.settings.holidaySessions.push({ day, site: at, note });
+      this.settings.holidaySessions.sort(byDayAndSite);
+    }
     return [];
   }
-  async setClosure(day: string, closure: Closure | null) {
+  /** A closure of `day` at `site` (none: every site), beside the others of that day. The bookings
+   * it hits are those holding a place: every site's for the city's closure, the site's for its own. */
+  async setClosure(day: string, closure: Closure | null, site?: string | null) {
+    const at = site ?? null;
+    if (at !== null) this.checkServingSite(at);
     checkLength("closureNote", closure?.note);
-    this.settings.closures = this.settings.closures.filter((c) => c.day !== day);
+    this.settings.closures = this.settings.closures.filter((c) => !(c.day === day && c.site === at));
     if (closure === null) return [];
-    const affected = this.on(day).filter((r) => holdsPlace(r.status));
+    const affected = this.on(day, at ?? undefined).filter((r) => holdsPlace(r.status));
     this.settings.closures.push({
       day,
-      site: null,
+      site: at,
       closure,
       recordedAt: "2026-11-24T01:00:00Z",
       affected: affected.map((reservation) => ({ reservation, needsCall: true })),
     });
+    this.settings.closures.sort(byDayAndSite);
     return affected;
   }
   async setBookingRules(rules: BookingRules) {

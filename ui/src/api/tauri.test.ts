@@ -1,7 +1,8 @@
 // The Tauri backend's `reschedule` sends the arguments the command takes: `site` null when not
 // given (the booking stays at its site), the site's code when it moves. The planner's commands
 // likewise: `site` null for this PC's site's plan, the site's code for another's (saving it as
-// PDF/CSV too). A site's pattern: its weekends, and its procedures (null: every one).
+// PDF/CSV too). A site's pattern: its weekends, and its procedures (null: every one). A holiday
+// session or closure: `site` null for every site (全拠点), the site's code for that site only.
 import { invoke } from "@tauri-apps/api/core";
 import { tauriBackend } from "./tauri";
 
@@ -42,5 +43,20 @@ test("a site's pattern sends its weekends and its procedures, null for every pro
   expect(vi.mocked(invoke).mock.calls).toEqual([
     ["set_site_pattern", { id: "ekimae", weekends: true, procedures: ["certificate_renewal"] }],
     ["set_site_pattern", { id: "main", weekends: false, procedures: null }],
+  ]);
+});
+
+test("holiday sessions and closures send site as null for every site, and the site's code for one", async () => {
+  vi.mocked(invoke).mockClear();
+  const closure = { reason: "maintenance" as const, note: "", from: null, until: null };
+  await tauriBackend.setHolidaySession("2026-12-05", "休日交付");
+  await tauriBackend.setHolidaySession("2026-12-05", null, "ekimae");
+  await tauriBackend.setClosure("2026-12-07", closure, null);
+  await tauriBackend.setClosure("2026-12-07", null, "ekimae");
+  expect(vi.mocked(invoke).mock.calls).toEqual([
+    ["set_holiday_session", { day: "2026-12-05", note: "休日交付", site: null }],
+    ["set_holiday_session", { day: "2026-12-05", note: null, site: "ekimae" }],
+    ["set_closure", { day: "2026-12-07", closure, site: null }],
+    ["set_closure", { day: "2026-12-07", closure: null, site: "ekimae" }],
   ]);
 });

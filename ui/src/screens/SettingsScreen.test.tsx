@@ -223,7 +223,7 @@ test("holiday sessions are added and removed; a weekday refused by the backend s
 
   const item = await within(sessions).findByText(/土曜開庁/);
   expect(item.closest("li")).toHaveTextContent("2026-12-05（土）");
-  expect(fake.settings.holidaySessions).toEqual([{ day: "2026-12-05", note: "土曜開庁" }]);
+  expect(fake.settings.holidaySessions).toEqual([{ day: "2026-12-05", site: null, note: "土曜開庁" }]);
 
   await userEvent.click(within(sessions).getByRole("button", { name: /指定を外す/ }));
   await waitFor(() => expect(within(sessions).queryByText(/土曜開庁/)).toBeNull());

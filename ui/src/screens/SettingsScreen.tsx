@@ -1,6 +1,7 @@
 // 予約枠の設定 (manager): the city's booking rules, procedure durations, the weekday and
 // holiday-session slot plans, per-day capacity (繁閑), holiday sessions, and temporary closures
-// (J-LIS outages…) with their incident records, and the reason lists (the city's own codes for
+// (J-LIS outages…) with their incident records (both for every site, 全拠点, or in a city of
+// several sites for one site on top of the city's), and the reason lists (the city's own codes for
 // revisits, cancellations and form-count differences), and the city's sites (拠点: add, rename, close;
 // the plans on this screen are this PC's site's). A change never drops a booking: those that no
 // longer fit come back from the backend and are listed where the change was made, and every
@@ -27,7 +28,7 @@ import type { SitesView } from "../bindings/SitesView";
 import type { SlotPlan } from "../bindings/SlotPlan";
 import { dayLabel, errorText, reasonCodes, reasonLabel, t, type TextKey, tCode } from "../i18n";
 import { MAX_LENGTH } from "../limits";
-import { hereSite, SITE_CODE, SITE_NAME_MAX } from "../sites";
+import { bookableSites, hereSite, SITE_CODE, SITE_NAME_MAX, siteName } from "../sites";
 import "./settings.css";
 
 type Section = "rules" | "minutes" | "bundles" | "plan" | "capacity" | "sessions" | "closure" | "reasons" | "sites";
@@ -130,9 +131,9 @@ export function SettingsScreen({ backend }: { backend: Backend }) {
           <PlanSection settings={settings} ctx={ctx} backend={backend} />
           <div className="settings-pair">
             <CapacitySection settings={settings} version={version} ctx={ctx} backend={backend} />
-            <SessionsSection settings={settings} ctx={ctx} backend={backend} />
+            <SessionsSection settings={settings} sites={sites} ctx={ctx} backend={backend} />
           </div>
-          <ClosureSection settings={settings} ctx={ctx} backend={backend} />
+          <ClosureSection settings={settings} sites={sites} ctx={ctx} backend={backend} />
           <BundlesSection bundles={settings.bundles} ctx={ctx} backend={backend} />
           <ReasonsSection version={version} ctx={ctx} backend={backend} />
           {sites && <SitesSection view={sites} ctx={ctx} backend={backend} />}
@@ -1046,15 +1047,61 @@ function CapacitySection({ settings, version, ctx, backend }: SectionProps & { s
   );
 }
 
-// 5. Holiday sessions.
+// 5. Holiday sessions (every site's, or in a city of several sites one site's).
 
-function SessionsSection({ settings, ctx, backend }: SectionProps & { settings: PlanSettings }) {
+/** Whether the city has more than one site: then a holiday session or closure is for 全拠点 or
+ * one site, chosen in a 拠点 select, and the lists name the site of each row. A one-site city
+ * sees neither. */
+function isMultiSite(sites: SitesView | null): sites is SitesView {
+  return sites !== null && sites.sites.length > 1;
+}
+
+/** The site a holiday session or closure is for, as the lists show it: 「全拠点」 for the city's. */
+function scopeName(sites: SitesView | null, site: string | null): string {
+  return site === null ? t("settings.allSites") : siteName(sites, site);
+}
+
+/** The site chosen in a 拠点 select while it still takes bookings (one closed since: 全拠点). */
+function useScope(sites: SitesView | null): [string | null, (site: string | null) => void] {
+  const [chosen, setChosen] = useState<string | null>(null);
+  const serving = isMultiSite(sites) && bookableSites(sites).some((s) => s.id === chosen);
+  return [serving ? chosen : null, setChosen];
+}
+
+/** The 拠点 select of a holiday session or closure: 「全拠点」 (null) first, then each site that
+ * serves (open, not a call center's desk) by name. */
+function ScopeSelect({ sites, name, label, hintId, value, onChange }: {
+  sites: SitesView;
+  name: string;
+  label: string;
+  hintId: string;
+  value: string | null;
+  onChange: (site: string | null) => void;
+}) {
+  return (
+    <label>
+      {label}
+      <select name={name} value={value ?? ""} aria-describedby={hintId} onChange={(e) => onChange(e.target.value || null)}>
+        <option value="">{t("settings.allSites")}</option>
+        {bookableSites(sites).map((s) => (
+          <option key={s.id} value={s.id}>
+            {s.name}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+function SessionsSection({ settings, sites, ctx, backend }: SectionProps & { settings: PlanSettings; sites: SitesView | null }) {
   const [day, setDay] = useState("");
   const [note, setNote] = useState("");
+  const [site, setSite] = useScope(sites);
+  const multi = isMultiSite(sites);
   async function submit(e: FormEvent) {
     e.preventDefault();
     if (!day) return ctx.invalid("sessions", t("settings.dayRequired"));
-    if (await ctx.run("sessions", () => backend.setHolidaySession(day, note.trim()), { okText: outText })) {
+    if (await ctx.run("sessions", () => backend.setHolidaySession(day, note.trim(), site), { okText: outText })) {
       setDay("");
       setNote("");
     }
@@ -1066,20 +1113,34 @@ function SessionsSection({ settings, ctx, backend }: SectionProps & { settings: 
         <p className="muted">{t("settings.noSessions")}</p>
       ) : (
         <ul className="sessions">
-          {settings.holidaySessions.map((s) => (
-            <li key={s.day} data-day={s.day}>
-              <span className="mono">{dayLabel(s.day)}</span> {s.note}
-              <button
-                type="button"
-                className="small secondary"
-                aria-label={t("settings.removeSessionOf", { day: s.day })}
-                disabled={ctx.busy}
-                onClick={() => void ctx.run("sessions", () => backend.setHolidaySession(s.day, null), { okText: outText })}
-              >
-                {t("settings.removeSession")}
-              </button>
-            </li>
-          ))}
+          {settings.holidaySessions.map((s) => {
+            // The site is named in a city of several sites (and for a site's own row anywhere).
+            const named = multi || s.site !== null;
+            const where = scopeName(sites, s.site);
+            return (
+              <li key={`${s.day}/${s.site ?? ""}`} data-day={s.day} data-site={s.site ?? ""}>
+                <span className="mono">{dayLabel(s.day)}</span>
+                {named && (
+                  <>
+                    {" "}
+                    <span className="badge site" data-testid="session-site">
+                      {where}
+                    </span>
+                  </>
+                )}{" "}
+                {s.note}
+                <button
+                  type="button"
+                  className="small secondary"
+                  aria-label={named ? t("settings.removeSessionOfAt", { day: s.day, site: where }) : t("settings.removeSessionOf", { day: s.day })}
+                  disabled={ctx.busy}
+                  onClick={() => void ctx.run("sessions", () => backend.setHolidaySession(s.day, null, s.site), { okText: outText })}
+                >
+                  {t("settings.removeSession")}
+                </button>
+              </li>
+            );
+          })}
         </ul>
       )}
       <form className="fields" data-testid="session-form" onSubmit={(e) => void submit(e)}>
@@ -1087,6 +1148,9 @@ function SessionsSection({ settings, ctx, backend }: SectionProps & { settings: 
           {t("settings.sessionDay")}
           <input type="date" name="sessionDay" value={day} onChange={(e) => setDay(e.target.value)} />
         </label>
+        {multi && (
+          <ScopeSelect sites={sites} name="sessionSite" label={t("settings.sessionSite")} hintId="session-site-hint" value={site} onChange={setSite} />
+        )}
         <label className="grow">
           {t("settings.sessionNote")}
           <input type="text" name="sessionNote" maxLength={MAX_LENGTH.sessionNote} value={note} onChange={(e) => setNote(e.target.value)} />
@@ -1095,6 +1159,11 @@ function SessionsSection({ settings, ctx, backend }: SectionProps & { settings: 
           {t("settings.addSession")}
         </button>
       </form>
+      {multi && (
+        <p className="muted small hint" id="session-site-hint">
+          {t("settings.sessionSiteHint")}
+        </p>
+      )}
       <Outcome ctx={ctx} section="sessions" />
       <FollowUp ctx={ctx} section="sessions" />
     </Block>
@@ -1103,8 +1172,10 @@ function SessionsSection({ settings, ctx, backend }: SectionProps & { settings: 
 
 // 6. Closures and their incident records.
 
-function ClosureSection({ settings, ctx, backend }: SectionProps & { settings: PlanSettings }) {
+function ClosureSection({ settings, sites, ctx, backend }: SectionProps & { settings: PlanSettings; sites: SitesView | null }) {
   const [day, setDay] = useState("");
+  const [site, setSite] = useScope(sites);
+  const multi = isMultiSite(sites);
   const [reason, setReason] = useState<ClosureReason>("system_outage");
   const [from, setFrom] = useState("");
   const [until, setUntil] = useState("");
@@ -1114,7 +1185,7 @@ function ClosureSection({ settings, ctx, backend }: SectionProps & { settings: P
     if (!day) return ctx.invalid("closure", t("settings.dayRequired"));
     if (from && until && hhmm(until) <= hhmm(from)) return ctx.invalid("closure", t("settings.closureOrder"));
     const closure = { reason, note: note.trim(), from: from ? hhmm(from) : null, until: until ? hhmm(until) : null };
-    if (await ctx.run("closure", () => backend.setClosure(day, closure), { okText: () => t("settings.closureRecorded") })) {
+    if (await ctx.run("closure", () => backend.setClosure(day, closure, site), { okText: () => t("settings.closureRecorded") })) {
       setFrom("");
       setUntil("");
       setNote("");
@@ -1129,6 +1200,9 @@ function ClosureSection({ settings, ctx, backend }: SectionProps & { settings: P
             {t("settings.closureDay")}
             <input type="date" name="closureDay" value={day} onChange={(e) => setDay(e.target.value)} />
           </label>
+          {multi && (
+            <ScopeSelect sites={sites} name="closureSite" label={t("settings.closureSite")} hintId="closure-site-hint" value={site} onChange={setSite} />
+          )}
           <label>
             {t("settings.closureReason")}
             <select name="closureReason" value={reason} onChange={(e) => setReason(e.target.value as ClosureReason)}>
@@ -1153,6 +1227,11 @@ function ClosureSection({ settings, ctx, backend }: SectionProps & { settings: P
           </label>
         </div>
         <p className="muted small hint">{t("settings.closureTimesHint")}</p>
+        {multi && (
+          <p className="muted small hint" id="closure-site-hint">
+            {t("settings.closureSiteHint")}
+          </p>
+        )}
         <button type="submit" disabled={ctx.busy}>
           {t("settings.recordClosure")}
         </button>
@@ -1174,23 +1253,36 @@ function ClosureSection({ settings, ctx, backend }: SectionProps & { settings: P
         {settings.closures.length === 0 ? (
           <p className="muted">{t("settings.noClosures")}</p>
         ) : (
-          settings.closures.map((c) => <Incident key={c.day} record={c} ctx={ctx} backend={backend} />)
+          settings.closures.map((c) => (
+            <Incident key={`${c.day}/${c.site ?? ""}`} record={c} sites={sites} multi={multi} ctx={ctx} backend={backend} />
+          ))
         )}
       </div>
     </Block>
   );
 }
 
-function Incident({ record, ctx, backend }: SectionProps & { record: ClosureRecord }) {
+function Incident({ record, sites, multi, ctx, backend }: SectionProps & { record: ClosureRecord; sites: SitesView | null; multi: boolean }) {
   const c = record.closure;
+  // The site is named in a city of several sites (and for a site's own closure anywhere).
+  const named = multi || record.site !== null;
+  const where = scopeName(sites, record.site);
   const period =
     c.from === null && c.until === null
       ? t("settings.allDay")
       : t("settings.period", { from: c.from ? hhmm(c.from) : t("settings.fromOpening"), until: c.until ? hhmm(c.until) : t("settings.untilClosing") });
   return (
-    <div className="incident" data-testid="incident" data-day={record.day}>
+    <div className="incident" data-testid="incident" data-day={record.day} data-site={record.site ?? ""}>
       <h4>
-        <span className="mono">{dayLabel(record.day)}</span> <span className="badge full">{tCode("closureReason", c.reason)}</span>{" "}
+        <span className="mono">{dayLabel(record.day)}</span>{" "}
+        {named && (
+          <>
+            <span className="badge site" data-testid="closure-site">
+              {where}
+            </span>{" "}
+          </>
+        )}
+        <span className="badge full">{tCode("closureReason", c.reason)}</span>{" "}
         <span>{period}</span>
       </h4>
       {c.note && <p className="note">{c.note}</p>}
@@ -1206,9 +1298,9 @@ function Incident({ record, ctx, backend }: SectionProps & { record: ClosureReco
       <button
         type="button"
         className="small secondary"
-        aria-label={t("settings.liftClosureOf", { day: record.day })}
+        aria-label={named ? t("settings.liftClosureOfAt", { day: record.day, site: where }) : t("settings.liftClosureOf", { day: record.day })}
         disabled={ctx.busy}
-        onClick={() => void ctx.run("closure", () => backend.setClosure(record.day, null), { okText: () => t("settings.closureLifted"), showRows: false })}
+        onClick={() => void ctx.run("closure", () => backend.setClosure(record.day, null, record.site), { okText: () => t("settings.closureLifted"), showRows: false })}
       >
         {t("settings.liftClosure")}
       </button>
