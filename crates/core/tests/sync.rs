@@ -2207,3 +2207,29 @@ fn a_call_center_holds_the_bookings_it_made_until_they_are_served_and_sees_every
         );
     }
 }
+
+/// A PC that holds one site's bookings cannot see the numbers other sites took: the hub deals
+/// each seat a stock of numbers no booking has and no other seat holds, and a booking takes
+/// its number from it (a clash would make the hub refuse a booking the citizen was already
+/// told the number of).
+#[test]
+fn the_hub_deals_each_seat_reservation_numbers_no_booking_and_no_other_seat_has() {
+    let (net, ekimae) = city_hall_and_station();
+    let (city_hall, station) = (net.seats[0].s(), net.seats[1].s());
+    let (a, b) = (
+        city_hall.dealt_numbers().unwrap(),
+        station.dealt_numbers().unwrap(),
+    );
+    assert_eq!((a.len(), b.len()), (200, 200));
+    assert!(a.iter().all(|n| !b.contains(n)), "the stocks are disjoint");
+    let number = book_phone_at(station, &ekimae, 10, 0, 61).unwrap().number;
+    assert!(b.contains(&number.as_i64()), "taken from the stock");
+    assert_eq!(station.dealt_numbers().unwrap().len(), 199);
+    net.heal();
+    assert!(net.problems().is_empty(), "{:?}", net.problems());
+    // Still well stocked: nothing more dealt, and the used number is off the hub's list.
+    let left = net.seats[1].s().dealt_numbers().unwrap();
+    assert_eq!(left.len(), 199);
+    assert!(!left.contains(&number.as_i64()));
+    assert!(net.hub().reservation(number).is_ok());
+}

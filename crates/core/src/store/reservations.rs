@@ -907,6 +907,12 @@ impl Store {
             }
         }
         self.apply_intake(book)?;
+        // A dealt number is used: off this seat's stock, or the hub's list of numbers dealt.
+        for table in ["sync_numbers", "hub_numbers"] {
+            self.conn()
+                .prepare_cached(&format!("DELETE FROM {table} WHERE number = ?1"))?
+                .execute([book.number.as_i64()])?;
+        }
         if let Some(desk) = &book.desk {
             self.set_family_parts(&book.id.to_string(), &book.site, Some(desk))?;
         }
@@ -1153,6 +1159,22 @@ impl Store {
 
     /// A reservation number not used in this store yet.
     pub fn fresh_number(&self) -> Result<ReservationNumber> {
+        // One the hub dealt this seat: no other site's booking has it (this PC cannot see
+        // them all). The booking takes it off the stock.
+        let dealt: Vec<i64> = self
+            .conn()
+            .prepare_cached(
+                "SELECT number FROM sync_numbers s
+                 WHERE NOT EXISTS (SELECT 1 FROM reservations r WHERE r.number = s.number)",
+            )?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut out = self.sync.numbers_out.borrow_mut();
+        if let Some(n) = dealt.into_iter().find(|n| !out.contains(n)) {
+            out.insert(n);
+            return ReservationNumber::from_i64(n);
+        }
+        drop(out);
         let mut rng = rand::thread_rng();
         for _ in 0..100 {
             let number = ReservationNumber::random(&mut rng);

@@ -49,6 +49,8 @@ pub enum Pulled {
         digest: String,
         /// Places set aside for this seat now.
         escrow: Vec<Quota>,
+        /// Reservation numbers dealt to this seat.
+        numbers: Vec<i64>,
     },
 }
 
@@ -63,6 +65,7 @@ impl Pulled {
                 head,
                 digest,
                 escrow,
+                numbers,
             } => Answer::Changes {
                 log_id,
                 entries: entries
@@ -72,6 +75,7 @@ impl Pulled {
                 head,
                 digest,
                 escrow,
+                numbers,
             },
         })
     }
@@ -89,6 +93,7 @@ impl Pulled {
                 head,
                 digest,
                 escrow,
+                numbers,
             } => {
                 let size = entries.iter().map(|e| e.len() + 1).sum::<usize>() + 256;
                 let mut out = String::with_capacity(size);
@@ -107,6 +112,10 @@ impl Pulled {
                 out.push_str(&json(digest)?);
                 out.push_str(r#","escrow":"#);
                 out.push_str(&json(escrow)?);
+                if !numbers.is_empty() {
+                    out.push_str(r#","numbers":"#);
+                    out.push_str(&json(numbers)?);
+                }
                 out.push_str("}}");
                 Ok(out)
             }
@@ -272,7 +281,42 @@ impl Store {
                 .hub_digest_at(last, head, &holds)?
                 .ok_or_else(|| Error::Invalid(format!("no digest at version {last}")))?,
             escrow: self.hub_escrow_for(seat_id, escrow_in_use)?,
+            numbers: self.hub_deal_numbers(seat_id)?,
         })
+    }
+
+    /// Tops up `seat`'s stock of reservation numbers when it runs low: numbers no booking
+    /// has and no seat holds, recorded as dealt to it (a booking with one takes it off).
+    fn hub_deal_numbers(&self, seat: Uuid) -> Result<Vec<i64>> {
+        let seat = seat.to_string();
+        let held: usize = self
+            .conn()
+            .prepare_cached("SELECT count(*) FROM hub_numbers WHERE seat_id = ?1")?
+            .query_row([&seat], |r| r.get(0))?;
+        if held >= NUMBERS_LOW {
+            return Ok(Vec::new());
+        }
+        let mut rng = rand::thread_rng();
+        let mut dealt = Vec::new();
+        let mut tries = 0;
+        while held + dealt.len() < NUMBERS_STOCK && tries < 4 * NUMBERS_STOCK {
+            tries += 1;
+            let n = crate::reservation_number::ReservationNumber::random(&mut rng).as_i64();
+            let taken: bool = self
+                .conn()
+                .prepare_cached(
+                    "SELECT EXISTS (SELECT 1 FROM reservations WHERE number = ?1)
+                         OR EXISTS (SELECT 1 FROM hub_numbers WHERE number = ?1)",
+                )?
+                .query_row([n], |r| r.get(0))?;
+            if !taken {
+                self.conn()
+                    .prepare_cached("INSERT INTO hub_numbers (number, seat_id) VALUES (?1, ?2)")?
+                    .execute(rusqlite::params![n, seat])?;
+                dealt.push(n);
+            }
+        }
+        Ok(dealt)
     }
 
     /// The log's identity and floor (entries at or below it are not served).
@@ -1325,6 +1369,10 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }
+
+/// How many reservation numbers a seat is dealt at most, and below how many it is dealt more.
+const NUMBERS_STOCK: usize = 200;
+const NUMBERS_LOW: usize = 50;
 
 /// A stored log entry (JSON) as a seat holding `holds` receives it: a write of a row it does
 /// not hold becomes a deletion of that row (it names the table and rowid only: a seat that

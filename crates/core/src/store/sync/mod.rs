@@ -108,6 +108,8 @@ pub const LOCAL_TABLES: &[&str] = &[
     "sync_quota_use",
     "hub_log",
     "hub_seats",
+    "hub_numbers",
+    "sync_numbers",
     "hub_enrolment_codes",
     "hub_quota",
     "hub_state",
@@ -137,6 +139,10 @@ pub(crate) struct SyncContext {
     /// A first load written into the tables did not reach the hub's digest: the next one is
     /// gathered in memory instead (so that a fault of that path cannot repeat every round).
     stream_failed: std::cell::Cell<bool>,
+    /// Dealt reservation numbers [`Store::fresh_number`] handed out on this connection: not
+    /// handed out twice (a batch takes several before any is booked); one never booked stays
+    /// in the stock for the next time the store is opened.
+    pub(crate) numbers_out: RefCell<std::collections::HashSet<i64>>,
 }
 
 /// This seat's link to its hub, as the status screen shows it.

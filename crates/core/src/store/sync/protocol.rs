@@ -185,6 +185,10 @@ pub enum Answer {
         digest: String,
         /// Places set aside for this seat now.
         escrow: Vec<Quota>,
+        /// Reservation numbers dealt to this seat (its stock was low): no booking has them
+        /// and no other seat holds them.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        numbers: Vec<i64>,
     },
     /// The seat cannot follow the log from where it is: it loads a snapshot.
     Reset {

@@ -338,6 +338,7 @@ impl Store {
                     head,
                     digest,
                     escrow,
+                    numbers,
                 }),
             ) => {
                 if self.sync_link()?.and_then(|l| l.log_id) != Some(log_id) {
@@ -345,6 +346,7 @@ impl Store {
                 }
                 let last = entries.last().map(|e| e.version);
                 self.set_escrow(&escrow)?;
+                self.keep_numbers(&numbers)?;
                 let me = self.meta().store_id;
                 let own_only = !entries.is_empty() && entries.iter().all(|e| e.seat_id == me);
                 if own_only && !round.no_fast_forward {
@@ -424,9 +426,11 @@ impl Store {
                     entries,
                     head,
                     digest,
+                    numbers,
                     ..
                 }),
             ) => {
+                self.keep_numbers(&numbers)?;
                 let builder = round.snapshot.as_mut().expect("a snapshot is being built");
                 if builder.streaming.is_some() {
                     self.stream_work(builder, usize::MAX)?;
@@ -702,6 +706,30 @@ impl Store {
         }
         round.stage = Stage::Audit(head);
         Ok(Step::Send(Request::PushAudit { entries }))
+    }
+
+    /// Keeps the reservation numbers the hub dealt this seat (its stock, taken by
+    /// [`Store::fresh_number`]).
+    fn keep_numbers(&self, numbers: &[i64]) -> Result<()> {
+        for n in numbers {
+            self.conn()
+                .prepare_cached("INSERT OR IGNORE INTO sync_numbers (number) VALUES (?1)")?
+                .execute([n])?;
+        }
+        Ok(())
+    }
+
+    /// The reservation numbers the hub dealt this seat and no booking has taken yet.
+    pub fn dealt_numbers(&self) -> Result<Vec<i64>> {
+        Ok(self
+            .conn()
+            .prepare(
+                "SELECT number FROM sync_numbers s
+                 WHERE NOT EXISTS (SELECT 1 FROM reservations r WHERE r.number = s.number)
+                 ORDER BY number",
+            )?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?)
     }
 
     /// The sequence number the next local mutation will get.
