@@ -20,6 +20,7 @@ mod reservations;
 mod sites;
 pub mod sync;
 mod visits;
+mod waiting;
 
 use std::{fs, path::Path};
 
@@ -49,6 +50,9 @@ pub use reservations::{
     DayBoard, HolidaySessionDay, Outcome, PersonSummary, PlanSettings, ReservationSummary, SlotInfo,
 };
 pub use visits::{CaseView, ProcedureBundle, Reconciliation, VisitEvent};
+pub use waiting::{
+    announcement, BandWait, CallDisplay, DisplayCall, DisplaySettings, DisplayWindow, Lamp,
+};
 
 use crate::{
     data_dir::DataDir,

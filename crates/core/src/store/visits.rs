@@ -204,7 +204,7 @@ impl Store {
     }
 
     /// The cases of `day` at this PC's site (its queue, its handoffs, its reconciliation).
-    fn case_list(&self, day: NaiveDate) -> Result<Vec<CaseView>> {
+    pub(super) fn case_list(&self, day: NaiveDate) -> Result<Vec<CaseView>> {
         self.case_views(
             "WHERE v.day = ?1 AND v.site_id = ?2",
             params![day.format(DATE).to_string(), self.site()?.as_str()],

@@ -110,6 +110,7 @@ pub const LOCAL_TABLES: &[&str] = &[
     "hub_seats",
     "hub_numbers",
     "sync_numbers",
+    "display_settings",
     "hub_enrolment_codes",
     "hub_quota",
     "hub_state",
