@@ -25,6 +25,8 @@ pub enum ShellErrorCode {
     DuplicateConnection,
     /// A message too large for the wire.
     TooLarge,
+    /// A window (the call display) could not be opened or placed.
+    Window,
 }
 
 /// Every error code the UI can receive.
@@ -103,6 +105,15 @@ impl From<madoguchi_sync::Error> for AppError {
 }
 
 impl AppError {
+    /// A window could not be opened or placed (logged; no personal data in it).
+    pub(crate) fn window(e: impl std::fmt::Display) -> Self {
+        tracing::warn!("window: {e}");
+        AppError {
+            code: AppErrorCode::Shell(ShellErrorCode::Window),
+            message: e.to_string(),
+        }
+    }
+
     pub(crate) fn locked() -> Self {
         AppError {
             code: AppErrorCode::Shell(ShellErrorCode::Locked),

@@ -20,6 +20,29 @@ pub use state::{LockState, StoreState};
 const WEBVIEW2_ARGS: &str =
     "--disable-features=msWebOOUI,msPdfOOUI,msSmartScreenProtection,AutofillServerCommunication";
 
+/// A window of the app (`label`, showing `url` of the UI): its WebView's own storage inside
+/// the data directory, so the wipe finds it. Not `incognito`: WebKit's ephemeral context
+/// refuses WebDriver automation, and the real-window tests must run the configuration counter
+/// PCs run. The UI keeps nothing in web storage (see docs/architecture.md).
+pub(crate) fn window<'a>(
+    app: &'a tauri::AppHandle,
+    label: &str,
+    url: &str,
+) -> WebviewWindowBuilder<'a, tauri::Wry, tauri::AppHandle> {
+    let dir = state::data_dir(app);
+    WebviewWindowBuilder::new(app, label, WebviewUrl::App(url.into()))
+        .data_directory(dir.webview_dir())
+        // WebView2 (Windows): no general autofill ("Suggestions" remembers names and phone
+        // numbers typed into forms in its unencrypted "Web Data" file, whatever
+        // autocomplete="off" says); password autosave is off by WebView2's default and nothing
+        // turns it on. The browser arguments keep wry's defaults and add Chromium's autofill
+        // server traffic. WebKitGTK has neither feature. The UI adds autocomplete="off", no
+        // context menu and no print or save shortcuts (ui/src/privacy.ts); see
+        // docs/threat-model.md.
+        .general_autofill_enabled(false)
+        .additional_browser_args(WEBVIEW2_ARGS)
+}
+
 /// Starts the desktop app on the data directory from `MADOGUCHI_DATA_DIR` or the OS default.
 pub fn run() {
     // Before anything holds personal data: no core dumps, SQLCipher wipes what it frees.
@@ -122,27 +145,19 @@ pub fn run() {
             commands::wipe::wipe_start,
             commands::wipe::wipe_resume,
             commands::wipe::quit_app,
+            commands::waiting::call_display,
+            commands::waiting::display_settings,
+            commands::waiting::set_display_settings,
+            commands::waiting::display_monitors,
+            commands::waiting::open_display,
+            commands::waiting::close_display,
+            commands::waiting::announce,
         ])
         .setup(|app| {
-            let dir = state::data_dir(app.handle());
-            // The WebView's own storage goes inside the data directory, so the wipe finds it.
-            // Not `incognito`: WebKit's ephemeral context refuses WebDriver automation, and the
-            // real-window tests must run the configuration counter PCs run. The UI keeps nothing
-            // in web storage (see docs/architecture.md).
-            WebviewWindowBuilder::new(app, "main", WebviewUrl::App("index.html".into()))
+            window(app.handle(), "main", "index.html")
                 .title("窓口 Madoguchi")
                 .inner_size(1366.0, 768.0)
                 .min_inner_size(1024.0, 640.0)
-                .data_directory(dir.webview_dir())
-                // WebView2 (Windows): no general autofill ("Suggestions" remembers names and
-                // phone numbers typed into forms in its unencrypted "Web Data" file, whatever
-                // autocomplete="off" says); password autosave is off by WebView2's default and
-                // nothing turns it on. The browser arguments keep wry's defaults and add
-                // Chromium's autofill server traffic. WebKitGTK has neither feature. The UI adds
-                // autocomplete="off", no context menu and no print or save shortcuts
-                // (ui/src/privacy.ts); see docs/threat-model.md.
-                .general_autofill_enabled(false)
-                .additional_browser_args(WEBVIEW2_ARGS)
                 .build()?;
             Ok(())
         })

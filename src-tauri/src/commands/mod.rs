@@ -24,6 +24,7 @@ pub mod people;
 pub mod reports;
 pub mod sites;
 pub mod sync;
+pub mod waiting;
 pub mod wipe;
 
 type CmdResult<T> = Result<T, AppError>;
@@ -49,12 +50,22 @@ pub fn lock_state(state: State<'_, AppState>) -> LockState {
 
 /// Unlocks the store with the site passphrase and returns its status.
 #[tauri::command]
-pub fn unlock(state: State<'_, AppState>, passphrase: String) -> CmdResult<StoreStatus> {
+pub fn unlock(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    passphrase: String,
+) -> CmdResult<StoreStatus> {
     let store =
         crate::state::with_test_clock(Store::open(state.data_dir(), &Passphrase::new(passphrase))?);
     let status = store.status()?;
+    let display = store.display_window();
     *state.store() = Some(store);
     state.start_sync();
+    // The call display comes back where it was before the restart.
+    match display {
+        Ok(window) => waiting::reopen_display(&app, &window),
+        Err(e) => tracing::warn!("call display settings: {e}"),
+    }
     Ok(status)
 }
 

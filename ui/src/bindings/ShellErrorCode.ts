@@ -3,4 +3,4 @@
 /**
  * Errors that only the shell knows.
  */
-export type ShellErrorCode = "locked" | "hub_unreachable" | "bad_enrolment_code" | "sync_protocol" | "rate_limited" | "duplicate_connection" | "too_large";
+export type ShellErrorCode = "locked" | "hub_unreachable" | "bad_enrolment_code" | "sync_protocol" | "rate_limited" | "duplicate_connection" | "too_large" | "window";

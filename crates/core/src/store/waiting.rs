@@ -31,7 +31,7 @@ pub enum Lamp {
 }
 
 /// One call as the display shows it: a number and a seat, never a name.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub struct DisplayCall {
