@@ -23,7 +23,8 @@ const MARGIN: f32 = 16.0;
 /// Content starts below the running header and ends above the footer.
 const TOP: f32 = MARGIN + 8.0;
 const BOTTOM: f32 = PAGE_H - MARGIN - 6.0;
-const PT_MM: f32 = 0.352_778;
+/// Millimetres in a point.
+pub(crate) const PT_MM: f32 = 0.352_778;
 
 /// How a table column aligns its cells.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,7 +36,8 @@ pub(crate) enum Align {
 /// A table column: title, width in mm, alignment.
 pub(crate) struct Col<'a>(pub &'a str, pub f32, pub Align);
 
-fn font() -> Result<&'static ParsedFont> {
+/// The shipped font, parsed once.
+pub(crate) fn font() -> Result<&'static ParsedFont> {
     static PARSED: OnceLock<Option<ParsedFont>> = OnceLock::new();
     PARSED
         .get_or_init(|| ParsedFont::from_bytes(FONT, 0, &mut Vec::new()))
@@ -43,7 +45,8 @@ fn font() -> Result<&'static ParsedFont> {
         .ok_or(Error::Font)
 }
 
-fn grey(level: f32) -> Color {
+/// A grey, 0 black to 1 white.
+pub(crate) fn grey(level: f32) -> Color {
     Color::Rgb(Rgb {
         r: level,
         g: level,
@@ -52,13 +55,29 @@ fn grey(level: f32) -> Color {
     })
 }
 
-fn brand() -> Color {
+/// The reports' accent colour.
+pub(crate) fn brand() -> Color {
     Color::Rgb(Rgb {
         r: 0.12,
         g: 0.23,
         b: 0.54,
         icc_profile: None,
     })
+}
+
+/// Width of `s` in `font` at `size` points, in mm (the font's own advances; a character it
+/// lacks counts as full width).
+pub(crate) fn text_width(font: &ParsedFont, s: &str, size: f32) -> f32 {
+    let upem = f32::from(font.font_metrics.units_per_em.max(1));
+    let units: u32 = s
+        .chars()
+        .map(|c| {
+            font.lookup_glyph_index(c as u32)
+                .map(|g| u32::from(font.get_horizontal_advance(g)))
+                .unwrap_or(upem as u32)
+        })
+        .sum();
+    units as f32 / upem * size * PT_MM
 }
 
 /// Lays out pages one element after another.
@@ -97,17 +116,7 @@ impl Composer {
 
     /// Width of `s` at `size` points, in mm.
     pub(crate) fn width(&self, s: &str, size: f32) -> f32 {
-        let upem = f32::from(self.font.font_metrics.units_per_em.max(1));
-        let units: u32 = s
-            .chars()
-            .map(|c| {
-                self.font
-                    .lookup_glyph_index(c as u32)
-                    .map(|g| u32::from(self.font.get_horizontal_advance(g)))
-                    .unwrap_or(upem as u32)
-            })
-            .sum();
-        units as f32 / upem * size * PT_MM
+        text_width(self.font, s, size)
     }
 
     fn ops(&mut self) -> &mut Vec<Op> {

@@ -4,6 +4,9 @@
 //!
 //! The figures come from `madoguchi_core` ([`DailyReport`], [`MonthlyReport`]): aggregates only,
 //! so nothing here can print a person. Labels are the UI's own Japanese texts (one source).
+//!
+//! Also the reservation slip (予約票, [`slip`], [`save_slip`]): one booking's day, time, site,
+//! number (with a QR code) and what to bring, A6 or A4; it names nobody either.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -14,8 +17,10 @@ mod labels;
 mod layout;
 pub mod pdf;
 pub mod plan;
+pub mod slip;
 
 pub use madoguchi_core::store::{DailyReport, MonthlyReport};
+pub use slip::SlipSize;
 
 /// What can go wrong making or saving a report.
 #[derive(Debug, thiserror::Error)]
@@ -160,6 +165,24 @@ pub fn save_attendance(
         )
     };
     write_report(store, &name, csv.as_bytes())
+}
+
+/// Saves the reservation slip (予約票) of `number` as a PDF in `<data>/reports/`, named by the
+/// reservation number and the paper (`予約票_1234-5678.pdf`, `予約票_1234-5678_A4.pdf`), to be
+/// printed. The slip names nobody (see [`slip`]), so it may lie there like the reports until
+/// the end-of-contract wipe; the same number saved again replaces it. Reading the booking is
+/// permission-checked and audited by the store. Returns its path.
+pub fn save_slip(
+    store: &madoguchi_core::Store,
+    number: madoguchi_core::reservation_number::ReservationNumber,
+    size: SlipSize,
+) -> Result<std::path::PathBuf> {
+    let slip = store.reservation_slip(number)?;
+    let name = match size {
+        SlipSize::A6 => format!("予約票_{number}.pdf"),
+        SlipSize::A4 => format!("予約票_{number}_A4.pdf"),
+    };
+    write_report(store, &name, &slip::pdf(&slip, size)?)
 }
 
 /// Result with this crate's [`Error`].

@@ -18,6 +18,7 @@ mod planner;
 mod reports;
 mod reservations;
 mod sites;
+mod slip;
 pub mod sync;
 mod visits;
 mod waiting;
@@ -49,6 +50,7 @@ pub use reports::{
 pub use reservations::{
     DayBoard, HolidaySessionDay, Outcome, PersonSummary, PlanSettings, ReservationSummary, SlotInfo,
 };
+pub use slip::{ReservationSlip, SlipPerson};
 pub use visits::{CaseView, ProcedureBundle, Reconciliation, VisitEvent};
 pub use waiting::{
     announcement, BandWait, CallDisplay, DisplayCall, DisplaySettings, DisplayWindow, Lamp,
