@@ -139,6 +139,8 @@ pub fn run() {
             commands::reports::capacity_plan,
             commands::reports::set_plan_assumptions,
             commands::reports::save_plan,
+            commands::reports::reservation_slip,
+            commands::reports::save_slip,
             commands::wipe::wipe_preflight,
             commands::wipe::wipe_defaults,
             commands::wipe::wipe_pending,

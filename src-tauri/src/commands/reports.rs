@@ -93,3 +93,28 @@ pub fn save_plan(
 pub fn reports_due(state: State<'_, AppState>, from: NaiveDate) -> CmdResult<Vec<ReportDue>> {
     with_store(&state, |s| s.reports_due(from))
 }
+
+/// The reservation slip's figures (the screen shows the kana names beside them, so staff
+/// print the right booking; the PDF holds no name).
+#[tauri::command]
+pub fn reservation_slip(
+    state: State<'_, AppState>,
+    number: madoguchi_core::reservation_number::ReservationNumber,
+) -> CmdResult<madoguchi_core::store::ReservationSlip> {
+    with_store(&state, |s| s.reservation_slip(number))
+}
+
+/// Saves the reservation slip (予約票) as an A6 or A4 PDF into the data folder's reports/;
+/// returns where.
+#[tauri::command]
+pub fn save_slip(
+    state: State<'_, AppState>,
+    number: madoguchi_core::reservation_number::ReservationNumber,
+    size: madoguchi_report::slip::SlipSize,
+) -> CmdResult<String> {
+    let store = state.store();
+    let store = store.as_ref().ok_or_else(AppError::locked)?;
+    Ok(madoguchi_report::save_slip(store, number, size)?
+        .display()
+        .to_string())
+}
