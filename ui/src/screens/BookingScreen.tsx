@@ -1,22 +1,29 @@
 // The booking flow: applicant(s) → procedures → (site) → day and slot (free places per slot) → the
-// confirmation that reads back the reservation number. Keyboard: Tab through, Enter books.
+// confirmation that reads back the reservation number.
+// Keyboard (a phone booking in a few keys once the names and phone are typed): Alt+P the first
+// procedure (Space ticks it; in the procedures the digit n ticks the n-th), Alt+D the day (↑↓ or + − move it by one), Alt+S the slots (a radio
+// group with one Tab stop; ←→↑↓ Home End move between the free ones and select), Alt+N the next
+// free slot on or after the day, Enter books (from any field, or on a slot: that slot). The
+// shortcuts jump over the phone intake, whose questions stay in the Tab order. A booking with
+// something missing says what and puts the focus there.
 // A city with more than one bookable site (拠点) picks the site first: the board and the booking
 // are that site's. A call-center PC's own site is a desk, so it starts on the first bookable one.
 // A site that takes only some procedures offers only those: the others are greyed out with a
 // note (one already checked can still be unchecked), and a booking with one is stopped here.
-import { type FormEvent, useEffect, useState } from "react";
+import { type FormEvent, type KeyboardEvent as ReactKeyboardEvent, useEffect, useLayoutEffect, useRef, useState } from "react";
 import { SiteSelect } from "../components/SiteSelect";
 import { addDays, type Backend, errorCode, today } from "../api/backend";
 import type { ApplicantType } from "../bindings/ApplicantType";
 import type { BookPersonRequest } from "../bindings/BookPersonRequest";
 import type { Channel } from "../bindings/Channel";
 import type { DayBoard } from "../bindings/DayBoard";
+import type { SlotInfo } from "../bindings/SlotInfo";
 import type { Procedure } from "../bindings/Procedure";
 import type { ReservationSummary } from "../bindings/ReservationSummary";
 import type { IntakeScript } from "../bindings/IntakeScript";
 import type { PhoneIntake } from "../bindings/PhoneIntake";
 import { IntakePanel } from "../components/IntakePanel";
-import { errorText, t, tCode } from "../i18n";
+import { dayLabel, errorText, t, tCode } from "../i18n";
 import { MAX_LENGTH } from "../limits";
 import { siteName } from "../sites";
 import { useSitePicker } from "./useSites";
@@ -24,6 +31,18 @@ import { PROCEDURES } from "../procedures";
 
 
 const APPLICANT_TYPES: ApplicantType[] = ["self", "legal_representative", "proxy"];
+
+/** How many days from the chosen one 「次の空き」 looks through. */
+const NEXT_FREE_DAYS = 31;
+
+const isFree = (s: SlotInfo) => s.capacity - s.taken > 0;
+
+/** The key of a shortcut Alt+letter, whatever the layout makes of the letter (macOS: Option+S is ß). */
+function altLetter(e: KeyboardEvent): string | null {
+  if (!e.altKey || e.ctrlKey || e.metaKey || e.shiftKey || e.isComposing) return null;
+  if (/^Key[A-Z]$/.test(e.code)) return e.code.slice(3).toLowerCase();
+  return e.key.length === 1 ? e.key.toLowerCase() : null;
+}
 
 const emptyPerson = (): BookPersonRequest => ({
   nameKanji: "",
@@ -54,6 +73,15 @@ export function BookingScreen({ backend }: { backend: Backend }) {
   const offered = bookingAt?.procedures ?? null;
   const offers = (procedure: Procedure) => offered === null || offered.includes(procedure);
   const notOffered = PROCEDURES.filter((p) => !offers(p));
+  const formRef = useRef<HTMLFormElement>(null);
+  const dayRef = useRef<HTMLInputElement>(null);
+  const slotsRef = useRef<HTMLDivElement>(null);
+  // A slot 「次の空き」 found before its day's board was shown: selected once it is.
+  const pending = useRef<{ day: string; site: string | undefined; starts: string } | null>(null);
+  // What the asynchronous 「次の空き」 and the window's shortcuts read: the values as last rendered.
+  const latest = useRef({ day, site, board });
+  // A booking under way (a held Enter does not book twice).
+  const busy = useRef(false);
 
   useEffect(() => {
     setSlot(null);
@@ -69,6 +97,146 @@ export function BookingScreen({ backend }: { backend: Backend }) {
     };
   }, [backend, day, site, sites.loaded, done]);
 
+  // The slot group's one Tab stop: the chosen slot, else the first free one.
+  const tabStop = board?.slots.find((s) => s.starts === slot && isFree(s))?.starts ?? board?.slots.find(isFree)?.starts ?? null;
+  const slotButton = (starts: string) => slotsRef.current?.querySelector<HTMLButtonElement>(`[data-slot="${starts.slice(0, 5)}"]`) ?? null;
+  const choose = (starts: string) => {
+    setSlot(starts);
+    slotButton(starts)?.focus();
+  };
+  const focusSlots = () => (tabStop ? slotButton(tabStop) : slotsRef.current)?.focus();
+  /** The first procedure that can be ticked of person `i`. */
+  const focusProcedures = (i: number) =>
+    formRef.current
+      ?.querySelectorAll<HTMLElement>("fieldset.person")
+      [i]?.querySelector<HTMLInputElement>("[data-procedures] input:not(:disabled)")
+      ?.focus();
+
+  useLayoutEffect(() => {
+    latest.current = { day, site, board };
+  });
+
+  // The board of the day 「次の空き」 moved to is shown: select the slot it found there.
+  useEffect(() => {
+    const p = pending.current;
+    if (!p || !board || board.day !== p.day || p.site !== site) return;
+    pending.current = null;
+    if (board.slots.some((s) => s.starts === p.starts && isFree(s))) choose(p.starts);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [board, site]);
+
+  /** 「次の空き」: the earliest free slot on or after the chosen day (the day moves to it). */
+  async function nextFree() {
+    if (channel === "walk_in") return;
+    const from = day;
+    const at = site;
+    for (let k = 0; k < NEXT_FREE_DAYS; k++) {
+      const d = addDays(from, k);
+      const shown = latest.current.board;
+      let b: DayBoard;
+      if (shown && shown.day === d && latest.current.day === d) {
+        b = shown;
+      } else {
+        try {
+          b = await backend.dayBoard(d, at);
+        } catch (err) {
+          setError(errorText(errorCode(err)));
+          return;
+        }
+      }
+      // The staff moved on meanwhile: their choice stands.
+      if (latest.current.day !== from || latest.current.site !== at) return;
+      const s = b.slots.find(isFree);
+      if (!s) continue;
+      if (d === from && latest.current.board?.day === from) {
+        choose(s.starts);
+      } else {
+        pending.current = { day: d, site: at, starts: s.starts };
+        if (d !== from) setDay(d);
+      }
+      return;
+    }
+    setError(t("book.noFreeFrom", { from: dayLabel(from), days: NEXT_FREE_DAYS }));
+  }
+
+  // Alt+P procedures, Alt+D day, Alt+S slots, Alt+N next free slot: from anywhere on the screen.
+  const shortcut = useRef<(e: KeyboardEvent) => void>(() => {});
+  useLayoutEffect(() => {
+    shortcut.current = (e) => {
+      const form = formRef.current;
+      const letter = altLetter(e);
+      if (!form || !letter) return;
+      if (letter === "p") {
+        const here = document.activeElement?.closest("fieldset.person");
+        const at = Array.from(form.querySelectorAll("fieldset.person")).findIndex((f) => f === here);
+        focusProcedures(Math.max(0, at));
+      } else if (letter === "d" && dayRef.current) {
+        dayRef.current.focus();
+      } else if (letter === "s" && slotsRef.current) {
+        focusSlots();
+      } else if (letter === "n" && channel !== "walk_in") {
+        void nextFree();
+      } else {
+        return;
+      }
+      e.preventDefault();
+    };
+  });
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => shortcut.current(e);
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
+
+  /** In the day field: ↑ or + the next day, ↓ or − the day before. */
+  function onDayKey(e: ReactKeyboardEvent<HTMLInputElement>) {
+    if (e.altKey || e.ctrlKey || e.metaKey || e.nativeEvent.isComposing) return;
+    const step = ["ArrowUp", "+", "Add"].includes(e.key) ? 1 : ["ArrowDown", "-", "−", "Subtract"].includes(e.key) ? -1 : 0;
+    if (step === 0) return;
+    e.preventDefault();
+    setDay((d) => addDays(d, step));
+  }
+
+  /** In a person's procedures: the digit n ticks (or unticks) the n-th procedure and focuses it. */
+  function onProcedureKey(e: ReactKeyboardEvent<HTMLDivElement>) {
+    if (e.altKey || e.ctrlKey || e.metaKey || e.nativeEvent.isComposing) return;
+    const n = /^[1-9]$/.test(e.key.normalize("NFKC")) ? Number(e.key.normalize("NFKC")) : 0;
+    const box = n > 0 ? e.currentTarget.querySelectorAll<HTMLInputElement>('input[type="checkbox"]')[n - 1] : undefined;
+    if (!box || box.disabled) return;
+    e.preventDefault();
+    box.focus();
+    box.click();
+  }
+
+  /** The slots as one radio group: arrows, Home and End move between the free ones and select;
+   * Enter books the focused one. */
+  function onSlotKey(e: ReactKeyboardEvent<HTMLDivElement>) {
+    if (e.altKey || e.ctrlKey || e.metaKey) return;
+    const free = board?.slots.filter(isFree) ?? [];
+    const current = (e.target as HTMLElement).closest<HTMLElement>("[data-starts]")?.dataset.starts;
+    if (e.key === "Enter") {
+      if (!current) return;
+      e.preventDefault();
+      setSlot(current);
+      void book(current);
+      return;
+    }
+    if (free.length === 0) return;
+    const at = free.findIndex((s) => s.starts === current);
+    const last = free.length - 1;
+    const next: Record<string, number> = {
+      ArrowRight: at < 0 ? 0 : at === last ? 0 : at + 1,
+      ArrowDown: at < 0 ? 0 : at === last ? 0 : at + 1,
+      ArrowLeft: at <= 0 ? last : at - 1,
+      ArrowUp: at <= 0 ? last : at - 1,
+      Home: 0,
+      End: last,
+    };
+    if (!(e.key in next)) return;
+    e.preventDefault();
+    choose(free[next[e.key]].starts);
+  }
+
   const update = (i: number, patch: Partial<BookPersonRequest>) =>
     setPeople((ps) => ps.map((p, k) => (k === i ? { ...p, ...patch } : p)));
 
@@ -79,10 +247,40 @@ export function BookingScreen({ backend }: { backend: Backend }) {
         : [...people[i].procedures, procedure],
     });
 
-  async function submit(e: FormEvent) {
+  function submit(e: FormEvent) {
     e.preventDefault();
-    if (people.some((p) => !p.nameKanji.trim() || !p.nameKana.trim() || p.procedures.length === 0)) {
-      setError(t("book.required"));
+    void book(slot);
+  }
+
+  /** Books in `chosen` (a walk-in: none); with something missing, says what and focuses the first. */
+  async function book(chosen: string | null) {
+    const missing: string[] = [];
+    let focus: (() => void) | null = null;
+    people.forEach((p, i) => {
+      const what: string[] = [];
+      const field = (name: string) => () => formRef.current?.querySelector<HTMLInputElement>(`[name="${name}"]`)?.focus();
+      if (!p.nameKanji.trim()) {
+        what.push(t("book.nameKanji"));
+        focus ??= field(`nameKanji${i}`);
+      }
+      if (!p.nameKana.trim()) {
+        what.push(t("book.nameKana"));
+        focus ??= field(`nameKana${i}`);
+      }
+      if (p.procedures.length === 0) {
+        what.push(t("book.procedures"));
+        focus ??= () => focusProcedures(i);
+      }
+      if (what.length > 0) missing.push(people.length > 1 ? t("book.missingOf", { n: i + 1, what: what.join("・") }) : what.join("・"));
+    });
+    const problems = missing.length > 0 ? [t("book.missing", { what: missing.join("、") })] : [];
+    if (!chosen && channel !== "walk_in") {
+      problems.push(t("book.missingSlot"));
+      focus ??= focusSlots;
+    }
+    if (problems.length > 0) {
+      setError(problems.join(" "));
+      (focus as (() => void) | null)?.();
       return;
     }
     const refused = PROCEDURES.filter((proc) => !offers(proc) && people.some((p) => p.procedures.includes(proc)));
@@ -90,20 +288,20 @@ export function BookingScreen({ backend }: { backend: Backend }) {
       setError(t("book.notOfferedChosen", { procedures: refused.map((p) => tCode("procedure", p)).join("・") }));
       return;
     }
-    if (!slot && channel !== "walk_in") {
-      setError(t("book.slot"));
-      return;
-    }
+    if (busy.current) return;
+    busy.current = true;
     try {
       const answered = people.map((_, i) => intakeOf(i)).filter((x) => Object.keys(x.marks).length > 0 || Object.keys(x.facts).length > 0);
       setDone(
         channel === "walk_in"
           ? await backend.walkIn(people)
-          : await backend.book({ day, starts: slot ?? "", channel, people, notes, intake: answered, revisitOf: revisitOf.trim() || undefined, site }),
+          : await backend.book({ day, starts: chosen ?? "", channel, people, notes, intake: answered, revisitOf: revisitOf.trim() || undefined, site }),
       );
       setError(null);
     } catch (err) {
       setError(errorText(errorCode(err)));
+    } finally {
+      busy.current = false;
     }
   }
 
@@ -168,8 +366,9 @@ export function BookingScreen({ backend }: { backend: Backend }) {
   }
 
   return (
-    <form className="card" onSubmit={submit} aria-labelledby="book-title">
+    <form className="card" ref={formRef} onSubmit={submit} aria-labelledby="book-title" aria-describedby="book-keys">
       <h1 id="book-title">{t("book.title")}</h1>
+      <p className="small muted" id="book-keys">{t("book.keysLead")}</p>
       {people.map((p, i) => (
         <fieldset key={i} className="person">
           <legend>{t("book.person", { n: i + 1 })}</legend>
@@ -199,22 +398,27 @@ export function BookingScreen({ backend }: { backend: Backend }) {
               </select>
             </label>
           </div>
-          <div className="checks" role="group" aria-label={t("book.procedures")}>
-            {PROCEDURES.map((proc) => {
+          <div className="checks" role="group" aria-label={t("book.procedures")} aria-keyshortcuts="Alt+P" data-procedures onKeyDown={onProcedureKey}>
+            <span className="small muted" aria-hidden="true">{t("book.proceduresKeys")}</span>
+            {PROCEDURES.map((proc, k) => {
               const off = !offers(proc);
               const checked = p.procedures.includes(proc);
               return (
-                <label key={proc} className={off ? "check not-offered" : "check"}>
-                  <input
-                    type="checkbox"
-                    name={`${proc}${i}`}
-                    checked={checked}
-                    disabled={off && !checked}
-                    aria-describedby={off ? `not-offered-${i}` : undefined}
-                    onChange={() => toggle(i, proc)}
-                  />
-                  {tCode("procedure", proc)}
-                </label>
+                <span key={proc} style={{ display: "flex", alignItems: "center", gap: "0.25rem" }}>
+                  <kbd className="small muted" aria-hidden="true">{k + 1}</kbd>
+                  <label className={off ? "check not-offered" : "check"}>
+                    <input
+                      type="checkbox"
+                      name={`${proc}${i}`}
+                      checked={checked}
+                      disabled={off && !checked}
+                      aria-describedby={off ? `not-offered-${i}` : undefined}
+                      aria-keyshortcuts={String(k + 1)}
+                      onChange={() => toggle(i, proc)}
+                    />
+                    {tCode("procedure", proc)}
+                  </label>
+                </span>
               );
             })}
           </div>
@@ -270,8 +474,19 @@ export function BookingScreen({ backend }: { backend: Backend }) {
         )}
         {channel !== "walk_in" && (
         <label>
-          {t("book.day")}
-          <input type="date" name="day" value={day} onChange={(e) => e.target.value && setDay(e.target.value)} />
+          <span>
+            {t("book.day")}
+            <span className="small muted" aria-hidden="true">{t("book.dayKeys")}</span>
+          </span>
+          <input
+            type="date"
+            name="day"
+            ref={dayRef}
+            value={day}
+            aria-keyshortcuts="Alt+D"
+            onKeyDown={onDayKey}
+            onChange={(e) => e.target.value && setDay(e.target.value)}
+          />
         </label>
         )}
         {channel !== "walk_in" && (
@@ -289,10 +504,26 @@ export function BookingScreen({ backend }: { backend: Backend }) {
         <p className="muted">{t("book.walkInNote")}</p>
       ) : (
       <>
-      <p className="muted">{t("book.slot")}</p>
+      <p className="muted">
+        {t("book.slot")}
+        <span className="small" aria-hidden="true">{t("book.slotKeys")}</span>{" "}
+        <button type="button" className="small secondary" name="nextFree" aria-keyshortcuts="Alt+N" onClick={() => void nextFree()}>
+          {t("book.nextFree")}
+        </button>
+      </p>
       {sites.view && multiSite && bookable.length === 0 && <p className="error">{t("book.noSite")}</p>}
       {board && board.slots.length === 0 && <p className="muted">{t("book.noSlots")}</p>}
-      <div className="slots" role="radiogroup" aria-label={t("book.slot")} data-day={board?.day} data-site={site}>
+      <div
+        className="slots"
+        role="radiogroup"
+        aria-label={t("book.slot")}
+        aria-keyshortcuts="Alt+S"
+        ref={slotsRef}
+        tabIndex={tabStop ? undefined : -1}
+        onKeyDown={onSlotKey}
+        data-day={board?.day}
+        data-site={site}
+      >
         {board?.slots.map((s) => {
           const free = Math.max(0, s.capacity - s.taken);
           return (
@@ -302,6 +533,8 @@ export function BookingScreen({ backend }: { backend: Backend }) {
               role="radio"
               aria-checked={slot === s.starts}
               data-slot={s.starts.slice(0, 5)}
+              data-starts={s.starts}
+              tabIndex={s.starts === tabStop ? 0 : -1}
               className={slot === s.starts ? "slot selected" : "slot"}
               disabled={free === 0}
               onClick={() => setSlot(s.starts)}
@@ -315,7 +548,7 @@ export function BookingScreen({ backend }: { backend: Backend }) {
       </>
       )}
       {error && <p className="error" role="alert">{error}</p>}
-      <button type="submit">{t("book.submit")}</button>
+      <button type="submit" name="book">{t("book.submit")}</button>
     </form>
   );
 }
