@@ -12,8 +12,9 @@ import sync from "./locales/ja/sync.json";
 import wipe from "./locales/ja/wipe.json";
 import reasons from "./locales/ja/reasons.json";
 import sites from "./locales/ja/sites.json";
+import display from "./locales/ja/display.json";
 
-const texts = { ...common, ...checklist, ...reservations, ...settings, ...visits, ...people, ...reports, ...planner, ...sync, ...wipe, ...reasons, ...sites };
+const texts = { ...common, ...checklist, ...reservations, ...settings, ...visits, ...people, ...reports, ...planner, ...sync, ...wipe, ...reasons, ...sites, ...display };
 export type TextKey = keyof typeof texts;
 export type ErrorKey = keyof typeof errors;
 

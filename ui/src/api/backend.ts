@@ -57,6 +57,10 @@ import type { WipeDefaults } from "../bindings/WipeDefaults";
 import type { WipeOutcome } from "../bindings/WipeOutcome";
 import type { WipeProgress } from "../bindings/WipeProgress";
 import type { WipeRequest } from "../bindings/WipeRequest";
+import type { CallDisplay } from "../bindings/CallDisplay";
+import type { DisplayCall } from "../bindings/DisplayCall";
+import type { DisplaySettings } from "../bindings/DisplaySettings";
+import type { Monitors } from "../bindings/Monitors";
 
 /** A new member of the roster (the PIN goes to core once and is only kept hashed). */
 export interface NewStaff {
@@ -218,6 +222,26 @@ export interface Backend {
   wipeResume(confirmation: string, onProgress: (p: WipeProgress) => void): Promise<WipeOutcome>;
   /** Ends the app (after a wipe). */
   quitApp(): Promise<void>;
+
+  // The waiting room's call display (呼出表示).
+  /** What the display shows now: today's calls at this PC's site by number and seat (never a
+   * name), the numbers expected next, the wait and its lamp, the wait per hour, and this PC's
+   * display settings. Works with nobody signed in; `locked` while the store is locked. */
+  callDisplay(): Promise<CallDisplay>;
+  /** This PC's display settings (lamp thresholds, chime, voice). */
+  displaySettings(): Promise<DisplaySettings>;
+  /** Changes this PC's display settings (manager / deputy): thresholds 1–600 minutes, yellow
+   * below red (else `invalid_input`). */
+  setDisplaySettings(settings: DisplaySettings): Promise<DisplaySettings>;
+  /** This PC's monitors by name (the first is the primary one) and where the display goes. */
+  displayMonitors(): Promise<Monitors>;
+  /** Opens the display window full screen on `monitor` (null: the primary one); it opens again
+   * after a restart until closed. A window that cannot be placed: `window`. */
+  openDisplay(monitor: string | null): Promise<void>;
+  /** Closes the display window (it stays closed after a restart). */
+  closeDisplay(): Promise<void>;
+  /** Speaks a call (number and seat) when this PC's voice setting is on; whether it was spoken. */
+  announce(call: DisplayCall): Promise<boolean>;
 }
 
 /** The word `wipe_resume` requires as its typed confirmation (fixed by the backend). */

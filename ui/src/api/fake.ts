@@ -64,6 +64,12 @@ import type { WipeOutcome } from "../bindings/WipeOutcome";
 import type { WipePhase } from "../bindings/WipePhase";
 import type { WipeProgress } from "../bindings/WipeProgress";
 import type { WipeRequest } from "../bindings/WipeRequest";
+import type { BandWait } from "../bindings/BandWait";
+import type { CallDisplay } from "../bindings/CallDisplay";
+import type { DisplayCall } from "../bindings/DisplayCall";
+import type { DisplaySettings } from "../bindings/DisplaySettings";
+import type { DisplayWindow } from "../bindings/DisplayWindow";
+import type { Lamp } from "../bindings/Lamp";
 import reasonTexts from "../locales/ja/reasons.json";
 import { MAX_LENGTH, type LimitedField, tooLong } from "../limits";
 
@@ -512,6 +518,7 @@ export class FakeBackend implements Backend {
     const r = this.find(number);
     r.status = status;
     if (status === "checked_in") {
+      r.checkedInAt = `${r.day}T09:00:00`;
       r.people.forEach((p, position) =>
         this.caseList.push({
           number, position, nameKana: p.nameKana, procedures: p.procedures, state: "waiting", starts: r.starts, late: false,
@@ -570,6 +577,7 @@ export class FakeBackend implements Backend {
         if (c.state !== "waiting") break;
         c.seatNo = step.seat_no;
         c.calledAt = "2026-12-01T10:00:00";
+        this.callOrder.set(`${number}/${position}`, this.callOrder.size + 1);
         return to("called");
       case "verify_checklist":
         if (c.state === "called" && ready) return to("checklist_verified");
@@ -1201,6 +1209,80 @@ export class FakeBackend implements Backend {
     const m = this.lent.find((x) => x.id === id)!;
     m.returnConfirmedBy = code;
     return m;
+  }
+
+  // The waiting room's call display (呼出表示): made from today's cases as core's `display_of`
+  // makes it (numbers and seats only); this PC's settings and window kept here.
+  displaySettingsValue: DisplaySettings = { yellowMinutes: 20, redMinutes: 40, chime: true, voice: false };
+  /** This PC's monitors by name, the primary first. */
+  monitorNames = ["DISPLAY1", "DISPLAY2"];
+  displayWindow: DisplayWindow = { monitor: null, open: false };
+  /** Every call `announce` was asked to speak. */
+  announced: DisplayCall[] = [];
+  /** The order cases were called in (the fake's calls all share one time). */
+  private callOrder = new Map<string, number>();
+  async callDisplay(): Promise<CallDisplay> {
+    if (this.state !== "unlocked") fail("locked", "the store is locked");
+    const now = await this.now();
+    const cases = await this.casesOn(now.slice(0, 10));
+    const order = (c: CaseView) => this.callOrder.get(`${c.number}/${c.position}`) ?? 0;
+    const called = cases
+      .filter((c) => c.seatNo !== null && c.calledAt !== null)
+      .sort((a, b) => b.calledAt!.localeCompare(a.calledAt!) || order(b) - order(a));
+    const calls: DisplayCall[] = [];
+    for (const c of called) {
+      if (calls.length < 6 && !calls.some((x) => x.number === c.number)) calls.push({ number: c.number, seatNo: c.seatNo!, calledAt: c.calledAt! });
+    }
+    const waiting = cases.filter((c) => c.state === "waiting");
+    const next = [...new Set(waiting.map((c) => c.number))].slice(0, 5);
+    const waitMinutes = Math.max(0, ...waiting.map((c) => c.waitingMinutes));
+    const s = this.displaySettingsValue;
+    const lamp: Lamp = waitMinutes >= s.redMinutes ? "red" : waitMinutes >= s.yellowMinutes ? "yellow" : "green";
+    const bands: BandWait[] = [];
+    if (cases.length) {
+      const first = Math.min(...cases.map((c) => Number(c.checkedInAt.slice(11, 13))));
+      for (let hour = first; hour <= Math.max(first, Number(now.slice(11, 13))); hour++) {
+        const inHour = called.filter((c) => Number(c.calledAt!.slice(11, 13)) === hour);
+        const minutes = inHour.length ? Math.round(inHour.reduce((n, c) => n + c.waitingMinutes, 0) / inHour.length) : null;
+        bands.push({ hour, minutes, called: inHour.length });
+      }
+    }
+    return {
+      siteName: this.knownSite(this.here).name,
+      now,
+      calls,
+      next,
+      waiting: waiting.length,
+      waitMinutes,
+      lamp,
+      bands,
+      settings: { ...s },
+    };
+  }
+  async displaySettings() {
+    return { ...this.displaySettingsValue };
+  }
+  async setDisplaySettings(settings: DisplaySettings) {
+    this.manager();
+    const inRange = (n: number) => Number.isInteger(n) && n >= 1 && n <= 600;
+    if (!inRange(settings.yellowMinutes) || !inRange(settings.redMinutes) || settings.yellowMinutes >= settings.redMinutes) {
+      fail("invalid_input", "the lamp's thresholds are 1–600 minutes, yellow before red");
+    }
+    this.displaySettingsValue = { ...settings };
+    return { ...settings };
+  }
+  async displayMonitors() {
+    return { names: [...this.monitorNames], window: { ...this.displayWindow } };
+  }
+  async openDisplay(monitor: string | null) {
+    this.displayWindow = { monitor, open: true };
+  }
+  async closeDisplay() {
+    this.displayWindow = { ...this.displayWindow, open: false };
+  }
+  async announce(call: DisplayCall) {
+    this.announced.push(call);
+    return this.displaySettingsValue.voice;
   }
 }
 

@@ -95,4 +95,11 @@ export const tauriBackend: Backend = {
   wipeStart: (request, onProgress) => withWipeProgress(onProgress, () => invoke("wipe_start", { request })),
   wipeResume: (confirmation, onProgress) => withWipeProgress(onProgress, () => invoke("wipe_resume", { confirmation })),
   quitApp: () => invoke("quit_app"),
+  callDisplay: () => invoke("call_display"),
+  displaySettings: () => invoke("display_settings"),
+  setDisplaySettings: (settings) => invoke("set_display_settings", { settings }),
+  displayMonitors: () => invoke("display_monitors"),
+  openDisplay: (monitor) => invoke("open_display", { monitor }),
+  closeDisplay: () => invoke("close_display"),
+  announce: (call) => invoke("announce", { call }),
 };

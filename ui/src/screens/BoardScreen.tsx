@@ -5,9 +5,11 @@
 // does: this PC's site if it takes bookings, else the first that does (a call-center PC's own
 // site is a desk, which has no board). There a booking can also move to another serving site
 // (拠点を変更: the citizen prefers the station counter); it then leaves this site's board.
+// Reception checks a booked person in with one scan of the slip's number (F4: ScanCheckIn).
 import { Fragment, useCallback, useEffect, useRef, useState } from "react";
 import { MoveSiteForm } from "../components/MoveSiteForm";
 import { SiteSelect } from "../components/SiteSelect";
+import { ScanCheckIn } from "../components/ScanCheckIn";
 import { addDays, type Backend, errorCode, hhmm, today } from "../api/backend";
 import type { DayBoard } from "../bindings/DayBoard";
 import type { DayStatus } from "../bindings/DayStatus";
@@ -128,6 +130,7 @@ export function BoardScreen({ backend, onOpenChecklist }: { backend: Backend; on
         <button type="button" onClick={() => setDay(addDays(day, 1))}>{t("board.next")}</button>
         {board?.status.kind === "open" && board.status.session === "holiday_session" && <span className="badge ok">{t("board.session")}</span>}
       </div>
+      <ScanCheckIn backend={backend} site={site} onCheckedIn={() => void load()} />
       {error && <p className="error" role="alert">{error}</p>}
       {moved && (
         <p className="ok-message" role="status" tabIndex={-1} ref={movedMessage} data-testid="moved-site">

@@ -6,6 +6,8 @@
 // the plans on this screen are this PC's site's). A change never drops a booking: those that no
 // longer fit come back from the backend and are listed where the change was made, and every
 // booking still waiting for a call is listed at the top (planSettings().needsFollowUp).
+// Last, this PC's call display (呼出表示: the lamp's thresholds, chime, voice, the monitor and
+// the window), in components/CallDisplaySettings.tsx.
 import { type FormEvent, type ReactNode, useCallback, useEffect, useRef, useState } from "react";
 import { PROCEDURES } from "../procedures";
 import { type Backend, errorCode, hhmm, today } from "../api/backend";
@@ -29,6 +31,7 @@ import type { SlotPlan } from "../bindings/SlotPlan";
 import { dayLabel, errorText, reasonCodes, reasonLabel, t, type TextKey, tCode } from "../i18n";
 import { MAX_LENGTH } from "../limits";
 import { bookableSites, hereSite, SITE_CODE, SITE_NAME_MAX, siteName } from "../sites";
+import { CallDisplaySettings } from "../components/CallDisplaySettings";
 import "./settings.css";
 
 type Section = "rules" | "minutes" | "bundles" | "plan" | "capacity" | "sessions" | "closure" | "reasons" | "sites";
@@ -139,6 +142,7 @@ export function SettingsScreen({ backend }: { backend: Backend }) {
           {sites && <SitesSection view={sites} ctx={ctx} backend={backend} />}
         </>
       )}
+      <CallDisplaySettings backend={backend} />
     </section>
   );
 }
