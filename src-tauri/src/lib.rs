@@ -16,9 +16,10 @@ pub use error::{AppError, AppErrorCode, ShellErrorCode};
 pub use state::{LockState, StoreState};
 
 /// WebView2's browser arguments: wry's defaults (which setting any replaces) plus Chromium's
-/// autofill server communication, off.
+/// autofill server communication, off; and sound without a click first, so that the call
+/// display's chime plays (nobody touches the waiting room's monitor).
 const WEBVIEW2_ARGS: &str =
-    "--disable-features=msWebOOUI,msPdfOOUI,msSmartScreenProtection,AutofillServerCommunication";
+    "--disable-features=msWebOOUI,msPdfOOUI,msSmartScreenProtection,AutofillServerCommunication --autoplay-policy=no-user-gesture-required";
 
 /// A window of the app (`label`, showing `url` of the UI): its WebView's own storage inside
 /// the data directory, so the wipe finds it. Not `incognito`: WebKit's ephemeral context
