@@ -131,6 +131,15 @@ impl Desktop {
         Ok(())
     }
 
+    /// Sends `keys` to the element that has the focus, as a keyboard would, and returns how
+    /// many keys a person presses for them: each character, each special key (`\u{E004}` Tab,
+    /// `\u{E007}` Enter, arrows, F-keys), a chord of Alt and a letter as two; the `\u{E000}`
+    /// that releases a held modifier is WebDriver's, not a key press.
+    pub async fn press(&self, keys: &str) -> Result<usize> {
+        self.client.active_element().await?.send_keys(keys).await?;
+        Ok(keys.chars().filter(|c| *c != '\u{E000}').count())
+    }
+
     /// Sets the value of the input matching `css` (see [`SET_VALUE`]).
     pub async fn set_value(&self, css: &str, value: &str) -> Result<()> {
         let input = self.find(css).await?;
@@ -152,6 +161,17 @@ impl Desktop {
         data_dir: &Path,
         env: &[(&str, &str)],
     ) -> Result<Desktop> {
+        Self::launch_on_screen(test, data_dir, env, (1366, 768)).await
+    }
+
+    /// As [`Desktop::launch_with_env`], on a virtual screen of `(width, height)` pixels (a
+    /// waiting room's 1920×1080 monitor).
+    pub async fn launch_on_screen(
+        test: &str,
+        data_dir: &Path,
+        env: &[(&str, &str)],
+        (width, height): (u32, u32),
+    ) -> Result<Desktop> {
         // Two rustls providers are linked into the tests (the WebDriver client's and sync's):
         // name the process default, which the WebDriver client relies on.
         let _ = rustls::crypto::ring::default_provider().install_default();
@@ -167,7 +187,7 @@ impl Desktop {
                 "1",
                 "-screen",
                 "0",
-                "1366x768x24",
+                &format!("{width}x{height}x24"),
                 "-nolisten",
                 "tcp",
             ])

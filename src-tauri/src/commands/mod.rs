@@ -90,6 +90,15 @@ pub fn lock(state: State<'_, AppState>) {
     }
 }
 
+/// Runs `f`, which only reads, on the unlocked store (no sync nudge: the call display reads
+/// several times a second).
+fn read_store<T>(
+    state: &State<'_, AppState>,
+    f: impl FnOnce(&Store) -> madoguchi_core::Result<T>,
+) -> CmdResult<T> {
+    Ok(f(state.store().as_ref().ok_or_else(AppError::locked)?)?)
+}
+
 /// Runs `f` on the unlocked store, then lets sync push whatever it changed.
 fn with_store<T>(
     state: &State<'_, AppState>,

@@ -3,7 +3,7 @@
 use madoguchi_core::store::{CallDisplay, DisplayCall, DisplaySettings, DisplayWindow};
 use tauri::{AppHandle, Manager, State};
 
-use super::{with_store, CmdResult};
+use super::{read_store, with_store, CmdResult};
 use crate::{error::AppError, state::AppState};
 
 /// The window's label (its capability in capabilities/display.json lets it call commands).
@@ -12,13 +12,13 @@ pub const DISPLAY: &str = "display";
 /// What the display shows now (numbers and seats only).
 #[tauri::command]
 pub fn call_display(state: State<'_, AppState>) -> CmdResult<CallDisplay> {
-    with_store(&state, |s| s.call_display())
+    read_store(&state, |s| s.call_display())
 }
 
 /// This PC's display settings.
 #[tauri::command]
 pub fn display_settings(state: State<'_, AppState>) -> CmdResult<DisplaySettings> {
-    with_store(&state, |s| s.display_settings())
+    read_store(&state, |s| s.display_settings())
 }
 
 /// Changes this PC's display settings (manager or deputy).
@@ -47,7 +47,7 @@ pub struct Monitors {
 pub fn display_monitors(app: AppHandle, state: State<'_, AppState>) -> CmdResult<Monitors> {
     Ok(Monitors {
         names: monitor_names(&app),
-        window: with_store(&state, |s| s.display_window())?,
+        window: read_store(&state, |s| s.display_window())?,
     })
 }
 
@@ -149,7 +149,7 @@ fn show_display(app: &AppHandle, monitor: Option<&str>) -> tauri::Result<()> {
 /// a name. Returns whether it was spoken (false: the voice is off or no speech is installed).
 #[tauri::command]
 pub fn announce(state: State<'_, AppState>, call: DisplayCall) -> CmdResult<bool> {
-    if !with_store(&state, |s| s.display_settings())?.voice {
+    if !read_store(&state, |s| s.display_settings())?.voice {
         return Ok(false);
     }
     let words = madoguchi_core::store::announcement(&call);

@@ -23,7 +23,7 @@ export function isDisplayRoute(hash: string = window.location.hash): boolean {
 }
 
 /** How often the display reads the calls. */
-export const DISPLAY_POLL_MS = 500;
+export const DISPLAY_POLL_MS = 250;
 /** Failed reads in a row (other than a locked store) before the display gives up its figures. */
 const FAILURES_BEFORE_PREPARING = 10;
 /** Errors meaning there is nothing to show until the store is opened again. */
