@@ -49,6 +49,7 @@ import type { DailyReport } from "../bindings/DailyReport";
 import type { MonthlyReport } from "../bindings/MonthlyReport";
 import type { ReportDue } from "../bindings/ReportDue";
 import type { ReportKind } from "../bindings/ReportKind";
+import type { ReservationSlip } from "../bindings/ReservationSlip";
 import type { Assumptions } from "../bindings/Assumptions";
 import type { CapacityPlan } from "../bindings/CapacityPlan";
 import type { PendingWipe } from "../bindings/PendingWipe";
@@ -69,6 +70,9 @@ export interface NewStaff {
   role: Role;
   pin: string;
 }
+
+/** The paper a reservation slip is printed on: A6 (the counter's slip printer) or A4 (plain paper). */
+export type SlipSize = "a6" | "a4";
 
 export interface Backend {
   lockState(): Promise<LockState>;
@@ -185,6 +189,12 @@ export interface Backend {
   saveReport(kind: ReportKind, period: string, format: "pdf" | "csv"): Promise<string>;
   markReportSubmitted(kind: ReportKind, period: string): Promise<void>;
   reportsDue(from: string): Promise<ReportDue[]>;
+  /** The reservation slip (予約票) of a booking that holds a place (booked or checked in; else
+   * `not_allowed`): day, time, site, number and each person's bring-list. The kana names are for
+   * the screen only (staff check they print the right booking); the PDF holds no name. */
+  reservationSlip(number: string): Promise<ReservationSlip>;
+  /** Saves the reservation slip as an A6 or A4 PDF in the data folder's reports/; returns the path. */
+  saveSlip(number: string, size: SlipSize): Promise<string>;
 
   // Planner.
   /** The plan of `site` (none: this PC's; a call-center PC's is the city's first counter) under

@@ -21,6 +21,7 @@ import type { Evaluation } from "../bindings/Evaluation";
 import type { IntakeScript } from "../bindings/IntakeScript";
 import type { ItemCheck } from "../bindings/ItemCheck";
 import type { ReservationChecklist } from "../bindings/ReservationChecklist";
+import type { ReservationSlip } from "../bindings/ReservationSlip";
 import type { Stage } from "../bindings/Stage";
 import type { CaseView } from "../bindings/CaseView";
 import type { Reconciliation } from "../bindings/Reconciliation";
@@ -36,7 +37,7 @@ import type { ReservationSummary } from "../bindings/ReservationSummary";
 import type { SlotPlan } from "../bindings/SlotPlan";
 import type { StoreState } from "../bindings/StoreState";
 import type { StoreStatus } from "../bindings/StoreStatus";
-import { hhmm, today, WIPE_RESUME_WORD, type Backend, type NewStaff } from "./backend";
+import { hhmm, today, WIPE_RESUME_WORD, type Backend, type NewStaff, type SlipSize } from "./backend";
 import type { Actor } from "../bindings/Actor";
 import type { Attendance } from "../bindings/Attendance";
 import type { AuditEntry } from "../bindings/AuditEntry";
@@ -969,6 +970,29 @@ export class FakeBackend implements Backend {
   async saveReport(kind: ReportKind, period: string, format: "pdf" | "csv") {
     this.manager();
     return `/tmp/madoguchi-test/reports/${kind === "daily" ? "日報" : "月報"}_${period}.${format}`;
+  }
+  /** As core's `reservation_slip`: a booking that holds a place (else `not_allowed`), its site's
+   * name, and each person's bring-list from the checklist (the fake's: the same for everyone). */
+  async reservationSlip(number: string): Promise<ReservationSlip> {
+    const r = this.find(number);
+    if (!holdsPlace(r.status)) fail("not_allowed", `a ${r.status} reservation has no slip`);
+    const script = await this.intakeScript([], "self", {}, r.day);
+    const site = this.siteOf(r);
+    return {
+      number: r.number,
+      day: r.day,
+      starts: r.starts,
+      cityName: this.status.meta.siteName,
+      siteName: this.siteList.find((x) => x.id === site)?.name ?? site,
+      provisional: r.provisional,
+      people: r.people.map((p) => ({ nameKana: p.nameKana, applicantType: p.applicantType, procedures: [...p.procedures], bring: [...script.bring] })),
+      rulesVersion: script.rulesVersion,
+    };
+  }
+  /** As `madoguchi_report::save_slip`: 予約票_<number>.pdf (A4: _A4) in the data folder's reports/. */
+  async saveSlip(number: string, size: SlipSize) {
+    await this.reservationSlip(number);
+    return `/tmp/madoguchi-test/reports/予約票_${number}${size === "a4" ? "_A4" : ""}.pdf`;
   }
   async markReportSubmitted(kind: ReportKind, period: string) {
     this.manager();

@@ -3,6 +3,7 @@
 // likewise: `site` null for this PC's site's plan, the site's code for another's (saving it as
 // PDF/CSV too). A site's pattern: its weekends, and its procedures (null: every one). A holiday
 // session or closure: `site` null for every site (全拠点), the site's code for that site only.
+// The reservation slip: its number, and the paper ("a6" or "a4").
 import { invoke } from "@tauri-apps/api/core";
 import { tauriBackend } from "./tauri";
 
@@ -58,5 +59,17 @@ test("holiday sessions and closures send site as null for every site, and the si
     ["set_holiday_session", { day: "2026-12-05", note: null, site: "ekimae" }],
     ["set_closure", { day: "2026-12-07", closure, site: null }],
     ["set_closure", { day: "2026-12-07", closure: null, site: "ekimae" }],
+  ]);
+});
+
+test("the reservation slip sends the number, and the paper as \"a6\" or \"a4\"", async () => {
+  vi.mocked(invoke).mockClear();
+  await tauriBackend.reservationSlip("1234-5678");
+  await tauriBackend.saveSlip("1234-5678", "a6");
+  await tauriBackend.saveSlip("1234-5678", "a4");
+  expect(vi.mocked(invoke).mock.calls).toEqual([
+    ["reservation_slip", { number: "1234-5678" }],
+    ["save_slip", { number: "1234-5678", size: "a6" }],
+    ["save_slip", { number: "1234-5678", size: "a4" }],
   ]);
 });

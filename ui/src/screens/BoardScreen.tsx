@@ -6,10 +6,12 @@
 // site is a desk, which has no board). There a booking can also move to another serving site
 // (拠点を変更: the citizen prefers the station counter); it then leaves this site's board.
 // Reception checks a booked person in with one scan of the slip's number (F4: ScanCheckIn).
+// A booked line prints its reservation slip again (予約票を印刷: SlipButton).
 import { Fragment, useCallback, useEffect, useRef, useState } from "react";
 import { MoveSiteForm } from "../components/MoveSiteForm";
 import { SiteSelect } from "../components/SiteSelect";
 import { ScanCheckIn } from "../components/ScanCheckIn";
+import { SlipButton } from "../components/SlipButton";
 import { addDays, type Backend, errorCode, hhmm, today } from "../api/backend";
 import type { DayBoard } from "../bindings/DayBoard";
 import type { DayStatus } from "../bindings/DayStatus";
@@ -235,6 +237,7 @@ export function BoardScreen({ backend, onOpenChecklist }: { backend: Backend; on
                                   {t("board.moveSite")}
                                 </button>
                               )}
+                              <SlipButton backend={backend} number={r.number} small />
                             </>
                           )}
                         </div>

@@ -1,5 +1,6 @@
 // The booking flow: applicant(s) → procedures → (site) → day and slot (free places per slot) → the
-// confirmation that reads back the reservation number.
+// confirmation that reads back the reservation number, with 「予約票を印刷」 (SlipButton) beside
+// 「続けて予約」 for the slip's PDF (a revisit's second visit is booked here too, with 「前回の予約番号」).
 // Keyboard (a phone booking in a few keys once the names and phone are typed): Alt+P the first
 // procedure (Space ticks it; in the procedures the digit n ticks the n-th), Alt+D the day (↑↓ or + − move it by one), Alt+S the slots (a radio
 // group with one Tab stop; ←→↑↓ Home End move between the free ones and select), Alt+N the next
@@ -23,6 +24,7 @@ import type { ReservationSummary } from "../bindings/ReservationSummary";
 import type { IntakeScript } from "../bindings/IntakeScript";
 import type { PhoneIntake } from "../bindings/PhoneIntake";
 import { IntakePanel } from "../components/IntakePanel";
+import { SlipButton } from "../components/SlipButton";
 import { dayLabel, errorText, t, tCode } from "../i18n";
 import { MAX_LENGTH } from "../limits";
 import { siteName } from "../sites";
@@ -346,21 +348,24 @@ export function BookingScreen({ backend }: { backend: Backend }) {
         {done.channel !== "walk_in" && site && (
           <p data-testid="booked-site">{t("book.siteDone", { site: siteName(sites.view, site) })}</p>
         )}
-        <button
-          type="button"
-          autoFocus
-          data-action="another"
-          onClick={() => {
-            setDone(null);
-            setIntake([]);
-            setScripts([]);
-            setPeople([emptyPerson()]);
-            setNotes("");
-            setRevisitOf("");
-          }}
-        >
-          {t("book.another")}
-        </button>
+        <div className="slip-actions">
+          <button
+            type="button"
+            autoFocus
+            data-action="another"
+            onClick={() => {
+              setDone(null);
+              setIntake([]);
+              setScripts([]);
+              setPeople([emptyPerson()]);
+              setNotes("");
+              setRevisitOf("");
+            }}
+          >
+            {t("book.another")}
+          </button>
+          {done.channel !== "walk_in" && done.status === "booked" && <SlipButton backend={backend} number={done.number} />}
+        </div>
       </section>
     );
   }
