@@ -48,9 +48,11 @@ pub fn lock_state(state: State<'_, AppState>) -> LockState {
     }
 }
 
-/// Unlocks the store with the site passphrase and returns its status.
+/// Unlocks the store with the site passphrase and returns its status. Async: it may open the
+/// call display window again, and a window made from a synchronous command deadlocks on
+/// Windows (WebView2).
 #[tauri::command]
-pub fn unlock(
+pub async fn unlock(
     app: tauri::AppHandle,
     state: State<'_, AppState>,
     passphrase: String,

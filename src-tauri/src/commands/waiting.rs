@@ -77,9 +77,10 @@ fn monitor_names(app: &AppHandle) -> Vec<String> {
 }
 
 /// Opens the display window full screen on `monitor` (the primary one when `None` or gone),
-/// and keeps the choice, so it opens again after a restart.
+/// and keeps the choice, so it opens again after a restart. Async: a window made from a
+/// synchronous command deadlocks on Windows (WebView2), Tauri's documentation warns.
 #[tauri::command]
-pub fn open_display(
+pub async fn open_display(
     app: AppHandle,
     state: State<'_, AppState>,
     monitor: Option<String>,
@@ -95,7 +96,7 @@ pub fn open_display(
 
 /// Closes the display window (it stays closed after a restart).
 #[tauri::command]
-pub fn close_display(app: AppHandle, state: State<'_, AppState>) -> CmdResult<()> {
+pub async fn close_display(app: AppHandle, state: State<'_, AppState>) -> CmdResult<()> {
     let monitor = with_store(&state, |s| s.display_window())?.monitor;
     with_store(&state, |s| {
         s.set_display_window(&DisplayWindow {
@@ -136,8 +137,11 @@ fn show_display(app: &AppHandle, monitor: Option<&str>) -> tauri::Result<()> {
         .cloned()
         .or(app.primary_monitor()?);
     if let Some(m) = target {
+        // Placed and sized to the monitor first: full screen then takes that monitor, also
+        // where no window manager does it (a kiosk session).
         window.set_fullscreen(false)?;
         window.set_position(*m.position())?;
+        window.set_size(*m.size())?;
         window.set_fullscreen(true)?;
     }
     window.show()?;
