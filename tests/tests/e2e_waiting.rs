@@ -3,11 +3,11 @@
 //! - PC A hangs the call display (呼出表示) on a 1920×1080 waiting-room monitor: a manager opens
 //!   it from 予約枠の設定 (the second window, full screen);
 //! - PC B (1366×768) checks a citizen in with one scan (the keys a USB scanner types: the 8
-//!   digits, then Enter), calls them to seat 3 with F2, and books a citizen on the phone with
+//!   digits, then Enter), calls them to its seat with F2, and books a citizen on the phone with
 //!   the keyboard alone. It shows its own display window too (the 1366×768 screenshot).
 //!
 //! Checked: A's display shows B's call — number and seat — within 1 s, and its page holds no
-//! applicant's name; a number with a wrong check digit is refused before anything happens;
+//! applicant's name; after A restarts, the display is back by itself with nobody signed in; a number with a wrong check digit is refused before anything happens;
 //! the keys sent are counted (a check-in: F4, the digits, Enter; a phone booking: at most 15
 //! beyond the name, kana and phone). Screenshots in `test-output/e2e_waiting/`.
 use std::{
@@ -168,11 +168,13 @@ async fn the_display_shows_another_seats_call_within_a_second_and_check_in_takes
     eprintln!("check-in by scan: {keys} keys (F4, 8 digits, Enter): {result:?}");
     b.screenshot("01-checked-in-by-scan").await?;
 
-    // Seat 3 calls the next person with F2; A's display shows it.
+    // B's seat calls the next person with F2; A's display shows it.
     b.click("a[href='#counter']").await?;
-    b.set_value("input[name=seatNo]", "3").await?;
     b.wait_for_text("[data-testid=waiting-count]", "1 人").await?;
-    b.find("input[name=seatNo]").await?.click().await?;
+    // This PC's seat number (窓口2 starts at seat 2); F2 calls to it.
+    let seat_input = b.find("input[name=seatNo]").await?;
+    seat_input.click().await?;
+    let seat_no = seat_input.prop("value").await?.unwrap_or_default();
     let called = Instant::now();
     b.press(F2).await?;
     let shown = number.to_string().replace('-', " ");
@@ -181,7 +183,10 @@ async fn the_display_shows_another_seats_call_within_a_second_and_check_in_takes
         .await?;
     let after = called.elapsed();
     let seat = a.find("#display-current-seat").await?.text().await?;
-    ensure!(seat.contains('3'), "seat shown: {seat:?}");
+    ensure!(
+        seat.contains(&format!("{seat_no}番窓口")),
+        "seat {seat_no} called, shown: {seat:?}"
+    );
     eprintln!("A's display showed {text:?} ({seat}) {after:?} after F2 at B");
     ensure!(
         after < Duration::from_secs(1),
@@ -233,6 +238,41 @@ async fn the_display_shows_another_seats_call_within_a_second_and_check_in_takes
     eprintln!("phone booking: {keys} keys beyond the name, kana and phone; booked {booked}");
     ensure!(keys <= 15, "a phone booking took {keys} keys");
     b.screenshot("04-phone-booking-by-keyboard").await?;
+
+    // The slip for it: previewed with the kana name on screen, saved as an A6 PDF with no
+    // name in it; pdftotext reads the number back.
+    b.click("button[data-action=slip]").await?;
+    b.wait_for_text("[data-testid=slip-preview]", "デンワ ヨヤク").await?;
+    b.screenshot("05-slip-preview").await?;
+    b.click("[data-action=make-slip]").await?;
+    let saved = b.find("[data-testid=slip-saved]").await?;
+    let path = saved.attr("data-path").await?.context("the slip's path")?;
+    ensure!(
+        std::path::Path::new(&path).starts_with(&b_dir),
+        "the slip is in the data folder: {path}"
+    );
+    if let Ok(out) = std::process::Command::new("pdftotext").args([&path, "-"]).output() {
+        let text = String::from_utf8_lossy(&out.stdout).replace(char::is_whitespace, "");
+        ensure!(text.contains("予約票"), "{text}");
+        ensure!(
+            text.contains(&booked.trim().replace('-', "")) || text.contains(booked.trim()),
+            "{booked} not on the slip: {text}"
+        );
+        for name in ["電話予約", "デンワヨヤク", "09000004444"] {
+            ensure!(!text.contains(name), "{name} on the slip");
+        }
+    }
+
+    // A restarts (the PC is switched off and on): after unlock the display is back by itself.
+    a.close().await?;
+    let a = Desktop::launch_on_screen(TEST, &a_dir, &env, (1920, 1080)).await?;
+    a.unlock().await?;
+    to_display(&a, Duration::from_secs(15)).await?;
+    let back = a
+        .wait_until("#display-current-number", &shown, |t| t.contains(&shown))
+        .await;
+    a.screenshot("06-call-display-after-restart").await?;
+    back?;
     drop(hub);
     Ok(())
 }

@@ -204,7 +204,7 @@ impl Store {
     }
 
     /// The cases of `day` at this PC's site (its queue, its handoffs, its reconciliation).
-    pub(super) fn case_list(&self, day: NaiveDate) -> Result<Vec<CaseView>> {
+    fn case_list(&self, day: NaiveDate) -> Result<Vec<CaseView>> {
         self.case_views(
             "WHERE v.day = ?1 AND v.site_id = ?2",
             params![day.format(DATE).to_string(), self.site()?.as_str()],
@@ -757,12 +757,12 @@ fn merged_items(bundles: &[ProcedureBundle], procedures: &[Procedure]) -> Vec<St
     out
 }
 
-fn parse_datetime(s: &str) -> Result<NaiveDateTime> {
+pub(super) fn parse_datetime(s: &str) -> Result<NaiveDateTime> {
     NaiveDateTime::parse_from_str(s, DATETIME)
         .map_err(|e| Error::Invalid(format!("stored time {s:?}: {e}")))
 }
 
-fn state_from_code(code: &str) -> Result<VisitState> {
+pub(super) fn state_from_code(code: &str) -> Result<VisitState> {
     serde_json::from_value(serde_json::Value::String(code.to_owned()))
         .map_err(|e| Error::Invalid(format!("stored visit state: {e}")))
 }
