@@ -209,14 +209,14 @@ async fn the_display_shows_another_seats_call_within_a_second_and_check_in_takes
     ensure!(lamp.is_some(), "the lamp has a state");
     let size = a.client.get_window_size().await?;
     ensure!(size == (1920, 1080), "the display fills the 1920×1080 monitor: {size:?}");
-    // After the new call's highlight has faded in.
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // After the new call's three flashes.
+    tokio::time::sleep(Duration::from_millis(3200)).await;
     a.screenshot("02-call-display-1920x1080").await?;
     b.client.switch_to_window(b_main.clone()).await?;
     to_display(&b, Duration::from_secs(15)).await?;
     b.wait_until("#display-current-number", &shown, |t| t.contains(&shown))
         .await?;
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    tokio::time::sleep(Duration::from_millis(3200)).await;
     b.screenshot("03-call-display-1366x768").await?;
     b.client.switch_to_window(b_main).await?;
 
