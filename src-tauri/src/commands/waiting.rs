@@ -91,7 +91,7 @@ pub async fn open_display(
             open: true,
         })
     })?;
-    show_display(&app, monitor.as_deref()).map_err(|e| AppError::window(e))
+    show_display(&app, monitor.as_deref()).map_err(AppError::window)
 }
 
 /// Closes the display window (it stays closed after a restart).
@@ -105,7 +105,7 @@ pub async fn close_display(app: AppHandle, state: State<'_, AppState>) -> CmdRes
         })
     })?;
     if let Some(w) = app.get_webview_window(DISPLAY) {
-        w.destroy().map_err(|e| AppError::window(e))?;
+        w.destroy().map_err(AppError::window)?;
     }
     Ok(())
 }
