@@ -820,3 +820,20 @@ fn a_mistyped_reservation_number_is_reported_not_silently_unfound() {
         Error::BadReservationNumber
     ));
 }
+
+/// Offline with no dealt numbers, a batch takes all its numbers before any booking is written:
+/// 6,000 picks among nine million would clash about twice if the random path did not remember
+/// what it gave out (the CI failure of 2026-11-30, a 400-booking batch).
+#[test]
+fn numbers_given_out_offline_never_repeat_on_one_connection() {
+    let (_tmp, s) = store();
+    assert!(
+        s.dealt_numbers().unwrap().is_empty(),
+        "no hub has dealt any"
+    );
+    let mut seen = std::collections::HashSet::new();
+    for _ in 0..6_000 {
+        let n = s.fresh_number().unwrap();
+        assert!(seen.insert(n.as_i64()), "{n} given out twice");
+    }
+}

@@ -1174,7 +1174,8 @@ impl Store {
             out.insert(n);
             return ReservationNumber::from_i64(n);
         }
-        drop(out);
+        // Offline with the stock spent: at random, never one this connection already gave out
+        // (a batch takes its numbers before any of its bookings is written).
         let mut rng = rand::thread_rng();
         for _ in 0..100 {
             let number = ReservationNumber::random(&mut rng);
@@ -1183,7 +1184,7 @@ impl Store {
                 [number.as_i64()],
                 |r| r.get(0),
             )?;
-            if !used {
+            if !used && out.insert(number.as_i64()) {
                 return Ok(number);
             }
         }
