@@ -22,6 +22,7 @@ pub mod lending;
 pub mod limits;
 pub mod mutation;
 pub mod my_number;
+pub mod paperwork;
 pub mod people;
 pub mod planner;
 pub mod procedure;

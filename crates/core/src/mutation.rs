@@ -16,6 +16,10 @@ pub use crate::{
     checklist::ChecklistMutation,
     inquiry::InquiryMutation,
     lending::LendingMutation,
+    paperwork::{
+        ImprovementMutation, IncidentMutation, PaperworkMutation, RosterMutation,
+        TrainingMutation, WorkLogMutation,
+    },
     people::StaffMutation,
     reservation::{PlanMutation, ReservationMutation},
     site::SiteMutation,
@@ -45,6 +49,9 @@ pub enum Mutation {
     Lending(LendingMutation),
     /// The city's sites.
     Site(SiteMutation),
+    /// The contractor's paperwork (roster submissions, training, incidents, work log,
+    /// improvement cycle).
+    Paperwork(PaperworkMutation),
     /// Conflicts.
     Conflict(ConflictMutation),
 }
@@ -61,6 +68,7 @@ macro_rules! each {
             Mutation::Inquiry($x) => $e,
             Mutation::Lending($x) => $e,
             Mutation::Site($x) => $e,
+            Mutation::Paperwork($x) => $e,
             Mutation::Conflict($x) => $e,
         }
     };
@@ -85,6 +93,7 @@ impl Mutation {
             Mutation::Visit(m) => m.detail(),
             Mutation::Staff(m) => m.detail(),
             Mutation::Inquiry(m) => m.detail(),
+            Mutation::Paperwork(m) => m.detail(),
             _ => String::new(),
         }
     }
@@ -122,7 +131,26 @@ from_domain!(
     Inquiry(InquiryMutation),
     Lending(LendingMutation),
     Site(SiteMutation),
+    Paperwork(PaperworkMutation),
     Conflict(ConflictMutation)
+);
+
+macro_rules! from_paperwork {
+    ($($variant:ident($t:ty)),*) => {
+        $(impl From<$t> for Mutation {
+            fn from(m: $t) -> Mutation {
+                Mutation::Paperwork(PaperworkMutation::$variant(m))
+            }
+        })*
+    };
+}
+
+from_paperwork!(
+    Roster(RosterMutation),
+    Training(TrainingMutation),
+    Incident(IncidentMutation),
+    WorkLog(WorkLogMutation),
+    Improvement(ImprovementMutation)
 );
 
 /// Conflicts: the hub's record of a mutation it could not apply, and a person's resolution.

@@ -29,9 +29,10 @@ impl Role {
         match self {
             // The manager and deputy run the contract; acts of public authority stay with the city.
             Role::Manager | Role::Deputy => !matches!(permission, P::AcknowledgeHandoff),
+            // Staff hand trouble to the manager (000 §8(2)ウH): they may open an incident.
             Role::Staff => matches!(
                 permission,
-                P::ReadPersonal | P::CounterWork | P::HandleInquiries
+                P::ReadPersonal | P::CounterWork | P::HandleInquiries | P::ReportIncident
             ),
             Role::CityStaff => matches!(
                 permission,
@@ -70,6 +71,13 @@ pub enum Permission {
     SubmitReports,
     /// Run the end-of-contract wipe.
     Wipe,
+    /// Keep the contractor's paperwork: roster submissions, training records, the work log,
+    /// incidents' follow-up and closing, the improvement cycle.
+    ManagePaperwork,
+    /// Open an incident and add notes and immediate actions to it.
+    ReportIncident,
+    /// Reset a training store to its training day.
+    ResetTrainingDay,
 }
 
 impl Permission {
@@ -88,6 +96,9 @@ impl Permission {
             Permission::ViewAudit => "view_audit",
             Permission::SubmitReports => "submit_reports",
             Permission::Wipe => "wipe",
+            Permission::ManagePaperwork => "manage_paperwork",
+            Permission::ReportIncident => "report_incident",
+            Permission::ResetTrainingDay => "reset_training_day",
         }
     }
 }

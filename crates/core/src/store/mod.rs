@@ -13,6 +13,7 @@ mod lending;
 pub mod migrate;
 mod mutations;
 mod occupancy;
+mod paperwork;
 mod people;
 mod planner;
 mod reports;

@@ -117,6 +117,7 @@ impl Store {
             Mutation::Inquiry(m) => self.apply_inquiry(m).map(|()| Outcome::none()),
             Mutation::Lending(m) => self.apply_lending(m).map(|()| Outcome::none()),
             Mutation::Site(m) => self.apply_site(m).map(|()| Outcome::none()),
+            Mutation::Paperwork(m) => self.apply_paperwork(m).map(|()| Outcome::none()),
             Mutation::Conflict(m) => {
                 // The conflict domain applies in `store::sync`; its one free-text field is
                 // checked here, on the same path the hub takes.

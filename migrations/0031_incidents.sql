@@ -1,0 +1,1 @@
+-- Issue 23 (docs/design/paperwork.md): filled by its slice.
