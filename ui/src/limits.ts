@@ -25,6 +25,9 @@ export const MAX_LENGTH = {
   seatName: 100,
   organisation: 100,
   contract: 100,
+  incidentDescription: 2000,
+  incidentStepWords: 2000,
+  reportedToTitle: 50,
 } as const;
 
 /** A field of the table. */

@@ -251,6 +251,14 @@ pub enum Error {
     /// The wipe's verification found something left; nothing is certified until it passes.
     #[error("the wipe is not complete: {0}; run it again")]
     WipeIncomplete(String),
+    /// An incident cannot be closed yet: the steps it still needs (codes: `first_report`,
+    /// `cause`, `measure`, `written_report`, `follow_up_report`, `open_followups`;
+    /// docs/design/paperwork.md §3.4).
+    #[error("the incident cannot be closed yet; missing: {}", missing.join(", "))]
+    IncidentIncomplete {
+        /// What is missing, as codes.
+        missing: Vec<&'static str>,
+    },
     /// SQLite failed in a way not covered above.
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
@@ -304,6 +312,7 @@ impl Error {
             Error::HandoverRequired { .. } => ErrorCode::HandoverRequired,
             Error::Handover(_) => ErrorCode::Handover,
             Error::WipeIncomplete(_) => ErrorCode::WipeIncomplete,
+            Error::IncidentIncomplete { .. } => ErrorCode::IncidentIncomplete,
             Error::Sqlite(_) => ErrorCode::Database,
         }
     }
@@ -409,6 +418,8 @@ pub enum ErrorCode {
     Handover,
     /// The wipe's verification failed.
     WipeIncomplete,
+    /// See [`Error::IncidentIncomplete`].
+    IncidentIncomplete,
     /// See [`Error::Sqlite`].
     Database,
 }

@@ -102,6 +102,12 @@ pub const SEAT_NAME: Limit = limit("seat name", 100, "seatName");
 pub const ORGANISATION: Limit = limit("organisation", 100, "organisation");
 /// The contract on an erasure certificate.
 pub const CONTRACT: Limit = limit("contract", 100, "contract");
+/// What happened, for an incident (may name citizens: kept at its site, never printed).
+pub const INCIDENT_DESCRIPTION: Limit = limit("incident description", 2000, "incidentDescription");
+/// Words beside an incident's step.
+pub const INCIDENT_STEP_WORDS: Limit = limit("incident step words", 2000, "incidentStepWords");
+/// The title of whom an incident was reported to (「市民課 担当係長」, printed: a title, not a name).
+pub const REPORTED_TO_TITLE: Limit = limit("reported to title", 50, "reportedToTitle");
 
 /// Every limit.
 pub const ALL: &[Limit] = &[
@@ -129,6 +135,9 @@ pub const ALL: &[Limit] = &[
     SEAT_NAME,
     ORGANISATION,
     CONTRACT,
+    INCIDENT_DESCRIPTION,
+    INCIDENT_STEP_WORDS,
+    REPORTED_TO_TITLE,
 ];
 
 /// The longest any field may be; a field missing from [`ALL`] gets it (a test keeps the

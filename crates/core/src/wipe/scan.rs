@@ -47,6 +47,7 @@ const FREE_TEXT: &[(&str, &str)] = &[
     ("lent_materials", "note"),
     ("closures", "note"),
     ("holiday_sessions", "note"),
+    ("incident_texts", "text"),
 ];
 
 /// What kind of personal value a sample is (for the counts on the certificate).

@@ -64,6 +64,10 @@ pub const SYNCED_TABLES: &[&str] = &[
     "sites",
     "staff_sites",
     "site_load",
+    "incidents",
+    "incident_steps",
+    "incident_followups",
+    "incident_texts",
 ];
 
 /// Synced tables whose rows belong to one site (a citizen's business): each row names its site
@@ -82,6 +86,7 @@ pub const SITE_TABLES: &[&str] = &[
     "conflicts",
     "inquiries",
     "complaint_steps",
+    "incident_texts",
 ];
 
 /// Tables that belong to this PC only (identity, outbox, sign-ins, its audit chain…).

@@ -1,0 +1,410 @@
+//! Incidents (事故・トラブル, docs/design/paperwork.md §3.4) through the core API, acted by
+//! signed-in people as at the counter: staff open an incident and add notes and immediate
+//! actions; the manager or deputy reports it, records cause and measures, sets and completes
+//! follow-ups and closes it; closing lists what is missing; a personal-data incident is due at
+//! once and shows the city's seven steps until it is closed.
+use chrono::Duration;
+use madoguchi_core::{
+    paperwork::incident::{
+        FollowupWhat, IncidentCategory, IncidentImpact, IncidentKind, IncidentStatus,
+        IncidentStep, NewIncident, NewIncidentStep,
+    },
+    people::Role,
+    store::{NewStaff, Pin},
+    Error, Personal, Store,
+};
+
+mod common;
+use common::{d, store_with_clock, TestClock, DAY};
+
+/// A name typed into an incident's words: it must never reach paper or another site.
+const CANARY: &str = "炭酸 カナリア子";
+
+struct Site {
+    _tmp: tempfile::TempDir,
+    store: Store,
+    clock: TestClock,
+}
+
+impl Site {
+    fn sign_in(&self, code: &str) {
+        let pin = ROSTER.iter().find(|r| r.0 == code).unwrap().3;
+        self.store.sign_in(code, &Pin::new(pin)).unwrap();
+    }
+    fn advance(&self, minutes: i64) {
+        *self.clock.lock().unwrap() += Duration::minutes(minutes);
+    }
+}
+
+const ROSTER: [(&str, &str, Role, &str); 4] = [
+    ("M001", "管理 一郎", Role::Manager, "1234"),
+    ("D001", "副 二郎", Role::Deputy, "2345"),
+    ("S001", "窓口 花子", Role::Staff, "3456"),
+    ("C001", "市役所 田中", Role::CityStaff, "4567"),
+];
+
+fn site() -> Site {
+    let (tmp, store, clock) = store_with_clock("窓口1", d(DAY).and_hms_opt(10, 0, 0).unwrap());
+    for (code, name, role, pin) in ROSTER {
+        store
+            .add_staff(NewStaff {
+                code: code.into(),
+                name: name.into(),
+                role,
+                pin: Pin::new(pin),
+            })
+            .unwrap();
+    }
+    store.sign_out().unwrap();
+    Site {
+        _tmp: tmp,
+        store,
+        clock,
+    }
+}
+
+fn new_incident(category: IncidentCategory, kind: IncidentKind) -> NewIncident {
+    NewIncident {
+        category,
+        kind,
+        impact: IncidentImpact::PersonalDataExposed,
+        occurred_at: d(DAY).and_hms_opt(9, 50, 0).unwrap(),
+        detected_at: d(DAY).and_hms_opt(10, 0, 0).unwrap(),
+        persons_affected: 1,
+        documents_affected: 1,
+        minutes_stopped: 0,
+        description: Personal::new(format!("{CANARY}さんに別の方の通知書を渡した")),
+        inquiry_id: None,
+    }
+}
+
+fn step(step: IncidentStep, code: Option<&str>) -> NewIncidentStep {
+    NewIncidentStep {
+        step,
+        code: code.map(str::to_owned),
+        count: None,
+        title: None,
+        words: None,
+    }
+}
+
+fn forbidden<T: std::fmt::Debug>(r: Result<T, Error>) {
+    assert!(
+        matches!(r, Err(Error::Forbidden { .. })),
+        "expected forbidden: {r:?}"
+    );
+}
+
+#[test]
+fn an_incident_goes_from_open_to_closed_with_its_measures() {
+    let s = site();
+    // Counter staff open it and take what they may: notes and immediate actions.
+    s.sign_in("S001");
+    let i = s
+        .store
+        .open_incident(new_incident(
+            IncidentCategory::SystemOutage,
+            IncidentKind::PrinterDown,
+        ))
+        .unwrap();
+    assert_eq!(i.status, IncidentStatus::Open);
+    assert!(i.number.starts_with("JK-261201-"), "{}", i.number);
+    assert_eq!(i.opened_by, "S001");
+    assert_eq!(
+        i.report_due_at,
+        d(DAY).and_hms_opt(23, 59, 59).unwrap(),
+        "not personal data: the end of the day"
+    );
+    let mut note = step(IncidentStep::Note, None);
+    note.words = Some(Personal::new(format!("{CANARY}さんには電話で連絡済み")));
+    s.store.take_incident_step(i.id, note).unwrap();
+    s.store
+        .take_incident_step(
+            i.id,
+            step(IncidentStep::ImmediateAction, Some("switched_to_paper")),
+        )
+        .unwrap();
+    let mut report = step(IncidentStep::FirstReport, Some("phone"));
+    report.title = Some("市民課 担当係長".into());
+    forbidden(s.store.take_incident_step(i.id, report.clone()));
+    forbidden(s.store.take_incident_step(i.id, step(IncidentStep::Cause, Some("equipment_fault"))));
+    forbidden(s.store.set_incident_followup(
+        i.id,
+        FollowupWhat::EffectChecked,
+        d("2026-12-08"),
+    ));
+    forbidden(s.store.close_incident(i.id));
+    // City staff do not handle the contractor's incidents.
+    s.sign_in("C001");
+    forbidden(s.store.incidents());
+    forbidden(s.store.open_incident(new_incident(
+        IncidentCategory::Other,
+        IncidentKind::Other,
+    )));
+
+    // The manager reports it, records cause and measure, and a follow-up.
+    s.advance(20);
+    s.sign_in("M001");
+    let i = s.store.take_incident_step(i.id, report).unwrap();
+    assert_eq!(i.status, IncidentStatus::Reported);
+    assert_eq!(i.reported_to_title.as_deref(), Some("市民課 担当係長"));
+    assert_eq!(
+        i.first_reported_at,
+        Some(d(DAY).and_hms_opt(10, 20, 0).unwrap())
+    );
+    s.store
+        .take_incident_step(i.id, step(IncidentStep::Cause, Some("equipment_fault")))
+        .unwrap();
+    assert!(
+        s.store
+            .take_incident_step(i.id, step(IncidentStep::Cause, Some("phone")))
+            .is_err(),
+        "a cause takes a cause's code"
+    );
+    let i = s
+        .store
+        .take_incident_step(i.id, step(IncidentStep::Measure, Some("equipment_fixed")))
+        .unwrap();
+    let i = s
+        .store
+        .set_incident_followup(i.id, FollowupWhat::EffectChecked, d("2026-12-08"))
+        .unwrap();
+    assert_eq!(i.missing.len(), 1);
+    match s.store.close_incident(i.id) {
+        Err(Error::IncidentIncomplete { missing }) => assert_eq!(missing, vec!["open_followups"]),
+        other => panic!("{other:?}"),
+    }
+    // The deputy completes the follow-up and closes it.
+    s.sign_in("D001");
+    let i = s
+        .store
+        .complete_incident_followup(i.followups[0].id, d("2026-12-07"))
+        .unwrap();
+    assert_eq!(i.followups[0].done_by.as_deref(), Some("D001"));
+    assert!(i.missing.is_empty(), "{:?}", i.missing);
+    let i = s.store.close_incident(i.id).unwrap();
+    assert_eq!(i.status, IncidentStatus::Closed);
+    assert_eq!(i.closed_by.as_deref(), Some("D001"));
+    assert_eq!(i.cause.map(|c| c.code()), Some("equipment_fault"));
+    assert_eq!(
+        i.steps.iter().map(|s| s.step.code()).collect::<Vec<_>>(),
+        [
+            "note",
+            "immediate_action",
+            "first_report",
+            "cause",
+            "measure"
+        ]
+    );
+    // The words are read back here (its site), and only here.
+    assert!(i.texts_here);
+    assert!(i.description.unwrap().expose().contains(CANARY));
+    assert!(i.steps[0].words.as_ref().unwrap().expose().contains(CANARY));
+    assert!(
+        s.store.incidents().unwrap()[0].description.is_none(),
+        "the list carries no words"
+    );
+    // Closed: no more steps, staff cannot reopen, the manager can.
+    assert!(matches!(
+        s.store.take_incident_step(i.id, step(IncidentStep::Measure, Some("retraining"))),
+        Err(Error::NotAllowed(_))
+    ));
+    s.sign_in("S001");
+    forbidden(s.store.take_incident_step(i.id, step(IncidentStep::Reopen, None)));
+    s.sign_in("M001");
+    let i = s
+        .store
+        .take_incident_step(i.id, step(IncidentStep::Reopen, None))
+        .unwrap();
+    assert_eq!(i.status, IncidentStatus::Reported);
+    let codes: Vec<_> = i.missing.iter().map(|m| m.code()).collect();
+    assert_eq!(codes, ["cause", "measure"], "reopened: measures again");
+    // The audit trail names the incident by id and the steps by code, never words.
+    let audit = s.store.audit_trail(200).unwrap();
+    let text = format!("{audit:?}");
+    assert!(text.contains("take_incident_step"), "{text}");
+    assert!(!text.contains(CANARY));
+}
+
+#[test]
+fn closing_lists_what_is_missing() {
+    let s = site();
+    s.sign_in("M001");
+    let i = s
+        .store
+        .open_incident(new_incident(
+            IncidentCategory::PersonalData,
+            IncidentKind::WrongHandover,
+        ))
+        .unwrap();
+    match s.store.close_incident(i.id) {
+        Err(Error::IncidentIncomplete { missing }) => assert_eq!(
+            missing,
+            vec![
+                "first_report",
+                "cause",
+                "measure",
+                "written_report",
+                "follow_up_report"
+            ]
+        ),
+        other => panic!("{other:?}"),
+    }
+    let e = s.store.close_incident(i.id).unwrap_err();
+    assert_eq!(
+        serde_json::to_value(e.code()).unwrap(),
+        "incident_incomplete"
+    );
+    let mut report = step(IncidentStep::FirstReport, Some("in_person"));
+    report.title = Some("市民課長".into());
+    s.store.take_incident_step(i.id, report).unwrap();
+    s.store
+        .take_incident_step(i.id, step(IncidentStep::Cause, Some("check_missed")))
+        .unwrap();
+    s.store
+        .take_incident_step(i.id, step(IncidentStep::Measure, Some("double_check")))
+        .unwrap();
+    match s.store.close_incident(i.id) {
+        Err(Error::IncidentIncomplete { missing }) => {
+            assert_eq!(missing, vec!["written_report", "follow_up_report"])
+        }
+        other => panic!("{other:?}"),
+    }
+    s.store
+        .take_incident_step(i.id, step(IncidentStep::WrittenReport, None))
+        .unwrap();
+    s.store
+        .take_incident_step(i.id, step(IncidentStep::FollowUpReport, None))
+        .unwrap();
+    assert_eq!(
+        s.store.close_incident(i.id).unwrap().status,
+        IncidentStatus::Closed
+    );
+}
+
+#[test]
+fn a_personal_data_incident_is_flagged_for_immediate_report_with_the_city_s_steps() {
+    let s = site();
+    s.sign_in("S001");
+    let i = s
+        .store
+        .open_incident(new_incident(
+            IncidentCategory::PersonalData,
+            IncidentKind::WrongHandover,
+        ))
+        .unwrap();
+    assert_eq!(
+        i.report_due_at,
+        d(DAY).and_hms_opt(10, 30, 0).unwrap(),
+        "detected at 10:00: due 30 minutes later"
+    );
+    s.store
+        .open_incident(NewIncident {
+            impact: IncidentImpact::Delay,
+            ..new_incident(IncidentCategory::SystemOutage, IncidentKind::PrinterDown)
+        })
+        .unwrap();
+    let board = s.store.open_incidents().unwrap();
+    assert_eq!(board.len(), 2);
+    let first = &board[0];
+    assert_eq!(first.id, i.id, "personal data first");
+    assert!(first.urgent && !first.overdue);
+    assert!(!board[1].urgent && board[1].city_steps.is_empty());
+    assert_eq!(
+        first
+            .city_steps
+            .iter()
+            .map(|c| (c.step.code(), c.done))
+            .collect::<Vec<_>>(),
+        [
+            ("first_report", false),
+            ("city_instruction", false),
+            ("immediate_action", false),
+            ("impact_assessed", false),
+            ("written_report", false),
+            ("measure", false),
+            ("follow_up_report", false)
+        ]
+    );
+    s.store
+        .take_incident_step(
+            i.id,
+            step(IncidentStep::ImmediateAction, Some("documents_recovered")),
+        )
+        .unwrap();
+    s.advance(31);
+    s.sign_in("S001");
+    let first = s.store.open_incidents().unwrap().remove(0);
+    assert!(first.overdue, "31 minutes without a first report");
+    assert_eq!(first.minutes_since_detection, 31);
+    assert!(first.city_steps[2].done);
+
+    s.sign_in("M001");
+    let mut report = step(IncidentStep::FirstReport, Some("phone"));
+    report.title = Some("市民課 担当係長".into());
+    s.store.take_incident_step(i.id, report).unwrap();
+    let mut assessed = step(IncidentStep::ImpactAssessed, None);
+    assessed.count = Some(1);
+    s.store.take_incident_step(i.id, assessed).unwrap();
+    let first = s.store.open_incidents().unwrap().remove(0);
+    assert!(!first.overdue, "reported");
+    assert_eq!(
+        first.city_steps.iter().filter(|c| c.done).count(),
+        3,
+        "{:?}",
+        first.city_steps
+    );
+    assert!(
+        s.store
+            .take_incident_step(i.id, step(IncidentStep::ImpactAssessed, None))
+            .is_err(),
+        "the impact is a count"
+    );
+}
+
+#[test]
+fn the_words_are_guarded_and_checked() {
+    let s = site();
+    s.sign_in("S001");
+    let mut bad = new_incident(IncidentCategory::PersonalData, IncidentKind::WrongHandover);
+    bad.description = Personal::new("個人番号 123456789018 の通知書");
+    assert!(matches!(
+        s.store.open_incident(bad),
+        Err(Error::IndividualNumberInText { .. })
+    ));
+    let mut long = new_incident(IncidentCategory::PersonalData, IncidentKind::WrongHandover);
+    long.description = Personal::new("あ".repeat(2001));
+    assert!(matches!(
+        s.store.open_incident(long),
+        Err(Error::TooLong { .. })
+    ));
+    assert!(
+        s.store
+            .open_incident(new_incident(
+                IncidentCategory::Safety,
+                IncidentKind::WrongHandover
+            ))
+            .is_err(),
+        "a kind of another category"
+    );
+    let mut early = new_incident(IncidentCategory::PersonalData, IncidentKind::WrongHandover);
+    early.detected_at = early.occurred_at - Duration::minutes(1);
+    assert!(s.store.open_incident(early).is_err());
+    let i = s
+        .store
+        .open_incident(new_incident(
+            IncidentCategory::PersonalData,
+            IncidentKind::WrongHandover,
+        ))
+        .unwrap();
+    s.sign_in("M001");
+    let mut report = step(IncidentStep::FirstReport, Some("phone"));
+    assert!(s.store.take_incident_step(i.id, report.clone()).is_err(), "the title reported to");
+    report.title = Some("あ".repeat(51));
+    assert!(matches!(
+        s.store.take_incident_step(i.id, report),
+        Err(Error::TooLong { .. })
+    ));
+    let by_number = s.store.incident_by_number(&i.number.to_lowercase()).unwrap();
+    assert_eq!(by_number.id, i.id);
+}
