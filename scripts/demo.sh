@@ -3,7 +3,7 @@
 # store (fictional data) in ./.demo-data, with a hub started beside it (its own encrypted
 # store in ./.demo-hub, on 127.0.0.1:7750) that the demo seat is enrolled with. The demo
 # passphrase is printed below. A second seat can join from another terminal:
-#   MADOGUCHI_DATA_DIR=/tmp/seat2 target/debug/madoguchi init --site デモ --seat 窓口2
+#   MADOGUCHI_DATA_DIR=/tmp/seat2 target/debug/madoguchi init --training --site デモ --seat 窓口2
 #   target/debug/madoguchi --data-dir .demo-hub hub code   # then enrol and start the app
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -26,7 +26,7 @@ HUB_ADDR="127.0.0.1:${MADOGUCHI_HUB_PORT:-7750}"
 export MADOGUCHI_PASSPHRASE="$DEMO_PASSPHRASE"
 if [ ! -e "$HUB_DIR/key.age" ]; then
   say "Creating the demo hub's store in $HUB_DIR"
-  "$TARGET/debug/madoguchi" --data-dir "$HUB_DIR" init --site "デモ市 マイナンバーカード特設窓口" --seat "ハブ"
+  "$TARGET/debug/madoguchi" --data-dir "$HUB_DIR" init --training --site "デモ市 マイナンバーカード特設窓口" --seat "ハブ"
 fi
 say "Starting the hub on $HUB_ADDR"
 "$TARGET/debug/madoguchi" --data-dir "$HUB_DIR" hub serve --listen "$HUB_ADDR" &

@@ -158,10 +158,17 @@ export function App({ backend }: { backend: Backend }) {
     return () => window.removeEventListener("keydown", onKey);
   }, [doLock, status, actor, wiping]);
 
+  // A training store says so on every screen (its kind is fixed when it is created).
+  const training = status?.meta.kind === "training";
   return (
-    <div className="frame">
+    <div className={training ? "frame training" : "frame"}>
       <header className="topbar">
         <span className="brand">{t("app.name")}</span>
+        {training && (
+          <span className="training-mark" role="status" data-testid="training-mark" title={t("training.banner")}>
+            {t("training.mark")}
+          </span>
+        )}
         <span className="subtitle">{t("app.subtitle")}</span>
         {status && (
           // With several sites the header names this PC's site and the seat; the store's own name

@@ -24,7 +24,9 @@ fn init(dir: &std::path::Path) {
         ])
         .assert()
         .success()
-        .stdout(predicate::str::contains("created store"));
+        .stdout(predicate::str::contains(
+            "created training (研修モード) store",
+        ));
 }
 
 #[test]
@@ -210,15 +212,19 @@ fn the_first_manager_is_added_then_listed_and_the_audit_trail_verifies() {
         .stdout
         .clone();
     let saved = std::path::PathBuf::from(String::from_utf8(out).unwrap().trim());
+    // A demo store is a training store: its files say so in their names and first line.
     assert_eq!(
         saved,
         tmp.path()
-            .join("reports/出勤記録_2026-12-01_2026-12-31.csv")
+            .join("reports/研修_出勤記録_2026-12-01_2026-12-31.csv")
     );
     let csv = std::fs::read_to_string(&saved).unwrap();
-    assert!(csv.starts_with("\u{feff}職員番号,氏名"), "{csv}");
+    assert!(
+        csv.starts_with("\u{feff}研修モード（架空データ・提出不可）\r\n職員番号,氏名"),
+        "{csv}"
+    );
     assert!(!tmp
         .path()
-        .join("reports/出勤記録_2026-12-01_2026-12-31.csv.tmp")
+        .join("reports/研修_出勤記録_2026-12-01_2026-12-31.csv.tmp")
         .exists());
 }

@@ -47,6 +47,29 @@ pub enum Error {
         /// Store id recorded in the database.
         db_store_id: String,
     },
+    /// The key file and the database disagree about what the store is for (real or training):
+    /// someone changed one of them. Nothing is opened.
+    #[error("key file says a {key} store, but the database is a {db} store")]
+    StoreKindMismatch {
+        /// Kind sealed in the key file.
+        key: String,
+        /// Kind recorded in the database.
+        db: String,
+    },
+    /// A training store and a real one never sync: the hub or the seat is of the other kind.
+    #[error("a {seat} seat cannot sync with a {hub} hub")]
+    SyncStoreKind {
+        /// The seat's kind.
+        seat: String,
+        /// The hub's kind.
+        hub: String,
+    },
+    /// Only a training store does this (reset to the training day…).
+    #[error("this is not a training store")]
+    NotTrainingStore,
+    /// A training store holds made-up data only: it does not do this (hand data over…).
+    #[error("a training store does not {0}")]
+    TrainingStore(&'static str),
     /// The database cannot be decrypted or read with the store's key: damaged, or not this store's.
     #[error(
         "database {path} is unreadable (corrupt, or not encrypted with this store's key): {reason}"
@@ -251,6 +274,13 @@ pub enum Error {
     /// The wipe's verification found something left; nothing is certified until it passes.
     #[error("the wipe is not complete: {0}; run it again")]
     WipeIncomplete(String),
+    /// A member of the contractor without a valid passed 個人情報保護・情報セキュリティ training
+    /// cannot be made active (seed 002 §16(4)(5); docs/design/paperwork.md §3.2).
+    #[error("staff member {code} has no valid security training; record a passed session first")]
+    SecurityTrainingMissing {
+        /// Staff ID.
+        code: String,
+    },
     /// An incident cannot be closed yet: the steps it still needs (codes: `first_report`,
     /// `cause`, `measure`, `written_report`, `follow_up_report`, `open_followups`;
     /// docs/design/paperwork.md §3.4).
@@ -258,6 +288,15 @@ pub enum Error {
     IncidentIncomplete {
         /// What is missing, as codes.
         missing: Vec<&'static str>,
+    },
+    /// A site's work log of a day is closed: notes are refused until it is reopened
+    /// (docs/design/paperwork.md §3.3, §5: a note pushed after another PC closed it too).
+    #[error("the work log of {site} for {day} is closed; reopen it first")]
+    WorkLogClosed {
+        /// The site's code.
+        site: String,
+        /// The day, YYYY-MM-DD.
+        day: String,
     },
     /// SQLite failed in a way not covered above.
     #[error("database error: {0}")]
@@ -276,6 +315,10 @@ impl Error {
             Error::WrongPassphrase => ErrorCode::WrongPassphrase,
             Error::KeyFileCorrupt { .. } => ErrorCode::KeyFileCorrupt,
             Error::KeyMismatch { .. } => ErrorCode::KeyMismatch,
+            Error::StoreKindMismatch { .. } => ErrorCode::StoreKindMismatch,
+            Error::NotTrainingStore => ErrorCode::NotTrainingStore,
+            Error::SyncStoreKind { .. } => ErrorCode::SyncStoreKind,
+            Error::TrainingStore(_) => ErrorCode::TrainingStore,
             Error::DatabaseCorrupt { .. } => ErrorCode::DatabaseCorrupt,
             Error::SchemaTooNew { .. } => ErrorCode::SchemaTooNew,
             Error::PassphraseTooShort { .. } => ErrorCode::PassphraseTooShort,
@@ -312,7 +355,9 @@ impl Error {
             Error::HandoverRequired { .. } => ErrorCode::HandoverRequired,
             Error::Handover(_) => ErrorCode::Handover,
             Error::WipeIncomplete(_) => ErrorCode::WipeIncomplete,
+            Error::SecurityTrainingMissing { .. } => ErrorCode::SecurityTrainingMissing,
             Error::IncidentIncomplete { .. } => ErrorCode::IncidentIncomplete,
+            Error::WorkLogClosed { .. } => ErrorCode::WorkLogClosed,
             Error::Sqlite(_) => ErrorCode::Database,
         }
     }
@@ -346,6 +391,14 @@ pub enum ErrorCode {
     KeyFileCorrupt,
     /// See [`Error::KeyMismatch`].
     KeyMismatch,
+    /// See [`Error::StoreKindMismatch`].
+    StoreKindMismatch,
+    /// See [`Error::SyncStoreKind`].
+    SyncStoreKind,
+    /// See [`Error::NotTrainingStore`].
+    NotTrainingStore,
+    /// See [`Error::TrainingStore`].
+    TrainingStore,
     /// See [`Error::DatabaseCorrupt`].
     DatabaseCorrupt,
     /// See [`Error::SchemaTooNew`].
@@ -418,8 +471,12 @@ pub enum ErrorCode {
     Handover,
     /// The wipe's verification failed.
     WipeIncomplete,
+    /// See [`Error::SecurityTrainingMissing`].
+    SecurityTrainingMissing,
     /// See [`Error::IncidentIncomplete`].
     IncidentIncomplete,
+    /// See [`Error::WorkLogClosed`].
+    WorkLogClosed,
     /// See [`Error::Sqlite`].
     Database,
 }

@@ -1,8 +1,11 @@
 //! The wrapped data key: `key.age` in the data directory.
 //!
 //! The file is a standard age file encrypted to an scrypt recipient (the site passphrase). Its
-//! plaintext is 52 bytes: the magic `MDK1`, the 16-byte store id, and the 32-byte data key. The
-//! store id lets a key file from another store be told apart from a damaged database.
+//! plaintext is 53 bytes: the magic `MDK2`, the store's kind (`R` real, `T` training), the
+//! 16-byte store id, and the 32-byte data key. Files written before training mode hold 52 bytes
+//! (`MDK1`, no kind) and read as real. The store id lets a key file from another store be told
+//! apart from a damaged database; the kind, checked against the database at every open, keeps
+//! a real store and a training store from being turned into each other.
 //!
 //! Changing the passphrase rewrites only this file (write to a temporary file, fsync, rename),
 //! never the database; a crash leaves either the old or the new key file, never neither.
@@ -13,11 +16,14 @@ use zeroize::Zeroizing;
 
 use crate::{
     secret::{DataKey, Passphrase, DATA_KEY_LEN},
+    training_mode::StoreKind,
     Error, Result,
 };
 
-const MAGIC: &[u8; 4] = b"MDK1";
-const PAYLOAD_LEN: usize = MAGIC.len() + 16 + DATA_KEY_LEN;
+const MAGIC: &[u8; 4] = b"MDK2";
+/// Key files written before training mode: no kind byte, real.
+const MAGIC_V1: &[u8; 4] = b"MDK1";
+const PAYLOAD_LEN: usize = MAGIC.len() + 1 + 16 + DATA_KEY_LEN;
 /// Refuse key files that ask for more scrypt work than this (2^22 ≈ 16× the default).
 const MAX_WORK_FACTOR: u8 = 22;
 
@@ -38,6 +44,7 @@ impl KdfCost {
 /// The unwrapped contents of a key file.
 pub(crate) struct KeyMaterial {
     pub store_id: Uuid,
+    pub kind: StoreKind,
     pub key: DataKey,
 }
 
@@ -50,6 +57,10 @@ pub(crate) fn write(
 ) -> Result<()> {
     let mut payload = Zeroizing::new(Vec::with_capacity(PAYLOAD_LEN));
     payload.extend_from_slice(MAGIC);
+    payload.push(match material.kind {
+        StoreKind::Real => b'R',
+        StoreKind::Training => b'T',
+    });
     payload.extend_from_slice(material.store_id.as_bytes());
     payload.extend_from_slice(material.key.as_bytes());
 
@@ -99,12 +110,25 @@ pub(crate) fn read(path: &Path, passphrase: &Passphrase) -> Result<KeyMaterial> 
         .read_to_end(&mut payload)
         .map_err(|_| corrupt("damaged contents"))?;
 
-    if payload.len() != PAYLOAD_LEN || &payload[..4] != MAGIC {
-        return Err(corrupt("not a Madoguchi data key"));
-    }
-    let store_id = Uuid::from_slice(&payload[4..20]).map_err(|_| corrupt("bad store id"))?;
-    let key = DataKey::from_bytes(&payload[20..]).ok_or_else(|| corrupt("bad key length"))?;
-    Ok(KeyMaterial { store_id, key })
+    let (kind, rest) = match (&payload[..payload.len().min(4)], payload.len()) {
+        (m, PAYLOAD_LEN) if m == MAGIC => (
+            match payload[4] {
+                b'R' => StoreKind::Real,
+                b'T' => StoreKind::Training,
+                _ => return Err(corrupt("unknown store kind")),
+            },
+            &payload[5..],
+        ),
+        (m, n) if m == MAGIC_V1 && n == PAYLOAD_LEN - 1 => (StoreKind::Real, &payload[4..]),
+        _ => return Err(corrupt("not a Madoguchi data key")),
+    };
+    let store_id = Uuid::from_slice(&rest[..16]).map_err(|_| corrupt("bad store id"))?;
+    let key = DataKey::from_bytes(&rest[16..]).ok_or_else(|| corrupt("bad key length"))?;
+    Ok(KeyMaterial {
+        store_id,
+        kind,
+        key,
+    })
 }
 
 /// Replaces the passphrase that wraps the key; the database is not touched.
@@ -130,8 +154,70 @@ mod tests {
     fn sample() -> KeyMaterial {
         KeyMaterial {
             store_id: Uuid::now_v7(),
+            kind: StoreKind::Real,
             key: DataKey::generate(),
         }
+    }
+
+    /// A key file as written before training mode: `MDK1`, id, key.
+    fn write_v1(path: &Path, passphrase: &Passphrase, m: &KeyMaterial) {
+        let mut payload = Vec::new();
+        payload.extend_from_slice(MAGIC_V1);
+        payload.extend_from_slice(m.store_id.as_bytes());
+        payload.extend_from_slice(m.key.as_bytes());
+        let mut recipient = age::scrypt::Recipient::new(passphrase.to_secret());
+        recipient.set_work_factor(KdfCost::insecure_for_tests().0);
+        fs::write(path, age::encrypt(&recipient, &payload).unwrap()).unwrap();
+    }
+
+    #[test]
+    fn mdk1_reads_as_real_and_mdk2_keeps_its_kind() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("key.age");
+        let m = sample();
+        write_v1(&path, &pass("correct horse"), &m);
+        let old = read(&path, &pass("correct horse")).unwrap();
+        assert_eq!(
+            (old.store_id, old.kind, old.key.as_bytes()),
+            (m.store_id, StoreKind::Real, m.key.as_bytes())
+        );
+        let training = KeyMaterial {
+            kind: StoreKind::Training,
+            ..sample()
+        };
+        write(
+            &path,
+            &pass("correct horse"),
+            &training,
+            KdfCost::insecure_for_tests(),
+        )
+        .unwrap();
+        let back = read(&path, &pass("correct horse")).unwrap();
+        assert_eq!(back.kind, StoreKind::Training);
+        assert_eq!(back.store_id, training.store_id);
+    }
+
+    #[test]
+    fn rewrap_keeps_the_store_kind() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("key.age");
+        let training = KeyMaterial {
+            kind: StoreKind::Training,
+            ..sample()
+        };
+        let cost = KdfCost::insecure_for_tests();
+        write(&path, &pass("first passphrase"), &training, cost).unwrap();
+        rewrap(
+            &path,
+            &pass("first passphrase"),
+            &pass("second passphrase"),
+            cost,
+        )
+        .unwrap();
+        assert_eq!(
+            read(&path, &pass("second passphrase")).unwrap().kind,
+            StoreKind::Training
+        );
     }
 
     #[test]

@@ -34,6 +34,7 @@ pub mod site;
 pub mod store;
 pub mod sync;
 pub mod text;
+pub mod training_mode;
 pub mod visit;
 pub mod wipe;
 

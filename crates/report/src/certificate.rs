@@ -63,9 +63,14 @@ pub fn pdf(cert: &Certificate) -> Result<Vec<u8>> {
     let mut c = Composer::new(
         "データ消去証明書",
         format!("{}　データ消去証明書", cert.site_name),
+        cert.store_kind,
     )?;
     c.title(
-        "データ消去証明書",
+        if cert.store_kind.is_training() {
+            "データ消去証明書（研修用ストア・架空データのみ）"
+        } else {
+            "データ消去証明書"
+        },
         &format!("{}　{}", cert.site_name, cert.contract),
     );
     c.paragraph(&statement(cert));

@@ -7,9 +7,10 @@
 //! in points, so everything goes through [`Composer::pt`].
 use std::sync::OnceLock;
 
+use madoguchi_core::training_mode::{StoreKind, BANNER, MARK};
 use printpdf::{
     Color, FontId, Line, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle,
-    PdfPage, PdfSaveOptions, Point, Pt, Rect, Rgb, TextItem,
+    PdfPage, PdfSaveOptions, Point, Pt, Rect, Rgb, TextItem, TextMatrix,
 };
 
 use crate::{Error, Result};
@@ -89,11 +90,13 @@ pub(crate) struct Composer {
     /// Distance from the top of the current page to where the next element goes, in mm.
     y: f32,
     header: String,
+    kind: StoreKind,
 }
 
 impl Composer {
-    /// A document titled `title`; `header` runs at the top of every page.
-    pub(crate) fn new(title: &str, header: String) -> Result<Composer> {
+    /// A document titled `title`; `header` runs at the top of every page. A training store's
+    /// papers (`kind`) say so in the header and across every page (研修モード).
+    pub(crate) fn new(title: &str, header: String, kind: StoreKind) -> Result<Composer> {
         let font = font()?;
         let mut doc = PdfDocument::new(title);
         let font_id = doc.add_font(font);
@@ -103,8 +106,43 @@ impl Composer {
             font,
             pages: vec![Vec::new()],
             y: TOP,
-            header,
+            header: match kind {
+                StoreKind::Real => header,
+                StoreKind::Training => format!("{BANNER}　{header}"),
+            },
+            kind,
         })
+    }
+
+    /// 研修モード in large light letters across the page, under everything else.
+    fn watermark(&self) -> Vec<Op> {
+        let size = 72.0;
+        let (cos, sin) = (
+            std::f32::consts::FRAC_1_SQRT_2,
+            std::f32::consts::FRAC_1_SQRT_2,
+        );
+        // Centred on the page's diagonal: start half the mark's width back along it.
+        let half = self.width(MARK, size) / 2.0;
+        let (cx, cy) = (PAGE_W / 2.0, PAGE_H / 2.0);
+        let (x, y) = (cx - half * cos, cy - half * sin);
+        let (x, y): (Pt, Pt) = (Mm(x).into(), Mm(y).into());
+        vec![
+            Op::SaveGraphicsState,
+            Op::SetFillColor { col: grey(0.88) },
+            Op::StartTextSection,
+            Op::SetFont {
+                font: PdfFontHandle::External(self.font_id.clone()),
+                size: Pt(size),
+            },
+            Op::SetTextMatrix {
+                matrix: TextMatrix::Raw([cos, sin, -sin, cos, x.0, y.0]),
+            },
+            Op::ShowText {
+                items: vec![TextItem::Text(MARK.to_owned())],
+            },
+            Op::EndTextSection,
+            Op::RestoreGraphicsState,
+        ]
     }
 
     fn pt(x_mm: f32, y_from_top_mm: f32) -> Point {
@@ -368,6 +406,9 @@ impl Composer {
                 Align::Right,
             );
             *ops = self.pages.pop().expect("the page");
+            if self.kind.is_training() {
+                ops.splice(0..0, self.watermark());
+            }
         }
         let pages = pages
             .into_iter()
@@ -411,7 +452,7 @@ mod tests {
 
     #[test]
     fn japanese_text_is_measured_with_the_font() {
-        let c = Composer::new("t", String::new()).unwrap();
+        let c = Composer::new("t", String::new(), StoreKind::Real).unwrap();
         let kanji = c.width("窓口", 10.0);
         let digits = c.width("12", 10.0);
         assert!(

@@ -77,6 +77,7 @@ pub fn daily(report: &DailyReport) -> Result<Vec<u8>> {
     let mut c = Composer::new(
         &format!("{kind} {date}"),
         format!("{}　{kind}", report.site),
+        report.store_kind,
     )?;
     c.title(&format!("{kind}　{date}"), &report.site);
     for section in &report.sections {
@@ -118,6 +119,7 @@ pub fn monthly(report: &MonthlyReport) -> Result<Vec<u8>> {
     let mut c = Composer::new(
         &format!("月報 {month}"),
         format!("{}　月報 {month}", report.site),
+        report.store_kind,
     )?;
     c.title(&format!("月報　{month}"), &report.site);
     for section in &report.sections {

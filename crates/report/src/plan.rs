@@ -2,6 +2,7 @@
 //! month by month, visits a day, places needed against the slot plan, staff per task, and the
 //! waiting to expect; the assumptions it rests on; a chart of the load against the plan.
 use madoguchi_core::store::CapacityPlan;
+use madoguchi_core::training_mode::StoreKind;
 
 use crate::{
     layout::{Align, Col, Composer},
@@ -51,8 +52,8 @@ fn assumptions(plan: &CapacityPlan) -> Vec<(String, String)> {
 }
 
 /// The plan as PDF.
-pub fn pdf(site: &str, plan: &CapacityPlan) -> Result<Vec<u8>> {
-    let mut c = Composer::new("窓口の体制計画", format!("{site}　窓口の体制計画"))?;
+pub fn pdf(site: &str, plan: &CapacityPlan, kind: StoreKind) -> Result<Vec<u8>> {
+    let mut c = Composer::new("窓口の体制計画", format!("{site}　窓口の体制計画"), kind)?;
     c.title("窓口の体制計画（見込）", site);
     c.heading("前提");
     c.facts(&assumptions(plan));

@@ -319,6 +319,19 @@ pub fn pdf(slip: &ReservationSlip, size: SlipSize) -> Result<Vec<u8>> {
     let (left, right) = (s.left(), s.right());
     s.y = s.margin();
 
+    // A training store's slip is no booking: it says so first.
+    if slip.store_kind.is_training() {
+        s.y += 3.0 * k;
+        s.text(
+            left,
+            s.y,
+            8.0,
+            madoguchi_core::training_mode::BANNER,
+            grey(0.0),
+        );
+        s.y += 1.0 * k;
+    }
+
     // The city's counter, then the title.
     if !slip.city_name.trim().is_empty() {
         s.y += 3.0 * k;

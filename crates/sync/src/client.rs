@@ -142,12 +142,13 @@ impl Connection {
 /// the start of its fingerprint). On success the hub's full fingerprint is pinned in the store.
 pub async fn enrol(store: &SharedStore, addr: &str, enrolment: &str) -> Result<String> {
     let (code, prefix) = tls::parse_enrolment(enrolment)?;
-    let (identity, seat_id, name, pending) = with_store(store, |s| {
+    let (identity, seat_id, name, pending, kind) = with_store(store, |s| {
         Ok((
             s.sync_identity(tls::new_identity)?,
             s.meta().store_id,
             s.meta().seat_name.clone(),
             s.outbox_last_seq()?,
+            s.kind(),
         ))
     })
     .await?;
@@ -160,11 +161,18 @@ pub async fn enrol(store: &SharedStore, addr: &str, enrolment: &str) -> Result<S
             seat_id,
             name,
             pending,
+            kind,
         })
         .await?;
-    let Response::Enrolled { hub_name } = response else {
+    let Response::Enrolled {
+        hub_name,
+        kind: hub_kind,
+    } = response
+    else {
         return Err(Error::Protocol("unexpected answer to enrolment".into()));
     };
+    // Checked here too: nothing is pinned with a hub of the other kind.
+    with_store(store, move |s| s.check_hub_kind(hub_kind)).await?;
     let (a, n, f) = (
         addr.to_owned(),
         hub_name.clone(),

@@ -651,18 +651,24 @@ impl Hub {
                     seat_id,
                     name,
                     pending,
+                    kind,
                 },
             ) => {
                 let fp = fp.to_owned();
                 match self
-                    .with_store(move |s| s.hub_enrol(&code, seat_id, &name, &fp, pending))
+                    .with_store(move |s| {
+                        let record =
+                            s.hub_enrol_of_kind(kind, &code, seat_id, &name, &fp, pending)?;
+                        Ok((record, s.kind()))
+                    })
                     .await
                 {
-                    Ok(record) => {
+                    Ok((record, hub_kind)) => {
                         tracing::info!(seat = %record.name, "seat enrolled");
                         *seat = Some(record);
                         Ok(Response::Enrolled {
                             hub_name: self.name.clone(),
+                            kind: hub_kind,
                         })
                     }
                     Err(e) => Err(e),

@@ -368,6 +368,7 @@ async fn enrolment_cannot_take_over_a_seat_and_a_revoked_seat_stays_out() {
             seat_id: first_id,
             name: "窓口1".into(),
             pending: 0,
+            kind: Default::default(),
         })
         .await,
     );

@@ -9,7 +9,7 @@ fn valid_frames() -> Vec<Vec<u8>> {
     vec![
         encode(&Request::Pull { after: 42, log_id: "log".into(), known: None, escrow_in_use: vec![] }).unwrap(),
         encode(&Request::NewCode { manager: ManagerProof { staff: "M001".into(), pin: Pin::new("1234") }, seat: None, site: None }).unwrap(),
-        encode(&Request::Enrol { code: "AAAA-BBBB-CCCC".into(), seat_id: uuid::Uuid::nil(), name: "窓口1".into(), pending: 3 }).unwrap(),
+        encode(&Request::Enrol { code: "AAAA-BBBB-CCCC".into(), seat_id: uuid::Uuid::nil(), name: "窓口1".into(), pending: 3, kind: Default::default() }).unwrap(),
         encode(&Request::Push { batch: vec![] }).unwrap(),
         encode(&Response::Notify { head: 7 }).unwrap(),
         format!(

@@ -2,7 +2,7 @@
 //! and every kind of stranger refused with a clear error and no crash.
 mod common;
 
-use common::{book, enrolled_seat, hello, shared, store, with};
+use common::{book, enrolled_seat, hello, new_training_store, shared, store, with};
 
 use std::{sync::Arc, time::Duration};
 
@@ -90,6 +90,7 @@ async fn an_unenrolled_client_gets_nothing() {
             seat_id: stranger.meta().store_id,
             name: "よそ".into(),
             pending: 0,
+            kind: Default::default(),
         })
         .await
         .unwrap_err();
@@ -400,5 +401,94 @@ async fn a_second_live_connection_with_one_identity_is_refused() {
     assert!(matches!(
         again.call(&hello()).await.unwrap(),
         Response::Welcome(_)
+    ));
+}
+
+/// A hub of `kind`'s store on loopback.
+async fn hub_of(store: Store) -> (Hub, String) {
+    let hub = Hub::new(store).unwrap();
+    let (addr, _task) = hub
+        .clone()
+        .bind("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    (hub, addr.to_string())
+}
+
+/// Enrols `seat` with `hub` as the operator manual says, and what the hub then holds.
+async fn enrol_refused(hub: &Hub, addr: &str, seat: Store) -> (Error, usize) {
+    let seat = shared(seat.act_as_site("tests"));
+    let code = hub.enrolment_string().await.unwrap();
+    let err = client::enrol(&seat, addr, &code).await.unwrap_err();
+    assert!(
+        with(&seat, |s| s.sync_link().unwrap().is_none()),
+        "nothing pinned"
+    );
+    // The code is not used up: the right PC enrols with it.
+    let right = tempfile::tempdir().unwrap();
+    let kind = with(&seat, |s| s.kind());
+    let other = shared(match kind {
+        madoguchi_core::training_mode::StoreKind::Real => {
+            new_training_store(right.path(), "正しい端末").act_as_site("tests")
+        }
+        madoguchi_core::training_mode::StoreKind::Training => store(right.path(), "正しい端末"),
+    });
+    client::enrol(&other, addr, &code).await.unwrap();
+    (err, hub.seats().await.unwrap().len())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_training_seat_cannot_enrol_with_a_real_hub() {
+    let (h, s) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (hub, addr) = hub_of(store(h.path(), "ハブ")).await;
+    let (err, seats) = enrol_refused(&hub, &addr, new_training_store(s.path(), "研修1")).await;
+    assert!(
+        matches!(&err, Error::Refused { code, .. } if code == "sync_store_kind"),
+        "{err}"
+    );
+    assert_eq!(seats, 1, "only the real PC enrolled");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_real_seat_cannot_enrol_with_a_training_hub() {
+    let (h, s) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (hub, addr) = hub_of(new_training_store(h.path(), "研修ハブ").act_as_site("tests")).await;
+    let (err, seats) = enrol_refused(&hub, &addr, store(s.path(), "窓口1")).await;
+    assert!(
+        matches!(&err, Error::Refused { code, .. } if code == "sync_store_kind"),
+        "{err}"
+    );
+    assert_eq!(seats, 1, "only the training PC enrolled");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_hello_of_the_other_kind_is_refused() {
+    let (_h, hub, addr) = hub().await;
+    let (_a, a) = enrolled_seat(&hub, &addr, "窓口1").await;
+    let identity = with(&a, |s| s.sync_identity(tls::new_identity).unwrap());
+    let mut conn = client::connect(&identity, &addr, HubPin::Exact(hub.fingerprint().into()))
+        .await
+        .unwrap();
+    // An enrolled seat's identity, saying it is a training store (a store copied under it).
+    let err = conn
+        .call(&Request::Hello(
+            madoguchi_core::store::sync::protocol::Hello {
+                app_version: env!("CARGO_PKG_VERSION").into(),
+                schema_version: madoguchi_core::store::migrate::known_version(),
+                kind: madoguchi_core::training_mode::StoreKind::Training,
+            },
+        ))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Refused { code, .. } if code == "sync_store_kind"),
+        "{err}"
+    );
+    // And a training seat's store stops at a real hub's welcome, whatever the hub says.
+    let t = tempfile::tempdir().unwrap();
+    let training = new_training_store(t.path(), "研修1");
+    assert!(matches!(
+        training.check_hub_kind(madoguchi_core::training_mode::StoreKind::Real),
+        Err(madoguchi_core::Error::SyncStoreKind { .. })
     ));
 }

@@ -80,6 +80,7 @@ export const sampleStatus: StoreStatus = {
     siteName: "テスト市 特設窓口",
     seatName: "窓口1",
     createdAt: "2026-11-22T09:00:00Z",
+    kind: "real",
   },
   schemaVersion: 1,
   knownSchemaVersion: 1,
@@ -954,7 +955,7 @@ export class FakeBackend implements Backend {
   async dailyReport(day: string): Promise<DailyReport> {
     this.manager();
     return {
-      site: this.status.meta.siteName, figures: this.figures(day), sections: this.sections(day), openComplaints: 0,
+      site: this.status.meta.siteName, storeKind: this.status.meta.kind, figures: this.figures(day), sections: this.sections(day), openComplaints: 0,
       cityReasons: structuredClone(this.cityReasonList), due: day, producedAt: `${today()}T10:00:00`,
     };
   }
@@ -963,7 +964,7 @@ export class FakeBackend implements Backend {
     const period = month.slice(0, 7);
     const totals = this.figures(period);
     return {
-      site: this.status.meta.siteName, month: `${period}-01`, days: [totals], totals, sections: this.sections(period), complaintsByCategory: [],
+      site: this.status.meta.siteName, storeKind: this.status.meta.kind, month: `${period}-01`, days: [totals], totals, sections: this.sections(period), complaintsByCategory: [],
       openComplaints: 0, cityReasons: structuredClone(this.cityReasonList), forecast: null, due: month, producedAt: `${today()}T10:00:00`,
     };
   }
@@ -985,6 +986,7 @@ export class FakeBackend implements Backend {
       cityName: this.status.meta.siteName,
       siteName: this.siteList.find((x) => x.id === site)?.name ?? site,
       provisional: r.provisional,
+      storeKind: this.status.meta.kind,
       people: r.people.map((p) => ({ nameKana: p.nameKana, applicantType: p.applicantType, procedures: [...p.procedures], bring: [...script.bring] })),
       rulesVersion: script.rulesVersion,
     };

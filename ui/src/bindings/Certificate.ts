@@ -4,6 +4,7 @@ import type { Machine } from "./Machine";
 import type { Performer } from "./Performer";
 import type { SeatCertificate } from "./SeatCertificate";
 import type { SiteSeats } from "./SiteSeats";
+import type { StoreKind } from "./StoreKind";
 import type { WipeCheck } from "./WipeCheck";
 import type { WipeItem } from "./WipeItem";
 
@@ -35,6 +36,11 @@ machine: Machine,
  * The site, e.g. 「テスト市 特設窓口」.
  */
 siteName: string, 
+/**
+ * A training store (研修用ストア: made-up data only); absent for a real one, as on
+ * certificates made before training mode.
+ */
+storeKind?: StoreKind, 
 /**
  * The seat (or the hub).
  */

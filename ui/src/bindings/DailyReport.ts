@@ -2,6 +2,7 @@
 import type { CityReason } from "./CityReason";
 import type { DayFigures } from "./DayFigures";
 import type { SiteSection } from "./SiteSection";
+import type { StoreKind } from "./StoreKind";
 
 /**
  * The daily report (or a holiday session's report).
@@ -11,6 +12,10 @@ export type DailyReport = {
  * The site.
  */
 site: string, 
+/**
+ * A training store's report says 研修モード on every page.
+ */
+storeKind: StoreKind, 
 /**
  * The day's figures (the city's total when it has several sites).
  */

@@ -4,6 +4,7 @@ import type { DayFigures } from "./DayFigures";
 import type { ExpiryForecast } from "./ExpiryForecast";
 import type { InquiryCategory } from "./InquiryCategory";
 import type { SiteSection } from "./SiteSection";
+import type { StoreKind } from "./StoreKind";
 
 /**
  * The monthly report.
@@ -13,6 +14,10 @@ export type MonthlyReport = {
  * The site.
  */
 site: string, 
+/**
+ * A training store's report says 研修モード on every page.
+ */
+storeKind: StoreKind, 
 /**
  * The first day of the month.
  */

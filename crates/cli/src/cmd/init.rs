@@ -16,7 +16,12 @@ pub struct Init {
     /// This seat, e.g. "窓口1".
     #[arg(long)]
     seat: String,
-    /// Fill the store with fictional demo data (training, the quick start).
+    /// Make a training store (研修モード): made-up data only, marked on every screen and paper,
+    /// syncing with a training hub only. Fixed for good: a real store never becomes one.
+    #[arg(long)]
+    training: bool,
+    /// Fill the store with fictional demo data (training, the quick start). Makes a training
+    /// store: demo data never goes into a real one.
     #[arg(long)]
     demo: bool,
 }
@@ -24,15 +29,15 @@ pub struct Init {
 impl Init {
     pub fn run(self, dir: &DataDir) -> Result<ExitCode> {
         let passphrase = passphrase::new(PASSPHRASE_ENV, "New site passphrase: ")?;
-        let store = Store::create(
-            dir,
-            &passphrase,
-            &NewStore {
-                site_name: self.site,
-                seat_name: self.seat,
-            },
-            KdfCost::STANDARD,
-        )?;
+        let new = NewStore {
+            site_name: self.site,
+            seat_name: self.seat,
+        };
+        let store = if self.training || self.demo {
+            Store::create_training(dir, &passphrase, &new, KdfCost::STANDARD)?
+        } else {
+            Store::create(dir, &passphrase, &new, KdfCost::STANDARD)?
+        };
         let store = store.act_as_site("cli");
         if self.demo {
             let n = demo::seed_staff(&store)?;
@@ -51,7 +56,12 @@ impl Init {
             println!("added {n} fictional reservations; {served} visits already served");
         }
         println!(
-            "created store {} in {}",
+            "created {}store {} in {}",
+            if store.kind().is_training() {
+                "training (研修モード) "
+            } else {
+                ""
+            },
             store.meta().store_id,
             dir.root().display()
         );

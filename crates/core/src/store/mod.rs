@@ -21,6 +21,7 @@ mod reservations;
 mod sites;
 mod slip;
 pub mod sync;
+mod training;
 mod visits;
 mod waiting;
 
@@ -40,6 +41,7 @@ pub use inquiries::{
     InquiryStatus, NewInquiry,
 };
 pub use lending::{LentMaterial, NewLentMaterial};
+pub use paperwork::{WorkLog, WorkLogDue};
 pub use people::{
     Attendance, NewStaff, Pin, StaffMember, IDLE_SIGN_OUT, LOCKOUT, MAX_PIN_FAILURES,
 };
@@ -61,6 +63,7 @@ use crate::{
     data_dir::DataDir,
     keyfile::{self, KdfCost, KeyMaterial},
     secret::{DataKey, Passphrase},
+    training_mode::StoreKind,
     Error, Result,
 };
 
@@ -88,6 +91,8 @@ pub struct StoreMeta {
     /// When `init` ran.
     #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub created_at: DateTime<Utc>,
+    /// Real or training (研修モード), fixed at creation.
+    pub kind: StoreKind,
 }
 
 /// Row counts shown on the status screen.
@@ -192,6 +197,28 @@ impl Store {
         new: &NewStore,
         cost: KdfCost,
     ) -> Result<Store> {
+        Self::create_of_kind(dir, passphrase, new, cost, StoreKind::Real)
+    }
+
+    /// Creates a training store (研修モード): like [`Store::create`], but its kind, sealed in the
+    /// key file and recorded in the database, marks every screen and paper, lets it sync with a
+    /// training hub only, and can never be changed. The only way to make one.
+    pub fn create_training(
+        dir: &DataDir,
+        passphrase: &Passphrase,
+        new: &NewStore,
+        cost: KdfCost,
+    ) -> Result<Store> {
+        Self::create_of_kind(dir, passphrase, new, cost, StoreKind::Training)
+    }
+
+    fn create_of_kind(
+        dir: &DataDir,
+        passphrase: &Passphrase,
+        new: &NewStore,
+        cost: KdfCost,
+        kind: StoreKind,
+    ) -> Result<Store> {
         passphrase.check_strength()?;
         let site_name = required_label("site name", &new.site_name)?;
         let seat_name = required_label("seat name", &new.seat_name)?;
@@ -206,6 +233,7 @@ impl Store {
 
         let material = KeyMaterial {
             store_id: Uuid::now_v7(),
+            kind,
             key: DataKey::generate(),
         };
         keyfile::write(&key_path, passphrase, &material, cost)?;
@@ -214,13 +242,14 @@ impl Store {
             site_name,
             seat_name,
             created_at: Utc::now(),
+            kind,
         };
         let built = (|| {
             let mut conn = connection::open(&db, Some(&material.key), connection::Mode::Create)?;
             migrate::migrate(&mut conn)?;
             conn.execute(
-                "INSERT INTO store_meta (id, store_id, site_name, seat_name, created_at) VALUES (1, ?1, ?2, ?3, ?4)",
-                (meta.store_id.to_string(), &meta.site_name, &meta.seat_name, meta.created_at.to_rfc3339()),
+                "INSERT INTO store_meta (id, store_id, site_name, seat_name, created_at, kind) VALUES (1, ?1, ?2, ?3, ?4, ?5)",
+                (meta.store_id.to_string(), &meta.site_name, &meta.seat_name, meta.created_at.to_rfc3339(), kind.code()),
             )?;
             Ok(conn)
         })();
@@ -285,6 +314,12 @@ impl Store {
             return Err(Error::KeyMismatch {
                 key_store_id: expected.to_string(),
                 db_store_id: meta.store_id.to_string(),
+            });
+        }
+        if material.kind != meta.kind {
+            return Err(Error::StoreKindMismatch {
+                key: material.kind.code().into(),
+                db: meta.kind.code().into(),
             });
         }
         let store = Store::assemble(conn, dir, meta);
@@ -361,6 +396,11 @@ impl Store {
             return Err(Error::NotInitialised(dir.root().to_owned()));
         }
         keyfile::rewrap(&dir.key_file(), old, new, cost)
+    }
+
+    /// Real or training (研修モード), fixed at creation.
+    pub fn kind(&self) -> StoreKind {
+        self.meta.kind
     }
 
     /// The store's identity.
@@ -458,6 +498,7 @@ pub mod bench_support {
             site_name: "bench".into(),
             seat_name: "bench".into(),
             created_at: Utc::now(),
+            kind: StoreKind::Real,
         };
         conn.execute(
             "INSERT OR IGNORE INTO store_meta (id, store_id, site_name, seat_name, created_at) VALUES (1, ?1, 'bench', 'bench', ?2)",
@@ -517,7 +558,18 @@ fn read_meta(conn: &Connection) -> Result<Option<StoreMeta>> {
         return Ok(None);
     };
     let bad = |what: &str| Error::Invalid(format!("store_meta.{what} is malformed"));
+    // Read apart: `doctor` opens a store from before 0029 without migrating it (no column: real).
+    let kind = match conn.query_row("SELECT kind FROM store_meta WHERE id = 1", [], |r| {
+        r.get::<_, String>(0)
+    }) {
+        Ok(code) => StoreKind::from_code(&code).map_err(|_| bad("kind"))?,
+        Err(rusqlite::Error::SqliteFailure(_, Some(m))) if m.contains("no such column") => {
+            StoreKind::Real
+        }
+        Err(e) => return Err(e.into()),
+    };
     Ok(Some(StoreMeta {
+        kind,
         store_id: id.parse().map_err(|_| bad("store_id"))?,
         site_name,
         seat_name,

@@ -148,6 +148,8 @@ pub struct SiteSection {
 pub struct DailyReport {
     /// The site.
     pub site: String,
+    /// A training store's report says 研修モード on every page.
+    pub store_kind: crate::training_mode::StoreKind,
     /// The day's figures (the city's total when it has several sites).
     pub figures: DayFigures,
     /// Each site's figures, in the city's order, when the city has several sites (empty for
@@ -172,6 +174,8 @@ pub struct DailyReport {
 pub struct MonthlyReport {
     /// The site.
     pub site: String,
+    /// A training store's report says 研修モード on every page.
+    pub store_kind: crate::training_mode::StoreKind,
     /// The first day of the month.
     #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub month: NaiveDate,
@@ -285,6 +289,7 @@ impl Store {
         });
         let report = DailyReport {
             site: self.meta().site_name.clone(),
+            store_kind: self.kind(),
             sections: self.site_sections(day, day, figures.holiday_session)?,
             figures,
             open_complaints: self.open_complaints(day)?,
@@ -306,6 +311,7 @@ impl Store {
         totals.day = first;
         let report = MonthlyReport {
             site: self.meta().site_name.clone(),
+            store_kind: self.kind(),
             month: first,
             sections: self.site_sections(first, last, false)?,
             totals,

@@ -56,6 +56,8 @@ pub struct ReservationSlip {
     pub site_name: String,
     /// Booked beyond this seat's share and not yet accepted by the hub (仮予約).
     pub provisional: bool,
+    /// A training store's slip says 研修モード (and is no real booking).
+    pub store_kind: crate::training_mode::StoreKind,
     /// The people, in booking order.
     pub people: Vec<SlipPerson>,
     /// Version of the checklist rules the bring-lists come from.
@@ -102,6 +104,7 @@ impl Store {
             city_name: self.meta().site_name.clone(),
             site_name,
             provisional: r.provisional,
+            store_kind: self.kind(),
             people,
             rules_version: self.rules.version.clone(),
         })

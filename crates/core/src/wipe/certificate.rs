@@ -105,6 +105,13 @@ pub struct Certificate {
     pub machine: Machine,
     /// The site, e.g. 「テスト市 特設窓口」.
     pub site_name: String,
+    /// A training store (研修用ストア: made-up data only); absent for a real one, as on
+    /// certificates made before training mode.
+    #[serde(
+        default,
+        skip_serializing_if = "crate::training_mode::StoreKind::is_real"
+    )]
+    pub store_kind: crate::training_mode::StoreKind,
     /// The seat (or the hub).
     pub seat_name: String,
     /// Whether this machine was the hub.

@@ -167,6 +167,11 @@ impl Store {
     /// removes everything inside it), reads it back and checks it. Manager or deputy.
     pub fn handover_export(&self, recipient: &str, dir: &Path) -> Result<HandoverReceipt> {
         let actor = self.require(Permission::Wipe)?;
+        if self.kind().is_training() {
+            return Err(Error::TrainingStore(
+                "hand data over: it holds made-up data only",
+            ));
+        }
         let city = parse_recipient(recipient)?;
         fs::create_dir_all(dir).map_err(Error::io(format!("creating {}", dir.display())))?;
         if super::outside(dir, self.data_dir().root())?.is_none() {

@@ -268,6 +268,9 @@ struct Journal {
     performer: Performer,
     machine: Machine,
     site_name: String,
+    /// A training store's wipe says so on its certificate.
+    #[serde(default)]
+    store_kind: crate::training_mode::StoreKind,
     seat_name: String,
     hub: bool,
     store_id: Uuid,
@@ -416,7 +419,9 @@ impl Store {
         Ok(Preflight {
             hub,
             enrolled,
-            handover_required: hub || !enrolled || outbox.pending > 0 || !local_only.is_empty(),
+            // A training store holds made-up data only: nothing to hand over.
+            handover_required: !self.kind().is_training()
+                && (hub || !enrolled || outbox.pending > 0 || !local_only.is_empty()),
             local_only,
             outbox,
             records,
@@ -522,6 +527,7 @@ impl Wipe {
             },
             machine: Machine::this(),
             site_name: meta.site_name.clone(),
+            store_kind: meta.kind,
             seat_name: meta.seat_name.clone(),
             hub: preflight.hub,
             store_id: meta.store_id,
@@ -899,6 +905,7 @@ impl Wipe {
             performer: j.performer.clone(),
             machine: j.machine.clone(),
             site_name: j.site_name.clone(),
+            store_kind: j.store_kind,
             seat_name: j.seat_name.clone(),
             hub: j.hub,
             store_id: j.store_id,

@@ -20,6 +20,7 @@ pub fn hello() -> Request {
     Request::Hello(madoguchi_core::store::sync::protocol::Hello {
         app_version: env!("CARGO_PKG_VERSION").into(),
         schema_version: madoguchi_core::store::migrate::known_version(),
+        kind: Default::default(),
     })
 }
 
@@ -30,6 +31,20 @@ pub fn new_store(dir: &std::path::Path, seat: &str) -> Store {
         &Passphrase::new("test passphrase".into()),
         &NewStore {
             site_name: "テスト市".into(),
+            seat_name: seat.into(),
+        },
+        KdfCost::insecure_for_tests(),
+    )
+    .unwrap()
+}
+
+/// A new training store (研修モード) with nobody signed in.
+pub fn new_training_store(dir: &std::path::Path, seat: &str) -> Store {
+    Store::create_training(
+        &DataDir::at(dir),
+        &Passphrase::new("test passphrase".into()),
+        &NewStore {
+            site_name: "研修市".into(),
             seat_name: seat.into(),
         },
         KdfCost::insecure_for_tests(),

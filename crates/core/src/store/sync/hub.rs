@@ -24,6 +24,7 @@ use crate::{
     site::{Holding, SiteId},
     store::{migrate, Store, DATE, TIME},
     sync::{ConflictRecord, Entry, Envelope, Origin, PushOutcome, PushResult, Quota},
+    training_mode::StoreKind,
     Error, Result,
 };
 
@@ -169,6 +170,7 @@ impl Store {
         let seat = self.hub_seat(seat_id)?;
         Ok(match request {
             Request::Hello(hello) => {
+                self.same_kind(hello.kind, &seat.name)?;
                 if hello.schema_version != migrate::known_version() {
                     tracing::warn!(seat = %seat.name, seat_schema = hello.schema_version, seat_app = %hello.app_version, "seat runs another schema version");
                 }
@@ -181,6 +183,7 @@ impl Store {
                     schema_version: migrate::known_version(),
                     last_seq: seat.last_seq,
                     site: seat.site_id,
+                    kind: self.kind(),
                 })
             }
             Request::Push { batch } => Answer::Pushed {
@@ -597,6 +600,39 @@ impl Store {
         fingerprint: &str,
         pending: u64,
     ) -> Result<SeatRecord> {
+        self.hub_enrol_of_kind(StoreKind::Real, code, seat_id, name, fingerprint, pending)
+    }
+
+    /// A training hub and a real one refuse a seat of the other kind (the code is not used up:
+    /// the manager enrols the right PC with it).
+    fn same_kind(&self, seat: StoreKind, name: &str) -> Result<()> {
+        if seat == self.kind() {
+            return Ok(());
+        }
+        tracing::warn!(seat = %name, seat_kind = seat.code(), hub_kind = self.kind().code(), "seat of the other kind refused");
+        self.audit(
+            &Actor::Site { tool: "hub".into() },
+            "hub_admin",
+            "kind_refused",
+            &format!("{} seat", seat.code()),
+        )?;
+        Err(Error::SyncStoreKind {
+            seat: seat.code().into(),
+            hub: self.kind().code().into(),
+        })
+    }
+
+    /// [`Store::hub_enrol`] for a seat of `kind` (as its `Enrol` says).
+    pub fn hub_enrol_of_kind(
+        &self,
+        kind: StoreKind,
+        code: &str,
+        seat_id: Uuid,
+        name: &str,
+        fingerprint: &str,
+        pending: u64,
+    ) -> Result<SeatRecord> {
+        self.same_kind(kind, name)?;
         let tx = rusqlite::Transaction::new_unchecked(self.conn(), TransactionBehavior::Immediate)?;
         let code = code.trim().to_uppercase();
         let now = Utc::now().to_rfc3339();

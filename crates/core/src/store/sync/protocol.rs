@@ -24,6 +24,12 @@ pub struct Hello {
     pub app_version: String,
     /// The store's schema version (the last migration).
     pub schema_version: u32,
+    /// The seat's kind: a hub of the other kind refuses it.
+    #[serde(
+        default,
+        skip_serializing_if = "crate::training_mode::StoreKind::is_real"
+    )]
+    pub kind: crate::training_mode::StoreKind,
 }
 
 /// The hub's answer to [`Hello`]: its log and versions, and what it holds of this seat's.
@@ -45,6 +51,12 @@ pub struct Welcome {
     /// The site the seat works for.
     #[serde(default)]
     pub site: crate::site::SiteId,
+    /// The hub's kind: a seat of the other kind stops.
+    #[serde(
+        default,
+        skip_serializing_if = "crate::training_mode::StoreKind::is_real"
+    )]
+    pub kind: crate::training_mode::StoreKind,
 }
 
 /// Where a snapshot goes on: the next row after this one.
@@ -101,6 +113,13 @@ pub enum Request {
         /// here are accepted from this seat.
         #[serde(default)]
         pending: u64,
+        /// The seat's kind: a training store enrols with a training hub only (absent from
+        /// seats before training mode: real).
+        #[serde(
+            default,
+            skip_serializing_if = "crate::training_mode::StoreKind::is_real"
+        )]
+        kind: crate::training_mode::StoreKind,
     },
     /// A new enrolment code (manager action); `seat`: a code that re-admits that revoked seat.
     NewCode {
@@ -212,6 +231,12 @@ pub enum Answer {
     Enrolled {
         /// The hub's name.
         hub_name: String,
+        /// The hub's kind (the seat checks it too).
+        #[serde(
+            default,
+            skip_serializing_if = "crate::training_mode::StoreKind::is_real"
+        )]
+        kind: crate::training_mode::StoreKind,
     },
     /// To [`Request::NewCode`]: the string to type on the new seat.
     Code {

@@ -319,6 +319,7 @@ impl Store {
                 Step::Send(Request::Hello(Hello {
                     app_version: env!("CARGO_PKG_VERSION").to_owned(),
                     schema_version: migrate::known_version(),
+                    kind: self.kind(),
                 }))
             }
             (Stage::Hello, Some(Answer::Welcome(w))) => {
@@ -582,6 +583,17 @@ impl Store {
         Ok(())
     }
 
+    /// A seat stops at a hub of the other kind (training or real), whatever the hub says.
+    pub fn check_hub_kind(&self, hub: crate::training_mode::StoreKind) -> Result<()> {
+        if hub == self.kind() {
+            return Ok(());
+        }
+        Err(Error::SyncStoreKind {
+            seat: self.kind().code().into(),
+            hub: hub.code().into(),
+        })
+    }
+
     /// Records the hub's versions, refuses to go on with another schema, and reconciles the
     /// outbox with what the hub holds of this seat.
     fn welcome(&self, round: &mut SeatRound, w: &Welcome) -> Result<()> {
@@ -589,6 +601,7 @@ impl Store {
             "UPDATE sync_link SET hub_version = ?1, hub_schema = ?2, hub_name = ?3, site_id = ?4 WHERE id = 1",
             params![w.app_version, w.schema_version, w.hub_name, w.site.as_str()],
         )?;
+        self.check_hub_kind(w.kind)?;
         let ours = migrate::known_version();
         if w.schema_version != ours {
             return Err(Error::SyncVersionMismatch {
