@@ -102,6 +102,14 @@ pub const SEAT_NAME: Limit = limit("seat name", 100, "seatName");
 pub const ORGANISATION: Limit = limit("organisation", 100, "organisation");
 /// The contract on an erasure certificate.
 pub const CONTRACT: Limit = limit("contract", 100, "contract");
+/// A training session's title (printed: it names a course, never a citizen).
+pub const TRAINING_TITLE: Limit = limit("training title", 100, "trainingTitle");
+/// Who gave a training session.
+pub const TRAINER: Limit = limit("trainer", 100, "trainer");
+/// A training session's material (資料名・版).
+pub const TRAINING_MATERIAL: Limit = limit("training material", 200, "trainingMaterial");
+/// A member's experience of 特定個人情報 work, on the roster (000 §8(2)イ).
+pub const STAFF_EXPERIENCE: Limit = limit("staff experience", 500, "staffExperience");
 /// What happened, for an incident (may name citizens: kept at its site, never printed).
 pub const INCIDENT_DESCRIPTION: Limit = limit("incident description", 2000, "incidentDescription");
 /// Words beside an incident's step.
@@ -135,6 +143,10 @@ pub const ALL: &[Limit] = &[
     SEAT_NAME,
     ORGANISATION,
     CONTRACT,
+    TRAINING_TITLE,
+    TRAINER,
+    TRAINING_MATERIAL,
+    STAFF_EXPERIENCE,
     INCIDENT_DESCRIPTION,
     INCIDENT_STEP_WORDS,
     REPORTED_TO_TITLE,

@@ -6,8 +6,8 @@
 use chrono::Duration;
 use madoguchi_core::{
     paperwork::incident::{
-        FollowupWhat, IncidentCategory, IncidentImpact, IncidentKind, IncidentStatus,
-        IncidentStep, NewIncident, NewIncidentStep,
+        FollowupWhat, IncidentCategory, IncidentImpact, IncidentKind, IncidentStatus, IncidentStep,
+        NewIncident, NewIncidentStep,
     },
     people::Role,
     store::{NewStaff, Pin},
@@ -127,20 +127,22 @@ fn an_incident_goes_from_open_to_closed_with_its_measures() {
     let mut report = step(IncidentStep::FirstReport, Some("phone"));
     report.title = Some("市民課 担当係長".into());
     forbidden(s.store.take_incident_step(i.id, report.clone()));
-    forbidden(s.store.take_incident_step(i.id, step(IncidentStep::Cause, Some("equipment_fault"))));
-    forbidden(s.store.set_incident_followup(
-        i.id,
-        FollowupWhat::EffectChecked,
-        d("2026-12-08"),
-    ));
+    forbidden(
+        s.store
+            .take_incident_step(i.id, step(IncidentStep::Cause, Some("equipment_fault"))),
+    );
+    forbidden(
+        s.store
+            .set_incident_followup(i.id, FollowupWhat::EffectChecked, d("2026-12-08")),
+    );
     forbidden(s.store.close_incident(i.id));
     // City staff do not handle the contractor's incidents.
     s.sign_in("C001");
     forbidden(s.store.incidents());
-    forbidden(s.store.open_incident(new_incident(
-        IncidentCategory::Other,
-        IncidentKind::Other,
-    )));
+    forbidden(
+        s.store
+            .open_incident(new_incident(IncidentCategory::Other, IncidentKind::Other)),
+    );
 
     // The manager reports it, records cause and measure, and a follow-up.
     s.advance(20);
@@ -206,11 +208,15 @@ fn an_incident_goes_from_open_to_closed_with_its_measures() {
     );
     // Closed: no more steps, staff cannot reopen, the manager can.
     assert!(matches!(
-        s.store.take_incident_step(i.id, step(IncidentStep::Measure, Some("retraining"))),
+        s.store
+            .take_incident_step(i.id, step(IncidentStep::Measure, Some("retraining"))),
         Err(Error::NotAllowed(_))
     ));
     s.sign_in("S001");
-    forbidden(s.store.take_incident_step(i.id, step(IncidentStep::Reopen, None)));
+    forbidden(
+        s.store
+            .take_incident_step(i.id, step(IncidentStep::Reopen, None)),
+    );
     s.sign_in("M001");
     let i = s
         .store
@@ -399,12 +405,18 @@ fn the_words_are_guarded_and_checked() {
         .unwrap();
     s.sign_in("M001");
     let mut report = step(IncidentStep::FirstReport, Some("phone"));
-    assert!(s.store.take_incident_step(i.id, report.clone()).is_err(), "the title reported to");
+    assert!(
+        s.store.take_incident_step(i.id, report.clone()).is_err(),
+        "the title reported to"
+    );
     report.title = Some("あ".repeat(51));
     assert!(matches!(
         s.store.take_incident_step(i.id, report),
         Err(Error::TooLong { .. })
     ));
-    let by_number = s.store.incident_by_number(&i.number.to_lowercase()).unwrap();
+    let by_number = s
+        .store
+        .incident_by_number(&i.number.to_lowercase())
+        .unwrap();
     assert_eq!(by_number.id, i.id);
 }

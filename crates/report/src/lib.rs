@@ -13,6 +13,7 @@
 pub mod certificate;
 pub mod csv;
 mod figures;
+pub mod incident;
 mod labels;
 mod layout;
 pub mod pdf;
@@ -183,6 +184,36 @@ pub fn save_slip(
         SlipSize::A4 => format!("予約票_{number}_A4.pdf"),
     };
     write_report(store, &name, &slip::pdf(&slip, size)?)
+}
+
+/// Saves the incident report (事故報告書) of the incident numbered `number` as
+/// `事故報告_<番号>.pdf` in `<data>/reports/`: codes as Japanese labels, counts, times, the
+/// channel and title reported to, steps, follow-ups and measures; never the words staff typed
+/// (they are not even read: the incident comes from the list, which carries none). Returns
+/// its path.
+pub fn save_incident_report(
+    store: &madoguchi_core::Store,
+    number: &str,
+) -> Result<std::path::PathBuf> {
+    let wanted = number.trim().to_uppercase();
+    let incident = store
+        .incidents()?
+        .into_iter()
+        .find(|i| i.number == wanted)
+        .ok_or(madoguchi_core::Error::NotFound("incident"))?;
+    let site = store
+        .sites()?
+        .into_iter()
+        .find(|s| s.id == incident.site)
+        .map_or_else(|| incident.site.to_string(), |s| s.name);
+    let bytes = incident::pdf(
+        &incident,
+        &store.meta().site_name,
+        &site,
+        store.now(),
+        store.kind(),
+    )?;
+    write_report(store, &format!("事故報告_{}.pdf", incident.number), &bytes)
 }
 
 /// Result with this crate's [`Error`].

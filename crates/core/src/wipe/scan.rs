@@ -47,6 +47,9 @@ const FREE_TEXT: &[(&str, &str)] = &[
     ("lent_materials", "note"),
     ("closures", "note"),
     ("holiday_sessions", "note"),
+    ("training_sessions", "title"),
+    ("training_sessions", "material"),
+    ("staff_details", "experience"),
     ("incident_texts", "text"),
 ];
 

@@ -68,6 +68,10 @@ pub const SYNCED_TABLES: &[&str] = &[
     "incident_steps",
     "incident_followups",
     "incident_texts",
+    "staff_details",
+    "roster_submissions",
+    "training_sessions",
+    "training_attendance",
 ];
 
 /// Synced tables whose rows belong to one site (a citizen's business): each row names its site

@@ -1,0 +1,191 @@
+//! The incident report (事故報告書) read back with `pdftotext`: a personal-data incident opened
+//! by counter staff with a citizen's name (a canary) typed into its description and into a
+//! step's words, handled and closed by the manager; the paper must carry the number, the codes'
+//! Japanese labels, the counts, the times, the channel and title reported to and the measures,
+//! and none of the canary, in UTF-8 text or in the file's bytes (UTF-8 and UTF-16BE, as PDF
+//! strings may hold it). Without poppler-utils the read-back is skipped with a note.
+use std::{path::Path, process::Command, sync::Arc};
+
+use chrono::NaiveDate;
+use madoguchi_core::{
+    paperwork::incident::{
+        FollowupWhat, IncidentCategory, IncidentImpact, IncidentKind, IncidentStep, NewIncident,
+        NewIncidentStep,
+    },
+    people::Role,
+    store::{NewStaff, Pin},
+    DataDir, KdfCost, NewStore, Passphrase, Personal, Store,
+};
+use madoguchi_report::save_incident_report;
+
+const CANARY: &str = "炭酸カナリア子";
+const CANARY_KANA: &str = "タンサンカナリアコ";
+
+fn store(dir: &Path) -> Store {
+    let store = Store::create(
+        &DataDir::at(dir),
+        &Passphrase::new("test passphrase".into()),
+        &NewStore {
+            site_name: "テスト市 マイナンバーカード窓口".into(),
+            seat_name: "窓口1".into(),
+        },
+        KdfCost::insecure_for_tests(),
+    )
+    .unwrap()
+    .with_clock(Arc::new(|| {
+        NaiveDate::from_ymd_opt(2026, 12, 1)
+            .unwrap()
+            .and_hms_opt(10, 20, 0)
+            .unwrap()
+    }))
+    .act_as_site("tests");
+    for (code, role, pin) in [
+        ("M001", Role::Manager, "1234"),
+        ("S001", Role::Staff, "3456"),
+    ] {
+        store
+            .add_staff(NewStaff {
+                code: code.into(),
+                name: format!("職員 {code}"),
+                role,
+                pin: Pin::new(pin),
+            })
+            .unwrap();
+    }
+    store.sign_out().unwrap();
+    store
+}
+
+fn step(step: IncidentStep, code: Option<&str>) -> NewIncidentStep {
+    NewIncidentStep {
+        step,
+        code: code.map(str::to_owned),
+        count: None,
+        title: None,
+        words: None,
+    }
+}
+
+fn has_poppler() -> bool {
+    let found = Command::new("pdftotext").arg("-v").output().is_ok();
+    if !found {
+        eprintln!("note: pdftotext not found (poppler-utils): the read-back is skipped");
+    }
+    found
+}
+
+fn utf16be(s: &str) -> Vec<u8> {
+    s.encode_utf16().flat_map(|u| u.to_be_bytes()).collect()
+}
+
+#[test]
+fn the_incident_report_reads_back_through_pdftotext_without_the_citizen_s_words() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = store(tmp.path());
+    let day = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+    store.sign_in("S001", &Pin::new("3456")).unwrap();
+    let i = store
+        .open_incident(NewIncident {
+            category: IncidentCategory::PersonalData,
+            kind: IncidentKind::WrongHandover,
+            impact: IncidentImpact::PersonalDataExposed,
+            occurred_at: day.and_hms_opt(9, 50, 0).unwrap(),
+            detected_at: day.and_hms_opt(10, 0, 0).unwrap(),
+            persons_affected: 2,
+            documents_affected: 3,
+            minutes_stopped: 0,
+            description: Personal::new(format!(
+                "{CANARY}（{CANARY_KANA}）様に別の方の交付通知書を渡した"
+            )),
+            inquiry_id: None,
+        })
+        .unwrap();
+    let mut action = step(IncidentStep::ImmediateAction, Some("documents_recovered"));
+    action.words = Some(Personal::new(format!("{CANARY}様宅を訪問して回収")));
+    store.take_incident_step(i.id, action).unwrap();
+
+    store.sign_in("M001", &Pin::new("1234")).unwrap();
+    let mut report = step(IncidentStep::FirstReport, Some("phone"));
+    report.title = Some("市民課 担当係長".into());
+    report.words = Some(Personal::new(format!("{CANARY}様の件を報告")));
+    store.take_incident_step(i.id, report).unwrap();
+    let mut assessed = step(IncidentStep::ImpactAssessed, None);
+    assessed.count = Some(2);
+    store.take_incident_step(i.id, assessed).unwrap();
+    for (s, code) in [
+        (IncidentStep::CityInstruction, None),
+        (IncidentStep::Cause, Some("check_missed")),
+        (IncidentStep::Measure, Some("double_check")),
+        (IncidentStep::Measure, Some("retraining")),
+        (IncidentStep::WrittenReport, None),
+        (IncidentStep::FollowUpReport, None),
+    ] {
+        store.take_incident_step(i.id, step(s, code)).unwrap();
+    }
+    let i = store
+        .set_incident_followup(i.id, FollowupWhat::EffectChecked, day)
+        .unwrap();
+    store
+        .complete_incident_followup(i.followups[0].id, day)
+        .unwrap();
+    store.close_incident(i.id).unwrap();
+
+    let path = save_incident_report(&store, &i.number).unwrap();
+    assert_eq!(
+        path.file_name().unwrap().to_str().unwrap(),
+        format!("事故報告_{}.pdf", i.number)
+    );
+    let bytes = std::fs::read(&path).unwrap();
+    for canary in [CANARY, CANARY_KANA, "炭酸", "カナリア"] {
+        for needle in [canary.as_bytes().to_vec(), utf16be(canary)] {
+            assert!(
+                !bytes.windows(needle.len()).any(|w| w == needle.as_slice()),
+                "the canary {canary} is in the file's bytes"
+            );
+        }
+    }
+    if !has_poppler() {
+        return;
+    }
+    let out = Command::new("pdftotext")
+        .arg("-layout")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let out_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../test-output/incident");
+    std::fs::create_dir_all(&out_dir).unwrap();
+    std::fs::copy(&path, out_dir.join("事故報告.pdf")).unwrap();
+    std::fs::write(out_dir.join("事故報告.txt"), &text).unwrap();
+    for canary in [CANARY, CANARY_KANA, "炭酸", "カナリア", "訪問"] {
+        assert!(!text.contains(canary), "{canary} on paper:\n{text}");
+    }
+    for expected in [
+        "事故報告書",
+        i.number.as_str(),
+        "個人情報の事故",
+        "誤交付",
+        "個人情報の漏えい・紛失",
+        "2026-12-01 09:50",
+        "2026-12-01 10:00",
+        "2026-12-01 10:30",
+        "市民課 担当係長",
+        "電話",
+        "書類を回収",
+        "確認漏れ",
+        "ダブルチェック",
+        "再研修",
+        "効果の確認",
+        "① 市へ第一報",
+        "⑦ 事後の措置状況の報告",
+        "市民の個人情報を含みません",
+        "完了",
+    ] {
+        assert!(text.contains(expected), "{expected} missing:\n{text}");
+    }
+    let squeezed: String = text.split_whitespace().collect();
+    assert!(squeezed.contains("2人"), "persons affected:\n{text}");
+    assert!(squeezed.contains("3件"), "documents affected:\n{text}");
+}
