@@ -32,6 +32,10 @@ export const MAX_LENGTH = {
   incidentDescription: 2000,
   incidentStepWords: 2000,
   reportedToTitle: 50,
+  workLogWords: 200,
+  improvementSummary: 2000,
+  improvementNote: 1000,
+  improvementDocument: 50,
 } as const;
 
 /** A field of the table. */

@@ -117,6 +117,14 @@ pub const INCIDENT_STEP_WORDS: Limit = limit("incident step words", 2000, "incid
 /// The title of whom an incident was reported to (「市民課 担当係長」, printed: a title, not a name).
 pub const REPORTED_TO_TITLE: Limit = limit("reported to title", 50, "reportedToTitle");
 
+/// A work-log note's words (kept in the store, never printed: docs/design/paperwork.md §3.3).
+pub const WORK_LOG_WORDS: Limit = limit("work log words", 200, "workLogWords");
+/// An improvement notice's summary (never printed: §3.5).
+pub const IMPROVEMENT_SUMMARY: Limit = limit("improvement summary", 2000, "improvementSummary");
+/// An improvement step's note (never printed).
+pub const IMPROVEMENT_NOTE: Limit = limit("improvement note", 1000, "improvementNote");
+/// A document number of the improvement cycle (文書番号).
+pub const IMPROVEMENT_DOCUMENT: Limit = limit("improvement document", 50, "improvementDocument");
 /// Every limit.
 pub const ALL: &[Limit] = &[
     NAME,
@@ -150,6 +158,10 @@ pub const ALL: &[Limit] = &[
     INCIDENT_DESCRIPTION,
     INCIDENT_STEP_WORDS,
     REPORTED_TO_TITLE,
+    WORK_LOG_WORDS,
+    IMPROVEMENT_SUMMARY,
+    IMPROVEMENT_NOTE,
+    IMPROVEMENT_DOCUMENT,
 ];
 
 /// The longest any field may be; a field missing from [`ALL`] gets it (a test keeps the

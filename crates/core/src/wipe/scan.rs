@@ -51,6 +51,9 @@ const FREE_TEXT: &[(&str, &str)] = &[
     ("training_sessions", "material"),
     ("staff_details", "experience"),
     ("incident_texts", "text"),
+    ("work_log_notes", "words"),
+    ("improvement_notices", "summary"),
+    ("improvement_steps", "note"),
 ];
 
 /// What kind of personal value a sample is (for the counts on the certificate).

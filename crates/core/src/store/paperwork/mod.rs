@@ -11,6 +11,8 @@ mod roster;
 mod training;
 mod work_log;
 
+pub use work_log::{WorkLog, WorkLogDue};
+
 impl Store {
     /// Applies a paperwork change through the part that owns it.
     pub(super) fn apply_paperwork(&self, m: &PaperworkMutation) -> Result<()> {

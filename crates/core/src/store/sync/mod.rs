@@ -72,6 +72,10 @@ pub const SYNCED_TABLES: &[&str] = &[
     "roster_submissions",
     "training_sessions",
     "training_attendance",
+    "work_logs",
+    "work_log_notes",
+    "improvement_notices",
+    "improvement_steps",
 ];
 
 /// Synced tables whose rows belong to one site (a citizen's business): each row names its site
