@@ -15,6 +15,7 @@ import { ReportsScreen } from "./screens/ReportsScreen";
 import { PlannerScreen } from "./screens/PlannerScreen";
 import { AuditScreen } from "./screens/AuditScreen";
 import { InquiriesScreen } from "./screens/InquiriesScreen";
+import { IncidentsScreen } from "./screens/IncidentsScreen";
 import { LendingScreen } from "./screens/LendingScreen";
 import { SignInScreen } from "./screens/SignInScreen";
 import { StaffScreen } from "./screens/StaffScreen";
@@ -33,7 +34,7 @@ import { WipeResumeScreen, WipeScreen } from "./screens/WipeScreen";
 
 type Screen =
   | "board" | "book" | "checklist" | "search" | "counter" | "handoff" | "queue" | "reconcile"
-  | "inquiries" | "reports" | "planner" | "plan" | "staff" | "lending" | "audit" | "sync" | "status" | "wipe";
+  | "inquiries" | "incidents" | "reports" | "planner" | "plan" | "staff" | "lending" | "audit" | "sync" | "status" | "wipe";
 /** The navigation, in order; Alt+1… (Alt+0 for the tenth) selects them. */
 const SCREENS: [Screen, TextKey][] = [
   ["board", "nav.board"],
@@ -51,6 +52,7 @@ const SCREENS: [Screen, TextKey][] = [
   ["staff", "nav.staff"],
   ["lending", "nav.lending"],
   ["audit", "nav.audit"],
+  ["incidents", "nav.incidents"],
   ["sync", "nav.sync"],
   ["status", "nav.status"],
   ["wipe", "nav.wipe"],
@@ -289,6 +291,8 @@ function ScreenFor(props: {
       return <LendingScreen backend={backend} />;
     case "audit":
       return <AuditScreen backend={backend} />;
+    case "incidents":
+      return <IncidentsScreen backend={backend} manager={props.manager} />;
     case "sync":
       return <SyncScreen backend={backend} manager={props.manager} />;
     case "status":

@@ -20,6 +20,7 @@ use crate::{
     state::{AppState, LockState, StoreState},
 };
 
+pub mod incidents;
 pub mod people;
 pub mod reports;
 pub mod sites;

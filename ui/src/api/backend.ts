@@ -39,6 +39,11 @@ import type { AuditEntry } from "../bindings/AuditEntry";
 import type { AuditVerification } from "../bindings/AuditVerification";
 import type { ComplaintStep } from "../bindings/ComplaintStep";
 import type { Inquiry } from "../bindings/Inquiry";
+import type { FollowupWhat } from "../bindings/FollowupWhat";
+import type { Incident } from "../bindings/Incident";
+import type { NewIncident } from "../bindings/NewIncident";
+import type { NewIncidentStep } from "../bindings/NewIncidentStep";
+import type { OpenIncident } from "../bindings/OpenIncident";
 import type { LentMaterial } from "../bindings/LentMaterial";
 import type { NewInquiry } from "../bindings/NewInquiry";
 import type { NewLentMaterial } from "../bindings/NewLentMaterial";
@@ -181,6 +186,23 @@ export interface Backend {
   lend(material: NewLentMaterial): Promise<LentMaterial>;
   returnMaterial(id: string, day: string): Promise<LentMaterial>;
   confirmReturn(id: string, code: string, pin: string): Promise<LentMaterial>;
+
+  // Incidents (事故・トラブル): staff open them and add notes and immediate actions; other steps,
+  // follow-ups and closing are the manager's or deputy's (else `forbidden`).
+  /** Every incident without its words: not closed first. */
+  incidents(): Promise<Incident[]>;
+  /** One incident with its words when this PC holds them (reading them is audited). */
+  incident(id: string): Promise<Incident>;
+  /** The incidents not closed, for the board: personal data first, with the city's seven steps. */
+  openIncidents(): Promise<OpenIncident[]>;
+  openIncident(incident: NewIncident): Promise<Incident>;
+  takeIncidentStep(id: string, step: NewIncidentStep): Promise<Incident>;
+  setIncidentFollowup(id: string, what: FollowupWhat, dueOn: string): Promise<Incident>;
+  completeIncidentFollowup(followup: string, doneOn: string): Promise<Incident>;
+  /** Closes it; `incident_incomplete` while steps are missing (the incident's `missing` lists them). */
+  closeIncident(id: string): Promise<Incident>;
+  /** Saves the incident report (事故報告書, codes only) in the data folder's reports/; returns the path. */
+  saveIncidentReport(number: string): Promise<string>;
 
   // Reports.
   dailyReport(day: string): Promise<DailyReport>;

@@ -43,6 +43,13 @@ import type { Attendance } from "../bindings/Attendance";
 import type { AuditEntry } from "../bindings/AuditEntry";
 import type { ComplaintStep } from "../bindings/ComplaintStep";
 import type { Inquiry } from "../bindings/Inquiry";
+import type { FollowupWhat } from "../bindings/FollowupWhat";
+import type { Incident } from "../bindings/Incident";
+import type { IncidentMissing } from "../bindings/IncidentMissing";
+import type { IncidentStep } from "../bindings/IncidentStep";
+import type { NewIncident } from "../bindings/NewIncident";
+import type { NewIncidentStep } from "../bindings/NewIncidentStep";
+import type { OpenIncident } from "../bindings/OpenIncident";
 import type { InquiryStatus } from "../bindings/InquiryStatus";
 import type { LentMaterial } from "../bindings/LentMaterial";
 import type { NewInquiry } from "../bindings/NewInquiry";
@@ -900,6 +907,149 @@ export class FakeBackend implements Backend {
   }
   async inquiries() {
     return this.inquiryList;
+  }
+  // Incidents (事故・トラブル): a small model of core's rules (store/paperwork/incident.rs): staff
+  // open them and take notes and immediate actions; the rest needs the manager or deputy; closing
+  // lists what is missing.
+  incidentList: Incident[] = [];
+  private staffOrManager() {
+    if (!this.actor) fail("not_signed_in", "signed out");
+    if (this.actor.kind === "staff" && this.actor.role === "city_staff") fail("forbidden", "report_incident");
+  }
+  private incidentOf(id: string): Incident {
+    this.staffOrManager();
+    const i = this.incidentList.find((x) => x.id === id);
+    if (!i) fail("not_found", "incident");
+    return i;
+  }
+  private incidentMissing(i: Incident): IncidentMissing[] {
+    if (i.status === "closed") return [];
+    const taken = new Set<IncidentStep>();
+    for (const s of i.steps) {
+      if (s.step === "reopen") {
+        const reported = taken.has("first_report");
+        taken.clear();
+        if (reported) taken.add("first_report");
+      } else taken.add(s.step);
+    }
+    const missing: IncidentMissing[] = [];
+    if (!taken.has("first_report")) missing.push("first_report");
+    if (!taken.has("cause")) missing.push("cause");
+    if (!taken.has("measure")) missing.push("measure");
+    if (i.category === "personal_data") {
+      if (!taken.has("written_report")) missing.push("written_report");
+      if (!taken.has("follow_up_report")) missing.push("follow_up_report");
+    }
+    if (i.followups.some((f) => !f.doneOn)) missing.push("open_followups");
+    return missing;
+  }
+  private incidentCopy(i: Incident, words = true): Incident {
+    const copy: Incident = { ...i, steps: i.steps.map((s) => ({ ...s, words: words ? s.words : null })), followups: i.followups.map((f) => ({ ...f })) };
+    if (!words) copy.description = null;
+    copy.missing = this.incidentMissing(i);
+    return copy;
+  }
+  async incidents() {
+    this.staffOrManager();
+    const open = this.incidentList.filter((i) => i.status !== "closed");
+    const closed = this.incidentList.filter((i) => i.status === "closed").reverse();
+    return [...open, ...closed].map((i) => this.incidentCopy(i, false));
+  }
+  async incident(id: string) {
+    return this.incidentCopy(this.incidentOf(id));
+  }
+  async openIncidents(): Promise<OpenIncident[]> {
+    this.staffOrManager();
+    const steps: IncidentStep[] = ["first_report", "city_instruction", "immediate_action", "impact_assessed", "written_report", "measure", "follow_up_report"];
+    return this.incidentList
+      .filter((i) => i.status !== "closed")
+      .sort((a, b) => Number(a.category !== "personal_data") - Number(b.category !== "personal_data"))
+      .map((i) => ({
+        id: i.id, number: i.number, site: i.site, category: i.category, kind: i.kind, status: i.status,
+        detectedAt: i.detectedAt, minutesSinceDetection: 12, reportDueAt: i.reportDueAt, overdue: false,
+        urgent: i.category === "personal_data",
+        citySteps: i.category === "personal_data" ? steps.map((step) => ({ step, done: i.steps.some((s) => s.step === step) })) : [],
+      }));
+  }
+  async openIncident(n: NewIncident) {
+    this.staffOrManager();
+    checkLength("incidentDescription", n.description);
+    if (containsIndividualNumber(n.description)) fail("individual_number_in_text", "incident description");
+    if (!n.description.trim()) fail("invalid_input", "description");
+    const k = this.incidentList.length;
+    const plus30 = new Date(Date.parse(`${n.detectedAt.slice(0, 19)}Z`) + 30 * 60_000).toISOString().slice(0, 19);
+    const due = n.category === "personal_data" || n.category === "safety" ? plus30 : `${n.detectedAt.slice(0, 10)}T23:59:59`;
+    const i: Incident = {
+      id: `inc-${k}`, number: `JK-${n.detectedAt.slice(2, 4)}${n.detectedAt.slice(5, 7)}${n.detectedAt.slice(8, 10)}-A${String(k).padStart(2, "0")}`,
+      site: this.here, category: n.category, kind: n.kind, impact: n.impact, occurredAt: n.occurredAt, detectedAt: n.detectedAt,
+      personsAffected: n.personsAffected, documentsAffected: n.documentsAffected, minutesStopped: n.minutesStopped,
+      status: "open", reportDueAt: due, firstReportedAt: null, reportChannel: null, reportedToTitle: null, cause: null,
+      inquiryId: n.inquiryId, openedBy: this.actor?.kind === "staff" ? this.actor.code : "site", seat: "窓口1",
+      closedAt: null, closedBy: null, steps: [], followups: [], missing: [], textsHere: true, description: n.description,
+    };
+    this.incidentList.push(i);
+    return this.incidentCopy(i);
+  }
+  async takeIncidentStep(id: string, step: NewIncidentStep) {
+    const i = this.incidentOf(id);
+    if (!["note", "immediate_action"].includes(step.step)) this.manager();
+    checkLength("incidentStepWords", step.words);
+    checkLength("reportedToTitle", step.title);
+    if (step.words && containsIndividualNumber(step.words)) fail("individual_number_in_text", "incident step words");
+    if (i.status === "closed" && step.step !== "reopen") fail("not_allowed", "closed");
+    if (i.status !== "closed" && step.step === "reopen") fail("not_allowed", "not closed");
+    const needsCode = ["immediate_action", "first_report", "cause", "measure"].includes(step.step);
+    if (needsCode !== !!step.code) fail("invalid_input", "code");
+    if (["impact_assessed", "persons_contacted"].includes(step.step) !== (step.count !== null)) fail("invalid_input", "count");
+    if (step.step === "first_report" && !step.title?.trim()) fail("invalid_input", "title");
+    if (step.step === "note" && !step.words?.trim()) fail("invalid_input", "words");
+    const staff = this.actor?.kind === "staff" ? this.actor.code : "site";
+    const at = `${today()}T10:${String(10 + i.steps.length).padStart(2, "0")}:00`;
+    i.steps.push({ id: `${id}-s${i.steps.length}`, at, step: step.step, code: step.code, count: step.count, title: step.title?.trim() || null, staff, words: step.words?.trim() || null });
+    if (step.step === "first_report") {
+      if (i.status === "open") i.status = "reported";
+      i.firstReportedAt ??= at;
+      i.reportChannel ??= step.code as Incident["reportChannel"];
+      i.reportedToTitle ??= step.title;
+    }
+    if (step.step === "cause") i.cause = step.code as Incident["cause"];
+    if (step.step === "reopen") Object.assign(i, { status: i.firstReportedAt ? "reported" : "open", closedAt: null, closedBy: null });
+    return this.incidentCopy(i);
+  }
+  async setIncidentFollowup(id: string, what: FollowupWhat, dueOn: string) {
+    const i = this.incidentOf(id);
+    this.manager();
+    if (i.status === "closed") fail("not_allowed", "closed");
+    i.followups.push({ id: `${id}-f${i.followups.length}`, what, dueOn, doneOn: null, doneBy: null });
+    i.followups.sort((a, b) => a.dueOn.localeCompare(b.dueOn));
+    return this.incidentCopy(i);
+  }
+  async completeIncidentFollowup(followup: string, doneOn: string) {
+    this.manager();
+    const i = this.incidentList.find((x) => x.followups.some((f) => f.id === followup));
+    if (!i) fail("not_found", "incident follow-up");
+    const f = i.followups.find((x) => x.id === followup)!;
+    if (f.doneOn) fail("not_allowed", "done");
+    f.doneOn = doneOn;
+    f.doneBy = this.actor?.kind === "staff" ? this.actor.code : "site";
+    return this.incidentCopy(i);
+  }
+  async closeIncident(id: string) {
+    const i = this.incidentOf(id);
+    this.manager();
+    if (i.status === "closed") fail("not_allowed", "closed");
+    const missing = this.incidentMissing(i);
+    if (missing.length) fail("incident_incomplete", `missing: ${missing.join(", ")}`);
+    Object.assign(i, { status: "closed", closedAt: `${today()}T11:00:00`, closedBy: this.actor?.kind === "staff" ? this.actor.code : "site" });
+    return this.incidentCopy(i);
+  }
+  savedIncidentReports: string[] = [];
+  async saveIncidentReport(number: string) {
+    this.staffOrManager();
+    if (!this.incidentList.some((i) => i.number === number)) fail("not_found", "incident");
+    const path = `/tmp/madoguchi-test/reports/事故報告_${number}.pdf`;
+    this.savedIncidentReports.push(path);
+    return path;
   }
   async lentMaterials() {
     return this.lent;

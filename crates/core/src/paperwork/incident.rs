@@ -334,7 +334,9 @@ pub fn report_due_at(category: IncidentCategory, detected_at: NaiveDateTime) -> 
         IncidentCategory::PersonalData | IncidentCategory::Safety => {
             detected_at + TimeDelta::minutes(FIRST_REPORT_MINUTES)
         }
-        _ => detected_at.date().and_time(NaiveTime::from_hms_opt(23, 59, 59).unwrap()),
+        _ => detected_at
+            .date()
+            .and_time(NaiveTime::from_hms_opt(23, 59, 59).unwrap()),
     }
 }
 
@@ -357,7 +359,10 @@ pub fn missing_to_close(
     need(has(IncidentStep::Cause), IncidentMissing::Cause);
     need(has(IncidentStep::Measure), IncidentMissing::Measure);
     if category == IncidentCategory::PersonalData {
-        need(has(IncidentStep::WrittenReport), IncidentMissing::WrittenReport);
+        need(
+            has(IncidentStep::WrittenReport),
+            IncidentMissing::WrittenReport,
+        );
         need(
             has(IncidentStep::FollowUpReport),
             IncidentMissing::FollowUpReport,
@@ -706,6 +711,7 @@ pub struct OpenIncident {
     #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub detected_at: NaiveDateTime,
     /// Minutes since it was found.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub minutes_since_detection: i64,
     /// When the first report is owed.
     #[cfg_attr(feature = "ts", ts(type = "string"))]
