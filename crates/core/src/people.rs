@@ -120,6 +120,11 @@ pub enum StaffMutation {
         role: Role,
         /// PHC string of the PIN (the PIN itself is never stored or sent).
         pin_hash: String,
+        /// On the roster and able to sign in: false for a member a manager adds without a
+        /// valid security training (docs/design/paperwork.md §3.2). Entries without it (all
+        /// before issue 23) read as active, and an active one is written as before.
+        #[serde(default = "active_by_default", skip_serializing_if = "is_active")]
+        active: bool,
     },
     /// A member's role changed, or taken off / back on the roster.
     UpdateStaff {
@@ -137,6 +142,15 @@ pub enum StaffMutation {
         /// PHC string of the PIN.
         pin_hash: String,
     },
+}
+
+fn active_by_default() -> bool {
+    true
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
+fn is_active(active: &bool) -> bool {
+    *active
 }
 
 impl StaffMutation {
@@ -161,7 +175,10 @@ impl StaffMutation {
     /// The role (and standing), never the PIN.
     pub fn detail(&self) -> String {
         match self {
-            StaffMutation::AddStaff { role, .. } => role.code().to_owned(),
+            StaffMutation::AddStaff {
+                role, active: true, ..
+            } => role.code().to_owned(),
+            StaffMutation::AddStaff { role, .. } => format!("{} active=false", role.code()),
             StaffMutation::UpdateStaff { role, active, .. } => {
                 format!("{} active={active}", role.code())
             }

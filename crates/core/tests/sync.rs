@@ -821,6 +821,8 @@ fn the_roster_syncs_and_lock_outs_stay_at_their_seat() {
     b.sign_in("M100", &Pin::new("4321")).unwrap();
     a.add_staff(member("S100", "見本 一郎", Role::Staff))
         .unwrap();
+    // The security gate: a manager's new member is active once trained.
+    common::trained(a, &["S100"]);
     b.add_staff(member("S100", "別人 次郎", Role::Staff))
         .unwrap();
     for _ in 0..2 {

@@ -164,6 +164,21 @@ struct Current {
 }
 
 impl Store {
+    /// Runs `f` as the site actor `tool` (seeding a training store's day on a manager's
+    /// request), then gives the session back to whoever held it.
+    pub(crate) fn as_site_while<T>(&self, tool: &str, f: impl FnOnce(&Store) -> Result<T>) -> Result<T> {
+        let held = self.session.current.replace(Some(Current {
+            actor: Actor::Site {
+                tool: tool.to_owned(),
+            },
+            sign_in: None,
+            last_active: self.now(),
+        }));
+        let result = f(self);
+        *self.session.current.borrow_mut() = held;
+        result
+    }
+
     /// Acts as the holder of the site passphrase (CLI, hub, seeding): every permission, recorded
     /// in the audit trail as `site:<tool>`. The desktop app never calls this.
     pub fn act_as_site(self, tool: &str) -> Store {
@@ -325,23 +340,42 @@ impl Store {
             )));
         }
         let pin_hash = hash_pin(&new.pin)?;
+        // The security gate (docs/design/paperwork.md §3.2): a member a signed-in manager adds
+        // without a valid passed security training is added inactive; the site actor passes,
+        // audited.
+        let untrained = self.lacks_security_training(&code, new.role)?;
+        let gated = untrained && self.gated_actor()?.is_some();
         self.execute(Mutation::Staff(StaffMutation::AddStaff {
             code: code.clone(),
             name: new.name,
             role: new.role,
             pin_hash,
+            active: !gated,
         }))?;
+        if let (true, false, Some(actor)) = (untrained, gated, self.signed_in()?) {
+            self.audit(&actor, "staff_added_untrained", &code, new.role.code())?;
+        }
         self.staff_member(&code)
     }
 
     /// Changes a member's role, or takes them off / back on the roster.
     pub fn update_staff(&self, code: &str, role: Role, active: bool) -> Result<StaffMember> {
         let actor = self.require(Permission::ManageStaff)?;
-        self.staff_member(code)?;
+        let member = self.staff_member(code)?;
         if actor.label() == code && !(active && matches!(role, Role::Manager | Role::Deputy)) {
             return Err(Error::NotAllowed(
                 "a manager cannot remove their own management role".into(),
             ));
+        }
+        // The security gate: an inactive member becomes active only with a valid passed
+        // security training, when a member acts; the site actor passes, audited.
+        if active && !member.active && self.lacks_security_training(code, role)? {
+            if matches!(actor, Actor::Staff { .. }) {
+                return Err(Error::SecurityTrainingMissing {
+                    code: code.to_owned(),
+                });
+            }
+            self.audit(&actor, "staff_activated_untrained", code, role.code())?;
         }
         self.execute(Mutation::Staff(StaffMutation::UpdateStaff {
             code: code.to_owned(),
@@ -374,7 +408,8 @@ impl Store {
                 name,
                 role,
                 pin_hash,
-            } => self.apply_add_staff(code, name, *role, pin_hash),
+                active,
+            } => self.apply_add_staff(code, name, *role, pin_hash, *active),
             StaffMutation::UpdateStaff { code, role, active } => {
                 self.apply_update_staff(code, *role, *active)
             }
@@ -388,6 +423,7 @@ impl Store {
         name: &str,
         role: Role,
         pin_hash: &str,
+        active: bool,
     ) -> Result<()> {
         if code.is_empty()
             || code.len() > 20
@@ -410,8 +446,8 @@ impl Store {
             )));
         }
         self.conn().execute(
-            "INSERT INTO staff (code, name, role, pin_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![code, name, role.code(), pin_hash, self.origin().at.format(DATETIME).to_string()],
+            "INSERT INTO staff (code, name, role, pin_hash, created_at, active) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![code, name, role.code(), pin_hash, self.origin().at.format(DATETIME).to_string(), active],
         )?;
         Ok(())
     }

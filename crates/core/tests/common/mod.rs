@@ -83,3 +83,48 @@ pub fn person(i: usize, procedures: &[Procedure]) -> (NewApplicant, ApplicantTyp
         procedures.to_vec(),
     )
 }
+
+/// Records a passed 個人情報保護・情報セキュリティ session (held today) for `codes` and makes each
+/// of them active: what a manager does before a new member's first day, since the security
+/// gate adds a member a manager signs in to add inactive (docs/design/paperwork.md §3.2).
+pub fn trained(store: &Store, codes: &[&str]) {
+    use madoguchi_core::paperwork::training::{
+        AttendanceMark, NewTrainingSession, TrainingPhase, TrainingResult, TrainingTopic,
+    };
+    store
+        .record_training_session(
+            NewTrainingSession {
+                held_on: store.today(),
+                starts: None,
+                minutes: 60,
+                topic: TrainingTopic::PrivacySecurity,
+                phase: TrainingPhase::PreService,
+                title: "個人情報保護・情報セキュリティ研修".into(),
+                trainer: "研修 担当".into(),
+                trainer_code: None,
+                material: String::new(),
+                city_approved: true,
+            },
+            codes
+                .iter()
+                .map(|c| AttendanceMark {
+                    staff_code: (*c).into(),
+                    attended: true,
+                    result: Some(TrainingResult::Passed),
+                    score: None,
+                })
+                .collect(),
+        )
+        .unwrap();
+    for code in codes {
+        let member = store
+            .staff()
+            .unwrap()
+            .into_iter()
+            .find(|m| m.code == *code)
+            .unwrap();
+        if !member.active {
+            store.update_staff(code, member.role, true).unwrap();
+        }
+    }
+}
