@@ -19,6 +19,7 @@ import type { ReservationStatus } from "../bindings/ReservationStatus";
 import type { ReservationSummary } from "../bindings/ReservationSummary";
 import { errorText, t, tCode } from "../i18n";
 import { useOnSynced } from "./useLoaded";
+import { OpenIncidentsCard } from "./IncidentsScreen";
 import { useSitePicker } from "./useSites";
 
 export function BoardScreen({ backend, onOpenChecklist }: { backend: Backend; onOpenChecklist?: (number: string) => void }) {
@@ -109,6 +110,7 @@ export function BoardScreen({ backend, onOpenChecklist }: { backend: Backend; on
   return (
     <section className="card" aria-labelledby="board-title" data-site={site}>
       <h1 id="board-title">{t("board.title")}</h1>
+      <OpenIncidentsCard backend={backend} />
       <div className="toolbar">
         {bookable.length > 1 && (
           <SiteSelect

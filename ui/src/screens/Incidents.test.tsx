@@ -83,3 +83,15 @@ test("the manager's 完了 lists what is missing, then closes the incident with 
   await userEvent.click(screen.getByRole("button", { name: "事故報告書を出力" }));
   expect(await screen.findByRole("status")).toHaveTextContent(`事故報告_${backend.incidentList[0].number}.pdf`);
 });
+
+test("the board shows an open personal-data incident with the city's steps until it is closed", async () => {
+  const backend = new FakeBackend();
+  await openScreen(backend);
+  await newIncident("personal_data", "document_lost", "書類の所在が不明");
+  await userEvent.click(screen.getByRole("link", { name: "本日の予約状況" }));
+  const card = await screen.findByTestId("board-incidents");
+  expect(card).toHaveTextContent("対応中の事故");
+  expect(card).toHaveTextContent("書類の紛失");
+  expect(card).toHaveTextContent("直ちに市へ報告してください");
+  expect(card).toHaveTextContent("□ ① 市へ第一報");
+});

@@ -16,7 +16,7 @@ import type { IncidentStep } from "../bindings/IncidentStep";
 import type { OpenIncident } from "../bindings/OpenIncident";
 import { errorText, t, tCode } from "../i18n";
 import { MAX_LENGTH } from "../limits";
-import { useLoaded } from "./useLoaded";
+import { useLoaded, useOnSynced } from "./useLoaded";
 
 const CATEGORIES: IncidentCategory[] = ["personal_data", "system_outage", "complaint_escalation", "safety", "other"];
 /** The kinds of each category (core's `IncidentKind::category`); `other` fits every category. */
@@ -474,6 +474,43 @@ function IncidentDetail({ backend, id, manager, run, onClose }: {
         </button>
       </div>
       {saved && <p className="badge ok" role="status">{t("incidents.saved", { path: saved })}</p>}
+    </div>
+  );
+}
+
+/** The board's 対応中の事故 card: incidents not closed, a red banner for personal data with the
+ * minutes since detection and the city's seven steps ticked off. Shows nothing when there are
+ * none, or when the signed-in role may not read incidents (city staff). */
+export function OpenIncidentsCard({ backend }: { backend: Backend }) {
+  const [open, setOpen] = useState<OpenIncident[]>([]);
+  const load = useCallback(async () => {
+    setOpen(await backend.openIncidents().catch(() => []));
+  }, [backend]);
+  useEffect(() => {
+    void load();
+  }, [load]);
+  useOnSynced(load);
+  if (open.length === 0) return null;
+  return (
+    <div className="case" data-testid="board-incidents" role="region" aria-label={t("incidents.board")}>
+      <h2>{t("incidents.board")}</h2>
+      {open.map((o) => (
+        <div key={o.id} className={o.urgent ? "banner error" : undefined} role={o.urgent ? "alert" : undefined}>
+          <span className="mono">{o.number}</span>　{tCode("incident.category", o.category)}・{tCode("incident.kind", o.kind)}　
+          {tCode("incident.status", o.status)}
+          {o.overdue && <span className="badge full">{t("incidents.overdue")}</span>}
+          {o.urgent && (
+            <>
+              <div><strong>{t("incidents.urgent", { minutes: o.minutesSinceDetection })}</strong></div>
+              <ol className="inline-steps">
+                {o.citySteps.map((c) => (
+                  <li key={c.step} data-done={c.done}>{c.done ? "✔ " : "□ "}{tCode("incident.cityStep", c.step)}</li>
+                ))}
+              </ol>
+            </>
+          )}
+        </div>
+      ))}
     </div>
   );
 }
