@@ -37,6 +37,8 @@ enum Command {
     Wipe(cmd::wipe::WipeCmd),
     Certificate(cmd::wipe::CertificateCmd),
     Handover(cmd::handover::Handover),
+    Worklog(cmd::worklog::Worklog),
+    Improvement(cmd::improvement::Improvement),
 }
 
 fn main() -> ExitCode {
@@ -68,6 +70,8 @@ fn main() -> ExitCode {
             Command::Wipe(c) => c.run(&dir),
             Command::Certificate(c) => c.run(&dir),
             Command::Handover(c) => c.run(&dir),
+            Command::Worklog(c) => c.run(&dir),
+            Command::Improvement(c) => c.run(&dir),
         });
     match result {
         Ok(code) => code,

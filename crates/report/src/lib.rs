@@ -19,6 +19,7 @@ mod layout;
 pub mod pdf;
 pub mod plan;
 pub mod slip;
+pub mod work_log;
 
 pub use madoguchi_core::store::{DailyReport, MonthlyReport};
 pub use slip::SlipSize;
@@ -214,6 +215,23 @@ pub fn save_incident_report(
         store.kind(),
     )?;
     write_report(store, &format!("事故報告_{}.pdf", incident.number), &bytes)
+}
+
+/// Saves a site's work log (業務日誌) of `day` as `業務日誌_<site>_<day>.pdf` in
+/// `<data>/reports/`: the day's figures, the notes as label × count, the due date and who
+/// closed it; never the words typed beside a note (manager / deputy). Returns its path.
+pub fn save_work_log(
+    store: &madoguchi_core::Store,
+    site: &madoguchi_core::site::SiteId,
+    day: chrono::NaiveDate,
+) -> Result<std::path::PathBuf> {
+    let log = store.work_log(site, day)?;
+    let bytes = work_log::pdf(&log, store.now(), store.kind())?;
+    write_report(
+        store,
+        &format!("業務日誌_{}_{}.pdf", site, day.format("%Y-%m-%d")),
+        &bytes,
+    )
 }
 
 /// Result with this crate's [`Error`].

@@ -5,11 +5,13 @@ pub mod change_passphrase;
 pub mod doctor;
 pub mod handover;
 pub mod hub;
+pub mod improvement;
 pub mod init;
 pub mod report;
 pub mod staff;
 pub mod sync;
 pub mod wipe;
+pub mod worklog;
 
 use anyhow::Result;
 use madoguchi_core::{DataDir, Passphrase, Store};
