@@ -37,6 +37,7 @@ enum Command {
     Wipe(cmd::wipe::WipeCmd),
     Certificate(cmd::wipe::CertificateCmd),
     Handover(cmd::handover::Handover),
+    Incident(cmd::incident::Incident),
     Worklog(cmd::worklog::Worklog),
     Improvement(cmd::improvement::Improvement),
 }
@@ -70,6 +71,7 @@ fn main() -> ExitCode {
             Command::Wipe(c) => c.run(&dir),
             Command::Certificate(c) => c.run(&dir),
             Command::Handover(c) => c.run(&dir),
+            Command::Incident(c) => c.run(&dir),
             Command::Worklog(c) => c.run(&dir),
             Command::Improvement(c) => c.run(&dir),
         });

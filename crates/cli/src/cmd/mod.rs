@@ -5,6 +5,7 @@ pub mod change_passphrase;
 pub mod doctor;
 pub mod handover;
 pub mod hub;
+pub mod incident;
 pub mod improvement;
 pub mod init;
 pub mod report;
