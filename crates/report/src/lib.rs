@@ -18,7 +18,9 @@ mod labels;
 mod layout;
 pub mod pdf;
 pub mod plan;
+pub mod roster;
 pub mod slip;
+pub mod training;
 pub mod work_log;
 
 pub use madoguchi_core::store::{DailyReport, MonthlyReport};
@@ -232,6 +234,91 @@ pub fn save_work_log(
         &format!("業務日誌_{}_{}.pdf", site, day.format("%Y-%m-%d")),
         &bytes,
     )
+}
+
+/// Saves the roster (業務従事者名簿) of `as_of` as `従事者名簿_<as_of>.pdf/.csv` in
+/// `<data>/reports/` (docs/design/paperwork.md §7): staff names, roles, duties, sites and dates,
+/// never citizens. Returns its path.
+pub fn save_roster(
+    store: &madoguchi_core::Store,
+    as_of: chrono::NaiveDate,
+    format: Format,
+) -> Result<std::path::PathBuf> {
+    let lines = store.roster(as_of)?;
+    let name = format!("従事者名簿_{}", as_of.format("%Y-%m-%d"));
+    match format {
+        Format::Pdf => write_report(
+            store,
+            &format!("{name}.pdf"),
+            &roster::pdf(&lines, &store.meta().site_name, as_of, store.kind())?,
+        ),
+        Format::Csv => write_report(
+            store,
+            &format!("{name}.csv"),
+            roster::csv(&lines).as_bytes(),
+        ),
+    }
+}
+
+/// Saves the change report (名簿変更報告: who joined, left, changed role or details since the
+/// last recorded submission) of `as_of` as `従事者名簿変更_<as_of>.pdf/.csv`. Returns its path.
+pub fn save_roster_changes(
+    store: &madoguchi_core::Store,
+    as_of: chrono::NaiveDate,
+    format: Format,
+) -> Result<std::path::PathBuf> {
+    let changes = store.roster_changes_at(as_of)?;
+    let name = format!("従事者名簿変更_{}", as_of.format("%Y-%m-%d"));
+    match format {
+        Format::Pdf => write_report(
+            store,
+            &format!("{name}.pdf"),
+            &roster::changes_pdf(&changes, &store.meta().site_name, store.kind())?,
+        ),
+        Format::Csv => write_report(
+            store,
+            &format!("{name}.csv"),
+            roster::changes_csv(&changes).as_bytes(),
+        ),
+    }
+}
+
+/// Saves the training report (研修実施報告) of `from ..= to` as
+/// `研修実施報告_<from>_<to>.pdf/.csv`: sessions with attendees and results, and the members
+/// without a valid security training at `to`. Returns its path.
+pub fn save_training_report(
+    store: &madoguchi_core::Store,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+    format: Format,
+) -> Result<std::path::PathBuf> {
+    let mut sessions = store.training_sessions(from, to)?;
+    sessions.reverse();
+    let status = store.training_status(to)?;
+    let name = format!(
+        "研修実施報告_{}_{}",
+        from.format("%Y-%m-%d"),
+        to.format("%Y-%m-%d")
+    );
+    match format {
+        Format::Pdf => write_report(
+            store,
+            &format!("{name}.pdf"),
+            &training::pdf(
+                &sessions,
+                &status,
+                &store.meta().site_name,
+                from,
+                to,
+                store.kind(),
+            )?,
+        ),
+        Format::Csv => write_report(
+            store,
+            &format!("{name}.csv"),
+            training::csv(&sessions, &status, from, to).as_bytes(),
+        ),
+    }
 }
 
 /// Result with this crate's [`Error`].
