@@ -10,9 +10,11 @@ use madoguchi_core::{
         NewIncident, NewIncidentStep,
     },
     people::Role,
+    store::sync::{convergence_problems, protocol::Request, SeatRound, Step},
     store::{NewStaff, Pin},
     Error, Personal, Store,
 };
+use uuid::Uuid;
 
 mod common;
 use common::{d, store_with_clock, TestClock, DAY};
@@ -419,4 +421,131 @@ fn the_words_are_guarded_and_checked() {
         .incident_by_number(&i.number.to_lowercase())
         .unwrap();
     assert_eq!(by_number.id, i.id);
+}
+
+/// One sync round of `seat` against `hub`, in process, as the network client runs it.
+fn sync(hub: &Store, seat: &Store, id: Uuid) {
+    let mut round = SeatRound::default();
+    let mut answer = None;
+    loop {
+        match seat.sync_step(&mut round, answer.take()).unwrap() {
+            Step::Done(_) => return,
+            Step::Send(request) => {
+                let _: &Request = &request;
+                answer = Some(hub.hub_answer(id, request).unwrap());
+            }
+        }
+    }
+}
+
+fn enrol(hub: &Store, seat: &Store, name: &str) -> Uuid {
+    let id = seat.meta().store_id;
+    let code = hub.hub_enrolment_code().unwrap();
+    hub.hub_enrol(
+        &code,
+        id,
+        name,
+        &format!("fp-{name}"),
+        seat.outbox_last_seq().unwrap(),
+    )
+    .unwrap();
+    seat.set_sync_link("hub.test:7750", "hubfp", "ハブ")
+        .unwrap();
+    id
+}
+
+/// The codes of 本庁舎's incident reach 駅前's PC (its board shows it: every manager of the
+/// city sees a personal-data incident), but its words stay at 本庁舎's PCs and the hub.
+#[test]
+fn incident_texts_stay_at_their_site() {
+    let start = d(DAY).and_hms_opt(10, 0, 0).unwrap();
+    let (_hub_tmp, hub, _) = store_with_clock("ハブ", start);
+    let (_a_tmp, honcho, _) = store_with_clock("本庁舎1", start);
+    // The first PC is set up before it enrols: 駅前 added, then the roster.
+    let ekimae: madoguchi_core::site::SiteId = "ekimae".parse().unwrap();
+    honcho
+        .add_site(
+            ekimae.clone(),
+            "駅前",
+            madoguchi_core::site::SiteKind::Counter,
+        )
+        .unwrap();
+    for (code, name, role, pin) in ROSTER {
+        honcho
+            .add_staff(NewStaff {
+                code: code.into(),
+                name: name.into(),
+                role,
+                pin: Pin::new(pin),
+            })
+            .unwrap();
+    }
+    let a = enrol(&hub, &honcho, "本庁舎1");
+    sync(&hub, &honcho, a);
+    honcho.sign_out().unwrap();
+    let (_b_tmp, station, _) = store_with_clock("駅前1", start);
+    station.sign_out().unwrap();
+    let b = enrol(&hub, &station, "駅前1");
+    hub.hub_set_seat_site(b, &ekimae).unwrap();
+    sync(&hub, &station, b);
+    assert_eq!(station.site().unwrap(), ekimae);
+
+    // 本庁舎's counter opens it, the manager reports it.
+    honcho.sign_in("S001", &Pin::new("3456")).unwrap();
+    let i = honcho
+        .open_incident(new_incident(
+            IncidentCategory::PersonalData,
+            IncidentKind::WrongHandover,
+        ))
+        .unwrap();
+    let mut note = step(IncidentStep::Note, None);
+    note.words = Some(Personal::new(format!("{CANARY}さんに連絡")));
+    honcho.take_incident_step(i.id, note).unwrap();
+    honcho.sign_in("M001", &Pin::new("1234")).unwrap();
+    let mut report = step(IncidentStep::FirstReport, Some("phone"));
+    report.title = Some("市民課 担当係長".into());
+    honcho.take_incident_step(i.id, report).unwrap();
+    for _ in 0..2 {
+        sync(&hub, &honcho, a);
+        sync(&hub, &station, b);
+    }
+    assert!(convergence_problems(&hub, &[&honcho, &station])
+        .unwrap()
+        .is_empty());
+
+    // 駅前's manager sees the incident on the board, with its steps, but not its words.
+    station.sign_in("D001", &Pin::new("2345")).unwrap();
+    let board = station.open_incidents().unwrap();
+    assert_eq!(board.len(), 1);
+    assert!(board[0].urgent);
+    assert!(
+        board[0].city_steps[0].done,
+        "the first report is ticked off"
+    );
+    let there = station.incident(i.id).unwrap();
+    assert!(!there.texts_here);
+    assert!(there.description.is_none());
+    assert_eq!(there.steps.len(), 2);
+    assert!(there.steps.iter().all(|s| s.words.is_none()));
+    let dump = station.synced_dump().unwrap();
+    assert!(dump.iter().any(|r| r.starts_with("incidents|")));
+    assert!(dump.iter().any(|r| r.starts_with("incident_steps|")));
+    assert!(
+        !dump.iter().any(|r| r.starts_with("incident_texts|")),
+        "駅前's PC holds no words of 本庁舎's incident"
+    );
+    assert!(!dump.iter().any(|r| r.contains(CANARY)));
+    // The hub and 本庁舎's PCs hold them.
+    assert!(hub
+        .synced_dump()
+        .unwrap()
+        .iter()
+        .any(|r| r.contains(CANARY)));
+    assert!(honcho
+        .incident(i.id)
+        .unwrap()
+        .description
+        .unwrap()
+        .expose()
+        .contains(CANARY));
 }
