@@ -402,3 +402,33 @@ pub fn run_day(
     }))?;
     Ok(arrivals.len())
 }
+
+/// A training store's day (研修日, docs/design/paperwork.md §8), seeded after a reset: the
+/// demo roster if the store has none, bookings about 70% full over the two weeks before the
+/// training day and the two weeks from it, and the two weeks before run through the counter
+/// (history for the reports). Needs the site actor. Returns (bookings, visits served).
+pub fn training_day(store: &Store) -> Result<(usize, usize)> {
+    if !store.staff()?.iter().any(|m| m.code == "C001") {
+        for (code, name, role, pin) in DEMO_STAFF {
+            if store.staff()?.iter().any(|m| m.code == *code) {
+                continue;
+            }
+            store.add_staff(crate::store::NewStaff {
+                code: (*code).into(),
+                name: (*name).into(),
+                role: *role,
+                pin: crate::store::Pin::new(*pin),
+            })?;
+        }
+    }
+    let day = crate::training_mode::training_day();
+    let from = day - Days::new(14);
+    let bookings = seed_reservations(store, from, 28, 0.7, 23)?;
+    let served = from
+        .iter_days()
+        .take_while(|d| *d < day)
+        .enumerate()
+        .map(|(i, d)| run_day(store, d, 4, "C001", 100 + i as u64))
+        .sum::<Result<usize>>()?;
+    Ok((bookings, served))
+}

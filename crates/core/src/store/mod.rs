@@ -166,6 +166,9 @@ pub struct Store {
     sync: sync::SyncContext,
     /// What the room checks read, kept warm (places held per slot, calendar, plans).
     warm: occupancy::Warm,
+    /// A training store's clock runs this many seconds from the wall clock: its training day
+    /// (`store/training.rs`). Zero for a real store.
+    training_shift: std::sync::Arc<std::sync::atomic::AtomicI64>,
 }
 
 /// A source of the local date and time.
@@ -348,18 +351,30 @@ impl Store {
             tracing::warn!("{e}; keeping the last good checklist rules");
             e.to_string()
         });
+        let training_shift = std::sync::Arc::new(std::sync::atomic::AtomicI64::new(
+            training::shift_at_open(&conn, meta.kind),
+        ));
         let store = Store {
             conn: connection::CachedConn::new(conn),
             dir: dir.clone(),
             meta,
             hlc,
-            clock: std::sync::Arc::new(|| chrono::Local::now().naive_local()),
+            clock: {
+                let shift = training_shift.clone();
+                std::sync::Arc::new(move || {
+                    chrono::Local::now().naive_local()
+                        + chrono::Duration::seconds(
+                            shift.load(std::sync::atomic::Ordering::Relaxed),
+                        )
+                })
+            },
             rules,
             rules_error,
             session: people::Session::default(),
             recent_reads: audit::RecentReads::default(),
             sync: sync::SyncContext::default(),
             warm: occupancy::Warm::installed(warm),
+            training_shift,
         };
         match capture {
             Ok(columns) => store.init_sync(columns),

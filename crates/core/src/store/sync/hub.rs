@@ -184,6 +184,7 @@ impl Store {
                     last_seq: seat.last_seq,
                     site: seat.site_id,
                     kind: self.kind(),
+                    training_day: self.training_epoch(),
                 })
             }
             Request::Push { batch } => Answer::Pushed {

@@ -130,6 +130,7 @@ pub const LOCAL_TABLES: &[&str] = &[
     "sync_digest",
     "sync_deferred_indexes",
     "wipe_certificates",
+    "training_state",
 ];
 
 /// How far ahead the hub sets places aside for seats.

@@ -57,6 +57,10 @@ pub struct Welcome {
         skip_serializing_if = "crate::training_mode::StoreKind::is_real"
     )]
     pub kind: crate::training_mode::StoreKind,
+    /// A training hub's training day (the reset's epoch and when it was made): its seats drop
+    /// the old day's outbox and set their clocks to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub training_day: Option<(Uuid, chrono::DateTime<chrono::Utc>)>,
 }
 
 /// Where a snapshot goes on: the next row after this one.

@@ -602,6 +602,9 @@ impl Store {
             params![w.app_version, w.schema_version, w.hub_name, w.site.as_str()],
         )?;
         self.check_hub_kind(w.kind)?;
+        if let Some((epoch, reset_at)) = w.training_day {
+            self.follow_training_day(epoch, reset_at)?;
+        }
         let ours = migrate::known_version();
         if w.schema_version != ours {
             return Err(Error::SyncVersionMismatch {
