@@ -16,6 +16,8 @@ import { PlannerScreen } from "./screens/PlannerScreen";
 import { AuditScreen } from "./screens/AuditScreen";
 import { InquiriesScreen } from "./screens/InquiriesScreen";
 import { IncidentsScreen } from "./screens/IncidentsScreen";
+import { ImprovementScreen } from "./screens/ImprovementScreen";
+import { WorkLogScreen } from "./screens/WorkLogScreen";
 import { LendingScreen } from "./screens/LendingScreen";
 import { SignInScreen } from "./screens/SignInScreen";
 import { StaffScreen } from "./screens/StaffScreen";
@@ -34,7 +36,7 @@ import { WipeResumeScreen, WipeScreen } from "./screens/WipeScreen";
 
 type Screen =
   | "board" | "book" | "checklist" | "search" | "counter" | "handoff" | "queue" | "reconcile"
-  | "inquiries" | "incidents" | "reports" | "planner" | "plan" | "staff" | "lending" | "audit" | "sync" | "status" | "wipe";
+  | "inquiries" | "incidents" | "worklog" | "improvement" | "reports" | "planner" | "plan" | "staff" | "lending" | "audit" | "sync" | "status" | "wipe";
 /** The navigation, in order; Alt+1… (Alt+0 for the tenth) selects them. */
 const SCREENS: [Screen, TextKey][] = [
   ["board", "nav.board"],
@@ -53,12 +55,14 @@ const SCREENS: [Screen, TextKey][] = [
   ["lending", "nav.lending"],
   ["audit", "nav.audit"],
   ["incidents", "nav.incidents"],
+  ["worklog", "nav.worklog"],
+  ["improvement", "nav.improvement"],
   ["sync", "nav.sync"],
   ["status", "nav.status"],
   ["wipe", "nav.wipe"],
 ];
 /** Screens only the manager and deputy use (core refuses the others anyway). */
-const MANAGEMENT: Screen[] = ["reports", "planner", "plan", "staff", "audit", "wipe"];
+const MANAGEMENT: Screen[] = ["worklog", "improvement", "reports", "planner", "plan", "staff", "audit", "wipe"];
 /** Screens only a signed-in manager or deputy uses: the wipe's certificate names who did it. */
 const STAFF_ONLY: Screen[] = ["wipe"];
 
@@ -293,6 +297,10 @@ function ScreenFor(props: {
       return <AuditScreen backend={backend} />;
     case "incidents":
       return <IncidentsScreen backend={backend} manager={props.manager} />;
+    case "worklog":
+      return <WorkLogScreen backend={backend} />;
+    case "improvement":
+      return <ImprovementScreen backend={backend} />;
     case "sync":
       return <SyncScreen backend={backend} manager={props.manager} />;
     case "status":

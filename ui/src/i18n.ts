@@ -13,9 +13,10 @@ import wipe from "./locales/ja/wipe.json";
 import reasons from "./locales/ja/reasons.json";
 import sites from "./locales/ja/sites.json";
 import display from "./locales/ja/display.json";
+import worklog from "./locales/ja/worklog.json";
 import incidents from "./locales/ja/incidents.json";
 
-const texts = { ...common, ...checklist, ...reservations, ...settings, ...visits, ...people, ...reports, ...planner, ...sync, ...wipe, ...reasons, ...sites, ...display, ...incidents };
+const texts = { ...common, ...checklist, ...reservations, ...settings, ...visits, ...people, ...reports, ...planner, ...sync, ...wipe, ...reasons, ...sites, ...display, ...incidents, ...worklog };
 export type TextKey = keyof typeof texts;
 export type ErrorKey = keyof typeof errors;
 

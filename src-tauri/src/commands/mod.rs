@@ -27,6 +27,7 @@ pub mod sites;
 pub mod sync;
 pub mod waiting;
 pub mod wipe;
+pub mod work_log;
 
 type CmdResult<T> = Result<T, AppError>;
 

@@ -44,6 +44,13 @@ import type { Incident } from "../bindings/Incident";
 import type { NewIncident } from "../bindings/NewIncident";
 import type { NewIncidentStep } from "../bindings/NewIncidentStep";
 import type { OpenIncident } from "../bindings/OpenIncident";
+import type { ImprovementNotice } from "../bindings/ImprovementNotice";
+import type { NewImprovementNotice } from "../bindings/NewImprovementNotice";
+import type { NewImprovementStep } from "../bindings/NewImprovementStep";
+import type { NewWorkLogNote } from "../bindings/NewWorkLogNote";
+import type { WorkLog } from "../bindings/WorkLog";
+import type { WorkLogDue } from "../bindings/WorkLogDue";
+import type { WorkLogNote } from "../bindings/WorkLogNote";
 import type { LentMaterial } from "../bindings/LentMaterial";
 import type { NewInquiry } from "../bindings/NewInquiry";
 import type { NewLentMaterial } from "../bindings/NewLentMaterial";
@@ -203,6 +210,27 @@ export interface Backend {
   closeIncident(id: string): Promise<Incident>;
   /** Saves the incident report (事故報告書, codes only) in the data folder's reports/; returns the path. */
   saveIncidentReport(number: string): Promise<string>;
+
+  // The work log (業務日誌) and the improvement cycle (業務改善), manager and deputy only (else
+  // `forbidden`). `site` null: this PC's site. Notes are codes and counts; words are never printed.
+  /** A site's log of a day with the day's figures (the daily report's, read-only). */
+  workLog(site: string | null, day: string): Promise<WorkLog>;
+  /** Adds a note; `work_log_closed` once the log is closed. */
+  addWorkLogNote(site: string | null, day: string, note: NewWorkLogNote): Promise<WorkLogNote>;
+  removeWorkLogNote(id: string): Promise<void>;
+  closeWorkLog(site: string | null, day: string): Promise<WorkLog>;
+  reopenWorkLog(site: string | null, day: string): Promise<WorkLog>;
+  /** Records the closed log as submitted on `on` (`not_allowed` while it is open). */
+  markWorkLogSubmitted(site: string | null, day: string, on: string): Promise<WorkLog>;
+  /** Saves the log's PDF in the data folder's reports/; returns the path. */
+  saveWorkLog(site: string | null, day: string): Promise<string>;
+  /** The logs owed from `from` up to yesterday, newest first, with 提出期限 and overdue marks. */
+  workLogsDue(from: string): Promise<WorkLogDue[]>;
+  improvementNotices(): Promise<ImprovementNotice[]>;
+  receiveImprovementNotice(notice: NewImprovementNotice): Promise<ImprovementNotice>;
+  takeImprovementStep(id: string, step: NewImprovementStep): Promise<ImprovementNotice>;
+  /** The notices late on some step today (the board's 業務改善の期限). */
+  improvementsOverdue(): Promise<ImprovementNotice[]>;
 
   // Reports.
   dailyReport(day: string): Promise<DailyReport>;

@@ -50,6 +50,16 @@ import type { IncidentStep } from "../bindings/IncidentStep";
 import type { NewIncident } from "../bindings/NewIncident";
 import type { NewIncidentStep } from "../bindings/NewIncidentStep";
 import type { OpenIncident } from "../bindings/OpenIncident";
+import type { ImprovementNotice } from "../bindings/ImprovementNotice";
+import type { NewImprovementNotice } from "../bindings/NewImprovementNotice";
+import type { NewImprovementStep } from "../bindings/NewImprovementStep";
+import type { NewWorkLogNote } from "../bindings/NewWorkLogNote";
+import type { WorkLog } from "../bindings/WorkLog";
+import type { WorkLogDue } from "../bindings/WorkLogDue";
+import type { WorkLogNote } from "../bindings/WorkLogNote";
+import type { ImprovementStatus } from "../bindings/ImprovementStatus";
+import type { ImprovementStep } from "../bindings/ImprovementStep";
+import type { ImprovementAlert } from "../bindings/ImprovementAlert";
 import type { InquiryStatus } from "../bindings/InquiryStatus";
 import type { LentMaterial } from "../bindings/LentMaterial";
 import type { NewInquiry } from "../bindings/NewInquiry";
@@ -1050,6 +1060,175 @@ export class FakeBackend implements Backend {
     const path = `/tmp/madoguchi-test/reports/事故報告_${number}.pdf`;
     this.savedIncidentReports.push(path);
     return path;
+  }
+  // The work log and the improvement cycle: a small model of core's rules
+  // (store/paperwork/work_log.rs, improvement.rs): manager or deputy only; a closed log refuses
+  // notes (`work_log_closed`); submitted once closed; the plan is due on received + 6 and payment
+  // stops from received + 7; the status follows the steps.
+  workLogs = new Map<string, { state: "open" | "closed"; closedBy: string | null; closedAt: string | null; submittedOn: string | null; submittedBy: string | null; notes: WorkLogNote[] }>();
+  savedWorkLogs: string[] = [];
+  private workLogEntry(site: string | null, day: string) {
+    const key = `${site ?? this.here}/${day}`;
+    let e = this.workLogs.get(key);
+    if (!e) {
+      e = { state: "open", closedBy: null, closedAt: null, submittedOn: null, submittedBy: null, notes: [] };
+      this.workLogs.set(key, e);
+    }
+    return e;
+  }
+  private static nextWeekday(day: string): string {
+    const d = new Date(`${day}T00:00:00Z`);
+    do d.setUTCDate(d.getUTCDate() + 1);
+    while (d.getUTCDay() === 0 || d.getUTCDay() === 6);
+    return d.toISOString().slice(0, 10);
+  }
+  private actorCode(): string {
+    return this.actor?.kind === "staff" ? this.actor.code : "site:fake";
+  }
+  async workLog(site: string | null, day: string): Promise<WorkLog> {
+    this.manager();
+    const id = site ?? this.here;
+    const e = this.workLogEntry(site, day);
+    const due = FakeBackend.nextWeekday(day);
+    const siteName = this.siteList.find((x) => x.id === id)?.name ?? id;
+    return {
+      city: this.status.meta.siteName, site: id, siteName, day, counterOpen: true, state: e.state,
+      closedBy: e.closedBy, closedByName: e.closedBy === "M001" ? "管理 一郎" : null, closedAt: e.closedAt,
+      submittedOn: e.submittedOn, submittedBy: e.submittedBy, figures: this.figures(day, this.siteList.length > 1 ? id : undefined),
+      notes: structuredClone(e.notes), due, overdue: e.submittedOn === null && today() > due,
+    };
+  }
+  async addWorkLogNote(site: string | null, day: string, note: NewWorkLogNote): Promise<WorkLogNote> {
+    this.manager();
+    checkLength("workLogWords", note.words);
+    if (containsIndividualNumber(note.words)) fail("individual_number_in_text", "work log words");
+    if (note.count < 1 || note.count > 10_000) fail("invalid_input", "count");
+    const e = this.workLogEntry(site, day);
+    if (e.state === "closed") fail("work_log_closed", "closed");
+    const n: WorkLogNote = {
+      id: `note-${this.workLogs.size}-${e.notes.length + 1}`, category: note.category, code: note.code, count: note.count,
+      words: note.words.trim(), incidentId: note.incidentId ?? null, writtenBy: this.actorCode(), writtenAt: `${today()}T17:00:00`,
+    };
+    e.notes.push(n);
+    return n;
+  }
+  async removeWorkLogNote(id: string) {
+    this.manager();
+    for (const e of this.workLogs.values()) {
+      const i = e.notes.findIndex((n) => n.id === id);
+      if (i >= 0) {
+        if (e.state === "closed") fail("work_log_closed", "closed");
+        e.notes.splice(i, 1);
+        return;
+      }
+    }
+    fail("not_found", "work log note");
+  }
+  async closeWorkLog(site: string | null, day: string) {
+    this.manager();
+    const e = this.workLogEntry(site, day);
+    if (e.state === "closed") fail("work_log_closed", "closed");
+    Object.assign(e, { state: "closed", closedBy: this.actorCode(), closedAt: `${today()}T17:30:00` });
+    return this.workLog(site, day);
+  }
+  async reopenWorkLog(site: string | null, day: string) {
+    this.manager();
+    const e = this.workLogEntry(site, day);
+    if (e.state !== "closed") fail("not_allowed", "not closed");
+    Object.assign(e, { state: "open", closedBy: null, closedAt: null, submittedOn: null, submittedBy: null });
+    return this.workLog(site, day);
+  }
+  async markWorkLogSubmitted(site: string | null, day: string, on: string) {
+    this.manager();
+    const e = this.workLogEntry(site, day);
+    if (e.state !== "closed") fail("not_allowed", "close the work log before submitting it");
+    if (on < day) fail("invalid_input", "before its day");
+    Object.assign(e, { submittedOn: on, submittedBy: this.actorCode() });
+    return this.workLog(site, day);
+  }
+  async saveWorkLog(site: string | null, day: string) {
+    this.manager();
+    const path = `/tmp/madoguchi-test/reports/業務日誌_${site ?? this.here}_${day}.pdf`;
+    this.savedWorkLogs.push(path);
+    return path;
+  }
+  async workLogsDue(from: string): Promise<WorkLogDue[]> {
+    this.manager();
+    const out: WorkLogDue[] = [];
+    const d = new Date(`${from}T00:00:00Z`);
+    for (; d.toISOString().slice(0, 10) < today(); d.setUTCDate(d.getUTCDate() + 1)) {
+      if (d.getUTCDay() === 0 || d.getUTCDay() === 6) continue;
+      const day = d.toISOString().slice(0, 10);
+      const e = this.workLogs.get(`${this.here}/${day}`);
+      const due = FakeBackend.nextWeekday(day);
+      const submittedOn = e?.submittedOn ?? null;
+      out.push({ site: this.here, day, state: e?.state ?? "open", notes: e?.notes.length ?? 0, due, submittedOn, overdue: submittedOn === null && today() > due });
+    }
+    return out.reverse();
+  }
+  improvementList: ImprovementNotice[] = [];
+  private static addDays(day: string, n: number): string {
+    const d = new Date(`${day}T00:00:00Z`);
+    d.setUTCDate(d.getUTCDate() + n);
+    return d.toISOString().slice(0, 10);
+  }
+  private improvementAlert(n: ImprovementNotice): ImprovementAlert | null {
+    const due =
+      n.status === "notice_received" ? n.planDueOn
+      : n.status === "plan_accepted" ? n.targetOn
+      : n.status === "report_submitted" && n.reportSubmittedOn ? FakeBackend.addDays(n.reportSubmittedOn, 14)
+      : null;
+    if (!due || today() <= due) return null;
+    const kind = n.status === "notice_received" ? "plan_overdue" : n.status === "plan_accepted" ? "report_overdue" : "awaiting_confirmation";
+    return { kind, due, paymentStopFrom: n.paymentStopFrom };
+  }
+  async improvementNotices() {
+    this.manager();
+    return this.improvementList.map((n) => ({ ...structuredClone(n), alert: this.improvementAlert(n) }));
+  }
+  async receiveImprovementNotice(notice: NewImprovementNotice) {
+    this.manager();
+    checkLength("improvementSummary", notice.summary);
+    checkLength("improvementDocument", notice.docRef);
+    if (!notice.docRef.trim()) fail("invalid_input", "document number");
+    if (notice.items.length === 0) fail("invalid_input", "items");
+    const n: ImprovementNotice = {
+      id: `notice-${this.improvementList.length + 1}`, docRef: notice.docRef.trim(), receivedOn: notice.receivedOn, items: [...new Set(notice.items)],
+      incidentId: notice.incidentId ?? null, summary: notice.summary.trim(), status: "notice_received",
+      planDueOn: FakeBackend.addDays(notice.receivedOn, 6), paymentStopFrom: FakeBackend.addDays(notice.receivedOn, 7),
+      planSubmittedOn: null, planRef: "", planAcceptedOn: null, targetOn: null, reportSubmittedOn: null, reportRef: "", confirmedOn: null,
+      createdBy: this.actorCode(), steps: [], alert: null,
+    };
+    this.improvementList.unshift(n);
+    return { ...structuredClone(n), alert: this.improvementAlert(n) };
+  }
+  async takeImprovementStep(id: string, step: NewImprovementStep) {
+    this.manager();
+    const n = this.improvementList.find((x) => x.id === id);
+    if (!n) fail("not_found", "improvement notice");
+    const next: Partial<Record<ImprovementStep, [ImprovementStatus, ImprovementStatus]>> = {
+      submit_plan: ["notice_received", "plan_submitted"],
+      plan_accepted: ["plan_submitted", "plan_accepted"],
+      plan_returned: ["plan_submitted", "notice_received"],
+      submit_report: ["plan_accepted", "report_submitted"],
+      city_confirmed: ["report_submitted", "confirmed"],
+      city_not_confirmed: ["report_submitted", "plan_accepted"],
+    };
+    const rule = next[step.step];
+    if (rule && rule[0] !== n.status) fail("not_allowed", `${step.step} cannot follow ${n.status}`);
+    if (step.step === "submit_plan") {
+      if (!step.targetOn) fail("invalid_input", "a plan names its target day");
+      Object.assign(n, { planSubmittedOn: step.onDay, planRef: step.docRef.trim(), targetOn: step.targetOn });
+    }
+    if (step.step === "plan_accepted") n.planAcceptedOn = step.onDay;
+    if (step.step === "submit_report") Object.assign(n, { reportSubmittedOn: step.onDay, reportRef: step.docRef.trim() });
+    if (step.step === "city_confirmed") n.confirmedOn = step.onDay;
+    if (rule) n.status = rule[1];
+    n.steps.push({ id: `step-${n.steps.length + 1}`, step: step.step, onDay: step.onDay, docRef: step.docRef.trim(), note: step.note.trim(), staff: this.actorCode(), at: `${today()}T10:00:00` });
+    return { ...structuredClone(n), alert: this.improvementAlert(n) };
+  }
+  async improvementsOverdue() {
+    return (await this.improvementNotices()).filter((n) => n.alert !== null);
   }
   async lentMaterials() {
     return this.lent;

@@ -14,6 +14,7 @@ import { ScanCheckIn } from "../components/ScanCheckIn";
 import { SlipButton } from "../components/SlipButton";
 import { addDays, type Backend, errorCode, hhmm, today } from "../api/backend";
 import type { DayBoard } from "../bindings/DayBoard";
+import type { ImprovementNotice } from "../bindings/ImprovementNotice";
 import type { DayStatus } from "../bindings/DayStatus";
 import type { ReservationStatus } from "../bindings/ReservationStatus";
 import type { ReservationSummary } from "../bindings/ReservationSummary";
@@ -41,6 +42,14 @@ export function BoardScreen({ backend, onOpenChecklist }: { backend: Backend; on
   // Reports past their due date, flagged for everyone (the manager submits them).
   useEffect(() => {
     backend.reportsDue(addDays(today(), -62)).then((due) => setOverdue(due.filter((r) => r.overdue).length), () => setOverdue(0));
+  }, [backend]);
+
+  // The manager's paperwork deadlines: work logs overdue and improvement notices late (staff: none).
+  const [worklogsOverdue, setWorklogsOverdue] = useState(0);
+  const [improvementsLate, setImprovementsLate] = useState<ImprovementNotice[]>([]);
+  useEffect(() => {
+    backend.workLogsDue(addDays(today(), -31)).then((due) => setWorklogsOverdue(due.filter((l) => l.overdue).length), () => setWorklogsOverdue(0));
+    backend.improvementsOverdue().then(setImprovementsLate, () => setImprovementsLate([]));
   }, [backend]);
 
   const load = useCallback(async () => {
@@ -145,6 +154,24 @@ export function BoardScreen({ backend, onOpenChecklist }: { backend: Backend; on
         <p className="notice" data-testid="overdue-reports">
           {t("board.overdueReports", { n: overdue })}
         </p>
+      )}
+      {worklogsOverdue > 0 && (
+        <p className="notice" data-testid="overdue-worklogs">
+          {t("board.worklogsDue", { n: worklogsOverdue })}
+        </p>
+      )}
+      {improvementsLate.length > 0 && (
+        <div className="notice" data-testid="improvement-deadlines">
+          <h2>{t("board.improvementDeadlines")}</h2>
+          <ul>
+            {improvementsLate.map((n) => (
+              <li key={n.id} className={n.alert?.kind === "plan_overdue" ? "error" : undefined}>
+                {n.docRef}：{tCode("improvement.alert", n.alert?.kind ?? "")}（{n.alert?.due}）
+                {n.alert?.kind === "plan_overdue" && ` ${t("improvement.paymentStop")} ${n.paymentStopFrom}〜 ${t("improvement.cancelRule")}`}
+              </li>
+            ))}
+          </ul>
+        </div>
       )}
       {board && <DayNotice status={board.status} />}
       {queued.length > 0 && (
