@@ -15,8 +15,9 @@ import sites from "./locales/ja/sites.json";
 import display from "./locales/ja/display.json";
 import worklog from "./locales/ja/worklog.json";
 import incidents from "./locales/ja/incidents.json";
+import roster from "./locales/ja/roster.json";
 
-const texts = { ...common, ...checklist, ...reservations, ...settings, ...visits, ...people, ...reports, ...planner, ...sync, ...wipe, ...reasons, ...sites, ...display, ...incidents, ...worklog };
+const texts = { ...common, ...checklist, ...reservations, ...settings, ...visits, ...people, ...reports, ...planner, ...sync, ...wipe, ...reasons, ...sites, ...display, ...incidents, ...worklog, ...roster };
 export type TextKey = keyof typeof texts;
 export type ErrorKey = keyof typeof errors;
 

@@ -23,6 +23,7 @@ use crate::{
 pub mod incidents;
 pub mod people;
 pub mod reports;
+pub mod roster;
 pub mod sites;
 pub mod sync;
 pub mod waiting;

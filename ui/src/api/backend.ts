@@ -1,6 +1,8 @@
 // The seam in front of IPC: components talk to a Backend, never to Tauri directly, so they can
 // be tested with a fake (vitest) and run for real in the desktop window.
 import type { AppError } from "../bindings/AppError";
+import type { TrainingReset } from "../bindings/TrainingReset";
+import type { TrainingState } from "../bindings/TrainingState";
 import type { ConflictView } from "../bindings/ConflictView";
 import type { OutreachReadiness } from "../bindings/OutreachReadiness";
 import type { SeatRecord } from "../bindings/SeatRecord";
@@ -44,6 +46,15 @@ import type { Incident } from "../bindings/Incident";
 import type { NewIncident } from "../bindings/NewIncident";
 import type { NewIncidentStep } from "../bindings/NewIncidentStep";
 import type { OpenIncident } from "../bindings/OpenIncident";
+import type { RosterLine } from "../bindings/RosterLine";
+import type { RosterChanges } from "../bindings/RosterChanges";
+import type { RosterSubmission } from "../bindings/RosterSubmission";
+import type { RosterSubmissionKind } from "../bindings/RosterSubmissionKind";
+import type { StaffDetails } from "../bindings/StaffDetails";
+import type { TrainingSession } from "../bindings/TrainingSession";
+import type { NewTrainingSession } from "../bindings/NewTrainingSession";
+import type { AttendanceMark } from "../bindings/AttendanceMark";
+import type { MemberTraining } from "../bindings/MemberTraining";
 import type { ImprovementNotice } from "../bindings/ImprovementNotice";
 import type { NewImprovementNotice } from "../bindings/NewImprovementNotice";
 import type { NewImprovementStep } from "../bindings/NewImprovementStep";
@@ -90,6 +101,10 @@ export interface Backend {
   lockState(): Promise<LockState>;
   unlock(passphrase: string): Promise<StoreStatus>;
   storeStatus(): Promise<StoreStatus>;
+  /** The training day a training store follows (null: a real store, or never reset). */
+  trainingState(): Promise<TrainingState | null>;
+  /** Resets a standalone training store to its training day (manager or deputy). */
+  resetTrainingDay(): Promise<TrainingReset>;
   lock(): Promise<void>;
   /** The board of `day` at `site` (default: this PC's site). */
   dayBoard(day: string, site?: string): Promise<DayBoard>;
@@ -194,6 +209,26 @@ export interface Backend {
   returnMaterial(id: string, day: string): Promise<LentMaterial>;
   confirmReturn(id: string, code: string, pin: string): Promise<LentMaterial>;
 
+  // The roster's papers (従事者名簿) and training records (研修記録): manager and deputy.
+  /** The roster at `asOf` (managers, deputies, staff; 予定 last). */
+  staffRoster(asOf: string): Promise<RosterLine[]>;
+  staffDetails(code: string): Promise<StaffDetails>;
+  setStaffDetails(details: StaffDetails): Promise<StaffDetails>;
+  /** What changed since the last recorded submission, at the roster of `asOf`. */
+  rosterChanges(asOf: string): Promise<RosterChanges>;
+  /** Records a submission (kind: initial for the first, change after it, unless given). */
+  recordRosterSubmission(asOf: string, submittedOn: string, kind: RosterSubmissionKind | null): Promise<RosterSubmission>;
+  rosterSubmissions(): Promise<RosterSubmission[]>;
+  saveRoster(asOf: string, format: "pdf" | "csv"): Promise<string>;
+  saveRosterChanges(asOf: string, format: "pdf" | "csv"): Promise<string>;
+  /** Sessions held `from ..= to`, newest first. */
+  trainingSessions(from: string, to: string): Promise<TrainingSession[]>;
+  recordTrainingSession(session: NewTrainingSession, attendance: AttendanceMark[]): Promise<TrainingSession>;
+  setTrainingAttendance(sessionId: string, marks: AttendanceMark[]): Promise<TrainingSession>;
+  cancelTrainingSession(id: string): Promise<TrainingSession>;
+  /** Each contractor member's training standing at `asOf` (受講状況). */
+  trainingStatus(asOf: string): Promise<MemberTraining[]>;
+  saveTrainingReport(from: string, to: string, format: "pdf" | "csv"): Promise<string>;
   // Incidents (事故・トラブル): staff open them and add notes and immediate actions; other steps,
   // follow-ups and closing are the manager's or deputy's (else `forbidden`).
   /** Every incident without its words: not closed first. */

@@ -88,6 +88,17 @@ import type { DisplayCall } from "../bindings/DisplayCall";
 import type { DisplaySettings } from "../bindings/DisplaySettings";
 import type { DisplayWindow } from "../bindings/DisplayWindow";
 import type { Lamp } from "../bindings/Lamp";
+import type { RosterLine } from "../bindings/RosterLine";
+import type { RosterChange } from "../bindings/RosterChange";
+import type { RosterChanges } from "../bindings/RosterChanges";
+import type { RosterSubmission } from "../bindings/RosterSubmission";
+import type { RosterSubmissionKind } from "../bindings/RosterSubmissionKind";
+import type { StaffDetails } from "../bindings/StaffDetails";
+import type { TrainingSession } from "../bindings/TrainingSession";
+import type { NewTrainingSession } from "../bindings/NewTrainingSession";
+import type { AttendanceMark } from "../bindings/AttendanceMark";
+import type { MemberTraining } from "../bindings/MemberTraining";
+import type { TrainingFlag } from "../bindings/TrainingFlag";
 import reasonTexts from "../locales/ja/reasons.json";
 import { MAX_LENGTH, type LimitedField, tooLong } from "../limits";
 
@@ -861,7 +872,9 @@ export class FakeBackend implements Backend {
     checkLength("name", member.name.trim());
     if (this.roster.some((r) => r.code === member.code)) fail("not_allowed", "exists");
     if (!/^\d{4,8}$/.test(member.pin)) fail("invalid_input", "pin");
-    this.roster.push({ ...member, active: true, lockedUntil: null });
+    // The security gate, as in core: a member a signed-in manager adds untrained is inactive.
+    const gated = this.actor?.kind === "staff" && member.role !== "city_staff" && this.lacksSecurity(member.code);
+    this.roster.push({ ...member, active: !gated, lockedUntil: null });
     return (await this.staff()).find((m) => m.code === member.code)!;
   }
   async updateStaff(code: string, role: Role, active: boolean) {
@@ -881,6 +894,9 @@ export class FakeBackend implements Backend {
   }
   async attendanceCsv() {
     return "\ufeff職員番号,氏名\r\nM001,管理 一郎\r\n";
+    if (active && !m.active && role !== "city_staff" && this.actor?.kind === "staff" && this.lacksSecurity(code)) {
+      fail("security_training_missing", `${code} has no valid security training`);
+    }
   }
   async auditTrail() {
     this.manager();
@@ -973,6 +989,172 @@ export class FakeBackend implements Backend {
     const steps: IncidentStep[] = ["first_report", "city_instruction", "immediate_action", "impact_assessed", "written_report", "measure", "follow_up_report"];
     return this.incidentList
       .filter((i) => i.status !== "closed")
+  // Roster papers and training records (docs/design/paperwork.md §3.1, §3.2).
+  details = new Map<string, StaffDetails>();
+  submissions: RosterSubmission[] = [];
+  sessions: TrainingSession[] = [];
+  private lastSecurityPass(code: string, asOf = today()): string | null {
+    const days = this.sessions
+      .filter((s) => !s.cancelled && s.session.topic === "privacy_security" && s.session.heldOn <= asOf)
+      .filter((s) => s.attendance.some((a) => a.staffCode === code && a.attended && a.result === "passed"))
+      .map((s) => s.session.heldOn)
+      .sort();
+    return days.at(-1) ?? null;
+  }
+  private static plusMonths(day: string, months: number): string {
+    const [y, m, d] = day.split("-").map(Number);
+    const t = new Date(Date.UTC(y, m - 1 + months, d));
+    return t.toISOString().slice(0, 10);
+  }
+  private lacksSecurity(code: string): boolean {
+    const passed = this.lastSecurityPass(code);
+    return passed === null || FakeBackend.plusMonths(passed, 12) < today();
+  }
+  private rosterLines(asOf: string): RosterLine[] {
+    const order = { manager: 0, deputy: 1, staff: 2, city_staff: 3 } as const;
+    const lines: RosterLine[] = [];
+    for (const m of [...this.roster].sort((a, b) => order[a.role] - order[b.role] || a.code.localeCompare(b.code))) {
+      if (m.role === "city_staff") continue;
+      const d = this.details.get(m.code);
+      const from = d?.assignedFrom ?? null;
+      const until = d?.assignedUntil ?? null;
+      if (until && until < asOf) continue;
+      if (!from && !m.active) continue;
+      const boss = m.role === "manager" || m.role === "deputy";
+      lines.push({
+        code: m.code, name: m.name, role: m.role, duties: d?.duties ?? [], sites: this.staffSiteMap.get(m.code) ?? [],
+        assignedFrom: from, assignedUntil: until, employment: d?.employment ?? null,
+        experience: boss ? (d?.experience ?? "") : "", pledgeOn: d?.pledgeOn ?? null,
+        securityPassedOn: this.lastSecurityPass(m.code, asOf), planned: !!from && from > asOf,
+        managerRequirements: boss && (!d || d.employment !== "regular" || !d.experience.trim()),
+      });
+    }
+    return [...lines.filter((l) => !l.planned), ...lines.filter((l) => l.planned)];
+  }
+  async staffRoster(asOf: string) {
+    this.manager();
+    return this.rosterLines(asOf);
+  }
+  async staffDetails(code: string): Promise<StaffDetails> {
+    this.manager();
+    return this.details.get(code) ?? { code, assignedFrom: null, assignedUntil: null, employment: "regular", duties: [], experience: "", experienceYears: null, pledgeOn: null };
+  }
+  async setStaffDetails(details: StaffDetails) {
+    this.manager();
+    checkLength("staffExperience", details.experience);
+    if (details.assignedFrom && details.assignedUntil && details.assignedUntil < details.assignedFrom) fail("invalid_input", "dates");
+    this.details.set(details.code, { ...details, experience: details.experience.trim() });
+    return this.details.get(details.code)!;
+  }
+  async rosterChanges(asOf: string): Promise<RosterChanges> {
+    this.manager();
+    const now = this.rosterLines(asOf).filter((l) => !l.planned);
+    const last = this.submissions[0];
+    const before = (last?.lines ?? []).filter((l) => !l.planned);
+    const changes: RosterChange[] = [];
+    const base = { previousRole: null, effectiveOn: null, fields: [] as string[] };
+    for (const l of now) {
+      const b = before.find((x) => x.code === l.code);
+      if (!b) { changes.push({ ...base, kind: "joined", code: l.code, name: l.name, role: l.role, effectiveOn: l.assignedFrom }); continue; }
+      if (b.role !== l.role) changes.push({ ...base, kind: "role_changed", code: l.code, name: l.name, role: l.role, previousRole: b.role });
+      const fields = (["name", "duties", "sites", "employment", "assignedFrom", "assignedUntil"] as const)
+        .filter((f) => JSON.stringify(b[f]) !== JSON.stringify(l[f]))
+        .map((f) => f.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`));
+      if (fields.length) changes.push({ ...base, kind: "changed", code: l.code, name: l.name, role: l.role, fields });
+    }
+    for (const b of before) {
+      if (!now.some((l) => l.code === b.code)) changes.push({ ...base, kind: "left", code: b.code, name: b.name, role: b.role, effectiveOn: this.details.get(b.code)?.assignedUntil ?? null });
+    }
+    const rank = { joined: 0, left: 1, role_changed: 2, changed: 3 } as const;
+    changes.sort((a, b) => rank[a.kind] - rank[b.kind]);
+    return { asOf, sinceId: last?.id ?? null, sinceOn: last?.submittedOn ?? null, changes };
+  }
+  async recordRosterSubmission(asOf: string, submittedOn: string, kind: RosterSubmissionKind | null) {
+    this.manager();
+    if (submittedOn < asOf) fail("invalid_input", "submitted before its day");
+    const s: RosterSubmission = {
+      id: `sub-${this.submissions.length + 1}`, kind: kind ?? (this.submissions.length ? "change" : "initial"), asOf, submittedOn,
+      lines: this.rosterLines(asOf), recordedBy: this.actorCode(), recordedAt: `${today()}T10:00:00`,
+    };
+    this.submissions.unshift(s);
+    return s;
+  }
+  async rosterSubmissions() {
+    this.manager();
+    return this.submissions;
+  }
+  async saveRoster(asOf: string, format: "pdf" | "csv") {
+    this.manager();
+    return `/tmp/madoguchi-test/reports/従事者名簿_${asOf}.${format}`;
+  }
+  async saveRosterChanges(asOf: string, format: "pdf" | "csv") {
+    this.manager();
+    return `/tmp/madoguchi-test/reports/従事者名簿変更_${asOf}.${format}`;
+  }
+  async trainingSessions(from: string, to: string) {
+    this.manager();
+    return this.sessions.filter((s) => s.session.heldOn >= from && s.session.heldOn <= to).sort((a, b) => b.session.heldOn.localeCompare(a.session.heldOn));
+  }
+  private putMarks(session: TrainingSession, marks: AttendanceMark[]) {
+    for (const m of marks) {
+      const member = this.roster.find((r) => r.code === m.staffCode);
+      if (!member) fail("not_found", "staff member");
+      if (!m.attended && (m.result || m.score !== null)) fail("invalid_input", "a result needs attendance");
+      if (m.attended && !m.result && session.session.topic === "privacy_security") fail("invalid_input", "a result for each attendee");
+    }
+    for (const m of marks) {
+      const name = this.roster.find((r) => r.code === m.staffCode)!.name;
+      session.attendance = [...session.attendance.filter((a) => a.staffCode !== m.staffCode), { staffCode: m.staffCode, name, attended: m.attended, result: m.result, score: m.score }]
+        .sort((a, b) => a.staffCode.localeCompare(b.staffCode));
+    }
+  }
+  async recordTrainingSession(session: NewTrainingSession, attendance: AttendanceMark[]) {
+    this.manager();
+    checkLength("trainingTitle", session.title);
+    checkLength("trainer", session.trainer);
+    checkLength("trainingMaterial", session.material);
+    if (!session.title.trim() || !session.trainer.trim()) fail("invalid_input", "title and trainer");
+    if (session.minutes < 1 || session.minutes > 1440) fail("invalid_input", "minutes");
+    const s: TrainingSession = { id: `ts-${this.sessions.length + 1}`, session: { ...session, title: session.title.trim(), trainer: session.trainer.trim() }, cancelled: false, createdBy: this.actorCode(), createdAt: `${today()}T10:00:00`, attendance: [] };
+    this.putMarks(s, attendance);
+    this.sessions.push(s);
+    return s;
+  }
+  async setTrainingAttendance(sessionId: string, marks: AttendanceMark[]) {
+    this.manager();
+    const s = this.sessions.find((x) => x.id === sessionId) ?? fail("not_found", "training session");
+    this.putMarks(s, marks);
+    return s;
+  }
+  async cancelTrainingSession(id: string) {
+    this.manager();
+    const s = this.sessions.find((x) => x.id === id) ?? fail("not_found", "training session");
+    s.cancelled = true;
+    return s;
+  }
+  async trainingStatus(asOf: string): Promise<MemberTraining[]> {
+    this.manager();
+    return this.roster.filter((m) => m.role !== "city_staff").map((m) => {
+      const passed = this.lastSecurityPass(m.code, asOf);
+      const until = passed ? FakeBackend.plusMonths(passed, 12) : null;
+      const flags: TrainingFlag[] = [];
+      if (!until) flags.push("security_missing");
+      else if (until < asOf) flags.push("security_expired");
+      else if ((Date.parse(until) - Date.parse(asOf)) / 86_400_000 <= 30) flags.push("security_expiring");
+      const attended = this.sessions.filter((s) => !s.cancelled && s.session.heldOn <= asOf && s.attendance.some((a) => a.staffCode === m.code && a.attended));
+      const topics = [...new Set(attended.map((s) => s.session.topic))].sort().map((topic) => ({
+        topic, on: attended.filter((s) => s.session.topic === topic).map((s) => s.session.heldOn).sort().at(-1)!,
+      }));
+      if (["privacy_security", "procedures", "customer_service"].some((t) => !topics.some((x) => x.topic === t))) flags.push("pre_service_missing");
+      if (!this.details.get(m.code)?.pledgeOn) flags.push("pledge_missing");
+      return { code: m.code, name: m.name, role: m.role, active: m.active, securityPassedOn: passed, securityValidUntil: until, topics, flags };
+    });
+  }
+  async saveTrainingReport(from: string, to: string, format: "pdf" | "csv") {
+    this.manager();
+    return `/tmp/madoguchi-test/reports/研修実施報告_${from}_${to}.${format}`;
+  }
+
       .sort((a, b) => Number(a.category !== "personal_data") - Number(b.category !== "personal_data"))
       .map((i) => ({
         id: i.id, number: i.number, site: i.site, category: i.category, kind: i.kind, status: i.status,

@@ -6,9 +6,9 @@ use rusqlite::{params, OptionalExtension};
 use uuid::Uuid;
 
 use crate::paperwork::incident::{
-    check_step_code, incident_number, missing_to_close, report_due_at, CityStepState,
-    FollowupWhat, Incident, IncidentCategory, IncidentCause, IncidentFollowup, IncidentImpact,
-    IncidentKind, IncidentMissing, IncidentStatus, IncidentStep, IncidentStepRecord, NewIncident,
+    check_step_code, incident_number, missing_to_close, report_due_at, CityStepState, FollowupWhat,
+    Incident, IncidentCategory, IncidentCause, IncidentFollowup, IncidentImpact, IncidentKind,
+    IncidentMissing, IncidentStatus, IncidentStep, IncidentStepRecord, NewIncident,
     NewIncidentStep, OpenIncident, ReportChannel, CITY_STEPS,
 };
 use crate::paperwork::IncidentMutation;
@@ -59,18 +59,20 @@ impl Store {
     }
 
     /// Marks a follow-up done on `done_on` (manager or deputy).
-    pub fn complete_incident_followup(&self, followup: Uuid, done_on: NaiveDate) -> Result<Incident> {
+    pub fn complete_incident_followup(
+        &self,
+        followup: Uuid,
+        done_on: NaiveDate,
+    ) -> Result<Incident> {
         self.execute(IncidentMutation::CompleteIncidentFollowup {
             id: followup,
             done_on,
         })?;
-        let incident: String = self
-            .conn()
-            .query_row(
-                "SELECT incident_id FROM incident_followups WHERE id = ?1",
-                [followup.to_string()],
-                |r| r.get(0),
-            )?;
+        let incident: String = self.conn().query_row(
+            "SELECT incident_id FROM incident_followups WHERE id = ?1",
+            [followup.to_string()],
+            |r| r.get(0),
+        )?;
         self.incident(parse_id(&incident)?)
     }
 
@@ -191,10 +193,16 @@ impl Store {
         );
         match new.count {
             None if counted => {
-                return Err(Error::Invalid(format!("step {} needs a count", step.code())))
+                return Err(Error::Invalid(format!(
+                    "step {} needs a count",
+                    step.code()
+                )))
             }
             Some(_) if !counted => {
-                return Err(Error::Invalid(format!("step {} takes no count", step.code())))
+                return Err(Error::Invalid(format!(
+                    "step {} takes no count",
+                    step.code()
+                )))
             }
             Some(n) if n > MAX_COUNT => {
                 return Err(Error::Invalid("a count is 0 to 100,000".into()))
@@ -202,12 +210,14 @@ impl Store {
             _ => {}
         }
         let title = match step {
-            IncidentStep::FirstReport => Some(super::super::required_label(
-                "reported to title",
-                title,
-            )?),
+            IncidentStep::FirstReport => {
+                Some(super::super::required_label("reported to title", title)?)
+            }
             _ if !title.is_empty() => {
-                return Err(Error::Invalid(format!("step {} takes no title", step.code())))
+                return Err(Error::Invalid(format!(
+                    "step {} takes no title",
+                    step.code()
+                )))
             }
             _ => None,
         };
@@ -392,7 +402,11 @@ impl Store {
         Ok(taken)
     }
 
-    fn missing_to_close(&self, id: Uuid, category: IncidentCategory) -> Result<Vec<IncidentMissing>> {
+    fn missing_to_close(
+        &self,
+        id: Uuid,
+        category: IncidentCategory,
+    ) -> Result<Vec<IncidentMissing>> {
         let open: usize = self.conn().query_row(
             "SELECT count(*) FROM incident_followups WHERE incident_id = ?1 AND done_on IS NULL",
             [id.to_string()],
@@ -618,9 +632,9 @@ impl Store {
     }
 
     fn fill_incident_texts(&self, incident: &mut Incident) -> Result<()> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT id, field, text FROM incident_texts WHERE incident_id = ?1",
-        )?;
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT id, field, text FROM incident_texts WHERE incident_id = ?1")?;
         let rows: Vec<(String, String, String)> = stmt
             .query_map([incident.id.to_string()], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?))
