@@ -16,6 +16,8 @@ import { PlannerScreen } from "./screens/PlannerScreen";
 import { AuditScreen } from "./screens/AuditScreen";
 import { InquiriesScreen } from "./screens/InquiriesScreen";
 import { IncidentsScreen } from "./screens/IncidentsScreen";
+import { RosterScreen } from "./screens/RosterScreen";
+import { TrainingScreen } from "./screens/TrainingScreen";
 import { ImprovementScreen } from "./screens/ImprovementScreen";
 import { WorkLogScreen } from "./screens/WorkLogScreen";
 import { LendingScreen } from "./screens/LendingScreen";
@@ -36,7 +38,7 @@ import { WipeResumeScreen, WipeScreen } from "./screens/WipeScreen";
 
 type Screen =
   | "board" | "book" | "checklist" | "search" | "counter" | "handoff" | "queue" | "reconcile"
-  | "inquiries" | "incidents" | "worklog" | "improvement" | "reports" | "planner" | "plan" | "staff" | "lending" | "audit" | "sync" | "status" | "wipe";
+  | "inquiries" | "incidents" | "roster" | "training" | "worklog" | "improvement" | "reports" | "planner" | "plan" | "staff" | "lending" | "audit" | "sync" | "status" | "wipe";
 /** The navigation, in order; Alt+1… (Alt+0 for the tenth) selects them. */
 const SCREENS: [Screen, TextKey][] = [
   ["board", "nav.board"],
@@ -52,6 +54,8 @@ const SCREENS: [Screen, TextKey][] = [
   ["planner", "nav.planner"],
   ["plan", "nav.plan"],
   ["staff", "nav.staff"],
+  ["roster", "nav.roster"],
+  ["training", "nav.training"],
   ["lending", "nav.lending"],
   ["audit", "nav.audit"],
   ["incidents", "nav.incidents"],
@@ -62,7 +66,7 @@ const SCREENS: [Screen, TextKey][] = [
   ["wipe", "nav.wipe"],
 ];
 /** Screens only the manager and deputy use (core refuses the others anyway). */
-const MANAGEMENT: Screen[] = ["worklog", "improvement", "reports", "planner", "plan", "staff", "audit", "wipe"];
+const MANAGEMENT: Screen[] = ["worklog", "improvement", "reports", "planner", "plan", "staff", "roster", "training", "audit", "wipe"];
 /** Screens only a signed-in manager or deputy uses: the wipe's certificate names who did it. */
 const STAFF_ONLY: Screen[] = ["wipe"];
 
@@ -295,6 +299,10 @@ function ScreenFor(props: {
       return <LendingScreen backend={backend} />;
     case "audit":
       return <AuditScreen backend={backend} />;
+    case "roster":
+      return <RosterScreen backend={backend} />;
+    case "training":
+      return <TrainingScreen backend={backend} />;
     case "incidents":
       return <IncidentsScreen backend={backend} manager={props.manager} />;
     case "worklog":
