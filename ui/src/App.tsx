@@ -312,7 +312,7 @@ function ScreenFor(props: {
     case "sync":
       return <SyncScreen backend={backend} manager={props.manager} />;
     case "status":
-      return <StatusScreen status={props.status} />;
+      return <StatusScreen status={props.status} backend={backend} manager={props.manager} />;
     case "wipe":
       return <WipeScreen backend={backend} onWiping={props.onWiping} />;
   }

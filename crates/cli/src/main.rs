@@ -40,6 +40,7 @@ enum Command {
     Incident(cmd::incident::Incident),
     Worklog(cmd::worklog::Worklog),
     Improvement(cmd::improvement::Improvement),
+    TrainingDay(cmd::training_day::TrainingDay),
 }
 
 fn main() -> ExitCode {
@@ -74,6 +75,7 @@ fn main() -> ExitCode {
             Command::Incident(c) => c.run(&dir),
             Command::Worklog(c) => c.run(&dir),
             Command::Improvement(c) => c.run(&dir),
+            Command::TrainingDay(c) => c.run(&dir),
         });
     match result {
         Ok(code) => code,

@@ -26,6 +26,7 @@ pub mod reports;
 pub mod roster;
 pub mod sites;
 pub mod sync;
+pub mod training_day;
 pub mod waiting;
 pub mod wipe;
 pub mod work_log;

@@ -101,6 +101,8 @@ import type { MemberTraining } from "../bindings/MemberTraining";
 import type { TrainingFlag } from "../bindings/TrainingFlag";
 import reasonTexts from "../locales/ja/reasons.json";
 import { MAX_LENGTH, type LimitedField, tooLong } from "../limits";
+import type { TrainingReset } from "../bindings/TrainingReset";
+import type { TrainingState } from "../bindings/TrainingState";
 
 export const sampleStatus: StoreStatus = {
   meta: {
@@ -240,6 +242,18 @@ export class FakeBackend implements Backend {
   async storeStatus() {
     if (this.state !== "unlocked") fail("locked", "the store is locked");
     return this.status;
+  }
+  /** The fake's training day: set by a reset, as core keeps it in `training_state`. */
+  training: TrainingState | null = null;
+  async trainingState() {
+    return this.status.meta.kind === "training" ? this.training : null;
+  }
+  /** As core's `reset_training_day`: training stores only, manager or deputy. */
+  async resetTrainingDay(): Promise<TrainingReset> {
+    if (this.status.meta.kind !== "training") fail("not_training_store", "this is not a training store");
+    this.manager();
+    this.training = { epoch: "0193a1b2-0000-7000-8000-00000000aaaa", resetAt: "2026-11-30T00:00:00Z", day: "2026-10-01" };
+    return { state: this.training, bookings: 412, served: 260 };
   }
   async lock() {
     this.state = "locked";
@@ -880,6 +894,9 @@ export class FakeBackend implements Backend {
   async updateStaff(code: string, role: Role, active: boolean) {
     this.manager();
     const m = this.roster.find((r) => r.code === code)!;
+    if (active && !m.active && role !== "city_staff" && this.actor?.kind === "staff" && this.lacksSecurity(code)) {
+      fail("security_training_missing", `${code} has no valid security training`);
+    }
     Object.assign(m, { role, active });
     return (await this.staff()).find((x) => x.code === code)!;
   }
@@ -894,9 +911,6 @@ export class FakeBackend implements Backend {
   }
   async attendanceCsv() {
     return "\ufeff職員番号,氏名\r\nM001,管理 一郎\r\n";
-    if (active && !m.active && role !== "city_staff" && this.actor?.kind === "staff" && this.lacksSecurity(code)) {
-      fail("security_training_missing", `${code} has no valid security training`);
-    }
   }
   async auditTrail() {
     this.manager();
@@ -975,20 +989,6 @@ export class FakeBackend implements Backend {
     copy.missing = this.incidentMissing(i);
     return copy;
   }
-  async incidents() {
-    this.staffOrManager();
-    const open = this.incidentList.filter((i) => i.status !== "closed");
-    const closed = this.incidentList.filter((i) => i.status === "closed").reverse();
-    return [...open, ...closed].map((i) => this.incidentCopy(i, false));
-  }
-  async incident(id: string) {
-    return this.incidentCopy(this.incidentOf(id));
-  }
-  async openIncidents(): Promise<OpenIncident[]> {
-    this.staffOrManager();
-    const steps: IncidentStep[] = ["first_report", "city_instruction", "immediate_action", "impact_assessed", "written_report", "measure", "follow_up_report"];
-    return this.incidentList
-      .filter((i) => i.status !== "closed")
   // Roster papers and training records (docs/design/paperwork.md §3.1, §3.2).
   details = new Map<string, StaffDetails>();
   submissions: RosterSubmission[] = [];
@@ -1155,6 +1155,20 @@ export class FakeBackend implements Backend {
     return `/tmp/madoguchi-test/reports/研修実施報告_${from}_${to}.${format}`;
   }
 
+  async incidents() {
+    this.staffOrManager();
+    const open = this.incidentList.filter((i) => i.status !== "closed");
+    const closed = this.incidentList.filter((i) => i.status === "closed").reverse();
+    return [...open, ...closed].map((i) => this.incidentCopy(i, false));
+  }
+  async incident(id: string) {
+    return this.incidentCopy(this.incidentOf(id));
+  }
+  async openIncidents(): Promise<OpenIncident[]> {
+    this.staffOrManager();
+    const steps: IncidentStep[] = ["first_report", "city_instruction", "immediate_action", "impact_assessed", "written_report", "measure", "follow_up_report"];
+    return this.incidentList
+      .filter((i) => i.status !== "closed")
       .sort((a, b) => Number(a.category !== "personal_data") - Number(b.category !== "personal_data"))
       .map((i) => ({
         id: i.id, number: i.number, site: i.site, category: i.category, kind: i.kind, status: i.status,

@@ -1,5 +1,7 @@
 // The unlocked store's status, as reported by core.
+import type { Backend } from "../api/backend";
 import type { StoreStatus } from "../bindings/StoreStatus";
+import { TrainingDayPanel } from "./TrainingDayPanel";
 import { type TextKey, t } from "../i18n";
 
 const dateTime = new Intl.DateTimeFormat("ja-JP", { dateStyle: "long", timeStyle: "short" });
@@ -9,7 +11,7 @@ function bytes(n: number): string {
   return `${(n / 1024 / 1024).toFixed(1)} MB`;
 }
 
-export function StatusScreen({ status }: { status: StoreStatus }) {
+export function StatusScreen({ status, backend, manager }: { status: StoreStatus; backend: Backend; manager: boolean }) {
   const rows: [TextKey, string][] = [
     ["status.site", status.meta.siteName],
     ["status.seat", status.meta.seatName],
@@ -39,6 +41,7 @@ export function StatusScreen({ status }: { status: StoreStatus }) {
           {t("status.checklistRulesError")} {status.checklistRulesError}
         </p>
       )}
+      {status.meta.kind === "training" && <TrainingDayPanel backend={backend} manager={manager} />}
     </section>
   );
 }

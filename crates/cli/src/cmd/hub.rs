@@ -53,6 +53,10 @@ enum HubCommand {
     /// Start a new log after restoring the hub from a backup or moving it to another PC: every
     /// seat loads the hub's data again at its next sync and re-sends what the hub does not hold.
     NewLog,
+    /// A training hub only: reset the training day (研修日, 2026-10-01 09:00). The roster and the
+    /// configuration stay; everything else is seeded again, and every seat follows at its next
+    /// sync, dropping the work of the day that is gone.
+    TrainingReset,
 }
 
 impl Hub {
@@ -87,6 +91,13 @@ impl Hub {
                 HubCommand::Revoke { seat_id } => {
                     hub.revoke(seat_id).await?;
                     println!("revoked {seat_id}");
+                }
+                HubCommand::TrainingReset => {
+                    let reset = hub.with_store(|s| s.reset_training_day()).await?;
+                    println!(
+                        "training day {} reset ({} bookings, {} visits served before it); seats follow at their next sync",
+                        reset.state.day, reset.bookings, reset.served
+                    );
                 }
                 HubCommand::NewLog => {
                     let id = hub.with_store(|s| s.hub_new_log()).await?;

@@ -5,12 +5,13 @@ pub mod change_passphrase;
 pub mod doctor;
 pub mod handover;
 pub mod hub;
-pub mod incident;
 pub mod improvement;
+pub mod incident;
 pub mod init;
 pub mod report;
 pub mod staff;
 pub mod sync;
+pub mod training_day;
 pub mod wipe;
 pub mod worklog;
 

@@ -54,6 +54,7 @@ pub use reservations::{
     DayBoard, HolidaySessionDay, Outcome, PersonSummary, PlanSettings, ReservationSummary, SlotInfo,
 };
 pub use slip::{ReservationSlip, SlipPerson};
+pub use training::{TrainingReset, TrainingState, TRAINING_KEPT};
 pub use visits::{CaseView, ProcedureBundle, Reconciliation, VisitEvent};
 pub use waiting::{
     announcement, BandWait, CallDisplay, DisplayCall, DisplaySettings, DisplayWindow, Lamp,
