@@ -41,6 +41,10 @@ enum Command {
     Worklog(cmd::worklog::Worklog),
     Improvement(cmd::improvement::Improvement),
     TrainingDay(cmd::training_day::TrainingDay),
+    /// The roster (業務従事者名簿), its change report and submissions.
+    Roster(cmd::roster::Roster),
+    /// Training records (研修記録) and the training report.
+    Training(cmd::training::Training),
 }
 
 fn main() -> ExitCode {
@@ -76,6 +80,8 @@ fn main() -> ExitCode {
             Command::Worklog(c) => c.run(&dir),
             Command::Improvement(c) => c.run(&dir),
             Command::TrainingDay(c) => c.run(&dir),
+            Command::Roster(c) => c.run(&dir),
+            Command::Training(c) => c.run(&dir),
         });
     match result {
         Ok(code) => code,
