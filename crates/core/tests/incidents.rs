@@ -549,3 +549,178 @@ fn incident_texts_stay_at_their_site() {
         .expose()
         .contains(CANARY));
 }
+
+/// The monthly report (月報) lists December's incidents (事故・トラブル) by their codes and where
+/// they stood at the end of the month, and counts those still open; November's incident, closed
+/// in November, is not listed; the words typed about them never reach the report.
+#[test]
+fn the_monthly_report_lists_the_month_s_incidents_by_their_codes() {
+    let (_tmp, store, clock) =
+        store_with_clock("窓口1", d("2026-11-10").and_hms_opt(9, 0, 0).unwrap());
+    for (code, name, role, pin) in ROSTER {
+        store
+            .add_staff(NewStaff {
+                code: code.into(),
+                name: name.into(),
+                role,
+                pin: Pin::new(pin),
+            })
+            .unwrap();
+    }
+    store.sign_out().unwrap();
+    let s = Site {
+        _tmp,
+        store,
+        clock,
+    };
+    let at = |day: &str, h: u32, m: u32| d(day).and_hms_opt(h, m, 0).unwrap();
+    let set = |t: chrono::NaiveDateTime| *s.clock.lock().unwrap() = t;
+    let incident = |category, kind, day: &str| NewIncident {
+        category,
+        kind,
+        impact: IncidentImpact::ServiceStopped,
+        occurred_at: at(day, 9, 50),
+        detected_at: at(day, 10, 0),
+        persons_affected: 3,
+        documents_affected: 2,
+        minutes_stopped: 20,
+        description: Personal::new(format!("{CANARY}さんの受付中に起きた")),
+        inquiry_id: None,
+    };
+    let handle = |id: Uuid, measures: &[&str]| {
+        let mut report = step(IncidentStep::FirstReport, Some("phone"));
+        report.title = Some("市民課 担当係長".into());
+        report.words = Some(Personal::new(format!("{CANARY}さんの件を報告")));
+        s.store.take_incident_step(id, report).unwrap();
+        s.store
+            .take_incident_step(id, step(IncidentStep::Cause, Some("equipment_fault")))
+            .unwrap();
+        for m in measures {
+            s.store
+                .take_incident_step(id, step(IncidentStep::Measure, Some(m)))
+                .unwrap();
+        }
+    };
+
+    // November: a printer stops and is closed in November.
+    set(at("2026-11-10", 10, 5));
+    s.sign_in("M001");
+    let november = s
+        .store
+        .open_incident(incident(
+            IncidentCategory::SystemOutage,
+            IncidentKind::PrinterDown,
+            "2026-11-10",
+        ))
+        .unwrap();
+    handle(november.id, &["equipment_fixed"]);
+    s.store.close_incident(november.id).unwrap();
+
+    // December: the network stops (closed with its measures), then a wrong handover (reported
+    // to the city, still open at the end of the month).
+    set(at("2026-12-01", 10, 5));
+    s.sign_in("M001");
+    let outage = s
+        .store
+        .open_incident(incident(
+            IncidentCategory::SystemOutage,
+            IncidentKind::NetworkDown,
+            "2026-12-01",
+        ))
+        .unwrap();
+    handle(outage.id, &["system_fix", "city_consulted"]);
+    s.store.close_incident(outage.id).unwrap();
+    set(at("2026-12-14", 11, 0));
+    s.sign_in("M001");
+    let mut wrong = incident(
+        IncidentCategory::PersonalData,
+        IncidentKind::WrongHandover,
+        "2026-12-14",
+    );
+    wrong.occurred_at = at("2026-12-14", 10, 40);
+    wrong.detected_at = at("2026-12-14", 10, 50);
+    wrong.persons_affected = 1;
+    wrong.documents_affected = 1;
+    let personal = s.store.open_incident(wrong).unwrap();
+    handle(personal.id, &["double_check"]);
+    let mut note = step(IncidentStep::Note, None);
+    note.words = Some(Personal::new(format!("{CANARY}さんに連絡した")));
+    s.store.take_incident_step(personal.id, note).unwrap();
+    assert!(
+        s.store
+            .incident(personal.id)
+            .unwrap()
+            .description
+            .unwrap()
+            .expose()
+            .contains(CANARY),
+        "the words are in the store, so their absence below means something"
+    );
+
+    // Staff cannot produce the report.
+    s.sign_in("S001");
+    forbidden(s.store.monthly_report(d("2026-12-01")));
+
+    // In January the manager produces December's report.
+    set(at("2027-01-05", 9, 0));
+    s.sign_in("M001");
+    let report = s.store.monthly_report(d("2026-12-01")).unwrap();
+    let numbers: Vec<&str> = report.incidents.iter().map(|i| i.number.as_str()).collect();
+    assert_eq!(
+        numbers,
+        vec![outage.number.as_str(), personal.number.as_str()],
+        "December's two, oldest found first; November's closed one is not listed"
+    );
+    let (o, p) = (&report.incidents[0], &report.incidents[1]);
+    assert_eq!(o.category, IncidentCategory::SystemOutage);
+    assert_eq!(o.kind, IncidentKind::NetworkDown);
+    assert_eq!(o.status, IncidentStatus::Closed);
+    assert_eq!(o.occurred_at, at("2026-12-01", 9, 50));
+    assert_eq!(o.detected_at, at("2026-12-01", 10, 0));
+    assert_eq!(o.first_reported_at, Some(at("2026-12-01", 10, 5)));
+    assert_eq!((o.persons_affected, o.documents_affected), (3, 2));
+    assert_eq!(
+        o.measures.iter().map(|m| m.code()).collect::<Vec<_>>(),
+        vec!["system_fix", "city_consulted"]
+    );
+    assert_eq!(p.category, IncidentCategory::PersonalData);
+    assert_eq!(p.kind, IncidentKind::WrongHandover);
+    assert_eq!(p.status, IncidentStatus::Reported, "told the city, not closed");
+    assert_eq!(p.first_reported_at, Some(at("2026-12-14", 11, 0)));
+    assert_eq!((p.persons_affected, p.documents_affected), (1, 1));
+    assert_eq!(
+        p.measures.iter().map(|m| m.code()).collect::<Vec<_>>(),
+        vec!["double_check"]
+    );
+    assert_eq!(report.open_incidents, 1);
+    let debug = format!("{report:?}");
+    for canary in [CANARY, "カナリア", "受付中に起きた", "連絡した"] {
+        assert!(!debug.contains(canary), "{canary} in the report: {debug}");
+    }
+    let json = serde_json::to_string(&report).unwrap();
+    assert!(!json.contains("カナリア"), "{json}");
+
+    // November's report lists November's incident only, closed, none open at its end.
+    let november_report = s.store.monthly_report(d("2026-11-01")).unwrap();
+    assert_eq!(
+        november_report
+            .incidents
+            .iter()
+            .map(|i| (i.number.as_str(), i.status))
+            .collect::<Vec<_>>(),
+        vec![(november.number.as_str(), IncidentStatus::Closed)]
+    );
+    assert_eq!(november_report.open_incidents, 0);
+
+    // January: the December incident still open is listed again, as of now.
+    let january = s.store.monthly_report(d("2027-01-01")).unwrap();
+    assert_eq!(
+        january
+            .incidents
+            .iter()
+            .map(|i| i.number.as_str())
+            .collect::<Vec<_>>(),
+        vec![personal.number.as_str()]
+    );
+    assert_eq!(january.open_incidents, 1);
+}

@@ -47,8 +47,8 @@ pub use people::{
 };
 pub use planner::{CapacityPlan, MonthActual};
 pub use reports::{
-    daily_due, monthly_due, DailyReport, DayFigures, ExpiryForecast, MonthlyReport, ReportDue,
-    ReportKind, SiteSection, TimeStats,
+    daily_due, monthly_due, DailyReport, DayFigures, ExpiryForecast, MonthlyIncident,
+    MonthlyReport, ReportDue, ReportKind, SiteSection, TimeStats,
 };
 pub use reservations::{
     DayBoard, HolidaySessionDay, Outcome, PersonSummary, PlanSettings, ReservationSummary, SlotInfo,

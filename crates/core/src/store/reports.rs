@@ -13,6 +13,9 @@ use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
 use super::{Store, DATE, DATETIME};
+use crate::paperwork::incident::{
+    IncidentCategory, IncidentKind, IncidentMeasure, IncidentStatus, IncidentStep,
+};
 use crate::site::{SiteId, SiteKind};
 use crate::{
     calendar::{DayStatus, Session},
@@ -194,12 +197,49 @@ pub struct MonthlyReport {
     pub city_reasons: Vec<crate::reason::CityReason>,
     /// The city's forecast of expiries for the month, if there is one.
     pub forecast: Option<ExpiryForecast>,
+    /// 事故・トラブル: every incident found in the month or still open at its end, oldest
+    /// found first (codes, counts and times; never the words typed about it).
+    pub incidents: Vec<MonthlyIncident>,
+    /// Incidents not closed at the end of the month.
+    pub open_incidents: u32,
     /// Due date (the 7th business day of the next month).
     #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub due: NaiveDate,
     /// When it was produced (local time).
     #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub produced_at: NaiveDateTime,
+}
+
+/// An incident as the monthly report lists it (事故・トラブル; seed 000 §10(2), 1.3(1); seed 002
+/// §7, §13(6); docs/design/paperwork.md §3.4): its codes, counts and times, and where it stood
+/// at the end of the month. Never the words staff typed (`incident_texts` are not read).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct MonthlyIncident {
+    /// Number (`JK-261201-7QX`).
+    pub number: String,
+    /// Category.
+    pub category: IncidentCategory,
+    /// What happened.
+    pub kind: IncidentKind,
+    /// Happened.
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub occurred_at: NaiveDateTime,
+    /// Found.
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub detected_at: NaiveDateTime,
+    /// Where it stood at the end of the month (now, for the month under way).
+    pub status: IncidentStatus,
+    /// When the city was first told (by the end of the month).
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub first_reported_at: Option<NaiveDateTime>,
+    /// People touched.
+    pub persons_affected: u32,
+    /// Documents touched.
+    pub documents_affected: u32,
+    /// Measures recorded by the end of the month (002 §13(6) 再発防止策), each once.
+    pub measures: Vec<IncidentMeasure>,
 }
 
 /// The city's forecast of expiries for one month (来庁者予測件数).
@@ -309,6 +349,7 @@ impl Store {
         let days = self.figures(first, last)?;
         let mut totals = self.figures_over(first, last)?;
         totals.day = first;
+        let incidents = self.monthly_incidents(first, last)?;
         let report = MonthlyReport {
             site: self.meta().site_name.clone(),
             store_kind: self.kind(),
@@ -319,6 +360,11 @@ impl Store {
             open_complaints: self.open_complaints(last)?,
             city_reasons: self.city_reasons()?,
             forecast: self.expiry_forecast(first)?,
+            open_incidents: incidents
+                .iter()
+                .filter(|i| i.status != IncidentStatus::Closed)
+                .count() as u32,
+            incidents,
             days,
             due: monthly_due(&self.calendar()?, first),
             produced_at: self.now(),
@@ -329,6 +375,52 @@ impl Store {
             &actor,
         )?;
         Ok(report)
+    }
+
+    /// The monthly report's incidents (事故・トラブル), as they stood at the end of the month:
+    /// closed if closed by then, reported if the city was told by then, open otherwise; the
+    /// measures recorded by then. Codes only.
+    fn monthly_incidents(&self, first: NaiveDate, last: NaiveDate) -> Result<Vec<MonthlyIncident>> {
+        let end = (last + Days::new(1))
+            .and_hms_opt(0, 0, 0)
+            .expect("midnight exists");
+        self.incidents_for_month(first, last)?
+            .into_iter()
+            .map(|i| {
+                let first_reported_at = i.first_reported_at.filter(|t| *t < end);
+                let status = if i.closed_at.is_some_and(|t| t < end) {
+                    IncidentStatus::Closed
+                } else if first_reported_at.is_some() {
+                    IncidentStatus::Reported
+                } else {
+                    IncidentStatus::Open
+                };
+                let mut measures = Vec::new();
+                for s in &i.steps {
+                    if s.step != IncidentStep::Measure || s.at >= end {
+                        continue;
+                    }
+                    if let Some(code) = s.code.as_deref() {
+                        let m = IncidentMeasure::from_code(code)?;
+                        if !measures.contains(&m) {
+                            measures.push(m);
+                        }
+                    }
+                }
+                Ok(MonthlyIncident {
+                    number: i.number,
+                    category: i.category,
+                    kind: i.kind,
+                    occurred_at: i.occurred_at,
+                    detected_at: i.detected_at,
+                    status,
+                    first_reported_at,
+                    persons_affected: i.persons_affected,
+                    documents_affected: i.documents_affected,
+                    measures,
+                })
+            })
+            .collect()
     }
 
     /// The forecast of expiries for the month holding `month`.

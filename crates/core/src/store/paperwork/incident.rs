@@ -467,6 +467,24 @@ impl Store {
         ids.into_iter().map(|id| self.load_incident(id)).collect()
     }
 
+    /// The incidents a monthly report lists for `first ..= last` (事故・トラブル): those found in
+    /// the month and those found before its end and not closed by then, oldest found first,
+    /// without their words. No permission check: `monthly_report` checks its own.
+    pub(crate) fn incidents_for_month(
+        &self,
+        first: NaiveDate,
+        last: NaiveDate,
+    ) -> Result<Vec<Incident>> {
+        let end = (last + chrono::Days::new(1)).format(DATE).to_string();
+        let ids = self.incident_ids(
+            "SELECT id FROM incidents
+             WHERE detected_at < ?2 AND (detected_at >= ?1 OR closed_at IS NULL OR closed_at >= ?2)
+             ORDER BY detected_at, number",
+            params![first.format(DATE).to_string(), end],
+        )?;
+        ids.into_iter().map(|id| self.load_incident(id)).collect()
+    }
+
     /// The incidents not closed, for the board (the 対応中の事故 card): personal data first
     /// (a red banner with the minutes since detection and the city's seven steps), then by
     /// due time.
