@@ -47,6 +47,24 @@ pub fn new_hub_store(root: &Path, seat_name: &str) -> Store {
     .act_as_site("tests")
 }
 
+/// A training store (研修モード) in `root` with the demo roster, acting as the site
+/// administrator: what `madoguchi init --demo` makes, without the history.
+pub fn new_training_store(root: &Path) -> Store {
+    let store = Store::create_training(
+        &DataDir::at(root),
+        &passphrase(),
+        &NewStore {
+            site_name: "研修市 特設窓口".into(),
+            seat_name: "研修1".into(),
+        },
+        KdfCost::insecure_for_tests(),
+    )
+    .expect("create training store")
+    .act_as_site("tests");
+    madoguchi_core::demo::seed_staff(&store).expect("demo roster");
+    store
+}
+
 /// A binary built next to the test executables (target/debug/<name>).
 pub fn built_binary(name: &str) -> PathBuf {
     let exe = std::env::current_exe().expect("test executable");
