@@ -231,6 +231,77 @@ pub fn monthly(report: &MonthlyReport) -> String {
         &["内容", "問い合わせ", "クレーム", "うち解決"],
         &cats,
     );
+    incidents(&mut csv, report);
     breakdowns(&mut csv, &report.totals, &report.city_reasons);
     csv.0
+}
+
+/// 事故・トラブル: a row an incident (codes' labels, counts, times; as it stood at the end of
+/// the month), then the counts. Never the words typed about an incident.
+fn incidents(csv: &mut Csv, report: &MonthlyReport) {
+    use crate::incident::label;
+    let at = |t: chrono::NaiveDateTime| t.format("%Y-%m-%d %H:%M").to_string();
+    let rows: Vec<Vec<String>> = report
+        .incidents
+        .iter()
+        .map(|i| {
+            vec![
+                i.number.clone(),
+                label("incident.category", i.category.code()),
+                label("incident.kind", i.kind.code()),
+                at(i.occurred_at),
+                at(i.detected_at),
+                label("incident.status", i.status.code()),
+                i.first_reported_at.map(at).unwrap_or_default(),
+                i.persons_affected.to_string(),
+                i.documents_affected.to_string(),
+                i.measures
+                    .iter()
+                    .map(|m| label("incident.measure", m.code()))
+                    .collect::<Vec<_>>()
+                    .join("、"),
+            ]
+        })
+        .collect();
+    csv.section(
+        "事故・トラブル",
+        &[
+            "番号",
+            "分類",
+            "内容",
+            "発生日時",
+            "発見日時",
+            "状況（月末時点）",
+            "市への第一報",
+            "人数",
+            "書類",
+            "再発防止策",
+        ],
+        &rows,
+    );
+    csv.section(
+        "事故・トラブルの件数",
+        &["項目", "件数"],
+        &[
+            vec![
+                "この月に発見".into(),
+                report
+                    .incidents
+                    .iter()
+                    .filter(|i| i.detected_at.date() >= report.month)
+                    .count()
+                    .to_string(),
+            ],
+            vec![
+                "前月以前から対応中".into(),
+                report
+                    .incidents
+                    .iter()
+                    .filter(|i| i.detected_at.date() < report.month)
+                    .count()
+                    .to_string(),
+            ],
+            vec!["月末時点で対応中".into(), report.open_incidents.to_string()],
+        ],
+    );
 }

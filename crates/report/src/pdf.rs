@@ -3,7 +3,7 @@ use chrono::Datelike;
 use madoguchi_core::{
     reason::{CityReason, ReasonKind},
     reservation::Procedure,
-    store::{DailyReport, DayFigures, MonthlyReport},
+    store::{DailyReport, DayFigures, MonthlyIncident, MonthlyReport},
 };
 
 use crate::{
@@ -251,6 +251,111 @@ pub fn monthly(report: &MonthlyReport) -> Result<Vec<u8>> {
     for (label, value) in time_lines(t) {
         c.line(&format!("{label}：{value}"));
     }
+    incidents(&mut c, report);
     breakdowns(&mut c, t, &report.city_reasons);
     Ok(c.finish(&footer(report.produced_at, report.due)))
+}
+
+/// A time on the monthly report: month and day (with the year when it is not the report's).
+fn incident_at(t: chrono::NaiveDateTime, year: i32) -> String {
+    if t.year() == year {
+        t.format("%m/%d %H:%M").to_string()
+    } else {
+        t.format("%Y/%m/%d").to_string()
+    }
+}
+
+/// The measures' labels, a few to a line (the table does not wrap).
+fn measure_lines(i: &MonthlyIncident) -> Vec<String> {
+    const CHARS: usize = 28;
+    let mut lines: Vec<String> = Vec::new();
+    for m in &i.measures {
+        let l = crate::incident::label("incident.measure", m.code());
+        match lines.last_mut() {
+            Some(last) if last.chars().count() + 1 + l.chars().count() <= CHARS => {
+                last.push('、');
+                last.push_str(&l);
+            }
+            _ => lines.push(l),
+        }
+    }
+    if lines.is_empty() {
+        lines.push("未記録".into());
+    }
+    lines
+}
+
+/// 事故・トラブル (seed 000 §10(2), 1.3(1); seed 002 §7, §13(6)): every incident found in the
+/// month or open at its end, by its codes' labels, counts and times, as it stood at the end of
+/// the month. The words typed about an incident are not in the report.
+fn incidents(c: &mut Composer, report: &MonthlyReport) {
+    use crate::incident::label;
+    let year = report.month.year();
+    c.heading("事故・トラブル");
+    let found = report
+        .incidents
+        .iter()
+        .filter(|i| i.detected_at.date() >= report.month)
+        .count();
+    c.line(&format!(
+        "この月に発見：{found} 件　前月以前から対応中：{} 件　月末時点で対応中：{} 件",
+        report.incidents.len() - found,
+        report.open_incidents
+    ));
+    if report.incidents.is_empty() {
+        return;
+    }
+    let rows: Vec<Vec<String>> = report
+        .incidents
+        .iter()
+        .map(|i| {
+            vec![
+                i.number.clone(),
+                label("incident.category", i.category.code()),
+                label("incident.kind", i.kind.code()),
+                incident_at(i.occurred_at, year),
+                incident_at(i.detected_at, year),
+                i.persons_affected.to_string(),
+                i.documents_affected.to_string(),
+            ]
+        })
+        .collect();
+    c.table(
+        &[
+            Col("番号", 28.0, Align::Left),
+            Col("分類", 43.0, Align::Left),
+            Col("内容", 34.0, Align::Left),
+            Col("発生", 23.0, Align::Left),
+            Col("発見", 23.0, Align::Left),
+            Col("人数", 11.0, Align::Right),
+            Col("書類", 11.0, Align::Right),
+        ],
+        &rows,
+    );
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for i in &report.incidents {
+        for (n, measures) in measure_lines(i).into_iter().enumerate() {
+            rows.push(if n == 0 {
+                vec![
+                    i.number.clone(),
+                    label("incident.status", i.status.code()),
+                    i.first_reported_at
+                        .map_or_else(|| "—".into(), |t| incident_at(t, year)),
+                    measures,
+                ]
+            } else {
+                vec![String::new(), String::new(), String::new(), measures]
+            });
+        }
+    }
+    c.table(
+        &[
+            Col("番号", 28.0, Align::Left),
+            Col("状況（月末時点）", 36.0, Align::Left),
+            Col("市への第一報", 23.0, Align::Left),
+            Col("再発防止策", 86.0, Align::Left),
+        ],
+        &rows,
+    );
+    c.line("経過の記述は暗号化された記録にのみ保存され、この報告には印刷されません。");
 }

@@ -189,3 +189,124 @@ fn the_incident_report_reads_back_through_pdftotext_without_the_citizen_s_words(
     assert!(squeezed.contains("2人"), "persons affected:\n{text}");
     assert!(squeezed.contains("3件"), "documents affected:\n{text}");
 }
+
+/// The monthly report (月報) read back: its 事故・トラブル section lists December's incidents by
+/// number with their labels and status, in the PDF and in the CSV, and none of the words typed
+/// about them.
+#[test]
+fn the_monthly_report_lists_the_month_s_incidents_without_their_words() {
+    use madoguchi_core::store::ReportKind;
+    use madoguchi_report::{save, Format};
+
+    let tmp = tempfile::tempdir().unwrap();
+    let store = store(tmp.path());
+    let day = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+    store.sign_in("M001", &Pin::new("1234")).unwrap();
+    let open = |category, kind, h: u32| {
+        store
+            .open_incident(NewIncident {
+                category,
+                kind,
+                impact: IncidentImpact::ServiceStopped,
+                occurred_at: day.and_hms_opt(h, 0, 0).unwrap(),
+                detected_at: day.and_hms_opt(h, 5, 0).unwrap(),
+                persons_affected: 4,
+                documents_affected: 5,
+                minutes_stopped: 15,
+                description: Personal::new(format!("{CANARY}（{CANARY_KANA}）様の受付中")),
+                inquiry_id: None,
+            })
+            .unwrap()
+    };
+    let outage = open(IncidentCategory::SystemOutage, IncidentKind::PrinterDown, 8);
+    let mut report = step(IncidentStep::FirstReport, Some("phone"));
+    report.title = Some("市民課 担当係長".into());
+    store.take_incident_step(outage.id, report.clone()).unwrap();
+    for (s, code) in [
+        (IncidentStep::Cause, Some("equipment_fault")),
+        (IncidentStep::Measure, Some("equipment_fixed")),
+        (IncidentStep::Measure, Some("checklist_revised")),
+    ] {
+        store.take_incident_step(outage.id, step(s, code)).unwrap();
+    }
+    store.close_incident(outage.id).unwrap();
+    let personal = open(
+        IncidentCategory::PersonalData,
+        IncidentKind::WrongHandover,
+        9,
+    );
+    let mut note = step(IncidentStep::Note, None);
+    note.words = Some(Personal::new(format!("{CANARY}様宅を訪問")));
+    store.take_incident_step(personal.id, note).unwrap();
+
+    let pdf = save(&store, ReportKind::Monthly, day, Format::Pdf).unwrap();
+    let csv = save(&store, ReportKind::Monthly, day, Format::Csv).unwrap();
+    let csv_text = std::fs::read_to_string(&csv).unwrap();
+    for expected in [
+        "事故・トラブル",
+        outage.number.as_str(),
+        personal.number.as_str(),
+        "プリンタの故障",
+        "誤交付",
+        "機器の修理、チェックリストの改訂",
+        "完了",
+        "未報告",
+        "月末時点で対応中,1",
+    ] {
+        assert!(
+            csv_text.contains(expected),
+            "{expected} missing:\n{csv_text}"
+        );
+    }
+    let bytes = std::fs::read(&pdf).unwrap();
+    for canary in [CANARY, CANARY_KANA, "炭酸", "カナリア", "訪問"] {
+        assert!(!csv_text.contains(canary), "{canary} in the CSV");
+        for needle in [canary.as_bytes().to_vec(), utf16be(canary)] {
+            assert!(
+                !bytes.windows(needle.len()).any(|w| w == needle.as_slice()),
+                "the canary {canary} is in the PDF's bytes"
+            );
+        }
+    }
+    if !has_poppler() {
+        return;
+    }
+    let out = Command::new("pdftotext")
+        .arg("-layout")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let out_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../test-output/incident");
+    std::fs::create_dir_all(&out_dir).unwrap();
+    std::fs::copy(&pdf, out_dir.join("月報_事故.pdf")).unwrap();
+    std::fs::write(out_dir.join("月報_事故.txt"), &text).unwrap();
+    for canary in [CANARY, CANARY_KANA, "炭酸", "カナリア", "訪問", "受付中"] {
+        assert!(!text.contains(canary), "{canary} on paper:\n{text}");
+    }
+    for expected in [
+        "月報",
+        "事故・トラブル",
+        outage.number.as_str(),
+        personal.number.as_str(),
+        "システム・機器の障害",
+        "プリンタの故障",
+        "個人情報の事故",
+        "誤交付",
+        "12/01 08:00",
+        "12/01 09:05",
+        "完了",
+        "未報告",
+        "機器の修理、チェックリストの改訂",
+        "未記録",
+    ] {
+        assert!(text.contains(expected), "{expected} missing:\n{text}");
+    }
+    let squeezed: String = text.split_whitespace().collect();
+    assert!(
+        squeezed.contains("月末時点で対応中：1件"),
+        "open at the month's end:\n{text}"
+    );
+}
