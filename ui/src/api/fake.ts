@@ -1490,7 +1490,7 @@ export class FakeBackend implements Backend {
     const totals = this.figures(period);
     return {
       site: this.status.meta.siteName, storeKind: this.status.meta.kind, month: `${period}-01`, days: [totals], totals, sections: this.sections(period), complaintsByCategory: [],
-      openComplaints: 0, cityReasons: structuredClone(this.cityReasonList), forecast: null, due: month, producedAt: `${today()}T10:00:00`,
+      openComplaints: 0, cityReasons: structuredClone(this.cityReasonList), forecast: null, incidents: [], openIncidents: 0, due: month, producedAt: `${today()}T10:00:00`,
     };
   }
   async saveReport(kind: ReportKind, period: string, format: "pdf" | "csv") {

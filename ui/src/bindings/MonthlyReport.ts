@@ -3,6 +3,7 @@ import type { CityReason } from "./CityReason";
 import type { DayFigures } from "./DayFigures";
 import type { ExpiryForecast } from "./ExpiryForecast";
 import type { InquiryCategory } from "./InquiryCategory";
+import type { MonthlyIncident } from "./MonthlyIncident";
 import type { SiteSection } from "./SiteSection";
 import type { StoreKind } from "./StoreKind";
 
@@ -51,6 +52,15 @@ cityReasons: Array<CityReason>,
  * The city's forecast of expiries for the month, if there is one.
  */
 forecast: ExpiryForecast | null, 
+/**
+ * 事故・トラブル: every incident found in the month or still open at its end, oldest
+ * found first (codes, counts and times; never the words typed about it).
+ */
+incidents: Array<MonthlyIncident>, 
+/**
+ * Incidents not closed at the end of the month.
+ */
+openIncidents: number, 
 /**
  * Due date (the 7th business day of the next month).
  */

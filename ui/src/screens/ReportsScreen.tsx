@@ -7,6 +7,7 @@ import { useCallback, useEffect, useState } from "react";
 import { addDays, type Backend, errorCode } from "../api/backend";
 import type { DailyReport } from "../bindings/DailyReport";
 import type { DayFigures } from "../bindings/DayFigures";
+import type { MonthlyIncident } from "../bindings/MonthlyIncident";
 import type { MonthlyReport } from "../bindings/MonthlyReport";
 import type { ReportDue } from "../bindings/ReportDue";
 import type { ReportKind } from "../bindings/ReportKind";
@@ -264,8 +265,60 @@ function ReportPreview({ preview }: { preview: Preview }) {
               ))}
             </tbody>
           </table>
+          <Incidents incidents={preview.report.incidents} open={preview.report.openIncidents} />
         </>
       )}
     </article>
+  );
+}
+
+const at = (s: string | null) => (s ? s.replace("T", " ").slice(0, 16) : "—");
+
+/** 事故・トラブル of the month, as the PDF lists them: codes as labels, counts and times, where
+ * each stood at the end of the month (never the words typed about an incident). */
+function Incidents({ incidents, open }: { incidents: MonthlyIncident[]; open: number }) {
+  return (
+    <section data-testid="report-incidents">
+      <h3>{t("incidents.title")}</h3>
+      <p>
+        {t("incidents.board")}：{open}
+      </p>
+      {incidents.length === 0 ? (
+        <p className="muted">{t("incidents.empty")}</p>
+      ) : (
+        <table className="grid">
+          <thead>
+            <tr>
+              <th>{t("incidents.number")}</th>
+              <th>{t("incidents.category")}</th>
+              <th>{t("incidents.kind")}</th>
+              <th>{t("incidents.occurredAt")}</th>
+              <th>{t("incidents.detectedAt")}</th>
+              <th>{t("incidents.status")}</th>
+              <th>{t("incident.step.first_report")}</th>
+              <th>{t("incidents.personsAffected")}</th>
+              <th>{t("incidents.documentsAffected")}</th>
+              <th>{t("incident.step.measure")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {incidents.map((i) => (
+              <tr key={i.number} data-incident={i.number}>
+                <td className="mono">{i.number}</td>
+                <td>{tCode("incident.category", i.category)}</td>
+                <td>{tCode("incident.kind", i.kind)}</td>
+                <td className="mono small">{at(i.occurredAt)}</td>
+                <td className="mono small">{at(i.detectedAt)}</td>
+                <td>{tCode("incident.status", i.status)}</td>
+                <td className="mono small">{at(i.firstReportedAt)}</td>
+                <td>{i.personsAffected}</td>
+                <td>{i.documentsAffected}</td>
+                <td>{i.measures.map((m) => tCode("incident.measure", m)).join("、") || "—"}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
   );
 }
