@@ -260,6 +260,33 @@ impl Desktop {
             .with_context(|| format!("waiting for {css}"))
     }
 
+    /// The input, select or text area whose label says `label`, found as a person finds it
+    /// (waits up to 15 s).
+    pub async fn field(&self, label: &str) -> Result<Element> {
+        let xpath = format!(
+            "//label[contains(normalize-space(.), '{label}')]//*[self::input or self::select or self::textarea]"
+        );
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(15))
+            .for_element(Locator::XPath(&xpath))
+            .await
+            .with_context(|| format!("waiting for the field {label}"))
+    }
+
+    /// The enabled button that says `name` (waits up to 15 s).
+    pub async fn button(&self, name: &str) -> Result<Element> {
+        let xpath = format!(
+            "//button[(normalize-space(.)='{name}' or @aria-label='{name}') and not(@disabled)]"
+        );
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(15))
+            .for_element(Locator::XPath(&xpath))
+            .await
+            .with_context(|| format!("waiting for the button {name}"))
+    }
+
     /// Waits (up to 15 s) until the element matching `css` contains `text`; returns its text.
     pub async fn wait_for_text(&self, css: &str, text: &str) -> Result<String> {
         self.wait_until(css, &format!("{text:?}"), |found| found.contains(text))

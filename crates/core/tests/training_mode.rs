@@ -109,7 +109,9 @@ fn reset_restores_the_fixed_day_and_keeps_the_roster() {
     // The manager resets the day from the app (signed in, not as the site).
     store.sign_out().unwrap();
     store.sign_in("M001", &Pin::new("1234")).unwrap();
-    let reset = store.reset_training_day().unwrap();
+    let reset = store
+        .reset_training_day(madoguchi_core::demo::training_day)
+        .unwrap();
     assert_eq!(reset.state.day, training_day());
     assert!(reset.bookings > 100 && reset.served > 50, "{reset:?}");
     assert_eq!(
@@ -150,7 +152,7 @@ fn reset_is_refused_on_a_real_store_and_to_counter_staff() {
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let real = create(a.path(), "窓口1", StoreKind::Real).act_as_site("tests");
     assert!(matches!(
-        real.reset_training_day(),
+        real.reset_training_day(madoguchi_core::demo::training_day),
         Err(Error::NotTrainingStore)
     ));
     assert_eq!(real.training_state().unwrap(), None);
@@ -159,7 +161,7 @@ fn reset_is_refused_on_a_real_store_and_to_counter_staff() {
     training.sign_out().unwrap();
     training.sign_in("S001", &Pin::new("1111")).unwrap();
     assert!(matches!(
-        training.reset_training_day(),
+        training.reset_training_day(madoguchi_core::demo::training_day),
         Err(Error::Forbidden { .. })
     ));
 }
@@ -179,10 +181,12 @@ fn seats_follow_a_training_hub_reset_dropping_their_outbox() {
     assert_eq!(seat.outbox_status().unwrap().pending, 1);
     // A seat cannot reset a day its hub rules.
     assert!(matches!(
-        seat.reset_training_day(),
+        seat.reset_training_day(madoguchi_core::demo::training_day),
         Err(Error::NotAllowed(_))
     ));
-    let reset = hub.reset_training_day().unwrap();
+    let reset = hub
+        .reset_training_day(madoguchi_core::demo::training_day)
+        .unwrap();
     assert_eq!(hub.today(), training_day());
 
     round(&hub, &seat).unwrap();

@@ -16,5 +16,7 @@ pub fn training_state(state: State<'_, AppState>) -> CmdResult<Option<TrainingSt
 /// (manager or deputy). An enrolled training PC is refused: its hub resets the day.
 #[tauri::command]
 pub fn reset_training_day(state: State<'_, AppState>) -> CmdResult<TrainingReset> {
-    with_store(&state, |s| s.reset_training_day())
+    with_store(&state, |s| {
+        s.reset_training_day(madoguchi_core::demo::training_day)
+    })
 }

@@ -93,7 +93,7 @@ impl Hub {
                     println!("revoked {seat_id}");
                 }
                 HubCommand::TrainingReset => {
-                    let reset = hub.with_store(|s| s.reset_training_day()).await?;
+                    let reset = hub.with_store(|s| s.reset_training_day(madoguchi_core::demo::training_day)).await?;
                     println!(
                         "training day {} reset ({} bookings, {} visits served before it); seats follow at their next sync",
                         reset.state.day, reset.bookings, reset.served

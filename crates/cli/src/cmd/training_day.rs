@@ -29,7 +29,7 @@ impl TrainingDay {
         let store = open_as_site(dir, "cli")?;
         match self.command {
             TrainingDayCommand::Reset => {
-                let reset = store.reset_training_day()?;
+                let reset = store.reset_training_day(madoguchi_core::demo::training_day)?;
                 println!(
                     "training day {} reset ({} bookings, {} visits served before it)",
                     reset.state.day, reset.bookings, reset.served

@@ -161,7 +161,13 @@ impl Store {
     /// trail is kept (append-only); the training papers in `reports/` are deleted. A PC enrolled
     /// with a training hub is reset by the hub (`madoguchi hub training-reset`), whose seats
     /// follow it at their next sync; a standalone training PC or the hub resets itself.
-    pub fn reset_training_day(&self) -> Result<TrainingReset> {
+    ///
+    /// `seed` makes the day (`madoguchi_core::demo::training_day`; the store does not import
+    /// the demo generator, which builds on it). It runs as the site actor.
+    pub fn reset_training_day(
+        &self,
+        seed: impl FnOnce(&Store) -> Result<(usize, usize)>,
+    ) -> Result<TrainingReset> {
         if !self.kind().is_training() {
             return Err(Error::NotTrainingStore);
         }
@@ -196,7 +202,7 @@ impl Store {
         }
         self.training_shift
             .store(shift_for(reset_at), Ordering::Relaxed);
-        let (bookings, served) = self.as_site_while("training-reset", crate::demo::training_day)?;
+        let (bookings, served) = self.as_site_while("training-reset", seed)?;
         if hub {
             // The seeding is the hub's own: its seats load it as a snapshot of a new log.
             self.conn().execute("DELETE FROM mutations", [])?;
