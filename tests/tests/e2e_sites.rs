@@ -43,7 +43,10 @@ async fn a_call_center_books_for_the_station_and_the_station_board_shows_it_in_t
     let dir = |name: &str| root.path().join(name);
     let (hub_dir, main_dir, ekimae_dir, call_dir) =
         (dir("hub"), dir("main"), dir("ekimae"), dir("callcenter"));
-    madoguchi(&hub_dir, &["init", "--training", "--site", SITE, "--seat", "ハブ"])?;
+    madoguchi(
+        &hub_dir,
+        &["init", "--training", "--site", SITE, "--seat", "ハブ"],
+    )?;
     madoguchi(
         &main_dir,
         &["init", "--site", SITE, "--seat", "本庁舎1", "--demo"],

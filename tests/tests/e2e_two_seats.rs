@@ -115,7 +115,12 @@ async fn a_new_seat_left_at_sign_in_gets_every_reservation_and_a_booking_shows_i
     let (hub_init, seat1_init, seat2_init) = tokio::try_join!(
         tokio::task::spawn_blocking({
             let d = hub_dir.clone();
-            move || madoguchi(&d, &["init", "--training", "--site", SITE, "--seat", "ハブ"])
+            move || {
+                madoguchi(
+                    &d,
+                    &["init", "--training", "--site", SITE, "--seat", "ハブ"],
+                )
+            }
         }),
         tokio::task::spawn_blocking({
             let d = seat1_dir.clone();
@@ -123,7 +128,12 @@ async fn a_new_seat_left_at_sign_in_gets_every_reservation_and_a_booking_shows_i
         }),
         tokio::task::spawn_blocking({
             let d = seat2_dir.clone();
-            move || madoguchi(&d, &["init", "--training", "--site", SITE, "--seat", "窓口2"])
+            move || {
+                madoguchi(
+                    &d,
+                    &["init", "--training", "--site", SITE, "--seat", "窓口2"],
+                )
+            }
         }),
     )?;
     let (_, said, _) = (hub_init?, seat1_init?, seat2_init?);

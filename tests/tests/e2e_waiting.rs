@@ -59,7 +59,10 @@ async fn to_display(app: &Desktop, wait: Duration) -> Result<()> {
             app.client.switch_to_window(main.clone()).await?;
         }
         if Instant::now() > deadline {
-            bail!("no call display window among {:?}", app.client.windows().await?);
+            bail!(
+                "no call display window among {:?}",
+                app.client.windows().await?
+            );
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
@@ -152,7 +155,11 @@ async fn the_display_shows_another_seats_call_within_a_second_and_check_in_takes
 
     // Check-in by a scan: F4 puts the cursor in the field, the scanner types the digits and
     // Enter. A number with a wrong check digit is refused first, and nothing is checked in.
-    let digits: String = number.to_string().chars().filter(char::is_ascii_digit).collect();
+    let digits: String = number
+        .to_string()
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect();
     let mut wrong = digits.clone();
     let last = wrong.pop().unwrap().to_digit(10).unwrap();
     wrong.push(char::from_digit((last + 1) % 10, 10).unwrap());
@@ -170,7 +177,8 @@ async fn the_display_shows_another_seats_call_within_a_second_and_check_in_takes
 
     // B's seat calls the next person with F2; A's display shows it.
     b.click("a[href='#counter']").await?;
-    b.wait_for_text("[data-testid=waiting-count]", "1 人").await?;
+    b.wait_for_text("[data-testid=waiting-count]", "1 人")
+        .await?;
     // This PC's seat number (窓口2 starts at seat 2); F2 calls to it.
     let seat_input = b.find("input[name=seatNo]").await?;
     seat_input.click().await?;
@@ -208,7 +216,10 @@ async fn the_display_shows_another_seats_call_within_a_second_and_check_in_takes
         .await?;
     ensure!(lamp.is_some(), "the lamp has a state");
     let size = a.client.get_window_size().await?;
-    ensure!(size == (1920, 1080), "the display fills the 1920×1080 monitor: {size:?}");
+    ensure!(
+        size == (1920, 1080),
+        "the display fills the 1920×1080 monitor: {size:?}"
+    );
     // After the new call's three flashes.
     tokio::time::sleep(Duration::from_millis(3200)).await;
     a.screenshot("02-call-display-1920x1080").await?;
@@ -230,11 +241,20 @@ async fn the_display_shows_another_seats_call_within_a_second_and_check_in_takes
     b.press("デンワ ヨヤク").await?;
     keys += b.press(TAB).await?;
     b.press("09000004444").await?;
-    for sequence in [alt('p'), " ".into(), alt('d'), format!("{UP}{UP}"), alt('n'), ENTER.into()] {
+    for sequence in [
+        alt('p'),
+        " ".into(),
+        alt('d'),
+        format!("{UP}{UP}"),
+        alt('n'),
+        ENTER.into(),
+    ] {
         keys += b.press(&sequence).await?;
         tokio::time::sleep(Duration::from_millis(150)).await;
     }
-    let booked = b.wait_for_text("[data-testid=reservation-number]", "-").await?;
+    let booked = b
+        .wait_for_text("[data-testid=reservation-number]", "-")
+        .await?;
     eprintln!("phone booking: {keys} keys beyond the name, kana and phone; booked {booked}");
     ensure!(keys <= 15, "a phone booking took {keys} keys");
     b.screenshot("04-phone-booking-by-keyboard").await?;
@@ -242,7 +262,8 @@ async fn the_display_shows_another_seats_call_within_a_second_and_check_in_takes
     // The slip for it: previewed with the kana name on screen, saved as an A6 PDF with no
     // name in it; pdftotext reads the number back.
     b.click("button[data-action=slip]").await?;
-    b.wait_for_text("[data-testid=slip-preview]", "デンワ ヨヤク").await?;
+    b.wait_for_text("[data-testid=slip-preview]", "デンワ ヨヤク")
+        .await?;
     b.screenshot("05-slip-preview").await?;
     b.click("[data-action=make-slip]").await?;
     let saved = b.find("[data-testid=slip-saved]").await?;
@@ -251,7 +272,10 @@ async fn the_display_shows_another_seats_call_within_a_second_and_check_in_takes
         std::path::Path::new(&path).starts_with(&b_dir),
         "the slip is in the data folder: {path}"
     );
-    if let Ok(out) = std::process::Command::new("pdftotext").args([&path, "-"]).output() {
+    if let Ok(out) = std::process::Command::new("pdftotext")
+        .args([&path, "-"])
+        .output()
+    {
         let text = String::from_utf8_lossy(&out.stdout).replace(char::is_whitespace, "");
         ensure!(text.contains("予約票"), "{text}");
         ensure!(

@@ -414,8 +414,11 @@ fn a_city_of_several_sites_keeps_each_sites_personal_data_on_its_own_pcs() {
     drop(hub_store);
     // The city's report as a manager makes it on the hub's PC (manual 6-13): `madoguchi report`,
     // a section per site, in the hub's data folder.
-    let saved = madoguchi(&hub_dir, &["report", "daily", &day.to_string(), "--format", "csv"])
-        .unwrap();
+    let saved = madoguchi(
+        &hub_dir,
+        &["report", "daily", &day.to_string(), "--format", "csv"],
+    )
+    .unwrap();
     let saved = PathBuf::from(saved.trim());
     assert!(saved.starts_with(&hub_dir), "{}", saved.display());
     let csv = std::fs::read_to_string(&saved).unwrap();

@@ -125,6 +125,7 @@ pub const IMPROVEMENT_SUMMARY: Limit = limit("improvement summary", 2000, "impro
 pub const IMPROVEMENT_NOTE: Limit = limit("improvement note", 1000, "improvementNote");
 /// A document number of the improvement cycle (文書番号).
 pub const IMPROVEMENT_DOCUMENT: Limit = limit("improvement document", 50, "improvementDocument");
+
 /// Every limit.
 pub const ALL: &[Limit] = &[
     NAME,
@@ -151,13 +152,13 @@ pub const ALL: &[Limit] = &[
     SEAT_NAME,
     ORGANISATION,
     CONTRACT,
+    INCIDENT_DESCRIPTION,
+    INCIDENT_STEP_WORDS,
+    REPORTED_TO_TITLE,
     TRAINING_TITLE,
     TRAINER,
     TRAINING_MATERIAL,
     STAFF_EXPERIENCE,
-    INCIDENT_DESCRIPTION,
-    INCIDENT_STEP_WORDS,
-    REPORTED_TO_TITLE,
     WORK_LOG_WORDS,
     IMPROVEMENT_SUMMARY,
     IMPROVEMENT_NOTE,

@@ -17,8 +17,8 @@ pub use crate::{
     inquiry::InquiryMutation,
     lending::LendingMutation,
     paperwork::{
-        ImprovementMutation, IncidentMutation, PaperworkMutation, RosterMutation,
-        TrainingMutation, WorkLogMutation,
+        ImprovementMutation, IncidentMutation, PaperworkMutation, RosterMutation, TrainingMutation,
+        WorkLogMutation,
     },
     people::StaffMutation,
     reservation::{PlanMutation, ReservationMutation},

@@ -57,11 +57,37 @@ pub enum Format {
 }
 
 /// Writes `bytes` as `<data>/reports/<name>`: whole, then renamed into place.
+///
+/// A training store's files are named `研修_…`, and its CSVs start with the 研修モード line
+/// (its PDFs carry it already, through the composer).
 fn write_report(
     store: &madoguchi_core::Store,
     name: &str,
     bytes: &[u8],
 ) -> Result<std::path::PathBuf> {
+    use madoguchi_core::training_mode::{BANNER, FILE_PREFIX};
+    let marked;
+    let (name, bytes) = if store.kind().is_training() {
+        let name = format!("{FILE_PREFIX}{name}");
+        marked = if name.ends_with(".csv") {
+            const BOM: &[u8] = "\u{feff}".as_bytes();
+            let body = bytes.strip_prefix(BOM).unwrap_or(bytes);
+            let mut out = Vec::with_capacity(bytes.len() + 64);
+            if body.len() < bytes.len() {
+                out.extend_from_slice(BOM);
+            }
+            out.extend_from_slice(BANNER.as_bytes());
+            out.extend_from_slice(b"\r\n");
+            out.extend_from_slice(body);
+            out
+        } else {
+            bytes.to_vec()
+        };
+        (name, marked.as_slice())
+    } else {
+        (name.to_owned(), bytes)
+    };
+    let name = name.as_str();
     let dir = store.data_dir().reports_dir();
     let path = dir.join(name);
     let io = |source| Error::Io {
@@ -103,7 +129,7 @@ pub fn save_plan(
         Format::Pdf => write_report(
             store,
             &format!("体制計画{tag}_{day}.pdf"),
-            &plan::pdf(&title, &p)?,
+            &plan::pdf(&title, &p, store.kind())?,
         ),
         Format::Csv => write_report(
             store,

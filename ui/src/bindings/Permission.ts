@@ -3,4 +3,4 @@
 /**
  * Something a role may or may not do.
  */
-export type Permission = "read_personal" | "counter_work" | "acknowledge_handoff" | "change_plan" | "manage_staff" | "handle_inquiries" | "resolve_complaint" | "manage_lending" | "confirm_lending" | "view_audit" | "submit_reports" | "wipe";
+export type Permission = "read_personal" | "counter_work" | "acknowledge_handoff" | "change_plan" | "manage_staff" | "handle_inquiries" | "resolve_complaint" | "manage_lending" | "confirm_lending" | "view_audit" | "submit_reports" | "wipe" | "manage_paperwork" | "report_incident" | "reset_training_day";

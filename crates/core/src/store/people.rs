@@ -166,7 +166,11 @@ struct Current {
 impl Store {
     /// Runs `f` as the site actor `tool` (seeding a training store's day on a manager's
     /// request), then gives the session back to whoever held it.
-    pub(crate) fn as_site_while<T>(&self, tool: &str, f: impl FnOnce(&Store) -> Result<T>) -> Result<T> {
+    pub(crate) fn as_site_while<T>(
+        &self,
+        tool: &str,
+        f: impl FnOnce(&Store) -> Result<T>,
+    ) -> Result<T> {
         let held = self.session.current.replace(Some(Current {
             actor: Actor::Site {
                 tool: tool.to_owned(),
