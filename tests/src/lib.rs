@@ -109,11 +109,15 @@ pub fn raw_key_hex(root: &Path, passphrase: &str) -> String {
     let mut payload = Vec::new();
     reader.read_to_end(&mut payload).unwrap();
     assert_eq!(
-        &payload[..4],
-        b"MDK1",
-        "documented key-file layout: magic, store id, key"
+        (&payload[..4], payload.len()),
+        (&b"MDK2"[..], 53),
+        "documented key-file layout: magic, kind, store id, key"
     );
-    payload[20..52].iter().map(|b| format!("{b:02x}")).collect()
+    assert!(
+        [b'R', b'T'].contains(&payload[4]),
+        "the store's kind: R real, T training"
+    );
+    payload[21..53].iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The repository root (the tests package is one level below it).

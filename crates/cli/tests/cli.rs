@@ -212,7 +212,32 @@ fn the_first_manager_is_added_then_listed_and_the_audit_trail_verifies() {
         .stdout
         .clone();
     let saved = std::path::PathBuf::from(String::from_utf8(out).unwrap().trim());
-    // A demo store is a training store: its files say so in their names and first line.
+    assert_eq!(
+        saved,
+        tmp.path()
+            .join("reports/出勤記録_2026-12-01_2026-12-31.csv")
+    );
+    let csv = std::fs::read_to_string(&saved).unwrap();
+    assert!(csv.starts_with("\u{feff}職員番号,氏名"), "{csv}");
+    assert!(!tmp
+        .path()
+        .join("reports/出勤記録_2026-12-01_2026-12-31.csv.tmp")
+        .exists());
+}
+
+/// `init --demo` makes a training store: its papers say so in their names and first line.
+#[test]
+fn init_demo_makes_a_training_store_whose_papers_say_so() {
+    let tmp = tempfile::tempdir().unwrap();
+    init(tmp.path());
+    let out = madoguchi(tmp.path())
+        .args(["attendance", "--from", "2026-12-01", "--to", "2026-12-31"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let saved = std::path::PathBuf::from(String::from_utf8(out).unwrap().trim());
     assert_eq!(
         saved,
         tmp.path()
@@ -223,8 +248,9 @@ fn the_first_manager_is_added_then_listed_and_the_audit_trail_verifies() {
         csv.starts_with("\u{feff}研修モード（架空データ・提出不可）\r\n職員番号,氏名"),
         "{csv}"
     );
-    assert!(!tmp
-        .path()
-        .join("reports/研修_出勤記録_2026-12-01_2026-12-31.csv.tmp")
-        .exists());
+    madoguchi(tmp.path())
+        .args(["training-day", "show"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("training store, never reset"));
 }
