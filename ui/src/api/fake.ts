@@ -1800,6 +1800,7 @@ export class FakeBackend implements Backend {
     }
     return {
       siteName: this.knownSite(this.here).name,
+      storeKind: this.status.meta.kind,
       now,
       calls,
       next,

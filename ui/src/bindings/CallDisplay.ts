@@ -4,6 +4,7 @@ import type { DisplayCall } from "./DisplayCall";
 import type { DisplaySettings } from "./DisplaySettings";
 import type { Lamp } from "./Lamp";
 import type { ReservationNumber } from "./ReservationNumber";
+import type { StoreKind } from "./StoreKind";
 
 /**
  * What the call display shows now.
@@ -44,4 +45,8 @@ bands: Array<BandWait>,
 /**
  * This PC's display settings (the chime and voice the window plays).
  */
-settings: DisplaySettings, };
+settings: DisplaySettings, 
+/**
+ * A training store's display says 研修モード (a waiting room in a training session).
+ */
+storeKind: StoreKind, };

@@ -216,3 +216,14 @@ test("a window that cannot be opened says so in Japanese", async () => {
   await userEvent.click(within(section).getByRole("button", { name: "呼出表示を開く" }));
   expect(await within(section).findByRole("alert")).toHaveTextContent("呼出表示の画面を開けませんでした");
 });
+
+test("a training store's call display says 研修モード; a real one does not", async () => {
+  const real = new FakeBackend(undefined, undefined, "unlocked");
+  const { unmount } = render(<CallDisplayScreen backend={real} pollMs={20} chime={vi.fn()} />);
+  await screen.findByTestId("call-display");
+  expect(screen.queryByTestId("training-mark")).toBeNull();
+  unmount();
+  const status = { ...real.status, meta: { ...real.status.meta, kind: "training" as const } };
+  render(<CallDisplayScreen backend={new FakeBackend(undefined, status, "unlocked")} pollMs={20} chime={vi.fn()} />);
+  expect(await screen.findByTestId("training-mark")).toHaveTextContent("研修モード");
+});

@@ -175,6 +175,9 @@ export function CallDisplayScreen({
     <div className="call-display" id="call-display" data-testid="call-display" data-lamp={display.lamp}>
       <header className="cd-header">
         <span className="cd-site" id="display-site">{display.siteName}</span>
+        {display.storeKind === "training" && (
+          <span className="training-mark" data-testid="training-mark">{t("training.mark")}</span>
+        )}
         <span className="cd-clock" id="display-clock" data-testid="display-clock">{clockText(display.now)}</span>
       </header>
       <main className="cd-main">

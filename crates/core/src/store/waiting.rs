@@ -85,6 +85,8 @@ pub struct CallDisplay {
     pub bands: Vec<BandWait>,
     /// This PC's display settings (the chime and voice the window plays).
     pub settings: DisplaySettings,
+    /// A training store's display says 研修モード (a waiting room in a training session).
+    pub store_kind: crate::training_mode::StoreKind,
 }
 
 /// This PC's call display settings.
@@ -219,6 +221,7 @@ fn display_of(
     }
     bands.sort_by_key(|b| b.hour);
     CallDisplay {
+        store_kind: Default::default(),
         site_name,
         now,
         calls,
@@ -281,7 +284,10 @@ impl Store {
             .find(|s| s.id == site)
             .map(|s| s.name)
             .unwrap_or_default();
-        Ok(display_of(&cases, now, site_name, self.display_settings()?))
+        Ok(CallDisplay {
+            store_kind: self.kind(),
+            ..display_of(&cases, now, site_name, self.display_settings()?)
+        })
     }
 
     /// This PC's call display settings.
