@@ -132,6 +132,8 @@ pub struct LockState {
     pub state: StoreState,
     /// The data directory (a path the app owns; never holds personal data in its name).
     pub data_dir: String,
+    /// The store says it is a training store (the unlock screen shows 研修モード; a hint only).
+    pub training: bool,
 }
 
 /// Debug builds only: `MADOGUCHI_CLOCK=YYYY-MM-DDTHH:MM:SS` starts the store's clock at that

@@ -1,5 +1,5 @@
 //! End to end in a real window (issue 23): a training store (研修モード) says so from the
-//! sign-in screen on, on the board and on every paper; the manager resets it to the training day
+//! unlock screen on, on the board and on every paper; the manager resets it to the training day
 //! (2026-10-01) on the status screen, and the day before's daily report, saved as a PDF, reads
 //! 研修モード and is named 研修_…; enrolling it with a real hub on the 同期 screen is refused and the
 //! hub enrols nothing. Screenshots in `test-output/e2e_training/`.
@@ -20,6 +20,11 @@ async fn a_training_store_says_so_everywhere_and_cannot_enrol_with_a_real_hub() 
     let hub = HubProcess::start(hub_dir.path())?;
 
     let app = Desktop::launch(TEST, data.path()).await?;
+    // Locked: the data folder's hint already puts the mark on the unlock screen.
+    app.find("#passphrase").await?;
+    app.wait_for_text("[data-testid=training-mark]", "研修モード")
+        .await?;
+    app.screenshot("00-unlock").await?;
     app.unlock().await?;
     // Nobody signed in yet: the sign-in screen already carries the mark.
     let mark = app

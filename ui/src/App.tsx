@@ -169,7 +169,8 @@ export function App({ backend }: { backend: Backend }) {
   }, [doLock, status, actor, wiping]);
 
   // A training store says so on every screen (its kind is fixed when it is created).
-  const training = status?.meta.kind === "training";
+  // Before unlock the data folder's hint says so (the key file's sealed kind decides, after).
+  const training = status ? status.meta.kind === "training" : lock?.training === true;
   return (
     <div className={training ? "frame training" : "frame"}>
       <header className="topbar">

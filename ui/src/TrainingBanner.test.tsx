@@ -5,8 +5,11 @@ import { FakeBackend, sampleStatus } from "./api/fake";
 
 const trainingStatus = { ...sampleStatus, meta: { ...sampleStatus.meta, kind: "training" as const } };
 
-test("a training store says 研修モード in the header from the sign-in screen on", async () => {
+test("a training store says 研修モード in the header from the unlock screen on", async () => {
   render(<App backend={new FakeBackend(undefined, trainingStatus)} />);
+  // Locked: the data folder's hint already says so.
+  await screen.findByLabelText("サイトの合言葉");
+  expect(await screen.findByTestId("training-mark")).toHaveTextContent("研修モード");
   await userEvent.type(await screen.findByLabelText("サイトの合言葉"), "correct horse{Enter}");
   // The sign-in screen (nobody signed in yet) already carries the mark.
   const mark = await screen.findByTestId("training-mark");
@@ -17,6 +20,8 @@ test("a training store says 研修モード in the header from the sign-in scree
 
 test("a real store shows no training mark", async () => {
   render(<App backend={new FakeBackend()} />);
+  await screen.findByLabelText("サイトの合言葉");
+  expect(screen.queryByTestId("training-mark")).toBeNull();
   await userEvent.type(await screen.findByLabelText("サイトの合言葉"), "correct horse{Enter}");
   await screen.findByTestId("where");
   expect(screen.queryByTestId("training-mark")).toBeNull();

@@ -40,6 +40,9 @@ pub enum FileKind {
     Reports,
     /// The journal of an end-of-contract wipe under way (paths and sizes, no personal data).
     WipeJournal,
+    /// Says `training` for a training store, so the unlock screen can show 研修モード before
+    /// the key is known. A hint only: the kind sealed in the key file decides (no personal data).
+    StoreKindHint,
 }
 
 /// The entries the app may create directly under the root: (name, kind, is a directory).
@@ -55,6 +58,7 @@ pub const KNOWN_ENTRIES: &[(&str, FileKind, bool)] = &[
     ("reports", FileKind::Reports, true),
     ("wipe.json", FileKind::WipeJournal, false),
     ("wipe.json.tmp", FileKind::WipeJournal, false),
+    ("store-kind", FileKind::StoreKindHint, false),
 ];
 
 /// The kind of a known entry directly under the root, by name.
@@ -125,6 +129,17 @@ impl DataDir {
     /// Where reports are saved (PDF and CSV; aggregates only).
     pub fn reports_dir(&self) -> PathBuf {
         self.root.join("reports")
+    }
+
+    /// The store-kind hint ([`FileKind::StoreKindHint`]).
+    pub fn store_kind_hint_file(&self) -> PathBuf {
+        self.root.join("store-kind")
+    }
+
+    /// Whether the hint says this is a training store (the unlock screen's banner; it decides
+    /// nothing: the key file's sealed kind does).
+    pub fn training_hint(&self) -> bool {
+        fs::read_to_string(self.store_kind_hint_file()).is_ok_and(|s| s.trim() == "training")
     }
 
     /// Where the desktop WebView keeps its storage.

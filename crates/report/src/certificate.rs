@@ -25,6 +25,7 @@ fn kind_label(kind: WipeItemKind) -> &'static str {
         WipeItemKind::Logs => "ログ",
         WipeItemKind::Reports => "保存した報告書",
         WipeItemKind::ChecklistRules => "書類チェック規則",
+        WipeItemKind::StoreKindHint => "ストア種別の表示用ファイル",
         WipeItemKind::Unknown => "その他のファイル",
         WipeItemKind::OsWebView => "画面部品のデータ・キャッシュ",
         WipeItemKind::TempFile => "一時ファイル",

@@ -49,6 +49,7 @@ pub fn lock_state(state: State<'_, AppState>) -> LockState {
     LockState {
         state: store_state,
         data_dir: dir.root().display().to_string(),
+        training: dir.training_hint(),
     }
 }
 

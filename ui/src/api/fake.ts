@@ -232,7 +232,7 @@ export class FakeBackend implements Backend {
   async lockState() {
     // As in the shell: an open store first, then an interrupted wipe, then locked or none.
     const state: StoreState = this.state !== "unlocked" && this.pendingWipe ? "wipe_pending" : this.state;
-    return { state, dataDir: "/tmp/madoguchi-test" };
+    return { state, dataDir: "/tmp/madoguchi-test", training: this.status.meta.kind === "training" };
   }
   async unlock(passphrase: string) {
     if (passphrase !== this.passphrase) fail("wrong_passphrase", "wrong passphrase");

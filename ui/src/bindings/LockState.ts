@@ -12,4 +12,8 @@ state: StoreState,
 /**
  * The data directory (a path the app owns; never holds personal data in its name).
  */
-dataDir: string, };
+dataDir: string, 
+/**
+ * The store says it is a training store (the unlock screen shows 研修モード; a hint only).
+ */
+training: boolean, };

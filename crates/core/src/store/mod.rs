@@ -260,6 +260,7 @@ impl Store {
         match built {
             Ok(conn) => {
                 tracing::info!(store_id = %meta.store_id, "created store");
+                training::keep_hint(dir, kind);
                 let store = Store::assemble(conn, dir, meta);
                 store.ensure_sync_digest()?;
                 Ok(store)
@@ -326,6 +327,7 @@ impl Store {
                 db: meta.kind.code().into(),
             });
         }
+        training::keep_hint(dir, meta.kind);
         let store = Store::assemble(conn, dir, meta);
         if apply_migrations {
             store.ensure_sync_digest()?;

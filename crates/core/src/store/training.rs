@@ -101,6 +101,20 @@ pub(super) fn shift_at_open(conn: &Connection, kind: StoreKind) -> i64 {
     }
 }
 
+/// Writes (or removes, for a real store) the hint the unlock screen reads: it must say what the
+/// sealed kind says. A failure is logged, never fatal: the hint decides nothing.
+pub(super) fn keep_hint(dir: &crate::DataDir, kind: StoreKind) {
+    let path = dir.store_kind_hint_file();
+    let result = match kind {
+        StoreKind::Training if !dir.training_hint() => std::fs::write(&path, "training\n"),
+        StoreKind::Real if path.exists() => std::fs::remove_file(&path),
+        _ => Ok(()),
+    };
+    if let Err(e) = result {
+        tracing::warn!("could not keep the store-kind hint: {e}");
+    }
+}
+
 impl Store {
     /// The training day this store follows, if it is a training store that was reset (or
     /// follows a training hub that was).
@@ -289,10 +303,15 @@ mod tests {
             )
             .is_err_and(|e| e.to_string().contains("kind is fixed")));
         drop(store);
+        // The unlock screen's hint says so; it decides nothing, and an open puts it back.
+        assert!(dir.training_hint());
+        std::fs::remove_file(dir.store_kind_hint_file()).unwrap();
+        assert!(!dir.training_hint());
         assert_eq!(
             Store::open(&dir, &pass()).unwrap().kind(),
             StoreKind::Training
         );
+        assert!(dir.training_hint());
     }
 
     #[test]

@@ -101,6 +101,8 @@ pub enum WipeItemKind {
     Reports,
     /// The city's checklist rules.
     ChecklistRules,
+    /// The store-kind hint (研修モード before unlock).
+    StoreKindHint,
     /// A file in the data directory the app does not know (removed all the same).
     Unknown,
     /// The WebView's data and caches in the OS's folders (under [`APP_IDENTIFIER`]).
@@ -121,6 +123,7 @@ impl From<Option<FileKind>> for WipeItemKind {
             Some(FileKind::Logs) => WipeItemKind::Logs,
             Some(FileKind::ChecklistRules) => WipeItemKind::ChecklistRules,
             Some(FileKind::Reports) => WipeItemKind::Reports,
+            Some(FileKind::StoreKindHint) => WipeItemKind::StoreKindHint,
             Some(FileKind::WipeJournal) | None => WipeItemKind::Unknown,
         }
     }
