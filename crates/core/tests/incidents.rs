@@ -9,60 +9,20 @@ use madoguchi_core::{
         FollowupWhat, IncidentCategory, IncidentImpact, IncidentKind, IncidentStatus, IncidentStep,
         NewIncident, NewIncidentStep,
     },
-    people::Role,
     store::sync::{convergence_problems, protocol::Request, SeatRound, Step},
-    store::{NewStaff, Pin},
+    store::Pin,
     Error, Personal, Store,
 };
 use uuid::Uuid;
 
 mod common;
-use common::{d, store_with_clock, TestClock, DAY};
+use common::{d, enrol_roster, site_at, store_with_clock, Site, DAY};
 
 /// A name typed into an incident's words: it must never reach paper or another site.
 const CANARY: &str = "炭酸 カナリア子";
 
-struct Site {
-    _tmp: tempfile::TempDir,
-    store: Store,
-    clock: TestClock,
-}
-
-impl Site {
-    fn sign_in(&self, code: &str) {
-        let pin = ROSTER.iter().find(|r| r.0 == code).unwrap().3;
-        self.store.sign_in(code, &Pin::new(pin)).unwrap();
-    }
-    fn advance(&self, minutes: i64) {
-        *self.clock.lock().unwrap() += Duration::minutes(minutes);
-    }
-}
-
-const ROSTER: [(&str, &str, Role, &str); 4] = [
-    ("M001", "管理 一郎", Role::Manager, "1234"),
-    ("D001", "副 二郎", Role::Deputy, "2345"),
-    ("S001", "窓口 花子", Role::Staff, "3456"),
-    ("C001", "市役所 田中", Role::CityStaff, "4567"),
-];
-
 fn site() -> Site {
-    let (tmp, store, clock) = store_with_clock("窓口1", d(DAY).and_hms_opt(10, 0, 0).unwrap());
-    for (code, name, role, pin) in ROSTER {
-        store
-            .add_staff(NewStaff {
-                code: code.into(),
-                name: name.into(),
-                role,
-                pin: Pin::new(pin),
-            })
-            .unwrap();
-    }
-    store.sign_out().unwrap();
-    Site {
-        _tmp: tmp,
-        store,
-        clock,
-    }
+    site_at(d(DAY).and_hms_opt(10, 0, 0).unwrap())
 }
 
 fn new_incident(category: IncidentCategory, kind: IncidentKind) -> NewIncident {
@@ -470,16 +430,7 @@ fn incident_texts_stay_at_their_site() {
             madoguchi_core::site::SiteKind::Counter,
         )
         .unwrap();
-    for (code, name, role, pin) in ROSTER {
-        honcho
-            .add_staff(NewStaff {
-                code: code.into(),
-                name: name.into(),
-                role,
-                pin: Pin::new(pin),
-            })
-            .unwrap();
-    }
+    enrol_roster(&honcho);
     let a = enrol(&hub, &honcho, "本庁舎1");
     sync(&hub, &honcho, a);
     honcho.sign_out().unwrap();
@@ -555,24 +506,7 @@ fn incident_texts_stay_at_their_site() {
 /// in November, is not listed; the words typed about them never reach the report.
 #[test]
 fn the_monthly_report_lists_the_month_s_incidents_by_their_codes() {
-    let (_tmp, store, clock) =
-        store_with_clock("窓口1", d("2026-11-10").and_hms_opt(9, 0, 0).unwrap());
-    for (code, name, role, pin) in ROSTER {
-        store
-            .add_staff(NewStaff {
-                code: code.into(),
-                name: name.into(),
-                role,
-                pin: Pin::new(pin),
-            })
-            .unwrap();
-    }
-    store.sign_out().unwrap();
-    let s = Site {
-        _tmp,
-        store,
-        clock,
-    };
+    let s = site_at(d("2026-11-10").and_hms_opt(9, 0, 0).unwrap());
     let at = |day: &str, h: u32, m: u32| d(day).and_hms_opt(h, m, 0).unwrap();
     let set = |t: chrono::NaiveDateTime| *s.clock.lock().unwrap() = t;
     let incident = |category, kind, day: &str| NewIncident {
@@ -685,7 +619,11 @@ fn the_monthly_report_lists_the_month_s_incidents_by_their_codes() {
     );
     assert_eq!(p.category, IncidentCategory::PersonalData);
     assert_eq!(p.kind, IncidentKind::WrongHandover);
-    assert_eq!(p.status, IncidentStatus::Reported, "told the city, not closed");
+    assert_eq!(
+        p.status,
+        IncidentStatus::Reported,
+        "told the city, not closed"
+    );
     assert_eq!(p.first_reported_at, Some(at("2026-12-14", 11, 0)));
     assert_eq!((p.persons_affected, p.documents_affected), (1, 1));
     assert_eq!(

@@ -6,7 +6,7 @@
 use chrono::Duration;
 use madoguchi_core::{
     checklist::{CheckOutcome, Stage},
-    people::{Actor, Role},
+    people::Role,
     reservation::{BookingRules, Channel, Procedure},
     reservation_number::ReservationNumber,
     store::{
@@ -18,55 +18,12 @@ use madoguchi_core::{
 };
 
 mod common;
-use common::{d, person, ready_input, store_with_clock, t, TestClock, DAY};
+use common::{d, person, ready_input, site_at, t, Site, DAY};
 
-struct Site {
-    _tmp: tempfile::TempDir,
-    store: Store,
-    clock: TestClock,
-}
-
-impl Site {
-    fn at(&self, h: u32, m: u32) {
-        *self.clock.lock().unwrap() = d(DAY).and_hms_opt(h, m, 0).unwrap();
-    }
-    fn advance(&self, minutes: i64) {
-        *self.clock.lock().unwrap() += Duration::minutes(minutes);
-    }
-    fn sign_in(&self, code: &str) -> Actor {
-        let pin = ROSTER.iter().find(|r| r.0 == code).unwrap().3;
-        self.store.sign_in(code, &Pin::new(pin)).unwrap()
-    }
-}
-
-/// Staff ID, name, role, PIN.
-const ROSTER: [(&str, &str, Role, &str); 4] = [
-    ("M001", "管理 一郎", Role::Manager, "1234"),
-    ("D001", "副 二郎", Role::Deputy, "2345"),
-    ("S001", "窓口 花子", Role::Staff, "3456"),
-    ("C001", "市役所 田中", Role::CityStaff, "4567"),
-];
-
-/// A store with the roster above, enrolled by the site administrator (as `madoguchi staff
-/// add` does), then with nobody signed in.
+/// A store with the roster, enrolled by the site administrator (as `madoguchi staff add`
+/// does), then with nobody signed in.
 fn site() -> Site {
-    let (tmp, store, clock) = store_with_clock("窓口1", d(DAY).and_hms_opt(8, 40, 0).unwrap());
-    for (code, name, role, pin) in ROSTER {
-        store
-            .add_staff(NewStaff {
-                code: code.into(),
-                name: name.into(),
-                role,
-                pin: Pin::new(pin),
-            })
-            .unwrap();
-    }
-    store.sign_out().unwrap();
-    Site {
-        _tmp: tmp,
-        store,
-        clock,
-    }
+    site_at(d(DAY).and_hms_opt(8, 40, 0).unwrap())
 }
 
 #[test]

@@ -5,8 +5,9 @@ use std::sync::{Arc, Mutex};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use madoguchi_core::{
     checklist::{CaseInput, Mark, PresentedDocument},
+    people::{Actor, Role},
     reservation::{ApplicantType, Procedure},
-    store::NewApplicant,
+    store::{NewApplicant, NewStaff, Pin},
     DataDir, KdfCost, NewStore, Passphrase, Personal, Store,
 };
 
@@ -126,5 +127,63 @@ pub fn trained(store: &Store, codes: &[&str]) {
         if !member.active {
             store.update_staff(code, member.role, true).unwrap();
         }
+    }
+}
+
+/// Staff ID, name, role, PIN: one member of each role.
+pub const ROSTER: [(&str, &str, Role, &str); 4] = [
+    ("M001", "管理 一郎", Role::Manager, "1234"),
+    ("D001", "副 二郎", Role::Deputy, "2345"),
+    ("S001", "窓口 花子", Role::Staff, "3456"),
+    ("C001", "市役所 田中", Role::CityStaff, "4567"),
+];
+
+/// Enrols every member of [`ROSTER`] in `store`, as the site administrator does with
+/// `madoguchi staff add`.
+pub fn enrol_roster(store: &Store) {
+    for (code, name, role, pin) in ROSTER {
+        store
+            .add_staff(NewStaff {
+                code: code.into(),
+                name: name.into(),
+                role,
+                pin: Pin::new(pin),
+            })
+            .unwrap();
+    }
+}
+
+/// A store with [`ROSTER`] enrolled and nobody signed in, with the clock the test moves.
+pub struct Site {
+    _tmp: tempfile::TempDir,
+    pub store: Store,
+    pub clock: TestClock,
+}
+
+/// A store for seat 窓口1 whose clock starts at `start`, with [`ROSTER`] enrolled by the site
+/// administrator, then with nobody signed in.
+pub fn site_at(start: NaiveDateTime) -> Site {
+    let (tmp, store, clock) = store_with_clock("窓口1", start);
+    enrol_roster(&store);
+    store.sign_out().unwrap();
+    Site {
+        _tmp: tmp,
+        store,
+        clock,
+    }
+}
+
+impl Site {
+    /// Sets the clock to `h:m` on [`DAY`].
+    pub fn at(&self, h: u32, m: u32) {
+        *self.clock.lock().unwrap() = d(DAY).and_hms_opt(h, m, 0).unwrap();
+    }
+    pub fn advance(&self, minutes: i64) {
+        *self.clock.lock().unwrap() += chrono::Duration::minutes(minutes);
+    }
+    /// Signs in the [`ROSTER`] member `code` with their PIN.
+    pub fn sign_in(&self, code: &str) -> Actor {
+        let pin = ROSTER.iter().find(|r| r.0 == code).unwrap().3;
+        self.store.sign_in(code, &Pin::new(pin)).unwrap()
     }
 }
