@@ -204,25 +204,8 @@ fn the_first_manager_is_added_then_listed_and_the_audit_trail_verifies() {
         .stdout(predicate::str::contains("intact"));
     // The attendance record is saved among the reports (which the wipe removes), never
     // printed for a shell redirect.
-    let out = madoguchi(tmp.path())
-        .args(["attendance", "--from", "2026-12-01", "--to", "2026-12-31"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let saved = std::path::PathBuf::from(String::from_utf8(out).unwrap().trim());
-    assert_eq!(
-        saved,
-        tmp.path()
-            .join("reports/出勤記録_2026-12-01_2026-12-31.csv")
-    );
-    let csv = std::fs::read_to_string(&saved).unwrap();
+    let csv = saved_attendance(tmp.path(), "出勤記録_2026-12-01_2026-12-31.csv");
     assert!(csv.starts_with("\u{feff}職員番号,氏名"), "{csv}");
-    assert!(!tmp
-        .path()
-        .join("reports/出勤記録_2026-12-01_2026-12-31.csv.tmp")
-        .exists());
 }
 
 /// `init --demo` makes a training store: its papers say so in their names and first line.
@@ -230,20 +213,7 @@ fn the_first_manager_is_added_then_listed_and_the_audit_trail_verifies() {
 fn init_demo_makes_a_training_store_whose_papers_say_so() {
     let tmp = tempfile::tempdir().unwrap();
     init(tmp.path());
-    let out = madoguchi(tmp.path())
-        .args(["attendance", "--from", "2026-12-01", "--to", "2026-12-31"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let saved = std::path::PathBuf::from(String::from_utf8(out).unwrap().trim());
-    assert_eq!(
-        saved,
-        tmp.path()
-            .join("reports/研修_出勤記録_2026-12-01_2026-12-31.csv")
-    );
-    let csv = std::fs::read_to_string(&saved).unwrap();
+    let csv = saved_attendance(tmp.path(), "研修_出勤記録_2026-12-01_2026-12-31.csv");
     assert!(
         csv.starts_with("\u{feff}研修モード（架空データ・提出不可）\r\n職員番号,氏名"),
         "{csv}"
@@ -253,4 +223,20 @@ fn init_demo_makes_a_training_store_whose_papers_say_so() {
         .assert()
         .success()
         .stdout(predicate::str::contains("training store, never reset"));
+}
+
+/// Saves December's attendance record with `madoguchi attendance` and checks it went, whole, to
+/// `reports/<name>` (printed, never written to a shell redirect); returns the CSV.
+fn saved_attendance(dir: &std::path::Path, name: &str) -> String {
+    let out = madoguchi(dir)
+        .args(["attendance", "--from", "2026-12-01", "--to", "2026-12-31"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let saved = std::path::PathBuf::from(String::from_utf8(out).unwrap().trim());
+    assert_eq!(saved, dir.join("reports").join(name));
+    assert!(!dir.join("reports").join(format!("{name}.tmp")).exists());
+    std::fs::read_to_string(&saved).unwrap()
 }
