@@ -4,7 +4,7 @@
 //! Japanese labels, the counts, the times, the channel and title reported to and the measures,
 //! and none of the canary, in UTF-8 text or in the file's bytes (UTF-8 and UTF-16BE, as PDF
 //! strings may hold it). Without poppler-utils the read-back is skipped with a note.
-use std::{path::Path, process::Command, sync::Arc};
+use std::path::Path;
 
 use chrono::NaiveDate;
 use madoguchi_core::{
@@ -14,31 +14,22 @@ use madoguchi_core::{
     },
     people::Role,
     store::{NewStaff, Pin},
-    DataDir, KdfCost, NewStore, Passphrase, Personal, Store,
+    Personal, Store,
 };
 use madoguchi_report::save_incident_report;
+
+mod common;
+use common::{assert_none_in_bytes, d, read_back, store_at};
 
 const CANARY: &str = "炭酸カナリア子";
 const CANARY_KANA: &str = "タンサンカナリアコ";
 
 fn store(dir: &Path) -> Store {
-    let store = Store::create(
-        &DataDir::at(dir),
-        &Passphrase::new("test passphrase".into()),
-        &NewStore {
-            site_name: "テスト市 マイナンバーカード窓口".into(),
-            seat_name: "窓口1".into(),
-        },
-        KdfCost::insecure_for_tests(),
-    )
-    .unwrap()
-    .with_clock(Arc::new(|| {
-        NaiveDate::from_ymd_opt(2026, 12, 1)
-            .unwrap()
-            .and_hms_opt(10, 20, 0)
-            .unwrap()
-    }))
-    .act_as_site("tests");
+    let store = store_at(
+        dir,
+        "テスト市 マイナンバーカード窓口",
+        d("2026-12-01").and_hms_opt(10, 20, 0).unwrap(),
+    );
     for (code, role, pin) in [
         ("M001", Role::Manager, "1234"),
         ("S001", Role::Staff, "3456"),
@@ -64,18 +55,6 @@ fn step(step: IncidentStep, code: Option<&str>) -> NewIncidentStep {
         title: None,
         words: None,
     }
-}
-
-fn has_poppler() -> bool {
-    let found = Command::new("pdftotext").arg("-v").output().is_ok();
-    if !found {
-        eprintln!("note: pdftotext not found (poppler-utils): the read-back is skipped");
-    }
-    found
-}
-
-fn utf16be(s: &str) -> Vec<u8> {
-    s.encode_utf16().flat_map(|u| u.to_be_bytes()).collect()
 }
 
 #[test]
@@ -136,25 +115,12 @@ fn the_incident_report_reads_back_through_pdftotext_without_the_citizen_s_words(
         format!("事故報告_{}.pdf", i.number)
     );
     let bytes = std::fs::read(&path).unwrap();
-    for canary in [CANARY, CANARY_KANA, "炭酸", "カナリア"] {
-        for needle in [canary.as_bytes().to_vec(), utf16be(canary)] {
-            assert!(
-                !bytes.windows(needle.len()).any(|w| w == needle.as_slice()),
-                "the canary {canary} is in the file's bytes"
-            );
-        }
-    }
-    if !has_poppler() {
-        return;
-    }
-    let out = Command::new("pdftotext")
-        .arg("-layout")
-        .arg(&path)
-        .arg("-")
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let text = String::from_utf8(out.stdout).unwrap();
+    assert_none_in_bytes(
+        &bytes,
+        &[CANARY, CANARY_KANA, "炭酸", "カナリア"],
+        "the incident report",
+    );
+    let Some(text) = read_back(&path) else { return };
     let out_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../test-output/incident");
     std::fs::create_dir_all(&out_dir).unwrap();
     std::fs::copy(&path, out_dir.join("事故報告.pdf")).unwrap();
@@ -259,26 +225,12 @@ fn the_monthly_report_lists_the_month_s_incidents_without_their_words() {
         );
     }
     let bytes = std::fs::read(&pdf).unwrap();
-    for canary in [CANARY, CANARY_KANA, "炭酸", "カナリア", "訪問"] {
+    let canaries = [CANARY, CANARY_KANA, "炭酸", "カナリア", "訪問"];
+    for canary in canaries {
         assert!(!csv_text.contains(canary), "{canary} in the CSV");
-        for needle in [canary.as_bytes().to_vec(), utf16be(canary)] {
-            assert!(
-                !bytes.windows(needle.len()).any(|w| w == needle.as_slice()),
-                "the canary {canary} is in the PDF's bytes"
-            );
-        }
     }
-    if !has_poppler() {
-        return;
-    }
-    let out = Command::new("pdftotext")
-        .arg("-layout")
-        .arg(&pdf)
-        .arg("-")
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let text = String::from_utf8(out.stdout).unwrap();
+    assert_none_in_bytes(&bytes, &canaries, "the monthly report's PDF");
+    let Some(text) = read_back(&pdf) else { return };
     let out_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../test-output/incident");
     std::fs::create_dir_all(&out_dir).unwrap();
     std::fs::copy(&pdf, out_dir.join("月報_事故.pdf")).unwrap();

@@ -2,9 +2,8 @@
 //! with `pdftotext` (poppler-utils): staff names, roles, dates, sessions and results are there,
 //! and no citizen's name or phone from the day's bookings. Without poppler-utils the PDF checks
 //! are skipped with a note (the papers are still made and saved); the CSVs are checked always.
-use std::{path::Path, process::Command, sync::Arc};
+use std::path::Path;
 
-use chrono::NaiveDate;
 use madoguchi_core::{
     paperwork::{
         roster::{Duty, Employment, StaffDetails},
@@ -15,49 +14,22 @@ use madoguchi_core::{
     people::Role,
     reservation::{ApplicantType, Channel, Procedure},
     store::{NewApplicant, NewStaff, Pin},
-    DataDir, KdfCost, NewStore, Passphrase, Personal, Store,
+    Personal, Store,
 };
 use madoguchi_report::{save_roster, save_roster_changes, save_training_report, Format};
+
+mod common;
+use common::{d, read_back, store_at};
 
 /// A citizen's details booked that day: never on these papers.
 const CITIZEN: [&str; 3] = ["鸚鵡川", "オウムガワ", "090-5555-0303"];
 
-fn d(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-}
-
 fn store(dir: &Path) -> Store {
-    Store::create(
-        &DataDir::at(dir),
-        &Passphrase::new("test passphrase".into()),
-        &NewStore {
-            site_name: "テスト市".into(),
-            seat_name: "窓口1".into(),
-        },
-        KdfCost::insecure_for_tests(),
+    store_at(
+        dir,
+        "テスト市",
+        d("2026-12-01").and_hms_opt(8, 30, 0).unwrap(),
     )
-    .unwrap()
-    .with_clock(Arc::new(|| d("2026-12-01").and_hms_opt(8, 30, 0).unwrap()))
-    .act_as_site("tests")
-}
-
-fn pdftotext(pdf: &Path) -> Option<String> {
-    if Command::new("pdftotext").arg("-v").output().is_err() {
-        eprintln!("note: pdftotext not found (poppler-utils): the PDF checks are skipped");
-        return None;
-    }
-    let out = Command::new("pdftotext")
-        .arg("-layout")
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    Some(String::from_utf8(out.stdout).unwrap())
 }
 
 fn no_citizen(text: &str, what: &str) {
@@ -183,7 +155,7 @@ fn the_roster_and_its_change_report_read_back_through_pdftotext() {
         assert!(csv.contains(want), "CSV lacks {want}:\n{csv}");
     }
     no_citizen(&csv, "roster CSV");
-    if let Some(text) = pdftotext(&pdf) {
+    if let Some(text) = read_back(&pdf) {
         for want in [
             "業務従事者名簿",
             "基準日 2026-12-01",
@@ -206,7 +178,7 @@ fn the_roster_and_its_change_report_read_back_through_pdftotext() {
         std::fs::read_to_string(save_roster_changes(&s, d("2026-12-01"), Format::Csv).unwrap())
             .unwrap();
     assert!(csv.contains("追加,S003,新人 三郎"), "{csv}");
-    if let Some(text) = pdftotext(&changes) {
+    if let Some(text) = read_back(&changes) {
         for want in [
             "名簿変更報告",
             "前回提出 2026-11-30",
@@ -241,7 +213,7 @@ fn the_training_report_reads_back_through_pdftotext() {
         assert!(csv.contains(want), "CSV lacks {want}:\n{csv}");
     }
     no_citizen(&csv, "training CSV");
-    if let Some(text) = pdftotext(&pdf) {
+    if let Some(text) = read_back(&pdf) {
         for want in [
             "研修実施報告",
             "2026-12-01",

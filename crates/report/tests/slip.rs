@@ -9,7 +9,6 @@ use std::{
     collections::BTreeMap,
     path::{Path, PathBuf},
     process::Command,
-    sync::Arc,
 };
 
 use chrono::{NaiveDate, NaiveTime};
@@ -17,9 +16,12 @@ use madoguchi_core::{
     reservation::{ApplicantType, Channel, PhoneIntake, Procedure},
     site::{SiteId, SiteKind},
     store::{NewApplicant, ReservationSummary},
-    DataDir, KdfCost, NewStore, Passphrase, Personal, Store,
+    Personal, Store,
 };
 use madoguchi_report::{save_slip, slip, SlipSize};
+
+mod common;
+use common::{squeeze, store_at};
 
 /// What must never be on the slip: each person's kanji name, kana name, phone (both
 /// notations) and birth date.
@@ -37,23 +39,11 @@ const PERSONAL: [&str; 10] = [
 ];
 
 fn store(dir: &Path) -> Store {
-    Store::create(
-        &DataDir::at(dir),
-        &Passphrase::new("test passphrase".into()),
-        &NewStore {
-            site_name: "テスト市 マイナンバーカード窓口".into(),
-            seat_name: "窓口1".into(),
-        },
-        KdfCost::insecure_for_tests(),
+    store_at(
+        dir,
+        "テスト市 マイナンバーカード窓口",
+        common::d("2026-12-01").and_hms_opt(8, 30, 0).unwrap(),
     )
-    .unwrap()
-    .with_clock(Arc::new(|| {
-        NaiveDate::from_ymd_opt(2026, 12, 1)
-            .unwrap()
-            .and_hms_opt(8, 30, 0)
-            .unwrap()
-    }))
-    .act_as_site("tests")
 }
 
 fn applicant(kanji: &str, kana: &str, phone: &str, born: &str) -> NewApplicant {
@@ -111,32 +101,14 @@ fn booking(store: &Store) -> ReservationSummary {
         .unwrap()
 }
 
-fn squeeze(s: &str) -> String {
-    s.chars().filter(|c| !c.is_whitespace()).collect()
-}
-
 /// Whether poppler-utils is installed (CI installs it; see scripts/lib.sh).
 fn poppler() -> bool {
-    let found = Command::new("pdftotext").arg("-v").output().is_ok()
-        && Command::new("pdftoppm").arg("-v").output().is_ok();
-    if !found {
-        eprintln!("note: pdftotext/pdftoppm not found (poppler-utils): the PDF checks are skipped");
-    }
-    found
+    common::poppler(&["pdftotext", "pdftoppm"])
 }
 
+/// The text as plain `pdftotext` reads it (no `-layout`).
 fn pdftotext(pdf: &Path) -> String {
-    let out = Command::new("pdftotext")
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    common::pdftotext(pdf, false)
 }
 
 /// The first page rendered at 200 dpi in grey levels (PGM), as (width, height, pixels).

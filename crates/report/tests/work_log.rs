@@ -2,62 +2,26 @@
 //! labels and counts, the due date and who closed it; and no citizen's name, even when a
 //! canary name was typed into a note's words (searched as text, and as bytes in UTF-8 and
 //! UTF-16 in the file). Without poppler-utils the text checks are skipped with a note.
-use std::{path::Path, process::Command, sync::Arc};
+use std::path::Path;
 
-use chrono::{NaiveDate, NaiveTime};
+use chrono::NaiveTime;
 use madoguchi_core::{
     paperwork::work_log::{NewWorkLogNote, WorkLogCategory},
     reservation::{ApplicantType, Channel, Procedure},
     store::{NewApplicant, Pin},
-    DataDir, KdfCost, NewStore, Passphrase, Personal, Store,
+    Personal,
 };
 
+mod common;
+use common::{assert_none_in_bytes, d, read_back, squeeze, store_at};
+
 const CANARY: &str = "鳥羽カナリア";
-
-fn d(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-}
-
-fn pdftotext(pdf: &Path) -> Option<String> {
-    if Command::new("pdftotext").arg("-v").output().is_err() {
-        eprintln!("note: pdftotext not found (poppler-utils): the text checks are skipped");
-        return None;
-    }
-    let out = Command::new("pdftotext")
-        .arg("-layout")
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    Some(String::from_utf8(out.stdout).unwrap())
-}
-
-fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    hay.windows(needle.len()).any(|w| w == needle)
-}
 
 #[test]
 fn the_work_log_reads_back_through_pdftotext() {
     let tmp = tempfile::tempdir().unwrap();
     let day = d("2026-12-01");
-    let clock = day.and_hms_opt(9, 0, 0).unwrap();
-    let s = Store::create(
-        &DataDir::at(tmp.path()),
-        &Passphrase::new("test passphrase".into()),
-        &NewStore {
-            site_name: "テスト市".into(),
-            seat_name: "窓口1".into(),
-        },
-        KdfCost::insecure_for_tests(),
-    )
-    .unwrap()
-    .with_clock(Arc::new(move || clock))
-    .act_as_site("tests");
+    let s = store_at(tmp.path(), "テスト市", day.and_hms_opt(9, 0, 0).unwrap());
     madoguchi_core::demo::seed_staff(&s).unwrap();
     // Two people booked and checked in; the canary is a citizen's name in the store.
     for (i, name) in [CANARY, "山田 太郎"].into_iter().enumerate() {
@@ -132,20 +96,10 @@ fn the_work_log_reads_back_through_pdftotext() {
     std::fs::copy(&path, out.join("work_log.pdf")).unwrap();
 
     // No canary in the file's bytes, in any encoding a PDF writer might use for text.
-    let utf16: Vec<u8> = CANARY
-        .encode_utf16()
-        .flat_map(|u| u.to_le_bytes())
-        .collect();
-    let utf16be: Vec<u8> = CANARY
-        .encode_utf16()
-        .flat_map(|u| u.to_be_bytes())
-        .collect();
-    for needle in [CANARY.as_bytes(), &utf16, &utf16be] {
-        assert!(!contains(&bytes, needle), "the canary is in the file");
-    }
+    assert_none_in_bytes(&bytes, &[CANARY], "the work log");
 
-    let Some(text) = pdftotext(&path) else { return };
-    let squeezed: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let Some(text) = read_back(&path) else { return };
+    let squeezed = squeeze(&text);
     for want in [
         "業務日誌",
         "2026年12月1日（火）",
