@@ -1,8 +1,8 @@
 //! The improvement cycle (業務改善事項通知書・計画書・報告書): seed 000 §1.1
 //! (docs/design/paperwork.md §3.5). Dates and status are kept on the notice; every step is
 //! also kept, append-only, in `improvement_steps`.
-use chrono::NaiveDateTime;
-use rusqlite::{params, OptionalExtension};
+use chrono::{NaiveDate, NaiveDateTime};
+use rusqlite::{params, OptionalExtension, Row};
 use uuid::Uuid;
 
 use super::super::{parse_date, Store, DATE, DATETIME};
@@ -79,134 +79,36 @@ impl Store {
     }
 
     fn read_notice(&self, id: Uuid) -> Result<ImprovementNotice> {
-        type NoticeRow = (
-            String,
-            String,
-            String,
-            Option<String>,
-            String,
-            String,
-            Option<String>,
-            String,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-            String,
-            Option<String>,
-            String,
-        );
-        let row: Option<NoticeRow> = self
+        let mut notice = self
             .conn()
             .prepare_cached(
-                "SELECT doc_ref, received_on, items, incident_id, summary, status,
+                "SELECT id, doc_ref, received_on, items, incident_id, summary, status,
                         plan_submitted_on, plan_ref, plan_accepted_on, target_on,
                         report_submitted_on, report_ref, confirmed_on, created_by
                  FROM improvement_notices WHERE id = ?1",
             )?
-            .query_row([id.to_string()], |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                    r.get(6)?,
-                    r.get(7)?,
-                    r.get(8)?,
-                    r.get(9)?,
-                    r.get(10)?,
-                    r.get(11)?,
-                    r.get(12)?,
-                    r.get(13)?,
-                ))
-            })
-            .optional()?;
-        let (
-            doc_ref,
-            received_on,
-            items,
-            incident,
-            summary,
-            status,
-            plan_submitted_on,
-            plan_ref,
-            plan_accepted_on,
-            target_on,
-            report_submitted_on,
-            report_ref,
-            confirmed_on,
-            created_by,
-        ) = row.ok_or(Error::NotFound("improvement notice"))?;
-        let date = |s: Option<String>| s.as_deref().map(parse_date).transpose();
-        let received_on = parse_date(&received_on)?;
-        let status = ImprovementStatus::from_code(&status)?;
-        let items: Vec<String> = serde_json::from_str(&items)
-            .map_err(|_| Error::Invalid("stored improvement items".into()))?;
-        let target_on = date(target_on)?;
-        let report_submitted_on = date(report_submitted_on)?;
-        Ok(ImprovementNotice {
-            id,
-            doc_ref,
-            received_on,
-            items: items
-                .iter()
-                .map(|c| ImprovementItem::from_code(c))
-                .collect::<Result<_>>()?,
-            incident_id: incident.and_then(|s| s.parse().ok()),
-            summary,
-            status,
-            plan_due_on: plan_due_on(received_on),
-            payment_stop_from: payment_stop_from(received_on),
-            plan_submitted_on: date(plan_submitted_on)?,
-            plan_ref,
-            plan_accepted_on: date(plan_accepted_on)?,
-            target_on,
-            report_submitted_on,
-            report_ref,
-            confirmed_on: date(confirmed_on)?,
-            created_by,
-            steps: self.improvement_steps(id)?,
-            alert: alert(
-                status,
-                received_on,
-                target_on,
-                report_submitted_on,
-                self.today(),
-            ),
-        })
+            .query_and_then([id.to_string()], notice_row)?
+            .next()
+            .ok_or(Error::NotFound("improvement notice"))??;
+        notice.steps = self.improvement_steps(id)?;
+        notice.alert = alert(
+            notice.status,
+            notice.received_on,
+            notice.target_on,
+            notice.report_submitted_on,
+            self.today(),
+        );
+        Ok(notice)
     }
 
     fn improvement_steps(&self, notice: Uuid) -> Result<Vec<ImprovementStepRecord>> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT id, step, on_day, doc_ref, note, staff, at FROM improvement_steps
-             WHERE notice_id = ?1 ORDER BY at, id",
-        )?;
-        let rows = stmt.query_map([notice.to_string()], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, String>(5)?,
-                r.get::<_, String>(6)?,
-            ))
-        })?;
-        rows.map(|row| {
-            let (id, step, on_day, doc_ref, note, staff, at) = row?;
-            Ok(ImprovementStepRecord {
-                id: id.parse().map_err(|_| Error::Invalid("stored id".into()))?,
-                step: ImprovementStep::from_code(&step)?,
-                on_day: parse_date(&on_day)?,
-                doc_ref,
-                note,
-                staff,
-                at: NaiveDateTime::parse_from_str(&at, DATETIME)
-                    .map_err(|_| Error::Invalid("stored time".into()))?,
-            })
-        })
-        .collect()
+        self.conn()
+            .prepare_cached(
+                "SELECT id, step, on_day, doc_ref, note, staff, at FROM improvement_steps
+                 WHERE notice_id = ?1 ORDER BY at, id",
+            )?
+            .query_and_then([notice.to_string()], step_row)?
+            .collect()
     }
 
     /// Applies a change of this part.
@@ -333,4 +235,64 @@ impl Store {
         )?;
         Ok(())
     }
+}
+
+fn stored_id(r: &Row<'_>) -> Result<Uuid> {
+    r.get::<_, String>("id")?
+        .parse()
+        .map_err(|_| Error::Invalid("stored id".into()))
+}
+
+/// A row of `improvement_notices` (with every column [`Store::read_notice`] selects), without
+/// its steps and alert.
+fn notice_row(r: &Row<'_>) -> Result<ImprovementNotice> {
+    let date = |column: &str| -> Result<Option<NaiveDate>> {
+        r.get::<_, Option<String>>(column)?
+            .as_deref()
+            .map(parse_date)
+            .transpose()
+    };
+    let received_on = parse_date(&r.get::<_, String>("received_on")?)?;
+    let items: Vec<String> = serde_json::from_str(&r.get::<_, String>("items")?)
+        .map_err(|_| Error::Invalid("stored improvement items".into()))?;
+    Ok(ImprovementNotice {
+        id: stored_id(r)?,
+        doc_ref: r.get("doc_ref")?,
+        received_on,
+        items: items
+            .iter()
+            .map(|c| ImprovementItem::from_code(c))
+            .collect::<Result<_>>()?,
+        incident_id: r
+            .get::<_, Option<String>>("incident_id")?
+            .and_then(|s| s.parse().ok()),
+        summary: r.get("summary")?,
+        status: ImprovementStatus::from_code(&r.get::<_, String>("status")?)?,
+        plan_due_on: plan_due_on(received_on),
+        payment_stop_from: payment_stop_from(received_on),
+        plan_submitted_on: date("plan_submitted_on")?,
+        plan_ref: r.get("plan_ref")?,
+        plan_accepted_on: date("plan_accepted_on")?,
+        target_on: date("target_on")?,
+        report_submitted_on: date("report_submitted_on")?,
+        report_ref: r.get("report_ref")?,
+        confirmed_on: date("confirmed_on")?,
+        created_by: r.get("created_by")?,
+        steps: Vec::new(),
+        alert: None,
+    })
+}
+
+/// A row of `improvement_steps`.
+fn step_row(r: &Row<'_>) -> Result<ImprovementStepRecord> {
+    Ok(ImprovementStepRecord {
+        id: stored_id(r)?,
+        step: ImprovementStep::from_code(&r.get::<_, String>("step")?)?,
+        on_day: parse_date(&r.get::<_, String>("on_day")?)?,
+        doc_ref: r.get("doc_ref")?,
+        note: r.get("note")?,
+        staff: r.get("staff")?,
+        at: NaiveDateTime::parse_from_str(&r.get::<_, String>("at")?, DATETIME)
+            .map_err(|_| Error::Invalid("stored time".into()))?,
+    })
 }

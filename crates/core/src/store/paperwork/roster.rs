@@ -5,7 +5,7 @@
 //! start date and active) and no 従事終了日 before D; members starting after D are listed last
 //! as 予定. The change report diffs it with the last submission's lines.
 use chrono::NaiveDate;
-use rusqlite::{params, OptionalExtension};
+use rusqlite::{params, OptionalExtension, Row};
 use uuid::Uuid;
 
 use super::super::{Store, DATE, DATETIME};
@@ -116,38 +116,13 @@ impl Store {
     }
 
     fn submissions(&self, limit: Option<u32>) -> Result<Vec<RosterSubmission>> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT id, kind, as_of, submitted_on, lines, recorded_by, recorded_at
-             FROM roster_submissions ORDER BY submitted_on DESC, recorded_at DESC, id DESC LIMIT ?1",
-        )?;
-        let rows = stmt.query_map([limit.map_or(-1, i64::from)], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, String>(5)?,
-                r.get::<_, String>(6)?,
-            ))
-        })?;
-        rows.map(|row| {
-            let (id, kind, as_of, on, lines, by, at) = row?;
-            Ok(RosterSubmission {
-                id: id
-                    .parse()
-                    .map_err(|_| Error::Invalid("stored submission id".into()))?,
-                kind: RosterSubmissionKind::from_code(&kind)?,
-                as_of: super::super::parse_date(&as_of)?,
-                submitted_on: super::super::parse_date(&on)?,
-                lines: serde_json::from_str(&lines)
-                    .map_err(|e| Error::Invalid(format!("stored roster lines: {e}")))?,
-                recorded_by: by,
-                recorded_at: chrono::NaiveDateTime::parse_from_str(&at, DATETIME)
-                    .map_err(|e| Error::Invalid(format!("stored time: {e}")))?,
-            })
-        })
-        .collect()
+        self.conn()
+            .prepare_cached(
+                "SELECT id, kind, as_of, submitted_on, lines, recorded_by, recorded_at
+                 FROM roster_submissions ORDER BY submitted_on DESC, recorded_at DESC, id DESC LIMIT ?1",
+            )?
+            .query_and_then([limit.map_or(-1, i64::from)], submission_row)?
+            .collect()
     }
 
     /// The roster's lines at `as_of`, without a permission check (the paper, the gate).
@@ -347,4 +322,25 @@ impl Store {
             }
         }
     }
+}
+
+/// A row of `roster_submissions`.
+fn submission_row(r: &Row<'_>) -> Result<RosterSubmission> {
+    Ok(RosterSubmission {
+        id: r
+            .get::<_, String>("id")?
+            .parse()
+            .map_err(|_| Error::Invalid("stored submission id".into()))?,
+        kind: RosterSubmissionKind::from_code(&r.get::<_, String>("kind")?)?,
+        as_of: super::super::parse_date(&r.get::<_, String>("as_of")?)?,
+        submitted_on: super::super::parse_date(&r.get::<_, String>("submitted_on")?)?,
+        lines: serde_json::from_str(&r.get::<_, String>("lines")?)
+            .map_err(|e| Error::Invalid(format!("stored roster lines: {e}")))?,
+        recorded_by: r.get("recorded_by")?,
+        recorded_at: chrono::NaiveDateTime::parse_from_str(
+            &r.get::<_, String>("recorded_at")?,
+            DATETIME,
+        )
+        .map_err(|e| Error::Invalid(format!("stored time: {e}")))?,
+    })
 }

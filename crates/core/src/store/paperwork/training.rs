@@ -2,7 +2,7 @@
 //! (docs/design/paperwork.md §3.2): sessions, attendance with results, each member's standing,
 //! and the security gate that `add_staff` / `update_staff` consult when a member acts.
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
-use rusqlite::{params, OptionalExtension};
+use rusqlite::{params, params_from_iter, types::Value, OptionalExtension, Row};
 use uuid::Uuid;
 
 use super::super::{Store, DATE, DATETIME, TIME};
@@ -225,121 +225,30 @@ impl Store {
     }
 
     fn session_row(&self, id: Uuid) -> Result<Option<TrainingSession>> {
-        type Row = (
-            String,
-            Option<String>,
-            u32,
-            String,
-            String,
-            String,
-            String,
-            Option<String>,
-            String,
-            bool,
-            bool,
-            String,
-            String,
-        );
-        let row: Option<Row> = self
+        let Some(mut session) = self
             .conn()
-            .query_row(
+            .prepare_cached(
                 "SELECT held_on, starts, minutes, topic, phase, title, trainer, trainer_code, material,
                         city_approved, cancelled, created_by, created_at
                  FROM training_sessions WHERE id = ?1",
-                [id.to_string()],
-                |r| {
-                    Ok((
-                        r.get(0)?,
-                        r.get(1)?,
-                        r.get(2)?,
-                        r.get(3)?,
-                        r.get(4)?,
-                        r.get(5)?,
-                        r.get(6)?,
-                        r.get(7)?,
-                        r.get(8)?,
-                        r.get(9)?,
-                        r.get(10)?,
-                        r.get(11)?,
-                        r.get(12)?,
-                    ))
-                },
-            )
-            .optional()?;
-        let Some((
-            held_on,
-            starts,
-            minutes,
-            topic,
-            phase,
-            title,
-            trainer,
-            trainer_code,
-            material,
-            city_approved,
-            cancelled,
-            created_by,
-            created_at,
-        )) = row
+            )?
+            .query_and_then([id.to_string()], |r| session_from_row(id, r))?
+            .next()
+            .transpose()?
         else {
             return Ok(None);
         };
         let attendance = self
             .conn()
             .prepare_cached(
-                "SELECT a.staff_code, coalesce(s.name, ''), a.attended, a.result, a.score
+                "SELECT a.staff_code, coalesce(s.name, '') AS name, a.attended, a.result, a.score
                  FROM training_attendance a LEFT JOIN staff s ON s.code = a.staff_code
                  WHERE a.session_id = ?1 ORDER BY a.staff_code",
             )?
-            .query_map([id.to_string()], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, bool>(2)?,
-                    r.get::<_, Option<String>>(3)?,
-                    r.get::<_, Option<u8>>(4)?,
-                ))
-            })?
-            .map(|row| {
-                let (staff_code, name, attended, result, score) = row?;
-                Ok(TrainingAttendance {
-                    staff_code,
-                    name,
-                    attended,
-                    result: result
-                        .as_deref()
-                        .map(TrainingResult::from_code)
-                        .transpose()?,
-                    score,
-                })
-            })
+            .query_and_then([id.to_string()], attendance_row)?
             .collect::<Result<_>>()?;
-        Ok(Some(TrainingSession {
-            id,
-            session: NewTrainingSession {
-                held_on: super::super::parse_date(&held_on)?,
-                starts: starts
-                    .as_deref()
-                    .map(|s| {
-                        NaiveTime::parse_from_str(s, TIME)
-                            .map_err(|e| Error::Invalid(format!("stored time: {e}")))
-                    })
-                    .transpose()?,
-                minutes,
-                topic: TrainingTopic::from_code(&topic)?,
-                phase: TrainingPhase::from_code(&phase)?,
-                title,
-                trainer,
-                trainer_code,
-                material,
-                city_approved,
-            },
-            cancelled,
-            created_by,
-            created_at: NaiveDateTime::parse_from_str(&created_at, DATETIME)
-                .map_err(|e| Error::Invalid(format!("stored time: {e}")))?,
-            attendance,
-        }))
+        session.attendance = attendance;
+        Ok(Some(session))
     }
 
     fn check_session(&self, s: &NewTrainingSession) -> Result<(String, String)> {
@@ -360,6 +269,25 @@ impl Store {
             self.staff_member(code)?;
         }
         Ok((title, trainer))
+    }
+
+    /// The stored values of session `id` once checked, in the order of `training_sessions`'
+    /// columns from `id` to `city_approved` (?1 to ?11 of its INSERT and its UPDATE).
+    fn session_values(&self, id: Uuid, s: &NewTrainingSession) -> Result<Vec<Value>> {
+        let (title, trainer) = self.check_session(s)?;
+        Ok(vec![
+            id.to_string().into(),
+            s.held_on.format(DATE).to_string().into(),
+            s.starts.map(|t| t.format(TIME).to_string()).into(),
+            s.minutes.into(),
+            s.topic.code().to_owned().into(),
+            s.phase.code().to_owned().into(),
+            title.into(),
+            trainer.into(),
+            s.trainer_code.clone().into(),
+            s.material.trim().to_owned().into(),
+            s.city_approved.into(),
+        ])
     }
 
     fn put_marks(&self, session_id: Uuid, marks: &[AttendanceMark]) -> Result<()> {
@@ -423,48 +351,24 @@ impl Store {
                 session: s,
                 attendance,
             } => {
-                let (title, trainer) = self.check_session(s)?;
+                let mut values = self.session_values(*id, s)?;
                 let origin = self.origin();
+                values.push(origin.staff.into());
+                values.push(origin.at.format(DATETIME).to_string().into());
                 self.conn().execute(
                     "INSERT INTO training_sessions (id, held_on, starts, minutes, topic, phase, title, trainer, trainer_code, material, city_approved, created_by, created_at)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-                    params![
-                        id.to_string(),
-                        s.held_on.format(DATE).to_string(),
-                        s.starts.map(|t| t.format(TIME).to_string()),
-                        s.minutes,
-                        s.topic.code(),
-                        s.phase.code(),
-                        title,
-                        trainer,
-                        s.trainer_code,
-                        s.material.trim(),
-                        s.city_approved,
-                        origin.staff,
-                        origin.at.format(DATETIME).to_string()
-                    ],
+                    params_from_iter(values),
                 )?;
                 self.put_marks(*id, attendance)
             }
             TrainingMutation::UpdateTrainingSession { id, session: s } => {
-                let (title, trainer) = self.check_session(s)?;
+                let values = self.session_values(*id, s)?;
                 let changed = self.conn().execute(
                     "UPDATE training_sessions SET held_on = ?2, starts = ?3, minutes = ?4, topic = ?5, phase = ?6,
                          title = ?7, trainer = ?8, trainer_code = ?9, material = ?10, city_approved = ?11
                      WHERE id = ?1",
-                    params![
-                        id.to_string(),
-                        s.held_on.format(DATE).to_string(),
-                        s.starts.map(|t| t.format(TIME).to_string()),
-                        s.minutes,
-                        s.topic.code(),
-                        s.phase.code(),
-                        title,
-                        trainer,
-                        s.trainer_code,
-                        s.material.trim(),
-                        s.city_approved
-                    ],
+                    params_from_iter(values),
                 )?;
                 if changed == 0 {
                     return Err(Error::NotFound("training session"));
@@ -486,4 +390,51 @@ impl Store {
             }
         }
     }
+}
+
+/// A row of `training_sessions` (with every column [`Store::session_row`] selects), without its
+/// attendance.
+fn session_from_row(id: Uuid, r: &Row<'_>) -> Result<TrainingSession> {
+    Ok(TrainingSession {
+        id,
+        session: NewTrainingSession {
+            held_on: super::super::parse_date(&r.get::<_, String>("held_on")?)?,
+            starts: r
+                .get::<_, Option<String>>("starts")?
+                .as_deref()
+                .map(|s| {
+                    NaiveTime::parse_from_str(s, TIME)
+                        .map_err(|e| Error::Invalid(format!("stored time: {e}")))
+                })
+                .transpose()?,
+            minutes: r.get("minutes")?,
+            topic: TrainingTopic::from_code(&r.get::<_, String>("topic")?)?,
+            phase: TrainingPhase::from_code(&r.get::<_, String>("phase")?)?,
+            title: r.get("title")?,
+            trainer: r.get("trainer")?,
+            trainer_code: r.get("trainer_code")?,
+            material: r.get("material")?,
+            city_approved: r.get("city_approved")?,
+        },
+        cancelled: r.get("cancelled")?,
+        created_by: r.get("created_by")?,
+        created_at: NaiveDateTime::parse_from_str(&r.get::<_, String>("created_at")?, DATETIME)
+            .map_err(|e| Error::Invalid(format!("stored time: {e}")))?,
+        attendance: Vec::new(),
+    })
+}
+
+/// A row of `training_attendance` with the member's name.
+fn attendance_row(r: &Row<'_>) -> Result<TrainingAttendance> {
+    Ok(TrainingAttendance {
+        staff_code: r.get("staff_code")?,
+        name: r.get("name")?,
+        attended: r.get("attended")?,
+        result: r
+            .get::<_, Option<String>>("result")?
+            .as_deref()
+            .map(TrainingResult::from_code)
+            .transpose()?,
+        score: r.get("score")?,
+    })
 }
