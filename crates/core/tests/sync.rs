@@ -970,7 +970,9 @@ fn pin_of(code: &str) -> madoguchi_core::store::Pin {
 /// restores the hub and a seat from older copies of their files, applies a migration while
 /// changes are pending, and keeps one clock minutes off. Then it heals and checks every
 /// invariant.
-fn realistic_run(seed: u64) -> Vec<RoundReport> {
+/// One realistic run: the rounds' reports, and how many paperwork records the hub holds at the
+/// end (incidents and training sessions: so the soak can tell the paperwork synced).
+fn realistic_run(seed: u64) -> (Vec<RoundReport>, usize) {
     use madoguchi_core::{people::Role, visit::VisitStep};
     let mut rng = StdRng::seed_from_u64(seed);
     let mut net = Net::empty();
@@ -1237,7 +1239,85 @@ fn realistic_run(seed: u64) -> Vec<RoundReport> {
                     _ => store.update_staff("S003", Role::Staff, rng.gen_bool(0.5)),
                 };
             }
-            70..=74 => net.seats[i].online = !net.seats[i].online,
+            70..=72 => net.seats[i].online = !net.seats[i].online,
+            73..=74 => {
+                // The contractor's paperwork, by whoever is signed in (refused for a role that
+                // may not): incidents with their words (site part), work-log notes and training
+                // sessions (city part).
+                use madoguchi_core::paperwork::{
+                    incident::{
+                        IncidentCategory, IncidentImpact, IncidentKind, IncidentStep, NewIncident,
+                        NewIncidentStep,
+                    },
+                    training::{NewTrainingSession, TrainingPhase, TrainingTopic},
+                    work_log::{NewWorkLogNote, WorkLogCategory},
+                };
+                let day = d(days[rng.gen_range(0..days.len())]);
+                let at = day.and_hms_opt(10, 0, 0).unwrap();
+                let _ = match rng.gen_range(0..4) {
+                    0 => store
+                        .open_incident(NewIncident {
+                            category: IncidentCategory::SystemOutage,
+                            kind: IncidentKind::PrinterDown,
+                            impact: IncidentImpact::Delay,
+                            occurred_at: at,
+                            detected_at: at,
+                            persons_affected: 0,
+                            documents_affected: 0,
+                            minutes_stopped: 10,
+                            description: madoguchi_core::Personal::new("窓口のプリンタが停止"),
+                            inquiry_id: None,
+                        })
+                        .map(drop),
+                    1 => match store.incidents().ok().and_then(|l| l.first().map(|i| i.id)) {
+                        Some(id) => store
+                            .take_incident_step(
+                                id,
+                                NewIncidentStep {
+                                    step: IncidentStep::Note,
+                                    code: None,
+                                    count: None,
+                                    title: None,
+                                    words: Some(madoguchi_core::Personal::new("経過を記録")),
+                                },
+                            )
+                            .map(drop),
+                        None => Ok(()),
+                    },
+                    2 => store.site().and_then(|site| {
+                        store
+                            .add_work_log_note(
+                                &site,
+                                day,
+                                NewWorkLogNote {
+                                    category: WorkLogCategory::System,
+                                    code: "printer_fault".into(),
+                                    count: 1,
+                                    words: String::new(),
+                                    incident_id: None,
+                                },
+                            )
+                            .map(drop)
+                    }),
+                    _ => store
+                        .record_training_session(
+                            NewTrainingSession {
+                                held_on: day,
+                                starts: None,
+                                minutes: 60,
+                                topic: TrainingTopic::Procedures,
+                                phase: TrainingPhase::Periodic,
+                                title: "業務手順の確認".into(),
+                                trainer: "業務管理者".into(),
+                                trainer_code: None,
+                                material: String::new(),
+                                city_approved: true,
+                            },
+                            Vec::new(),
+                        )
+                        .map(drop),
+                };
+            }
             75 => net.restart_hub(),
             _ => {
                 if net.seats[i].online {
@@ -1285,8 +1365,14 @@ fn realistic_run(seed: u64) -> Vec<RoundReport> {
             assert_eq!(member.role, role, "seed {seed}: {code}'s role");
         }
     }
+    let hub = net.hub();
+    let paperwork = hub.incidents().unwrap().len()
+        + hub
+            .training_sessions(d("2026-12-01"), d("2026-12-31"))
+            .unwrap()
+            .len();
     let reports = net.reports.borrow().clone();
-    reports
+    (reports, paperwork)
 }
 
 #[test]
@@ -1305,15 +1391,19 @@ fn seats_as_they_really_run_converge_through_restores_revocation_and_an_upgrade(
         .unwrap_or(4);
     let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
     let mut resent = 0;
+    let mut paperwork = 0;
     for seed in 0..seeds {
-        for r in realistic_run(seed) {
+        let (reports, papers) = realistic_run(seed);
+        paperwork += papers;
+        for r in reports {
             if let Some(reason) = r.snapshot {
                 *reasons.entry(reason).or_default() += 1;
             }
             resent += r.resent;
         }
     }
-    eprintln!("{seeds} seeds: snapshots by reason {reasons:?}, mutations sent again {resent}");
+    eprintln!("{seeds} seeds: snapshots by reason {reasons:?}, mutations sent again {resent}, paperwork records at the hub {paperwork}");
+    assert!(paperwork > 0, "the contractor's paperwork took part");
     // The restores really happened and were repaired, not skipped.
     assert!(reasons
         .get("first")
