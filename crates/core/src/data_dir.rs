@@ -40,6 +40,9 @@ pub enum FileKind {
     Reports,
     /// The journal of an end-of-contract wipe under way (paths and sizes, no personal data).
     WipeJournal,
+    /// Encrypted copies of the store kept before an upgrade migrated it (`store/upgrade.rs`):
+    /// the same SQLCipher pages as the store, readable only with its key.
+    UpgradeBackups,
     /// Says `training` for a training store, so the unlock screen can show 研修モード before
     /// the key is known. A hint only: the kind sealed in the key file decides (no personal data).
     StoreKindHint,
@@ -59,6 +62,7 @@ pub const KNOWN_ENTRIES: &[(&str, FileKind, bool)] = &[
     ("wipe.json", FileKind::WipeJournal, false),
     ("wipe.json.tmp", FileKind::WipeJournal, false),
     ("store-kind", FileKind::StoreKindHint, false),
+    ("backups", FileKind::UpgradeBackups, true),
 ];
 
 /// The kind of a known entry directly under the root, by name.
@@ -129,6 +133,11 @@ impl DataDir {
     /// Where reports are saved (PDF and CSV; aggregates only).
     pub fn reports_dir(&self) -> PathBuf {
         self.root.join("reports")
+    }
+
+    /// Where upgrades keep their encrypted copies ([`FileKind::UpgradeBackups`]).
+    pub fn backups_dir(&self) -> PathBuf {
+        self.root.join("backups")
     }
 
     /// The store-kind hint ([`FileKind::StoreKindHint`]).

@@ -26,6 +26,7 @@ fn kind_label(kind: WipeItemKind) -> &'static str {
         WipeItemKind::Reports => "保存した報告書",
         WipeItemKind::ChecklistRules => "書類チェック規則",
         WipeItemKind::StoreKindHint => "ストア種別の表示用ファイル",
+        WipeItemKind::UpgradeBackups => "更新前のバックアップ（暗号化）",
         WipeItemKind::Unknown => "その他のファイル",
         WipeItemKind::OsWebView => "画面部品のデータ・キャッシュ",
         WipeItemKind::TempFile => "一時ファイル",

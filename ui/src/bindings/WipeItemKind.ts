@@ -3,4 +3,4 @@
 /**
  * What an item of the wipe is.
  */
-export type WipeItemKind = "data_key" | "key_file_temp" | "database" | "database_wal" | "database_shm" | "web_view" | "logs" | "reports" | "checklist_rules" | "store_kind_hint" | "unknown" | "os_web_view" | "temp_file";
+export type WipeItemKind = "data_key" | "key_file_temp" | "database" | "database_wal" | "database_shm" | "web_view" | "logs" | "reports" | "checklist_rules" | "store_kind_hint" | "upgrade_backups" | "unknown" | "os_web_view" | "temp_file";

@@ -22,6 +22,7 @@ mod sites;
 mod slip;
 pub mod sync;
 mod training;
+mod upgrade;
 mod visits;
 mod waiting;
 
@@ -55,6 +56,7 @@ pub use reservations::{
 };
 pub use slip::{ReservationSlip, SlipPerson};
 pub use training::{TrainingReset, TrainingState, TRAINING_KEPT};
+pub use upgrade::UpgradeBackup;
 pub use visits::{CaseView, ProcedureBundle, Reconciliation, VisitEvent};
 pub use waiting::{
     announcement, BandWait, CallDisplay, DisplayCall, DisplaySettings, DisplayWindow, Lamp,
@@ -300,6 +302,11 @@ impl Store {
             Some(&material.key),
             connection::Mode::Existing,
         )?;
+        let backup = if apply_migrations {
+            upgrade::backup_before_migrating(dir, &conn)?
+        } else {
+            None
+        };
         if apply_migrations {
             // A new seat's first load cut short leaves indexes set aside: back first, so that
             // the migrations find the schema they were written for.
@@ -331,6 +338,17 @@ impl Store {
         let store = Store::assemble(conn, dir, meta);
         if apply_migrations {
             store.ensure_sync_digest()?;
+        }
+        if let Some(b) = &backup {
+            let name = b.path.file_name().map(|n| n.to_string_lossy().into_owned());
+            store.audit(
+                &crate::people::Actor::Site {
+                    tool: "upgrade".into(),
+                },
+                "upgrade_backup",
+                &name.unwrap_or_default(),
+                &format!("schema {} to {}", b.from, b.to),
+            )?;
         }
         Ok(store)
     }

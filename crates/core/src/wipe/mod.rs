@@ -103,6 +103,8 @@ pub enum WipeItemKind {
     ChecklistRules,
     /// The store-kind hint (研修モード before unlock).
     StoreKindHint,
+    /// Encrypted copies of the store kept before an upgrade.
+    UpgradeBackups,
     /// A file in the data directory the app does not know (removed all the same).
     Unknown,
     /// The WebView's data and caches in the OS's folders (under [`APP_IDENTIFIER`]).
@@ -124,6 +126,7 @@ impl From<Option<FileKind>> for WipeItemKind {
             Some(FileKind::ChecklistRules) => WipeItemKind::ChecklistRules,
             Some(FileKind::Reports) => WipeItemKind::Reports,
             Some(FileKind::StoreKindHint) => WipeItemKind::StoreKindHint,
+            Some(FileKind::UpgradeBackups) => WipeItemKind::UpgradeBackups,
             Some(FileKind::WipeJournal) | None => WipeItemKind::Unknown,
         }
     }
