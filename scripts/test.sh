@@ -10,6 +10,7 @@ ensure_cargo_tool cargo-nextest cargo-nextest
 ensure_cargo_tool tauri-driver tauri-driver '^2'
 ensure_python_venv
 ensure_ui_built
+"$REPO/scripts/package.sh" # the .deb that tests/tests/package_deb.rs checks
 
 # A fresh clone builds once: incremental caches would only take disk (several GB).
 export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"

@@ -170,6 +170,23 @@ impl Desktop {
         test: &str,
         data_dir: &Path,
         env: &[(&str, &str)],
+        size: (u32, u32),
+    ) -> Result<Desktop> {
+        Self::launch_binary_on_screen(test, &app_binary()?, data_dir, env, size).await
+    }
+
+    /// As [`Desktop::launch`], with the app binary at `app` (e.g. one extracted from the .deb)
+    /// instead of [`app_binary`].
+    pub async fn launch_binary(test: &str, app: &Path, data_dir: &Path) -> Result<Desktop> {
+        Self::launch_binary_on_screen(test, app, data_dir, &[], (1366, 768)).await
+    }
+
+    /// As [`Desktop::launch_on_screen`], with the app binary at `app`.
+    pub async fn launch_binary_on_screen(
+        test: &str,
+        app: &Path,
+        data_dir: &Path,
+        env: &[(&str, &str)],
         (width, height): (u32, u32),
     ) -> Result<Desktop> {
         // Two rustls providers are linked into the tests (the WebDriver client's and sync's):
@@ -178,7 +195,9 @@ impl Desktop {
         for tool in ["Xvfb", "tauri-driver", "WebKitWebDriver"] {
             require(tool)?;
         }
-        let app = app_binary()?;
+        if !app.exists() {
+            bail!("the app binary {} does not exist", app.display());
+        }
 
         // Xvfb picks a free display and writes its number to the fd we give it.
         let mut xvfb = Command::new("Xvfb")
