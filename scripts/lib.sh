@@ -18,7 +18,7 @@ SYSTEM_PACKAGES=(
   build-essential curl wget file pkg-config libssl-dev libxdo-dev libwebkit2gtk-4.1-dev
   libayatana-appindicator3-dev librsvg2-dev fonts-noto-cjk
   xvfb xauth x11-utils webkit2gtk-driver
-  python3 python3-venv git poppler-utils qpdf
+  python3 python3-venv git poppler-utils qpdf systemd
 )
 
 ensure_system_packages() {

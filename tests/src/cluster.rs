@@ -39,11 +39,19 @@ pub struct HubProcess {
 impl HubProcess {
     /// Starts the hub on `dir`, on a port the system picks.
     pub fn start(dir: &Path) -> Result<HubProcess> {
-        let mut child = Command::new(built_binary("madoguchi"))
+        let mut command = Command::new(built_binary("madoguchi"));
+        command
             .arg("--data-dir")
             .arg(dir)
             .args(["hub", "serve", "--listen", "127.0.0.1:0"])
-            .env("MADOGUCHI_PASSPHRASE", PASSPHRASE)
+            .env("MADOGUCHI_PASSPHRASE", PASSPHRASE);
+        Self::spawn(command)
+    }
+
+    /// Starts a hub with `command` (a `hub serve` command line, as a service runs it) and
+    /// waits for it to say where it listens.
+    pub fn spawn(mut command: Command) -> Result<HubProcess> {
+        let mut child = command
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()

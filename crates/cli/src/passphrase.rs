@@ -6,13 +6,26 @@ use madoguchi_core::Passphrase;
 
 /// Environment variable holding the site passphrase.
 pub const PASSPHRASE_ENV: &str = "MADOGUCHI_PASSPHRASE";
+/// The systemd credential holding the site passphrase for the hub's service (`LoadCredential=`,
+/// `madoguchi hub install-service`): read from `$CREDENTIALS_DIRECTORY`.
+pub const CREDENTIAL: &str = "madoguchi-passphrase";
+/// Environment variable naming a file that holds the site passphrase (a service manager other
+/// than systemd). The file must be readable by its owner only.
+pub const PASSPHRASE_FILE_ENV: &str = "MADOGUCHI_PASSPHRASE_FILE";
 /// Environment variable holding the new passphrase for `change-passphrase`.
 pub const NEW_PASSPHRASE_ENV: &str = "MADOGUCHI_NEW_PASSPHRASE";
 
-/// Reads the passphrase from `env` or asks for it; `None` if neither is possible.
+/// Reads the passphrase from `env`, or (the site passphrase only) from the service's
+/// credential or the file `MADOGUCHI_PASSPHRASE_FILE` names, or asks for it; `None` if none is
+/// possible.
 pub fn get(env: &str, prompt: &str) -> Result<Option<Passphrase>> {
     if let Ok(value) = std::env::var(env) {
         return Ok(Some(Passphrase::new(value)));
+    }
+    if env == PASSPHRASE_ENV {
+        if let Some(file) = passphrase_file()? {
+            return read_file(&file).map(Some);
+        }
     }
     match rpassword::prompt_password(prompt) {
         Ok(value) => Ok(Some(Passphrase::new(value))),
@@ -47,4 +60,44 @@ pub fn pin(env: &str, prompt: &str) -> Result<madoguchi_core::store::Pin> {
             .with_context(|| format!("no PIN: set {env} or run in a terminal"))?,
     };
     Ok(madoguchi_core::store::Pin::new(typed))
+}
+
+/// The file holding the site passphrase for a service: systemd's credential, else the file
+/// `MADOGUCHI_PASSPHRASE_FILE` names.
+fn passphrase_file() -> Result<Option<std::path::PathBuf>> {
+    if let Ok(dir) = std::env::var("CREDENTIALS_DIRECTORY") {
+        let path = std::path::Path::new(&dir).join(CREDENTIAL);
+        if path.exists() {
+            return Ok(Some(path));
+        }
+    }
+    Ok(std::env::var_os(PASSPHRASE_FILE_ENV).map(Into::into))
+}
+
+/// The passphrase in `file` (one line; the line end is not part of it). A file others may read
+/// is refused: the passphrase unlocks every citizen's data on the hub.
+fn read_file(file: &std::path::Path) -> Result<Passphrase> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(file)
+            .with_context(|| format!("reading {}", file.display()))?
+            .permissions()
+            .mode();
+        if mode & 0o077 != 0 {
+            bail!(
+                "{} may be read by others (mode {:o}): make it readable by its owner only (chmod 600)",
+                file.display(),
+                mode & 0o777
+            );
+        }
+    }
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    let line = text.strip_suffix('\n').unwrap_or(&text);
+    let line = line.strip_suffix('\r').unwrap_or(line);
+    if line.is_empty() {
+        bail!("{} is empty", file.display());
+    }
+    Ok(Passphrase::new(line.to_owned()))
 }

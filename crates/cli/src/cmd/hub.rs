@@ -53,6 +53,8 @@ enum HubCommand {
     /// Start a new log after restoring the hub from a backup or moving it to another PC: every
     /// seat loads the hub's data again at its next sync and re-sends what the hub does not hold.
     NewLog,
+    /// Write the systemd unit that runs this hub at boot (Linux; see the operator manual 6-14).
+    InstallService(super::hub_service::InstallService),
     /// A training hub only: reset the training day (研修日, 2026-10-01 09:00). The roster and the
     /// configuration stay; everything else is seeded again, and every seat follows at its next
     /// sync, dropping the work of the day that is gone.
@@ -61,6 +63,11 @@ enum HubCommand {
 
 impl Hub {
     pub fn run(self, dir: &DataDir) -> Result<ExitCode> {
+        if let HubCommand::InstallService(install) = self.command {
+            // Writes a file only: the store stays closed.
+            install.run(dir)?;
+            return Ok(ExitCode::SUCCESS);
+        }
         let store = open_as_site(dir, "hub")?;
         let runtime = tokio::runtime::Runtime::new()?;
         let hub = Server::new(store)?;
@@ -99,6 +106,7 @@ impl Hub {
                         reset.state.day, reset.bookings, reset.served
                     );
                 }
+                HubCommand::InstallService(_) => unreachable!("handled before the store opens"),
                 HubCommand::NewLog => {
                     let id = hub.with_store(|s| s.hub_new_log()).await?;
                     println!("new log {id}: every seat reloads the hub's data at its next sync");

@@ -5,6 +5,7 @@ pub mod change_passphrase;
 pub mod doctor;
 pub mod handover;
 pub mod hub;
+pub mod hub_service;
 pub mod improvement;
 pub mod incident;
 pub mod init;
