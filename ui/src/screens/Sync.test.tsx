@@ -117,3 +117,11 @@ test("a new seat says it is still receiving the hub's data until its first load 
   backend.sync = { ...backend.sync, loading: false };
   await waitFor(() => expect(screen.getByTestId("sync-indicator")).toHaveTextContent("ハブに接続中"));
 });
+
+test("another app version at the hub, with the same schema, is said with what to do while sync goes on", async () => {
+  const backend = new FakeBackend();
+  backend.sync = { ...backend.sync, enrolled: true, hubName: "ハブ", hubAddress: "hub:7750", connected: true, hubVersion: "0.2.0" };
+  await openSync(backend);
+  expect(await screen.findByTestId("sync-version-differs")).toHaveTextContent("ハブのアプリの版（0.2.0）がこの端末（0.1.0）と違います");
+  expect(screen.getByTestId("sync-version-differs")).toHaveTextContent("同じ版に更新してください");
+});

@@ -60,6 +60,13 @@ export function SyncScreen({ backend, manager }: { backend: Backend; manager: bo
             </li>
           )}
           <li className="muted small" data-testid="sync-versions">{t("sync.versions", { app: v.appVersion, hub: v.hubVersion ?? "—" })}</li>
+          {/* Same schema, another app version: sync goes on, but the manager brings both to one
+              version (an upgrade with a new schema would stop it: sync_update_seat / _hub). */}
+          {v.hubVersion && v.hubVersion !== v.appVersion && !v.errorCode && (
+            <li className="warn" data-testid="sync-version-differs">
+              {t("sync.versionDiffers", { app: v.appVersion, hub: v.hubVersion })}
+            </li>
+          )}
           <li>{t("sync.pending", { n: v.pending })}・{t("sync.provisional", { n: v.provisional })}</li>
           <li data-testid="escrow">{t("sync.escrow", { n: v.escrowPlaces })}</li>
           {v.failing > 0 && <li className="warn">{t("sync.failing", { n: v.failing })}</li>}
