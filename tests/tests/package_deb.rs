@@ -107,6 +107,18 @@ async fn the_deb_holds_the_programs_entry_icon_and_licences_and_its_app_starts()
         "the programs are executable:\n{listing}"
     );
 
+    // Uninstalling removes the program only, and says how data is removed.
+    let control = tempfile::tempdir()?;
+    dpkg_deb(&["-e", deb_str, control.path().to_str().context("utf-8")?])?;
+    let postrm = std::fs::read_to_string(control.path().join("postrm"))
+        .context("the .deb has a postrm script")?;
+    assert!(
+        postrm.contains("データフォルダ（暗号化されたストア）は削除していません")
+            && postrm.contains("madoguchi wipe")
+            && !postrm.contains("rm "),
+        "postrm: {postrm}"
+    );
+
     // Installed into a temporary root (an extracted tree).
     let root = tempfile::tempdir()?;
     dpkg_deb(&["-x", deb_str, root.path().to_str().context("utf-8")?])?;
