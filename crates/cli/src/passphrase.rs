@@ -74,16 +74,23 @@ fn passphrase_file() -> Result<Option<std::path::PathBuf>> {
     Ok(std::env::var_os(PASSPHRASE_FILE_ENV).map(Into::into))
 }
 
-/// The passphrase in `file` (one line; the line end is not part of it). A file others may read
-/// is refused: the passphrase unlocks every citizen's data on the hub.
+/// The passphrase in `file` (one line; the line end is not part of it). The file is opened
+/// once, and the opened file must be a regular file others may not read: the passphrase unlocks
+/// every citizen's data on the hub.
 fn read_file(file: &std::path::Path) -> Result<Passphrase> {
+    use std::io::Read;
+    let mut opened =
+        std::fs::File::open(file).with_context(|| format!("reading {}", file.display()))?;
+    let meta = opened
+        .metadata()
+        .with_context(|| format!("reading {}", file.display()))?;
+    if !meta.is_file() {
+        bail!("{} is not a file", file.display());
+    }
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(file)
-            .with_context(|| format!("reading {}", file.display()))?
-            .permissions()
-            .mode();
+        let mode = meta.permissions().mode();
         if mode & 0o077 != 0 {
             bail!(
                 "{} may be read by others (mode {:o}): make it readable by its owner only (chmod 600)",
@@ -92,8 +99,10 @@ fn read_file(file: &std::path::Path) -> Result<Passphrase> {
             );
         }
     }
-    let text =
-        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    let mut text = String::new();
+    opened
+        .read_to_string(&mut text)
+        .with_context(|| format!("reading {}", file.display()))?;
     let line = text.strip_suffix('\n').unwrap_or(&text);
     let line = line.strip_suffix('\r').unwrap_or(line);
     if line.is_empty() {

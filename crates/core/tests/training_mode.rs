@@ -148,6 +148,26 @@ fn reset_restores_the_fixed_day_and_keeps_the_roster() {
 }
 
 #[test]
+fn a_reset_cut_short_keeps_the_old_day_and_can_be_made_again() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = create(tmp.path(), "研修1", StoreKind::Training).act_as_site("tests");
+    madoguchi_core::demo::seed_staff(&store).unwrap();
+    let today = store.today();
+    let cut = store.reset_training_day(|_| Err(Error::NotAllowed("power cut".into())));
+    assert!(matches!(cut, Err(Error::NotAllowed(_))));
+    assert_eq!(store.training_state().unwrap(), None, "no new day recorded");
+    assert_eq!(store.today(), today, "the clock did not move");
+    let reset = store
+        .reset_training_day(madoguchi_core::demo::training_day)
+        .unwrap();
+    assert_eq!(
+        store.training_state().unwrap().unwrap().epoch,
+        reset.state.epoch
+    );
+    assert_eq!(store.today(), training_day());
+}
+
+#[test]
 fn reset_is_refused_on_a_real_store_and_to_counter_staff() {
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let real = create(a.path(), "窓口1", StoreKind::Real).act_as_site("tests");

@@ -174,9 +174,21 @@ fn an_untrained_member_is_added_inactive_and_cannot_be_activated() {
         .iter()
         .any(|m| m.code == "S003" && m.active));
     s.sign_in("S003", &Pin::new("1234")).unwrap();
-    // City staff are never gated.
+    // City staff are never gated, but a city staff member made a contractor's member is.
     s.sign_in("M001", &Pin::new("1234")).unwrap();
     assert!(add(&s, "C001", Role::CityStaff).active);
+    assert!(matches!(
+        s.update_staff("C001", Role::Staff, true),
+        Err(Error::SecurityTrainingMissing { .. })
+    ));
+    assert_eq!(
+        s.staff()
+            .unwrap()
+            .iter()
+            .find(|m| m.code == "C001")
+            .map(|m| m.role),
+        Some(Role::CityStaff)
+    );
 }
 
 #[test]

@@ -76,9 +76,17 @@ fn an_older_store_is_kept_as_an_encrypted_copy_before_it_is_migrated() {
         .any(|i| i.kind == WipeItemKind::UpgradeBackups && i.files == 1));
     drop(store);
 
-    // Opening the upgraded store again keeps no second copy.
+    // Opening the upgraded store again keeps no second copy; nor does trying the same upgrade
+    // again (a migration that failed, a service restarting): the old schema's copy is there.
     drop(Store::open(&dir, &passphrase()).unwrap());
     assert_eq!(backups(&dir).len(), 1);
+    let again = tempfile::tempdir().unwrap();
+    copy_dir(&fixture_seat(), again.path());
+    let again_dir = DataDir::at(again.path());
+    std::fs::create_dir_all(again_dir.backups_dir()).unwrap();
+    std::fs::copy(&kept[0], again_dir.backups_dir().join(&name)).unwrap();
+    drop(Store::open(&again_dir, &passphrase()).unwrap());
+    assert_eq!(backups(&again_dir).len(), 1, "no second copy of schema 17");
 
     // The copy is the store as the older version left it: with the same key file it opens (and
     // this build migrates that copy in turn), showing the same bookings.

@@ -371,9 +371,11 @@ impl Store {
                 "a manager cannot remove their own management role".into(),
             ));
         }
-        // The security gate: an inactive member becomes active only with a valid passed
-        // security training, when a member acts; the site actor passes, audited.
-        if active && !member.active && self.lacks_security_training(code, role)? {
+        // The security gate: an inactive member becomes active, and a city staff member becomes
+        // a contractor's, only with a valid passed security training, when a member acts; the
+        // site actor passes, audited.
+        let newly_contractor = !member.active || member.role == Role::CityStaff;
+        if active && newly_contractor && self.lacks_security_training(code, role)? {
             if matches!(actor, Actor::Staff { .. }) {
                 return Err(Error::SecurityTrainingMissing {
                     code: code.to_owned(),

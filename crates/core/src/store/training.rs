@@ -160,13 +160,17 @@ impl Store {
         Ok(())
     }
 
-    /// The epoch and start of this store's training day, for a training hub's welcome.
+    /// The epoch and start of this store's training day, for a training hub's welcome. A hub
+    /// that keeps serving while `madoguchi hub training-reset` runs beside it takes the new day's
+    /// clock here, at the next hello.
     pub(crate) fn training_epoch(&self) -> Option<(Uuid, DateTime<Utc>)> {
-        if self.kind().is_training() {
-            read_state(self.conn())
-        } else {
-            None
-        }
+        let state = self
+            .kind()
+            .is_training()
+            .then(|| read_state(self.conn()))??;
+        self.training_shift
+            .store(shift_for(state.1), Ordering::Relaxed);
+        Some(state)
     }
 
     /// Resets a training store to its training day (manager or deputy; training stores only):
@@ -207,16 +211,21 @@ impl Store {
             for table in TRAINING_CLEARED_LOCAL {
                 tx.execute(&format!("DELETE FROM {table}"), [])?;
             }
-            tx.execute(
-                "INSERT INTO training_state (id, epoch, reset_at) VALUES (1, ?1, ?2)
-                 ON CONFLICT (id) DO UPDATE SET epoch = excluded.epoch, reset_at = excluded.reset_at",
-                (epoch.to_string(), reset_at.to_rfc3339()),
-            )?;
             tx.commit()?;
         }
-        self.training_shift
-            .store(shift_for(reset_at), Ordering::Relaxed);
-        let (bookings, served) = self.as_site_while("training-reset", seed)?;
+        // The clock reads the new day while it is seeded; the day is recorded only once it is
+        // whole, so a reset cut short keeps the old epoch (its seats do not follow a half day)
+        // and is simply made again.
+        let before = self
+            .training_shift
+            .swap(shift_for(reset_at), Ordering::Relaxed);
+        let (bookings, served) = match self.as_site_while("training-reset", seed) {
+            Ok(made) => made,
+            Err(e) => {
+                self.training_shift.store(before, Ordering::Relaxed);
+                return Err(e);
+            }
+        };
         if hub {
             // The seeding is the hub's own: its seats load it as a snapshot of a new log.
             self.conn().execute("DELETE FROM mutations", [])?;
@@ -224,6 +233,11 @@ impl Store {
             self.conn().execute("DELETE FROM hub_quota", [])?;
             self.conn().execute("DELETE FROM hub_numbers", [])?;
         }
+        self.conn().execute(
+            "INSERT INTO training_state (id, epoch, reset_at) VALUES (1, ?1, ?2)
+             ON CONFLICT (id) DO UPDATE SET epoch = excluded.epoch, reset_at = excluded.reset_at",
+            (epoch.to_string(), reset_at.to_rfc3339()),
+        )?;
         self.recompute_sync_digest()?;
         self.remove_training_papers();
         self.audit(&actor, "training_day_reset", &epoch.to_string(), "")?;

@@ -41,6 +41,26 @@ pub(super) fn backup_before_migrating(
         ));
     }
     let backups = dir.backups_dir();
+    // One copy per schema: an upgrade that fails and is tried again (a service restarting)
+    // must not fill the disk with copies of the same store.
+    let prefix = format!("store-schema{from:04}-");
+    let kept = fs::read_dir(&backups)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .any(|e| {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            name.starts_with(&prefix) && name.ends_with(".db")
+        });
+    if kept {
+        tracing::info!(
+            from,
+            to,
+            "an encrypted copy of this schema's store is already kept"
+        );
+        return Ok(None);
+    }
     fs::create_dir_all(&backups).map_err(Error::io(format!("creating {}", backups.display())))?;
     #[cfg(unix)]
     {
@@ -52,11 +72,17 @@ pub(super) fn backup_before_migrating(
         Utc::now().format("%Y%m%dT%H%M%SZ")
     );
     let (path, tmp) = (backups.join(&name), backups.join(format!("{name}.tmp")));
-    fs::copy(dir.database(), &tmp).map_err(Error::io(format!("copying to {}", tmp.display())))?;
-    fs::File::open(&tmp)
-        .and_then(|f| f.sync_all())
-        .map_err(Error::io(format!("syncing {}", tmp.display())))?;
-    fs::rename(&tmp, &path).map_err(Error::io(format!("naming {}", path.display())))?;
+    let copied = fs::copy(dir.database(), &tmp)
+        .and_then(|_| fs::File::open(&tmp)?.sync_all())
+        .and_then(|()| fs::rename(&tmp, &path));
+    if let Err(e) = copied {
+        // Nothing half-written is left behind (it is encrypted, but it is not a store either).
+        let _ = fs::remove_file(&tmp);
+        return Err(Error::io(format!(
+            "keeping a copy in {}",
+            backups.display()
+        ))(e));
+    }
     files::sync_dir(&backups);
     tracing::info!(from, to, file = %name, "kept an encrypted copy of the store before upgrading it");
     Ok(Some(UpgradeBackup { path, from, to }))

@@ -597,11 +597,12 @@ impl Store {
     /// Records the hub's versions, refuses to go on with another schema, and reconciles the
     /// outbox with what the hub holds of this seat.
     fn welcome(&self, round: &mut SeatRound, w: &Welcome) -> Result<()> {
+        // A hub of the other kind is not recorded as this seat's hub at all.
+        self.check_hub_kind(w.kind)?;
         self.conn().execute(
             "UPDATE sync_link SET hub_version = ?1, hub_schema = ?2, hub_name = ?3, site_id = ?4 WHERE id = 1",
             params![w.app_version, w.schema_version, w.hub_name, w.site.as_str()],
         )?;
-        self.check_hub_kind(w.kind)?;
         if let Some((epoch, reset_at)) = w.training_day {
             self.follow_training_day(epoch, reset_at)?;
         }
