@@ -1,9 +1,13 @@
 //! `madoguchi`: the command-line side of Madoguchi (store set-up and checks, the roster, the
 //! attendance record, the audit trail, the hub and a seat's enrolment and sync; later the wipe and exports). One module per subcommand under `cmd/`, each a struct with `run`.
-#![forbid(unsafe_code)]
+// No unsafe code, but for the Windows access-list check (`windows_acl`), which allows it.
+#![cfg_attr(not(windows), forbid(unsafe_code))]
+#![cfg_attr(windows, deny(unsafe_code))]
 
 mod cmd;
 mod passphrase;
+#[cfg(windows)]
+mod windows_acl;
 
 use std::{path::PathBuf, process::ExitCode};
 
@@ -50,16 +54,11 @@ enum Command {
 fn main() -> ExitCode {
     // Before anything holds personal data: no core dumps, SQLCipher wipes what it frees.
     let hardening = madoguchi_core::hardening::harden_process();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    let cli = Cli::parse();
+    init_logging(&cli);
     for problem in &hardening.problems {
         tracing::warn!("process hardening: {problem}");
     }
-    let cli = Cli::parse();
     let result = DataDir::resolve(cli.data_dir)
         .map_err(anyhow::Error::from)
         .and_then(|dir| match cli.command {
@@ -89,5 +88,34 @@ fn main() -> ExitCode {
             eprintln!("error: {e:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Log lines go to stderr (the journal, for the hub's systemd service), or for the hub's Windows
+/// service to the Application event log. `RUST_LOG` sets the level: warnings by default, and the
+/// hub's service also says when it starts and stops.
+fn init_logging(cli: &Cli) {
+    let filter = |default: &str| {
+        tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| default.into())
+    };
+    #[cfg(windows)]
+    if cli.command.is_windows_service() {
+        if let Err(e) = cmd::hub_service::windows_scm::init_event_log(filter("info")) {
+            eprintln!("error: {e:#}");
+        }
+        return;
+    }
+    let _ = cli;
+    tracing_subscriber::fmt()
+        .with_env_filter(filter("warn"))
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+#[cfg(windows)]
+impl Command {
+    /// Is this the hub's Windows service (`hub run-service`)?
+    fn is_windows_service(&self) -> bool {
+        matches!(self, Command::Hub(hub) if hub.is_windows_service())
     }
 }

@@ -38,6 +38,18 @@ pub fn require(env: &str, prompt: &str) -> Result<Passphrase> {
     get(env, prompt)?.with_context(|| format!("no passphrase: set {env} or run in a terminal"))
 }
 
+/// The passphrase as typed (from `env` or the terminal), for a command that writes it into the
+/// hub service's passphrase file; zeroised when dropped.
+#[cfg_attr(not(windows), allow(dead_code))]
+pub fn typed(env: &str, prompt: &str) -> Result<zeroize::Zeroizing<String>> {
+    let text = match std::env::var(env) {
+        Ok(value) => value,
+        Err(_) => rpassword::prompt_password(prompt)
+            .with_context(|| format!("no passphrase: set {env} or run in a terminal"))?,
+    };
+    Ok(zeroize::Zeroizing::new(text))
+}
+
 /// A new passphrase: from `env`, or typed twice at the terminal.
 pub fn new(env: &str, prompt: &str) -> Result<Passphrase> {
     if let Ok(value) = std::env::var(env) {
@@ -76,8 +88,9 @@ fn passphrase_file() -> Result<Option<std::path::PathBuf>> {
 
 /// The passphrase in `file` (one line; the line end is not part of it). The file is opened
 /// once, and the opened file must be a regular file others may not read: the passphrase unlocks
-/// every citizen's data on the hub.
-fn read_file(file: &std::path::Path) -> Result<Passphrase> {
+/// every citizen's data on the hub. On Linux that is mode 600; on Windows no entry of the file's
+/// access list may let everyone, all users or guests read it (`crate::windows_acl`).
+pub fn read_file(file: &std::path::Path) -> Result<Passphrase> {
     use std::io::Read;
     let mut opened =
         std::fs::File::open(file).with_context(|| format!("reading {}", file.display()))?;
@@ -99,6 +112,8 @@ fn read_file(file: &std::path::Path) -> Result<Passphrase> {
             );
         }
     }
+    #[cfg(windows)]
+    crate::windows_acl::refuse_if_others_may_read(&opened, file)?;
     let mut text = String::new();
     opened
         .read_to_string(&mut text)

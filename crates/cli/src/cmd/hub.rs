@@ -53,8 +53,24 @@ enum HubCommand {
     /// Start a new log after restoring the hub from a backup or moving it to another PC: every
     /// seat loads the hub's data again at its next sync and re-sends what the hub does not hold.
     NewLog,
-    /// Write the systemd unit that runs this hub at boot (Linux; see the operator manual 6-14).
+    /// Register this hub as a service that starts at boot (Linux: a systemd unit; Windows: a
+    /// Windows service). See the operator manual 6-14.
     InstallService(super::hub_service::InstallService),
+    /// Stop the hub's Windows service and remove it (the data directory and the passphrase file
+    /// stay). Linux: `systemctl disable --now madoguchi-hub` and remove the unit file.
+    #[cfg(windows)]
+    UninstallService,
+    /// What the Windows service runs (not for a console: use `serve`).
+    #[cfg(windows)]
+    #[command(hide = true)]
+    RunService {
+        /// Address and port to listen on.
+        #[arg(long, default_value = DEFAULT_LISTEN)]
+        listen: SocketAddr,
+        /// The site passphrase file.
+        #[arg(long)]
+        passphrase_file: std::path::PathBuf,
+    },
     /// A training hub only: reset the training day (研修日, 2026-10-01 09:00). The roster and the
     /// configuration stay; everything else is seeded again, and every seat follows at its next
     /// sync, dropping the work of the day that is gone.
@@ -62,11 +78,32 @@ enum HubCommand {
 }
 
 impl Hub {
+    /// Is this `hub run-service` (the Windows service)?
+    #[cfg(windows)]
+    pub fn is_windows_service(&self) -> bool {
+        matches!(self.command, HubCommand::RunService { .. })
+    }
+
     pub fn run(self, dir: &DataDir) -> Result<ExitCode> {
-        if let HubCommand::InstallService(install) = self.command {
-            // Writes a file only: the store stays closed.
-            install.run(dir)?;
-            return Ok(ExitCode::SUCCESS);
+        match self.command {
+            HubCommand::InstallService(install) => {
+                install.run(dir)?;
+                return Ok(ExitCode::SUCCESS);
+            }
+            #[cfg(windows)]
+            HubCommand::UninstallService => {
+                super::hub_service::windows_scm::uninstall()?;
+                return Ok(ExitCode::SUCCESS);
+            }
+            #[cfg(windows)]
+            HubCommand::RunService {
+                listen,
+                passphrase_file,
+            } => {
+                super::hub_service::windows_scm::run(dir, listen, passphrase_file)?;
+                return Ok(ExitCode::SUCCESS);
+            }
+            _ => {}
         }
         let store = open_as_site(dir, "hub")?;
         let runtime = tokio::runtime::Runtime::new()?;
@@ -74,12 +111,9 @@ impl Hub {
         runtime.block_on(async move {
             match self.command {
                 HubCommand::Serve { listen } => {
-                    let (addr, task) = hub.clone().bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
-                    println!("hub listening on {addr}; fingerprint {}", hub.fingerprint());
-                    tokio::select! {
-                        _ = tokio::signal::ctrl_c() => println!("stopping"),
-                        r = task => r?,
-                    }
+                    let listening = |addr, hub: &Server| println!("hub listening on {addr}; fingerprint {}", hub.fingerprint());
+                    serve_until(hub, listen, listening, stop_signal()).await?;
+                    println!("stopped");
                 }
                 HubCommand::Code { seat, site } => {
                     println!("{}", hub.enrolment_string_for(seat, site).await?);
@@ -106,6 +140,8 @@ impl Hub {
                         reset.state.day, reset.bookings, reset.served
                     );
                 }
+                #[cfg(windows)]
+                HubCommand::UninstallService | HubCommand::RunService { .. } => unreachable!("handled before the store opens"),
                 HubCommand::InstallService(_) => unreachable!("handled before the store opens"),
                 HubCommand::NewLog => {
                     let id = hub.with_store(|s| s.hub_new_log()).await?;
@@ -115,4 +151,48 @@ impl Hub {
             anyhow::Ok(ExitCode::SUCCESS)
         })
     }
+}
+
+/// Serves seats on `listen` until `stop` completes (the hub then stops taking connections; each
+/// change a seat sent is already committed or not at all) or the listener fails. `listening` is
+/// told the bound address first.
+pub async fn serve_until(
+    hub: Server,
+    listen: SocketAddr,
+    listening: impl FnOnce(SocketAddr, &Server),
+    stop: impl std::future::Future<Output = ()>,
+) -> Result<()> {
+    let (addr, task) = hub
+        .clone()
+        .bind(listen)
+        .await
+        .with_context(|| format!("cannot listen on {listen}"))?;
+    tracing::info!(%addr, fingerprint = %hub.fingerprint(), "hub serving");
+    listening(addr, &hub);
+    tokio::select! {
+        () = stop => {
+            tracing::info!("hub stopping");
+            Ok(())
+        }
+        r = task => Ok(r.context("the hub's listener stopped")?),
+    }
+}
+
+/// Completes at Ctrl+C, or (Unix) when the service manager asks the hub to stop (SIGTERM).
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+                return;
+            }
+            Err(e) => tracing::warn!("cannot watch for SIGTERM: {e}"),
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
 }
