@@ -2,7 +2,7 @@
 //! `systemd-analyze verify` accepts; the hub started by the unit's own command line, with the
 //! passphrase handed over as systemd hands a credential (`$CREDENTIALS_DIRECTORY`, no passphrase
 //! in the environment), serves a seat enrolled as the operator manual says; and a passphrase
-//! file others could read is refused.
+//! file others could read is refused. `systemctl stop` (SIGTERM) ends it cleanly.
 use std::{os::unix::fs::PermissionsExt, process::Command};
 
 use anyhow::{ensure, Context, Result};
@@ -82,7 +82,7 @@ fn the_service_unit_verifies_and_its_hub_serves_a_seat() -> Result<()> {
     let credential = creds.join("madoguchi-passphrase");
     std::fs::copy(&secret, &credential)?;
     std::fs::set_permissions(&credential, std::fs::Permissions::from_mode(0o400))?;
-    let hub = HubProcess::spawn(exec_start(&unit, &creds)?)?;
+    let mut hub = HubProcess::spawn(exec_start(&unit, &creds)?)?;
     ensure!(
         hub.address == format!("127.0.0.1:{port}"),
         "{}",
@@ -95,7 +95,9 @@ fn the_service_unit_verifies_and_its_hub_serves_a_seat() -> Result<()> {
         seats.contains("窓口1") && seats.contains("enrolled"),
         "{seats}"
     );
-    drop(hub);
+    // `systemctl stop` sends SIGTERM: the hub stops taking connections and ends cleanly.
+    let stopped = hub.terminate()?;
+    ensure!(stopped.success(), "the hub ended with {stopped} on SIGTERM");
 
     // A passphrase file others may read is refused, with what to do.
     std::fs::set_permissions(&credential, std::fs::Permissions::from_mode(0o644))?;

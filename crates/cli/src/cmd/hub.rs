@@ -113,7 +113,6 @@ impl Hub {
                 HubCommand::Serve { listen } => {
                     let listening = |addr, hub: &Server| println!("hub listening on {addr}; fingerprint {}", hub.fingerprint());
                     serve_until(hub, listen, listening, stop_signal()).await?;
-                    println!("stopped");
                 }
                 HubCommand::Code { seat, site } => {
                     println!("{}", hub.enrolment_string_for(seat, site).await?);

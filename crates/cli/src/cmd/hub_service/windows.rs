@@ -37,6 +37,23 @@ pub struct Plan {
     /// Administrators, SYSTEM and the service's account only (inheritance from
     /// `C:\ProgramData`, which lets every user read, removed).
     pub access_lists: [Vec<OsString>; 2],
+    /// `netsh` arguments that let seats reach the port through Windows Firewall (a service gets
+    /// no "allow access?" prompt, so without a rule every seat would be refused). Any network
+    /// profile: seats of other sites come over the city's WAN, and a LAN classed "public" must
+    /// not silently cut every seat off.
+    pub firewall_rule: Vec<OsString>,
+}
+
+/// The firewall rule's name (`netsh advfirewall firewall show rule name="Madoguchi hub"`).
+pub const FIREWALL_RULE: &str = "Madoguchi hub";
+
+/// `netsh` arguments that remove the firewall rule.
+pub fn firewall_rule_removal() -> Vec<OsString> {
+    ["advfirewall", "firewall", "delete", "rule"]
+        .into_iter()
+        .map(OsString::from)
+        .chain([format!("name={FIREWALL_RULE}").into()])
+        .collect()
 }
 
 impl Plan {
@@ -85,6 +102,23 @@ impl Plan {
                 grant(data_dir, "(OI)(CI)F", "(OI)(CI)M"),
                 grant(passphrase_file, "F", "R"),
             ],
+            firewall_rule: ["advfirewall", "firewall", "add", "rule"]
+                .into_iter()
+                .map(OsString::from)
+                .chain([
+                    format!("name={FIREWALL_RULE}").into(),
+                    "dir=in".into(),
+                    "action=allow".into(),
+                    "protocol=TCP".into(),
+                    format!("localport={}", listen.port()).into(),
+                    {
+                        let mut value = OsString::from("program=");
+                        value.push(program);
+                        value
+                    },
+                    "profile=any".into(),
+                ])
+                .collect(),
         })
     }
 }
@@ -115,6 +149,7 @@ impl fmt::Display for Plan {
         for list in &self.access_lists {
             writeln!(f, "access      icacls {}", line(list))?;
         }
+        writeln!(f, "firewall    netsh {}", line(&self.firewall_rule))?;
         Ok(())
     }
 }
@@ -195,6 +230,31 @@ mod tests {
         assert!(shown.contains(&*plan.program.to_string_lossy()));
         assert!(shown.contains(r"NT SERVICE\MadoguchiHub:R"));
         assert!(shown.contains("run-service"));
+    }
+
+    #[test]
+    fn seats_may_reach_the_port_the_service_listens_on() {
+        let plan = plan();
+        let rule: Vec<String> = plan
+            .firewall_rule
+            .iter()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(rule[..4], ["advfirewall", "firewall", "add", "rule"]);
+        for part in [
+            "name=Madoguchi hub",
+            "dir=in",
+            "action=allow",
+            "protocol=TCP",
+            "localport=7750",
+        ] {
+            assert!(rule.iter().any(|r| r == part), "{part} in {rule:?}");
+        }
+        assert!(rule.contains(&format!("program={}", plan.program.to_string_lossy())));
+        assert_eq!(
+            firewall_rule_removal().last().unwrap(),
+            "name=Madoguchi hub"
+        );
     }
 
     #[test]

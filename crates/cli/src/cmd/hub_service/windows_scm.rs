@@ -27,7 +27,9 @@ use windows_service::{
     service_manager::{ServiceManager, ServiceManagerAccess},
 };
 
-use super::windows::{Plan, DESCRIPTION, DISPLAY_NAME, EVENT_SOURCE, SERVICE};
+use super::windows::{
+    firewall_rule_removal, Plan, DESCRIPTION, DISPLAY_NAME, EVENT_SOURCE, FIREWALL_RULE, SERVICE,
+};
 use crate::passphrase::{self, PASSPHRASE_ENV};
 
 /// Registers the service: checks the passphrase opens the store, creates the service, gives the
@@ -81,7 +83,7 @@ pub fn install(dir: &DataDir, plan: &Plan) -> Result<()> {
     }
     std::fs::write(&plan.passphrase_file, b"").context("creating the passphrase file")?;
     for list in &plan.access_lists {
-        icacls(list)?;
+        tool("icacls", list)?;
     }
     let mut file = std::fs::OpenOptions::new()
         .write(true)
@@ -93,6 +95,7 @@ pub fn install(dir: &DataDir, plan: &Plan) -> Result<()> {
     // The service refuses a file others may read: check now rather than at the next boot.
     passphrase::read_file(plan.passphrase_file.as_ref())?;
 
+    tool("netsh", &plan.firewall_rule)?;
     winlog2::register(EVENT_SOURCE).context("registering the event log source")?;
     println!("{SERVICE}");
     eprintln!(
@@ -123,6 +126,9 @@ pub fn uninstall() -> Result<()> {
         }
     }
     service.delete()?;
+    if let Err(e) = tool("netsh", &firewall_rule_removal()) {
+        eprintln!("note: the firewall rule \"{FIREWALL_RULE}\" stays: {e:#}");
+    }
     if let Err(e) = winlog2::deregister(EVENT_SOURCE) {
         eprintln!("note: the event source stays registered: {e}");
     }
@@ -130,15 +136,15 @@ pub fn uninstall() -> Result<()> {
     Ok(())
 }
 
-/// Runs `icacls` with `args`; fails with its output if it fails.
-fn icacls(args: &[OsString]) -> Result<()> {
-    let out = Command::new("icacls")
+/// Runs a Windows tool (`icacls`, `netsh`) with `args`; fails with its output if it fails.
+fn tool(program: &str, args: &[OsString]) -> Result<()> {
+    let out = Command::new(program)
         .args(args)
         .output()
-        .context("running icacls")?;
+        .with_context(|| format!("running {program}"))?;
     if !out.status.success() {
         bail!(
-            "icacls {:?} failed: {}{}",
+            "{program} {:?} failed: {}{}",
             args.first(),
             String::from_utf8_lossy(&out.stdout),
             String::from_utf8_lossy(&out.stderr)
