@@ -60,22 +60,35 @@ pub fn install(dir: &DataDir, plan: &Plan) -> Result<()> {
         account_password: None,
     };
     let service = manager
-        .create_service(&info, ServiceAccess::CHANGE_CONFIG | ServiceAccess::START)
+        .create_service(
+            &info,
+            ServiceAccess::CHANGE_CONFIG | ServiceAccess::START | ServiceAccess::DELETE,
+        )
         .with_context(|| format!("creating the service {SERVICE} (already there? `madoguchi hub uninstall-service` first)"))?;
-    service.set_description(DESCRIPTION)?;
-    let restart = ServiceAction {
-        action_type: ServiceActionType::Restart,
-        delay: Duration::from_secs(5),
-    };
-    service.update_failure_actions(ServiceFailureActions {
-        reset_period: ServiceFailureResetPeriod::After(Duration::from_secs(24 * 3600)),
-        reboot_msg: None,
-        command: None,
-        actions: Some(vec![restart.clone(), restart.clone(), restart]),
-    })?;
-    // A hub that stops with an error (not only one that crashes) is restarted too.
-    service.set_failure_actions_on_non_crash_failures(true)?;
+    if let Err(e) = configure(&service, plan, &typed) {
+        // Nothing half-made stays registered: the command can simply be run again.
+        if let Err(d) = service.delete() {
+            eprintln!("note: the half-made service {SERVICE} stays registered: {d}");
+        }
+        return Err(e);
+    }
+    println!("{SERVICE}");
+    eprintln!(
+        "Then: sc.exe start {SERVICE}   (stop: sc.exe stop {SERVICE}; logs: Event Viewer > Windows Logs > Application, source \"{EVENT_SOURCE}\")"
+    );
+    Ok(())
+}
 
+/// The service's description and recovery, the passphrase file and the access lists, the
+/// firewall rule and the event source.
+fn configure(service: &windows_service::service::Service, plan: &Plan, typed: &str) -> Result<()> {
+    service
+        .set_description(DESCRIPTION)
+        .context("setting the service's description")?;
+    if let Err(e) = restart_on_failure(service) {
+        // The hub runs without it; a person restarts it (Services > Madoguchi ハブ > 回復).
+        eprintln!("note: the service will not restart by itself after a failure: {e:#}");
+    }
     // The passphrase file: made empty, given its access list, then written.
     if let Some(parent) = PathBuf::from(&plan.passphrase_file).parent() {
         std::fs::create_dir_all(parent)
@@ -94,13 +107,29 @@ pub fn install(dir: &DataDir, plan: &Plan) -> Result<()> {
     drop(file);
     // The service refuses a file others may read: check now rather than at the next boot.
     passphrase::read_file(plan.passphrase_file.as_ref())?;
-
     tool("netsh", &plan.firewall_rule)?;
     winlog2::register(EVENT_SOURCE).context("registering the event log source")?;
-    println!("{SERVICE}");
-    eprintln!(
-        "Then: sc.exe start {SERVICE}   (stop: sc.exe stop {SERVICE}; logs: Event Viewer > Windows Logs > Application, source \"{EVENT_SOURCE}\")"
-    );
+    Ok(())
+}
+
+/// Restart 5 s after a failure, three times a day; a hub that stops with an error (not only one
+/// that crashes) counts as a failure.
+fn restart_on_failure(service: &windows_service::service::Service) -> Result<()> {
+    let restart = ServiceAction {
+        action_type: ServiceActionType::Restart,
+        delay: Duration::from_secs(5),
+    };
+    service
+        .update_failure_actions(ServiceFailureActions {
+            reset_period: ServiceFailureResetPeriod::After(Duration::from_secs(24 * 3600)),
+            reboot_msg: None,
+            command: None,
+            actions: Some(vec![restart.clone(), restart.clone(), restart]),
+        })
+        .context("setting the failure actions")?;
+    service
+        .set_failure_actions_on_non_crash_failures(true)
+        .context("setting failure actions for a stop with an error")?;
     Ok(())
 }
 
@@ -182,12 +211,14 @@ pub fn run(dir: &DataDir, listen: SocketAddr, passphrase_file: PathBuf) -> Resul
 fn service_main(_arguments: Vec<OsString>) {
     let Some(launch) = LAUNCH.get() else { return };
     if let Err(e) = serve(launch) {
-        tracing::error!("the hub service could not run: {e:#}");
+        // Only when the service manager could not be told (a stop it heard is logged by serve).
+        tracing::error!("the hub service could not report to the service manager: {e:#}");
     }
 }
 
-/// Reports start, serves until the service manager says stop, reports the end: exit code 0, or
-/// a service-specific 1 after an error (so the failure actions restart it).
+/// Reports start, serves until the service manager says stop, logs and reports the end: exit
+/// code 0, or a service-specific 1 after an error (so the failure actions restart it). Fails
+/// only when the service manager cannot be told.
 fn serve(launch: &Launch) -> Result<()> {
     let stop = Arc::new(tokio::sync::Notify::new());
     let stopper = stop.clone();
@@ -236,9 +267,17 @@ fn serve(launch: &Launch) -> Result<()> {
             super::super::hub::serve_until(hub, launch.listen, running, stop.notified()).await
         })
     })();
+    // Logged before the stop is reported: once it is, the service manager's dispatcher returns
+    // on the main thread and the process ends.
     let exit = match &result {
-        Ok(()) => ServiceExitCode::Win32(0),
-        Err(_) => ServiceExitCode::ServiceSpecific(1),
+        Ok(()) => {
+            tracing::info!("the hub service stopped");
+            ServiceExitCode::Win32(0)
+        }
+        Err(e) => {
+            tracing::error!("the hub service stopped: {e:#}");
+            ServiceExitCode::ServiceSpecific(1)
+        }
     };
     report(
         ServiceState::Stopped,
@@ -246,7 +285,7 @@ fn serve(launch: &Launch) -> Result<()> {
         exit,
         Duration::ZERO,
     )?;
-    result
+    Ok(())
 }
 
 /// Sends the service's log lines to the Application event log (source [`EVENT_SOURCE`]), at
