@@ -3,8 +3,10 @@
 # Windows (x86_64-pc-windows-gnu, MinGW) and runs it under Wine the way an administrator and the
 # service control manager do (operator manual 6-14 (B)):
 #   init the hub's store -> hub install-service -> sc start -> a Linux seat enrols and syncs
-#   through it -> sc stop (the service reports a clean stop) -> hub uninstall-service
-# and checks the service's lines reached the event log (Wine prints ReportEventW calls).
+#   through it -> the installer's upgrade hooks stop and restart it -> sc stop (a clean stop) ->
+#   the uninstaller's hook removes it (hub uninstall-service)
+# and checks the service's lines reached the event log (Wine prints ReportEventW calls). A
+# passphrase file everyone may read is refused on the way.
 #
 # Not part of CI: Wine and a Windows standard library are large, and the installer itself is
 # built and tried on a Windows machine (docs/installing.md). Run it when the Windows service
@@ -16,7 +18,7 @@
 # $(rustc --print sysroot)/lib/rustlib/src/rust) and this builds std with -Zbuild-std.
 source "$(dirname "$0")/lib.sh"
 ensure_rust
-ensure_system_packages gcc-mingw-w64-x86-64 wine64 iproute2
+ensure_system_packages gcc-mingw-w64-x86-64 wine64 nsis iproute2
 
 TARGET=x86_64-pc-windows-gnu
 LINUX_TARGET_DIR="${CARGO_TARGET_DIR:-$REPO/target}"
@@ -59,22 +61,28 @@ say "Wine prefix in $WORK"
 # +eventlog, Wine prints each ReportEventW call, which is how the event log is read back here.
 (sleep 100000 | WINEDEBUG="-all,+eventlog" wine cmd >/dev/null 2>"$WORK/eventlog.txt") &
 KEEPER=$!
-for _ in $(seq 1 120); do
-  wine cmd /c echo ready 2>/dev/null | grep -q ready && break
-  sleep 1
+# Wait for the session to be the keeper's (its services print to its stderr) before any other
+# Wine program runs, or that one could start the session instead.
+for _ in $(seq 1 240); do
+  grep -aq 'starting Event Log Service' "$WORK/eventlog.txt" 2>/dev/null && break
+  sleep 0.5
 done
+grep -aq 'starting Event Log Service' "$WORK/eventlog.txt"
 # Wine before 9 lacks bcryptprimitives.dll (ProcessPrng), which Rust's std calls: a stub that
 # forwards to RtlGenRandom, beside the program.
+# The program where the installer puts it (a path with a space, as on Windows).
+PROGRAM_DIR="$WINEPREFIX/drive_c/Program Files/Madoguchi"
+mkdir -p "$PROGRAM_DIR"
 if [ "$(wine --version | sed -E 's/^wine-([0-9]+).*/\1/')" -lt 9 ]; then
-  x86_64-w64-mingw32-gcc -shared -O2 -o "$WINEPREFIX/drive_c/bcryptprimitives.dll" \
+  x86_64-w64-mingw32-gcc -shared -O2 -o "$PROGRAM_DIR/bcryptprimitives.dll" \
     "$REPO/scripts/windows/bcryptprimitives.c" -ladvapi32
 fi
-cp "$BIN/madoguchi.exe" "$WINEPREFIX/drive_c/madoguchi.exe"
+cp "$BIN/madoguchi.exe" "$PROGRAM_DIR/madoguchi.exe"
 
 export MADOGUCHI_PASSPHRASE="windows-check passphrase"
 HUB='C:\ProgramData\Madoguchi\hub'
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-win() { wine 'C:\madoguchi.exe' "$@"; }
+win() { wine 'C:\Program Files\Madoguchi\madoguchi.exe' "$@"; }
 
 say "1. init the hub's store in $HUB"
 win --data-dir "$HUB" init --site "ウィンドウズ市" --seat ハブ
@@ -123,7 +131,22 @@ win --data-dir "$HUB" hub seats | tee "$WORK/seats.txt"
 grep -q '窓口1' "$WORK/seats.txt"
 unset MADOGUCHI_PASSPHRASE
 
-say "6. sc stop MadoguchiHub"
+say "6. an upgrade by the installer: its hooks stop the service for the new files and start it again"
+makensis -V2 -DHOOKS="$REPO/src-tauri/packaging/windows-hooks.nsh" -DOUT="$WORK/hooks-check.exe" \
+  "$REPO/scripts/windows/hooks-check.nsi"
+cp "$WORK/hooks-check.exe" "$WINEPREFIX/drive_c/hooks-check.exe"
+wine 'C:\hooks-check.exe' /S   # installs into C:\Program Files\Madoguchi
+grep -a 'hub service stopped"' "$WORK/eventlog.txt" | head -1
+grep -aq 'INFO .*the hub service stopped"' "$WORK/eventlog.txt"   # stopped for the upgrade
+for _ in $(seq 1 120); do
+  ss -ltn | grep -q "127.0.0.1:$PORT " && break
+  sleep 0.5
+done
+wine sc query MadoguchiHub | tee "$WORK/query.txt"
+grep -q RUNNING "$WORK/query.txt"                                  # and running again
+[ "$(grep -ac 'hub serving' "$WORK/eventlog.txt")" -ge 2 ]
+
+say "7. sc stop MadoguchiHub"
 wine sc stop MadoguchiHub
 for _ in $(seq 1 60); do
   wine sc query MadoguchiHub > "$WORK/query.txt"
@@ -135,15 +158,23 @@ grep -q STOPPED "$WORK/query.txt"
 grep -Eq 'WIN32_EXIT_CODE +: +0 ' "$WORK/query.txt"
 grep -q 'SERVICE_EXIT_CODE *: *0 ' "$WORK/query.txt"
 
-say "7. hub uninstall-service"
-win --data-dir "$HUB" hub uninstall-service
-if wine sc query MadoguchiHub >/dev/null 2>&1; then echo "the service is still registered" >&2; exit 1; fi
+say "8. uninstalling Madoguchi: the uninstaller's hook removes the service (hub uninstall-service)"
+# An NSIS uninstaller copies itself to %TEMP% and runs from there (`_?=` would keep it in place,
+# but takes no quotes, which Wine adds to a path with a space): wait for the service to go.
+wine 'C:\Program Files\Madoguchi\hooks-uninstall.exe' /S
+gone=0
+for _ in $(seq 1 60); do
+  if ! wine sc query MadoguchiHub >/dev/null 2>&1; then gone=1; break; fi
+  sleep 0.5
+done
+if [ "$gone" -ne 1 ]; then echo "the service is still registered" >&2; exit 1; fi
+echo "MadoguchiHub is no longer registered"
 test -f "$WINEPREFIX/drive_c/ProgramData/Madoguchi/hub.passphrase"   # the passphrase file stays
 test -f "$WINEPREFIX/drive_c/ProgramData/Madoguchi/hub/key.age"      # and the data directory
 
-say "8. the event log"
+say "9. the event log"
 grep -a 'hub serving' "$WORK/eventlog.txt" | head -3
 grep -aq 'hub serving' "$WORK/eventlog.txt"
 grep -a 'the hub service stopped"' "$WORK/eventlog.txt" | head -1
 grep -aq 'INFO .*the hub service stopped"' "$WORK/eventlog.txt"
-say "The hub ran as a Windows service under Wine: installed, started, served a seat, stopped, removed."
+say "The hub ran as a Windows service under Wine: installed, refused a readable passphrase file, started, served a seat, went through an upgrade, stopped, and was removed by the uninstaller."

@@ -289,10 +289,20 @@ fn serve(launch: &Launch) -> Result<()> {
 }
 
 /// Sends the service's log lines to the Application event log (source [`EVENT_SOURCE`]), at
-/// their level: the lines tracing formats, one event log entry each.
+/// their level: the lines tracing formats after `filter`, one event log entry each. The event
+/// log is the `log` crate's logger, so libraries logging through `log` (rustls) reach it
+/// directly: `log`'s own level is held to the filter's, which keeps their handshake traces out.
 pub fn init_event_log(filter: tracing_subscriber::EnvFilter) -> Result<()> {
+    let level = match filter.max_level_hint() {
+        Some(tracing::level_filters::LevelFilter::OFF) => log::LevelFilter::Off,
+        Some(tracing::level_filters::LevelFilter::ERROR) => log::LevelFilter::Error,
+        Some(tracing::level_filters::LevelFilter::WARN) => log::LevelFilter::Warn,
+        Some(tracing::level_filters::LevelFilter::DEBUG) => log::LevelFilter::Debug,
+        Some(tracing::level_filters::LevelFilter::TRACE) => log::LevelFilter::Trace,
+        _ => log::LevelFilter::Info,
+    };
     winlog2::init(EVENT_SOURCE).context("opening the event log")?;
-    log::set_max_level(log::LevelFilter::Trace);
+    log::set_max_level(level);
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_ansi(false)
@@ -349,7 +359,7 @@ impl Write for Entry {
 impl Drop for Entry {
     fn drop(&mut self) {
         let text = String::from_utf8_lossy(&self.text);
-        let text = text.trim_end();
+        let text = text.trim();
         if !text.is_empty() {
             log::log!(target: "madoguchi", self.level, "{text}");
         }
