@@ -117,29 +117,13 @@ mod tests {
     fn paths_systemd_would_misread_are_refused() {
         let listen = "0.0.0.0:7750".parse().unwrap();
         let ok = Path::new("/etc/madoguchi/hub.passphrase");
-        assert!(unit(
-            Path::new("madoguchi"),
-            Path::new("/var/lib/h"),
-            listen,
-            ok,
-            "m"
-        )
-        .is_err());
-        assert!(unit(
-            Path::new("/usr/bin/madoguchi"),
-            Path::new("/var/lib/my hub"),
-            listen,
-            ok,
-            "m"
-        )
-        .is_err());
-        assert!(unit(
-            Path::new("/usr/bin/madoguchi"),
-            Path::new("/var/lib/h"),
-            listen,
-            ok,
-            "root; x"
-        )
-        .is_err());
+        for (program, data, user) in [
+            ("madoguchi", "/var/lib/h", "m"),
+            ("/usr/bin/madoguchi", "/var/lib/my hub", "m"),
+            ("/usr/bin/madoguchi", "/var/lib/h", "root; x"),
+        ] {
+            let made = unit(Path::new(program), Path::new(data), listen, ok, user);
+            assert!(made.is_err(), "{program} {data} {user}");
+        }
     }
 }

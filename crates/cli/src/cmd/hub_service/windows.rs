@@ -163,6 +163,12 @@ mod tests {
         if cfg!(windows) { windows } else { unix }.into()
     }
 
+    fn strings(args: &[OsString]) -> Vec<String> {
+        args.iter()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect()
+    }
+
     fn plan() -> Plan {
         Plan::new(
             &abs(
@@ -183,11 +189,7 @@ mod tests {
     #[test]
     fn the_service_runs_the_hub_on_the_data_directory_with_the_passphrase_file() {
         let plan = plan();
-        let args: Vec<String> = plan
-            .arguments
-            .iter()
-            .map(|a| a.to_string_lossy().into_owned())
-            .collect();
+        let args = strings(&plan.arguments);
         let data = abs(r"C:\ProgramData\Madoguchi\hub", "/var/lib/madoguchi-hub");
         let secret = abs(
             r"C:\ProgramData\Madoguchi\hub.passphrase",
@@ -213,10 +215,7 @@ mod tests {
     fn only_administrators_the_system_and_the_service_may_read_its_files() {
         let plan = plan();
         for (list, account_rights) in plan.access_lists.iter().zip(["(OI)(CI)M", "R"]) {
-            let list: Vec<String> = list
-                .iter()
-                .map(|a| a.to_string_lossy().into_owned())
-                .collect();
+            let list = strings(list);
             assert_eq!(list[1..3], ["/inheritance:r", "/grant:r"]);
             assert!(list[3].starts_with("*S-1-5-32-544:"));
             assert!(list[4].starts_with("*S-1-5-18:"));
@@ -235,11 +234,7 @@ mod tests {
     #[test]
     fn seats_may_reach_the_port_the_service_listens_on() {
         let plan = plan();
-        let rule: Vec<String> = plan
-            .firewall_rule
-            .iter()
-            .map(|a| a.to_string_lossy().into_owned())
-            .collect();
+        let rule = strings(&plan.firewall_rule);
         assert_eq!(rule[..4], ["advfirewall", "firewall", "add", "rule"]);
         for part in [
             "name=Madoguchi hub",
