@@ -3,8 +3,8 @@
 # Windows (x86_64-pc-windows-gnu, MinGW) and runs it under Wine the way an administrator and the
 # service control manager do (operator manual 6-14 (B)):
 #   init the hub's store -> hub install-service -> sc start -> a Linux seat enrols and syncs
-#   through it -> the installer's upgrade hooks stop and restart it -> sc stop (a clean stop) ->
-#   the uninstaller's hook removes it (hub uninstall-service)
+#   through it -> the installer's upgrade hooks stop and restart it (in place, and after the
+#   old version's uninstaller) -> sc stop (a clean stop) -> hub uninstall-service
 # and checks the service's lines reached the event log (Wine prints ReportEventW calls). A
 # passphrase file everyone may read is refused on the way.
 #
@@ -59,6 +59,9 @@ say "Wine prefix in $WORK"
 # when the last one ends. A `cmd` waiting on its input keeps the session for the whole check. It
 # is the session's first program, so Wine's services inherit its WINEDEBUG and stderr: with
 # +eventlog, Wine prints each ReportEventW call, which is how the event log is read back here.
+# Files are made by the wineserver, with its umask: 077, so a file Windows would give a private
+# access list shows as one (see step 2).
+umask 077
 (sleep 100000 | WINEDEBUG="-all,+eventlog" wine cmd >/dev/null 2>"$WORK/eventlog.txt") &
 KEEPER=$!
 # Wait for the session to be the keeper's (its services print to its stderr) before any other
@@ -89,12 +92,13 @@ win --data-dir "$HUB" init --site "ウィンドウズ市" --seat ハブ
 say "2. hub install-service (listening on 127.0.0.1:$PORT)"
 win --data-dir "$HUB" hub install-service --listen "127.0.0.1:$PORT" --print
 # Wine's icacls.exe is a stub that changes nothing, and Wine shows a file's access list from its
-# Unix mode (others' read bit = "Everyone may read"). So the access list icacls gives the
-# passphrase file on Windows is made here as Wine represents it: the file exists, mode 600, and
-# install-service keeps it (it truncates and rewrites the file).
+# Unix mode (others' read bit = "Everyone may read"). So the private list icacls gives the
+# passphrase file on Windows comes here from the mode the wineserver creates it with (umask 077).
 SECRET="$WINEPREFIX/drive_c/ProgramData/Madoguchi/hub.passphrase"
-install -m 600 /dev/null "$SECRET"
+# A file planted there before is not kept: install-service makes the file new.
+mkdir -p "$(dirname "$SECRET")" && echo planted > "$SECRET" && chmod 644 "$SECRET"
 win --data-dir "$HUB" hub install-service --listen "127.0.0.1:$PORT"
+[ "$(stat -c %a "$SECRET")" = 600 ] && ! grep -q planted "$SECRET"
 wine reg query 'HKLM\System\CurrentControlSet\Services\MadoguchiHub' | tee "$WORK/service.reg"
 grep -q 'run-service' "$WORK/service.reg"
 grep -qi 'NT SERVICE\\MadoguchiHub' "$WORK/service.reg"
@@ -135,46 +139,45 @@ say "6. an upgrade by the installer: its hooks stop the service for the new file
 makensis -V2 -DHOOKS="$REPO/src-tauri/packaging/windows-hooks.nsh" -DOUT="$WORK/hooks-check.exe" \
   "$REPO/scripts/windows/hooks-check.nsi"
 cp "$WORK/hooks-check.exe" "$WINEPREFIX/drive_c/hooks-check.exe"
+serving() { grep -ac 'hub serving' "$WORK/eventlog.txt"; }
+wait_state() {  # wait_state STATE: until `sc query` says it (30 s)
+  for _ in $(seq 1 60); do
+    wine sc query MadoguchiHub > "$WORK/query.txt" 2>/dev/null || true
+    grep -q "$1" "$WORK/query.txt" && break
+    sleep 0.5
+  done
+  cat "$WORK/query.txt"
+  grep -q "$1" "$WORK/query.txt"
+}
+before=$(serving)
 wine 'C:\hooks-check.exe' /S   # installs into C:\Program Files\Madoguchi
-grep -a 'hub service stopped"' "$WORK/eventlog.txt" | head -1
-grep -aq 'INFO .*the hub service stopped"' "$WORK/eventlog.txt"   # stopped for the upgrade
-for _ in $(seq 1 120); do
-  ss -ltn | grep -q "127.0.0.1:$PORT " && break
-  sleep 0.5
-done
-wine sc query MadoguchiHub | tee "$WORK/query.txt"
-grep -q RUNNING "$WORK/query.txt"                                  # and running again
-[ "$(grep -ac 'hub serving' "$WORK/eventlog.txt")" -ge 2 ]
+wait_state RUNNING
+[ "$(serving)" -gt "$before" ]  # a new hub process: it was stopped and started again
+grep -aq 'INFO .*the hub service stopped"' "$WORK/eventlog.txt"
 
-say "7. sc stop MadoguchiHub"
+say "7. an upgrade that uninstalls the old version first: the uninstaller stops the service and keeps it; the installer starts it again"
+wine 'C:\Program Files\Madoguchi\hooks-uninstall.exe' /S   # copies itself to %TEMP% and runs from there
+wait_state STOPPED
+before=$(serving)
+wine 'C:\hooks-check.exe' /S
+wait_state RUNNING
+[ "$(serving)" -gt "$before" ]
+
+say "8. sc stop MadoguchiHub"
 wine sc stop MadoguchiHub
-for _ in $(seq 1 60); do
-  wine sc query MadoguchiHub > "$WORK/query.txt"
-  grep -q STOPPED "$WORK/query.txt" && break
-  sleep 0.5
-done
-cat "$WORK/query.txt"
-grep -q STOPPED "$WORK/query.txt"
+wait_state STOPPED
 grep -Eq 'WIN32_EXIT_CODE +: +0 ' "$WORK/query.txt"
 grep -q 'SERVICE_EXIT_CODE *: *0 ' "$WORK/query.txt"
 
-say "8. uninstalling Madoguchi: the uninstaller's hook removes the service (hub uninstall-service)"
-# An NSIS uninstaller copies itself to %TEMP% and runs from there (`_?=` would keep it in place,
-# but takes no quotes, which Wine adds to a path with a space): wait for the service to go.
-wine 'C:\Program Files\Madoguchi\hooks-uninstall.exe' /S
-gone=0
-for _ in $(seq 1 60); do
-  if ! wine sc query MadoguchiHub >/dev/null 2>&1; then gone=1; break; fi
-  sleep 0.5
-done
-if [ "$gone" -ne 1 ]; then echo "the service is still registered" >&2; exit 1; fi
-echo "MadoguchiHub is no longer registered"
+say "9. hub uninstall-service (before removing Madoguchi from the hub PC for good)"
+win hub uninstall-service
+if wine sc query MadoguchiHub >/dev/null 2>&1; then echo "the service is still registered" >&2; exit 1; fi
 test -f "$WINEPREFIX/drive_c/ProgramData/Madoguchi/hub.passphrase"   # the passphrase file stays
 test -f "$WINEPREFIX/drive_c/ProgramData/Madoguchi/hub/key.age"      # and the data directory
 
-say "9. the event log"
+say "10. the event log"
 grep -a 'hub serving' "$WORK/eventlog.txt" | head -3
 grep -aq 'hub serving' "$WORK/eventlog.txt"
 grep -a 'the hub service stopped"' "$WORK/eventlog.txt" | head -1
 grep -aq 'INFO .*the hub service stopped"' "$WORK/eventlog.txt"
-say "The hub ran as a Windows service under Wine: installed, refused a readable passphrase file, started, served a seat, went through an upgrade, stopped, and was removed by the uninstaller."
+say "The hub ran as a Windows service under Wine: installed, refused a readable passphrase file, started, served a seat, went through two kinds of upgrade, stopped, and was removed."

@@ -1,9 +1,14 @@
 //! What the hub's Windows service is: its name, account, command line and the access lists its
 //! files get. Plain data, built and tested on every system; `windows_scm` registers it.
 #![cfg_attr(not(windows), allow(dead_code))] // registered on Windows only; tested everywhere
-use std::{ffi::OsString, fmt, net::SocketAddr, path::Path};
+use std::{
+    ffi::OsString,
+    fmt,
+    net::SocketAddr,
+    path::{Component, Path},
+};
 
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 
 /// The service's name (`sc.exe query MadoguchiHub`, `Start-Service MadoguchiHub`).
 pub const SERVICE: &str = "MadoguchiHub";
@@ -33,10 +38,15 @@ pub struct Plan {
     pub account: String,
     /// The site passphrase file.
     pub passphrase_file: OsString,
-    /// `icacls` argument lists: the data directory, then the passphrase file, each readable by
-    /// Administrators, SYSTEM and the service's account only (inheritance from
-    /// `C:\ProgramData`, which lets every user read, removed).
-    pub access_lists: [Vec<OsString>; 2],
+    /// `icacls` argument lists run before the passphrase file is made: the folder that holds it,
+    /// then the data directory, each owned by Administrators and usable by Administrators,
+    /// SYSTEM and the service's account only (inheritance from `C:\ProgramData`, which lets
+    /// every user read and create files, removed). Once the folder is private, nobody else can
+    /// open or plant the file the passphrase goes into.
+    pub private_folders: Vec<Vec<OsString>>,
+    /// `icacls` arguments for the passphrase file itself, made new in the private folder:
+    /// Administrators and SYSTEM, and read for the service.
+    pub file_access: Vec<OsString>,
     /// `netsh` arguments that let seats reach the port through Windows Firewall (a service gets
     /// no "allow access?" prompt, so without a rule every seat would be refused). Any network
     /// profile: seats of other sites come over the city's WAN, and a LAN classed "public" must
@@ -73,6 +83,17 @@ impl Plan {
         if account.is_empty() || account.contains(|c: char| c.is_control() || "\":".contains(c)) {
             bail!("the account {account:?} must be a plain account name");
         }
+        // The file's folder is made private: it must be one of its own, not a drive or a
+        // folder of the system's (`C:\ProgramData`, `C:\Users`).
+        let folder = passphrase_file
+            .parent()
+            .filter(|f| f.components().filter(|c| matches!(c, Component::Normal(_))).count() >= 2)
+            .with_context(|| {
+                format!(
+                    "the passphrase file {:?} must be in a folder of its own (its folder is made private), e.g. C:\\ProgramData\\Madoguchi",
+                    passphrase_file.to_string_lossy()
+                )
+            })?;
         let arguments = vec![
             "--data-dir".into(),
             data_dir.into(),
@@ -93,15 +114,26 @@ impl Plan {
                 format!("{account}:{account_rights}").into(),
             ]
         };
+        let own = |path: &Path, tree: bool| {
+            let mut list: Vec<OsString> =
+                vec![path.into(), "/setowner".into(), ADMINISTRATORS.into()];
+            if tree {
+                list.push("/T".into());
+            }
+            list
+        };
         Ok(Self {
             program: program.into(),
             arguments,
             account: account.to_owned(),
             passphrase_file: passphrase_file.into(),
-            access_lists: [
+            private_folders: vec![
+                own(folder, false),
+                grant(folder, "(OI)(CI)F", "(OI)(CI)RX"),
+                own(data_dir, true),
                 grant(data_dir, "(OI)(CI)F", "(OI)(CI)M"),
-                grant(passphrase_file, "F", "R"),
             ],
+            file_access: grant(passphrase_file, "F", "R"),
             firewall_rule: ["advfirewall", "firewall", "add", "rule"]
                 .into_iter()
                 .map(OsString::from)
@@ -144,9 +176,12 @@ impl fmt::Display for Plan {
             quoted(&self.program),
             line(&self.arguments)
         )?;
-        writeln!(f, "on failure  restart after 5 s (three times a day)")?;
+        writeln!(
+            f,
+            "on failure  restart after 5 s, twice more within a day, then stay stopped"
+        )?;
         writeln!(f, "event log   Application, source \"{EVENT_SOURCE}\"")?;
-        for list in &self.access_lists {
+        for list in self.private_folders.iter().chain([&self.file_access]) {
             writeln!(f, "access      icacls {}", line(list))?;
         }
         writeln!(f, "firewall    netsh {}", line(&self.firewall_rule))?;
@@ -214,8 +249,27 @@ mod tests {
     #[test]
     fn only_administrators_the_system_and_the_service_may_read_its_files() {
         let plan = plan();
-        for (list, account_rights) in plan.access_lists.iter().zip(["(OI)(CI)M", "R"]) {
-            let list = strings(list);
+        let folder = abs(r"C:\ProgramData\Madoguchi", "/etc/madoguchi");
+        let data = abs(r"C:\ProgramData\Madoguchi\hub", "/var/lib/madoguchi-hub");
+        let lists: Vec<Vec<String>> = plan.private_folders.iter().map(|l| strings(l)).collect();
+        // Owned by Administrators first (a folder a user made stays theirs otherwise), then
+        // the access list; the folder before the file is made in it.
+        assert_eq!(
+            lists[0],
+            [&*folder.to_string_lossy(), "/setowner", "*S-1-5-32-544"]
+        );
+        assert_eq!(lists[1][0], folder.to_string_lossy());
+        assert_eq!(
+            lists[2],
+            [&*data.to_string_lossy(), "/setowner", "*S-1-5-32-544", "/T"]
+        );
+        assert_eq!(lists[3][0], data.to_string_lossy());
+        let file = strings(&plan.file_access);
+        for (list, account_rights) in [
+            (&lists[1], "(OI)(CI)RX"),
+            (&lists[3], "(OI)(CI)M"),
+            (&file, "R"),
+        ] {
             assert_eq!(list[1..3], ["/inheritance:r", "/grant:r"]);
             assert!(list[3].starts_with("*S-1-5-32-544:"));
             assert!(list[4].starts_with("*S-1-5-18:"));
@@ -272,6 +326,16 @@ mod tests {
         }
         let data = abs(r"C:\ProgramData\Madoguchi\hub", "/var/lib/madoguchi-hub");
         assert!(Plan::new(&program, &data, listen, &ok, "a\"b").is_err());
+        // The file's folder is made private: never a drive or a system folder.
+        for secret in [
+            abs(r"C:\hub.passphrase", "/hub.passphrase"),
+            abs(r"C:\ProgramData\hub.passphrase", "/etc/hub.passphrase"),
+        ] {
+            assert!(
+                Plan::new(&program, &data, listen, &secret, ACCOUNT).is_err(),
+                "{secret:?}"
+            );
+        }
         assert!(Plan::new(&program, &data, listen, &ok, "").is_err());
     }
 }

@@ -66,10 +66,20 @@ pub fn install(dir: &DataDir, plan: &Plan) -> Result<()> {
         )
         .with_context(|| format!("creating the service {SERVICE} (already there? `madoguchi hub uninstall-service` first)"))?;
     if let Err(e) = configure(&service, plan, &typed) {
-        // Nothing half-made stays registered: the command can simply be run again.
+        // Nothing half-made stays: no passphrase in a file, no service, no firewall rule. The
+        // command can simply be run again.
+        if std::fs::remove_file(&plan.passphrase_file).is_err()
+            && std::path::Path::new(&plan.passphrase_file).exists()
+        {
+            eprintln!(
+                "note: delete {} by hand",
+                plan.passphrase_file.to_string_lossy()
+            );
+        }
         if let Err(d) = service.delete() {
             eprintln!("note: the half-made service {SERVICE} stays registered: {d}");
         }
+        let _ = tool("netsh", &firewall_rule_removal());
         return Err(e);
     }
     println!("{SERVICE}");
@@ -89,31 +99,43 @@ fn configure(service: &windows_service::service::Service, plan: &Plan, typed: &s
         // The hub runs without it; a person restarts it (Services > Madoguchi ハブ > 回復).
         eprintln!("note: the service will not restart by itself after a failure: {e:#}");
     }
-    // The passphrase file: made empty, given its access list, then written.
-    if let Some(parent) = PathBuf::from(&plan.passphrase_file).parent() {
-        std::fs::create_dir_all(parent)
-            .with_context(|| format!("creating {}", parent.display()))?;
+    // The passphrase file's folder and the data directory are made private first; then the
+    // file is made new in the private folder (one that was there, perhaps someone else's, is
+    // removed), given its list, checked on the open handle, and only then written to.
+    let secret = std::path::Path::new(&plan.passphrase_file);
+    if let Some(folder) = secret.parent() {
+        std::fs::create_dir_all(folder)
+            .with_context(|| format!("creating {}", folder.display()))?;
     }
-    std::fs::write(&plan.passphrase_file, b"").context("creating the passphrase file")?;
-    for list in &plan.access_lists {
+    for list in &plan.private_folders {
         tool("icacls", list)?;
     }
+    if secret.exists() {
+        std::fs::remove_file(secret)
+            .with_context(|| format!("removing the old {}", secret.display()))?;
+    }
     let mut file = std::fs::OpenOptions::new()
+        .read(true)
         .write(true)
-        .truncate(true)
-        .open(&plan.passphrase_file)
-        .context("writing the passphrase file")?;
+        .create_new(true)
+        .open(secret)
+        .with_context(|| format!("creating {}", secret.display()))?;
+    tool("icacls", &plan.file_access)?;
+    crate::windows_acl::refuse_if_others_may_read(&file, secret)?;
     file.write_all(typed.as_bytes())?;
+    file.sync_all()?;
     drop(file);
-    // The service refuses a file others may read: check now rather than at the next boot.
-    passphrase::read_file(plan.passphrase_file.as_ref())?;
+    // As the service will read it.
+    passphrase::read_file(secret)?;
     tool("netsh", &plan.firewall_rule)?;
     winlog2::register(EVENT_SOURCE).context("registering the event log source")?;
     Ok(())
 }
 
-/// Restart 5 s after a failure, three times a day; a hub that stops with an error (not only one
-/// that crashes) counts as a failure.
+/// Restart 5 s after a failure, and after a second and a third within a day; after that it stays
+/// stopped (Windows repeats the last action, so the last is "none": a hub that cannot start, a
+/// refused passphrase file or a taken port, does not retry every 5 s for ever). A hub that stops
+/// with an error (not only one that crashes) counts as a failure.
 fn restart_on_failure(service: &windows_service::service::Service) -> Result<()> {
     let restart = ServiceAction {
         action_type: ServiceActionType::Restart,
@@ -124,7 +146,15 @@ fn restart_on_failure(service: &windows_service::service::Service) -> Result<()>
             reset_period: ServiceFailureResetPeriod::After(Duration::from_secs(24 * 3600)),
             reboot_msg: None,
             command: None,
-            actions: Some(vec![restart.clone(), restart.clone(), restart]),
+            actions: Some(vec![
+                restart.clone(),
+                restart.clone(),
+                restart,
+                ServiceAction {
+                    action_type: ServiceActionType::None,
+                    delay: Duration::ZERO,
+                },
+            ]),
         })
         .context("setting the failure actions")?;
     service
@@ -144,17 +174,21 @@ pub fn uninstall() -> Result<()> {
             ServiceAccess::QUERY_STATUS | ServiceAccess::STOP | ServiceAccess::DELETE,
         )
         .with_context(|| format!("opening the service {SERVICE}"))?;
+    // A service still starting may refuse to stop now: it is marked for deletion all the same,
+    // and goes once it has stopped.
     if service.query_status()?.current_state != ServiceState::Stopped {
-        service.stop()?;
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while service.query_status()?.current_state != ServiceState::Stopped {
-            if Instant::now() > deadline {
-                bail!("the service did not stop within 30 s");
-            }
-            std::thread::sleep(Duration::from_millis(250));
+        if let Err(e) = service.stop() {
+            eprintln!("note: asking the service to stop: {e}");
         }
     }
     service.delete()?;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while service.query_status()?.current_state != ServiceState::Stopped {
+        if Instant::now() > deadline {
+            bail!("{SERVICE} is marked for deletion but did not stop within 30 s: stop it with sc.exe stop {SERVICE}");
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    }
     if let Err(e) = tool("netsh", &firewall_rule_removal()) {
         eprintln!("note: the firewall rule \"{FIREWALL_RULE}\" stays: {e:#}");
     }
@@ -169,6 +203,7 @@ pub fn uninstall() -> Result<()> {
 fn tool(program: &str, args: &[OsString]) -> Result<()> {
     let out = Command::new(program)
         .args(args)
+        .env_remove(PASSPHRASE_ENV)
         .output()
         .with_context(|| format!("running {program}"))?;
     if !out.status.success() {
@@ -303,13 +338,14 @@ pub fn init_event_log(filter: tracing_subscriber::EnvFilter) -> Result<()> {
     };
     winlog2::init(EVENT_SOURCE).context("opening the event log")?;
     log::set_max_level(level);
-    tracing_subscriber::fmt()
+    // Not `try_init`: it would also make `log` records tracing's, and `log` is the event log's.
+    let subscriber = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_ansi(false)
         .without_time()
         .with_writer(EventLog)
-        .try_init()
-        .map_err(|e| anyhow!("{e}"))
+        .finish();
+    tracing::subscriber::set_global_default(subscriber).map_err(|e| anyhow!("{e}"))
 }
 
 /// A [`MakeWriter`] whose writers send what they were given to the event log when dropped.
