@@ -8,8 +8,8 @@ use madoguchi_core::paperwork::incident::{
 use tauri::State;
 use uuid::Uuid;
 
-use super::{with_store, CmdResult};
-use crate::{error::AppError, state::AppState};
+use super::{save_paper, with_store, CmdResult};
+use crate::state::AppState;
 
 /// Every incident without its words: not closed first.
 #[tauri::command]
@@ -76,9 +76,7 @@ pub fn close_incident(state: State<'_, AppState>, id: Uuid) -> CmdResult<Inciden
 /// returns where.
 #[tauri::command]
 pub fn save_incident_report(state: State<'_, AppState>, number: String) -> CmdResult<String> {
-    let store = state.store();
-    let store = store.as_ref().ok_or_else(AppError::locked)?;
-    Ok(madoguchi_report::save_incident_report(store, &number)?
-        .display()
-        .to_string())
+    save_paper(&state, |s| {
+        madoguchi_report::save_incident_report(s, &number)
+    })
 }

@@ -116,6 +116,20 @@ fn with_store<T>(
     Ok(result)
 }
 
+/// Saves a paper with `save` (one of `madoguchi_report`'s `save_…`) on the unlocked store, into
+/// the data folder's reports/; returns where.
+fn save_paper<E>(
+    state: &State<'_, AppState>,
+    save: impl FnOnce(&Store) -> Result<std::path::PathBuf, E>,
+) -> CmdResult<String>
+where
+    AppError: From<E>,
+{
+    let store = state.store();
+    let path = save(store.as_ref().ok_or_else(AppError::locked)?)?;
+    Ok(path.display().to_string())
+}
+
 /// The board of one day (`YYYY-MM-DD`) at `site` (default: this PC's).
 #[tauri::command]
 pub fn day_board(

@@ -8,8 +8,8 @@ use madoguchi_core::{
 use madoguchi_report::Format;
 use tauri::State;
 
-use super::{with_store, CmdResult};
-use crate::{error::AppError, state::AppState};
+use super::{save_paper, with_store, CmdResult};
+use crate::state::AppState;
 
 /// The daily (or holiday session) report's figures, for the preview.
 #[tauri::command]
@@ -31,10 +31,7 @@ pub fn save_report(
     period: NaiveDate,
     format: Format,
 ) -> CmdResult<String> {
-    let store = state.store();
-    let store = store.as_ref().ok_or_else(AppError::locked)?;
-    let path = madoguchi_report::save(store, kind, period, format)?;
-    Ok(path.display().to_string())
+    save_paper(&state, |s| madoguchi_report::save(s, kind, period, format))
 }
 
 /// Marks a produced report as submitted to the city.
@@ -81,11 +78,9 @@ pub fn save_plan(
     format: Format,
     site: Option<madoguchi_core::site::SiteId>,
 ) -> CmdResult<String> {
-    let store = state.store();
-    let store = store.as_ref().ok_or_else(AppError::locked)?;
-    Ok(madoguchi_report::save_plan(store, format, site.as_ref())?
-        .display()
-        .to_string())
+    save_paper(&state, |s| {
+        madoguchi_report::save_plan(s, format, site.as_ref())
+    })
 }
 
 /// What is due since `from`, newest first.
@@ -112,9 +107,5 @@ pub fn save_slip(
     number: madoguchi_core::reservation_number::ReservationNumber,
     size: madoguchi_report::slip::SlipSize,
 ) -> CmdResult<String> {
-    let store = state.store();
-    let store = store.as_ref().ok_or_else(AppError::locked)?;
-    Ok(madoguchi_report::save_slip(store, number, size)?
-        .display()
-        .to_string())
+    save_paper(&state, |s| madoguchi_report::save_slip(s, number, size))
 }

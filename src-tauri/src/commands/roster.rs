@@ -10,8 +10,8 @@ use madoguchi_report::Format;
 use tauri::State;
 use uuid::Uuid;
 
-use super::{with_store, CmdResult};
-use crate::{error::AppError, state::AppState};
+use super::{save_paper, with_store, CmdResult};
+use crate::state::AppState;
 
 /// The roster at `as_of` (managers, deputies, staff; 予定 last).
 #[tauri::command]
@@ -66,11 +66,7 @@ pub fn save_roster(
     as_of: NaiveDate,
     format: Format,
 ) -> CmdResult<String> {
-    let store = state.store();
-    let store = store.as_ref().ok_or_else(AppError::locked)?;
-    Ok(madoguchi_report::save_roster(store, as_of, format)?
-        .display()
-        .to_string())
+    save_paper(&state, |s| madoguchi_report::save_roster(s, as_of, format))
 }
 
 /// Saves the change report of `as_of` as PDF or CSV in reports/; returns where.
@@ -80,11 +76,9 @@ pub fn save_roster_changes(
     as_of: NaiveDate,
     format: Format,
 ) -> CmdResult<String> {
-    let store = state.store();
-    let store = store.as_ref().ok_or_else(AppError::locked)?;
-    Ok(madoguchi_report::save_roster_changes(store, as_of, format)?
-        .display()
-        .to_string())
+    save_paper(&state, |s| {
+        madoguchi_report::save_roster_changes(s, as_of, format)
+    })
 }
 
 /// Sessions held `from ..= to`, newest first (an audited read of results).
@@ -140,11 +134,7 @@ pub fn save_training_report(
     to: NaiveDate,
     format: Format,
 ) -> CmdResult<String> {
-    let store = state.store();
-    let store = store.as_ref().ok_or_else(AppError::locked)?;
-    Ok(
-        madoguchi_report::save_training_report(store, from, to, format)?
-            .display()
-            .to_string(),
-    )
+    save_paper(&state, |s| {
+        madoguchi_report::save_training_report(s, from, to, format)
+    })
 }

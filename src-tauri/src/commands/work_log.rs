@@ -14,8 +14,8 @@ use madoguchi_core::{
 use tauri::State;
 use uuid::Uuid;
 
-use super::{with_store, CmdResult};
-use crate::{error::AppError, state::AppState};
+use super::{save_paper, with_store, CmdResult};
+use crate::state::AppState;
 
 /// The site asked for, or this PC's.
 fn site_or_mine(s: &Store, site: Option<SiteId>) -> madoguchi_core::Result<SiteId> {
@@ -91,11 +91,13 @@ pub fn save_work_log(
     site: Option<SiteId>,
     day: NaiveDate,
 ) -> CmdResult<String> {
-    let store = state.store();
-    let store = store.as_ref().ok_or_else(AppError::locked)?;
-    let site = site_or_mine(store, site)?;
-    let path = madoguchi_report::save_work_log(store, &site, day)?;
-    Ok(path.display().to_string())
+    save_paper(&state, |s| -> CmdResult<_> {
+        Ok(madoguchi_report::save_work_log(
+            s,
+            &site_or_mine(s, site)?,
+            day,
+        )?)
+    })
 }
 
 /// The work logs owed from `from` up to yesterday, newest first (board and the list of days).
