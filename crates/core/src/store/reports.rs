@@ -463,17 +463,22 @@ impl Store {
         self.audit(&actor, "report_submitted", period, kind.code())
     }
 
+    /// `from`, or the day this store was made if that is later: nothing is owed from before.
+    pub(crate) fn not_before_made(&self, from: NaiveDate) -> NaiveDate {
+        from.max(
+            self.meta()
+                .created_at
+                .with_timezone(&chrono::Local)
+                .date_naive(),
+        )
+    }
+
     /// Reports due from `from` (not before the store was made) up to today: every day the
     /// counter opened and every month that has ended, with what was produced and submitted;
     /// newest first.
     pub fn reports_due(&self, from: NaiveDate) -> Result<Vec<ReportDue>> {
         self.require(Permission::ReadPersonal)?;
-        let from = from.max(
-            self.meta()
-                .created_at
-                .with_timezone(&chrono::Local)
-                .date_naive(),
-        );
+        let from = self.not_before_made(from);
         let calendar = self.calendar()?;
         let today = self.today();
         let mut out = Vec::new();

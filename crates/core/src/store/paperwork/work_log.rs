@@ -212,12 +212,7 @@ impl Store {
     /// (manager / deputy).
     pub fn work_logs_due(&self, from: NaiveDate) -> Result<Vec<WorkLogDue>> {
         self.require(Permission::ManagePaperwork)?;
-        let from = from.max(
-            self.meta()
-                .created_at
-                .with_timezone(&chrono::Local)
-                .date_naive(),
-        );
+        let from = self.not_before_made(from);
         let calendar = self.calendar()?;
         let today = self.today();
         let sites: Vec<SiteId> = match self.holds_only()? {
